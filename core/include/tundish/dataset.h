@@ -1,0 +1,90 @@
+/* tundish/dataset.h — the one data container every stage passes along.
+ *
+ * A dataset is n_series time series of n_steps × n_channels float32 values,
+ * stored contiguously series-major: x[(s * n_steps + t) * n_channels + c].
+ * A feature matrix is the same container with n_steps == 1 and one channel
+ * per feature, so features, augmentations and models share one type.
+ *
+ * Targets are doubles so one array serves every task: 0/1 for binary (and
+ * soft labels in [0, 1] after mixup), a class index for multiclass, 0 normal /
+ * 1 abnormal for anomaly detection, the value for regression.
+ *
+ * Datasets are reference counted; a stage that does not change its input may
+ * return td_dataset_ref(input).
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TD_TASK_BINARY     = 1u << 0,
+  TD_TASK_MULTICLASS = 1u << 1,
+  TD_TASK_ANOMALY    = 1u << 2,   /* train on normal series, score abnormality */
+  TD_TASK_REGRESSION = 1u << 3,
+} TdTask;
+
+/* One per-series metadata column: numeric (num != NULL) or text (str != NULL). */
+typedef struct {
+  char   *name;
+  double *num;        /* [n_series] or NULL */
+  char  **str;        /* [n_series] or NULL */
+} TdMetaColumn;
+
+typedef struct {
+  /*< public, read-only shape >*/
+  size_t  n_series, n_steps, n_channels;
+  float  *x;              /* [n_series][n_steps][n_channels] */
+  guint32 *lengths;       /* [n_series] valid steps per series (rest is padding), or NULL = all n_steps */
+  double *y;              /* [n_series] targets, see above */
+  TdTask  task;
+  size_t  n_classes;      /* 2 for binary, K for multiclass, 0 for regression */
+  char  **class_names;    /* [n_classes] or NULL */
+  gint64 *series_id;      /* [n_series] stable id (row in the generated dataset) */
+  gint64 *group;          /* [n_series] group id (cast sequence, engine unit, lot) */
+  char  **channel_names;  /* [n_channels], NULL-terminated: "mold_level", "mold_level.max" */
+  GPtrArray *meta;        /* of TdMetaColumn*; may be empty */
+  /*< private >*/
+  gint ref_count;
+} TdDataset;
+
+/* A new dataset with zeroed x and y, series_id = 0..n-1, group = series_id,
+ * channel names "c0", "c1", ... (rename with td_dataset_set_channel_name). */
+TdDataset *td_dataset_new (size_t n_series, size_t n_steps, size_t n_channels,
+                           TdTask task, size_t n_classes);
+TdDataset *td_dataset_ref (TdDataset *ds);
+void       td_dataset_unref (TdDataset *ds);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdDataset, td_dataset_unref)
+
+void td_dataset_set_channel_name (TdDataset *ds, size_t channel, const char *name);
+/* Add a metadata column (values copied); returns the new column. */
+TdMetaColumn *td_dataset_add_meta_num (TdDataset *ds, const char *name, const double *values);
+TdMetaColumn *td_dataset_add_meta_str (TdDataset *ds, const char *name, const char *const *values);
+const TdMetaColumn *td_dataset_find_meta (const TdDataset *ds, const char *name);
+
+/* Pointer to series s (n_steps × n_channels floats). */
+static inline float *
+td_dataset_series (const TdDataset *ds, size_t s)
+{
+  return ds->x + s * ds->n_steps * ds->n_channels;
+}
+
+/* The rows idx[0..n) as a new dataset (data, targets, ids, groups, metadata copied). */
+TdDataset *td_dataset_subset (const TdDataset *ds, const size_t *idx, size_t n);
+/* Same shape and labels bookkeeping, new x of n_steps × n_channels (for features):
+ * copies y, task, classes, ids, groups, meta and lengths (when n_steps matches). */
+TdDataset *td_dataset_new_like (const TdDataset *ds, size_t n_steps, size_t n_channels);
+/* Concatenate channels of datasets with the same series (feature matrices
+ * from several extractors side by side). */
+TdDataset *td_dataset_hstack (TdDataset *const *parts, size_t n_parts, GError **error);
+/* Number of series with y == 1 (binary) — convenience for summaries. */
+size_t td_dataset_count_positive (const TdDataset *ds);
+
+/* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional),
+ * /channel_names, /meta/<name>; attributes task, n_classes. */
+gboolean   td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error);
+TdDataset *td_dataset_load_h5 (const char *path, GError **error);
+
+G_END_DECLS

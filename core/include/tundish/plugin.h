@@ -1,0 +1,236 @@
+/* tundish/plugin.h — the plugin ABI.
+ *
+ * A plugin is a shared object exporting one function,
+ *
+ *     const TdPluginDescriptor *td_plugin_descriptor (size_t index);
+ *
+ * which returns its descriptors for index 0, 1, ... and NULL after the last,
+ * so one object may carry several plugins. Descriptors are static data: no
+ * global state, no work at load time. The core owns parameter validation,
+ * seeding, threading and I/O; a plugin only computes.
+ *
+ * ABI rule: a descriptor's abi_version packs (major << 16 | minor). The core
+ * loads a plugin when the majors are equal and the plugin's minor is <= the
+ * core's (a newer core knows every slot an older plugin may fill; vtables only
+ * ever grow at the end within one major). Anything else is refused with a
+ * message naming the file.
+ *
+ * Every fallible call reports failure through GError (domain TD_PLUGIN_ERROR
+ * or the plugin's own) and returns FALSE/NULL. Never exit() or abort().
+ */
+#pragma once
+
+#include <glib.h>
+#include <gmodule.h>
+#include <stdint.h>
+
+#include <tundish/context.h>
+#include <tundish/dataset.h>
+#include <tundish/params.h>
+
+G_BEGIN_DECLS
+
+#define TD_PLUGIN_ABI_MAJOR 1
+#define TD_PLUGIN_ABI_MINOR 0
+#define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
+#define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
+
+#define TD_PLUGIN_ERROR (td_plugin_error_quark ())
+GQuark td_plugin_error_quark (void);
+typedef enum {
+  TD_PLUGIN_ERROR_INVALID_INPUT,   /* data the plugin cannot handle */
+  TD_PLUGIN_ERROR_FAILED,          /* the computation failed */
+  TD_PLUGIN_ERROR_IO,              /* save/load */
+  TD_PLUGIN_ERROR_CANCELLED,
+  TD_PLUGIN_ERROR_UNSUPPORTED,
+} TdPluginError;
+
+typedef enum {
+  TD_KIND_GENERATOR,
+  TD_KIND_AUGMENT,
+  TD_KIND_FEATURE,
+  TD_KIND_MODEL,
+  TD_KIND_EVALUATOR,
+  TD_KIND_REPORTER,
+  TD_N_KINDS
+} TdKind;
+
+const char *td_kind_name (TdKind kind);   /* "generator", "augment", ... */
+
+/* What a model or feature stage consumes/produces. A feature matrix is a
+ * dataset with n_steps == 1. */
+typedef enum {
+  TD_DATA_MATRIX   = 1u << 0,
+  TD_DATA_SEQUENCE = 1u << 1,
+} TdDataShape;
+
+/* ---------------------------------------------------------------- generator */
+typedef struct {
+  /* Produce the whole dataset. The context's stream is the data seed. Record
+   * what a report may need per series (cause, true probability) as metadata. */
+  TdDataset *(*generate) (const TdParams *params, TdContext *ctx, GError **error);
+  const void *(*extension) (const char *id);           /* optional */
+} TdGeneratorVTable;
+
+/* ------------------------------------------------------------------ augment */
+typedef struct {
+  /* Return the augmented training set: the originals followed by the added
+   * series. Called on the training split only. Added series carry
+   * series_id -1 and metadata column "augmented_from" (source series id). */
+  TdDataset *(*apply) (const TdParams *params, const TdDataset *train,
+                       TdContext *ctx, GError **error);
+  const void *(*extension) (const char *id);           /* optional */
+} TdAugmentVTable;
+
+/* ------------------------------------------------------------------ feature */
+typedef struct TdFeature TdFeature;   /* defined by each plugin */
+
+typedef enum {
+  /* Maps sequences to feature columns. Consecutive extractors in a pipeline's
+   * feature list run on the same input and their columns are concatenated. */
+  TD_FEATURE_EXTRACT,
+  /* Maps its input to a new input of the same kind (resample, zscore);
+   * consecutive transforms are chained in order. */
+  TD_FEATURE_TRANSFORM,
+} TdFeatureRole;
+
+typedef struct {
+  TdFeatureRole role;
+  guint32 accepts;                                      /* TdDataShape bits */
+  TdFeature *(*create) (const TdParams *params, TdContext *ctx, GError **error);
+  /* Learn state from the training split only; NULL when stateless. */
+  gboolean (*fit) (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error);
+  /* New dataset (or a ref of the input). Feature columns get stable names
+   * "<channel>.<feature>", e.g. "mold_level.max". */
+  TdDataset *(*transform) (TdFeature *self, const TdDataset *input, TdContext *ctx,
+                           GError **error);
+  void (*destroy) (TdFeature *self);
+  /* Optional: fitted state to/from a file so a saved pipeline scores new data. */
+  gboolean (*save) (TdFeature *self, const char *path, GError **error);
+  TdFeature *(*load) (const TdParams *params, const char *path, TdContext *ctx, GError **error);
+  const void *(*extension) (TdFeature *self, const char *id);
+} TdFeatureVTable;
+
+/* -------------------------------------------------------------------- model */
+typedef struct TdModel TdModel;       /* defined by each plugin */
+
+typedef enum {
+  TD_TRAIN_ON_ALL,                    /* every training series */
+  TD_TRAIN_ON_NORMAL,                 /* normal series only (anomaly detection) */
+} TdTrainOn;
+
+typedef struct {
+  guint32 accepts;                    /* TdDataShape bits */
+  guint32 tasks;                      /* TdTask bits */
+  TdTrainOn train_on;
+  TdModel *(*create) (const TdParams *params, TdContext *ctx, GError **error);
+  /* valid may be NULL; use it (never the test split) for early stopping. */
+  gboolean (*fit) (TdModel *self, const TdDataset *train, const TdDataset *valid,
+                   TdContext *ctx, GError **error);
+  /* out: input->n_series × td_task_n_outputs() values, series-major.
+   * binary: P(y = 1); multiclass: class probabilities; anomaly: a score,
+   * higher = more abnormal; regression: the prediction. */
+  gboolean (*predict) (TdModel *self, const TdDataset *input, double *out,
+                       TdContext *ctx, GError **error);
+  /* Save to path (a file the plugin names freely inside the run folder). */
+  gboolean (*save) (TdModel *self, const char *path, GError **error);
+  TdModel *(*load) (const TdParams *params, const char *path, TdContext *ctx, GError **error);
+  void (*destroy) (TdModel *self);
+  /* Optional (NULL): attribution per step and channel for one series,
+   * out[n_steps × n_channels], for root-cause evaluation. */
+  gboolean (*explain) (TdModel *self, const TdDataset *input, size_t series,
+                       float *out, TdContext *ctx, GError **error);
+  /* Optional: later capabilities ("onnx-export", "streaming") by id. */
+  const void *(*extension) (TdModel *self, const char *id);
+} TdModelVTable;
+
+/* Outputs per series a model writes for a dataset of this task. */
+size_t td_task_n_outputs (TdTask task, size_t n_classes);
+
+/* ---------------------------------------------------------------- evaluator */
+typedef struct {
+  TdTask task;
+  size_t n, n_outputs, n_classes;
+  const double *y;          /* [n] */
+  const double *scores;     /* [n × n_outputs] */
+  const TdDataset *data;    /* the evaluated split (metadata), may be NULL */
+  /* Validation split predictions of the same model, for choosing thresholds
+   * without touching test; may be NULL. */
+  size_t n_valid;
+  const double *valid_y, *valid_scores;
+} TdEvalInput;
+
+typedef struct {
+  const char *const *metrics;   /* NULL-terminated names this evaluator produces */
+  guint32 tasks;                /* TdTask bits */
+  /* values[i] for metrics[i]; NaN where undefined (e.g. one class only). */
+  gboolean (*evaluate) (const TdParams *params, const TdEvalInput *input,
+                        double *values, GError **error);
+  const void *(*extension) (const char *id);
+} TdEvaluatorVTable;
+
+/* ----------------------------------------------------------------- reporter */
+typedef struct {
+  const char *pipeline, *variant, *metric;
+  int repeat, fold;
+  double value;
+} TdResultRow;
+
+typedef struct {
+  const char *pipeline, *variant, *metric;
+  double mean, sd;
+  size_t n;
+} TdSummaryRow;
+
+typedef struct {
+  const char *pipeline, *variant;
+  int repeat, fold;
+  const char *message;
+} TdFailedTrial;
+
+/* Everything a reporter may show about a finished run. Grows at the end only. */
+typedef struct {
+  const char *experiment;
+  const char *config_yaml;      /* resolved configuration */
+  const char *config_hash;
+  const char *run_dir;
+  const char *started_utc, *finished_utc;
+  const char *generator;        /* name */
+  const TdDataset *data;        /* the full dataset (shape, labels, metadata) */
+  const char *split_method;
+  size_t n_train, n_valid, n_test;   /* of the first trial */
+  const char *const *metrics;   /* NULL-terminated, in the experiment's order */
+  const char *const *pipelines; /* NULL-terminated "pipeline" or "pipeline[variant]" */
+  const char *baseline;         /* may be NULL */
+  const TdResultRow *results;   size_t n_results;
+  const TdSummaryRow *summary;  size_t n_summary;
+  const TdFailedTrial *failed;  size_t n_failed;
+  size_t n_trials;
+  const char *tundish_version;
+} TdRunReport;
+
+typedef struct {
+  /* Write this reporter's files into report->run_dir. */
+  gboolean (*write) (const TdParams *params, const TdRunReport *report, GError **error);
+  const void *(*extension) (const char *id);
+} TdReporterVTable;
+
+/* --------------------------------------------------------------- descriptor */
+typedef struct {
+  uint32_t abi_version;         /* TD_PLUGIN_ABI_VERSION */
+  TdKind kind;
+  const char *name;             /* unique per kind: [a-z0-9_]+ */
+  const char *version;          /* the plugin's own, "1.0.0" */
+  const char *summary;          /* one line */
+  const TdParamSpec *params;
+  size_t n_params;
+  const void *vtable;           /* Td<Kind>VTable matching kind */
+  const void *reserved[4];      /* zero */
+} TdPluginDescriptor;
+
+typedef const TdPluginDescriptor *(*TdPluginEntryFunc) (size_t index);
+
+/* Every plugin object defines this (G_MODULE_EXPORT makes it visible). */
+G_MODULE_EXPORT const TdPluginDescriptor *td_plugin_descriptor (size_t index);
+
+G_END_DECLS

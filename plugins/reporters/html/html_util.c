@@ -1,0 +1,115 @@
+/* html_util.c — see html_util.h. */
+#include "html_util.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+html_escape (GString *out, const char *s)
+{
+  if (s == NULL)
+    return;
+  g_autofree char *valid = g_utf8_make_valid (s, -1);
+  for (const char *p = valid; *p; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+      switch (c)
+        {
+        case '&': g_string_append (out, "&amp;"); break;
+        case '<': g_string_append (out, "&lt;"); break;
+        case '>': g_string_append (out, "&gt;"); break;
+        case '"': g_string_append (out, "&quot;"); break;
+        case '\'': g_string_append (out, "&#39;"); break;
+        case '\t': case '\n': case '\r':
+          g_string_append_c (out, (char) c);
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append (out, "\xef\xbf\xbd");
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+}
+
+void
+html_escapef (GString *out, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *s = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  html_escape (out, s);
+}
+
+void
+html_number (GString *out, double v)
+{
+  if (isnan (v))
+    {
+      g_string_append (out, "n/a");
+      return;
+    }
+  if (isinf (v))
+    {
+      g_string_append (out, v > 0 ? "\xe2\x88\x9e" : "\xe2\x88\x92\xe2\x88\x9e");
+      return;
+    }
+  double a = fabs (v);
+  const char *fmt = a == 0.0 || (a >= 1e-3 && a < 100) ? "%.4f"
+                  : (a >= 100 && a < 1e6) ? "%.1f" : "%.3e";
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, fmt, v);
+  /* A typographic minus lines up with the digits in tabular figures. */
+  if (buf[0] == '-')
+    {
+      g_string_append (out, "\xe2\x88\x92");
+      g_string_append (out, buf + 1);
+    }
+  else
+    g_string_append (out, buf);
+}
+
+void
+html_count (GString *out, guint64 n)
+{
+  char digits[32];
+  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+}
+
+/* Metrics where smaller is better. Names follow metrics.h and the regression
+ * and calibration metrics planned next to them. */
+static const char *const lower_is_better[] = {
+  "brier", "log_loss", "fp", "fn", "fpr", "fnr", "miss_rate", "false_alarm_rate",
+  "mae", "mse", "rmse", "mape", "smape", "ece", "mce", "detection_delay",
+  "fit_seconds", "predict_seconds", NULL
+};
+
+static const char *const unranked[] = { "n", "n_pos", NULL };
+
+static gboolean
+ends_with (const char *s, const char *suffix)
+{
+  size_t n = strlen (s), m = strlen (suffix);
+  return n >= m && strcmp (s + n - m, suffix) == 0;
+}
+
+MetricDirection
+html_metric_direction (const char *metric)
+{
+  if (metric == NULL)
+    return METRIC_UNRANKED;
+  if (g_strv_contains (unranked, metric))
+    return METRIC_UNRANKED;
+  if (g_strv_contains (lower_is_better, metric)
+      || ends_with (metric, "_loss") || ends_with (metric, "_error")
+      || ends_with (metric, "_seconds"))
+    return METRIC_LOWER_BETTER;
+  return METRIC_HIGHER_BETTER;
+}

@@ -1,0 +1,29 @@
+/* html_util.h — escaping, number formatting and metric direction for the
+ * html reporter (plugin-internal). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Append s with & < > " ' escaped; invalid UTF-8 and control characters
+ * (other than tab and newlines) become U+FFFD. NULL appends nothing. */
+void html_escape (GString *out, const char *s);
+/* printf, then html_escape the result. */
+void html_escapef (GString *out, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* A metric value for a table: 4 decimals in [0.001, 100), 1 decimal up to
+ * 1e6, scientific elsewhere; n/a for NaN. Locale independent. */
+void html_number (GString *out, double v);
+/* An integer with thousands separators: 1,200. */
+void html_count (GString *out, guint64 n);
+
+/* Metric direction, for choosing the best value of a column. */
+typedef enum {
+  METRIC_HIGHER_BETTER,
+  METRIC_LOWER_BETTER,
+  METRIC_UNRANKED,       /* n, n_pos: the same for every pipeline */
+} MetricDirection;
+MetricDirection html_metric_direction (const char *metric);
+
+G_END_DECLS

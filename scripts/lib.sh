@@ -1,0 +1,113 @@
+# scripts/lib.sh — shared by setup.sh, demo.sh and test.sh. Source it; do not run it.
+#
+# Provides:
+#   TD_ROOT                 absolute path of the repository
+#   td_log MSG...           a progress line on stderr
+#   td_missing_packages     print the packages of scripts/packages.txt not installed
+#   td_ensure_packages      install them (root) or print the sudo line and fail
+#   td_setup_build DIR OPT...  configure DIR (reuse, reconfigure only when an
+#                           option differs, recreate when unusable) and build it
+#   TD_PYTHON               Debian's python3 (not a pyenv/venv shim)
+
+set -o pipefail
+
+TD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TD_PYTHON=/usr/bin/python3
+[[ -x $TD_PYTHON ]] || TD_PYTHON=python3
+export DEBIAN_FRONTEND=noninteractive
+
+td_log() {
+  printf '==> %s\n' "$*" >&2
+}
+
+# meson prints everything, errors included, on stdout: keep what matters.
+td_meson_quiet() {
+  meson "$@" | { grep -E 'ERROR|WARNING|DEPRECATION|[Ee]rror:' || true; }
+}
+
+td_missing_packages() {
+  local pkg status
+  while read -r pkg; do
+    pkg="${pkg%%#*}"
+    pkg="${pkg//[[:space:]]/}"
+    [[ -n $pkg ]] || continue
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
+    [[ $status == "install ok installed" ]] || printf '%s\n' "$pkg"
+  done <"$TD_ROOT/scripts/packages.txt"
+}
+
+# Quiet on success; on failure the tail of apt's output is shown.
+td_ensure_packages() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    td_log "dpkg-query not found: not a Debian system, assuming the packages of scripts/packages.txt are installed"
+    return 0
+  fi
+  local missing
+  mapfile -t missing < <(td_missing_packages)
+  ((${#missing[@]} == 0)) && return 0
+  if ((EUID != 0)); then
+    td_log "missing Debian packages; install them with:"
+    printf 'sudo apt-get install -y %s\n' "${missing[*]}"
+    return 1
+  fi
+  td_log "installing ${missing[*]}"
+  local aptlog
+  aptlog="$(mktemp)"
+  if ! apt-get update -q >"$aptlog" 2>&1 ||
+    ! apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1; then
+    tail -n 40 "$aptlog" >&2
+    rm -f "$aptlog"
+    td_log "apt-get failed (output above)"
+    return 1
+  fi
+  rm -f "$aptlog"
+  mapfile -t missing < <(td_missing_packages)
+  if ((${#missing[@]} != 0)); then
+    td_log "still not installed after apt-get: ${missing[*]}"
+    return 1
+  fi
+}
+
+# td_setup_build DIR [-Dname=value ...]
+# Only -Dname=value options are compared with an existing directory; a
+# directory meson cannot use (interrupted setup, other meson version) is
+# recreated, since everything in it is generated.
+td_setup_build() {
+  local dir="$1"
+  shift
+  local pairs=() opt
+  for opt in "$@"; do
+    [[ $opt == -D* ]] && pairs+=("${opt#-D}")
+  done
+  if [[ -f $dir/meson-private/coredata.dat ]]; then
+    if "$TD_PYTHON" "$TD_ROOT/scripts/meson_option.py" match "$dir" "${pairs[@]}"; then
+      td_log "reusing $dir"
+    elif ! td_meson_quiet configure "$dir" "$@"; then
+      td_log "cannot reconfigure $dir; setting it up again"
+      td_meson_quiet setup --wipe "$dir" "$TD_ROOT" "$@" || return 1
+    else
+      td_log "reconfigured $dir"
+    fi
+  else
+    if [[ -e $dir ]]; then
+      if [[ -d $dir/meson-private || -d $dir/meson-logs ]] || [[ -z "$(ls -A "$dir")" ]]; then
+        rm -rf "$dir"
+      else
+        td_log "$dir exists and is not a meson build directory; move it away"
+        return 1
+      fi
+    fi
+    td_log "configuring $dir"
+    if ! td_meson_quiet setup "$dir" "$TD_ROOT" "$@"; then
+      td_log "meson setup failed; see $dir/meson-logs/meson-log.txt"
+      return 1
+    fi
+  fi
+  td_log "building $dir"
+  # ninja prints one line per edge without a terminal; keep warnings and
+  # errors, drop the [n/m] progress lines.
+  if ! ninja -C "$dir" | { grep -v '^\[[0-9]*/[0-9]*\] ' || true; }; then
+    td_log "build of $dir failed"
+    return 1
+  fi
+}
