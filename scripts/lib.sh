@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/lib.sh — shared by setup.sh, demo.sh and test.sh. Source it; do not run it.
 #
 # Provides:
@@ -8,6 +9,8 @@
 #   td_setup_build DIR OPT...  configure DIR (reuse, reconfigure only when an
 #                           option differs, recreate when unusable) and build it
 #   TD_PYTHON               Debian's python3 (not a pyenv/venv shim)
+#   TD_BUILD_OPTS           meson options of build/ (the demo's and the test's)
+#   TD_ASAN_OPTS            meson options of build-asan/
 
 set -o pipefail
 
@@ -15,6 +18,16 @@ TD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TD_PYTHON=/usr/bin/python3
 [[ -x $TD_PYTHON ]] || TD_PYTHON=python3
 export DEBIAN_FRONTEND=noninteractive
+
+# release: the demo must build and run in under two minutes on two cores.
+# pkgconfig.relocatable: tundish.pc finds its prefix from its own location, so
+# test.sh can build the out-of-tree plugin against a staged (DESTDIR) install.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+TD_BUILD_OPTS=(-Dbuildtype=release -Dpkgconfig.relocatable=true)
+# debugoptimized: sanitizer reports with line numbers. No werror here: GCC
+# warns differently with sanitizers on, and build/ already enforces it.
+# shellcheck disable=SC2034
+TD_ASAN_OPTS=(-Dbuildtype=debugoptimized '-Db_sanitize=address,undefined' -Db_lundef=false)
 
 td_log() {
   printf '==> %s\n' "$*" >&2
@@ -104,10 +117,35 @@ td_setup_build() {
     fi
   fi
   td_log "building $dir"
+  # After a reconfigure ninja first regenerates build.ninja, and meson's
+  # banner would bury the compiler output: do that step quietly (a failure
+  # shows again, in full, in the build below).
+  ninja -C "$dir" build.ninja >/dev/null 2>&1 || true
   # ninja prints one line per edge without a terminal; keep warnings and
   # errors, drop the [n/m] progress lines.
   if ! ninja -C "$dir" | { grep -v '^\[[0-9]*/[0-9]*\] ' || true; }; then
     td_log "build of $dir failed"
     return 1
   fi
+}
+
+# td_find_run_dir LOG STAMP
+# The run folder a `tundish run` just made: the last path in its output LOG
+# that names a folder (or a file inside one) holding manifest.yaml, else the
+# newest folder under reports/ created after STAMP.
+td_find_run_dir() {
+  local log="$1" stamp="$2" tok dir
+  while read -r tok; do
+    tok="${tok%/}"
+    for dir in "$tok" "$(dirname "$tok")"; do
+      if [[ -f $dir/manifest.yaml ]]; then
+        printf '%s\n' "$dir"
+        return 0
+      fi
+    done
+  done < <(tr -s ' \t"'"'"'(),;=' '\n' <"$log" | grep / | tac)
+  dir="$(find reports -mindepth 1 -maxdepth 1 -type d -newer "$stamp" -printf '%T@ %p\n' 2>/dev/null |
+    sort -rn | head -n 1 | cut -d' ' -f2-)"
+  [[ -n $dir ]] || return 1
+  printf '%s\n' "$dir"
 }

@@ -47,7 +47,7 @@ static const char expect_results[] =
   "\"exp, \"\"1\"\"\",\"a,b\",\"max_depth=4,learning_rate=0.1\",1,2,roc_auc,0.33333333333333331\n"
   "\"exp, \"\"1\"\"\",\"say \"\"hi\"\"\",,0,0,roc_auc,nan\n"
   "\"exp, \"\"1\"\"\",\"two\nlines\",\"cr\rhere\",2,0,f1,-inf\n"
-  "\"exp, \"\"1\"\"\",Gießpfanne µ→∞,,0,0,log_loss,1.0000000000000001e-300\n";
+  "\"exp, \"\"1\"\"\",Gießpfanne µ→∞,,0,0,log_loss,1e-300\n";
 
 static const char expect_summary[] =
   "experiment,pipeline,variant,metric,mean,sd,n\n"

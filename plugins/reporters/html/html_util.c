@@ -113,3 +113,11 @@ html_metric_direction (const char *metric)
     return METRIC_LOWER_BETTER;
   return METRIC_HIGHER_BETTER;
 }
+
+char *
+html_label (const char *pipeline, const char *variant)
+{
+  if (variant == NULL || *variant == '\0')
+    return g_strdup (pipeline ? pipeline : "");
+  return g_strdup_printf ("%s[%s]", pipeline ? pipeline : "", variant);
+}

@@ -18,6 +18,10 @@ void html_number (GString *out, double v);
 /* An integer with thousands separators: 1,200. */
 void html_count (GString *out, guint64 n);
 
+/* "pipeline" or "pipeline[variant]" (variant NULL or empty: no brackets),
+ * the label report->pipelines uses. Caller frees. */
+char *html_label (const char *pipeline, const char *variant);
+
 /* Metric direction, for choosing the best value of a column. */
 typedef enum {
   METRIC_HIGHER_BETTER,

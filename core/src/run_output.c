@@ -1,0 +1,403 @@
+/* run_output.c — per-trial files, predictions.h5, curves, manifest.yaml and
+ * the reporters' inputs. Everything is ordered by pipeline label, repeat and
+ * fold (never by completion order), so outputs are byte-identical whatever -j
+ * is and wherever a pipeline stands in the file. */
+#include "run_output.h"
+
+#include <gsl/gsl_version.h>
+#include <glib/gstdio.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "split.h"
+#include <tundish/tundish.h>
+
+static gboolean
+write_atomic (const char *path, const char *text, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0755);
+  return g_file_set_contents (path, text, -1, error);   /* temp file + rename */
+}
+
+static void
+append_double (GString *s, double v)
+{
+  if (isnan (v))
+    g_string_append (s, "nan");
+  else
+    g_string_append_printf (s, "%.17g", v);
+}
+
+gboolean
+td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial *t, GError **error)
+{
+  g_autofree char *safe = td_safe_name (t->pipeline->label);
+  g_autofree char *leaf = g_strdup_printf ("r%d-f%d.csv", t->repeat, t->fold);
+  g_autofree char *path = g_build_filename (run_dir, "trials", safe, leaf, NULL);
+  GString *s = g_string_new ("metric,value\n");
+  if (t->ok)
+    for (guint m = 0; m < exp->metrics->len; m++)
+      {
+        g_string_append_printf (s, "%s,", (char *) exp->metrics->pdata[m]);
+        append_double (s, t->metrics[m]);
+        g_string_append_c (s, '\n');
+      }
+  else
+    {
+      g_autofree char *msg = g_strdup (t->error);
+      g_strdelimit (msg, "\r\n\"", ' ');
+      g_string_append_printf (s, "# failed,\"%s\"\n", msg);
+    }
+  gboolean ok = write_atomic (path, s->str, error);
+  g_string_free (s, TRUE);
+  return ok;
+}
+
+/* Trials sorted by (label, repeat, fold). */
+static int
+cmp_trial (gconstpointer a, gconstpointer b)
+{
+  const TdTrial *x = *(TdTrial *const *) a, *y = *(TdTrial *const *) b;
+  int c = strcmp (x->pipeline->label, y->pipeline->label);
+  if (c)
+    return c;
+  if (x->repeat != y->repeat)
+    return x->repeat - y->repeat;
+  return x->fold - y->fold;
+}
+
+static GPtrArray *
+sorted_trials (const TdRunMeta *m)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (size_t k = 0; k < m->n_trials; k++)
+    g_ptr_array_add (out, &m->trials[k]);
+  g_ptr_array_sort (out, cmp_trial);
+  return out;
+}
+
+static gboolean
+h5_write_1d (hid_t g, const char *name, hid_t type, size_t n, const void *data)
+{
+  hsize_t dims[1] = { n };
+  hid_t sp = H5Screate_simple (1, dims, NULL);
+  hid_t d = H5Dcreate2 (g, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t st = d < 0 ? -1 : (n ? H5Dwrite (d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0);
+  if (d >= 0)
+    H5Dclose (d);
+  H5Sclose (sp);
+  return st >= 0;
+}
+
+/* predictions.h5: /<pipeline label>/r<R>-f<F>/{series_id, label, score}. */
+static gboolean
+write_predictions (const TdRunMeta *m, GPtrArray *trials, GError **error)
+{
+  g_autofree char *path = g_build_filename (m->run_dir, "predictions.h5", NULL);
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s", tmp);
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group (lcpl, 1);
+  for (guint k = 0; ok && k < trials->len; k++)
+    {
+      const TdTrial *t = trials->pdata[k];
+      if (!t->ok)
+        continue;
+      /* HDF5 path components may not contain '/', labels never do after this */
+      g_autofree char *label = g_strdup (t->pipeline->label);
+      g_strdelimit (label, "/", '_');
+      g_autofree char *gp = g_strdup_printf ("/%s/r%d-f%d", label, t->repeat, t->fold);
+      hid_t g = H5Gcreate2 (f, gp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+      ok = g >= 0 && h5_write_1d (g, "series_id", H5T_NATIVE_INT64, t->n_test, t->test_ids)
+        && h5_write_1d (g, "label", H5T_NATIVE_DOUBLE, t->n_test, t->test_y)
+        && h5_write_1d (g, "score", H5T_NATIVE_DOUBLE, t->n_test * t->n_outputs, t->test_scores);
+      if (g >= 0)
+        H5Gclose (g);
+    }
+  H5Pclose (lcpl);
+  if (H5Fclose (f) < 0)
+    ok = FALSE;
+  if (!ok || g_rename (tmp, path) != 0)
+    {
+      g_unlink (tmp);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write %s", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_curves (const TdRunMeta *m, GPtrArray *trials, GError **error)
+{
+  GString *s = g_string_new ("pipeline,variant,repeat,fold,curve,step,value\n");
+  for (guint k = 0; k < trials->len; k++)
+    {
+      const TdTrial *t = trials->pdata[k];
+      for (guint c = 0; t->curves && c < t->curves->len; c++)
+        {
+          const TdCurvePoint *pt = &g_array_index (t->curves, TdCurvePoint, c);
+          g_string_append_printf (s, "%s,\"%s\",%d,%d,%s,%d,", t->pipeline->name,
+                                  t->pipeline->variant, t->repeat, t->fold, pt->name, pt->step);
+          append_double (s, pt->value);
+          g_string_append_c (s, '\n');
+        }
+    }
+  g_autofree char *path = g_build_filename (m->run_dir, "training_curves.csv", NULL);
+  gboolean ok = write_atomic (path, s->str, error);
+  g_string_free (s, TRUE);
+  return ok;
+}
+
+static char *
+git_commit (const char *dir)
+{
+  g_autofree char *out = NULL;
+  int status = 0;
+  const char *argv[] = { "git", "-C", dir, "rev-parse", "HEAD", NULL };
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL) || !out)
+    return g_strdup ("unknown");
+  g_autofree char *dirty = NULL;
+  const char *argv2[] = { "git", "-C", dir, "status", "--porcelain", "--untracked-files=no", NULL };
+  g_spawn_sync (NULL, (char **) argv2, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &dirty, NULL, NULL, NULL);
+  return g_strdup_printf ("%s%s", g_strstrip (out), dirty && *dirty ? " (with local changes)" : "");
+}
+
+static void
+yaml_quoted (GString *s, const char *text)
+{
+  g_string_append_c (s, '"');
+  for (const char *c = text ? text : ""; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (s, '\\');
+      if (*c == '\n')
+        g_string_append (s, "\\n");
+      else
+        g_string_append_c (s, *c);
+    }
+  g_string_append_c (s, '"');
+}
+
+static void
+manifest_plugin (GString *s, const TdStage *st, GHashTable *seen)
+{
+  const TdPluginDescriptor *d = st->entry->desc;
+  g_autofree char *key = g_strdup_printf ("%s/%s", td_kind_name (d->kind), d->name);
+  if (g_hash_table_contains (seen, key))
+    return;
+  g_hash_table_add (seen, g_steal_pointer (&key));
+  g_string_append_printf (s, "  - { kind: %s, name: %s, version: ", td_kind_name (d->kind), d->name);
+  yaml_quoted (s, d->version);
+  g_string_append (s, ", file: ");
+  yaml_quoted (s, st->entry->path);
+  g_string_append (s, " }\n");
+}
+
+static gboolean
+write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError **error)
+{
+  const TdExperiment *exp = m->exp;
+  GString *s = g_string_new ("# tundish run manifest: everything needed to reproduce this run\n");
+  g_autofree char *st = g_date_time_format_iso8601 (m->started);
+  g_autofree char *fi = g_date_time_format_iso8601 (m->finished);
+  g_autofree char *exp_dir = g_path_get_dirname (exp->path);
+  g_autofree char *commit = git_commit (exp_dir);
+  unsigned h5maj = 0, h5min = 0, h5rel = 0;
+  H5get_libversion (&h5maj, &h5min, &h5rel);
+  g_string_append_printf (s, "experiment: %s\nexperiment_file: ", exp->name);
+  yaml_quoted (s, exp->path);
+  g_string_append_printf (s, "\nconfig_hash: \"%s\"\ncommand: ", exp->hash);
+  yaml_quoted (s, m->command_line);
+  g_string_append_printf (s, "\nstarted: %s\nfinished: %s\nhost: ", st, fi);
+  yaml_quoted (s, g_get_host_name ());
+  g_string_append (s, "\ngit_commit: ");
+  yaml_quoted (s, commit);
+  g_string_append_printf (s, "\njobs: %d\nthreads_per_trial: %d\n", m->jobs, m->threads_per_trial);
+  g_string_append_printf (s, "versions:\n  tundish: \"%s\"\n  plugin_abi: \"%d.%d\"\n"
+                          "  glib: \"%u.%u.%u\"\n  gsl: \"%s\"\n  hdf5: \"%u.%u.%u\"\n"
+                          "  libyaml: \"%s\"\n",
+                          TUNDISH_VERSION, TD_PLUGIN_ABI_MAJOR, TD_PLUGIN_ABI_MINOR,
+                          glib_major_version, glib_minor_version, glib_micro_version,
+                          GSL_VERSION, h5maj, h5min, h5rel, yaml_get_version_string ());
+  g_string_append (s, "plugins:\n");
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  manifest_plugin (s, exp->data, seen);
+  for (guint k = 0; k < exp->augment->len; k++)
+    manifest_plugin (s, exp->augment->pdata[k], seen);
+  for (guint p = 0; p < exp->pipelines->len; p++)
+    {
+      const TdPipeline *pl = exp->pipelines->pdata[p];
+      for (guint k = 0; k < pl->features->len; k++)
+        manifest_plugin (s, pl->features->pdata[k], seen);
+      manifest_plugin (s, pl->model, seen);
+    }
+  for (guint k = 0; k < exp->evaluators->len; k++)
+    manifest_plugin (s, exp->evaluators->pdata[k], seen);
+  for (guint k = 0; k < exp->reporters->len; k++)
+    manifest_plugin (s, exp->reporters->pdata[k], seen);
+
+  g_string_append_printf (s, "seeds:\n  master: %" G_GUINT64_FORMAT "\n  data: %" G_GUINT64_FORMAT
+                          "\n  splits:\n", exp->seed,
+                          td_seed_derive (exp->seed, 0, 0, "data", exp->data->entry->desc->name));
+  for (int r = 0; r < exp->repeats; r++)
+    g_string_append_printf (s, "    - { repeat: %d, seed: %" G_GUINT64_FORMAT " }\n", r,
+                            td_seed_derive (exp->seed, r, 0, "split", ""));
+  g_string_append_printf (s, "data:\n  series: %zu\n  steps: %zu\n  channels: %zu\n  positive: %zu\n",
+                          m->data->n_series, m->data->n_steps, m->data->n_channels,
+                          td_dataset_count_positive (m->data));
+  g_string_append (s, "splits:\n");
+  for (guint r = 0; r < m->splits->len; r++)
+    {
+      GPtrArray *folds = m->splits->pdata[r];
+      for (guint f = 0; f < folds->len; f++)
+        {
+          const TdSplit *sp = folds->pdata[f];
+          g_string_append_printf (s, "  - { repeat: %u, fold: %u, train: %zu, valid: %zu, test: %zu }\n",
+                                  r, f, sp->n_train, sp->n_valid, sp->n_test);
+        }
+    }
+  g_string_append_printf (s, "trials:\n  total: %u\n  failed: %zu\n  list:\n", trials->len, n_failed);
+  for (guint k = 0; k < trials->len; k++)
+    {
+      const TdTrial *t = trials->pdata[k];
+      g_string_append (s, "    - { pipeline: ");
+      yaml_quoted (s, t->pipeline->label);
+      g_string_append_printf (s, ", repeat: %d, fold: %d, model_seed: %" G_GUINT64_FORMAT
+                              ", status: %s, seconds: %.3f", t->repeat, t->fold, t->model_seed,
+                              t->ok ? "ok" : "failed", t->seconds);
+      if (t->model_path)
+        {
+          g_string_append (s, ", model: ");
+          yaml_quoted (s, t->model_path);
+        }
+      if (!t->ok)
+        {
+          g_string_append (s, ", error: ");
+          yaml_quoted (s, t->error);
+        }
+      g_string_append (s, " }\n");
+    }
+  g_string_append (s, "config: |\n");
+  g_auto (GStrv) lines = g_strsplit (exp->resolved_yaml, "\n", -1);
+  for (size_t k = 0; lines[k]; k++)
+    if (*lines[k] || lines[k + 1])
+      g_string_append_printf (s, "  %s\n", lines[k]);
+  g_autofree char *path = g_build_filename (m->run_dir, "manifest.yaml", NULL);
+  gboolean ok = write_atomic (path, s->str, error);
+  g_string_free (s, TRUE);
+  return ok;
+}
+
+gboolean
+td_run_write_outputs (const TdRunMeta *m, GError **error)
+{
+  const TdExperiment *exp = m->exp;
+  g_autoptr (GPtrArray) trials = sorted_trials (m);
+  size_t nm = exp->metrics->len;
+  g_autoptr (GArray) results = g_array_new (FALSE, TRUE, sizeof (TdResultRow));
+  g_autoptr (GArray) summary = g_array_new (FALSE, TRUE, sizeof (TdSummaryRow));
+  g_autoptr (GArray) failed = g_array_new (FALSE, TRUE, sizeof (TdFailedTrial));
+  for (guint k = 0; k < trials->len; k++)
+    {
+      const TdTrial *t = trials->pdata[k];
+      if (!t->ok)
+        {
+          TdFailedTrial f = { t->pipeline->name, t->pipeline->variant, t->repeat, t->fold, t->error };
+          g_array_append_val (failed, f);
+          continue;
+        }
+      for (size_t j = 0; j < nm; j++)
+        {
+          TdResultRow r = { t->pipeline->name, t->pipeline->variant, exp->metrics->pdata[j],
+                            t->repeat, t->fold, t->metrics[j] };
+          g_array_append_val (results, r);
+        }
+    }
+  /* Summary per (label, metric) over the trials where the metric is defined. */
+  for (guint k = 0; k < trials->len;)
+    {
+      guint end = k;
+      const TdTrial *first = trials->pdata[k];
+      while (end < trials->len
+             && strcmp (((const TdTrial *) trials->pdata[end])->pipeline->label,
+                        first->pipeline->label) == 0)
+        end++;
+      for (size_t j = 0; j < nm; j++)
+        {
+          double sum = 0, sum2 = 0;
+          size_t n = 0;
+          for (guint i = k; i < end; i++)
+            {
+              const TdTrial *t = trials->pdata[i];
+              if (t->ok && !isnan (t->metrics[j]))
+                {
+                  sum += t->metrics[j];
+                  n++;
+                }
+            }
+          double mean = n ? sum / (double) n : NAN;
+          for (guint i = k; i < end; i++)
+            {
+              const TdTrial *t = trials->pdata[i];
+              if (t->ok && !isnan (t->metrics[j]))
+                sum2 += (t->metrics[j] - mean) * (t->metrics[j] - mean);
+            }
+          TdSummaryRow row = { first->pipeline->name, first->pipeline->variant,
+                               exp->metrics->pdata[j], mean,
+                               n > 1 ? sqrt (sum2 / (double) (n - 1)) : (n == 1 ? 0.0 : NAN), n };
+          g_array_append_val (summary, row);
+        }
+      k = end;
+    }
+
+  if (!write_predictions (m, trials, error) || !write_curves (m, trials, error)
+      || !write_manifest (m, trials, failed->len, error))
+    return FALSE;
+
+  g_autofree const char **metric_names = g_new0 (const char *, nm + 1);
+  for (size_t j = 0; j < nm; j++)
+    metric_names[j] = exp->metrics->pdata[j];
+  g_autofree const char **labels = g_new0 (const char *, exp->pipelines->len + 1);
+  for (guint p = 0; p < exp->pipelines->len; p++)
+    labels[p] = ((const TdPipeline *) exp->pipelines->pdata[p])->label;
+  g_autofree char *st = g_date_time_format_iso8601 (m->started);
+  g_autofree char *fi = g_date_time_format_iso8601 (m->finished);
+  const TdSplit *first = ((GPtrArray *) m->splits->pdata[0])->pdata[0];
+  TdRunReport rep = {
+    .experiment = exp->name, .config_yaml = exp->resolved_yaml, .config_hash = exp->hash,
+    .run_dir = m->run_dir, .started_utc = st, .finished_utc = fi,
+    .generator = exp->data->entry->desc->name, .data = m->data,
+    .split_method = td_split_method_name (exp->split.method),
+    .n_train = first->n_train, .n_valid = first->n_valid, .n_test = first->n_test,
+    .metrics = metric_names, .pipelines = labels, .baseline = exp->baseline,
+    .results = (TdResultRow *) results->data, .n_results = results->len,
+    .summary = (TdSummaryRow *) summary->data, .n_summary = summary->len,
+    .failed = (TdFailedTrial *) failed->data, .n_failed = failed->len,
+    .n_trials = trials->len, .tundish_version = TUNDISH_VERSION,
+  };
+  for (guint k = 0; k < exp->reporters->len; k++)
+    {
+      const TdStage *r = exp->reporters->pdata[k];
+      const TdReporterVTable *v = r->entry->desc->vtable;
+      if (!v->write (r->params, &rep, error))
+        {
+          g_prefix_error (error, "reporter %s: ", r->entry->desc->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,365 @@
+/* trial.c — one trial: split → augment (train only) → features (fitted on
+ * train only) → model (fit on train, early stopping on valid) → predictions
+ * on test → metrics. Never touches another trial's state. */
+#include "trial.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+td_trial_clear (TdTrial *t)
+{
+  g_clear_pointer (&t->error, g_free);
+  g_clear_pointer (&t->metrics, g_free);
+  g_clear_pointer (&t->test_ids, g_free);
+  g_clear_pointer (&t->test_y, g_free);
+  g_clear_pointer (&t->test_scores, g_free);
+  g_clear_pointer (&t->model_path, g_free);
+  if (t->curves)
+    {
+      for (guint k = 0; k < t->curves->len; k++)
+        g_free (g_array_index (t->curves, TdCurvePoint, k).name);
+      g_array_unref (t->curves);
+      t->curves = NULL;
+    }
+}
+
+char *
+td_safe_name (const char *label)
+{
+  char *s = g_strdup (label);
+  for (char *c = s; *c; c++)
+    if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '-' || *c == '.' || *c == '='))
+      *c = '_';
+  return s;
+}
+
+gboolean
+td_pipeline_check (const TdPipeline *p, TdTask task, GError **error)
+{
+  guint32 shape = TD_DATA_SEQUENCE;
+  for (guint k = 0; k < p->features->len; k++)
+    {
+      const TdStage *st = p->features->pdata[k];
+      const TdFeatureVTable *v = st->entry->desc->vtable;
+      if (!(v->accepts & shape))
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
+                       "%s: %s: feature \"%s\" does not accept %s input here", p->label,
+                       st->key_path, st->entry->desc->name,
+                       shape == TD_DATA_MATRIX ? "a feature matrix" : "sequences");
+          return FALSE;
+        }
+      if (v->role == TD_FEATURE_EXTRACT)
+        shape = TD_DATA_MATRIX;
+    }
+  const TdModelVTable *mv = p->model->entry->desc->vtable;
+  if (!(mv->accepts & shape))
+    {
+      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
+                   "%s: %s: model \"%s\" needs %s but the feature list produces %s", p->label,
+                   p->model->key_path, p->model->entry->desc->name,
+                   (mv->accepts & TD_DATA_MATRIX) ? "a feature matrix (add a feature extractor)"
+                                                  : "sequences",
+                   shape == TD_DATA_MATRIX ? "a feature matrix" : "sequences");
+      return FALSE;
+    }
+  if (!(mv->tasks & task))
+    {
+      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
+                   "%s: %s: model \"%s\" does not support this dataset's task", p->label,
+                   p->model->key_path, p->model->entry->desc->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+curve_sink (const char *name, int step, double value, gpointer user_data)
+{
+  TdTrial *t = user_data;
+  TdCurvePoint pt = { g_strdup (name), step, value };
+  g_array_append_val (t->curves, pt);
+}
+
+static TdContext *
+stage_context (const TdTrialEnv *env, TdTrial *t, const char *stage)
+{
+  guint64 seed = td_seed_derive (env->exp->seed, t->repeat, t->fold, stage, t->pipeline->label);
+  TdContext *ctx = td_context_child (env->parent, seed);
+  td_context_set_threads (ctx, env->threads);
+  td_context_set_work_dir (ctx, env->run_dir);
+  td_context_set_curve_sink (ctx, curve_sink, t);
+  td_context_set_progress_sink (ctx, NULL, NULL);
+  return ctx;
+}
+
+static gboolean
+prefix_error (GError **error, const char *what)
+{
+  if (error && *error)
+    g_prefix_error (error, "%s: ", what);
+  return FALSE;
+}
+
+/* Fit one feature stage on train and apply it to the three splits. */
+static gboolean
+apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3], TdDataset *out[3],
+               GError **error)
+{
+  const TdStage *st = t->pipeline->features->pdata[index];
+  const TdFeatureVTable *v = st->entry->desc->vtable;
+  g_autofree char *stage = g_strdup_printf ("feature:%u:%s", index, st->entry->desc->name);
+  g_autoptr (TdContext) ctx = stage_context (env, t, stage);
+  TdFeature *f = v->create (st->params, ctx, error);
+  if (!f)
+    return prefix_error (error, st->key_path);
+  gboolean ok = !v->fit || v->fit (f, in[0], ctx, error);
+  for (int k = 0; ok && k < 3; k++)
+    {
+      out[k] = in[k] ? v->transform (f, in[k], ctx, error) : NULL;
+      if (in[k] && !out[k])
+        ok = FALSE;
+      else if (out[k] && out[k]->n_series != in[k]->n_series)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                       "returned %zu series for %zu", out[k]->n_series, in[k]->n_series);
+          ok = FALSE;
+        }
+    }
+  v->destroy (f);
+  if (!ok)
+    {
+      for (int k = 0; k < 3; k++)
+        g_clear_pointer (&out[k], td_dataset_unref);
+      return prefix_error (error, st->key_path);
+    }
+  return TRUE;
+}
+
+/* Transforms chain; consecutive extractors see the same input and their columns are stacked. */
+static gboolean
+run_features (const TdTrialEnv *env, TdTrial *t, TdDataset *d[3], GError **error)
+{
+  GPtrArray *fs = t->pipeline->features;
+  guint k = 0;
+  while (k < fs->len)
+    {
+      const TdFeatureVTable *v = ((const TdStage *) fs->pdata[k])->entry->desc->vtable;
+      if (v->role == TD_FEATURE_TRANSFORM)
+        {
+          TdDataset *out[3] = { NULL, NULL, NULL };
+          if (!apply_feature (env, t, k, d, out, error))
+            return FALSE;
+          for (int s = 0; s < 3; s++)
+            {
+              td_dataset_unref (d[s]);
+              d[s] = out[s];
+            }
+          k++;
+          continue;
+        }
+      GPtrArray *parts[3];
+      for (int s = 0; s < 3; s++)
+        parts[s] = g_ptr_array_new_with_free_func ((GDestroyNotify) td_dataset_unref);
+      gboolean ok = TRUE;
+      guint j = k;
+      for (; ok && j < fs->len; j++)
+        {
+          const TdFeatureVTable *w = ((const TdStage *) fs->pdata[j])->entry->desc->vtable;
+          if (w->role != TD_FEATURE_EXTRACT)
+            break;
+          TdDataset *out[3] = { NULL, NULL, NULL };
+          ok = apply_feature (env, t, j, d, out, error);
+          for (int s = 0; ok && s < 3; s++)
+            if (out[s])
+              g_ptr_array_add (parts[s], out[s]);
+        }
+      for (int s = 0; ok && s < 3; s++)
+        {
+          if (!d[s])
+            continue;
+          TdDataset *stacked = parts[s]->len == 1
+            ? td_dataset_ref (parts[s]->pdata[0])
+            : td_dataset_hstack ((TdDataset *const *) parts[s]->pdata, parts[s]->len, error);
+          if (!stacked)
+            ok = FALSE;
+          else
+            {
+              td_dataset_unref (d[s]);
+              d[s] = stacked;
+            }
+        }
+      for (int s = 0; s < 3; s++)
+        g_ptr_array_unref (parts[s]);
+      if (!ok)
+        return FALSE;
+      k = j;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_augment (const TdTrialEnv *env, TdTrial *t, TdDataset **train, GError **error)
+{
+  GPtrArray *aug = env->exp->augment;
+  for (guint k = 0; k < aug->len; k++)
+    {
+      const TdStage *st = aug->pdata[k];
+      const TdAugmentVTable *v = st->entry->desc->vtable;
+      /* Pipeline-independent seed: every pipeline of a trial sees the same augmented data. */
+      g_autofree char *stage = g_strdup_printf ("augment:%u:%s", k, st->entry->desc->name);
+      guint64 seed = td_seed_derive (env->exp->seed, t->repeat, t->fold, stage, "");
+      g_autoptr (TdContext) ctx = td_context_child (env->parent, seed);
+      td_context_set_threads (ctx, env->threads);
+      TdDataset *out = v->apply (st->params, *train, ctx, error);
+      if (!out)
+        return prefix_error (error, st->key_path);
+      td_dataset_unref (*train);
+      *train = out;
+    }
+  return TRUE;
+}
+
+static TdDataset *
+normal_only (const TdDataset *train)
+{
+  g_autofree size_t *idx = g_new (size_t, MAX (train->n_series, (size_t) 1));
+  size_t n = 0;
+  for (size_t s = 0; s < train->n_series; s++)
+    if (train->y[s] < 0.5)
+      idx[n++] = s;
+  return td_dataset_subset (train, idx, n);
+}
+
+static gboolean
+evaluate (const TdTrialEnv *env, TdTrial *t, const TdDataset *test, const double *valid_scores,
+          const TdDataset *valid, GError **error)
+{
+  const TdExperiment *exp = env->exp;
+  t->metrics = g_new (double, MAX (exp->metrics->len, 1u));
+  for (guint m = 0; m < exp->metrics->len; m++)
+    t->metrics[m] = NAN;
+  TdEvalInput in = {
+    .task = test->task, .n = test->n_series, .n_outputs = t->n_outputs,
+    .n_classes = test->n_classes, .y = test->y, .scores = t->test_scores, .data = test,
+    .n_valid = valid ? valid->n_series : 0, .valid_y = valid ? valid->y : NULL,
+    .valid_scores = valid_scores,
+  };
+  g_autoptr (GArray) filled = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (filled, exp->metrics->len);
+  for (guint e = 0; e < exp->evaluators->len; e++)
+    {
+      const TdStage *st = exp->evaluators->pdata[e];
+      const TdEvaluatorVTable *v = st->entry->desc->vtable;
+      size_t nm = g_strv_length ((char **) v->metrics);
+      g_autofree double *vals = g_new (double, nm);
+      if (!v->evaluate (st->params, &in, vals, error))
+        return prefix_error (error, st->key_path);
+      for (guint m = 0; m < exp->metrics->len; m++)
+        for (size_t j = 0; j < nm; j++)
+          if (!g_array_index (filled, gboolean, m)
+              && strcmp (exp->metrics->pdata[m], v->metrics[j]) == 0)
+            {
+              t->metrics[m] = vals[j];
+              g_array_index (filled, gboolean, m) = TRUE;
+            }
+    }
+  return TRUE;
+}
+
+static gboolean
+trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
+{
+  const TdPipeline *p = t->pipeline;
+  const TdSplit *sp = t->split;
+  TdDataset *d[3] = {
+    td_dataset_subset (env->data, sp->train, sp->n_train),
+    sp->n_valid ? td_dataset_subset (env->data, sp->valid, sp->n_valid) : NULL,
+    td_dataset_subset (env->data, sp->test, sp->n_test),
+  };
+  gboolean ok = FALSE;
+  TdModel *model = NULL;
+  const TdModelVTable *mv = p->model->entry->desc->vtable;
+  g_autoptr (TdContext) mctx = stage_context (env, t, "model");
+  g_autofree double *valid_scores = NULL;
+  g_autofree char *model_abs = NULL;
+  g_autofree char *safe = NULL;
+  g_autofree char *model_dir = NULL;
+
+  if (!run_augment (env, t, &d[0], error) || !run_features (env, t, d, error))
+    goto out;
+  if (td_context_cancelled (env->parent))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED, "cancelled");
+      goto out;
+    }
+  if (mv->train_on == TD_TRAIN_ON_NORMAL)
+    {
+      TdDataset *normal = normal_only (d[0]);
+      td_dataset_unref (d[0]);
+      d[0] = normal;
+    }
+  t->model_seed = td_context_seed (mctx);
+  model = mv->create (p->model->params, mctx, error);
+  if (!model || !mv->fit (model, d[0], d[1], mctx, error))
+    {
+      prefix_error (error, p->model->key_path);
+      goto out;
+    }
+  t->n_outputs = td_task_n_outputs (d[2]->task, d[2]->n_classes);
+  t->n_test = d[2]->n_series;
+  t->test_scores = g_new (double, MAX (t->n_test * t->n_outputs, (size_t) 1));
+  if (!mv->predict (model, d[2], t->test_scores, mctx, error))
+    {
+      prefix_error (error, "predict (test)");
+      goto out;
+    }
+  if (d[1])
+    {
+      valid_scores = g_new (double, MAX (d[1]->n_series * t->n_outputs, (size_t) 1));
+      if (!mv->predict (model, d[1], valid_scores, mctx, error))
+        {
+          prefix_error (error, "predict (valid)");
+          goto out;
+        }
+    }
+  t->test_ids = g_memdup2 (d[2]->series_id, t->n_test * sizeof (gint64));
+  t->test_y = g_memdup2 (d[2]->y, t->n_test * sizeof (double));
+
+  safe = td_safe_name (p->label);
+  t->model_path = g_strdup_printf ("models/%s/r%d-f%d.model", safe, t->repeat, t->fold);
+  model_abs = g_build_filename (env->run_dir, t->model_path, NULL);
+  model_dir = g_path_get_dirname (model_abs);
+  g_mkdir_with_parents (model_dir, 0755);
+  if (!mv->save (model, model_abs, error))
+    {
+      prefix_error (error, "save model");
+      goto out;
+    }
+  ok = evaluate (env, t, d[2], valid_scores, d[1], error);
+out:
+  if (model)
+    mv->destroy (model);
+  for (int k = 0; k < 3; k++)
+    if (d[k])
+      td_dataset_unref (d[k]);
+  return ok;
+}
+
+void
+td_trial_run (const TdTrialEnv *env, TdTrial *t)
+{
+  GError *error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  t->curves = g_array_new (FALSE, FALSE, sizeof (TdCurvePoint));
+  t->ok = trial_body (env, t, &error);
+  if (!t->ok)
+    {
+      t->error = g_strdup (error ? error->message : "failed without a message (plugin bug)");
+      g_clear_pointer (&t->metrics, g_free);
+    }
+  g_clear_error (&error);
+  t->seconds = (double) (g_get_monotonic_time () - t0) / 1e6;
+  t->done = TRUE;
+}

@@ -1,0 +1,53 @@
+/* trial.h — one (pipeline variant × repeat × fold) and what it produced (core-internal). */
+#pragma once
+
+#include "experiment.h"
+#include "split.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *name;
+  int step;
+  double value;
+} TdCurvePoint;
+
+typedef struct {
+  /* what to run */
+  const TdPipeline *pipeline;
+  int repeat, fold;
+  const TdSplit *split;
+  guint64 model_seed;
+  /* what came out */
+  gboolean done, ok;
+  char *error;                  /* when !ok */
+  double *metrics;              /* [exp->metrics->len], NaN where undefined */
+  size_t n_test, n_outputs;
+  gint64 *test_ids;
+  double *test_y, *test_scores; /* [n_test], [n_test × n_outputs] */
+  GArray *curves;               /* TdCurvePoint */
+  char *model_path;             /* relative to the run folder */
+  double seconds;
+} TdTrial;
+
+void td_trial_clear (TdTrial *t);
+
+typedef struct {
+  const TdExperiment *exp;
+  const TdDataset *data;
+  const char *run_dir;
+  int threads;
+  TdContext *parent;            /* carries the cancel flag */
+} TdTrialEnv;
+
+/* Run one trial; never raises: failures land in t->ok / t->error. */
+void td_trial_run (const TdTrialEnv *env, TdTrial *t);
+
+/* "gbdt[max_depth=4]" → "gbdt_max_depth=4_" : safe as a folder name. */
+char *td_safe_name (const char *label);
+
+/* Check that each pipeline's stages accept the shape the previous one makes
+ * and that its model supports the task; messages name the pipeline. */
+gboolean td_pipeline_check (const TdPipeline *p, TdTask task, GError **error);
+
+G_END_DECLS

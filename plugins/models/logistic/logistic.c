@@ -1,0 +1,544 @@
+/* logistic.c — the `logistic` model plugin: L2-regularised logistic regression
+ * on a feature matrix, fitted by Newton's method (logistic_newton.c).
+ *
+ * Features are standardised with the training mean and (population) standard
+ * deviation, which are saved with the model. The objective, in standardised
+ * space, is scikit-learn's divided by C·n (same minimiser):
+ *
+ *   mean weighted log loss + (l2 / 2) ||w||^2,   l2 = 1 / (C · n),
+ *
+ * with the intercept unpenalised. docs/models.md has the details.
+ */
+#include <math.h>
+#include <string.h>
+#include <tundish/tundish.h>
+
+#include "logistic_newton.h"
+
+#define LOGISTIC_FORMAT_VERSION 1
+#define GROUP "logistic"
+
+struct TdModel {
+  double C;
+  int max_iter;
+  double tol;
+  gboolean balanced;     /* class_weight */
+  gboolean impute;       /* missing: mean */
+
+  /* Fitted state; d == 0 until fit or load. */
+  size_t d;
+  char **names;          /* [d] feature names at fit, NULL-terminated */
+  double *mean, *scale;  /* [d] */
+  double *beta;          /* [d + 1], intercept first, standardised space */
+  TdLogitResult fit_info;
+};
+
+static const char *const class_weight_choices[] = { "none", "balanced", NULL };
+static const char *const missing_choices[] = { "error", "mean", NULL };
+
+static const TdParamSpec logistic_params[] = {
+  { "C", TD_PARAM_DOUBLE, "1.0", 1e-12, 1e12, NULL,
+    "inverse regularisation strength as in scikit-learn: l2 = 1 / (C * n_train)" },
+  { "max_iter", TD_PARAM_INT, "100", 1, 100000, NULL, "most Newton iterations" },
+  { "tol", TD_PARAM_DOUBLE, "1e-6", 0, 1, NULL,
+    "stop when the largest |gradient| of the mean objective is <= tol" },
+  { "class_weight", TD_PARAM_ENUM, "none", 0, 0, class_weight_choices,
+    "balanced weighs class k by n / (2 n_k), as scikit-learn" },
+  { "missing", TD_PARAM_ENUM, "error", 0, 0, missing_choices,
+    "NaN features: error, or mean (impute the training mean)" },
+};
+
+static const char *
+task_name (TdTask task)
+{
+  switch (task)
+    {
+    case TD_TASK_BINARY: return "binary";
+    case TD_TASK_MULTICLASS: return "multiclass";
+    case TD_TASK_ANOMALY: return "anomaly";
+    case TD_TASK_REGRESSION: return "regression";
+    }
+  return "unknown";
+}
+
+static TdModel *
+logistic_new_empty (const TdParams *params)
+{
+  TdModel *m = g_new0 (TdModel, 1);
+  m->C = td_params_get_double (params, "C");
+  m->max_iter = (int) td_params_get_int (params, "max_iter");
+  m->tol = td_params_get_double (params, "tol");
+  m->balanced = g_str_equal (td_params_get_string (params, "class_weight"), "balanced");
+  m->impute = g_str_equal (td_params_get_string (params, "missing"), "mean");
+  return m;
+}
+
+static void
+logistic_clear_fit (TdModel *m)
+{
+  g_clear_pointer (&m->names, g_strfreev);
+  g_clear_pointer (&m->mean, g_free);
+  g_clear_pointer (&m->scale, g_free);
+  g_clear_pointer (&m->beta, g_free);
+  m->d = 0;
+}
+
+static void
+logistic_destroy (TdModel *m)
+{
+  if (!m)
+    return;
+  logistic_clear_fit (m);
+  g_free (m);
+}
+
+static TdModel *
+logistic_create (const TdParams *params, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  (void) error;
+  return logistic_new_empty (params);
+}
+
+static gboolean
+check_matrix (const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->n_steps != 1)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "logistic: the %s data has %zu steps per series; this model takes a "
+                   "feature matrix (n_steps == 1), so put a feature extractor before it",
+                   what, ds->n_steps);
+      return FALSE;
+    }
+  if (ds->n_series == 0 || ds->n_channels == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "logistic: the %s data is empty (%zu series x %zu features)", what,
+                   ds->n_series, ds->n_channels);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+feature_name (const TdDataset *ds, size_t j)
+{
+  return ds->channel_names && ds->channel_names[j] ? ds->channel_names[j] : "?";
+}
+
+/* A non-finite value that the missing policy does not cover. */
+static gboolean
+check_value (const TdModel *m, const TdDataset *ds, size_t i, size_t j, float v,
+             GError **error)
+{
+  if (isfinite (v) || (isnan (v) && m->impute))
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+               "logistic: feature \"%s\" of series %" G_GINT64_FORMAT " is %s; %s",
+               feature_name (ds, j), ds->series_id ? ds->series_id[i] : (gint64) i,
+               isnan (v) ? "NaN" : "infinite",
+               isnan (v) ? "set missing: mean to impute the training mean, or use a model "
+                           "that handles missing values (xgboost)"
+                         : "infinite features are never accepted");
+  return FALSE;
+}
+
+/* Training mean and population standard deviation per feature, over the
+ * finite values; a constant (or all-missing) feature gets scale 1, so it
+ * standardises to ~0 and its weight stays 0 under the penalty. */
+static void
+fit_standardiser (TdModel *m, const TdDataset *ds)
+{
+  const size_t n = ds->n_series, d = ds->n_channels;
+  for (size_t j = 0; j < d; j++)
+    {
+      double sum = 0;
+      size_t count = 0;
+      for (size_t i = 0; i < n; i++)
+        {
+          float v = ds->x[i * d + j];
+          if (!isnan (v))
+            sum += v, count++;
+        }
+      double mean = count ? sum / (double) count : 0.0;
+      double ss = 0;
+      for (size_t i = 0; i < n; i++)
+        {
+          float v = ds->x[i * d + j];
+          if (!isnan (v))
+            ss += ((double) v - mean) * ((double) v - mean);
+        }
+      double sd = count ? sqrt (ss / (double) count) : 0.0;
+      m->mean[j] = mean;
+      m->scale[j] = sd > 1e-12 * fmax (1.0, fabs (mean)) ? sd : 1.0;
+    }
+}
+
+/* Standardised row i of ds into z[d]; missing values (when imputed) become 0,
+ * i.e. the training mean. */
+static gboolean
+standardise_row (const TdModel *m, const TdDataset *ds, size_t i, double *z, GError **error)
+{
+  const float *x = td_dataset_series (ds, i);
+  for (size_t j = 0; j < m->d; j++)
+    {
+      if (!check_value (m, ds, i, j, x[j], error))
+        return FALSE;
+      z[j] = isnan (x[j]) ? 0.0 : ((double) x[j] - m->mean[j]) / m->scale[j];
+    }
+  return TRUE;
+}
+
+static gboolean
+check_labels (const TdDataset *ds, double *n_pos, GError **error)
+{
+  double pos = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      double y = ds->y[i];
+      if (!(y >= 0 && y <= 1))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "logistic: label %g of series %" G_GINT64_FORMAT " is outside [0, 1]",
+                       y, ds->series_id ? ds->series_id[i] : (gint64) i);
+          return FALSE;
+        }
+      pos += y;
+    }
+  /* With one class only the unpenalised intercept runs off to infinity. */
+  if (pos <= 0 || pos >= (double) ds->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "logistic: the training labels contain only class %d; both classes "
+                   "are needed", pos > 0 ? 1 : 0);
+      return FALSE;
+    }
+  *n_pos = pos;
+  return TRUE;
+}
+
+static gboolean
+logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
+              GError **error)
+{
+  (void) valid;   /* nothing to tune: the fit is a convex problem with fixed C */
+  if (train->task != TD_TASK_BINARY)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "logistic: task \"%s\" is not supported (binary only)",
+                   task_name (train->task));
+      return FALSE;
+    }
+  if (!check_matrix (train, "training", error))
+    return FALSE;
+  double n_pos;
+  if (!check_labels (train, &n_pos, error))
+    return FALSE;
+
+  const size_t n = train->n_series, d = train->n_channels;
+  logistic_clear_fit (m);
+  m->d = d;
+  m->mean = g_new (double, d);
+  m->scale = g_new (double, d);
+  m->beta = g_new0 (double, d + 1);
+  m->names = g_new0 (char *, d + 1);
+  for (size_t j = 0; j < d; j++)
+    m->names[j] = g_strdup (feature_name (train, j));
+  fit_standardiser (m, train);
+
+  g_autofree double *z = g_new (double, n * d);
+  for (size_t i = 0; i < n; i++)
+    if (!standardise_row (m, train, i, z + i * d, error))
+      {
+        logistic_clear_fit (m);
+        return FALSE;
+      }
+
+  TdLogitProblem pb = {
+    .n = n, .d = d, .z = z, .y = train->y,
+    .c_pos = 1.0, .c_neg = 1.0,
+    .l2 = 1.0 / (m->C * (double) n),
+    .max_iter = m->max_iter, .tol = m->tol,
+  };
+  if (m->balanced)
+    {
+      pb.c_pos = (double) n / (2.0 * n_pos);
+      pb.c_neg = (double) n / (2.0 * ((double) n - n_pos));
+    }
+  if (!td_logit_newton (&pb, m->beta, &m->fit_info, ctx, error))
+    {
+      logistic_clear_fit (m);
+      return FALSE;
+    }
+  if (!m->fit_info.converged)
+    td_context_log (ctx, G_LOG_LEVEL_WARNING,
+                    "logistic: stopped after %d Newton iterations with max |gradient| "
+                    "%.3g > tol %.3g", m->fit_info.n_iter, m->fit_info.grad_max, m->tol);
+  td_context_progress (ctx, 1.0);
+  return TRUE;
+}
+
+static gboolean
+check_features_match (const TdModel *m, const TdDataset *ds, GError **error)
+{
+  if (ds->n_channels != m->d)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "logistic: the model was fitted on %zu features, the input has %zu",
+                   m->d, ds->n_channels);
+      return FALSE;
+    }
+  for (size_t j = 0; ds->channel_names && j < m->d; j++)
+    if (ds->channel_names[j] && g_strcmp0 (ds->channel_names[j], m->names[j]) != 0)
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "logistic: feature %zu is \"%s\" in the input but was \"%s\" at fit",
+                     j, ds->channel_names[j], m->names[j]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+check_fitted_input (const TdModel *m, const TdDataset *input, GError **error)
+{
+  if (m->d == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "logistic: predict before fit or load");
+      return FALSE;
+    }
+  return check_matrix (input, "input", error) && check_features_match (m, input, error);
+}
+
+/* The linear predictor of one standardised row, summed in feature order so a
+ * loaded model reproduces the same bits. */
+static double
+linear_predictor (const TdModel *m, const double *z)
+{
+  double eta = m->beta[0];
+  for (size_t j = 0; j < m->d; j++)
+    eta += m->beta[j + 1] * z[j];
+  return eta;
+}
+
+static gboolean
+logistic_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx,
+                  GError **error)
+{
+  (void) ctx;
+  if (!check_fitted_input (m, input, error))
+    return FALSE;
+  g_autofree double *z = g_new (double, m->d);
+  for (size_t i = 0; i < input->n_series; i++)
+    {
+      if (!standardise_row (m, input, i, z, error))
+        return FALSE;
+      out[i] = td_logit_sigmoid (linear_predictor (m, z));
+    }
+  return TRUE;
+}
+
+/* Attribution in log-odds: w_j z_j per feature (the intercept is left out). */
+static gboolean
+logistic_explain (TdModel *m, const TdDataset *input, size_t series, float *out,
+                  TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  if (!check_fitted_input (m, input, error))
+    return FALSE;
+  if (series >= input->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "logistic: series %zu out of range (%zu series)", series,
+                   input->n_series);
+      return FALSE;
+    }
+  g_autofree double *z = g_new (double, m->d);
+  if (!standardise_row (m, input, series, z, error))
+    return FALSE;
+  for (size_t j = 0; j < m->d; j++)
+    out[j] = (float) (m->beta[j + 1] * z[j]);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ save / load */
+
+/* GKeyFile writes doubles with g_ascii_dtostr (17 significant digits), which
+ * reads back to the same bits, so a loaded model predicts bit-identically. */
+static gboolean
+logistic_save (TdModel *m, const char *path, GError **error)
+{
+  if (m->d == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "logistic: nothing to save before fit");
+      return FALSE;
+    }
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_key_file_set_integer (kf, GROUP, "format_version", LOGISTIC_FORMAT_VERSION);
+  g_key_file_set_string (kf, GROUP, "task", "binary");
+  g_key_file_set_double (kf, GROUP, "C", m->C);
+  g_key_file_set_string (kf, GROUP, "class_weight", m->balanced ? "balanced" : "none");
+  g_key_file_set_string (kf, GROUP, "missing", m->impute ? "mean" : "error");
+  g_key_file_set_integer (kf, GROUP, "newton_iterations", m->fit_info.n_iter);
+  g_key_file_set_boolean (kf, GROUP, "converged", m->fit_info.converged);
+  g_key_file_set_double (kf, GROUP, "objective", m->fit_info.objective);
+  g_key_file_set_double (kf, GROUP, "grad_max", m->fit_info.grad_max);
+  g_key_file_set_integer (kf, GROUP, "n_features", (int) m->d);
+  g_key_file_set_string_list (kf, GROUP, "features", (const char *const *) m->names, m->d);
+  g_key_file_set_double_list (kf, GROUP, "mean", m->mean, m->d);
+  g_key_file_set_double_list (kf, GROUP, "scale", m->scale, m->d);
+  g_key_file_set_double (kf, GROUP, "intercept", m->beta[0]);
+  g_key_file_set_double_list (kf, GROUP, "coef", m->beta + 1, m->d);
+  g_key_file_set_comment (kf, NULL, NULL,
+                          " tundish logistic model: p = 1 / (1 + exp(-(intercept + "
+                          "sum_j coef_j (x_j - mean_j) / scale_j)))", NULL);
+
+  GError *local = NULL;
+  if (!g_key_file_save_to_file (kf, path, &local))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: saving %s: %s",
+                   path, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_doubles (GKeyFile *kf, const char *key, size_t want, double *dst, const char *path,
+              GError **error)
+{
+  gsize n = 0;
+  GError *local = NULL;
+  g_autofree double *v = g_key_file_get_double_list (kf, GROUP, key, &n, &local);
+  if (!v || n != want)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "logistic: %s: key %s: %s", path, key,
+                   local ? local->message : "wrong number of values");
+      g_clear_error (&local);
+      return FALSE;
+    }
+  for (size_t j = 0; j < want; j++)
+    if (!isfinite (v[j]))
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                     "logistic: %s: key %s holds a non-finite value", path, key);
+        return FALSE;
+      }
+  memcpy (dst, v, want * sizeof *dst);
+  return TRUE;
+}
+
+static gboolean
+load_state (TdModel *m, GKeyFile *kf, const char *path, GError **error)
+{
+  GError *local = NULL;
+  int version = g_key_file_get_integer (kf, GROUP, "format_version", &local);
+  if (local || version != LOGISTIC_FORMAT_VERSION)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "logistic: %s: unsupported format_version %d (this plugin reads %d)%s%s",
+                   path, version, LOGISTIC_FORMAT_VERSION, local ? ": " : "",
+                   local ? local->message : "");
+      g_clear_error (&local);
+      return FALSE;
+    }
+  int d = g_key_file_get_integer (kf, GROUP, "n_features", &local);
+  if (local || d <= 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: %s: bad n_features",
+                   path);
+      g_clear_error (&local);
+      return FALSE;
+    }
+  gsize n_names = 0;
+  m->names = g_key_file_get_string_list (kf, GROUP, "features", &n_names, NULL);
+  if (!m->names || n_names != (gsize) d)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "logistic: %s: features does not list %d names", path, d);
+      return FALSE;
+    }
+  m->d = (size_t) d;
+  m->mean = g_new (double, m->d);
+  m->scale = g_new (double, m->d);
+  m->beta = g_new (double, m->d + 1);
+  if (!read_doubles (kf, "mean", m->d, m->mean, path, error)
+      || !read_doubles (kf, "scale", m->d, m->scale, path, error)
+      || !read_doubles (kf, "intercept", 1, m->beta, path, error)
+      || !read_doubles (kf, "coef", m->d, m->beta + 1, path, error))
+    return FALSE;
+  for (size_t j = 0; j < m->d; j++)
+    if (!(m->scale[j] > 0))
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                     "logistic: %s: scale of feature %zu is not positive", path, j);
+        return FALSE;
+      }
+  /* The missing-value policy is part of the fitted model: it decides what
+   * predict does with NaN, so it comes from the file, not from params. */
+  g_autofree char *missing = g_key_file_get_string (kf, GROUP, "missing", NULL);
+  m->impute = g_strcmp0 (missing, "mean") == 0;
+  m->fit_info.n_iter = g_key_file_get_integer (kf, GROUP, "newton_iterations", NULL);
+  m->fit_info.converged = g_key_file_get_boolean (kf, GROUP, "converged", NULL);
+  return TRUE;
+}
+
+static TdModel *
+logistic_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  GError *local = NULL;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: loading %s: %s",
+                   path, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  TdModel *m = logistic_new_empty (params);
+  if (!load_state (m, kf, path, error))
+    {
+      logistic_destroy (m);
+      return NULL;
+    }
+  return m;
+}
+
+/* ------------------------------------------------------------- descriptor */
+
+static const TdModelVTable logistic_vtable = {
+  .accepts = TD_DATA_MATRIX,
+  .tasks = TD_TASK_BINARY,
+  .train_on = TD_TRAIN_ON_ALL,
+  .create = logistic_create,
+  .fit = logistic_fit,
+  .predict = logistic_predict,
+  .save = logistic_save,
+  .load = logistic_load,
+  .destroy = logistic_destroy,
+  .explain = logistic_explain,
+  .extension = NULL,
+};
+
+static const TdPluginDescriptor logistic_descriptor = {
+  .abi_version = TD_PLUGIN_ABI_VERSION,
+  .kind = TD_KIND_MODEL,
+  .name = "logistic",
+  .version = "1.0.0",
+  .summary = "L2-regularised logistic regression (standardised features, Newton/Cholesky)",
+  .params = logistic_params,
+  .n_params = G_N_ELEMENTS (logistic_params),
+  .vtable = &logistic_vtable,
+};
+
+G_MODULE_EXPORT const TdPluginDescriptor *
+td_plugin_descriptor (size_t index)
+{
+  return index == 0 ? &logistic_descriptor : NULL;
+}

@@ -1,0 +1,718 @@
+/* xgboost.c — the `xgboost` model plugin: gradient-boosted trees through the
+ * XGBoost C API, on a feature matrix.
+ *
+ * Boosting is driven round by round from here (XGBoosterUpdateOneIter) so the
+ * plugin can poll cancellation, report curves and stop early on the
+ * validation split; the test split never reaches fit. With early stopping the
+ * booster keeps every tree it grew and records the best round in the
+ * attribute "best_iteration" (0-based, as XGBoost's Python package does), and
+ * predict uses trees [0, best_iteration] only. docs/models.md has the details.
+ */
+#define G_LOG_DOMAIN "tundish-xgboost"
+
+#include <math.h>
+#include <string.h>
+#include <tundish/tundish.h>
+#include <xgboost/c_api.h>
+
+#define XGB_FORMAT_VERSION "1"
+
+struct TdModel {
+  /* Hyper-parameters, already validated. */
+  int n_estimators;
+  int max_depth;
+  double learning_rate, subsample, colsample_bytree, min_child_weight, reg_lambda,
+    scale_pos_weight;
+  char *tree_method;
+  int early_stopping_rounds;
+
+  BoosterHandle booster;   /* NULL until fit or load */
+  size_t n_features;
+  int best_iteration;      /* -1: predict with every tree */
+};
+
+static const char *const tree_method_choices[] = { "auto", "exact", "approx", "hist", NULL };
+
+static const TdParamSpec xgb_params[] = {
+  { "n_estimators", TD_PARAM_INT, "100", 1, 100000, NULL, "boosting rounds (trees)" },
+  { "max_depth", TD_PARAM_INT, "6", 1, 64, NULL, "maximum tree depth" },
+  { "learning_rate", TD_PARAM_DOUBLE, "0.3", 0, 1, NULL,
+    "shrinkage (XGBoost's eta); 0.3 is XGBoost's own default" },
+  { "subsample", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL,
+    "fraction of training rows sampled per tree, in (0, 1]" },
+  { "colsample_bytree", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL,
+    "fraction of features sampled per tree, in (0, 1]" },
+  { "min_child_weight", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
+    "minimum hessian sum in a leaf" },
+  { "reg_lambda", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL, "L2 penalty on leaf weights" },
+  { "scale_pos_weight", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
+    "weight of positive examples, > 0 (n_neg / n_pos balances classes)" },
+  { "tree_method", TD_PARAM_ENUM, "hist", 0, 0, tree_method_choices,
+    "XGBoost tree construction algorithm" },
+  { "early_stopping_rounds", TD_PARAM_INT, "0", 0, 100000, NULL,
+    "stop after this many rounds without a lower validation log loss; 0 = off" },
+};
+
+/* -------------------------------------------------------- XGBoost plumbing */
+
+static gboolean
+xgb_ok (int rc, const char *call, GError **error)
+{
+  if (rc == 0)
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "xgboost: %s: %s", call,
+               XGBGetLastError ());
+  return FALSE;
+}
+
+static void
+xgb_log_sink (const char *msg)
+{
+  g_debug ("%s", msg);
+}
+
+/* XGBoost prints warnings and info to the console unless told otherwise. Its
+ * global configuration and log callback are thread-local, so this runs at
+ * the start of every call that may reach XGBoost, on the calling thread. */
+static gboolean
+xgb_quiet (GError **error)
+{
+  return xgb_ok (XGBSetGlobalConfig ("{\"verbosity\": 0}"), "XGBSetGlobalConfig", error)
+         && xgb_ok (XGBRegisterLogCallback (xgb_log_sink), "XGBRegisterLogCallback", error);
+}
+
+static gboolean
+set_param (BoosterHandle b, const char *name, const char *value, GError **error)
+{
+  if (XGBoosterSetParam (b, name, value) == 0)
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+               "xgboost: setting %s = %s: %s", name, value, XGBGetLastError ());
+  return FALSE;
+}
+
+static gboolean
+set_param_double (BoosterHandle b, const char *name, double v, GError **error)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return set_param (b, name, g_ascii_dtostr (buf, sizeof buf, v), error);
+}
+
+static gboolean
+set_param_int (BoosterHandle b, const char *name, gint64 v, GError **error)
+{
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v);
+  return set_param (b, name, buf, error);
+}
+
+static void
+dmatrix_free (DMatrixHandle h)
+{
+  if (h)
+    XGDMatrixFree (h);
+}
+
+/* XGBoost's "seed" is an int64 that ends up seeding a 32-bit mt19937 (and is
+ * multiplied by a constant per round with seed_per_iteration), so the 64-bit
+ * context seed is folded into 31 bits rather than truncated. */
+static gint64
+xgb_seed (guint64 seed)
+{
+  return (gint64) ((seed ^ (seed >> 32)) & 0x7fffffffu);
+}
+
+/* ---------------------------------------------------------- input checks */
+
+static const char *
+task_name (TdTask task)
+{
+  switch (task)
+    {
+    case TD_TASK_BINARY: return "binary";
+    case TD_TASK_MULTICLASS: return "multiclass";
+    case TD_TASK_ANOMALY: return "anomaly";
+    case TD_TASK_REGRESSION: return "regression";
+    }
+  return "unknown";
+}
+
+static gint64
+series_id (const TdDataset *ds, size_t i)
+{
+  return ds->series_id ? ds->series_id[i] : (gint64) i;
+}
+
+/* A feature matrix with finite-or-NaN values (NaN means missing to XGBoost;
+ * infinities it would reject with a less helpful message). */
+static gboolean
+check_matrix (const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->n_steps != 1)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: the %s data has %zu steps per series; this model takes a "
+                   "feature matrix (n_steps == 1), so put a feature extractor before it",
+                   what, ds->n_steps);
+      return FALSE;
+    }
+  if (ds->n_series == 0 || ds->n_channels == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: the %s data is empty (%zu series x %zu features)", what,
+                   ds->n_series, ds->n_channels);
+      return FALSE;
+    }
+  for (size_t i = 0; i < ds->n_series * ds->n_channels; i++)
+    if (isinf (ds->x[i]))
+      {
+        size_t s = i / ds->n_channels, c = i % ds->n_channels;
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "xgboost: feature \"%s\" of series %" G_GINT64_FORMAT " in the %s data "
+                     "is infinite (NaN would mean missing; infinity is refused)",
+                     ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?",
+                     series_id (ds, s), what);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* binary:logistic takes soft labels in [0, 1]. */
+static gboolean
+check_labels (const TdDataset *ds, const char *what, GError **error)
+{
+  for (size_t i = 0; i < ds->n_series; i++)
+    if (!(ds->y[i] >= 0 && ds->y[i] <= 1))
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "xgboost: label %g of series %" G_GINT64_FORMAT " in the %s data is "
+                     "outside [0, 1]", ds->y[i], series_id (ds, i), what);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static DMatrixHandle
+make_dmatrix (const TdDataset *ds, gboolean with_labels, int nthread, GError **error)
+{
+  DMatrixHandle h = NULL;
+  if (!xgb_ok (XGDMatrixCreateFromMat_omp (ds->x, ds->n_series, ds->n_channels, NAN, &h,
+                                           nthread),
+               "XGDMatrixCreateFromMat", error))
+    return NULL;
+  if (with_labels)
+    {
+      g_autofree float *labels = g_new (float, ds->n_series);
+      for (size_t i = 0; i < ds->n_series; i++)
+        labels[i] = (float) ds->y[i];
+      if (!xgb_ok (XGDMatrixSetFloatInfo (h, "label", labels, ds->n_series),
+                   "XGDMatrixSetFloatInfo(label)", error))
+        {
+          XGDMatrixFree (h);
+          return NULL;
+        }
+    }
+  return h;
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+static void
+xgb_destroy (TdModel *m)
+{
+  if (!m)
+    return;
+  if (m->booster)
+    XGBoosterFree (m->booster);
+  g_free (m->tree_method);
+  g_free (m);
+}
+
+static TdModel *
+xgb_create (const TdParams *params, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  static const char *const positive[] = { "subsample", "colsample_bytree", "scale_pos_weight" };
+  for (size_t k = 0; k < G_N_ELEMENTS (positive); k++)
+    if (!(td_params_get_double (params, positive[k]) > 0))
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "xgboost: %s must be > 0", positive[k]);
+        return NULL;
+      }
+  TdModel *m = g_new0 (TdModel, 1);
+  m->n_estimators = (int) td_params_get_int (params, "n_estimators");
+  m->max_depth = (int) td_params_get_int (params, "max_depth");
+  m->learning_rate = td_params_get_double (params, "learning_rate");
+  m->subsample = td_params_get_double (params, "subsample");
+  m->colsample_bytree = td_params_get_double (params, "colsample_bytree");
+  m->min_child_weight = td_params_get_double (params, "min_child_weight");
+  m->reg_lambda = td_params_get_double (params, "reg_lambda");
+  m->scale_pos_weight = td_params_get_double (params, "scale_pos_weight");
+  m->tree_method = g_strdup (td_params_get_string (params, "tree_method"));
+  m->early_stopping_rounds = (int) td_params_get_int (params, "early_stopping_rounds");
+  m->best_iteration = -1;
+  return m;
+}
+
+/* The objective follows the task; multiclass would add "multi:softprob" with
+ * num_class here (and predict already sizes its output by the task). */
+static gboolean
+configure_objective (BoosterHandle b, TdTask task, GError **error)
+{
+  switch (task)
+    {
+    case TD_TASK_BINARY:
+      return set_param (b, "objective", "binary:logistic", error)
+             && set_param (b, "eval_metric", "logloss", error);
+    case TD_TASK_MULTICLASS:
+    case TD_TASK_ANOMALY:
+    case TD_TASK_REGRESSION:
+      break;
+    }
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+               "xgboost: task \"%s\" is not supported (binary only)", task_name (task));
+  return FALSE;
+}
+
+static gboolean
+configure (TdModel *m, BoosterHandle b, TdTask task, TdContext *ctx, GError **error)
+{
+  return set_param (b, "verbosity", "0", error)
+         && configure_objective (b, task, error)
+         && set_param (b, "booster", "gbtree", error)
+         && set_param (b, "tree_method", m->tree_method, error)
+         && set_param_int (b, "max_depth", m->max_depth, error)
+         && set_param_double (b, "eta", m->learning_rate, error)
+         && set_param_double (b, "subsample", m->subsample, error)
+         && set_param_double (b, "colsample_bytree", m->colsample_bytree, error)
+         && set_param_double (b, "min_child_weight", m->min_child_weight, error)
+         && set_param_double (b, "lambda", m->reg_lambda, error)
+         && set_param_double (b, "scale_pos_weight", m->scale_pos_weight, error)
+         && set_param_int (b, "nthread", td_context_threads (ctx), error)
+         && set_param_int (b, "seed", xgb_seed (td_context_seed (ctx)), error)
+         /* Reseed per round from (seed, round): another booster boosting on
+          * the same thread cannot shift this one's random stream. */
+         && set_param (b, "seed_per_iteration", "true", error);
+}
+
+/* "[3]\ttrain-logloss:0.41\tvalid-logloss:0.47" -> the value for name. */
+static gboolean
+parse_eval (const char *text, const char *name, double *out, GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("\t%s-logloss:", name);
+  const char *p = strstr (text, key);
+  char *end = NULL;
+  if (p)
+    *out = g_ascii_strtod (p + strlen (key), &end);
+  if (!p || end == p + strlen (key) || !isfinite (*out))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "xgboost: cannot read %s-logloss from \"%s\"", name, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_attr (BoosterHandle b, const char *key, const char *value, GError **error)
+{
+  return xgb_ok (XGBoosterSetAttr (b, key, value), "XGBoosterSetAttr", error);
+}
+
+static gboolean
+set_attr_int (BoosterHandle b, const char *key, gint64 v, GError **error)
+{
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v);
+  return set_attr (b, key, buf, error);
+}
+
+/* Rounds of boosting with per-round evaluation; fills best_iteration. */
+static gboolean
+boost (TdModel *m, BoosterHandle b, DMatrixHandle dtrain, DMatrixHandle dvalid,
+       TdContext *ctx, GError **error)
+{
+  DMatrixHandle mats[2] = { dtrain, dvalid };
+  const char *names[2] = { "train", "valid" };
+  const bst_ulong n_mats = dvalid ? 2 : 1;
+  const gboolean stop_early = m->early_stopping_rounds > 0;
+  double best = INFINITY;
+  int best_it = -1;
+
+  for (int it = 0; it < m->n_estimators; it++)
+    {
+      if (td_context_cancelled (ctx))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED,
+                       "xgboost: cancelled after %d rounds", it);
+          return FALSE;
+        }
+      if (!xgb_ok (XGBoosterUpdateOneIter (b, it, dtrain), "XGBoosterUpdateOneIter", error))
+        return FALSE;
+      const char *eval = NULL;
+      double train_loss, valid_loss = NAN;
+      if (!xgb_ok (XGBoosterEvalOneIter (b, it, mats, names, n_mats, &eval),
+                   "XGBoosterEvalOneIter", error)
+          || !parse_eval (eval, "train", &train_loss, error)
+          || (dvalid && !parse_eval (eval, "valid", &valid_loss, error)))
+        return FALSE;
+      td_context_curve (ctx, "train_logloss", it, train_loss);
+      if (dvalid)
+        td_context_curve (ctx, "valid_logloss", it, valid_loss);
+      td_context_progress (ctx, (double) (it + 1) / m->n_estimators);
+
+      if (stop_early)
+        {
+          if (valid_loss < best)
+            best = valid_loss, best_it = it;
+          else if (it - best_it >= m->early_stopping_rounds)
+            break;
+        }
+    }
+
+  m->best_iteration = stop_early ? best_it : -1;
+  if (stop_early)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (!set_attr_int (b, "best_iteration", best_it, error)
+          || !set_attr (b, "best_score", g_ascii_dtostr (buf, sizeof buf, best), error))
+        return FALSE;
+      td_context_log (ctx, G_LOG_LEVEL_DEBUG,
+                      "xgboost: best validation log loss %.6g at round %d", best, best_it);
+    }
+  return TRUE;
+}
+
+static gboolean
+xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
+         GError **error)
+{
+  if (!xgb_quiet (error))
+    return FALSE;
+  if (train->task != TD_TASK_BINARY)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "xgboost: task \"%s\" is not supported (binary only)",
+                   task_name (train->task));
+      return FALSE;
+    }
+  if (!check_matrix (train, "training", error) || !check_labels (train, "training", error))
+    return FALSE;
+  if (valid && valid->n_series == 0)
+    valid = NULL;
+  if (valid)
+    {
+      if (!check_matrix (valid, "validation", error)
+          || !check_labels (valid, "validation", error))
+        return FALSE;
+      if (valid->n_channels != train->n_channels)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "xgboost: the validation data has %zu features, training %zu",
+                       valid->n_channels, train->n_channels);
+          return FALSE;
+        }
+    }
+  if (m->early_stopping_rounds > 0 && !valid)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: early_stopping_rounds = %d needs a validation split "
+                   "(split: valid_size > 0), or set it to 0", m->early_stopping_rounds);
+      return FALSE;
+    }
+
+  const int nthread = td_context_threads (ctx);
+  DMatrixHandle dtrain = make_dmatrix (train, TRUE, nthread, error);
+  if (!dtrain)
+    return FALSE;
+  DMatrixHandle dvalid = valid ? make_dmatrix (valid, TRUE, nthread, error) : NULL;
+  if (valid && !dvalid)
+    {
+      dmatrix_free (dtrain);
+      return FALSE;
+    }
+
+  DMatrixHandle cache[2] = { dtrain, dvalid };
+  BoosterHandle b = NULL;
+  gboolean ok = xgb_ok (XGBoosterCreate (cache, dvalid ? 2 : 1, &b), "XGBoosterCreate", error)
+                && configure (m, b, train->task, ctx, error)
+                && set_attr (b, "tundish_format", XGB_FORMAT_VERSION, error)
+                && set_attr (b, "tundish_task", task_name (train->task), error)
+                && boost (m, b, dtrain, dvalid, ctx, error);
+  dmatrix_free (dtrain);
+  dmatrix_free (dvalid);
+  if (!ok)
+    {
+      if (b)
+        XGBoosterFree (b);
+      return FALSE;
+    }
+  if (m->booster)
+    XGBoosterFree (m->booster);
+  m->booster = b;
+  m->n_features = train->n_channels;
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- predict */
+
+static gboolean
+check_fitted_input (TdModel *m, const TdDataset *input, GError **error)
+{
+  if (!m->booster)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "xgboost: predict before fit or load");
+      return FALSE;
+    }
+  if (!check_matrix (input, "input", error))
+    return FALSE;
+  if (input->n_channels != m->n_features)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: the model was fitted on %zu features, the input has %zu",
+                   m->n_features, input->n_channels);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Predictions of kind type (0 value, 2 contributions) with the trees the fit
+ * chose; *out points into XGBoost's buffer, valid until the next call. */
+static gboolean
+predict_raw (TdModel *m, DMatrixHandle d, int type, size_t want, const float **out,
+             GError **error)
+{
+  g_autofree char *config = g_strdup_printf (
+    "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, "
+    "\"iteration_end\": %d, \"strict_shape\": false}",
+    type, m->best_iteration + 1);   /* -1 + 1 = 0: every tree */
+  const bst_ulong *shape = NULL;
+  bst_ulong dim = 0;
+  if (!xgb_ok (XGBoosterPredictFromDMatrix (m->booster, d, config, &shape, &dim, out),
+               "XGBoosterPredictFromDMatrix", error))
+    return FALSE;
+  size_t total = 1;
+  for (bst_ulong k = 0; k < dim; k++)
+    total *= shape[k];
+  if (total != want)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "xgboost: prediction has %zu values, expected %zu", total, want);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+xgb_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx,
+             GError **error)
+{
+  if (!xgb_quiet (error) || !check_fitted_input (m, input, error))
+    return FALSE;
+  DMatrixHandle d = make_dmatrix (input, FALSE, td_context_threads (ctx), error);
+  if (!d)
+    return FALSE;
+  const size_t n_out = input->n_series * td_task_n_outputs (TD_TASK_BINARY, 2);
+  const float *p = NULL;
+  gboolean ok = predict_raw (m, d, 0, n_out, &p, error);
+  if (ok)
+    for (size_t i = 0; i < n_out; i++)
+      out[i] = p[i];
+  dmatrix_free (d);
+  return ok;
+}
+
+/* SHAP values (XGBoost's TreeSHAP) in log-odds per feature; the bias term is
+ * left out, as for the logistic model's intercept. */
+static gboolean
+xgb_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdContext *ctx,
+             GError **error)
+{
+  if (!xgb_quiet (error) || !check_fitted_input (m, input, error))
+    return FALSE;
+  if (series >= input->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: series %zu out of range (%zu series)", series, input->n_series);
+      return FALSE;
+    }
+  DMatrixHandle d = NULL;
+  if (!xgb_ok (XGDMatrixCreateFromMat_omp (td_dataset_series (input, series), 1,
+                                           input->n_channels, NAN, &d,
+                                           td_context_threads (ctx)),
+               "XGDMatrixCreateFromMat", error))
+    return FALSE;
+  const float *c = NULL;
+  gboolean ok = predict_raw (m, d, 2, m->n_features + 1, &c, error);
+  if (ok)
+    memcpy (out, c, m->n_features * sizeof *out);
+  dmatrix_free (d);
+  return ok;
+}
+
+/* ------------------------------------------------------------ save / load */
+
+/* JSON when the name ends in .json, otherwise UBJSON (the core names model
+ * files *.ubj). Written through a buffer so the file appears atomically at
+ * exactly the given path whatever its extension. */
+static gboolean
+xgb_save (TdModel *m, const char *path, GError **error)
+{
+  if (!m->booster)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "xgboost: nothing to save before fit");
+      return FALSE;
+    }
+  if (!xgb_quiet (error))
+    return FALSE;
+  const char *config = g_str_has_suffix (path, ".json") ? "{\"format\": \"json\"}"
+                                                         : "{\"format\": \"ubj\"}";
+  bst_ulong len = 0;
+  const char *buf = NULL;
+  if (!xgb_ok (XGBoosterSaveModelToBuffer (m->booster, config, &len, &buf),
+               "XGBoosterSaveModelToBuffer", error))
+    return FALSE;
+  GError *local = NULL;
+  if (!g_file_set_contents (path, buf, (gssize) len, &local))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: saving %s: %s",
+                   path, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_attr (BoosterHandle b, const char *key, const char **value, GError **error)
+{
+  int found = 0;
+  *value = NULL;
+  if (!xgb_ok (XGBoosterGetAttr (b, key, value, &found), "XGBoosterGetAttr", error))
+    return FALSE;
+  if (!found)
+    *value = NULL;
+  return TRUE;
+}
+
+static gboolean
+restore_state (TdModel *m, const char *path, GError **error)
+{
+  const char *format = NULL, *task = NULL, *best = NULL;
+  if (!get_attr (m->booster, "tundish_format", &format, error))
+    return FALSE;
+  if (g_strcmp0 (format, XGB_FORMAT_VERSION) != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "xgboost: %s: tundish_format is %s, this plugin reads %s", path,
+                   format ? format : "missing (not saved by tundish?)", XGB_FORMAT_VERSION);
+      return FALSE;
+    }
+  if (!get_attr (m->booster, "tundish_task", &task, error))
+    return FALSE;
+  if (g_strcmp0 (task, "binary") != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "xgboost: %s: task %s is not supported (binary only)", path,
+                   task ? task : "missing");
+      return FALSE;
+    }
+  if (!get_attr (m->booster, "best_iteration", &best, error))
+    return FALSE;
+  m->best_iteration = -1;
+  if (best)
+    {
+      gint64 v = -1;
+      int rounds = 0;
+      if (!xgb_ok (XGBoosterBoostedRounds (m->booster, &rounds), "XGBoosterBoostedRounds",
+                   error))
+        return FALSE;
+      if (!g_ascii_string_to_signed (best, 10, 0, G_MAXINT, &v, NULL) || v >= rounds)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                       "xgboost: %s: best_iteration \"%s\" is not a round of the %d "
+                       "boosted", path, best, rounds);
+          return FALSE;
+        }
+      m->best_iteration = (int) v;
+    }
+  bst_ulong n_features = 0;
+  if (!xgb_ok (XGBoosterGetNumFeature (m->booster, &n_features), "XGBoosterGetNumFeature",
+               error))
+    return FALSE;
+  m->n_features = n_features;
+  return TRUE;
+}
+
+static TdModel *
+xgb_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+{
+  if (!xgb_quiet (error))
+    return NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: loading %s: %s",
+                   path, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  TdModel *m = xgb_create (params, ctx, error);
+  if (!m)
+    return NULL;
+  if (!xgb_ok (XGBoosterCreate (NULL, 0, &m->booster), "XGBoosterCreate", error))
+    goto fail;
+  if (XGBoosterLoadModelFromBuffer (m->booster, data, len) != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: loading %s: %s",
+                   path, XGBGetLastError ());
+      goto fail;
+    }
+  if (!set_param (m->booster, "verbosity", "0", error)
+      || !set_param_int (m->booster, "nthread", td_context_threads (ctx), error)
+      || !restore_state (m, path, error))
+    goto fail;
+  return m;
+
+fail:
+  xgb_destroy (m);
+  return NULL;
+}
+
+/* ------------------------------------------------------------- descriptor */
+
+static const TdModelVTable xgb_vtable = {
+  .accepts = TD_DATA_MATRIX,
+  .tasks = TD_TASK_BINARY,
+  .train_on = TD_TRAIN_ON_ALL,
+  .create = xgb_create,
+  .fit = xgb_fit,
+  .predict = xgb_predict,
+  .save = xgb_save,
+  .load = xgb_load,
+  .destroy = xgb_destroy,
+  .explain = xgb_explain,
+  .extension = NULL,
+};
+
+static const TdPluginDescriptor xgb_descriptor = {
+  .abi_version = TD_PLUGIN_ABI_VERSION,
+  .kind = TD_KIND_MODEL,
+  .name = "xgboost",
+  .version = "1.0.0",
+  .summary = "gradient-boosted trees (XGBoost C API), early stopping on the validation split",
+  .params = xgb_params,
+  .n_params = G_N_ELEMENTS (xgb_params),
+  .vtable = &xgb_vtable,
+};
+
+G_MODULE_EXPORT const TdPluginDescriptor *
+td_plugin_descriptor (size_t index)
+{
+  return index == 0 ? &xgb_descriptor : NULL;
+}
