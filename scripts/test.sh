@@ -85,7 +85,7 @@ out_of_tree() {
   local ex=examples/out-of-tree-plugin
   td_log "building $ex against $libdir/pkgconfig/tundish.pc"
   if ! PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
-    make -s -C "$ex" OUT="$stage/plugins"; then
+    make -s -C "$ex" OUT="$stage/plugins" CFLAGS="-O2 -g -Werror"; then
     td_log "out-of-tree plugin build failed (kept $stage)"
     return 1
   fi
@@ -100,18 +100,19 @@ out_of_tree() {
     td_log "installed tundish cannot inspect range_features (kept $stage)"
     return 1
   fi
-  local out="$stage/run.log" stamp="$stage/stamp" run_dir
-  touch "$stamp"
+  local out="$stage/run.log" run_dir="$stage/run"
   td_log "running $ex/range-features.yaml with the installed tundish"
-  if ! "${run[@]}" run "$ex/range-features.yaml" --output "$stage/reports" >"$out" 2>&1; then
+  if ! TUNDISH_CACHE_DIR="$stage/cache" "${run[@]}" run "$ex/range-features.yaml" \
+    -o "$run_dir" >"$out" 2>&1; then
     tail -n 30 "$out" >&2
     td_log "out-of-tree experiment failed (kept $stage)"
     return 1
   fi
-  if ! run_dir="$(td_find_run_dir "$out" "$stamp")" ||
-    ! grep -q '^range_logistic,' "$run_dir/results.csv"; then
+  # results.csv: experiment,pipeline,variant,repeat,fold,metric,value
+  if ! awk -F, '$2 == "range_logistic" && $7 != "" { found = 1 } END { exit !found }' \
+    "$run_dir/results.csv"; then
     tail -n 30 "$out" >&2
-    td_log "no results.csv with pipeline range_logistic (kept $stage)"
+    td_log "no range_logistic rows in $run_dir/results.csv (kept $stage)"
     return 1
   fi
   td_log "out-of-tree plugin ran: $run_dir/results.csv"

@@ -432,23 +432,31 @@ section_data (GString *out, const TdRunReport *r)
 static void
 pipeline_cell (GString *out, const char *label, gboolean baseline)
 {
-  /* "name[variant]": the variant is shown lighter. */
+  /* "name[variant]": the variant goes on its own, lighter line, breakable
+   * after its commas so a long sweep does not widen the column. */
   const char *bracket = strchr (label, '[');
   size_t n = strlen (label);
+  gboolean split = bracket && bracket != label && label[n - 1] == ']';
+  g_autofree char *name = split ? g_strndup (label, (gsize) (bracket - label)) : g_strdup (label);
+
   g_string_append (out, "<th scope=\"row\"><span class=\"pipeline\">");
-  if (bracket && bracket != label && label[n - 1] == ']')
-    {
-      g_autofree char *name = g_strndup (label, (gsize) (bracket - label));
-      html_escape (out, name);
-      g_string_append (out, "<span class=\"variant\">");
-      html_escape (out, bracket);
-      g_string_append (out, "</span>");
-    }
-  else
-    html_escape (out, label);
+  html_escape (out, name);
   g_string_append (out, "</span>");
   if (baseline)
     g_string_append (out, "<span class=\"badge\">baseline</span>");
+  if (split)
+    {
+      g_autoptr (GString) variant = g_string_new (NULL);
+      html_escape (variant, bracket);
+      g_string_append (out, "<span class=\"variant\">");
+      for (const char *p = variant->str; *p; p++)
+        {
+          g_string_append_c (out, *p);
+          if (*p == ',')
+            g_string_append (out, "<wbr>");
+        }
+      g_string_append (out, "</span>");
+    }
   g_string_append (out, "</th>");
 }
 
@@ -587,7 +595,7 @@ section_results (GString *out, const TdRunReport *r, const Table *t)
       html_escape (out, r->baseline);
       g_string_append (out, "</strong>.");
     }
-  g_string_append (out, "</p>\n<table class=\"results\">\n");
+  g_string_append (out, "</p>\n<div class=\"scroll\"><table class=\"results\">\n");
   results_head (out, t);
 
   guint n_cols = t->metrics->len;
@@ -604,7 +612,7 @@ section_results (GString *out, const TdRunReport *r, const Table *t)
         summary_cell (out, t->cells[row * n_cols + col], best[col]);
       g_string_append (out, "</tr>\n");
     }
-  g_string_append (out, "</tbody>\n</table>\n");
+  g_string_append (out, "</tbody>\n</table></div>\n");
   results_chart (out, r, t);
   g_string_append (out, "</section>\n");
 }

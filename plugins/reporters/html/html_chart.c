@@ -9,8 +9,8 @@
 #include <string.h>
 
 enum {
-  WIDTH = 1040, LABEL_W = 250, PLOT_X0 = 266, PLOT_X1 = 1020,
-  TOP = 6, ROW_H = 26, AXIS_H = 30, LABEL_CHARS = 38,
+  WIDTH = 1120, LABEL_W = 300, PLOT_X0 = 316, PLOT_X1 = 1100,
+  TOP = 6, ROW_H = 26, AXIS_H = 30, LABEL_CHARS = 40,
 };
 
 static void

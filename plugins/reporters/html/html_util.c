@@ -56,8 +56,9 @@ html_number (GString *out, double v)
       return;
     }
   double a = fabs (v);
-  const char *fmt = a == 0.0 || (a >= 1e-3 && a < 100) ? "%.4f"
-                  : (a >= 100 && a < 1e6) ? "%.1f" : "%.3e";
+  /* Counts (n, tp) are whole: 240, not 240.0. */
+  const char *fmt = a == 0.0 || (a >= 1e-3 && a < 100) ? "%.3f"
+                  : (a >= 100 && a < 1e6) ? (v == floor (v) ? "%.0f" : "%.1f") : "%.2e";
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (buf, sizeof buf, fmt, v);
   /* A typographic minus lines up with the digits in tabular figures. */

@@ -12,8 +12,10 @@ void html_escape (GString *out, const char *s);
 /* printf, then html_escape the result. */
 void html_escapef (GString *out, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
-/* A metric value for a table: 4 decimals in [0.001, 100), 1 decimal up to
- * 1e6, scientific elsewhere; n/a for NaN. Locale independent. */
+/* A metric value for a table: 3 decimals in [0.001, 100) (differences in
+ * the fourth are noise next to any sd, and seven metric columns must fit the
+ * page), 1 decimal (none when whole) up to 1e6, scientific elsewhere; n/a for
+ * NaN. Locale independent, with a typographic minus. */
 void html_number (GString *out, double v);
 /* An integer with thousands separators: 1,200. */
 void html_count (GString *out, guint64 n);

@@ -28,7 +28,7 @@ static const char *const metrics[] = { "roc_auc", "brier", "n", NULL };
 static const char *const pipelines[] = { "gbdt", "lstm[hidden_size=32]", EVIL, NULL };
 
 static const TdSummaryRow summary[] = {
-  { "gbdt", "", "roc_auc", 0.8125, 0.015, 5 },
+  { "gbdt", "", "roc_auc", 0.8126, 0.015, 5 },
   { "gbdt", "", "brier", 0.1, 0.01, 5 },
   { "gbdt", "", "n", 240, 0, 5 },
   { "lstm", "hidden_size=32", "roc_auc", 0.79, 0.02, 4 },
@@ -179,19 +179,19 @@ test_summary_cells (void)
   g_autofree char *html = render (p, FALSE);
 
   /* best roc_auc: gbdt (max) */
-  assert_contains (html, "<td class=\"num best\"><strong>0.8125 <span class=\"sd\">\xc2\xb1 0.0150"
+  assert_contains (html, "<td class=\"num best\"><strong>0.813 <span class=\"sd\">\xc2\xb1 0.015"
                          "</span> <span class=\"n\">(5)</span></strong></td>");
   /* lstm roc_auc: plain cell, with its n */
-  assert_contains (html, "<td class=\"num\">0.7900 <span class=\"sd\">\xc2\xb1 0.0200</span> "
+  assert_contains (html, "<td class=\"num\">0.790 <span class=\"sd\">\xc2\xb1 0.020</span> "
                          "<span class=\"n\">(4)</span></td>");
   /* one trial: no sd to show */
-  assert_contains (html, "<td class=\"num\">0.5000 <span class=\"n\">(1)</span></td>");
-  /* counts get the one-decimal format */
-  assert_contains (html, "<td class=\"num\">240.0 <span class=\"sd\">\xc2\xb1 0.0000</span>");
+  assert_contains (html, "<td class=\"num\">0.500 <span class=\"n\">(1)</span></td>");
+  /* whole counts print without decimals */
+  assert_contains (html, "<td class=\"num\">240 <span class=\"sd\">\xc2\xb1 0.000</span>");
   assert_contains (html, "<tr class=\"baseline\"><th scope=\"row\"><span class=\"pipeline\">gbdt"
                          "</span><span class=\"badge\">baseline</span></th>");
-  assert_contains (html, "<span class=\"pipeline\">lstm<span class=\"variant\">[hidden_size=32]"
-                         "</span></span>");
+  assert_contains (html, "<span class=\"pipeline\">lstm</span><span class=\"variant\">"
+                         "[hidden_size=32]</span></th>");
   /* columns in the experiment's order, with their direction */
   const char *a = strstr (html, ">roc_auc <span class=\"dir\" title=\"higher is better\">");
   const char *b = strstr (html, ">brier <span class=\"dir\" title=\"lower is better\">");
@@ -206,9 +206,9 @@ test_lower_is_better_bold (void)
   g_autofree char *html = render (p, FALSE);
 
   /* brier: lstm's 0.08 is best although its roc_auc is not */
-  assert_contains (html, "<td class=\"num best\"><strong>0.0800 <span class=\"sd\">");
-  assert_contains (html, "<td class=\"num\">0.1000 <span class=\"sd\">");
-  assert_contains (html, "<td class=\"num\">0.2500 <span class=\"n\">");
+  assert_contains (html, "<td class=\"num best\"><strong>0.080 <span class=\"sd\">");
+  assert_contains (html, "<td class=\"num\">0.100 <span class=\"sd\">");
+  assert_contains (html, "<td class=\"num\">0.250 <span class=\"n\">");
   /* one bold cell per ranked metric; n is unranked */
   g_assert_cmpuint (count (html, "num best"), ==, 2);
 }

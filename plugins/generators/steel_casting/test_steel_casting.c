@@ -1,0 +1,750 @@
+/* test_steel_casting.c — the steel casting generator against its own spec.
+ *
+ * The mechanism checks here are written independently of steel_rules.c
+ * (plain O(n * window) loops) so that a shared bug cannot hide. Most tests
+ * use 20-minute casts, the shortest the parameters allow, to stay fast.
+ */
+#include <tundish/tundish.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "steel_rules.h"
+
+static const char *const channels[] = {
+  "casting_speed", "mold_temperature", "mold_level", "cooling_water_flow", "superheat",
+};
+enum { SPEED, TEMP, LEVEL, WATER, SUPERHEAT, NCH };
+
+/* Default thresholds (see the parameter table). */
+#define BAND 15.0
+#define LEVEL_BASE 150.0
+#define LEVEL_MIN 30
+#define DROP 50.0
+#define WINDOW 60
+#define SPEED_HIGH 1.5
+#define SUPERHEAT_LOW 18.0
+#define BOTH_MIN 20
+#define SEQ_DROP 30.0
+#define SEQ_LEVEL_MIN 10
+#define SEQ_GAP 120
+
+static const TdPluginDescriptor *
+descriptor (void)
+{
+  const TdPluginDescriptor *d = td_plugin_descriptor (0);
+  g_assert_nonnull (d);
+  g_assert_null (td_plugin_descriptor (1));
+  return d;
+}
+
+/* Generate with defaults overridden by NULL-terminated name, value pairs. */
+static TdDataset *
+generate_full (guint64 seed, int threads, GError **error, ...)
+{
+  const TdPluginDescriptor *d = descriptor ();
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdParams) params = td_params_new_defaults (d->params, d->n_params, &err);
+  g_assert_no_error (err);
+  va_list ap;
+  va_start (ap, error);
+  const char *name;
+  while ((name = va_arg (ap, const char *)))
+    {
+      const char *value = va_arg (ap, const char *);
+      if (!td_params_set_text (params, name, value, error))
+        {
+          va_end (ap);
+          return NULL;
+        }
+    }
+  va_end (ap);
+  g_autoptr (TdContext) ctx = td_context_new (seed);
+  td_context_set_threads (ctx, threads);
+  const TdGeneratorVTable *vt = d->vtable;
+  return vt->generate (params, ctx, error);
+}
+
+/* The standard test dataset: 1200 casts of 20 minutes, generated once. */
+static TdDataset *shared_ds;
+
+static TdDataset *
+standard (void)
+{
+  if (!shared_ds)
+    {
+      g_autoptr (GError) err = NULL;
+      shared_ds = generate_full (42, 2, &err, "cast_duration_minutes", "20", NULL);
+      g_assert_no_error (err);
+      g_assert_nonnull (shared_ds);
+    }
+  return shared_ds;
+}
+
+static const char *
+meta_str (const TdDataset *ds, const char *col, size_t i)
+{
+  const TdMetaColumn *c = td_dataset_find_meta (ds, col);
+  g_assert_nonnull (c);
+  g_assert_nonnull (c->str);
+  return c->str[i];
+}
+
+static double
+meta_num (const TdDataset *ds, const char *col, size_t i)
+{
+  const TdMetaColumn *c = td_dataset_find_meta (ds, col);
+  g_assert_nonnull (c);
+  g_assert_nonnull (c->num);
+  return c->num[i];
+}
+
+static double
+at (const TdDataset *ds, size_t s, size_t t, int c)
+{
+  return (double) td_dataset_series (ds, s)[t * ds->n_channels + (size_t) c];
+}
+
+/* ----------------------------------------------- independent rule checks */
+
+static gboolean
+outside_band (const TdDataset *ds, size_t s, size_t t)
+{
+  return fabs (at (ds, s, t, LEVEL) - LEVEL_BASE) > BAND;
+}
+
+static gboolean
+rule_level (const TdDataset *ds, size_t s)
+{
+  int run = 0;
+  for (size_t t = 0; t < ds->n_steps; t++)
+    {
+      run = outside_band (ds, s, t) ? run + 1 : 0;
+      if (run >= LEVEL_MIN)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static double
+drop_at (const TdDataset *ds, size_t s, size_t t)
+{
+  double m = -INFINITY;
+  for (size_t k = t >= WINDOW ? t - WINDOW : 0; k <= t; k++)
+    m = MAX (m, at (ds, s, k, TEMP));
+  return m - at (ds, s, t, TEMP);
+}
+
+static gboolean
+rule_drop (const TdDataset *ds, size_t s)
+{
+  for (size_t t = 0; t < ds->n_steps; t++)
+    if (drop_at (ds, s, t) >= DROP)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+rule_speed (const TdDataset *ds, size_t s)
+{
+  int n = 0;
+  for (size_t t = 0; t < ds->n_steps; t++)
+    n += at (ds, s, t, SPEED) > SPEED_HIGH && at (ds, s, t, SUPERHEAT) < SUPERHEAT_LOW;
+  return n >= BOTH_MIN;
+}
+
+/* Timing rule, written the other way round: for every run of >= SEQ_LEVEL_MIN
+ * samples outside the band, look back from its first sample for a sample
+ * whose drop reaches SEQ_DROP within SEQ_GAP seconds. */
+static gboolean
+rule_sequence (const TdDataset *ds, size_t s, long *gap_out)
+{
+  size_t t = 0;
+  while (t < ds->n_steps)
+    {
+      if (!outside_band (ds, s, t))
+        {
+          t++;
+          continue;
+        }
+      size_t start = t;
+      while (t < ds->n_steps && outside_band (ds, s, t))
+        t++;
+      if (t - start < SEQ_LEVEL_MIN)
+        continue;
+      for (size_t k = start + 1; k-- > 0 && start - k <= SEQ_GAP;)
+        if (drop_at (ds, s, k) >= SEQ_DROP)
+          {
+            if (gap_out)
+              *gap_out = (long) (start - k);
+            return TRUE;
+          }
+    }
+  return FALSE;
+}
+
+/* --------------------------------------------------------------- tests */
+
+static void
+test_descriptor (void)
+{
+  const TdPluginDescriptor *d = descriptor ();
+  g_assert_cmpuint (d->abi_version, ==, TD_PLUGIN_ABI_VERSION);
+  g_assert_cmpint (d->kind, ==, TD_KIND_GENERATOR);
+  g_assert_cmpstr (d->name, ==, "steel_casting");
+  const char *must[] = { "num_casts", "cast_duration_minutes", "defect_probability",
+                         "label_noise", "near_miss_probability", "casting_speed_base",
+                         "casting_speed_noise", "casting_speed_min", "casting_speed_max",
+                         "superheat_max", "mold_level_ar" };
+  for (size_t k = 0; k < G_N_ELEMENTS (must); k++)
+    {
+      gboolean found = FALSE;
+      for (size_t i = 0; i < d->n_params; i++)
+        found |= strcmp (d->params[i].name, must[k]) == 0;
+      g_assert_true (found);
+    }
+}
+
+static void
+test_shape (void)
+{
+  TdDataset *ds = standard ();
+  g_assert_cmpuint (ds->n_series, ==, 1200);
+  g_assert_cmpuint (ds->n_steps, ==, 20 * 60);
+  g_assert_cmpuint (ds->n_channels, ==, 5);
+  g_assert_cmpint (ds->task, ==, TD_TASK_BINARY);
+  g_assert_cmpuint (ds->n_classes, ==, 2);
+  for (int c = 0; c < NCH; c++)
+    g_assert_cmpstr (ds->channel_names[c], ==, channels[c]);
+  g_assert_null (ds->channel_names[NCH]);
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      g_assert_cmpint (ds->group[i], ==, (gint64) i);
+      g_assert_true (ds->y[i] == 0.0 || ds->y[i] == 1.0);
+    }
+
+  /* default length: 120 minutes */
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) small = generate_full (1, 1, &err, "num_casts", "3", NULL);
+  g_assert_no_error (err);
+  g_assert_cmpuint (small->n_steps, ==, 7200);
+  g_assert_cmpuint (small->n_series, ==, 3);
+}
+
+static void
+test_ranges (void)
+{
+  TdDataset *ds = standard ();
+  const double lo[] = { 0.8, 1480, 120, 150, 15 }, hi[] = { 1.8, 1580, 180, 250, 40 };
+  double mean[NCH] = { 0 };
+  size_t n = ds->n_series * ds->n_steps;
+  for (size_t i = 0; i < n; i++)
+    for (int c = 0; c < NCH; c++)
+      {
+        double v = ds->x[i * NCH + (size_t) c];
+        g_assert_true (isfinite (v));
+        g_assert_cmpfloat (v, >=, lo[c]);
+        g_assert_cmpfloat (v, <=, hi[c]);
+        mean[c] += v;
+      }
+  const double base[] = { 1.2, 1520, 150, 200, 25 }, noise[] = { 0.05, 10, 5, 15, 3 };
+  for (int c = 0; c < NCH; c++)
+    g_assert_cmpfloat (fabs (mean[c] / (double) n - base[c]), <, 0.5 * noise[c]);
+
+  /* narrower ranges clip harder but hold just the same */
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) tight = generate_full (3, 1, &err, "num_casts", "20",
+                                               "cast_duration_minutes", "20",
+                                               "cooling_water_flow_min", "190.3",
+                                               "cooling_water_flow_max", "205.7", NULL);
+  g_assert_no_error (err);
+  gboolean hit_lo = FALSE, hit_hi = FALSE;
+  for (size_t i = 0; i < tight->n_series * tight->n_steps; i++)
+    {
+      double v = tight->x[i * NCH + WATER];
+      g_assert_cmpfloat (v, >=, 190.3);
+      g_assert_cmpfloat (v, <=, 205.7);
+      hit_lo |= v < 190.31;
+      hit_hi |= v > 205.69;
+    }
+  g_assert_true (hit_lo && hit_hi);
+}
+
+/* Lag-k autocorrelation of one channel within one good cast. */
+static double
+autocorr (const TdDataset *ds, size_t s, int c, size_t lag)
+{
+  size_t n = ds->n_steps;
+  double m = 0, v = 0, cov = 0;
+  for (size_t t = 0; t < n; t++)
+    m += at (ds, s, t, c);
+  m /= (double) n;
+  for (size_t t = 0; t < n; t++)
+    {
+      double d = at (ds, s, t, c) - m;
+      v += d * d;
+      if (t >= lag)
+        cov += d * (at (ds, s, t - lag, c) - m);
+    }
+  return cov / v;
+}
+
+static void
+test_autocorrelation (void)
+{
+  TdDataset *ds = standard ();
+  /* average over the first 20 casts with no event */
+  double r_temp = 0, r_level = 0, r_speed10 = 0, sd_temp = 0;
+  int n = 0;
+  for (size_t i = 0; i < ds->n_series && n < 20; i++)
+    {
+      if (strcmp (meta_str (ds, "event", i), "none") != 0)
+        continue;
+      r_temp += autocorr (ds, i, TEMP, 1);
+      r_level += autocorr (ds, i, LEVEL, 1);
+      r_speed10 += autocorr (ds, i, SPEED, 10);
+      double m = 0, v = 0;
+      for (size_t t = 0; t < ds->n_steps; t++)
+        m += at (ds, i, t, TEMP);
+      m /= (double) ds->n_steps;
+      for (size_t t = 0; t < ds->n_steps; t++)
+        v += (at (ds, i, t, TEMP) - m) * (at (ds, i, t, TEMP) - m);
+      sd_temp += sqrt (v / (double) ds->n_steps);
+      n++;
+    }
+  g_assert_cmpint (n, ==, 20);
+  /* AR(1) coefficients 0.995, 0.9 and 0.98^10 = 0.82; spikes pull these
+   * down a little; white noise would give ~0 */
+  g_assert_cmpfloat (r_temp / n, >, 0.95);
+  g_assert_cmpfloat (r_level / n, >, 0.75);
+  g_assert_cmpfloat (r_speed10 / n, >, 0.6);
+  /* within-cast sd is below the stationary 10 only by the slow drift */
+  g_assert_cmpfloat (sd_temp / n, >, 4.0);
+  g_assert_cmpfloat (sd_temp / n, <, 12.0);
+
+  /* ar = 0 gives white noise */
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) white = generate_full (5, 1, &err, "num_casts", "4",
+                                               "cast_duration_minutes", "20",
+                                               "defect_probability", "0.02",
+                                               "near_miss_probability", "0",
+                                               "mold_temperature_ar", "0", NULL);
+  g_assert_no_error (err);
+  for (size_t i = 0; i < white->n_series; i++)
+    if (strcmp (meta_str (white, "event", i), "none") == 0)
+      g_assert_cmpfloat (fabs (autocorr (white, i, TEMP, 1)), <, 0.15);
+}
+
+static void
+test_defect_rate (void)
+{
+  TdDataset *ds = standard ();
+  size_t pos = td_dataset_count_positive (ds);
+  double rate = (double) pos / (double) ds->n_series;
+  g_test_message ("defect rate %.4f (%zu of %zu)", rate, pos, ds->n_series);
+  g_assert_cmpfloat (fabs (rate - 0.15), <=, 0.03);
+
+  /* another target and seed */
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) other = generate_full (7, 2, &err, "cast_duration_minutes", "20",
+                                               "num_casts", "1000",
+                                               "defect_probability", "0.3",
+                                               "label_noise", "0.05", NULL);
+  g_assert_no_error (err);
+  rate = (double) td_dataset_count_positive (other) / 1000.0;
+  g_test_message ("defect rate %.4f at target 0.3", rate);
+  g_assert_cmpfloat (fabs (rate - 0.3), <=, 0.03);
+}
+
+static void
+test_mechanisms (void)
+{
+  TdDataset *ds = standard ();
+  const char *names[] = { "level_excursion", "temperature_drop", "speed_superheat",
+                          "drop_then_level" };
+  int count[4] = { 0 }, noise_flips = 0, none_good = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      const char *m = meta_str (ds, "mechanism", i);
+      gboolean r[4] = { rule_level (ds, i), rule_drop (ds, i), rule_speed (ds, i),
+                        rule_sequence (ds, i, NULL) };
+      gboolean any = r[0] || r[1] || r[2] || r[3];
+      if (strcmp (m, "label_noise") == 0)
+        {
+          /* the flipped label contradicts the signal */
+          g_assert_cmpint (ds->y[i] == 1.0, ==, !any);
+          noise_flips++;
+          continue;
+        }
+      if (strcmp (m, "none") == 0)
+        {
+          g_assert_false (any);
+          g_assert_cmpfloat (ds->y[i], ==, 0.0);
+          none_good++;
+          continue;
+        }
+      g_assert_cmpfloat (ds->y[i], ==, 1.0);
+      int k;
+      for (k = 0; k < 4; k++)
+        if (strcmp (m, names[k]) == 0)
+          break;
+      g_assert_cmpint (k, <, 4);
+      /* the named rule holds on the stored signal */
+      g_assert_true (r[k]);
+      count[k]++;
+    }
+  for (int k = 0; k < 4; k++)
+    {
+      g_test_message ("%s: %d casts", names[k], count[k]);
+      g_assert_cmpint (count[k], >=, 10);
+    }
+  g_test_message ("label noise: %d casts", noise_flips);
+  g_assert_cmpint (noise_flips, >, 5);     /* expected 24 of 1200 */
+  g_assert_cmpint (noise_flips, <, 60);
+  g_assert_cmpint (none_good, >, 900);
+}
+
+/* Drop-then-level casts: the drop precedes the excursion within the gap, and
+ * neither event alone would have fired its own rule. */
+static void
+test_timing_mechanism (void)
+{
+  TdDataset *ds = standard ();
+  int labelled = 0, wrong_order = 0, too_late = 0, weak = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      const char *m = meta_str (ds, "mechanism", i);
+      const char *ev = meta_str (ds, "event", i);
+      long gap = -1;
+      gboolean seq = rule_sequence (ds, i, &gap);
+      if (strcmp (m, "drop_then_level") == 0)
+        {
+          g_assert_true (seq);
+          g_assert_cmpint (gap, >=, 0);
+          g_assert_cmpint (gap, <=, SEQ_GAP);
+          labelled++;
+          if (strcmp (ev, "drop_then_level") == 0)
+            {
+              g_assert_false (rule_level (ds, i));
+              g_assert_false (rule_drop (ds, i));
+            }
+        }
+      if (strcmp (ev, "near_miss_wrong_order") == 0)
+        {
+          g_assert_false (seq);
+          g_assert_cmpstr (m, !=, "drop_then_level");
+          wrong_order++;
+        }
+      if (strcmp (ev, "near_miss_too_late") == 0)
+        {
+          g_assert_false (seq);
+          g_assert_cmpstr (m, !=, "drop_then_level");
+          too_late++;
+        }
+      if (strcmp (ev, "near_miss_weak_drop") == 0)
+        {
+          g_assert_false (seq);
+          weak++;
+        }
+    }
+  g_assert_cmpint (labelled, >=, 10);
+  g_assert_cmpint (wrong_order, >=, 10);
+  g_assert_cmpint (too_late, >=, 10);
+  g_assert_cmpint (weak, >=, 10);
+}
+
+/* Hand-built casts through the plugin's own rule evaluator: the same pair
+ * of events fires the timing rule only in the right order and in time. */
+static float *
+flat_cast (size_t n)
+{
+  float *x = g_new (float, n * NCH);
+  for (size_t t = 0; t < n; t++)
+    {
+      float *r = x + t * NCH;
+      r[SPEED] = 1.2f;
+      r[TEMP] = 1520.f;
+      r[LEVEL] = 150.f;
+      r[WATER] = 200.f;
+      r[SUPERHEAT] = 25.f;
+    }
+  return x;
+}
+
+static void
+put_drop (float *x, size_t n, size_t at_t, float drop)
+{
+  for (size_t t = at_t; t < n; t++)
+    x[t * NCH + TEMP] = 1520.f - drop;
+}
+
+static void
+put_excursion (float *x, size_t start, size_t len)
+{
+  for (size_t t = start; t < start + len; t++)
+    x[t * NCH + LEVEL] = 170.f;
+}
+
+static void
+test_timing_rule_unit (void)
+{
+  SteelRules r = {
+    .level_base = LEVEL_BASE, .level_band = BAND, .level_min_seconds = LEVEL_MIN,
+    .temperature_drop = DROP, .temperature_drop_window = WINDOW,
+    .speed_high = SPEED_HIGH, .superheat_low = SUPERHEAT_LOW,
+    .speed_superheat_min_seconds = BOTH_MIN, .sequence_temperature_drop = SEQ_DROP,
+    .sequence_level_min_seconds = SEQ_LEVEL_MIN, .sequence_max_gap_seconds = SEQ_GAP,
+  };
+  const size_t n = 1200;
+  g_autofree int *dq = g_new (int, n);
+  struct {
+    size_t drop_t; float drop; size_t ex_start, ex_len; guint expect;
+  } cases[] = {
+    { 300, 35, 320, 15, STEEL_M_DROP_THEN_LEVEL },           /* in order, in time */
+    /* a step drop holds the criterion for WINDOW s: the last drop sample is 359 */
+    { 300, 35, 359 + SEQ_GAP, 15, STEEL_M_DROP_THEN_LEVEL }, /* exactly at the gap */
+    { 300, 35, 360 + SEQ_GAP, 15, 0 },                       /* one second too late */
+    { 500, 35, 300, 15, 0 },                                 /* wrong order */
+    { 300, 25, 320, 15, 0 },                                 /* drop too small */
+    { 300, 35, 320, 9, 0 },                                  /* excursion too short */
+    { 300, 55, 320, 15, STEEL_M_DROP_THEN_LEVEL | STEEL_M_TEMPERATURE_DROP },
+    { 300, 35, 320, 30, STEEL_M_DROP_THEN_LEVEL | STEEL_M_LEVEL_EXCURSION },
+    { 900, 0, 300, 29, 0 },                                  /* no drop, 29 s */
+    { 900, 0, 300, 30, STEEL_M_LEVEL_EXCURSION },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree float *x = flat_cast (n);
+      if (cases[k].drop > 0)
+        put_drop (x, n, cases[k].drop_t, cases[k].drop);
+      put_excursion (x, cases[k].ex_start, cases[k].ex_len);
+      g_test_message ("case %zu", k);
+      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq), ==, cases[k].expect);
+    }
+  /* speed with superheat: 19 s no, 20 s yes, and they must coincide */
+  for (int len = 19; len <= 20; len++)
+    {
+      g_autofree float *x = flat_cast (n);
+      for (int t = 0; t < len; t++)
+        {
+          x[(size_t) (100 + t) * NCH + SPEED] = 1.6f;
+          x[(size_t) (100 + t) * NCH + SUPERHEAT] = 16.f;
+          x[(size_t) (600 + t) * NCH + SPEED] = 1.6f;   /* speed alone */
+        }
+      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq), ==,
+                        len == 20 ? STEEL_M_SPEED_SUPERHEAT : 0u);
+    }
+  g_assert_cmpstr (steel_mechanism_name (steel_rules_first (STEEL_M_DROP_THEN_LEVEL
+                                                            | STEEL_M_LEVEL_EXCURSION)),
+                   ==, "level_excursion");
+}
+
+static void
+test_near_misses (void)
+{
+  TdDataset *ds = standard ();
+  const char *kinds[] = { "near_miss_level_short", "near_miss_level_inside",
+                          "near_miss_temperature_small", "near_miss_speed_only",
+                          "near_miss_superheat_only", "near_miss_wrong_order",
+                          "near_miss_too_late", "near_miss_weak_drop" };
+  int count[G_N_ELEMENTS (kinds)] = { 0 };
+  int visible = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      const char *ev = meta_str (ds, "event", i);
+      for (size_t k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (strcmp (ev, kinds[k]) == 0)
+          {
+            count[k]++;
+            /* a near miss is a good cast unless its label was flipped */
+            if (strcmp (meta_str (ds, "mechanism", i), "label_noise") != 0)
+              g_assert_cmpfloat (ds->y[i], ==, 0.0);
+            g_assert_false (rule_level (ds, i) || rule_drop (ds, i) || rule_speed (ds, i));
+            /* and it is visible in the signal: something left the normal band */
+            double max_drop = 0, max_dev = 0;
+            for (size_t t = 0; t < ds->n_steps; t += 5)
+              {
+                max_drop = MAX (max_drop, drop_at (ds, i, t));
+                max_dev = MAX (max_dev, fabs (at (ds, i, t, LEVEL) - LEVEL_BASE));
+              }
+            int both = 0;
+            for (size_t t = 0; t < ds->n_steps; t++)
+              both += at (ds, i, t, SPEED) > 1.45 || at (ds, i, t, SUPERHEAT) < 18.0;
+            visible += max_drop > 15 || max_dev > 8 || both > 20;
+          }
+    }
+  int total = 0;
+  for (size_t k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_test_message ("%s: %d", kinds[k], count[k]);
+      g_assert_cmpint (count[k], >=, 20);   /* 240 near misses, 30 of each */
+      total += count[k];
+    }
+  g_assert_cmpint (visible, >=, total * 9 / 10);
+}
+
+static void
+test_true_probability (void)
+{
+  TdDataset *ds = standard ();
+  double sum[2] = { 0 }, n[2] = { 0 };
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      double p = meta_num (ds, "true_defect_probability", i);
+      g_assert_cmpfloat (p, >=, 0.0);
+      g_assert_cmpfloat (p, <=, 1.0);
+      /* the Bayes score: 1 - noise when a mechanism fires, noise otherwise */
+      gboolean fired = rule_level (ds, i) || rule_drop (ds, i) || rule_speed (ds, i)
+                       || rule_sequence (ds, i, NULL);
+      g_assert_cmpfloat_with_epsilon (p, fired ? 0.98 : 0.02, 1e-12);
+      int y = ds->y[i] == 1.0;
+      sum[y] += p;
+      n[y]++;
+    }
+  g_assert_cmpfloat (sum[1] / n[1], >, sum[0] / n[0] + 0.5);
+  /* the best a model can do: AUC below 1 because of label noise */
+  g_autofree double *scores = g_new (double, ds->n_series);
+  for (size_t i = 0; i < ds->n_series; i++)
+    scores[i] = meta_num (ds, "true_defect_probability", i);
+  double auc = td_roc_auc (ds->y, scores, ds->n_series);
+  g_test_message ("Bayes AUC %.4f", auc);
+  g_assert_cmpfloat (auc, >, 0.85);
+  g_assert_cmpfloat (auc, <, 0.995);
+}
+
+static void
+assert_same (const TdDataset *a, const TdDataset *b)
+{
+  g_assert_cmpuint (a->n_series, ==, b->n_series);
+  g_assert_cmpuint (a->n_steps, ==, b->n_steps);
+  size_t n = a->n_series * a->n_steps * a->n_channels;
+  g_assert_cmpint (memcmp (a->x, b->x, n * sizeof (float)), ==, 0);
+  g_assert_cmpint (memcmp (a->y, b->y, a->n_series * sizeof (double)), ==, 0);
+  for (size_t i = 0; i < a->n_series; i++)
+    {
+      g_assert_cmpstr (meta_str (a, "mechanism", i), ==, meta_str (b, "mechanism", i));
+      g_assert_cmpstr (meta_str (a, "event", i), ==, meta_str (b, "event", i));
+      g_assert_cmpfloat (meta_num (a, "true_defect_probability", i), ==,
+                         meta_num (b, "true_defect_probability", i));
+    }
+}
+
+static void
+test_determinism (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) one = generate_full (11, 1, &err, "num_casts", "60",
+                                             "cast_duration_minutes", "20", NULL);
+  g_assert_no_error (err);
+  g_autoptr (TdDataset) two = generate_full (11, 2, &err, "num_casts", "60",
+                                             "cast_duration_minutes", "20", NULL);
+  g_assert_no_error (err);
+  g_autoptr (TdDataset) four = generate_full (11, 4, &err, "num_casts", "60",
+                                              "cast_duration_minutes", "20", NULL);
+  g_assert_no_error (err);
+  assert_same (one, two);
+  assert_same (one, four);
+
+  g_autoptr (TdDataset) other = generate_full (12, 2, &err, "num_casts", "60",
+                                               "cast_duration_minutes", "20", NULL);
+  g_assert_no_error (err);
+  size_t n = one->n_series * one->n_steps * one->n_channels, same = 0;
+  for (size_t i = 0; i < n; i++)
+    same += one->x[i] == other->x[i];
+  /* only clipped values can coincide */
+  g_assert_cmpuint (same, <, n / 100);
+  gboolean labels_differ = FALSE;
+  for (size_t i = 0; i < one->n_series; i++)
+    labels_differ |= one->y[i] != other->y[i];
+  g_assert_true (labels_differ);
+}
+
+typedef struct {
+  const char *name, *value;
+} BadParam;
+
+static void
+test_bad_params (void)
+{
+  const BadParam bad[] = {
+    { "casting_speed_min", "1.3" },          /* above base */
+    { "mold_temperature_max", "1500" },      /* below base */
+    { "superheat_noise", "0" },
+    { "level_band", "35" },                  /* wider than the range allows */
+    { "sequence_level_min_seconds", "20" },  /* too close to level_min_seconds */
+    { "temperature_drop", "70" },            /* does not fit the temperature range */
+    { "sequence_temperature_drop", "45" },   /* too close to temperature_drop */
+    { "speed_high", "1.9" },                 /* above casting_speed_max */
+    { "superheat_low", "26" },               /* above superheat_base */
+    { "label_noise", "0.2" },                /* above defect_probability */
+    { "near_miss_probability", "0.9" },      /* with 15 % defects > 1 */
+    { "sequence_max_gap_seconds", "3000" },  /* events no longer fit 120 minutes */
+  };
+  const TdPluginDescriptor *d = descriptor ();
+  for (size_t k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr (GError) err = NULL;
+      g_autoptr (TdParams) params = td_params_new_defaults (d->params, d->n_params, &err);
+      g_assert_no_error (err);
+      g_assert_true (td_params_set_text (params, "num_casts", "2", NULL));
+      gboolean set = td_params_set_text (params, bad[k].name, bad[k].value, &err);
+      g_assert_no_error (err);
+      g_assert_true (set);
+      g_autoptr (TdContext) ctx = td_context_new (1);
+      const TdGeneratorVTable *vt = d->vtable;
+      g_autoptr (TdDataset) ds = vt->generate (params, ctx, &err);
+      g_test_message ("%s = %s: %s", bad[k].name, bad[k].value, err ? err->message : "(none)");
+      g_assert_null (ds);
+      g_assert_error (err, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (err->message, bad[k].name));
+    }
+  /* a short cast with a long gap is refused by name */
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) ds = generate_full (1, 1, &err, "cast_duration_minutes", "20",
+                                            "sequence_max_gap_seconds", "600", NULL);
+  g_assert_null (ds);
+  g_assert_error (err, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (err->message, "cast_duration_minutes"));
+  /* the core's own range checks */
+  const TdPluginDescriptor *dd = descriptor ();
+  g_autoptr (TdParams) params = td_params_new_defaults (dd->params, dd->n_params, NULL);
+  g_assert_false (td_params_set_text (params, "cast_duration_minutes", "5", NULL));
+  g_assert_false (td_params_set_text (params, "defect_probability", "1.5", NULL));
+}
+
+static void
+test_cancel (void)
+{
+  const TdPluginDescriptor *d = descriptor ();
+  g_autoptr (TdParams) params = td_params_new_defaults (d->params, d->n_params, NULL);
+  g_autoptr (TdContext) ctx = td_context_new (1);
+  td_context_cancel (ctx);
+  g_autoptr (GError) err = NULL;
+  const TdGeneratorVTable *vt = d->vtable;
+  g_autoptr (TdDataset) ds = vt->generate (params, ctx, &err);
+  g_assert_null (ds);
+  g_assert_error (err, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/steel_casting/descriptor", test_descriptor);
+  g_test_add_func ("/steel_casting/shape", test_shape);
+  g_test_add_func ("/steel_casting/ranges", test_ranges);
+  g_test_add_func ("/steel_casting/autocorrelation", test_autocorrelation);
+  g_test_add_func ("/steel_casting/defect_rate", test_defect_rate);
+  g_test_add_func ("/steel_casting/mechanisms", test_mechanisms);
+  g_test_add_func ("/steel_casting/timing_mechanism", test_timing_mechanism);
+  g_test_add_func ("/steel_casting/timing_rule_unit", test_timing_rule_unit);
+  g_test_add_func ("/steel_casting/near_misses", test_near_misses);
+  g_test_add_func ("/steel_casting/true_probability", test_true_probability);
+  g_test_add_func ("/steel_casting/determinism", test_determinism);
+  g_test_add_func ("/steel_casting/bad_params", test_bad_params);
+  g_test_add_func ("/steel_casting/cancel", test_cancel);
+  int rc = g_test_run ();
+  if (shared_ds)
+    td_dataset_unref (shared_ds);
+  return rc;
+}
