@@ -49,6 +49,18 @@ td_registry_free (TdRegistry *reg)
   g_free (reg);
 }
 
+/* Parameter names may use capitals where the field does (logistic's C). */
+static gboolean
+valid_param_name (const char *name)
+{
+  if (!name || !*name)
+    return FALSE;
+  for (const char *c = name; *c; c++)
+    if (!(g_ascii_isalnum (*c) || *c == '_'))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 valid_name (const char *name)
 {
@@ -162,8 +174,8 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
   for (size_t k = 0; k < d->n_params; k++)
     {
       const TdParamSpec *s = &d->params[k];
-      if (!valid_name (s->name))
-        BAD ("%s: plugin \"%s\": parameter %zu has an empty or invalid name (want [a-z0-9_]+)",
+      if (!valid_param_name (s->name))
+        BAD ("%s: plugin \"%s\": parameter %zu has an empty or invalid name (want [A-Za-z0-9_]+)",
              origin, d->name, k);
       if (!s->help || !*s->help)
         BAD ("%s: plugin \"%s\": parameter %s has no help text", origin, d->name, s->name);

@@ -237,7 +237,7 @@ typedef struct {
 
 typedef struct {
   double *base, *delta;
-  int *deque;
+  int *scratch;
 } Scratch;
 
 /* The AR(1) processes, offsets and spikes of one cast, unclipped. */
@@ -326,7 +326,7 @@ make_cast (Job *job, Scratch *sc, size_t cast)
               steel_event_add (&ev, sc->delta, n, &lo, &hi);
             }
           render (job, sc->base, sc->delta, out);
-          fired = steel_rules_eval (&cfg->shape.rules, out, n, sc->deque);
+          fired = steel_rules_eval (&cfg->shape.rules, out, n, sc->scratch);
           ok = fired == expected;
           if (hi > lo)
             memset (sc->delta + lo * STEEL_N_CH, 0, (hi - lo) * STEEL_N_CH * sizeof (double));
@@ -349,7 +349,7 @@ run_worker (Job *job, TdContext *ctx)
   Scratch sc = {
     .base = g_new (double, n * STEEL_N_CH),
     .delta = g_new0 (double, n * STEEL_N_CH),
-    .deque = g_new (int, n),
+    .scratch = g_new (int, n),
   };
   for (;;)
     {
@@ -371,7 +371,7 @@ run_worker (Job *job, TdContext *ctx)
     }
   g_free (sc.base);
   g_free (sc.delta);
-  g_free (sc.deque);
+  g_free (sc.scratch);
 }
 
 static gpointer

@@ -3,39 +3,78 @@
 
 #include <math.h>
 
+/* Samples t with max(T[t-w..t]) - T[t] >= seq_drop, into drops (increasing),
+ * returns how many; *big_seen when some drop reaches big_drop. The signal is cut into blocks of w + 1 samples, so a
+ * window ending in block b lies within blocks b-1 and b, and
+ * max(block b-1, block b) - min(block b) bounds every drop in block b: only
+ * blocks where that bound reaches the threshold (a few per cast) are scanned
+ * exactly. */
+static size_t
+find_drops (const float *x, size_t n, size_t w, double seq_drop, double big_drop,
+            gboolean *big_seen, int *drops)
+{
+  const double threshold = MIN (seq_drop, big_drop);
+  size_t n_drops = 0;
+  double prev_max = -INFINITY;
+  for (size_t b0 = 0; b0 < n; b0 += w + 1)
+    {
+      size_t b1 = MIN (b0 + w + 1, n);
+      float hi = x[b0 * STEEL_N_CH + STEEL_CH_TEMPERATURE], lo = hi;
+      for (size_t t = b0 + 1; t < b1; t++)
+        {
+          float v = x[t * STEEL_N_CH + STEEL_CH_TEMPERATURE];
+          hi = v > hi ? v : hi;
+          lo = v < lo ? v : lo;
+        }
+      double bound = MAX (prev_max, (double) hi) - (double) lo;
+      prev_max = hi;
+      if (bound < threshold)
+        continue;
+      for (size_t t = b0; t < b1; t++)
+        {
+          float m = x[t * STEEL_N_CH + STEEL_CH_TEMPERATURE];
+          for (size_t k = t > w ? t - w : 0; k < t; k++)
+            {
+              float v = x[k * STEEL_N_CH + STEEL_CH_TEMPERATURE];
+              m = v > m ? v : m;
+            }
+          double drop = (double) m - (double) x[t * STEEL_N_CH + STEEL_CH_TEMPERATURE];
+          if (drop >= seq_drop)
+            drops[n_drops++] = (int) t;
+          if (drop >= big_drop)
+            *big_seen = TRUE;
+        }
+    }
+  return n_drops;
+}
+
 guint
-steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *deque)
+steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *drops)
 {
   guint fired = 0;
-  const double window = r->temperature_drop_window;
-  /* Monotone deque of indices whose temperatures decrease: its head is the
-   * maximum of the trailing window, so the whole scan is O(n_steps). */
-  size_t head = 0, tail = 0;
+  gboolean big = FALSE;
+  size_t n_drops = find_drops (x, n_steps, (size_t) r->temperature_drop_window,
+                               r->sequence_temperature_drop, r->temperature_drop, &big, drops);
+  if (big)
+    fired |= STEEL_M_TEMPERATURE_DROP;
+
+  size_t next_drop = 0;         /* first entry of drops after the current sample */
   long last_drop = -1;          /* latest sample meeting the timing rule's drop */
   long run = 0;                 /* current run of samples outside the level band */
   gboolean run_follows_drop = FALSE;
   long both = 0;                /* samples with high speed and low superheat */
-
   for (size_t t = 0; t < n_steps; t++)
     {
       const float *row = x + t * STEEL_N_CH;
-      double temp = row[STEEL_CH_TEMPERATURE];
-      while (tail > head && x[(size_t) deque[tail - 1] * STEEL_N_CH + STEEL_CH_TEMPERATURE] <= temp)
-        tail--;
-      deque[tail++] = (int) t;
-      while ((double) t - (double) deque[head] > window)
-        head++;
-      double drop = (double) x[(size_t) deque[head] * STEEL_N_CH + STEEL_CH_TEMPERATURE] - temp;
-      if (drop >= r->temperature_drop)
-        fired |= STEEL_M_TEMPERATURE_DROP;
-      if (drop >= r->sequence_temperature_drop)
-        last_drop = (long) t;
-
       if (fabs ((double) row[STEEL_CH_LEVEL] - r->level_base) > r->level_band)
         {
           if (run == 0)
-            run_follows_drop = last_drop >= 0
-                               && (long) t - last_drop <= r->sequence_max_gap_seconds;
+            {
+              while (next_drop < n_drops && (size_t) drops[next_drop] <= t)
+                last_drop = drops[next_drop++];
+              run_follows_drop = last_drop >= 0
+                                 && (long) t - last_drop <= r->sequence_max_gap_seconds;
+            }
           run++;
           if (run >= r->level_min_seconds)
             fired |= STEEL_M_LEVEL_EXCURSION;
@@ -44,10 +83,8 @@ steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *dequ
         }
       else
         run = 0;
-
-      if ((double) row[STEEL_CH_SPEED] > r->speed_high
-          && (double) row[STEEL_CH_SUPERHEAT] < r->superheat_low)
-        both++;
+      both += (double) row[STEEL_CH_SPEED] > r->speed_high
+              && (double) row[STEEL_CH_SUPERHEAT] < r->superheat_low;
     }
   if (both >= r->speed_superheat_min_seconds)
     fired |= STEEL_M_SPEED_SUPERHEAT;

@@ -42,9 +42,9 @@ typedef struct {
 } SteelRules;
 
 /* Bit set of the mechanisms that fire on x (n_steps × STEEL_N_CH floats).
- * deque is scratch space of n_steps ints. */
+ * scratch holds n_steps ints. */
 guint steel_rules_eval (const SteelRules *rules, const float *x, size_t n_steps,
-                        int *deque);
+                        int *scratch);
 
 /* "level_excursion", ... for one bit; "none" for 0. The first (priority)
  * mechanism of a set with steel_rules_first(). */

@@ -55,13 +55,32 @@ static const TdParamSpec xgb_params[] = {
 
 /* -------------------------------------------------------- XGBoost plumbing */
 
+/* XGBGetLastError() without the clock-time prefix and the native stack trace
+ * XGBoost appends, which would make failure messages differ between runs. */
+static char *
+xgb_last_error (void)
+{
+  const char *e = XGBGetLastError ();
+  if (!e || !*e)
+    return g_strdup ("unknown XGBoost error");
+  if (e[0] == '[')
+    {
+      const char *close = strstr (e, "] ");
+      if (close && close - e <= 16)
+        e = close + 2;
+    }
+  const char *trace = strstr (e, "Stack trace:");
+  char *msg = trace ? g_strndup (e, (gsize) (trace - e)) : g_strdup (e);
+  return g_strstrip (msg);
+}
+
 static gboolean
 xgb_ok (int rc, const char *call, GError **error)
 {
   if (rc == 0)
     return TRUE;
-  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "xgboost: %s: %s", call,
-               XGBGetLastError ());
+  g_autofree char *msg = xgb_last_error ();
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "xgboost: %s: %s", call, msg);
   return FALSE;
 }
 
@@ -86,8 +105,9 @@ set_param (BoosterHandle b, const char *name, const char *value, GError **error)
 {
   if (XGBoosterSetParam (b, name, value) == 0)
     return TRUE;
+  g_autofree char *msg = xgb_last_error ();
   g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
-               "xgboost: setting %s = %s: %s", name, value, XGBGetLastError ());
+               "xgboost: setting %s = %s: %s", name, value, msg);
   return FALSE;
 }
 
@@ -669,8 +689,9 @@ xgb_load (const TdParams *params, const char *path, TdContext *ctx, GError **err
     goto fail;
   if (XGBoosterLoadModelFromBuffer (m->booster, data, len) != 0)
     {
+      g_autofree char *msg = xgb_last_error ();
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: loading %s: %s",
-                   path, XGBGetLastError ());
+                   path, msg);
       goto fail;
     }
   if (!set_param (m->booster, "verbosity", "0", error)

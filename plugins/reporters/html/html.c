@@ -118,14 +118,32 @@ fact (GString *out, const char *term, const char *value, gboolean code)
   g_string_append (out, "</dd>\n");
 }
 
+static GDateTime *
+parse_utc (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  return g_date_time_new_from_iso8601 (text, utc);
+}
+
+/* "2024-05-01 08:00:05" from the runner's ISO 8601 text (which may carry
+ * microseconds); the text itself when it does not parse. */
+static char *
+time_text (const char *text)
+{
+  g_autoptr (GDateTime) t = parse_utc (text);
+  if (t == NULL)
+    return g_strdup (text);
+  g_autoptr (GDateTime) u = g_date_time_to_utc (t);
+  return g_date_time_format (u, "%Y-%m-%d %H:%M:%S");
+}
+
 static char *
 duration_text (const char *started, const char *finished)
 {
-  if (started == NULL || finished == NULL)
-    return NULL;
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) a = g_date_time_new_from_iso8601 (started, utc);
-  g_autoptr (GDateTime) b = g_date_time_new_from_iso8601 (finished, utc);
+  g_autoptr (GDateTime) a = parse_utc (started);
+  g_autoptr (GDateTime) b = parse_utc (finished);
   if (a == NULL || b == NULL)
     return NULL;
   GTimeSpan span = g_date_time_difference (b, a);
@@ -147,10 +165,12 @@ section_header (GString *out, const TdRunReport *r, const char *title)
   g_string_append (out, "</h1>\n<dl class=\"facts\">\n");
   fact (out, "Experiment", r->experiment, FALSE);
   fact (out, "Run folder", r->run_dir, TRUE);
-  fact (out, "Started (UTC)", r->started_utc, FALSE);
+  g_autofree char *started = time_text (r->started_utc);
+  fact (out, "Started (UTC)", started, FALSE);
   g_autofree char *took = duration_text (r->started_utc, r->finished_utc);
-  g_autofree char *finished = took && r->finished_utc
-    ? g_strdup_printf ("%s (took %s)", r->finished_utc, took) : g_strdup (r->finished_utc);
+  g_autofree char *fin = time_text (r->finished_utc);
+  g_autofree char *finished = took && fin ? g_strdup_printf ("%s (took %s)", fin, took)
+                                          : g_strdup (fin);
   fact (out, "Finished (UTC)", finished, FALSE);
 
   g_string_append (out, "<dt>Trials</dt><dd>");

@@ -80,7 +80,7 @@ make_report (const char *dir, const TdDataset *data, gboolean with_failures)
     .config_hash = "1a2b3c4d",
     .run_dir = dir,
     .started_utc = "2024-05-01T12:00:00Z",
-    .finished_utc = "2024-05-01T12:14:30Z",
+    .finished_utc = "2024-05-01T12:14:29.75Z",   /* microseconds, as the runner writes */
     .generator = "steel_casting",
     .data = data,
     .split_method = "stratified_holdout",
@@ -245,7 +245,8 @@ test_data_summary (void)
                                    "<td class=\"num\">20.0\xc2\xa0%</td><td class=\"num\">2</td></tr>");
   const char *brk = strstr (html, "<tr><td>breakout</td><td class=\"num\">1</td>");
   g_assert_true (none && clog && brk && none < clog && clog < brk);
-  assert_contains (html, "2024-05-01T12:14:30Z (took 14 min 30 s)");
+  assert_contains (html, "<dt>Started (UTC)</dt><dd>2024-05-01 12:00:00</dd>");
+  assert_contains (html, "<dt>Finished (UTC)</dt><dd>2024-05-01 12:14:29 (took 14 min 29 s)</dd>");
   assert_contains (html, "<details>");
 }
 

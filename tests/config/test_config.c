@@ -1,0 +1,555 @@
+/* test_config.c — experiments that load: defaults, includes, sweeps,
+ * overrides, evaluate forms, and the resolved text and its hash. Files are
+ * written into a fresh temporary folder per test. */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "experiment.h"
+#include "fake_plugins.h"
+
+typedef struct {
+  char *dir;
+  TdRegistry *reg;
+} Fixture;
+
+static void
+fx_setup (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  fx->dir = g_dir_make_tmp ("td-config-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->reg = fake_registry ();
+}
+
+static void
+rm_rf (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *p = g_build_filename (path, name, NULL);
+          rm_rf (p);
+        }
+    }
+  g_remove (path);
+}
+
+static void
+fx_teardown (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  rm_rf (fx->dir);
+  g_free (fx->dir);
+  td_registry_free (fx->reg);
+}
+
+/* Write text to dir/name (creating folders); returns the full path. */
+static char *
+put (Fixture *fx, const char *name, const char *text)
+{
+  char *path = g_build_filename (fx->dir, name, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_autoptr (GError) error = NULL;
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static TdExperiment *
+load_ok (Fixture *fx, const char *path, const char *const *overrides)
+{
+  g_autoptr (GError) error = NULL;
+  TdExperiment *exp = td_experiment_load (path, fx->reg, overrides, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (exp);
+  return exp;
+}
+
+static const TdPipeline *
+pipeline (const TdExperiment *exp, guint k)
+{
+  g_assert_cmpuint (k, <, exp->pipelines->len);
+  return exp->pipelines->pdata[k];
+}
+
+static const TdStage *
+feature (const TdPipeline *p, guint k)
+{
+  g_assert_cmpuint (k, <, p->features->len);
+  return p->features->pdata[k];
+}
+
+static const char *
+stage_name (gconstpointer stage)
+{
+  return ((const TdStage *) stage)->entry->desc->name;
+}
+
+static const char *const minimal =
+  "experiment: minimal\n"
+  "data: {generator: steel_casting}\n"
+  "pipelines:\n"
+  "  - name: gbdt\n"
+  "    features: [statistical]\n"
+  "    model: xgboost\n";
+
+static void
+test_defaults (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml", minimal);
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+
+  g_assert_cmpstr (exp->name, ==, "minimal");
+  g_assert_cmpstr (exp->path, ==, path);
+  g_assert_cmpuint (exp->seed, ==, 42);
+  g_assert_cmpint (exp->repeats, ==, 1);
+  g_assert_cmpint (exp->split.method, ==, TD_SPLIT_STRATIFIED_HOLDOUT);
+  g_assert_cmpfloat (exp->split.test_size, ==, 0.2);
+  g_assert_cmpfloat (exp->split.valid_size, ==, 0.1);
+  g_assert_cmpint (exp->split.folds, ==, 5);
+  g_assert_null (exp->split.group_by);
+  g_assert_cmpuint (exp->augment->len, ==, 0);
+
+  g_assert_cmpstr (stage_name (exp->data), ==, "steel_casting");
+  g_assert_cmpint (td_params_get_int (exp->data->params, "num_casts"), ==, 1200);
+  g_assert_cmpfloat (td_params_get_double (exp->data->params, "defect_probability"), ==, 0.15);
+
+  g_assert_cmpuint (exp->pipelines->len, ==, 1);
+  const TdPipeline *p = pipeline (exp, 0);
+  g_assert_cmpstr (p->name, ==, "gbdt");
+  g_assert_cmpstr (p->variant, ==, "");
+  g_assert_cmpstr (p->label, ==, "gbdt");
+  g_assert_cmpuint (p->features->len, ==, 1);
+  g_assert_cmpstr (stage_name (feature (p, 0)), ==, "statistical");
+  g_assert_cmpstr (feature (p, 0)->key_path, ==, "pipelines[0].features[0]");
+  g_assert_cmpstr (stage_name (p->model), ==, "xgboost");
+  g_assert_cmpstr (p->model->key_path, ==, "pipelines[0].model");
+  g_assert_cmpint (td_params_get_int (p->model->params, "max_depth"), ==, 6);
+  g_assert_cmpstr (td_params_get_string (p->model->params, "tree_method"), ==, "hist");
+  g_assert_false (td_params_get_bool (p->model->params, "verbose"));
+
+  /* Default evaluate: every evaluator, all of its metrics, by evaluator name. */
+  g_assert_cmpuint (exp->evaluators->len, ==, 2);
+  g_assert_cmpstr (stage_name (exp->evaluators->pdata[0]), ==, "binary");
+  g_assert_cmpstr (stage_name (exp->evaluators->pdata[1]), ==, "cost");
+  g_assert_cmpuint (exp->metrics->len, ==, 8);
+  g_assert_cmpstr (exp->metrics->pdata[0], ==, "roc_auc");
+  g_assert_cmpstr (exp->metrics->pdata[6], ==, "brier");
+  g_assert_cmpstr (exp->metrics->pdata[7], ==, "expected_cost");
+
+  g_assert_null (exp->baseline);
+  g_assert_cmpuint (exp->compare_tests->len, ==, 0);
+  g_assert_cmpuint (exp->reporters->len, ==, 2);
+  g_assert_cmpstr (stage_name (exp->reporters->pdata[0]), ==, "csv");
+  g_assert_cmpstr (stage_name (exp->reporters->pdata[1]), ==, "html");
+  g_assert_cmpstr (td_params_get_string (((TdStage *) exp->reporters->pdata[1])->params,
+                                         "title"), ==, "tundish report");
+
+  /* Defaults are written out in the resolved text. */
+  g_assert_nonnull (strstr (exp->resolved_yaml, "num_casts: 1200"));
+  g_assert_nonnull (strstr (exp->resolved_yaml, "max_depth: 6"));
+  g_assert_nonnull (strstr (exp->resolved_yaml, "seed: 42\n"));
+  g_assert_cmpuint (strlen (exp->hash), ==, 8);
+}
+
+static void
+test_full (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: steel-casting.full_1\n"
+    "seed: 18446744073709551615\n"
+    "repeats: 3\n"
+    "data:\n"
+    "  generator: steel_casting\n"
+    "  params: {num_casts: 300, defect_probability: 0.25, sensors: [mold_level], noise: off}\n"
+    "split: {method: group_kfold, folds: 4, valid_size: 0, group_by: sequence}\n"
+    "augment:\n"
+    "  - {plugin: jitter, sigma: 0.05}\n"
+    "  - plugin: jitter\n"
+    "    params: {copies: 3}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [statistical, {plugin: window, minutes: 15}, zscore]\n"
+    "    model: {plugin: xgboost, params: {n_estimators: 1e3, tree_method: exact, verbose: true}}\n"
+    "  - name: lstm\n"
+    "    features:\n"
+    "      - {plugin: resample, params: {length: 200}}\n"
+    "      - zscore\n"
+    "    model: {plugin: lstm, hidden: [32, 16], dropout: 0.2}\n"
+    "evaluate: [roc_auc, f1]\n"
+    "compare: {baseline: gbdt, tests: [delong, bootstrap]}\n"
+    "report: [csv, {plugin: html, title: \"Steel: a \\\"test\\\"\"}]\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+
+  g_assert_cmpstr (exp->name, ==, "steel-casting.full_1");
+  g_assert_cmpuint (exp->seed, ==, G_MAXUINT64);
+  g_assert_cmpint (exp->repeats, ==, 3);
+  const TdParams *dp = exp->data->params;
+  g_assert_cmpint (td_params_get_int (dp, "num_casts"), ==, 300);
+  g_assert_cmpfloat (td_params_get_double (dp, "defect_probability"), ==, 0.25);
+  g_assert_false (td_params_get_bool (dp, "noise"));
+  size_t n = 0;
+  const char *const *sensors = td_params_get_string_list (dp, "sensors", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (sensors[0], ==, "mold_level");
+
+  g_assert_cmpint (exp->split.method, ==, TD_SPLIT_GROUP_KFOLD);
+  g_assert_cmpint (exp->split.folds, ==, 4);
+  g_assert_cmpfloat (exp->split.valid_size, ==, 0.0);
+  g_assert_cmpstr (exp->split.group_by, ==, "sequence");
+
+  g_assert_cmpuint (exp->augment->len, ==, 2);
+  const TdStage *a0 = exp->augment->pdata[0], *a1 = exp->augment->pdata[1];
+  g_assert_cmpfloat (td_params_get_double (a0->params, "sigma"), ==, 0.05);
+  g_assert_cmpint (td_params_get_int (a0->params, "copies"), ==, 1);
+  g_assert_cmpfloat (td_params_get_double (a1->params, "sigma"), ==, 0.03);
+  g_assert_cmpint (td_params_get_int (a1->params, "copies"), ==, 3);
+  g_assert_cmpstr (a1->key_path, ==, "augment[1]");
+
+  g_assert_cmpuint (exp->pipelines->len, ==, 2);
+  const TdPipeline *g = pipeline (exp, 0), *l = pipeline (exp, 1);
+  g_assert_cmpuint (g->features->len, ==, 3);
+  g_assert_cmpint (td_params_get_int (feature (g, 1)->params, "minutes"), ==, 15);
+  g_assert_cmpint (td_params_get_int (g->model->params, "n_estimators"), ==, 1000);
+  g_assert_cmpstr (td_params_get_string (g->model->params, "tree_method"), ==, "exact");
+  g_assert_true (td_params_get_bool (g->model->params, "verbose"));
+  g_assert_cmpint (td_params_get_int (feature (l, 0)->params, "length"), ==, 200);
+  const gint64 *hidden = td_params_get_int_list (l->model->params, "hidden", &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (hidden[0], ==, 32);
+  g_assert_cmpint (hidden[1], ==, 16);
+  g_assert_cmpfloat (td_params_get_double (l->model->params, "dropout"), ==, 0.2);
+
+  g_assert_cmpuint (exp->metrics->len, ==, 2);
+  g_assert_cmpstr (exp->metrics->pdata[0], ==, "roc_auc");
+  g_assert_cmpstr (exp->metrics->pdata[1], ==, "f1");
+  g_assert_cmpuint (exp->evaluators->len, ==, 1);
+  g_assert_cmpstr (stage_name (exp->evaluators->pdata[0]), ==, "binary");
+
+  g_assert_cmpstr (exp->baseline, ==, "gbdt");
+  g_assert_cmpuint (exp->compare_tests->len, ==, 2);
+  g_assert_cmpstr (exp->compare_tests->pdata[1], ==, "bootstrap");
+  const TdStage *html = exp->reporters->pdata[1];
+  g_assert_cmpstr (td_params_get_string (html->params, "title"), ==, "Steel: a \"test\"");
+}
+
+static void
+test_include (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  put (fx, "configs/sensors.yaml",
+       "data:\n"
+       "  params: {sensors: [mold_level, casting_speed, tundish_temp], num_casts: 50}\n");
+  put (fx, "configs/data.yaml",
+       "include: sensors.yaml\n"             /* relative to configs/ */
+       "seed: 7\n"
+       "data:\n"
+       "  generator: steel_casting\n"
+       "  params: {num_casts: 600, defect_probability: 0.3}\n"
+       "report: [csv]\n");
+  put (fx, "configs/late.yaml", "seed: 8\nrepeats: 4\n");
+  put (fx, "presets/xgb.yaml",
+       "plugin: xgboost\n"
+       "params: {n_estimators: 50, max_depth: 8, tree_method: approx}\n");
+  g_autofree char *path = put (fx, "exps/exp.yaml",
+    "include: [../configs/data.yaml, ../configs/late.yaml]\n"
+    "experiment: inc\n"
+    "repeats: 2\n"
+    "data:\n"
+    "  params: {defect_probability: 0.2}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [statistical]\n"
+    "    model: {include: ../presets/xgb.yaml, params: {max_depth: 3}}\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+
+  g_assert_cmpuint (exp->seed, ==, 8);          /* a later include wins over an earlier one */
+  g_assert_cmpint (exp->repeats, ==, 2);        /* the including file wins */
+  const TdParams *dp = exp->data->params;
+  g_assert_cmpstr (stage_name (exp->data), ==, "steel_casting");
+  g_assert_cmpint (td_params_get_int (dp, "num_casts"), ==, 600);  /* data.yaml over sensors.yaml */
+  g_assert_cmpfloat (td_params_get_double (dp, "defect_probability"), ==, 0.2);
+  size_t n = 0;
+  const char *const *sensors = td_params_get_string_list (dp, "sensors", &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpstr (sensors[2], ==, "tundish_temp");
+  g_assert_cmpuint (exp->reporters->len, ==, 1);
+
+  const TdPipeline *p = pipeline (exp, 0);
+  g_assert_cmpint (td_params_get_int (p->model->params, "max_depth"), ==, 3);
+  g_assert_cmpint (td_params_get_int (p->model->params, "n_estimators"), ==, 50);
+  g_assert_cmpstr (td_params_get_string (p->model->params, "tree_method"), ==, "approx");
+  g_assert_null (strstr (exp->resolved_yaml, "include"));
+}
+
+static void
+test_sweep (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: sweep\n"
+    "data: {generator: steel_casting}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [statistical]\n"
+    "    model: {plugin: xgboost, params: {max_depth: [4, 6], n_estimators: [7],"
+    " learning_rate: [0.1, 0.3]}}\n"
+    "  - name: plain\n"
+    "    features: [statistical]\n"
+    "    model: xgboost\n"
+    "  - name: lstm\n"
+    "    features: [{plugin: resample, length: [100, 200]}]\n"
+    "    model: {plugin: lstm, length: [100, 200], hidden: [[32], [64, 32]]}\n"
+    "  - name: win\n"
+    "    features: [{plugin: window, minutes: [5, 10]}, {plugin: window, minutes: [20, 30]}]\n"
+    "    model: xgboost\n"
+    "compare: {baseline: gbdt}\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+
+  g_assert_cmpuint (exp->pipelines->len, ==, 4 + 1 + 8 + 4);
+  static const char *const gbdt_variants[] = {
+    "max_depth=4,learning_rate=0.1", "max_depth=4,learning_rate=0.3",
+    "max_depth=6,learning_rate=0.1", "max_depth=6,learning_rate=0.3",
+  };
+  static const int depth[] = { 4, 4, 6, 6 };
+  static const double rate[] = { 0.1, 0.3, 0.1, 0.3 };
+  for (guint k = 0; k < 4; k++)
+    {
+      const TdPipeline *p = pipeline (exp, k);
+      g_autofree char *label = g_strdup_printf ("gbdt[%s]", gbdt_variants[k]);
+      g_assert_cmpstr (p->name, ==, "gbdt");
+      g_assert_cmpstr (p->variant, ==, gbdt_variants[k]);
+      g_assert_cmpstr (p->label, ==, label);
+      g_assert_cmpint (td_params_get_int (p->model->params, "max_depth"), ==, depth[k]);
+      g_assert_cmpfloat (td_params_get_double (p->model->params, "learning_rate"), ==, rate[k]);
+      /* A one-value list is a plain setting, not a variant. */
+      g_assert_cmpint (td_params_get_int (p->model->params, "n_estimators"), ==, 7);
+    }
+  g_assert_cmpstr (pipeline (exp, 4)->label, ==, "plain");
+  g_assert_cmpstr (pipeline (exp, 4)->variant, ==, "");
+
+  /* "length" is swept in two stages: qualified by the plugin. */
+  const TdPipeline *l0 = pipeline (exp, 5), *l7 = pipeline (exp, 12);
+  g_assert_cmpstr (l0->label, ==, "lstm[resample.length=100,lstm.length=100,hidden=[32]]");
+  g_assert_cmpstr (l7->variant, ==, "resample.length=200,lstm.length=200,hidden=[64,32]");
+  g_assert_cmpint (td_params_get_int (feature (l7, 0)->params, "length"), ==, 200);
+  g_assert_cmpint (td_params_get_int (l7->model->params, "length"), ==, 200);
+  size_t n = 0;
+  const gint64 *hidden = td_params_get_int_list (l7->model->params, "hidden", &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (hidden[0], ==, 64);
+  g_assert_cmpint (hidden[1], ==, 32);
+  hidden = td_params_get_int_list (l0->model->params, "hidden", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (hidden[0], ==, 32);
+
+  /* The same plugin twice: qualified by place. */
+  const TdPipeline *w1 = pipeline (exp, 14);
+  g_assert_cmpstr (w1->variant, ==, "features[0].minutes=5,features[1].minutes=30");
+  g_assert_cmpint (td_params_get_int (feature (w1, 0)->params, "minutes"), ==, 5);
+  g_assert_cmpint (td_params_get_int (feature (w1, 1)->params, "minutes"), ==, 30);
+
+  /* Variants are distinct objects: changing one does not touch another. */
+  g_assert_true (pipeline (exp, 0)->model->params != pipeline (exp, 1)->model->params);
+  g_assert_nonnull (strstr (exp->resolved_yaml, "label: \"gbdt[max_depth=6,learning_rate=0.3]\""));
+}
+
+static void
+test_overrides (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: ov\n"
+    "data: {generator: steel_casting, params: {num_casts: 1000}}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [statistical]\n"
+    "    model: {plugin: xgboost, params: {max_depth: 5}}\n"
+    "  - name: other\n"
+    "    features: [window]\n"
+    "    model: xgboost\n");
+  const char *const sets[] = {
+    "repeats=2", "seed=7", "data.params.num_casts=200", "split.test_size=0.3",
+    "pipelines.gbdt.model.params.max_depth=[4,6]",
+    "pipelines.other.features.window.minutes=15",
+    "pipelines[1].model.params.learning_rate=0.5",
+    "evaluate=[f1]",
+    NULL,
+  };
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, sets);
+  g_assert_cmpint (exp->repeats, ==, 2);
+  g_assert_cmpuint (exp->seed, ==, 7);
+  g_assert_cmpint (td_params_get_int (exp->data->params, "num_casts"), ==, 200);
+  g_assert_cmpfloat (exp->split.test_size, ==, 0.3);
+  g_assert_cmpuint (exp->pipelines->len, ==, 3);
+  g_assert_cmpstr (pipeline (exp, 0)->label, ==, "gbdt[max_depth=4]");
+  g_assert_cmpstr (pipeline (exp, 1)->label, ==, "gbdt[max_depth=6]");
+  const TdPipeline *o = pipeline (exp, 2);
+  g_assert_cmpint (td_params_get_int (feature (o, 0)->params, "minutes"), ==, 15);
+  g_assert_cmpfloat (td_params_get_double (o->model->params, "learning_rate"), ==, 0.5);
+  g_assert_cmpuint (exp->metrics->len, ==, 1);
+  g_assert_cmpstr (exp->metrics->pdata[0], ==, "f1");
+
+  /* A wrong value set from the command line points at the --set argument. */
+  const char *const bad[] = { "seed=1", "data.params.num_casts=5", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdExperiment) none = td_experiment_load (path, fx->reg, bad, &error);
+  g_assert_null (none);
+  g_assert_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "--set:2:23: data.params.num_casts: expected an integer"));
+}
+
+static void
+test_evaluate_forms (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: ev\n"
+    "data: {generator: steel_casting}\n"
+    "pipelines: [{name: a, model: isoforest, features: [statistical]}]\n"
+    "evaluate: [roc_auc, {plugin: binary, threshold: 0.3}, cost]\n");
+  const char *const sets[] = { "pipelines.a.model={plugin: isoforest, contamination: 0.1}", NULL };
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, sets);
+  g_assert_cmpuint (exp->evaluators->len, ==, 2);
+  const TdStage *b = exp->evaluators->pdata[0];
+  g_assert_cmpstr (stage_name (b), ==, "binary");
+  g_assert_cmpfloat (td_params_get_double (b->params, "threshold"), ==, 0.3);
+  g_assert_cmpstr (stage_name (exp->evaluators->pdata[1]), ==, "cost");
+  g_assert_cmpuint (exp->metrics->len, ==, 8);
+  g_assert_cmpstr (exp->metrics->pdata[0], ==, "roc_auc");
+  g_assert_cmpstr (exp->metrics->pdata[1], ==, "pr_auc");
+  g_assert_cmpstr (exp->metrics->pdata[7], ==, "expected_cost");
+  g_assert_cmpfloat (td_params_get_double (pipeline (exp, 0)->model->params, "contamination"),
+                     ==, 0.1);
+}
+
+static char *
+sha8 (const char *text)
+{
+  g_autofree char *full = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  return g_strndup (full, 8);
+}
+
+static void
+test_hash (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml", minimal);
+  /* Same meaning, other layout: comments, key order, defaults spelled out,
+   * params inline vs under params:, the default evaluate and report. */
+  g_autofree char *b = put (fx, "b.yaml",
+    "# a comment\n"
+    "pipelines:\n"
+    "  - model: {plugin: xgboost, max_depth: 6}\n"
+    "    name: gbdt\n"
+    "    features: [{plugin: statistical, params: {stats: [mean, std]}}]\n"
+    "seed: 42\n"
+    "data: {params: {num_casts: 1200.0}, generator: steel_casting}\n"
+    "experiment: minimal\n"
+    "report: [csv, html]\n"
+    "evaluate: [binary, cost]\n");
+  g_autoptr (TdExperiment) e1 = load_ok (fx, a, NULL);
+  g_autoptr (TdExperiment) e2 = load_ok (fx, a, NULL);
+  g_autoptr (TdExperiment) e3 = load_ok (fx, b, NULL);
+  const char *const sets[] = { "pipelines[0].model.params.max_depth=5", NULL };
+  g_autoptr (TdExperiment) e4 = load_ok (fx, a, sets);
+  const char *const same[] = { "pipelines[0].model.params.max_depth=6", NULL };
+  g_autoptr (TdExperiment) e5 = load_ok (fx, a, same);
+
+  g_autofree char *h = sha8 (e1->resolved_yaml);
+  g_assert_cmpstr (e1->hash, ==, h);
+  for (const char *c = e1->hash; *c; c++)
+    g_assert_true (g_ascii_isxdigit (*c) && !g_ascii_isupper (*c));
+  g_assert_cmpstr (e1->resolved_yaml, ==, e2->resolved_yaml);
+  g_assert_cmpstr (e1->hash, ==, e2->hash);
+  g_assert_cmpstr (e1->resolved_yaml, ==, e3->resolved_yaml);
+  g_assert_cmpstr (e1->hash, ==, e3->hash);
+  g_assert_cmpstr (e1->hash, !=, e4->hash);
+  g_assert_cmpstr (e1->hash, ==, e5->hash);
+}
+
+/* The resolved text is YAML that libyaml reads back, with the expected keys. */
+static void
+test_resolved_parses (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: parse\n"
+    "data: {generator: steel_casting}\n"
+    "split: {method: stratified_kfold, folds: 3}\n"
+    "augment: [jitter]\n"
+    "pipelines:\n"
+    "  - {name: gbdt, model: {plugin: xgboost, max_depth: [2, 3]}, features: [statistical]}\n"
+    "report: [{plugin: html, title: \"a: b, \\\"c\\\" #d\"}]\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+  g_test_message ("%s", exp->resolved_yaml);
+
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  g_assert_true (yaml_parser_initialize (&parser));
+  yaml_parser_set_input_string (&parser, (const unsigned char *) exp->resolved_yaml,
+                                strlen (exp->resolved_yaml));
+  g_assert_true (yaml_parser_load (&parser, &doc));
+  yaml_node_t *root = yaml_document_get_root_node (&doc);
+  g_assert_nonnull (root);
+  g_assert_cmpint (root->type, ==, YAML_MAPPING_NODE);
+  static const char *const want[] = { "experiment", "seed", "repeats", "data", "split",
+                                      "augment", "pipelines", "evaluate", "compare", "report" };
+  guint n = 0;
+  for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
+       pr++, n++)
+    {
+      yaml_node_t *k = yaml_document_get_node (&doc, pr->key);
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (want));
+      g_assert_cmpstr ((const char *) k->data.scalar.value, ==, want[n]);
+      if (strcmp (want[n], "pipelines") == 0)
+        {
+          yaml_node_t *v = yaml_document_get_node (&doc, pr->value);
+          g_assert_cmpint (v->type, ==, YAML_SEQUENCE_NODE);
+          g_assert_cmpint (v->data.sequence.items.top - v->data.sequence.items.start, ==, 2);
+        }
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (want));
+  yaml_document_delete (&doc);
+  yaml_parser_delete (&parser);
+  g_assert_nonnull (strstr (exp->resolved_yaml, "split: {method: stratified_kfold, folds: 3, "
+                                                "valid_size: 0.1}\n"));
+}
+
+static void
+test_missing_file (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = g_build_filename (fx->dir, "nope.yaml", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdExperiment) exp = td_experiment_load (path, fx->reg, NULL, &error);
+  g_assert_null (exp);
+  g_assert_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, path));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(name, fn) g_test_add ("/config/" name, Fixture, NULL, fx_setup, fn, fx_teardown)
+  ADD ("defaults", test_defaults);
+  ADD ("full", test_full);
+  ADD ("include", test_include);
+  ADD ("sweep", test_sweep);
+  ADD ("overrides", test_overrides);
+  ADD ("evaluate-forms", test_evaluate_forms);
+  ADD ("hash", test_hash);
+  ADD ("resolved-parses", test_resolved_parses);
+  ADD ("missing-file", test_missing_file);
+  return g_test_run ();
+}
