@@ -126,6 +126,20 @@ find_named (const TdNode *seq, const char *name, const TdNode *at, const char *p
   return found;
 }
 
+/* A plugin given by name ("xgboost") becomes {plugin: xgboost} so that a
+ * parameter can be set inside it. */
+static TdNode *
+promote (TdNode **slot, const char *path)
+{
+  TdNode *child = *slot;
+  if (child->type != TD_NODE_SCALAR || td_node_is_null (child))
+    return child;
+  TdNode *map = td_node_new_map (child);
+  td_node_map_set (map, strcmp (path, "data") == 0 ? "generator" : "plugin", child, child);
+  *slot = map;
+  return map;
+}
+
 static gboolean
 apply_one (TdNode *root, const char *arg, int nth, GError **error)
 {
@@ -175,12 +189,15 @@ apply_one (TdNode *root, const char *arg, int nth, GError **error)
               g_free (next_path);
               return TRUE;
             }
-          TdNode *child = td_node_map_get (cur, sg->name, NULL);
+          guint at_k;
+          TdNode *child = td_node_map_get (cur, sg->name, &at_k);
           if (!child || td_node_is_null (child))
             {
               child = td_node_new_map (&at);
               td_node_map_set (cur, sg->name, child, &at);
             }
+          else
+            child = promote ((TdNode **) &cur->items->pdata[at_k], next_path);
           g_free (path);
           path = next_path;
           cur = child;
@@ -216,16 +233,7 @@ apply_one (TdNode *root, const char *arg, int nth, GError **error)
           cur->items->pdata[idx] = g_steal_pointer (&value);
           return TRUE;
         }
-      TdNode *child = cur->items->pdata[idx];
-      if (child->type == TD_NODE_SCALAR && !td_node_is_null (child))
-        {
-          /* "statistical" becomes {plugin: statistical} so a parameter can be set. */
-          TdNode *map = td_node_new_map (child);
-          td_node_map_set (map, "plugin", child, child);
-          cur->items->pdata[idx] = map;
-          child = map;
-        }
-      cur = child;
+      cur = promote ((TdNode **) &cur->items->pdata[idx], path);
     }
   return TRUE;
 }

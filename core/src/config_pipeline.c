@@ -95,27 +95,40 @@ axis_clear (gpointer p)
   g_free (((Axis *) p)->label);
 }
 
+static guint
+count_label (GArray *axes, const char *label)
+{
+  guint n = 0;
+  for (guint i = 0; i < axes->len; i++)
+    n += strcmp (g_array_index (axes, Axis, i).label, label) == 0;
+  return n;
+}
+
+/* Plain parameter names where they are unique; only the clashing ones get
+ * qualified, first by plugin, then by place. */
 static void
 name_axes (GArray *axes)
 {
-  for (int level = 0; level < 3; level++)
+  for (guint i = 0; i < axes->len; i++)
     {
-      gboolean clash = FALSE;
+      Axis *a = &g_array_index (axes, Axis, i);
+      a->label = g_strdup (a->sweep->name);
+    }
+  for (int level = 1; level <= 2; level++)
+    {
+      g_autofree gboolean *clash = g_new0 (gboolean, axes->len + 1);
+      for (guint i = 0; i < axes->len; i++)
+        clash[i] = count_label (axes, g_array_index (axes, Axis, i).label) > 1;
       for (guint i = 0; i < axes->len; i++)
         {
           Axis *a = &g_array_index (axes, Axis, i);
+          if (!clash[i])
+            continue;
           g_free (a->label);
-          a->label = level == 0 ? g_strdup (a->sweep->name)
-                   : level == 1 ? g_strdup_printf ("%s.%s", a->stage->entry->desc->name,
-                                                   a->sweep->name)
-                   : g_strdup_printf ("%s.%s", a->stage->local_path, a->sweep->name);
+          a->label = g_strdup_printf ("%s.%s", level == 1 ? a->stage->entry->desc->name
+                                                          : a->stage->local_path,
+                                      a->sweep->name);
         }
-      for (guint i = 0; i < axes->len && !clash; i++)
-        for (guint j = i + 1; j < axes->len && !clash; j++)
-          clash = strcmp (g_array_index (axes, Axis, i).label,
-                          g_array_index (axes, Axis, j).label) == 0;
-      if (!clash)
-        return;
     }
 }
 

@@ -2,12 +2,15 @@
 #include "registry.h"
 
 #include <gmodule.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 struct TdRegistry {
   GPtrArray *entries;           /* TdPluginEntry* */
   GPtrArray *modules;           /* GModule* kept open while entries point into them */
+  GHashTable *loaded;           /* canonical paths already loaded: a folder found twice
+                                 * on the search path is not a duplicate */
 };
 
 GQuark
@@ -36,6 +39,7 @@ td_registry_new (void)
   TdRegistry *reg = g_new0 (TdRegistry, 1);
   reg->entries = g_ptr_array_new_with_free_func (entry_free);
   reg->modules = g_ptr_array_new_with_free_func (module_close);
+  reg->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return reg;
 }
 
@@ -46,6 +50,7 @@ td_registry_free (TdRegistry *reg)
     return;
   g_ptr_array_unref (reg->entries);
   g_ptr_array_unref (reg->modules);
+  g_hash_table_unref (reg->loaded);
   g_free (reg);
 }
 
@@ -265,6 +270,9 @@ td_registry_load_file (TdRegistry *reg, const char *path, GError **error)
                    "%s: no such file", path);
       return FALSE;
     }
+  g_autofree char *canonical = realpath (path, NULL);
+  if (canonical && g_hash_table_contains (reg->loaded, canonical))
+    return TRUE;
   /* LOCAL: two plugins may define the same static-looking helper names. */
   GModule *mod = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (!mod)
@@ -288,6 +296,8 @@ td_registry_load_file (TdRegistry *reg, const char *path, GError **error)
       return FALSE;
     }
   g_ptr_array_add (reg->modules, mod);
+  if (canonical)
+    g_hash_table_add (reg->loaded, g_steal_pointer (&canonical));
   return TRUE;
 }
 
@@ -450,26 +460,27 @@ td_registry_find_metric (TdRegistry *reg, const char *metric)
   return NULL;
 }
 
+/* Edit distance counting a swap of neighbours as one edit (typos like "godo"). */
 static size_t
-levenshtein (const char *a, const char *b)
+edit_distance (const char *a, const char *b)
 {
-  size_t n = strlen (a), m = strlen (b);
-  g_autofree size_t *row = g_new (size_t, m + 1);
+  size_t n = strlen (a), m = strlen (b), w = m + 1;
+  g_autofree size_t *d = g_new (size_t, (n + 1) * w);
+  for (size_t i = 0; i <= n; i++)
+    d[i * w] = i;
   for (size_t j = 0; j <= m; j++)
-    row[j] = j;
+    d[j] = j;
   for (size_t i = 1; i <= n; i++)
-    {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= m; j++)
-        {
-          size_t up = row[j];
-          size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-          diag = up;
-        }
-    }
-  return row[m];
+    for (size_t j = 1; j <= m; j++)
+      {
+        size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        size_t v = MIN (MIN (d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1),
+                        d[(i - 1) * w + j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          v = MIN (v, d[(i - 2) * w + j - 2] + 1);
+        d[i * w + j] = v;
+      }
+  return d[n * w + m];
 }
 
 const char *
@@ -481,7 +492,7 @@ td_closest_name (const char *word, const char *const *candidates, size_t n)
     {
       if (!candidates[k])
         continue;
-      size_t d = levenshtein (word, candidates[k]);
+      size_t d = edit_distance (word, candidates[k]);
       if (d < best_d)
         {
           best_d = d;

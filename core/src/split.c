@@ -17,19 +17,6 @@ td_split_free (TdSplit *split)
   g_free (split);
 }
 
-const char *
-td_split_method_name (TdSplitMethod method)
-{
-  switch (method)
-    {
-    case TD_SPLIT_STRATIFIED_HOLDOUT: return "stratified_holdout";
-    case TD_SPLIT_STRATIFIED_KFOLD: return "stratified_kfold";
-    case TD_SPLIT_GROUP_HOLDOUT: return "group_holdout";
-    case TD_SPLIT_GROUP_KFOLD: return "group_kfold";
-    }
-  return "?";
-}
-
 static int
 cmp_size (gconstpointer a, gconstpointer b)
 {

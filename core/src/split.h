@@ -22,6 +22,7 @@ void td_split_free (TdSplit *split);
 GPtrArray *td_split_make (const TdDataset *ds, const TdSplitSpec *spec, guint64 seed,
                           GError **error);
 
+/* Defined with the config parser, which owns the method names. */
 const char *td_split_method_name (TdSplitMethod method);
 
 G_END_DECLS

@@ -245,20 +245,20 @@ static void
 test_include (Fixture *fx, gconstpointer data)
 {
   (void) data;
-  put (fx, "configs/sensors.yaml",
+  g_free (put (fx, "configs/sensors.yaml",
        "data:\n"
-       "  params: {sensors: [mold_level, casting_speed, tundish_temp], num_casts: 50}\n");
-  put (fx, "configs/data.yaml",
+       "  params: {sensors: [mold_level, casting_speed, tundish_temp], num_casts: 50}\n"));
+  g_free (put (fx, "configs/data.yaml",
        "include: sensors.yaml\n"             /* relative to configs/ */
        "seed: 7\n"
        "data:\n"
        "  generator: steel_casting\n"
        "  params: {num_casts: 600, defect_probability: 0.3}\n"
-       "report: [csv]\n");
-  put (fx, "configs/late.yaml", "seed: 8\nrepeats: 4\n");
-  put (fx, "presets/xgb.yaml",
+       "report: [csv]\n"));
+  g_free (put (fx, "configs/late.yaml", "seed: 8\nrepeats: 4\n"));
+  g_free (put (fx, "presets/xgb.yaml",
        "plugin: xgboost\n"
-       "params: {n_estimators: 50, max_depth: 8, tree_method: approx}\n");
+       "params: {n_estimators: 50, max_depth: 8, tree_method: approx}\n"));
   g_autofree char *path = put (fx, "exps/exp.yaml",
     "include: [../configs/data.yaml, ../configs/late.yaml]\n"
     "experiment: inc\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include <tundish/tundish.h>
 
 static GPtrArray *entries;   /* TdPluginEntry* under test */
 

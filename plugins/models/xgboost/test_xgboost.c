@@ -267,8 +267,8 @@ test_seeds (void)
   g_assert_true (same (sa, sb, test->n_series));
   g_assert_false (same (sa, sc, test->n_series));
 
-  /* Interleaving another booster on the same thread must not shift a
-   * booster's random stream (seed_per_iteration). */
+  /* Training another booster on the same thread in between must not shift
+   * this one's random stream. */
   TdModel *d = fit_model (p, train, NULL, c2);
   TdModel *e = fit_model (p, train, NULL, c1);
   g_autofree double *se = predict (e, test, c1);

@@ -133,9 +133,10 @@ dmatrix_free (DMatrixHandle h)
     XGDMatrixFree (h);
 }
 
-/* XGBoost's "seed" is an int64 that ends up seeding a 32-bit mt19937 (and is
- * multiplied by a constant per round with seed_per_iteration), so the 64-bit
- * context seed is folded into 31 bits rather than truncated. */
+/* XGBoost's "seed" is a signed 64-bit parameter that ends up seeding a
+ * 32-bit mt19937 (thread-local, reseeded when a booster is configured), so
+ * the 64-bit context seed is folded into 31 bits rather than truncated:
+ * both halves count and the value is valid whatever XGBoost does with it. */
 static gint64
 xgb_seed (guint64 seed)
 {
@@ -310,10 +311,7 @@ configure (TdModel *m, BoosterHandle b, TdTask task, TdContext *ctx, GError **er
          && set_param_double (b, "lambda", m->reg_lambda, error)
          && set_param_double (b, "scale_pos_weight", m->scale_pos_weight, error)
          && set_param_int (b, "nthread", td_context_threads (ctx), error)
-         && set_param_int (b, "seed", xgb_seed (td_context_seed (ctx)), error)
-         /* Reseed per round from (seed, round): another booster boosting on
-          * the same thread cannot shift this one's random stream. */
-         && set_param (b, "seed_per_iteration", "true", error);
+         && set_param_int (b, "seed", xgb_seed (td_context_seed (ctx)), error);
 }
 
 /* "[3]\ttrain-logloss:0.41\tvalid-logloss:0.47" -> the value for name. */

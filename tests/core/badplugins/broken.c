@@ -1,12 +1,12 @@
 #include "common.h"
 
 #if defined(BAD_DEFAULT)
-static const TdParamSpec params[] = {
+static const TdParamSpec param_list[] = {
   { .name = "n", .type = TD_PARAM_INT, .default_value = "lots", .help = "count" },
 };
 #define N_PARAMS 1
 #else
-#define params NULL
+#define param_list NULL
 #define N_PARAMS 0
 #endif
 
@@ -26,7 +26,7 @@ static const TdPluginDescriptor desc = {
 #else
   .summary = "a test generator",
 #endif
-  .params = params, .n_params = N_PARAMS,
+  .params = param_list, .n_params = N_PARAMS,
 #if defined(NO_VTABLE)
   .vtable = NULL,
 #else
