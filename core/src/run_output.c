@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "blas.h"
 #include "split.h"
 #include <tundish/tundish.h>
 
@@ -229,10 +230,11 @@ write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError *
   g_string_append_printf (s, "\njobs: %d\nthreads_per_trial: %d\n", m->jobs, m->threads_per_trial);
   g_string_append_printf (s, "versions:\n  tundish: \"%s\"\n  plugin_abi: \"%d.%d\"\n"
                           "  glib: \"%u.%u.%u\"\n  gsl: \"%s\"\n  hdf5: \"%u.%u.%u\"\n"
-                          "  libyaml: \"%s\"\n",
+                          "  libyaml: \"%s\"\n  blas: \"%s\"\n",
                           TUNDISH_VERSION, TD_PLUGIN_ABI_MAJOR, TD_PLUGIN_ABI_MINOR,
                           glib_major_version, glib_minor_version, glib_micro_version,
-                          GSL_VERSION, h5maj, h5min, h5rel, yaml_get_version_string ());
+                          GSL_VERSION, h5maj, h5min, h5rel, yaml_get_version_string (),
+                          td_blas_config ());
   g_string_append (s, "plugins:\n");
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   manifest_plugin (s, exp->data, seen);

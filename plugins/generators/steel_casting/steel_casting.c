@@ -218,8 +218,8 @@ validate_config (const SteelConfig *cfg, GError **error)
 
 /* ----------------------------------------------------------------- work */
 
-#define MAX_BASE_DRAWS 4
-#define MAX_EVENT_DRAWS 8
+#define MAX_BASE_DRAWS 6
+#define MAX_EVENT_DRAWS 3
 
 typedef struct {
   const SteelConfig *cfg;

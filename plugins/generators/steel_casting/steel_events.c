@@ -174,7 +174,7 @@ sequence_drop (const SteelShape *sh, SteelRng *rng)
 {
   const SteelRules *r = &sh->rules;
   return r->sequence_temperature_drop
-         + steel_range (rng, 0.2, 0.4) * (r->temperature_drop - r->sequence_temperature_drop);
+         + steel_range (rng, 0.1, 0.3) * (r->temperature_drop - r->sequence_temperature_drop);
 }
 
 static void
@@ -197,7 +197,7 @@ static double
 low_superheat (const SteelShape *sh, SteelRng *rng)
 {
   return sh->rules.superheat_low
-         - steel_range (rng, 0.5, 1.2) * sh->sensor[STEEL_CH_SUPERHEAT].noise;
+         - steel_range (rng, 0.8, 1.6) * sh->sensor[STEEL_CH_SUPERHEAT].noise;
 }
 
 static void
@@ -274,7 +274,7 @@ draw_relative (SteelEventKind kind, const SteelShape *sh, SteelRng *rng, SteelEv
       fall_end = temperature_event (ev, sh, rng, 0,
                                     MAX (0.3 * r->sequence_temperature_drop,
                                          r->sequence_temperature_drop
-                                         - steel_range (rng, 1.0, 1.5) * ts->noise));
+                                         - steel_range (rng, 1.5, 2.0) * ts->noise));
       level_excursion (ev, sh, rng,
                        fall_end + steel_range (rng, 0, 0.6 * r->sequence_max_gap_seconds),
                        outside_amp (sh, rng), short_hold (sh, rng));
