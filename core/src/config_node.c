@@ -177,6 +177,8 @@ typedef struct {
   yaml_document_t *doc;
   const char *file;         /* interned */
   int line_base, col_base;
+  gboolean one_line;        /* a --set value: every mark stays on its line */
+  int end_col;              /* one_line: the column just past the text */
   guint n_nodes;
 } Builder;
 
@@ -186,6 +188,12 @@ place (const Builder *b, TdNode *n, yaml_mark_t mark)
   n->file = b->file;
   n->line = (int) mark.line + b->line_base;
   n->col = (int) mark.column + 1 + (mark.line == 0 ? b->col_base - 1 : 0);
+  if (b->one_line && mark.line > 0)
+    {
+      /* libyaml puts the end of the input on a line of its own. */
+      n->line = b->line_base;
+      n->col = b->end_col;
+    }
 }
 
 static TdNode *
@@ -195,7 +203,7 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
   place (b, &tmp, yn->start_mark);
   if (depth > MAX_DEPTH)
     {
-      td_config_fail (error, TD_CONFIG_ERROR_SYNTAX, &tmp, path,
+      td_config_fail (error, TD_CONFIG_ERROR_SYNTAX, &tmp, NULL,
                       "nested too deeply (or a recursive alias); expected at most %d levels",
                       MAX_DEPTH);
       return NULL;
@@ -293,7 +301,9 @@ TdNode *
 td_node_parse (const char *text, gsize len, const char *file,
                int line_base, int col_base, GError **error)
 {
-  Builder b = { .file = g_intern_string (file), .line_base = line_base, .col_base = col_base };
+  Builder b = { .file = g_intern_string (file), .line_base = line_base, .col_base = col_base,
+                .one_line = memchr (text, '\n', len) == NULL,
+                .end_col = col_base + (int) g_utf8_strlen (text, (gssize) len) };
   yaml_parser_t parser;
   yaml_document_t doc;
   if (!yaml_parser_initialize (&parser))

@@ -50,10 +50,10 @@ void td_node_map_set (TdNode *map, const char *key, TdNode *value, const TdNode 
 /* Remove key; returns its value (caller owns) or NULL. */
 TdNode *td_node_map_take (TdNode *map, const char *key);
 
-/* Parse YAML text. file names it in messages; line/col of every node are
- * shifted by line_base - 1 and (on the first line) col_base - 1, which lets
- * an override's value report its place inside the --set argument. An empty
- * text gives NULL without an error only when allow_empty. */
+/* Parse one YAML document. file names it in messages; line/col of every
+ * node are shifted by line_base - 1 and (on the first line) col_base - 1,
+ * which lets an override's value report its place inside the --set
+ * argument. An empty document is an error. */
 TdNode *td_node_parse (const char *text, gsize len, const char *file,
                        int line_base, int col_base, GError **error);
 

@@ -127,12 +127,16 @@ find_named (const TdNode *seq, const char *name, const TdNode *at, const char *p
 }
 
 /* A plugin given by name ("xgboost") becomes {plugin: xgboost} so that a
- * parameter can be set inside it. */
+ * parameter can be set inside it. Only where a plugin may stand: data, a
+ * model, a list item; other scalars stay and the walk reports them. */
 static TdNode *
 promote (TdNode **slot, const char *path)
 {
   TdNode *child = *slot;
   if (child->type != TD_NODE_SCALAR || td_node_is_null (child))
+    return child;
+  if (strcmp (path, "data") != 0 && !g_str_has_suffix (path, ".model")
+      && !g_str_has_suffix (path, "]"))
     return child;
   TdNode *map = td_node_new_map (child);
   td_node_map_set (map, strcmp (path, "data") == 0 ? "generator" : "plugin", child, child);
@@ -147,8 +151,9 @@ apply_one (TdNode *root, const char *arg, int nth, GError **error)
   const char *eq = strchr (arg, '=');
   if (!eq || eq == arg)
     return td_config_fail (error, TD_CONFIG_ERROR_VALUE, &at0, NULL,
-                           "bad --set \"%s\": no key path; expected key.path=value, "
-                           "e.g. data.params.num_casts=200", arg);
+                           "bad --set \"%s\": %s; expected key.path=value, "
+                           "e.g. data.params.num_casts=200", arg,
+                           eq ? "no key path before '='" : "no '='");
   g_autofree char *keypath = g_strndup (arg, (gsize) (eq - arg));
   g_autoptr (GArray) segs = g_array_new (FALSE, TRUE, sizeof (Seg));
   g_array_set_clear_func (segs, seg_clear);

@@ -90,6 +90,31 @@ set_value (TdParams *params, const TdParamSpec *spec, const char *text, const Td
   return td_config_fail (error, TD_CONFIG_ERROR_VALUE, at, path, "%s", msg);
 }
 
+/* set_value for a value node; a bad item of a list is reported at the item. */
+static gboolean
+set_node (TdParams *params, const TdParamSpec *spec, const char *text, const TdNode *node,
+          const char *path, GError **error)
+{
+  g_autoptr (GError) whole = NULL;
+  if (set_value (params, spec, text, node, path, &whole))
+    return TRUE;
+  if (node->type == TD_NODE_SEQ)
+    {
+      g_autoptr (TdParams) scratch = td_params_copy (params);
+      for (guint k = 0; k < node->items->len; k++)
+        {
+          const TdNode *it = node->items->pdata[k];
+          g_autofree char *p = td_path_index (path, k);
+          g_autofree char *one = g_strdup_printf (spec->type == TD_PARAM_STRING_LIST
+                                                  ? "[\"%s\"]" : "[%s]", it->value);
+          if (!set_value (scratch, spec, one, it, p, error))
+            return FALSE;
+        }
+    }
+  g_propagate_error (error, g_steal_pointer (&whole));
+  return FALSE;
+}
+
 /* Text for td_params_set_text from one scalar node (spec of a scalar type). */
 static gboolean
 scalar_text (const TdParamSpec *spec, const TdNode *node, const char *path, char **out,
@@ -220,7 +245,7 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
       if (!value_text (spec, it, p, &text, error))
         return FALSE;
       g_ptr_array_add (sw->texts, text);
-      if (!set_value (scratch, spec, text, it, p, error))
+      if (!set_node (scratch, spec, text, it, p, error))
         return FALSE;
       char *c = td_params_value_text (scratch, spec->name);
       for (guint j = 0; j < canon->len; j++)
@@ -275,7 +300,7 @@ read_param (TdStageDraft *d, GHashTable *given, const TdNode *key, const TdNode 
   g_autofree char *text = NULL;
   if (!value_text (spec, value, path, &text, error))
     return FALSE;
-  return set_value (d->params, spec, text, value, path, error);
+  return set_node (d->params, spec, text, value, path, error);
 }
 
 static gboolean

@@ -148,13 +148,15 @@ twice_u (const double *y, const Item *it, size_t n)
     {
       size_t b = a;
       uint64_t p = 0, q = 0;
-      for (; b < n && it[b].s == it[a].s; b++)
+      do
         {
           if (y[it[b].i] == 1.0)
             p++;
           else
             q++;
+          b++;
         }
+      while (b < n && it[b].s == it[a].s);
       u2 += p * (2 * neg_below + q);
       neg_below += q;
       a = b;
@@ -177,10 +179,9 @@ td_roc_auc (const double *y, const double *s, size_t n)
   size_t n_pos = 0;
   for (size_t k = 0; k < n; k++)
     {
-      if (y[k] == 1.0)
-        n_pos++;
-      else if (y[k] != 0.0 || !isfinite (s[k]))
+      if (!isfinite (s[k]) || (y[k] != 0.0 && y[k] != 1.0))
         return NAN;
+      n_pos += y[k] == 1.0;
     }
   if (n_pos == 0 || n_pos == n)
     return NAN;
@@ -204,13 +205,15 @@ pr_areas (const double *y, const Item *it, size_t n, size_t n_pos,
   for (size_t hi = n; hi > 0;)
     {
       size_t lo = hi;
-      for (; lo > 0 && it[lo - 1].s == it[hi - 1].s; lo--)
+      do
         {
           if (y[it[lo - 1].i] == 1.0)
             tp++;
           else
             fp++;
+          lo--;
         }
+      while (lo > 0 && it[lo - 1].s == it[hi - 1].s);
       double prec = (double) tp / (double) (tp + fp);
       double d_rec = (double) (tp - tp_prev) / (double) n_pos;
       acc_add (&a, d_rec * prec);
@@ -306,7 +309,7 @@ td_binary_metrics (const double *y, const double *s, size_t n, double threshold,
 /* Structural components of one scorer (Sun & Xu 2014, via midranks): for
  * positive i, v10 = (negatives below + half the tied ones) / n_neg; for
  * negative j, v01 = (positives above + half the tied ones) / n_pos. Stored
- * doubled as exact integers; pos_rank/neg_rank map an item to its slot. */
+ * doubled as exact integers; slot[i] is item i's index among its class. */
 static void
 placements (const double *y, const double *s, size_t n, size_t n_pos,
             const size_t *slot, uint64_t *v10x2, uint64_t *v01x2)
@@ -317,13 +320,15 @@ placements (const double *y, const double *s, size_t n, size_t n_pos,
     {
       size_t b = a;
       uint64_t p = 0, q = 0;
-      for (; b < n && it[b].s == it[a].s; b++)
+      do
         {
           if (y[it[b].i] == 1.0)
             p++;
           else
             q++;
+          b++;
         }
+      while (b < n && it[b].s == it[a].s);
       for (size_t k = a; k < b; k++)
         {
           size_t i = it[k].i;

@@ -154,6 +154,8 @@ static const TdParamSpec xgboost_params[] = {
   { "n_estimators", TD_PARAM_INT, "100", 1, 10000, NULL, "trees" },
   { "max_depth", TD_PARAM_INT, "6", 1, 64, NULL, "tree depth" },
   { "learning_rate", TD_PARAM_DOUBLE, "0.1", 0, 1, NULL, "eta" },
+  { "subsample", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL, "rows per tree" },
+  { "colsample_bytree", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL, "features per tree" },
   { "tree_method", TD_PARAM_ENUM, "hist", 0, 0, tree_methods, "algorithm" },
   { "verbose", TD_PARAM_BOOL, "false", 0, 0, NULL, "log every round" },
 };

@@ -525,6 +525,34 @@ test_resolved_parses (Fixture *fx, gconstpointer data)
                                                 "valid_size: 0.1}\n"));
 }
 
+/* The fragments shipped in configs/ stay includable (the fake xgboost and
+ * steel_casting declare the parameters they set). */
+static void
+test_shipped_fragments (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *text = g_strdup_printf (
+    "include: %s/../../configs/steel-casting-data.yaml\n"
+    "experiment: shipped\n"
+    "data: {params: {num_casts: 300}}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [statistical]\n"
+    "    model: {include: %s/../../configs/xgboost-default.yaml, params: {max_depth: [4, 6]}}\n",
+    TD_CONFIG_TEST_DIR, TD_CONFIG_TEST_DIR);
+  g_autofree char *path = put (fx, "exp.yaml", text);
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+  g_assert_cmpint (td_params_get_int (exp->data->params, "num_casts"), ==, 300);
+  g_assert_cmpint (td_params_get_int (exp->data->params, "cast_duration_minutes"), ==, 120);
+  g_assert_cmpfloat (exp->split.test_size, ==, 0.2);
+  g_assert_cmpuint (exp->pipelines->len, ==, 2);
+  const TdParams *mp = pipeline (exp, 1)->model->params;
+  g_assert_cmpstr (pipeline (exp, 1)->label, ==, "gbdt[max_depth=6]");
+  g_assert_cmpint (td_params_get_int (mp, "max_depth"), ==, 6);
+  g_assert_cmpfloat (td_params_get_double (mp, "subsample"), ==, 0.8);
+  g_assert_cmpfloat (td_params_get_double (mp, "learning_rate"), ==, 0.1);
+}
+
 static void
 test_missing_file (Fixture *fx, gconstpointer data)
 {
@@ -550,6 +578,7 @@ main (int argc, char **argv)
   ADD ("evaluate-forms", test_evaluate_forms);
   ADD ("hash", test_hash);
   ADD ("resolved-parses", test_resolved_parses);
+  ADD ("shipped-fragments", test_shipped_fragments);
   ADD ("missing-file", test_missing_file);
   return g_test_run ();
 }

@@ -80,54 +80,79 @@ statistical_destroy (TdFeature *self)
   g_free (self);
 }
 
-/* k-th smallest of v[0..n) (0-based), reordering v. Quickselect with a
- * median-of-three pivot and a three-way partition, so runs of equal values
- * (common in process data: a sensor stuck at a set point) cost O(n), not
- * O(n^2). Deterministic: no random pivots. */
+/* k-th smallest of v[0..n) (0-based), reordering v so that v[0..k) <= v[k]
+ * <= v[k+1..n). Quickselect with a median-of-three pivot and Hoare's
+ * partition (Wirth; Numerical Recipes' select): both scans stop on keys equal
+ * to the pivot, so runs of equal values (a sensor stuck at a set point) split
+ * evenly and stay O(n). Deterministic: no random pivots. The median-of-three
+ * leaves v[lo] <= pivot <= v[hi], which bound the two inner scans. */
 static double
 quickselect (double *v, size_t n, size_t k)
 {
-  size_t lo = 0, hi = n;   /* the answer lies in v[lo..hi) */
-
-  while (hi - lo > 1)
+  size_t lo = 0, hi = n - 1;
+  double t;
+#define SWAP(a, b) (t = v[a], v[a] = v[b], v[b] = t)
+  while (hi > lo + 1)
     {
-      double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
-      double pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a))
-                             : ((a < c) ? a : (b < c ? c : b));
+      SWAP (lo + (hi - lo) / 2, lo + 1);
+      if (v[lo] > v[hi])
+        SWAP (lo, hi);
+      if (v[lo + 1] > v[hi])
+        SWAP (lo + 1, hi);
+      if (v[lo] > v[lo + 1])
+        SWAP (lo, lo + 1);
 
-      /* Dutch national flag: [lo, lt) < pivot, [lt, i) == pivot, [gt, hi) > pivot */
-      size_t lt = lo, i = lo, gt = hi;
-      while (i < gt)
+      double pivot = v[lo + 1];
+      size_t i = lo + 1, j = hi;
+      for (;;)
         {
-          double x = v[i];
-          if (x < pivot)
-            {
-              v[i++] = v[lt];
-              v[lt++] = x;
-            }
-          else if (x > pivot)
-            {
-              v[i] = v[--gt];
-              v[gt] = x;
-            }
-          else
+          do
             i++;
+          while (v[i] < pivot);
+          do
+            j--;
+          while (v[j] > pivot);
+          if (j < i)
+            break;
+          SWAP (i, j);
         }
-
-      if (k < lt)
-        hi = lt;
-      else if (k >= gt)
-        lo = gt;
-      else
-        return pivot;
+      v[lo + 1] = v[j];
+      v[j] = pivot;
+      if (j >= k)
+        hi = j - 1;
+      if (j <= k)
+        lo = i;
     }
-  return v[lo];
+  if (hi == lo + 1 && v[hi] < v[lo])
+    SWAP (lo, hi);
+#undef SWAP
+  return v[k];
 }
 
-/* Statistics of v[0..n) (finite or infinite, never NaN) into out[ST_N];
- * reorders v. */
+/* Median of v[0..n), n > 0; the mean of the two middle values when n is
+ * even. Reorders v. */
+static double
+median_of (double *v, size_t n)
+{
+  size_t half = n / 2;
+  double upper = quickselect (v, n, half);
+  if (n % 2 == 1)
+    return upper;
+  /* After selection v[0..half) <= upper, so the lower middle value is their
+   * maximum: O(n), no second selection. */
+  double lower = v[0];
+  for (size_t i = 1; i < half; i++)
+    if (v[i] > lower)
+      lower = v[i];
+  /* Inputs are floats, so the double sum cannot overflow. */
+  return (lower + upper) / 2.0;
+}
+
+/* Statistics of v[0..n) (n > 0; finite or infinite, never NaN) into
+ * out[ST_N]; the median only when asked (it is most of the cost), NaN
+ * otherwise. Reorders v. */
 static void
-stats_of (double *v, size_t n, double out[ST_N])
+stats_of (double *v, size_t n, gboolean need_median, double out[ST_N])
 {
   double sum = 0.0, lo = v[0], hi = v[0];
   for (size_t i = 0; i < n; i++)
@@ -149,28 +174,11 @@ stats_of (double *v, size_t n, double out[ST_N])
       ss += d * d;
     }
 
-  double median;
-  size_t half = n / 2;
-  double upper = quickselect (v, n, half);
-  if (n % 2 == 1)
-    median = upper;
-  else
-    {
-      /* After selection every element of v[0..half) is <= upper, so the
-       * lower middle value is their maximum. */
-      double lower = v[0];
-      for (size_t i = 1; i < half; i++)
-        if (v[i] > lower)
-          lower = v[i];
-      /* Inputs are floats, so the double sum cannot overflow. */
-      median = (lower + upper) / 2.0;
-    }
-
   out[ST_MEAN] = mean;
   out[ST_STD] = sqrt (ss / (double) n);
   out[ST_MIN] = lo;
   out[ST_MAX] = hi;
-  out[ST_MEDIAN] = median;
+  out[ST_MEDIAN] = need_median ? median_of (v, n) : NAN;
 }
 
 typedef struct {
@@ -179,6 +187,7 @@ typedef struct {
   TdDataset *out;
   size_t begin, end;     /* series block */
   TdContext *ctx;        /* only polled for cancellation */
+  gboolean need_median;
   gboolean cancelled;
 } Block;
 
@@ -213,7 +222,7 @@ compute_block (Block *b)
             for (int k = 0; k < ST_N; k++)
               st[k] = NAN;
           else
-            stats_of (scratch, len, st);
+            stats_of (scratch, len, b->need_median, st);
 
           float *row = dst + c * b->self->n_stats;
           for (size_t j = 0; j < b->self->n_stats; j++)
@@ -280,17 +289,21 @@ statistical_transform (TdFeature *self, const TdDataset *in, TdContext *ctx,
   if (n_threads == 0)
     return g_steal_pointer (&out);
 
+  gboolean need_median = FALSE;
+  for (size_t j = 0; j < self->n_stats; j++)
+    need_median |= self->stats[j] == ST_MEDIAN;
+
   g_autofree Block *blocks = g_new0 (Block, n_threads);
   g_autofree GThread **threads = g_new0 (GThread *, n_threads);
   for (size_t i = 0; i < n_threads; i++)
     blocks[i] = (Block) {
-      .self = self, .in = in, .out = out, .ctx = ctx,
+      .self = self, .in = in, .out = out, .ctx = ctx, .need_median = need_median,
       .begin = in->n_series * i / n_threads,
       .end = in->n_series * (i + 1) / n_threads,
     };
 
-  /* The calling thread takes block 0; g_thread_new aborts only on resource
-   * exhaustion, so fall back to computing inline when try_new fails. */
+  /* The calling thread takes block 0. g_thread_new() would abort when no
+   * thread can be created; with try_new that block is computed inline. */
   for (size_t i = 1; i < n_threads; i++)
     threads[i] = g_thread_try_new ("td-statistical", compute_block_thread, &blocks[i], NULL);
   compute_block (&blocks[0]);

@@ -220,11 +220,71 @@ test_matrix_input (void)
   g_assert_cmpstr (out->channel_names[0], ==, "c0.mean");
 }
 
+static void
+test_cancelled (void)
+{
+  const TdFeatureVTable *vt = vtable ();
+  g_autoptr (TdDataset) in = hand_made ();
+  g_autoptr (TdParams) p = params_with (NULL);
+  g_autoptr (TdContext) ctx = td_context_new (1);
+  g_autoptr (GError) error = NULL;
+  TdFeature *f = vt->create (p, ctx, &error);
+  g_assert_no_error (error);
+  td_context_cancel (ctx);
+  TdDataset *out = vt->transform (f, in, ctx, &error);
+  g_assert_null (out);
+  g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED);
+  vt->destroy (f);
+}
+
 static int
 cmp_double (const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
+}
+
+/* Orderings that break naive pivots (sorted, reversed, constant, organ
+ * pipe, alternating, few distinct values), every length 1..64. */
+static void
+test_median_patterns (void)
+{
+  const size_t T = 64, n_patterns = 6;
+  g_autoptr (TdDataset) in = td_dataset_new (n_patterns * T, T, 1, TD_TASK_BINARY, 2);
+  in->lengths = g_new (guint32, in->n_series);
+  for (size_t p = 0; p < n_patterns; p++)
+    for (size_t len = 1; len <= T; len++)
+      {
+        size_t s = p * T + (len - 1);
+        float *x = td_dataset_series (in, s);
+        in->lengths[s] = (guint32) len;
+        for (size_t t = 0; t < T; t++)
+          {
+            double v;
+            switch (p)
+              {
+              case 0: v = (double) t; break;
+              case 1: v = (double) (T - t); break;
+              case 2: v = 3.5; break;
+              case 3: v = (double) (t < len / 2 ? t : len - t); break;
+              case 4: v = (t % 2) ? 100.0 + (double) t : -(double) t; break;
+              default: v = (double) (t % 3); break;
+              }
+            x[t] = (float) v;
+          }
+      }
+
+  g_autoptr (TdDataset) out = run ("[median]", in, 1);
+  g_autofree double *v = g_new (double, T);
+  for (size_t s = 0; s < in->n_series; s++)
+    {
+      size_t len = in->lengths[s];
+      for (size_t t = 0; t < len; t++)
+        v[t] = td_dataset_series (in, s)[t];
+      qsort (v, len, sizeof *v, cmp_double);
+      double med = len % 2 ? v[len / 2] : (v[len / 2 - 1] + v[len / 2]) / 2.0;
+      g_assert_cmpfloat (td_dataset_series (out, s)[0], ==, (float) med);
+    }
 }
 
 /* Random data with many ties (values rounded to a coarse grid), random
@@ -238,6 +298,9 @@ test_random_against_sort_and_threads (void)
   g_autoptr (GRand) rng = g_rand_new_with_seed (12345);
   for (size_t i = 0; i < n * T * C; i++)
     in->x[i] = (float) floor (g_rand_double_range (rng, -20, 20)) / 4.0f;
+  /* and infinities, which must not upset the selection */
+  in->x[5 * C] = INFINITY;
+  in->x[7 * C + 1] = -INFINITY;
   in->lengths = g_new (guint32, n);
   for (size_t s = 0; s < n; s++)
     in->lengths[s] = (guint32) g_rand_int_range (rng, 1, (gint32) T + 1);
@@ -271,6 +334,8 @@ main (int argc, char **argv)
   g_test_add_func ("/statistical/bad-stats", test_bad_stats_rejected);
   g_test_add_func ("/statistical/length-beyond-steps", test_length_beyond_steps_rejected);
   g_test_add_func ("/statistical/matrix-input", test_matrix_input);
+  g_test_add_func ("/statistical/cancelled", test_cancelled);
+  g_test_add_func ("/statistical/median-patterns", test_median_patterns);
   g_test_add_func ("/statistical/random-vs-sort-and-threads", test_random_against_sort_and_threads);
   return g_test_run ();
 }

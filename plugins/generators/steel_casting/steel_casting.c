@@ -284,6 +284,7 @@ draw_base (const Job *job, SteelRng *rng, double *base)
     }
 }
 
+/* out = clip(base + delta) as float; delta NULL means no event. */
 static void
 render (const Job *job, const double *base, const double *delta, float *out)
 {
@@ -292,7 +293,7 @@ render (const Job *job, const double *base, const double *delta, float *out)
     for (int c = 0; c < STEEL_N_CH; c++)
       {
         size_t i = t * STEEL_N_CH + (size_t) c;
-        float v = (float) (base[i] + delta[i]);
+        float v = (float) (delta ? base[i] + delta[i] : base[i]);
         out[i] = v < job->lo[c] ? job->lo[c] : v > job->hi[c] ? job->hi[c] : v;
       }
 }
@@ -325,7 +326,7 @@ make_cast (Job *job, Scratch *sc, size_t cast)
               steel_event_draw (kind, &cfg->shape, &rng, n, &ev);
               steel_event_add (&ev, sc->delta, n, &lo, &hi);
             }
-          render (job, sc->base, sc->delta, out);
+          render (job, sc->base, kind == STEEL_EV_NONE ? NULL : sc->delta, out);
           fired = steel_rules_eval (&cfg->shape.rules, out, n, sc->scratch);
           ok = fired == expected;
           if (hi > lo)

@@ -3,8 +3,8 @@
  * 43 M normal draws per default dataset rule out gsl_rng mt19937 with
  * Box–Muller, so each cast gets a xoshiro256** stream (Blackman & Vigna)
  * seeded through SplitMix64 from (master seed, cast index), and normals come
- * from a 128-layer ziggurat (Marsaglia & Tsang 2000, in Doornik's 2005
- * formulation). Everything is static inline: the plugin exports nothing else.
+ * from a 256-layer ziggurat (Marsaglia & Tsang 2000; table set-up as in
+ * Doornik 2005). Everything is static inline: the plugin exports nothing else.
  */
 #pragma once
 
@@ -89,14 +89,17 @@ steel_below (SteelRng *rng, uint64_t n)
   return ((steel_next (rng) >> 32) * n) >> 32;
 }
 
-#define STEEL_ZIG_LAYERS 128
-#define STEEL_ZIG_R 3.442619855899
-#define STEEL_ZIG_V 9.91256303526217e-3
+#define STEEL_ZIG_LAYERS 256
+#define STEEL_ZIG_R 3.6541528853610088
+#define STEEL_ZIG_V 0.00492867323399
 
-/* Layer edges x[i] and the ratios x[i+1]/x[i]; computed once per generate()
- * call and shared read-only by the worker threads. */
+/* Layer i >= 1 is the rectangle [0, x[i]] x [f[i], f[i+1]] under the
+ * density f(x) = exp(-x^2/2), with x decreasing to x[256] = 0; layer 0 is
+ * the base strip of width x[0] = V / f(R) plus the tail beyond R. Computed
+ * once per generate() call and shared read-only by the worker threads. */
 typedef struct {
   double x[STEEL_ZIG_LAYERS + 1];
+  double f[STEEL_ZIG_LAYERS + 1];
   double ratio[STEEL_ZIG_LAYERS];
 } SteelZiggurat;
 
@@ -104,7 +107,7 @@ static inline void
 steel_ziggurat_init (SteelZiggurat *z)
 {
   double f = exp (-0.5 * STEEL_ZIG_R * STEEL_ZIG_R);
-  z->x[0] = STEEL_ZIG_V / f;   /* the base layer includes the tail */
+  z->x[0] = STEEL_ZIG_V / f;
   z->x[1] = STEEL_ZIG_R;
   z->x[STEEL_ZIG_LAYERS] = 0;
   for (int i = 2; i < STEEL_ZIG_LAYERS; i++)
@@ -112,6 +115,8 @@ steel_ziggurat_init (SteelZiggurat *z)
       z->x[i] = sqrt (-2 * log (STEEL_ZIG_V / z->x[i - 1] + f));
       f = exp (-0.5 * z->x[i] * z->x[i]);
     }
+  for (int i = 0; i <= STEEL_ZIG_LAYERS; i++)
+    z->f[i] = exp (-0.5 * z->x[i] * z->x[i]);
   for (int i = 0; i < STEEL_ZIG_LAYERS; i++)
     z->ratio[i] = z->x[i + 1] / z->x[i];
 }
@@ -129,8 +134,17 @@ steel_normal_tail (SteelRng *rng, int negative)
   return negative ? x - STEEL_ZIG_R : STEEL_ZIG_R - x;
 }
 
-/* The 1.2 % of draws that miss the rectangles: the tail or a wedge. Kept out
- * of line so the common path inlines into the AR loop. */
+/* One 64-bit draw serves both the layer (low 8 bits) and the position in it
+ * (top 53 bits). */
+static inline unsigned
+steel_zig_split (uint64_t bits, double *u)
+{
+  *u = 2.0 * ((double) (bits >> 11) * 0x1.0p-53) - 1.0;
+  return (unsigned) (bits & (STEEL_ZIG_LAYERS - 1));
+}
+
+/* The 0.7 % of draws that miss the inner rectangles: the tail or a wedge.
+ * Kept out of line so the common path inlines into the AR loop. */
 G_GNUC_NO_INLINE G_GNUC_UNUSED static double
 steel_normal_slow (SteelRng *rng, const SteelZiggurat *z, unsigned i, double u)
 {
@@ -139,26 +153,20 @@ steel_normal_slow (SteelRng *rng, const SteelZiggurat *z, unsigned i, double u)
       if (i == 0)
         return steel_normal_tail (rng, u < 0);
       double x = u * z->x[i];
-      double f0 = exp (-0.5 * (z->x[i] * z->x[i] - x * x));
-      double f1 = exp (-0.5 * (z->x[i + 1] * z->x[i + 1] - x * x));
-      if (f1 + steel_uniform (rng) * (f0 - f1) < 1.0)
+      if (z->f[i] + steel_uniform (rng) * (z->f[i + 1] - z->f[i]) < exp (-0.5 * x * x))
         return x;
-      uint64_t bits = steel_next (rng);
-      i = (unsigned) (bits & (STEEL_ZIG_LAYERS - 1));
-      u = 2.0 * ((double) (bits >> 11) * 0x1.0p-53) - 1.0;
+      i = steel_zig_split (steel_next (rng), &u);
       if (fabs (u) < z->ratio[i])
         return u * z->x[i];
     }
 }
 
-/* Standard normal. One 64-bit draw serves both the layer (low 7 bits) and
- * the position in it (top 53 bits), so the common path costs one draw. */
+/* Standard normal (Marsaglia & Tsang's ziggurat). */
 static inline double
 steel_normal (SteelRng *rng, const SteelZiggurat *z)
 {
-  uint64_t bits = steel_next (rng);
-  unsigned i = (unsigned) (bits & (STEEL_ZIG_LAYERS - 1));
-  double u = 2.0 * ((double) (bits >> 11) * 0x1.0p-53) - 1.0;
+  double u;
+  unsigned i = steel_zig_split (steel_next (rng), &u);
   if (G_LIKELY (fabs (u) < z->ratio[i]))
     return u * z->x[i];
   return steel_normal_slow (rng, z, i, u);

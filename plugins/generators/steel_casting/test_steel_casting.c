@@ -9,6 +9,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "registry.h"
+#include "steel_events.h"
+#include "steel_rng.h"
 #include "steel_rules.h"
 
 static const char *const channels[] = {
@@ -192,6 +195,10 @@ test_descriptor (void)
   g_assert_cmpuint (d->abi_version, ==, TD_PLUGIN_ABI_VERSION);
   g_assert_cmpint (d->kind, ==, TD_KIND_GENERATOR);
   g_assert_cmpstr (d->name, ==, "steel_casting");
+  /* what the registry checks when it loads the module */
+  g_autoptr (GError) err = NULL;
+  g_assert_true (td_descriptor_check (d, "test", &err));
+  g_assert_no_error (err);
   const char *must[] = { "num_casts", "cast_duration_minutes", "defect_probability",
                          "label_noise", "near_miss_probability", "casting_speed_base",
                          "casting_speed_noise", "casting_speed_min", "casting_speed_max",
@@ -716,6 +723,103 @@ test_bad_params (void)
   g_assert_false (td_params_set_text (params, "defect_probability", "1.5", NULL));
 }
 
+/* The ziggurat's moments and tails against the standard normal. */
+static void
+test_normal_sampler (void)
+{
+  SteelZiggurat z;
+  steel_ziggurat_init (&z);
+  SteelRng rng;
+  steel_rng_init (&rng, 99, 0);
+  const size_t n = 2000000;
+  double sum = 0, sum2 = 0, sum4 = 0;
+  size_t over2 = 0, over3 = 0, over4 = 0;
+  for (size_t k = 0; k < n; k++)
+    {
+      double v = steel_normal (&rng, &z);
+      sum += v;
+      sum2 += v * v;
+      sum4 += v * v * v * v;
+      over2 += fabs (v) > 2;
+      over3 += fabs (v) > 3;
+      over4 += fabs (v) > 4;
+    }
+  double mean = sum / (double) n, var = sum2 / (double) n - mean * mean;
+  g_assert_cmpfloat (fabs (mean), <, 0.004);
+  g_assert_cmpfloat (fabs (var - 1), <, 0.005);
+  g_assert_cmpfloat (fabs (sum4 / (double) n - 3), <, 0.03);
+  /* two-sided tails 0.04550, 0.002700, 6.334e-5; ~5 sd bounds */
+  g_assert_cmpfloat (fabs ((double) over2 / (double) n - 0.04550), <, 0.0007);
+  g_assert_cmpfloat (fabs ((double) over3 / (double) n - 0.002700), <, 0.00019);
+  g_assert_cmpuint (over4, >, 70);
+  g_assert_cmpuint (over4, <, 190);
+  /* different indices give different streams */
+  SteelRng a, b;
+  steel_rng_init (&a, 99, 1);
+  steel_rng_init (&b, 99, 2);
+  g_assert_cmpuint (steel_next (&a), !=, steel_next (&b));
+}
+
+static SteelShape
+default_shape (void)
+{
+  SteelShape sh = {
+    .sensor = {
+      { 1.2, 0.05, 0.8, 1.8, 0.98 }, { 1520, 10, 1480, 1580, 0.995 },
+      { 150, 5, 120, 180, 0.9 }, { 200, 15, 150, 250, 0.97 }, { 25, 3, 15, 40, 0.995 },
+    },
+    .rules = {
+      .level_base = LEVEL_BASE, .level_band = BAND, .level_min_seconds = LEVEL_MIN,
+      .temperature_drop = DROP, .temperature_drop_window = WINDOW,
+      .speed_high = SPEED_HIGH, .superheat_low = SUPERHEAT_LOW,
+      .speed_superheat_min_seconds = BOTH_MIN, .sequence_temperature_drop = SEQ_DROP,
+      .sequence_level_min_seconds = SEQ_LEVEL_MIN, .sequence_max_gap_seconds = SEQ_GAP,
+    },
+  };
+  return sh;
+}
+
+/* Every event fits the span the validation assumes: in a cast of exactly
+ * span + 2 margins, no event ever leaves [margin, n - margin]. */
+static void
+test_event_span (void)
+{
+  SteelShape shapes[3] = { default_shape (), default_shape (), default_shape () };
+  shapes[1].rules.temperature_drop_window = 300;
+  shapes[1].rules.sequence_max_gap_seconds = 600;
+  shapes[2].rules.level_min_seconds = 200;
+  shapes[2].rules.speed_superheat_min_seconds = 900;
+  SteelRng rng;
+  steel_rng_init (&rng, 5, 0);
+  for (size_t k = 0; k < G_N_ELEMENTS (shapes); k++)
+    {
+      double span = steel_event_max_span (&shapes[k]);
+      size_t n = (size_t) ceil (span) + 2 * STEEL_EVENT_MARGIN;
+      double longest = 0;
+      for (int kind = 1; kind < STEEL_N_EVENTS; kind++)
+        for (int rep = 0; rep < 3000; rep++)
+          {
+            SteelEvent ev;
+            steel_event_draw ((SteelEventKind) kind, &shapes[k], &rng, n, &ev);
+            g_assert_cmpint (ev.n_parts, >, 0);
+            double t0 = INFINITY, t1 = -INFINITY;
+            for (int p = 0; p < ev.n_parts; p++)
+              {
+                for (int j = 1; j < ev.part[p].n_knots; j++)
+                  g_assert_cmpfloat (ev.part[p].t[j], >=, ev.part[p].t[j - 1]);
+                t0 = MIN (t0, ev.part[p].t[0]);
+                t1 = MAX (t1, ev.part[p].t[ev.part[p].n_knots - 1]);
+              }
+            g_assert_cmpfloat (t0, >=, STEEL_EVENT_MARGIN - 1e-6);
+            g_assert_cmpfloat (t1, <=, (double) (n - STEEL_EVENT_MARGIN) + 1e-6);
+            longest = MAX (longest, t1 - t0);
+          }
+      /* the bound is not wildly loose either */
+      g_test_message ("shape %zu: bound %.0f s, longest drawn %.0f s", k, span, longest);
+      g_assert_cmpfloat (longest, >, 0.7 * span);
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -747,6 +851,8 @@ main (int argc, char **argv)
   g_test_add_func ("/steel_casting/determinism", test_determinism);
   g_test_add_func ("/steel_casting/bad_params", test_bad_params);
   g_test_add_func ("/steel_casting/cancel", test_cancel);
+  g_test_add_func ("/steel_casting/normal_sampler", test_normal_sampler);
+  g_test_add_func ("/steel_casting/event_span", test_event_span);
   int rc = g_test_run ();
   if (shared_ds)
     td_dataset_unref (shared_ds);

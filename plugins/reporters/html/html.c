@@ -14,6 +14,7 @@
 #include <tundish/tundish.h>
 
 #include "html_chart.h"
+#include "html_data.h"
 #include "html_style.h"
 #include "html_util.h"
 
@@ -21,7 +22,6 @@
 /* A sweep with more rows than this gets the table only: a chart that tall
  * stops being readable at a glance. */
 #define CHART_MAX_ROWS 30
-#define CHANNEL_CHIPS_MAX 60
 
 /* The results table: rows are pipeline labels, columns metrics. */
 typedef struct {
@@ -101,23 +101,6 @@ table_build (Table *t, const TdRunReport *r)
 
 /* ------------------------------------------------------------------ header */
 
-static void
-fact (GString *out, const char *term, const char *value, gboolean code)
-{
-  g_string_append (out, "<dt>");
-  html_escape (out, term);
-  g_string_append (out, "</dt><dd>");
-  if (value == NULL || *value == '\0')
-    g_string_append (out, "<span class=\"na\">not recorded</span>");
-  else
-    {
-      g_string_append (out, code ? "<code>" : "");
-      html_escape (out, value);
-      g_string_append (out, code ? "</code>" : "");
-    }
-  g_string_append (out, "</dd>\n");
-}
-
 static GDateTime *
 parse_utc (const char *text)
 {
@@ -163,15 +146,15 @@ section_header (GString *out, const TdRunReport *r, const char *title)
   g_string_append (out, "<header class=\"top\">\n<p class=\"eyebrow\">tundish run report</p>\n<h1>");
   html_escape (out, title);
   g_string_append (out, "</h1>\n<dl class=\"facts\">\n");
-  fact (out, "Experiment", r->experiment, FALSE);
-  fact (out, "Run folder", r->run_dir, TRUE);
+  html_fact (out, "Experiment", r->experiment, FALSE);
+  html_fact (out, "Run folder", r->run_dir, TRUE);
   g_autofree char *started = time_text (r->started_utc);
-  fact (out, "Started (UTC)", started, FALSE);
+  html_fact (out, "Started (UTC)", started, FALSE);
   g_autofree char *took = duration_text (r->started_utc, r->finished_utc);
   g_autofree char *fin = time_text (r->finished_utc);
   g_autofree char *finished = took && fin ? g_strdup_printf ("%s (took %s)", fin, took)
                                           : g_strdup (fin);
-  fact (out, "Finished (UTC)", finished, FALSE);
+  html_fact (out, "Finished (UTC)", finished, FALSE);
 
   g_string_append (out, "<dt>Trials</dt><dd>");
   html_count (out, r->n_trials);
@@ -182,8 +165,8 @@ section_header (GString *out, const TdRunReport *r, const char *title)
       g_string_append (out, " failed");
     }
   g_string_append (out, "</dd>\n");
-  fact (out, "tundish version", r->tundish_version, FALSE);
-  fact (out, "Config hash", r->config_hash, TRUE);
+  html_fact (out, "tundish version", r->tundish_version, FALSE);
+  html_fact (out, "Config hash", r->config_hash, TRUE);
   g_string_append (out, "</dl>\n");
 
   if (r->n_failed > 0)
@@ -196,255 +179,6 @@ section_header (GString *out, const TdRunReport *r, const char *title)
                             "See <a href=\"#failed\">Failed trials</a>.</p>\n");
     }
   g_string_append (out, "</header>\n");
-}
-
-/* -------------------------------------------------------------------- data */
-
-static void
-percent (GString *out, size_t part, size_t whole)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double p = whole ? 100.0 * (double) part / (double) whole : 0.0;
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.1f", p));
-  g_string_append (out, "\xc2\xa0%");
-}
-
-static size_t
-count_y (const TdDataset *d, double value)
-{
-  size_t n = 0;
-  for (size_t s = 0; s < d->n_series; s++)
-    n += d->y[s] == value;
-  return n;
-}
-
-static const char *
-task_name (TdTask task)
-{
-  switch (task)
-    {
-    case TD_TASK_BINARY: return "binary classification";
-    case TD_TASK_MULTICLASS: return "multiclass classification";
-    case TD_TASK_ANOMALY: return "anomaly detection";
-    case TD_TASK_REGRESSION: return "regression";
-    }
-  return "unknown";
-}
-
-static void
-data_labels (GString *out, const TdDataset *d)
-{
-  if (d->task == TD_TASK_BINARY || d->task == TD_TASK_ANOMALY)
-    {
-      size_t pos = count_y (d, 1.0);
-      g_string_append (out, d->task == TD_TASK_BINARY ? "<dt>Positives</dt><dd>"
-                                                      : "<dt>Abnormal</dt><dd>");
-      html_count (out, pos);
-      g_string_append (out, " of ");
-      html_count (out, d->n_series);
-      g_string_append (out, " (prevalence ");
-      percent (out, pos, d->n_series);
-      g_string_append (out, ")</dd>\n");
-    }
-  else if (d->task == TD_TASK_MULTICLASS)
-    {
-      g_string_append (out, "<dt>Classes</dt><dd>");
-      for (size_t k = 0; k < d->n_classes; k++)
-        {
-          size_t n = count_y (d, (double) k);
-          if (k)
-            g_string_append (out, " \xc2\xb7 ");
-          if (d->class_names && d->class_names[k])
-            html_escape (out, d->class_names[k]);
-          else
-            g_string_append_printf (out, "class %zu", k);
-          g_string_append (out, " ");
-          html_count (out, n);
-          g_string_append (out, " (");
-          percent (out, n, d->n_series);
-          g_string_append (out, ")");
-        }
-      g_string_append (out, "</dd>\n");
-    }
-  else if (d->n_series > 0)
-    {
-      double lo = d->y[0], hi = d->y[0], sum = 0;
-      for (size_t s = 0; s < d->n_series; s++)
-        {
-          lo = MIN (lo, d->y[s]);
-          hi = MAX (hi, d->y[s]);
-          sum += d->y[s];
-        }
-      g_string_append (out, "<dt>Target</dt><dd>mean ");
-      html_number (out, sum / (double) d->n_series);
-      g_string_append (out, ", range ");
-      html_number (out, lo);
-      g_string_append (out, " to ");
-      html_number (out, hi);
-      g_string_append (out, "</dd>\n");
-    }
-}
-
-static void
-data_shape (GString *out, const TdDataset *d)
-{
-  g_string_append (out, "<dt>Shape</dt><dd>");
-  html_count (out, d->n_series);
-  g_string_append (out, " series \xc3\x97 ");
-  html_count (out, d->n_steps);
-  g_string_append (out, " steps \xc3\x97 ");
-  html_count (out, d->n_channels);
-  g_string_append (out, " channels");
-  if (d->lengths && d->n_series > 0)
-    {
-      guint32 lo = d->lengths[0], hi = d->lengths[0];
-      for (size_t s = 0; s < d->n_series; s++)
-        {
-          lo = MIN (lo, d->lengths[s]);
-          hi = MAX (hi, d->lengths[s]);
-        }
-      g_string_append (out, "; valid lengths ");
-      html_count (out, lo);
-      g_string_append (out, "\xe2\x80\x93");
-      html_count (out, hi);
-      g_string_append (out, " steps (padded)");
-    }
-  g_string_append (out, "</dd>\n");
-}
-
-static void
-data_channels (GString *out, const TdDataset *d)
-{
-  g_string_append (out, "<dt>Channels</dt><dd class=\"chips\">");
-  size_t shown = MIN (d->n_channels, (size_t) CHANNEL_CHIPS_MAX);
-  for (size_t c = 0; c < shown; c++)
-    {
-      g_string_append (out, "<code>");
-      if (d->channel_names && d->channel_names[c])
-        html_escape (out, d->channel_names[c]);
-      else
-        g_string_append_printf (out, "c%zu", c);
-      g_string_append (out, "</code>");
-    }
-  if (shown < d->n_channels)
-    {
-      g_string_append (out, "<span class=\"na\">and ");
-      html_count (out, d->n_channels - shown);
-      g_string_append (out, " more</span>");
-    }
-  g_string_append (out, "</dd>\n");
-}
-
-static void
-data_split (GString *out, const TdRunReport *r)
-{
-  g_string_append (out, "<dt>Split</dt><dd>");
-  if (r->split_method)
-    {
-      g_string_append (out, "<code>");
-      html_escape (out, r->split_method);
-      g_string_append (out, "</code>: ");
-    }
-  g_string_append (out, "train ");
-  html_count (out, r->n_train);
-  g_string_append (out, " \xc2\xb7 valid ");
-  html_count (out, r->n_valid);
-  g_string_append (out, " \xc2\xb7 test ");
-  html_count (out, r->n_test);
-  g_string_append (out, " <span class=\"na\">(first trial)</span></dd>\n");
-}
-
-typedef struct {
-  char *name;
-  size_t n, pos;
-} Mechanism;
-
-static gint
-mechanism_order (gconstpointer a, gconstpointer b)
-{
-  const Mechanism *x = a, *y = b;
-  if (x->n != y->n)
-    return x->n > y->n ? -1 : 1;
-  return strcmp (x->name, y->name);
-}
-
-static void
-data_mechanisms (GString *out, const TdDataset *d)
-{
-  const TdMetaColumn *col = td_dataset_find_meta (d, "mechanism");
-  if (col == NULL || (col->str == NULL && col->num == NULL) || d->n_series == 0)
-    return;
-
-  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GArray) mech = g_array_new (FALSE, TRUE, sizeof (Mechanism));
-  for (size_t s = 0; s < d->n_series; s++)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      const char *key = col->str ? (col->str[s] ? col->str[s] : "")
-                                 : g_ascii_formatd (buf, sizeof buf, "%g", col->num[s]);
-      gpointer idx;
-      if (!g_hash_table_lookup_extended (index, key, NULL, &idx))
-        {
-          Mechanism m = { .name = g_strdup (key) };
-          g_array_append_val (mech, m);
-          idx = GUINT_TO_POINTER (mech->len - 1);
-          g_hash_table_insert (index, m.name, idx);
-        }
-      Mechanism *m = &g_array_index (mech, Mechanism, GPOINTER_TO_UINT (idx));
-      m->n++;
-      m->pos += d->y[s] == 1.0;
-    }
-  g_hash_table_remove_all (index);   /* it borrows the names freed below */
-  g_array_sort (mech, mechanism_order);
-
-  gboolean show_pos = d->task == TD_TASK_BINARY || d->task == TD_TASK_ANOMALY;
-  g_string_append (out, "<h3>Series per mechanism</h3>\n<table class=\"mechanisms\">"
-                        "<thead><tr><th>Mechanism</th><th class=\"num\">Series</th>"
-                        "<th class=\"num\">Share</th>");
-  if (show_pos)
-    g_string_append (out, "<th class=\"num\">Positives</th>");
-  g_string_append (out, "</tr></thead>\n<tbody>\n");
-  for (guint i = 0; i < mech->len; i++)
-    {
-      Mechanism *m = &g_array_index (mech, Mechanism, i);
-      g_string_append (out, "<tr><td>");
-      if (*m->name)
-        html_escape (out, m->name);
-      else
-        g_string_append (out, "<span class=\"na\">(empty)</span>");
-      g_string_append (out, "</td><td class=\"num\">");
-      html_count (out, m->n);
-      g_string_append (out, "</td><td class=\"num\">");
-      percent (out, m->n, d->n_series);
-      if (show_pos)
-        {
-          g_string_append (out, "</td><td class=\"num\">");
-          html_count (out, m->pos);
-        }
-      g_string_append (out, "</td></tr>\n");
-      g_free (m->name);
-    }
-  g_string_append (out, "</tbody></table>\n");
-}
-
-static void
-section_data (GString *out, const TdRunReport *r)
-{
-  g_string_append (out, "<section id=\"data\">\n<h2>Data</h2>\n<dl class=\"facts\">\n");
-  fact (out, "Generator", r->generator, TRUE);
-  const TdDataset *d = r->data;
-  if (d)
-    {
-      data_shape (out, d);
-      fact (out, "Task", task_name (d->task), FALSE);
-      data_labels (out, d);
-      data_channels (out, d);
-    }
-  data_split (out, r);
-  g_string_append (out, "</dl>\n");
-  if (d)
-    data_mechanisms (out, d);
-  g_string_append (out, "</section>\n");
 }
 
 /* ----------------------------------------------------------------- results */
@@ -704,7 +438,7 @@ render (const TdRunReport *r, const char *title)
   g_string_append (out, "</style>\n</head>\n<body>\n<main>\n");
 
   section_header (out, r, title);
-  section_data (out, r);
+  html_section_data (out, r);
   section_results (out, r, &t);
   section_failed (out, r);
   section_config (out, r);

@@ -122,3 +122,20 @@ html_label (const char *pipeline, const char *variant)
     return g_strdup (pipeline ? pipeline : "");
   return g_strdup_printf ("%s[%s]", pipeline ? pipeline : "", variant);
 }
+
+void
+html_fact (GString *out, const char *term, const char *value, gboolean code)
+{
+  g_string_append (out, "<dt>");
+  html_escape (out, term);
+  g_string_append (out, "</dt><dd>");
+  if (value == NULL || *value == '\0')
+    g_string_append (out, "<span class=\"na\">not recorded</span>");
+  else
+    {
+      g_string_append (out, code ? "<code>" : "");
+      html_escape (out, value);
+      g_string_append (out, code ? "</code>" : "");
+    }
+  g_string_append (out, "</dd>\n");
+}

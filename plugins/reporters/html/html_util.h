@@ -20,6 +20,10 @@ void html_number (GString *out, double v);
 /* An integer with thousands separators: 1,200. */
 void html_count (GString *out, guint64 n);
 
+/* One <dt>term</dt><dd>value</dd> line; value escaped, in <code> when
+ * code; "not recorded" when NULL or empty. */
+void html_fact (GString *out, const char *term, const char *value, gboolean code);
+
 /* "pipeline" or "pipeline[variant]" (variant NULL or empty: no brackets),
  * the label report->pipelines uses. Caller frees. */
 char *html_label (const char *pipeline, const char *variant);
