@@ -54,6 +54,43 @@ td_dataset_new (size_t n_series, size_t n_steps, size_t n_channels, TdTask task,
 }
 
 TdDataset *
+td_dataset_try_new (size_t n_series, size_t n_steps, size_t n_channels, TdTask task,
+                    size_t n_classes, GError **error)
+{
+  size_t n = n_series * n_steps;
+  if ((n_steps && n / n_steps != n_series) || (n_channels && (n * n_channels) / n_channels != n)
+      || n * n_channels > G_MAXSIZE / sizeof (float))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "a dataset of %zu series × %zu steps × %zu channels does not fit in memory",
+                   n_series, n_steps, n_channels);
+      return NULL;
+    }
+  float *x = g_try_malloc0 (MAX (n * n_channels * sizeof (float), (size_t) 1));
+  if (!x)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "cannot allocate %.1f GiB for %zu series × %zu steps × %zu channels",
+                   (double) (n * n_channels * sizeof (float)) / (1 << 30), n_series, n_steps,
+                   n_channels);
+      return NULL;
+    }
+  TdDataset *ds = td_dataset_new (0, n_steps, n_channels, task, n_classes);
+  g_free (ds->x);
+  g_free (ds->y);
+  g_free (ds->series_id);
+  g_free (ds->group);
+  ds->n_series = n_series;
+  ds->x = x;
+  ds->y = g_new0 (double, MAX (n_series, (size_t) 1));
+  ds->series_id = g_new (gint64, MAX (n_series, (size_t) 1));
+  ds->group = g_new (gint64, MAX (n_series, (size_t) 1));
+  for (size_t s = 0; s < n_series; s++)
+    ds->series_id[s] = ds->group[s] = (gint64) s;
+  return ds;
+}
+
+TdDataset *
 td_dataset_ref (TdDataset *ds)
 {
   g_return_val_if_fail (ds, NULL);

@@ -485,17 +485,17 @@ append_yaml_string (GString *out, const char *s)
 static void
 append_double (GString *out, double d)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  /* Shortest text that reads back as the same double. */
+  /* Shortest text that reads back as the same double, without an exponent
+   * for everyday magnitudes ("200.0", not "2e+02"). */
+  char buf[64];
+  gboolean plain_range = fabs (d) >= 1e-4 && fabs (d) < 1e15;
   g_ascii_formatd (buf, sizeof buf, "%.17g", d);
   for (int prec = 1; prec <= 17; prec++)
     {
-      char b2[G_ASCII_DTOSTR_BUF_SIZE];
-      g_ascii_formatd (b2, sizeof b2, (const char *[]){ "%.1g", "%.2g", "%.3g", "%.4g", "%.5g",
-                                                        "%.6g", "%.7g", "%.8g", "%.9g", "%.10g",
-                                                        "%.11g", "%.12g", "%.13g", "%.14g",
-                                                        "%.15g", "%.16g", "%.17g" }[prec - 1], d);
-      if (g_ascii_strtod (b2, NULL) == d)
+      char b2[64], fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
+      g_ascii_formatd (b2, sizeof b2, fmt, d);   /* '.' whatever the locale */
+      if (g_ascii_strtod (b2, NULL) == d && !(plain_range && strchr (b2, 'e')))
         {
           memcpy (buf, b2, sizeof buf);
           break;

@@ -187,8 +187,10 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
       for (size_t j = 0; j < k; j++)
         if (strcmp (d->params[j].name, s->name) == 0)
           BAD ("%s: plugin \"%s\": parameter %s is declared twice", origin, d->name, s->name);
-      if (strcmp (s->name, "plugin") == 0)
-        BAD ("%s: plugin \"%s\": a parameter may not be called \"plugin\"", origin, d->name);
+      static const char *const reserved[] = { "plugin", "params", "include", NULL };
+      if (g_strv_contains (reserved, s->name))
+        BAD ("%s: plugin \"%s\": a parameter may not be called \"%s\" (the experiment "
+             "file uses that key itself)", origin, d->name, s->name);
     }
   GError *e = NULL;
   TdParams *p = td_params_new_defaults (d->params, d->n_params, &e);

@@ -281,6 +281,14 @@ write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError *
       g_string_append_printf (s, ", repeat: %d, fold: %d, model_seed: %" G_GUINT64_FORMAT
                               ", status: %s, seconds: %.3f", t->repeat, t->fold, t->model_seed,
                               t->ok ? "ok" : "failed", t->seconds);
+      if (t->feature_seeds && t->feature_seeds->len)
+        {
+          g_string_append (s, ", feature_seeds: [");
+          for (guint j = 0; j < t->feature_seeds->len; j++)
+            g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, j ? ", " : "",
+                                    g_array_index (t->feature_seeds, guint64, j));
+          g_string_append (s, "]");
+        }
       if (t->model_path)
         {
           g_string_append (s, ", model: ");

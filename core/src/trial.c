@@ -15,6 +15,7 @@ td_trial_clear (TdTrial *t)
   g_clear_pointer (&t->test_y, g_free);
   g_clear_pointer (&t->test_scores, g_free);
   g_clear_pointer (&t->model_path, g_free);
+  g_clear_pointer (&t->feature_seeds, g_array_unref);
   if (t->curves)
     {
       for (guint k = 0; k < t->curves->len; k++)
@@ -111,6 +112,10 @@ apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3],
   const TdFeatureVTable *v = st->entry->desc->vtable;
   g_autofree char *stage = g_strdup_printf ("feature:%u:%s", index, st->entry->desc->name);
   g_autoptr (TdContext) ctx = stage_context (env, t, stage);
+  guint64 seed = td_context_seed (ctx);
+  if (t->feature_seeds->len <= index)
+    g_array_set_size (t->feature_seeds, index + 1);
+  g_array_index (t->feature_seeds, guint64, index) = seed;
   TdFeature *f = v->create (st->params, ctx, error);
   if (!f)
     return prefix_error (error, st->key_path);
@@ -252,6 +257,8 @@ evaluate (const TdTrialEnv *env, TdTrial *t, const TdDataset *test, const double
     {
       const TdStage *st = exp->evaluators->pdata[e];
       const TdEvaluatorVTable *v = st->entry->desc->vtable;
+      if (!(v->tasks & test->task))
+        continue;   /* e.g. the default "every evaluator" list meets a binary dataset */
       size_t nm = g_strv_length ((char **) v->metrics);
       g_autofree double *vals = g_new (double, nm);
       if (!v->evaluate (st->params, &in, vals, error))
@@ -353,6 +360,7 @@ td_trial_run (const TdTrialEnv *env, TdTrial *t)
   GError *error = NULL;
   gint64 t0 = g_get_monotonic_time ();
   t->curves = g_array_new (FALSE, FALSE, sizeof (TdCurvePoint));
+  t->feature_seeds = g_array_new (FALSE, TRUE, sizeof (guint64));
   t->ok = trial_body (env, t, &error);
   if (!t->ok)
     {

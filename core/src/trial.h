@@ -18,6 +18,7 @@ typedef struct {
   int repeat, fold;
   const TdSplit *split;
   guint64 model_seed;
+  GArray *feature_seeds;        /* guint64 per feature stage, in order */
   /* what came out */
   gboolean done, ok;
   char *error;                  /* when !ok */

@@ -54,6 +54,10 @@ typedef struct {
  * channel names "c0", "c1", ... (rename with td_dataset_set_channel_name). */
 TdDataset *td_dataset_new (size_t n_series, size_t n_steps, size_t n_channels,
                            TdTask task, size_t n_classes);
+/* The same, failing with a GError instead of aborting when memory for x
+ * cannot be had (generators sized by user parameters should use this). */
+TdDataset *td_dataset_try_new (size_t n_series, size_t n_steps, size_t n_channels,
+                               TdTask task, size_t n_classes, GError **error);
 TdDataset *td_dataset_ref (TdDataset *ds);
 void       td_dataset_unref (TdDataset *ds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdDataset, td_dataset_unref)

@@ -27,7 +27,8 @@ td_cmd_run (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean no_cache = FALSE, quiet = FALSE;
-  g_autofree char *cmdline = g_strjoinv (" ", argv);
+  g_autofree char *args = g_strjoinv (" ", argv);
+  g_autofree char *cmdline = g_strconcat ("tundish ", args, NULL);
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Run folder (default reports/<experiment>/<UTC>-<hash>/)", "RUN_DIR" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Trials run in parallel (default: number of cores)", "N" },
