@@ -384,8 +384,25 @@ td_registry_scan_default (TdRegistry *reg, GPtrArray *errors)
       return;
     }
 #endif
+#if defined(TD_PLUGIN_REL_DIR) && defined(TD_BINDIR_REL)
+  /* Relocatable installs (meson install --destdir, a copied prefix): plugins
+   * relative to <prefix>/bin/tundish. Loading a folder twice is harmless. */
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe && !g_path_is_absolute (TD_PLUGIN_REL_DIR) && !g_path_is_absolute (TD_BINDIR_REL))
+    {
+      g_autofree char *bindir = g_path_get_dirname (exe);
+      if (g_str_has_suffix (bindir, "/" TD_BINDIR_REL))
+        {
+          g_autofree char *prefix = g_strndup (bindir, strlen (bindir) - strlen ("/" TD_BINDIR_REL));
+          g_autofree char *dir = g_build_filename (prefix, TD_PLUGIN_REL_DIR, NULL);
+          if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+            td_registry_scan_dir (reg, dir, errors);
+        }
+    }
+#endif
 #ifdef TD_PLUGIN_INSTALL_DIR
-  td_registry_scan_dir (reg, TD_PLUGIN_INSTALL_DIR, errors);
+  if (g_file_test (TD_PLUGIN_INSTALL_DIR, G_FILE_TEST_IS_DIR))
+    td_registry_scan_dir (reg, TD_PLUGIN_INSTALL_DIR, errors);
 #endif
 }
 
