@@ -69,7 +69,12 @@ main (int argc, char **argv)
   };
   for (size_t k = 0; k < G_N_ELEMENTS (cmds); k++)
     if (strcmp (cmd, cmds[k].name) == 0)
-      return cmds[k].fn (argc - 1, argv + 1);
+      {
+        /* so each command's --help reads "Usage: tundish run ..." */
+        g_autofree char *prg = g_strdup_printf ("tundish %s", cmd);
+        g_set_prgname (prg);
+        return cmds[k].fn (argc - 1, argv + 1);
+      }
   fprintf (stderr, "tundish: unknown command \"%s\"\n\n%s", cmd, usage_text);
   return TD_EXIT_USAGE;
 }
