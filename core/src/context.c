@@ -1,6 +1,7 @@
 /* context.c — the per-call environment the core lends a plugin. */
 #include <tundish/context.h>
 
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 
 struct TdContext {
@@ -19,6 +20,15 @@ struct TdContext {
 TdContext *
 td_context_new (guint64 seed)
 {
+  /* GSL's default error handler aborts the process; every GSL call a plugin
+   * makes already returns a status it must check, so turn the handler off
+   * before any plugin runs. Every plugin call is made with a context. */
+  static gsize gsl_quiet = 0;
+  if (g_once_init_enter (&gsl_quiet))
+    {
+      gsl_set_error_handler_off ();
+      g_once_init_leave (&gsl_quiet, 1);
+    }
   TdContext *ctx = g_new0 (TdContext, 1);
   ctx->seed = seed;
   ctx->threads = 1;

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 
 typedef struct TdContext TdContext;
 
-/* Standalone context for tests and tools: seed given, 1 thread, logs to stderr. */
+/* Standalone context for tests and tools: seed given, 1 thread, logs to stderr.
+ * The first context created switches GSL's abort-on-error handler off, so
+ * GSL functions report failure by their return status only. */
 TdContext *td_context_new (guint64 seed);
 void       td_context_free (TdContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdContext, td_context_free)

@@ -40,12 +40,13 @@ make_params (const char *first, ...)
   return p;
 }
 
-/* n series, d features ~ N(0, 1), labels Bernoulli(sigmoid(eta)) with a
+/* n series, d >= 3 features ~ N(0, 1), labels Bernoulli(sigmoid(eta)) with a
  * non-linear eta on the first three features. p_true (may be NULL) gets the
  * true probabilities. */
 static TdDataset *
 make_easy (size_t n, size_t d, unsigned long seed, double *p_true)
 {
+  g_assert_cmpuint (d, >=, 3);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, seed);
   TdDataset *ds = td_dataset_new (n, 1, d, TD_TASK_BINARY, 2);
@@ -539,7 +540,7 @@ test_bad_input (void)
   g_autoptr (TdDataset) inf = make_easy (50, 3, 1, NULL);
   td_dataset_series (inf, 4)[2] = -INFINITY;
   expect_fit_error (p, inf, NULL, TD_PLUGIN_ERROR_INVALID_INPUT, "infinite");
-  g_autoptr (TdDataset) narrow = make_easy (50, 2, 1, NULL);
+  g_autoptr (TdDataset) narrow = td_dataset_new (50, 1, 2, TD_TASK_BINARY, 2);
   expect_fit_error (p, ok, narrow, TD_PLUGIN_ERROR_INVALID_INPUT, "validation data has 2");
   g_autoptr (TdDataset) empty = td_dataset_new (0, 1, 3, TD_TASK_BINARY, 2);
   expect_fit_error (p, empty, NULL, TD_PLUGIN_ERROR_INVALID_INPUT, "empty");

@@ -248,14 +248,16 @@ summary_cell (GString *out, const TdSummaryRow *c, double best)
     }
   gboolean is_best = isfinite (c->mean) && c->mean == best;
   g_string_append (out, is_best ? "<td class=\"num best\"><strong>" : "<td class=\"num\">");
+  /* No-break spaces inside "± sd (n)": a narrow window may wrap a cell only
+   * between the mean and the ±. */
   html_number (out, c->mean);
   if (isfinite (c->sd))
     {
-      g_string_append (out, " <span class=\"sd\">\xc2\xb1 ");
+      g_string_append (out, " <span class=\"sd\">\xc2\xb1\xc2\xa0");
       html_number (out, c->sd);
       g_string_append (out, "</span>");
     }
-  g_string_append (out, " <span class=\"n\">(");
+  g_string_append (out, "\xc2\xa0<span class=\"n\">(");
   html_count (out, c->n);
   g_string_append (out, ")</span>");
   g_string_append (out, is_best ? "</strong></td>" : "</td>");

@@ -38,6 +38,7 @@ static const char html_style[] =
   "table.results{font-size:13px}\n"
   "table.results th,table.results td{padding:6px 8px}\n"
   "table.results tbody th{font-weight:400;min-width:150px;max-width:280px}\n"
+  "table.results td.num{white-space:normal}\n"
   "table.results tbody tr:hover{background:#fafbfc}\n"
   "tr.baseline td,tr.baseline th{background:var(--accent-soft)}\n"
   "td.best strong{font-weight:700}\n"

@@ -179,15 +179,15 @@ test_summary_cells (void)
   g_autofree char *html = render (p, FALSE);
 
   /* best roc_auc: gbdt (max) */
-  assert_contains (html, "<td class=\"num best\"><strong>0.813 <span class=\"sd\">\xc2\xb1 0.015"
-                         "</span> <span class=\"n\">(5)</span></strong></td>");
+  assert_contains (html, "<td class=\"num best\"><strong>0.813 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.015"
+                         "</span>\xc2\xa0<span class=\"n\">(5)</span></strong></td>");
   /* lstm roc_auc: plain cell, with its n */
-  assert_contains (html, "<td class=\"num\">0.790 <span class=\"sd\">\xc2\xb1 0.020</span> "
+  assert_contains (html, "<td class=\"num\">0.790 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.020</span>\xc2\xa0"
                          "<span class=\"n\">(4)</span></td>");
-  /* one trial: no sd to show */
-  assert_contains (html, "<td class=\"num\">0.500 <span class=\"n\">(1)</span></td>");
+  /* sd undefined (NaN): mean and n only */
+  assert_contains (html, "<td class=\"num\">0.500\xc2\xa0<span class=\"n\">(1)</span></td>");
   /* whole counts print without decimals */
-  assert_contains (html, "<td class=\"num\">240 <span class=\"sd\">\xc2\xb1 0.000</span>");
+  assert_contains (html, "<td class=\"num\">240 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.000</span>");
   assert_contains (html, "<tr class=\"baseline\"><th scope=\"row\"><span class=\"pipeline\">gbdt"
                          "</span><span class=\"badge\">baseline</span></th>");
   assert_contains (html, "<span class=\"pipeline\">lstm</span><span class=\"variant\">"
@@ -208,7 +208,7 @@ test_lower_is_better_bold (void)
   /* brier: lstm's 0.08 is best although its roc_auc is not */
   assert_contains (html, "<td class=\"num best\"><strong>0.080 <span class=\"sd\">");
   assert_contains (html, "<td class=\"num\">0.100 <span class=\"sd\">");
-  assert_contains (html, "<td class=\"num\">0.250 <span class=\"n\">");
+  assert_contains (html, "<td class=\"num\">0.250\xc2\xa0<span class=\"n\">");
   /* one bold cell per ranked metric; n is unranked */
   g_assert_cmpuint (count (html, "num best"), ==, 2);
 }
