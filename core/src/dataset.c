@@ -266,3 +266,55 @@ td_dataset_count_positive (const TdDataset *ds)
     n += ds->y[s] >= 0.5;
   return n;
 }
+
+gboolean
+td_dataset_check_matrix (const TdDataset *ds, const char *who, const char *what, GError **error)
+{
+  if (ds->n_steps != 1)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: the %s data has %zu steps per series; this model takes a feature "
+                   "matrix (n_steps == 1), so put a feature extractor before it",
+                   who, what, ds->n_steps);
+      return FALSE;
+    }
+  if (ds->n_series == 0 || ds->n_channels == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: the %s data is empty (%zu series x %zu features)", who, what,
+                   ds->n_series, ds->n_channels);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+td_dataset_check_binary_targets (const TdDataset *ds, const char *who, const char *what,
+                                 double *n_pos, GError **error)
+{
+  double pos = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      double y = ds->y[i];
+      if (!(y >= 0 && y <= 1))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: label %g of series %" G_GINT64_FORMAT " in the %s data is "
+                       "outside [0, 1]", who, y, ds->series_id[i], what);
+          return FALSE;
+        }
+      pos += y;
+    }
+  if (n_pos)
+    {
+      if (pos <= 0 || pos >= (double) ds->n_series)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: the %s labels contain only class %d; both classes are needed",
+                       who, what, pos > 0 ? 1 : 0);
+          return FALSE;
+        }
+      *n_pos = pos;
+    }
+  return TRUE;
+}

@@ -86,6 +86,17 @@ TdDataset *td_dataset_hstack (TdDataset *const *parts, size_t n_parts, GError **
 /* Number of series with y == 1 (binary) — convenience for summaries. */
 size_t td_dataset_count_positive (const TdDataset *ds);
 
+/* Input checks every model needs, with messages a researcher can act on
+ * ("<who>: the <what> data ..."). who is the plugin name, what is "training",
+ * "validation" or "input".
+ * td_dataset_check_matrix: non-empty, and a feature matrix (n_steps == 1). */
+gboolean td_dataset_check_matrix (const TdDataset *ds, const char *who, const char *what,
+                                  GError **error);
+/* Binary targets in [0, 1] (soft labels allowed). When n_pos is non-NULL,
+ * also requires both classes and stores the sum of y. */
+gboolean td_dataset_check_binary_targets (const TdDataset *ds, const char *who,
+                                          const char *what, double *n_pos, GError **error);
+
 /* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional),
  * /channel_names, /meta/<name>; attributes task, n_classes. */
 gboolean   td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error);

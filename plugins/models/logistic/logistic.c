@@ -100,27 +100,6 @@ logistic_create (const TdParams *params, TdContext *ctx, GError **error)
   return logistic_new_empty (params);
 }
 
-static gboolean
-check_matrix (const TdDataset *ds, const char *what, GError **error)
-{
-  if (ds->n_steps != 1)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "logistic: the %s data has %zu steps per series; this model takes a "
-                   "feature matrix (n_steps == 1), so put a feature extractor before it",
-                   what, ds->n_steps);
-      return FALSE;
-    }
-  if (ds->n_series == 0 || ds->n_channels == 0)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "logistic: the %s data is empty (%zu series x %zu features)", what,
-                   ds->n_series, ds->n_channels);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static const char *
 feature_name (const TdDataset *ds, size_t j)
 {
@@ -191,34 +170,6 @@ standardise_row (const TdModel *m, const TdDataset *ds, size_t i, double *z, GEr
 }
 
 static gboolean
-check_labels (const TdDataset *ds, double *n_pos, GError **error)
-{
-  double pos = 0;
-  for (size_t i = 0; i < ds->n_series; i++)
-    {
-      double y = ds->y[i];
-      if (!(y >= 0 && y <= 1))
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "logistic: label %g of series %" G_GINT64_FORMAT " is outside [0, 1]",
-                       y, ds->series_id ? ds->series_id[i] : (gint64) i);
-          return FALSE;
-        }
-      pos += y;
-    }
-  /* With one class only the unpenalised intercept runs off to infinity. */
-  if (pos <= 0 || pos >= (double) ds->n_series)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "logistic: the training labels contain only class %d; both classes "
-                   "are needed", pos > 0 ? 1 : 0);
-      return FALSE;
-    }
-  *n_pos = pos;
-  return TRUE;
-}
-
-static gboolean
 logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
               GError **error)
 {
@@ -230,10 +181,10 @@ logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdCont
                    task_name (train->task));
       return FALSE;
     }
-  if (!check_matrix (train, "training", error))
+  if (!td_dataset_check_matrix (train, "logistic", "training", error))
     return FALSE;
   double n_pos;
-  if (!check_labels (train, &n_pos, error))
+  if (!td_dataset_check_binary_targets (train, "logistic", "training", &n_pos, error))
     return FALSE;
 
   const size_t n = train->n_series, d = train->n_channels;
@@ -309,7 +260,7 @@ check_fitted_input (const TdModel *m, const TdDataset *input, GError **error)
                    "logistic: predict before fit or load");
       return FALSE;
     }
-  return check_matrix (input, "input", error) && check_features_match (m, input, error);
+  return td_dataset_check_matrix (input, "logistic", "input", error) && check_features_match (m, input, error);
 }
 
 /* The linear predictor of one standardised row, summed in feature order so a

@@ -169,21 +169,8 @@ series_id (const TdDataset *ds, size_t i)
 static gboolean
 check_matrix (const TdDataset *ds, const char *what, GError **error)
 {
-  if (ds->n_steps != 1)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "xgboost: the %s data has %zu steps per series; this model takes a "
-                   "feature matrix (n_steps == 1), so put a feature extractor before it",
-                   what, ds->n_steps);
-      return FALSE;
-    }
-  if (ds->n_series == 0 || ds->n_channels == 0)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "xgboost: the %s data is empty (%zu series x %zu features)", what,
-                   ds->n_series, ds->n_channels);
-      return FALSE;
-    }
+  if (!td_dataset_check_matrix (ds, "xgboost", what, error))
+    return FALSE;
   for (size_t i = 0; i < ds->n_series * ds->n_channels; i++)
     if (isinf (ds->x[i]))
       {
@@ -193,21 +180,6 @@ check_matrix (const TdDataset *ds, const char *what, GError **error)
                      "is infinite (NaN would mean missing; infinity is refused)",
                      ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?",
                      series_id (ds, s), what);
-        return FALSE;
-      }
-  return TRUE;
-}
-
-/* binary:logistic takes soft labels in [0, 1]. */
-static gboolean
-check_labels (const TdDataset *ds, const char *what, GError **error)
-{
-  for (size_t i = 0; i < ds->n_series; i++)
-    if (!(ds->y[i] >= 0 && ds->y[i] <= 1))
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "xgboost: label %g of series %" G_GINT64_FORMAT " in the %s data is "
-                     "outside [0, 1]", ds->y[i], series_id (ds, i), what);
         return FALSE;
       }
   return TRUE;
@@ -415,14 +387,14 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
                    task_name (train->task));
       return FALSE;
     }
-  if (!check_matrix (train, "training", error) || !check_labels (train, "training", error))
+  if (!check_matrix (train, "training", error) || !td_dataset_check_binary_targets (train, "xgboost", "training", NULL, error))
     return FALSE;
   if (valid && valid->n_series == 0)
     valid = NULL;
   if (valid)
     {
       if (!check_matrix (valid, "validation", error)
-          || !check_labels (valid, "validation", error))
+          || !td_dataset_check_binary_targets (valid, "xgboost", "validation", NULL, error))
         return FALSE;
       if (valid->n_channels != train->n_channels)
         {
