@@ -36,9 +36,8 @@ append_double (GString *s, double v)
 gboolean
 td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial *t, GError **error)
 {
-  g_autofree char *safe = td_safe_name (t->pipeline->label);
-  g_autofree char *leaf = g_strdup_printf ("r%d-f%d.csv", t->repeat, t->fold);
-  g_autofree char *path = g_build_filename (run_dir, "trials", safe, leaf, NULL);
+  g_autofree char *dir = td_trial_dir (run_dir, t);
+  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
   GString *s = g_string_new ("metric,value\n");
   if (t->ok)
     for (guint m = 0; m < exp->metrics->len; m++)
@@ -157,6 +156,109 @@ write_curves (const TdRunMeta *m, GPtrArray *trials, GError **error)
   g_autofree char *path = g_build_filename (m->run_dir, "training_curves.csv", NULL);
   gboolean ok = write_atomic (path, s->str, error);
   g_string_free (s, TRUE);
+  return ok;
+}
+
+static void
+csv_field (GString *s, const char *text)
+{
+  if (!strpbrk (text, ",\"\r\n"))
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *c);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* feature_importance.csv (per trial) and feature_importance_summary.csv
+ * (mean, sd, n over trials, per pipeline variant, feature and type). */
+static gboolean
+write_importance (const TdRunMeta *m, GPtrArray *trials, GError **error)
+{
+  GString *s = g_string_new ("experiment,pipeline,variant,repeat,fold,feature,type,value\n");
+  GString *sum = g_string_new ("experiment,pipeline,variant,feature,type,mean,sd,n\n");
+  gboolean any = FALSE;
+  for (guint k = 0; k < trials->len;)
+    {
+      const TdTrial *first = trials->pdata[k];
+      guint end = k;
+      while (end < trials->len
+             && strcmp (((const TdTrial *) trials->pdata[end])->pipeline->label,
+                        first->pipeline->label) == 0)
+        end++;
+      /* (feature, type) -> running sums, in first-seen order */
+      g_autoptr (GHashTable) idx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GArray) acc = g_array_new (FALSE, TRUE, sizeof (double) * 3);
+      for (guint i = k; i < end; i++)
+        {
+          const TdTrial *t = trials->pdata[i];
+          if (!t->ok || !t->importance)
+            continue;
+          any = TRUE;
+          for (guint j = 0; j < t->importance->len; j++)
+            {
+              const TdImportance *im = &g_array_index (t->importance, TdImportance, j);
+              g_string_append_printf (s, "%s,", m->exp->name);
+              csv_field (s, t->pipeline->name);
+              g_string_append_c (s, ',');
+              csv_field (s, t->pipeline->variant);
+              g_string_append_printf (s, ",%d,%d,", t->repeat, t->fold);
+              csv_field (s, im->feature);
+              g_string_append_printf (s, ",%s,", im->type);
+              append_double (s, im->value);
+              g_string_append_c (s, '\n');
+              g_autofree char *key = g_strdup_printf ("%s\x1f%s", im->feature, im->type);
+              gpointer pos;
+              if (!g_hash_table_lookup_extended (idx, key, NULL, &pos))
+                {
+                  pos = GUINT_TO_POINTER (keys->len);
+                  g_hash_table_insert (idx, g_strdup (key), pos);
+                  g_ptr_array_add (keys, g_strdup (key));
+                  g_array_set_size (acc, keys->len);
+                }
+              double *a = (double *) (void *) (acc->data + GPOINTER_TO_UINT (pos) * sizeof (double) * 3);
+              a[0] += 1;
+              a[1] += im->value;
+              a[2] += im->value * im->value;
+            }
+        }
+      for (guint j = 0; j < keys->len; j++)
+        {
+          const double *a = (const double *) (const void *) (acc->data + j * sizeof (double) * 3);
+          g_auto (GStrv) parts = g_strsplit (keys->pdata[j], "\x1f", 2);
+          double n = a[0], mean = a[1] / n;
+          double var = n > 1 ? fmax (0.0, (a[2] - n * mean * mean) / (n - 1)) : 0.0;
+          g_string_append_printf (sum, "%s,", m->exp->name);
+          csv_field (sum, first->pipeline->name);
+          g_string_append_c (sum, ',');
+          csv_field (sum, first->pipeline->variant);
+          g_string_append_c (sum, ',');
+          csv_field (sum, parts[0]);
+          g_string_append_printf (sum, ",%s,", parts[1]);
+          append_double (sum, mean);
+          g_string_append_c (sum, ',');
+          append_double (sum, sqrt (var));
+          g_string_append_printf (sum, ",%.0f\n", n);
+        }
+      k = end;
+    }
+  gboolean ok = TRUE;
+  if (any)
+    {
+      g_autofree char *p1 = g_build_filename (m->run_dir, "feature_importance.csv", NULL);
+      g_autofree char *p2 = g_build_filename (m->run_dir, "feature_importance_summary.csv", NULL);
+      ok = write_atomic (p1, s->str, error) && write_atomic (p2, sum->str, error);
+    }
+  g_string_free (s, TRUE);
+  g_string_free (sum, TRUE);
   return ok;
 }
 
@@ -375,6 +477,7 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     }
 
   if (!write_predictions (m, trials, error) || !write_curves (m, trials, error)
+      || !write_importance (m, trials, error)
       || !write_manifest (m, trials, failed->len, error))
     return FALSE;
 

@@ -88,20 +88,29 @@ typedef struct {
   const char *run_dir;
   FILE *journal;
   const TdExperiment *exp;
+  TdTrial *trials;              /* for the running trials' own progress */
+  size_t n_trials;
+  gint stop;                    /* ticker thread exit flag */
 } Progress;
 
+/* Called with p->lock held. */
 static void
 progress_draw (Progress *p)
 {
   double el = (double) (g_get_monotonic_time () - p->t0) / 1e6;
-  double eta = p->done ? el / (double) p->done * (double) (p->total - p->done) : 0;
-  int width = 30, fill = p->total ? (int) (width * p->done / p->total) : width;
+  double partial = 0;   /* finished trials plus the running ones' own fractions */
+  for (size_t k = 0; k < p->n_trials; k++)
+    if (!p->trials[k].done)
+      partial += g_atomic_int_get (&p->trials[k].progress_permille) / 1000.0;
+  double done = (double) p->done + partial;
+  double eta = done > 0 ? el / done * ((double) p->total - done) : 0;
+  int width = 30, fill = p->total ? (int) (width * done / (double) p->total) : width;
   char bar[64];
   for (int k = 0; k < width; k++)
     bar[k] = k < fill ? '#' : '.';
   bar[width] = '\0';
-  fprintf (stderr, "\r[%s] %zu/%zu trials  %zu failed  elapsed %.0fs  ETA %.0fs ", bar, p->done,
-           p->total, p->failed, el, eta);
+  fprintf (stderr, "\r[%s] %zu/%zu trials  %zu failed  elapsed %.0fs  ETA %s%.0fs ", bar,
+           p->done, p->total, p->failed, el, done > 0 ? "" : "~", eta);
   fflush (stderr);
 }
 
@@ -146,6 +155,21 @@ progress_trial_done (Progress *p, const TdTrial *t)
         }
     }
   g_mutex_unlock (&p->lock);
+}
+
+static gpointer
+progress_ticker (gpointer data)
+{
+  Progress *p = data;
+  while (!g_atomic_int_get (&p->stop))
+    {
+      g_usleep (250 * 1000);
+      g_mutex_lock (&p->lock);
+      if (!g_atomic_int_get (&p->stop))
+        progress_draw (p);
+      g_mutex_unlock (&p->lock);
+    }
+  return NULL;
 }
 
 /* ---------------------------------------------------------------- trials */
@@ -250,8 +274,9 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
                .progress = &prog };
   int jobs = opt->jobs > 0 ? opt->jobs : (int) g_get_num_processors ();
   jobs = MAX (1, MIN (jobs, (int) trials->len));
-  if (!quiet && prog.tty)
-    progress_draw (&prog);
+  prog.trials = (TdTrial *) trials->data;
+  prog.n_trials = trials->len;
+  GThread *ticker = !quiet && prog.tty ? g_thread_new ("progress", progress_ticker, &prog) : NULL;
   if (jobs == 1)
     for (guint k = 0; k < trials->len; k++)
       work (&g_array_index (trials, TdTrial, k), &w);
@@ -262,8 +287,15 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
         g_thread_pool_push (pool, &g_array_index (trials, TdTrial, k), NULL);
       g_thread_pool_free (pool, FALSE, TRUE);
     }
-  if (!quiet && prog.tty)
-    fputc ('\n', stderr);
+  if (ticker)
+    {
+      g_atomic_int_set (&prog.stop, 1);
+      g_thread_join (ticker);
+      g_mutex_lock (&prog.lock);
+      progress_draw (&prog);
+      g_mutex_unlock (&prog.lock);
+      fputc ('\n', stderr);
+    }
   if (prog.journal)
     fclose (prog.journal);
   g_mutex_clear (&prog.lock);

@@ -16,6 +16,12 @@ td_trial_clear (TdTrial *t)
   g_clear_pointer (&t->test_scores, g_free);
   g_clear_pointer (&t->model_path, g_free);
   g_clear_pointer (&t->feature_seeds, g_array_unref);
+  if (t->importance)
+    {
+      for (guint k = 0; k < t->importance->len; k++)
+        g_free (g_array_index (t->importance, TdImportance, k).feature);
+      g_clear_pointer (&t->importance, g_array_unref);
+    }
   if (t->curves)
     {
       for (guint k = 0; k < t->curves->len; k++)
@@ -75,6 +81,21 @@ td_pipeline_check (const TdPipeline *p, TdTask task, GError **error)
   return TRUE;
 }
 
+char *
+td_trial_dir (const char *run_dir, const TdTrial *t)
+{
+  g_autofree char *safe = td_safe_name (t->pipeline->label);
+  g_autofree char *leaf = g_strdup_printf ("r%d-f%d", t->repeat, t->fold);
+  return g_build_filename (run_dir, "trials", safe, leaf, NULL);
+}
+
+static void
+progress_sink (double fraction, gpointer user_data)
+{
+  TdTrial *t = user_data;
+  g_atomic_int_set (&t->progress_permille, (gint) (fraction * 1000.0));
+}
+
 static void
 curve_sink (const char *name, int step, double value, gpointer user_data)
 {
@@ -89,9 +110,10 @@ stage_context (const TdTrialEnv *env, TdTrial *t, const char *stage)
   guint64 seed = td_seed_derive (env->exp->seed, t->repeat, t->fold, stage, t->pipeline->label);
   TdContext *ctx = td_context_child (env->parent, seed);
   td_context_set_threads (ctx, env->threads);
-  td_context_set_work_dir (ctx, env->run_dir);
+  g_autofree char *dir = td_trial_dir (env->run_dir, t);
+  td_context_set_work_dir (ctx, dir);
   td_context_set_curve_sink (ctx, curve_sink, t);
-  td_context_set_progress_sink (ctx, NULL, NULL);
+  td_context_set_progress_sink (ctx, progress_sink, t);
   return ctx;
 }
 
@@ -131,6 +153,19 @@ apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3],
                        "returned %zu series for %zu", out[k]->n_series, in[k]->n_series);
           ok = FALSE;
         }
+    }
+  if (ok && v->save)
+    {
+      /* Fitted state beside the model, so a saved pipeline can score new data. */
+      g_autofree char *safe = td_safe_name (t->pipeline->label);
+      g_autofree char *leaf = g_strdup_printf ("r%d-f%d.feature%u-%s", t->repeat, t->fold, index,
+                                               st->entry->desc->name);
+      g_autofree char *dir = g_build_filename (env->run_dir, "models", safe, NULL);
+      g_autofree char *path = g_build_filename (dir, leaf, NULL);
+      g_mkdir_with_parents (dir, 0755);
+      ok = v->save (f, path, error);
+      if (!ok)
+        g_prefix_error (error, "save fitted state: ");
     }
   v->destroy (f);
   if (!ok)
@@ -276,6 +311,31 @@ evaluate (const TdTrialEnv *env, TdTrial *t, const TdDataset *test, const double
 }
 
 static gboolean
+collect_importance (TdTrial *t, TdModel *model, const TdModelVTable *mv, const TdDataset *train,
+                    GError **error)
+{
+  const TdFeatureImportanceExt *ext =
+    mv->extension ? mv->extension (model, TD_EXT_FEATURE_IMPORTANCE) : NULL;
+  if (!ext || !ext->types || !ext->importance)
+    return TRUE;
+  size_t nf = train->n_channels * train->n_steps;
+  g_autofree double *vals = g_new0 (double, MAX (nf, (size_t) 1));
+  t->importance = g_array_new (FALSE, TRUE, sizeof (TdImportance));
+  for (size_t k = 0; ext->types[k]; k++)
+    {
+      if (!ext->importance (model, ext->types[k], vals, nf, error))
+        return prefix_error (error, "feature importance");
+      for (size_t f = 0; f < nf; f++)
+        {
+          TdImportance imp = { g_strdup (train->n_steps == 1 ? train->channel_names[f] : "?"),
+                               ext->types[k], vals[f] };
+          g_array_append_val (t->importance, imp);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
 trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
 {
   const TdPipeline *p = t->pipeline;
@@ -314,6 +374,8 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
       prefix_error (error, p->model->key_path);
       goto out;
     }
+  if (!collect_importance (t, model, mv, d[0], error))
+    goto out;
   t->n_outputs = td_task_n_outputs (d[2]->task, d[2]->n_classes);
   t->n_test = d[2]->n_series;
   t->test_scores = g_new (double, MAX (t->n_test * t->n_outputs, (size_t) 1));
@@ -359,6 +421,8 @@ td_trial_run (const TdTrialEnv *env, TdTrial *t)
 {
   GError *error = NULL;
   gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *dir = td_trial_dir (env->run_dir, t);
+  g_mkdir_with_parents (dir, 0755);
   t->curves = g_array_new (FALSE, FALSE, sizeof (TdCurvePoint));
   t->feature_seeds = g_array_new (FALSE, TRUE, sizeof (guint64));
   t->ok = trial_body (env, t, &error);

@@ -13,6 +13,12 @@ typedef struct {
 } TdCurvePoint;
 
 typedef struct {
+  char *feature;                /* input column name */
+  const char *type;             /* "gain", "cover", ... (static in the plugin) */
+  double value;
+} TdImportance;
+
+typedef struct {
   /* what to run */
   const TdPipeline *pipeline;
   int repeat, fold;
@@ -28,6 +34,8 @@ typedef struct {
   double *test_y, *test_scores; /* [n_test], [n_test × n_outputs] */
   GArray *curves;               /* TdCurvePoint */
   char *model_path;             /* relative to the run folder */
+  GArray *importance;           /* TdImportance, when the model reports it */
+  gint progress_permille;       /* the running trial's own progress, 0..1000 (atomic) */
   double seconds;
 } TdTrial;
 
@@ -46,6 +54,8 @@ void td_trial_run (const TdTrialEnv *env, TdTrial *t);
 
 /* "gbdt[max_depth=4]" → "gbdt_max_depth=4_" : safe as a folder name. */
 char *td_safe_name (const char *label);
+/* trials/<safe label>/r<R>-f<F> under run_dir: the trial's own folder. */
+char *td_trial_dir (const char *run_dir, const TdTrial *t);
 
 /* Check that each pipeline's stages accept the shape the previous one makes
  * and that its model supports the task; messages name the pipeline. */

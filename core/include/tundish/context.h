@@ -32,7 +32,9 @@ guint64  td_context_derive_seed (TdContext *ctx, const char *purpose);
 
 int      td_context_threads (TdContext *ctx);      /* >= 1 */
 gboolean td_context_cancelled (TdContext *ctx);    /* poll in long loops */
-/* A folder the plugin may write into (model files, checkpoints); may be NULL. */
+/* A folder the plugin may write into: during a trial, that trial's own
+ * folder trials/<pipeline>/r<R>-f<F>/ (attention maps, saliency, checkpoints
+ * go there and travel with the run); may be NULL outside a run. */
 const char *td_context_work_dir (TdContext *ctx);
 
 void td_context_log (TdContext *ctx, GLogLevelFlags level, const char *fmt, ...)

@@ -144,6 +144,19 @@ typedef struct {
   const void *(*extension) (TdModel *self, const char *id);
 } TdModelVTable;
 
+/* Extension: feature importance, returned by TdModelVTable.extension for this
+ * id. After fit the runner asks for every type and writes them per trial to
+ * feature_importance.csv (pipeline, variant, repeat, fold, feature, type,
+ * value), summarised across repeats. */
+#define TD_EXT_FEATURE_IMPORTANCE "tundish.feature-importance/1"
+typedef struct {
+  const char *const *types;     /* NULL-terminated, e.g. { "gain", "cover", "weight", NULL } */
+  /* out[n_features], one value per input column of the fitted model (0 for
+   * columns the model never used). */
+  gboolean (*importance) (TdModel *self, const char *type, double *out, size_t n_features,
+                          GError **error);
+} TdFeatureImportanceExt;
+
 /* Outputs per series a model writes for a dataset of this task. */
 size_t td_task_n_outputs (TdTask task, size_t n_classes);
 
