@@ -4,8 +4,9 @@
 #   1. install missing Debian packages (scripts/packages.txt)
 #   2. build/ with -Dwerror=true, then `meson test`
 #   3. install build/ into a staging folder, build examples/out-of-tree-plugin
-#      against the installed SDK with pkg-config, run its experiment with the
-#      installed tundish (one test in the totals)
+#      against the installed SDK with pkg-config, check it with the installed
+#      tundish-plugin-check and run its experiment with the installed tundish
+#      (one test in the totals)
 #   4. build-asan/ with AddressSanitizer + UBSan (+ LeakSanitizer), `meson test` again
 #   5. one closing line "N passed, N failed", summed from meson's testlog.json
 #      files plus the out-of-tree check; a step that cannot run (a failed
@@ -92,12 +93,19 @@ out_of_tree() {
 
   # Only the staged install and the new plugin: the installed binary must not
   # need the build tree.
-  local run=(env LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    TUNDISH_PLUGIN_PATH="$stage/plugins:$libdir/tundish/plugins" "$bindir/tundish")
+  local installed=(env LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    TUNDISH_PLUGIN_PATH="$stage/plugins:$libdir/tundish/plugins")
+  local run=("${installed[@]}" "$bindir/tundish")
   if ! "${run[@]}" inspect range_features >"$stage/inspect.txt" 2>&1 ||
     ! grep -q range_features "$stage/inspect.txt"; then
     cat "$stage/inspect.txt" >&2
     td_log "installed tundish cannot inspect range_features (kept $stage)"
+    return 1
+  fi
+  # The conformance check an out-of-tree author runs on their own folder.
+  if ! "${installed[@]}" "$bindir/tundish-plugin-check" "$stage/plugins" >"$stage/check.txt" 2>&1; then
+    cat "$stage/check.txt" >&2
+    td_log "tundish-plugin-check rejects range_features (kept $stage)"
     return 1
   fi
   local out="$stage/run.log" run_dir="$stage/run"

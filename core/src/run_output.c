@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "blas.h"
+#include "compare.h"
 #include "split.h"
 #include <tundish/tundish.h>
 
@@ -180,7 +181,8 @@ csv_field (GString *s, const char *text)
 /* feature_importance.csv (per trial) and feature_importance_summary.csv
  * (mean, sd, n over trials, per pipeline variant, feature and type). */
 static gboolean
-write_importance (const TdRunMeta *m, GPtrArray *trials, GError **error)
+write_importance (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GStringChunk *strings,
+                  GError **error)
 {
   GString *s = g_string_new ("experiment,pipeline,variant,repeat,fold,feature,type,value\n");
   GString *sum = g_string_new ("experiment,pipeline,variant,feature,type,mean,sd,n\n");
@@ -247,6 +249,11 @@ write_importance (const TdRunMeta *m, GPtrArray *trials, GError **error)
           g_string_append_c (sum, ',');
           append_double (sum, sqrt (var));
           g_string_append_printf (sum, ",%.0f\n", n);
+          TdImportanceRow row = { first->pipeline->name, first->pipeline->variant,
+                                  g_string_chunk_insert_const (strings, parts[0]),
+                                  g_string_chunk_insert_const (strings, parts[1]),
+                                  mean, sqrt (var), (size_t) n };
+          g_array_append_val (rows, row);
         }
       k = end;
     }
@@ -259,6 +266,37 @@ write_importance (const TdRunMeta *m, GPtrArray *trials, GError **error)
     }
   g_string_free (s, TRUE);
   g_string_free (sum, TRUE);
+  return ok;
+}
+
+/* comparisons.csv: tidy, one row per (pipeline, baseline, metric, test). */
+static gboolean
+write_comparisons (const TdRunMeta *m, GArray *rows, GError **error)
+{
+  if (rows->len == 0)
+    return TRUE;
+  GString *s = g_string_new ("experiment,pipeline_a,pipeline_b,metric,test,estimate,statistic,"
+                             "p_value,correction,p_adjusted\n");
+  for (guint k = 0; k < rows->len; k++)
+    {
+      const TdComparisonRow *r = &g_array_index (rows, TdComparisonRow, k);
+      g_string_append_printf (s, "%s,", m->exp->name);
+      csv_field (s, r->pipeline_a);
+      g_string_append_c (s, ',');
+      csv_field (s, r->pipeline_b);
+      g_string_append_printf (s, ",%s,%s,", r->metric, r->test);
+      append_double (s, r->estimate);
+      g_string_append_c (s, ',');
+      append_double (s, r->statistic);
+      g_string_append_c (s, ',');
+      append_double (s, r->p_value);
+      g_string_append_printf (s, ",%s,", r->correction);
+      append_double (s, r->p_adjusted);
+      g_string_append_c (s, '\n');
+    }
+  g_autofree char *path = g_build_filename (m->run_dir, "comparisons.csv", NULL);
+  gboolean ok = write_atomic (path, s->str, error);
+  g_string_free (s, TRUE);
   return ok;
 }
 
@@ -391,6 +429,18 @@ write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError *
                                     g_array_index (t->feature_seeds, guint64, j));
           g_string_append (s, "]");
         }
+      if (t->augmented && t->augmented->len)
+        {
+          g_string_append (s, ", augmented: [");
+          for (guint j = 0; j < t->augmented->len; j++)
+            {
+              const TdStage *st = m->exp->augment->pdata[j];
+              g_string_append_printf (s, "%s{ plugin: %s, added: %" G_GINT64_FORMAT " }",
+                                      j ? ", " : "", st->entry->desc->name,
+                                      g_array_index (t->augmented, gint64, j));
+            }
+          g_string_append (s, "]");
+        }
       if (t->model_path)
         {
           g_string_append (s, ", model: ");
@@ -423,6 +473,11 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
   g_autoptr (GArray) results = g_array_new (FALSE, TRUE, sizeof (TdResultRow));
   g_autoptr (GArray) summary = g_array_new (FALSE, TRUE, sizeof (TdSummaryRow));
   g_autoptr (GArray) failed = g_array_new (FALSE, TRUE, sizeof (TdFailedTrial));
+  g_autoptr (GArray) preds = g_array_new (FALSE, TRUE, sizeof (TdTrialPredictions));
+  g_autoptr (GArray) curves = g_array_new (FALSE, TRUE, sizeof (TdCurveRow));
+  g_autoptr (GArray) importance = g_array_new (FALSE, TRUE, sizeof (TdImportanceRow));
+  g_autoptr (GArray) comparisons = g_array_new (FALSE, TRUE, sizeof (TdComparisonRow));
+  GStringChunk *strings = g_string_chunk_new (4096);
   for (guint k = 0; k < trials->len; k++)
     {
       const TdTrial *t = trials->pdata[k];
@@ -431,6 +486,17 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
           TdFailedTrial f = { t->pipeline->name, t->pipeline->variant, t->repeat, t->fold, t->error };
           g_array_append_val (failed, f);
           continue;
+        }
+      TdTrialPredictions tp = { t->pipeline->name, t->pipeline->variant, t->repeat, t->fold,
+                                t->n_test, t->n_outputs, t->test_ids, t->test_y, t->test_scores,
+                                t->seconds };
+      g_array_append_val (preds, tp);
+      for (guint c = 0; t->curves && c < t->curves->len; c++)
+        {
+          const TdCurvePoint *pt = &g_array_index (t->curves, TdCurvePoint, c);
+          TdCurveRow cr = { t->pipeline->name, t->pipeline->variant, t->repeat, t->fold,
+                            pt->name, pt->step, pt->value };
+          g_array_append_val (curves, cr);
         }
       for (size_t j = 0; j < nm; j++)
         {
@@ -477,9 +543,12 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     }
 
   if (!write_predictions (m, trials, error) || !write_curves (m, trials, error)
-      || !write_importance (m, trials, error)
+      || !write_importance (m, trials, importance, strings, error)
       || !write_manifest (m, trials, failed->len, error))
-    return FALSE;
+    {
+      g_string_chunk_free (strings);
+      return FALSE;
+    }
 
   g_autofree const char **metric_names = g_new0 (const char *, nm + 1);
   for (size_t j = 0; j < nm; j++)
@@ -487,6 +556,9 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
   g_autofree const char **labels = g_new0 (const char *, exp->pipelines->len + 1);
   for (guint p = 0; p < exp->pipelines->len; p++)
     labels[p] = ((const TdPipeline *) exp->pipelines->pdata[p])->label;
+  g_autofree const char **tests = g_new0 (const char *, exp->compare_tests->len + 1);
+  for (guint j = 0; j < exp->compare_tests->len; j++)
+    tests[j] = exp->compare_tests->pdata[j];
   g_autofree char *st = g_date_time_format_iso8601 (m->started);
   g_autofree char *fi = g_date_time_format_iso8601 (m->finished);
   const TdSplit *first = ((GPtrArray *) m->splits->pdata[0])->pdata[0];
@@ -501,16 +573,25 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     .summary = (TdSummaryRow *) summary->data, .n_summary = summary->len,
     .failed = (TdFailedTrial *) failed->data, .n_failed = failed->len,
     .n_trials = trials->len, .tundish_version = TUNDISH_VERSION,
+    .predictions = (TdTrialPredictions *) preds->data, .n_predictions = preds->len,
+    .curves = (TdCurveRow *) curves->data, .n_curves = curves->len,
+    .importance = (TdImportanceRow *) importance->data, .n_importance = importance->len,
+    .compare_tests = (const char *const *) tests,
   };
-  for (guint k = 0; k < exp->reporters->len; k++)
+  gboolean ok = td_compare_pipelines (exp, &rep, comparisons, strings, error)
+                && write_comparisons (m, comparisons, error);
+  rep.comparisons = (TdComparisonRow *) comparisons->data;
+  rep.n_comparisons = comparisons->len;
+  for (guint k = 0; ok && k < exp->reporters->len; k++)
     {
       const TdStage *r = exp->reporters->pdata[k];
       const TdReporterVTable *v = r->entry->desc->vtable;
       if (!v->write (r->params, &rep, error))
         {
           g_prefix_error (error, "reporter %s: ", r->entry->desc->name);
-          return FALSE;
+          ok = FALSE;
         }
     }
-  return TRUE;
+  g_string_chunk_free (strings);
+  return ok;
 }

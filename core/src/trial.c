@@ -16,6 +16,7 @@ td_trial_clear (TdTrial *t)
   g_clear_pointer (&t->test_scores, g_free);
   g_clear_pointer (&t->model_path, g_free);
   g_clear_pointer (&t->feature_seeds, g_array_unref);
+  g_clear_pointer (&t->augmented, g_array_unref);
   if (t->importance)
     {
       for (guint k = 0; k < t->importance->len; k++)
@@ -255,6 +256,16 @@ run_augment (const TdTrialEnv *env, TdTrial *t, TdDataset **train, GError **erro
       TdDataset *out = v->apply (st->params, *train, ctx, error);
       if (!out)
         return prefix_error (error, st->key_path);
+      if (out->n_series < (*train)->n_series || out->task != (*train)->task)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                       "returned %zu series for %zu (augmentations add series, never drop them)",
+                       out->n_series, (*train)->n_series);
+          td_dataset_unref (out);
+          return prefix_error (error, st->key_path);
+        }
+      gint64 added = (gint64) (out->n_series - (*train)->n_series);
+      g_array_append_val (t->augmented, added);
       td_dataset_unref (*train);
       *train = out;
     }
@@ -425,6 +436,7 @@ td_trial_run (const TdTrialEnv *env, TdTrial *t)
   g_mkdir_with_parents (dir, 0755);
   t->curves = g_array_new (FALSE, FALSE, sizeof (TdCurvePoint));
   t->feature_seeds = g_array_new (FALSE, TRUE, sizeof (guint64));
+  t->augmented = g_array_new (FALSE, TRUE, sizeof (gint64));
   t->ok = trial_body (env, t, &error);
   if (!t->ok)
     {

@@ -35,6 +35,7 @@ typedef struct {
   GArray *curves;               /* TdCurvePoint */
   char *model_path;             /* relative to the run folder */
   GArray *importance;           /* TdImportance, when the model reports it */
+  GArray *augmented;            /* gint64 per augment stage: series it added to train */
   gint progress_permille;       /* the running trial's own progress, 0..1000 (atomic) */
   double seconds;
 } TdTrial;

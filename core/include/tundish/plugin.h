@@ -201,6 +201,41 @@ typedef struct {
   const char *message;
 } TdFailedTrial;
 
+/* One trial's test-split predictions (scores: n × n_outputs, series-major). */
+typedef struct {
+  const char *pipeline, *variant;
+  int repeat, fold;
+  size_t n, n_outputs;
+  const gint64 *series_id;
+  const double *y, *scores;
+  double seconds;               /* the trial's wall time */
+} TdTrialPredictions;
+
+/* One point of a training curve reported by a model. */
+typedef struct {
+  const char *pipeline, *variant;
+  int repeat, fold;
+  const char *curve;            /* "train_loss", "valid_logloss", ... */
+  int step;
+  double value;
+} TdCurveRow;
+
+/* One feature's importance of one type, averaged over a pipeline's trials. */
+typedef struct {
+  const char *pipeline, *variant, *feature, *type;
+  double mean, sd;
+  size_t n;
+} TdImportanceRow;
+
+/* A statistical comparison of pipeline_a against pipeline_b (the baseline)
+ * on one metric: estimate = a - b (or a statistic's natural effect size). */
+typedef struct {
+  const char *pipeline_a, *pipeline_b, *metric, *test;
+  double estimate, statistic, p_value;
+  const char *correction;       /* "none", "holm", ... */
+  double p_adjusted;
+} TdComparisonRow;
+
 /* Everything a reporter may show about a finished run. Grows at the end only. */
 typedef struct {
   const char *experiment;
@@ -220,6 +255,12 @@ typedef struct {
   const TdFailedTrial *failed;  size_t n_failed;
   size_t n_trials;
   const char *tundish_version;
+  /* since ABI 1.0, filled by the runner: */
+  const TdTrialPredictions *predictions;  size_t n_predictions;  /* successful trials */
+  const TdCurveRow *curves;               size_t n_curves;
+  const TdImportanceRow *importance;      size_t n_importance;
+  const TdComparisonRow *comparisons;     size_t n_comparisons;
+  const char *const *compare_tests;       /* NULL-terminated, as in compare.tests */
 } TdRunReport;
 
 typedef struct {
