@@ -34,12 +34,77 @@ append_double (GString *s, double v)
     g_string_append_printf (s, "%.17g", v);
 }
 
+static void
+csv_field (GString *s, const char *text)
+{
+  if (!strpbrk (text, ",\"\r\n"))
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *c);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* The trial's files; metrics.csv is written last, so a trial whose
+ * metrics.csv exists and parses is finished (td_trial_load relies on it). */
 gboolean
 td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial *t, GError **error)
 {
   g_autofree char *dir = td_trial_dir (run_dir, t);
-  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
-  GString *s = g_string_new ("metric,value\n");
+  GString *s = g_string_new ("");
+  gboolean ok = TRUE;
+  if (t->ok)
+    {
+      g_string_append (s, "series_id,label");
+      for (size_t o = 0; o < t->n_outputs; o++)
+        g_string_append_printf (s, t->n_outputs == 1 ? ",score" : ",score_%zu", o);
+      g_string_append_c (s, '\n');
+      for (size_t i = 0; i < t->n_test; i++)
+        {
+          g_string_append_printf (s, "%" G_GINT64_FORMAT ",", t->test_ids[i]);
+          append_double (s, t->test_y[i]);
+          for (size_t o = 0; o < t->n_outputs; o++)
+            {
+              g_string_append_c (s, ',');
+              append_double (s, t->test_scores[i * t->n_outputs + o]);
+            }
+          g_string_append_c (s, '\n');
+        }
+      g_autofree char *p = g_build_filename (dir, "predictions.csv", NULL);
+      ok = write_atomic (p, s->str, error);
+      g_string_assign (s, "curve,step,value\n");
+      for (guint c = 0; t->curves && c < t->curves->len; c++)
+        {
+          const TdCurvePoint *pt = &g_array_index (t->curves, TdCurvePoint, c);
+          g_string_append_printf (s, "%s,%d,", pt->name, pt->step);
+          append_double (s, pt->value);
+          g_string_append_c (s, '\n');
+        }
+      g_autofree char *pc = g_build_filename (dir, "curves.csv", NULL);
+      ok = ok && write_atomic (pc, s->str, error);
+      if (ok && t->importance)
+        {
+          g_string_assign (s, "feature,type,value\n");
+          for (guint j = 0; j < t->importance->len; j++)
+            {
+              const TdImportance *im = &g_array_index (t->importance, TdImportance, j);
+              csv_field (s, im->feature);
+              g_string_append_printf (s, ",%s,", im->type);
+              append_double (s, im->value);
+              g_string_append_c (s, '\n');
+            }
+          g_autofree char *pi = g_build_filename (dir, "importance.csv", NULL);
+          ok = write_atomic (pi, s->str, error);
+        }
+    }
+  g_string_assign (s, "metric,value\n");
   if (t->ok)
     for (guint m = 0; m < exp->metrics->len; m++)
       {
@@ -50,12 +115,164 @@ td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial 
   else
     {
       g_autofree char *msg = g_strdup (t->error);
-      g_strdelimit (msg, "\r\n\"", ' ');
-      g_string_append_printf (s, "# failed,\"%s\"\n", msg);
+      g_strdelimit (msg, "\r\n", ' ');
+      g_string_append (s, "# failed,");
+      csv_field (s, msg);
+      g_string_append_c (s, '\n');
     }
-  gboolean ok = write_atomic (path, s->str, error);
+  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
+  ok = ok && write_atomic (path, s->str, error);
   g_string_free (s, TRUE);
   return ok;
+}
+
+/* Split one CSV line into fields (RFC 4180 quotes). */
+static char **
+csv_split (const char *line)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GString *f = g_string_new ("");
+  gboolean quoted = FALSE;
+  for (const char *c = line;; c++)
+    {
+      if (quoted)
+        {
+          if (*c == '\0')
+            break;
+          if (*c == '"' && c[1] == '"')
+            g_string_append_c (f, *c++);
+          else if (*c == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (f, *c);
+          continue;
+        }
+      if (*c == '"')
+        quoted = TRUE;
+      else if (*c == ',' || *c == '\0')
+        {
+          g_ptr_array_add (out, g_strdup (f->str));
+          g_string_truncate (f, 0);
+          if (*c == '\0')
+            break;
+        }
+      else if (*c != '\r')
+        g_string_append_c (f, *c);
+    }
+  g_string_free (f, TRUE);
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static gboolean
+parse_double (const char *text, double *out)
+{
+  char *end = NULL;
+  *out = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0';
+}
+
+static gboolean
+load_fail (GError **error, const char *path, int line, const char *what)
+{
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d: %s", path, line, what);
+  return FALSE;
+}
+
+gboolean
+td_trial_load (const char *run_dir, const TdExperiment *exp, TdTrial *t, GError **error)
+{
+  g_autofree char *dir = td_trial_dir (run_dir, t);
+  g_autofree char *mpath = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (mpath, &text, NULL, error))
+    return FALSE;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  if (!lines[0] || strcmp (lines[0], "metric,value") != 0)
+    return load_fail (error, mpath, 1, "expected the header metric,value");
+  if (lines[1] && g_str_has_prefix (lines[1], "# failed,"))
+    {
+      g_auto (GStrv) f = csv_split (lines[1]);
+      t->ok = FALSE;
+      t->error = g_strdup (f[1] ? f[1] : "failed");
+      t->done = TRUE;
+      return TRUE;
+    }
+  t->metrics = g_new (double, MAX (exp->metrics->len, 1u));
+  for (guint m = 0; m < exp->metrics->len; m++)
+    {
+      g_auto (GStrv) f = lines[m + 1] ? csv_split (lines[m + 1]) : NULL;
+      if (!f || !f[0] || !f[1] || strcmp (f[0], exp->metrics->pdata[m]) != 0
+          || !parse_double (f[1], &t->metrics[m]))
+        return load_fail (error, mpath, (int) m + 2, "expected the experiment's metrics in order");
+    }
+  /* predictions */
+  g_autofree char *ppath = g_build_filename (dir, "predictions.csv", NULL);
+  g_autofree char *ptext = NULL;
+  if (!g_file_get_contents (ppath, &ptext, NULL, error))
+    return FALSE;
+  g_auto (GStrv) pl = g_strsplit (ptext, "\n", -1);
+  g_auto (GStrv) head = pl[0] ? csv_split (pl[0]) : NULL;
+  size_t ncol = head ? g_strv_length (head) : 0;
+  if (ncol < 3 || strcmp (head[0], "series_id") != 0)
+    return load_fail (error, ppath, 1, "expected the header series_id,label,score...");
+  t->n_outputs = ncol - 2;
+  size_t n = 0;
+  while (pl[n + 1] && *pl[n + 1])
+    n++;
+  t->n_test = n;
+  t->test_ids = g_new (gint64, MAX (n, (size_t) 1));
+  t->test_y = g_new (double, MAX (n, (size_t) 1));
+  t->test_scores = g_new (double, MAX (n * t->n_outputs, (size_t) 1));
+  for (size_t i = 0; i < n; i++)
+    {
+      g_auto (GStrv) f = csv_split (pl[i + 1]);
+      double id;
+      gboolean ok = g_strv_length (f) == ncol && parse_double (f[0], &id)
+                    && parse_double (f[1], &t->test_y[i]);
+      for (size_t o = 0; ok && o < t->n_outputs; o++)
+        ok = parse_double (f[o + 2], &t->test_scores[i * t->n_outputs + o]);
+      if (!ok)
+        return load_fail (error, ppath, (int) i + 2, "malformed prediction row");
+      t->test_ids[i] = (gint64) id;
+    }
+  /* curves and importance (optional files) */
+  t->curves = g_array_new (FALSE, FALSE, sizeof (TdCurvePoint));
+  g_autofree char *cpath = g_build_filename (dir, "curves.csv", NULL);
+  g_autofree char *ctext = NULL;
+  if (g_file_get_contents (cpath, &ctext, NULL, NULL))
+    {
+      g_auto (GStrv) cl = g_strsplit (ctext, "\n", -1);
+      for (size_t i = 1; cl[0] && cl[i] && *cl[i]; i++)
+        {
+          g_auto (GStrv) f = csv_split (cl[i]);
+          double step, v;
+          if (g_strv_length (f) != 3 || !parse_double (f[1], &step) || !parse_double (f[2], &v))
+            return load_fail (error, cpath, (int) i + 1, "malformed curve row");
+          TdCurvePoint pt = { g_strdup (f[0]), (int) step, v };
+          g_array_append_val (t->curves, pt);
+        }
+    }
+  g_autofree char *ipath = g_build_filename (dir, "importance.csv", NULL);
+  g_autofree char *itext = NULL;
+  if (g_file_get_contents (ipath, &itext, NULL, NULL))
+    {
+      t->importance = g_array_new (FALSE, TRUE, sizeof (TdImportance));
+      g_auto (GStrv) il = g_strsplit (itext, "\n", -1);
+      for (size_t i = 1; il[0] && il[i] && *il[i]; i++)
+        {
+          g_auto (GStrv) f = csv_split (il[i]);
+          double v;
+          if (g_strv_length (f) != 3 || !parse_double (f[2], &v))
+            return load_fail (error, ipath, (int) i + 1, "malformed importance row");
+          /* types are interned so they outlive the file text */
+          TdImportance im = { g_strdup (f[0]), g_intern_string (f[1]), v };
+          g_array_append_val (t->importance, im);
+        }
+    }
+  t->ok = TRUE;
+  t->done = TRUE;
+  return TRUE;
 }
 
 /* Trials sorted by (label, repeat, fold). */
@@ -158,24 +375,6 @@ write_curves (const TdRunMeta *m, GPtrArray *trials, GError **error)
   gboolean ok = write_atomic (path, s->str, error);
   g_string_free (s, TRUE);
   return ok;
-}
-
-static void
-csv_field (GString *s, const char *text)
-{
-  if (!strpbrk (text, ",\"\r\n"))
-    {
-      g_string_append (s, text);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *c);
-    }
-  g_string_append_c (s, '"');
 }
 
 /* feature_importance.csv (per trial) and feature_importance_summary.csv
@@ -363,6 +562,13 @@ write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError *
   yaml_quoted (s, exp->path);
   g_string_append_printf (s, "\nconfig_hash: \"%s\"\ncommand: ", exp->hash);
   yaml_quoted (s, m->command_line);
+  g_string_append (s, "\noverrides: [");
+  for (size_t k = 0; m->overrides && m->overrides[k]; k++)
+    {
+      g_string_append (s, k ? ", " : "");
+      yaml_quoted (s, m->overrides[k]);
+    }
+  g_string_append (s, "]");
   g_string_append_printf (s, "\nstarted: %s\nfinished: %s\nhost: ", st, fi);
   yaml_quoted (s, g_get_host_name ());
   g_string_append (s, "\ngit_commit: ");

@@ -304,7 +304,8 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
   TdRunMeta meta = { .exp = exp, .data = data, .run_dir = run_dir, .splits = splits,
                      .trials = (TdTrial *) trials->data, .n_trials = trials->len,
                      .started = started, .finished = finished,
-                     .command_line = opt->command_line, .jobs = jobs,
+                     .command_line = opt->command_line, .overrides = opt->overrides,
+                     .jobs = jobs,
                      .threads_per_trial = w.env.threads };
   gboolean ok = td_run_write_outputs (&meta, error);
   outcome->n_trials = trials->len;

@@ -13,6 +13,8 @@ typedef struct {
   gboolean use_cache;           /* reuse generated datasets from the cache folder */
   const char *cache_dir;        /* NULL: $TUNDISH_CACHE_DIR or ~/.cache/tundish */
   const char *command_line;     /* recorded in the manifest */
+  const char *const *overrides; /* the --set/--seed overrides used, NULL-terminated; recorded
+                                 * so the run can be reloaded (resume, report) */
   gboolean quiet;               /* no progress output */
 } TdRunOptions;
 

@@ -85,7 +85,8 @@ td_cmd_run (int argc, char **argv)
       return TD_EXIT_USAGE;
     }
   TdRunOptions opt = { .run_dir = out_dir, .jobs = jobs, .threads_per_trial = threads,
-                       .use_cache = !no_cache, .command_line = cmdline, .quiet = quiet };
+                       .use_cache = !no_cache, .command_line = cmdline, .quiet = quiet,
+                       .overrides = (const char *const *) overrides->pdata };
   TdRunOutcome outcome;
   if (!td_run_experiment (reg, exp, &opt, &outcome, &error))
     {
