@@ -559,7 +559,8 @@ write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError *
   unsigned h5maj = 0, h5min = 0, h5rel = 0;
   H5get_libversion (&h5maj, &h5min, &h5rel);
   g_string_append_printf (s, "experiment: %s\nexperiment_file: ", exp->name);
-  yaml_quoted (s, exp->path);
+  g_autofree char *exp_abs = g_canonicalize_filename (exp->path, NULL);
+  yaml_quoted (s, exp_abs);
   g_string_append_printf (s, "\nconfig_hash: \"%s\"\ncommand: ", exp->hash);
   yaml_quoted (s, m->command_line);
   g_string_append (s, "\noverrides: [");
