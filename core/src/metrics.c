@@ -85,6 +85,13 @@ item_cmp_asc (const void *pa, const void *pb)
   return (a->s > b->s) - (a->s < b->s);
 }
 
+static int
+double_cmp_asc (const void *pa, const void *pb)
+{
+  double a = *(const double *) pa, b = *(const double *) pb;
+  return (a > b) - (a < b);
+}
+
 /* Items sorted by ascending score; ties may come in any order because every
  * caller treats a run of equal scores as one group. */
 static Item *
@@ -409,5 +416,354 @@ td_delong (const double *y, const double *a, const double *b, size_t n,
   out->z = vd > 0.0 ? (out->auc_a - out->auc_b) / sqrt (vd) : 0.0;
   /* 2 * (1 - Phi(|z|)) = erfc(|z| / sqrt 2), accurate far into the tail. */
   out->p = erfc (fabs (out->z) / G_SQRT2);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ ECE */
+
+/* The bin edges of numpy.percentile(s, linspace(0, 1, B + 1) * 100), with
+ * numpy's own arithmetic (q * 100 / 100, (n - 1) q, _lerp from the nearer
+ * end), so a score sitting on an edge falls where scikit-learn puts it. */
+static void
+quantile_edges (const double *sorted, size_t n, size_t n_bins, double *edges)
+{
+  double step = 1.0 / (double) n_bins;
+  for (size_t i = 0; i <= n_bins; i++)
+    {
+      double q = i == n_bins ? 1.0 : (double) i * step;
+      q = q * 100.0 / 100.0;
+      double v = (double) (n - 1) * q;
+      size_t lo = (size_t) floor (v);
+      if (v >= (double) (n - 1))
+        {
+          edges[i] = sorted[n - 1];
+          continue;
+        }
+      double g = v - (double) lo, a = sorted[lo], b = sorted[lo + 1], d = b - a;
+      edges[i] = g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
+    }
+}
+
+/* numpy.searchsorted(inner, x, side="left"): the number of inner edges < x. */
+static size_t
+bin_of (const double *inner, size_t n_inner, double x)
+{
+  size_t lo = 0, hi = n_inner;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (inner[mid] < x)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+double
+td_ece (const double *y, const double *s, size_t n, size_t n_bins, TdEceBinning binning)
+{
+  size_t n_pos;
+  const double *scores[1] = { s };
+  if (n_bins == 0 || !check_inputs (y, scores, 1, n, &n_pos, NULL))
+    return NAN;
+  g_autofree double *edges = g_new (double, n_bins + 1);
+  if (binning == TD_ECE_QUANTILE)
+    {
+      g_autofree double *sorted = g_memdup2 (s, n * sizeof *s);
+      qsort (sorted, n, sizeof *sorted, double_cmp_asc);
+      quantile_edges (sorted, n, n_bins, edges);
+    }
+  else
+    {
+      double step = 1.0 / (double) n_bins;
+      for (size_t i = 0; i <= n_bins; i++)
+        edges[i] = i == n_bins ? 1.0 : (double) i * step;
+    }
+  g_autofree double *sum_s = g_new0 (double, n_bins);
+  g_autofree double *sum_y = g_new0 (double, n_bins);
+  g_autofree size_t *count = g_new0 (size_t, n_bins);
+  for (size_t k = 0; k < n; k++)
+    {
+      size_t b = bin_of (edges + 1, n_bins - 1, s[k]);
+      sum_s[b] += s[k];
+      sum_y[b] += y[k];
+      count[b]++;
+    }
+  Acc e = { 0 };
+  for (size_t b = 0; b < n_bins; b++)
+    if (count[b] > 0)
+      {
+        double c = (double) count[b];
+        acc_add (&e, c / (double) n * fabs (sum_y[b] / c - sum_s[b] / c));
+      }
+  return acc_value (&e);
+}
+
+/* ----------------------------------------------------------- thresholds */
+
+/* Calls visit(tp, fp, score) for each distinct score from the highest down,
+ * with the counts of items predicted positive at that threshold. */
+typedef gboolean (*ThresholdVisit) (guint64 tp, guint64 fp, double score, gpointer data);
+
+static void
+walk_thresholds (const double *y, const double *s, size_t n, ThresholdVisit visit,
+                 gpointer data)
+{
+  g_autofree Item *it = sorted_items (s, n);
+  guint64 tp = 0, fp = 0;
+  for (size_t hi = n; hi > 0;)
+    {
+      size_t lo = hi;
+      do
+        {
+          if (y[it[lo - 1].i] == 1.0)
+            tp++;
+          else
+            fp++;
+          lo--;
+        }
+      while (lo > 0 && it[lo - 1].s == it[hi - 1].s);
+      if (!visit (tp, fp, it[hi - 1].s, data))
+        return;
+      hi = lo;
+    }
+}
+
+static gboolean
+check_threshold_split (const double *y, const double *s, size_t n, size_t *n_pos,
+                       const char *what, GError **error)
+{
+  const double *scores[1] = { s };
+  if (!check_inputs (y, scores, 1, n, n_pos, error))
+    return FALSE;
+  if (*n_pos == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: the split has no positive item, so no threshold can be chosen", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  guint64 n_pos;
+  double best_f1, best_t;
+} BestF1;
+
+static gboolean
+visit_best_f1 (guint64 tp, guint64 fp, double score, gpointer data)
+{
+  BestF1 *b = data;
+  double f1 = 2.0 * (double) tp / (double) (tp + fp + b->n_pos);   /* 2tp/(2tp+fp+fn) */
+  if (f1 > b->best_f1)
+    {
+      b->best_f1 = f1;
+      b->best_t = score;
+    }
+  return TRUE;
+}
+
+gboolean
+td_threshold_best_f1 (const double *y, const double *s, size_t n, double *threshold,
+                      double *f1, GError **error)
+{
+  size_t n_pos;
+  if (!check_threshold_split (y, s, n, &n_pos, "best-F1 threshold", error))
+    return FALSE;
+  BestF1 b = { n_pos, -1.0, NAN };
+  walk_thresholds (y, s, n, visit_best_f1, &b);
+  *threshold = b.best_t;
+  if (f1)
+    *f1 = b.best_f1;
+  return TRUE;
+}
+
+typedef struct {
+  guint64 n_pos;
+  double target, t, precision;
+  gboolean found;
+} ForRecall;
+
+static gboolean
+visit_for_recall (guint64 tp, guint64 fp, double score, gpointer data)
+{
+  ForRecall *r = data;
+  if ((double) tp < r->target * (double) r->n_pos)
+    return TRUE;
+  r->t = score;
+  r->precision = (double) tp / (double) (tp + fp);
+  r->found = TRUE;
+  return FALSE;
+}
+
+gboolean
+td_threshold_for_recall (const double *y, const double *s, size_t n, double target,
+                         double *threshold, double *precision, GError **error)
+{
+  size_t n_pos;
+  if (!check_threshold_split (y, s, n, &n_pos, "target-recall threshold", error))
+    return FALSE;
+  if (!(target >= 0.0 && target <= 1.0))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "target recall %g is not in [0, 1]", target);
+      return FALSE;
+    }
+  ForRecall r = { n_pos, target, NAN, NAN, FALSE };
+  walk_thresholds (y, s, n, visit_for_recall, &r);
+  /* the lowest score gives recall 1, so the walk always stops on one */
+  *threshold = r.t;
+  if (precision)
+    *precision = r.precision;
+  return TRUE;
+}
+
+typedef struct {
+  guint64 n_pos;
+  double target, best;
+} PrecAtRecall;
+
+static gboolean
+visit_prec_at_recall (guint64 tp, guint64 fp, double score, gpointer data)
+{
+  (void) score;
+  PrecAtRecall *r = data;
+  if ((double) tp >= r->target * (double) r->n_pos)
+    r->best = MAX (r->best, (double) tp / (double) (tp + fp));
+  return TRUE;
+}
+
+double
+td_precision_at_recall (const double *y, const double *s, size_t n, double target)
+{
+  size_t n_pos;
+  const double *scores[1] = { s };
+  if (!check_inputs (y, scores, 1, n, &n_pos, NULL) || n_pos == 0
+      || !(target >= 0.0 && target <= 1.0))
+    return NAN;
+  PrecAtRecall r = { n_pos, target, 0.0 };
+  walk_thresholds (y, s, n, visit_prec_at_recall, &r);
+  return r.best;
+}
+
+/* ----------------------------------------------------------- multiclass */
+
+const char *const td_multiclass_metric_names[TD_N_MULTICLASS_METRICS] = {
+  [TD_MC_N] = "n",
+  [TD_MC_ACCURACY] = "accuracy",
+  [TD_MC_MACRO_F1] = "macro_f1",
+  [TD_MC_MICRO_F1] = "micro_f1",
+  [TD_MC_ROC_AUC_OVR] = "roc_auc_ovr",
+};
+
+size_t
+td_argmax (const double *row, size_t k)
+{
+  size_t best = 0;
+  for (size_t j = 1; j < k; j++)
+    if (row[j] > row[best])
+      best = j;
+  return best;
+}
+
+static gboolean
+check_multiclass (const double *y, const double *scores, size_t n, size_t n_classes,
+                  GError **error)
+{
+  if (n == 0 || n_classes < 2)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "multiclass metrics need items and at least 2 classes (n = %zu, classes = %zu)",
+                   n, n_classes);
+      return FALSE;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (!(y[i] >= 0.0 && y[i] < (double) n_classes && y[i] == floor (y[i])))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "label of item %zu is %g; expected a class index 0..%zu", i, y[i],
+                       n_classes - 1);
+          return FALSE;
+        }
+      for (size_t j = 0; j < n_classes; j++)
+        if (!isfinite (scores[i * n_classes + j]))
+          {
+            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                         "score of item %zu for class %zu is %g; scores must be finite", i, j,
+                         scores[i * n_classes + j]);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+gboolean
+td_multiclass_confusion (const double *y, const double *scores, size_t n, size_t n_classes,
+                         guint64 *cm, GError **error)
+{
+  if (!check_multiclass (y, scores, n, n_classes, error))
+    return FALSE;
+  memset (cm, 0, n_classes * n_classes * sizeof *cm);
+  for (size_t i = 0; i < n; i++)
+    cm[(size_t) y[i] * n_classes + td_argmax (scores + i * n_classes, n_classes)]++;
+  return TRUE;
+}
+
+gboolean
+td_multiclass_metrics (const double *y, const double *scores, size_t n, size_t n_classes,
+                       double out[TD_N_MULTICLASS_METRICS], GError **error)
+{
+  size_t K = n_classes;
+  g_autofree guint64 *cm = g_new (guint64, MAX (K * K, (size_t) 1));
+  if (!td_multiclass_confusion (y, scores, n, K, cm, error))
+    return FALSE;
+  guint64 correct = 0;
+  for (size_t c = 0; c < K; c++)
+    correct += cm[c * K + c];
+  out[TD_MC_N] = (double) n;
+  out[TD_MC_ACCURACY] = (double) correct / (double) n;
+  /* Single-label: every error is one fp and one fn, so micro F1 = accuracy. */
+  out[TD_MC_MICRO_F1] = out[TD_MC_ACCURACY];
+
+  Acc f1 = { 0 };
+  size_t labels = 0;
+  for (size_t c = 0; c < K; c++)
+    {
+      guint64 tp = cm[c * K + c], row = 0, col = 0;
+      for (size_t j = 0; j < K; j++)
+        {
+          row += cm[c * K + j];
+          col += cm[j * K + c];
+        }
+      if (row == 0 && col == 0)
+        continue;   /* neither present nor predicted: not one of sklearn's labels */
+      labels++;
+      acc_add (&f1, ratio0 (2.0 * (double) tp, (double) (row + col)));
+    }
+  out[TD_MC_MACRO_F1] = acc_value (&f1) / (double) labels;
+
+  /* One-vs-rest ROC-AUC over the classes present in y. */
+  g_autofree double *yc = g_new (double, n);
+  g_autofree double *sc = g_new (double, n);
+  Acc auc = { 0 };
+  size_t present = 0;
+  for (size_t c = 0; c < K; c++)
+    {
+      size_t pos = 0;
+      for (size_t i = 0; i < n; i++)
+        {
+          yc[i] = (size_t) y[i] == c ? 1.0 : 0.0;
+          sc[i] = scores[i * K + c];
+          pos += (size_t) yc[i];
+        }
+      if (pos == 0)
+        continue;
+      present++;
+      if (pos < n)
+        acc_add (&auc, td_roc_auc (yc, sc, n));
+    }
+  out[TD_MC_ROC_AUC_OVR] = present < 2 ? NAN : acc_value (&auc) / (double) present;
   return TRUE;
 }

@@ -1,292 +1,32 @@
-/* run_output.c — per-trial files, predictions.h5, curves, manifest.yaml and
- * the reporters' inputs. Everything is ordered by pipeline label, repeat and
- * fold (never by completion order), so outputs are byte-identical whatever -j
- * is and wherever a pipeline stands in the file. */
+/* run_output.c — a run's aggregated outputs: predictions.h5,
+ * training_curves.csv, feature importance, comparisons.csv, the reporters'
+ * input and, last, the manifest. Everything is built from the trials as read
+ * back from their folders and ordered by pipeline label, repeat and fold
+ * (never by completion order), so outputs are byte-identical whatever -j is,
+ * wherever a pipeline stands in the file, whether the run was resumed, and
+ * when `tundish report` rebuilds them. */
 #include "run_output.h"
 
-#include <gsl/gsl_version.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <yaml.h>
 
-#include "blas.h"
+#include "atomic_file.h"
 #include "compare.h"
+#include "csv.h"
+#include "killpoint.h"
 #include "split.h"
 #include <tundish/tundish.h>
 
 static gboolean
 write_atomic (const char *path, const char *text, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_mkdir_with_parents (dir, 0755);
-  return g_file_set_contents (path, text, -1, error);   /* temp file + rename */
+  return td_file_write_atomic (path, text, -1, error);
 }
 
-static void
-append_double (GString *s, double v)
-{
-  if (isnan (v))
-    g_string_append (s, "nan");
-  else
-    g_string_append_printf (s, "%.17g", v);
-}
-
-static void
-csv_field (GString *s, const char *text)
-{
-  if (!strpbrk (text, ",\"\r\n"))
-    {
-      g_string_append (s, text);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *c);
-    }
-  g_string_append_c (s, '"');
-}
-
-/* The trial's files; metrics.csv is written last, so a trial whose
- * metrics.csv exists and parses is finished (td_trial_load relies on it). */
-gboolean
-td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial *t, GError **error)
-{
-  g_autofree char *dir = td_trial_dir (run_dir, t);
-  GString *s = g_string_new ("");
-  gboolean ok = TRUE;
-  if (t->ok)
-    {
-      g_string_append (s, "series_id,label");
-      for (size_t o = 0; o < t->n_outputs; o++)
-        g_string_append_printf (s, t->n_outputs == 1 ? ",score" : ",score_%zu", o);
-      g_string_append_c (s, '\n');
-      for (size_t i = 0; i < t->n_test; i++)
-        {
-          g_string_append_printf (s, "%" G_GINT64_FORMAT ",", t->test_ids[i]);
-          append_double (s, t->test_y[i]);
-          for (size_t o = 0; o < t->n_outputs; o++)
-            {
-              g_string_append_c (s, ',');
-              append_double (s, t->test_scores[i * t->n_outputs + o]);
-            }
-          g_string_append_c (s, '\n');
-        }
-      g_autofree char *p = g_build_filename (dir, "predictions.csv", NULL);
-      ok = write_atomic (p, s->str, error);
-      g_string_assign (s, "curve,step,value\n");
-      for (guint c = 0; t->curves && c < t->curves->len; c++)
-        {
-          const TdCurvePoint *pt = &g_array_index (t->curves, TdCurvePoint, c);
-          g_string_append_printf (s, "%s,%d,", pt->name, pt->step);
-          append_double (s, pt->value);
-          g_string_append_c (s, '\n');
-        }
-      g_autofree char *pc = g_build_filename (dir, "curves.csv", NULL);
-      ok = ok && write_atomic (pc, s->str, error);
-      if (ok && t->importance)
-        {
-          g_string_assign (s, "feature,type,value\n");
-          for (guint j = 0; j < t->importance->len; j++)
-            {
-              const TdImportance *im = &g_array_index (t->importance, TdImportance, j);
-              csv_field (s, im->feature);
-              g_string_append_printf (s, ",%s,", im->type);
-              append_double (s, im->value);
-              g_string_append_c (s, '\n');
-            }
-          g_autofree char *pi = g_build_filename (dir, "importance.csv", NULL);
-          ok = write_atomic (pi, s->str, error);
-        }
-    }
-  g_string_assign (s, "metric,value\n");
-  if (t->ok)
-    for (guint m = 0; m < exp->metrics->len; m++)
-      {
-        g_string_append_printf (s, "%s,", (char *) exp->metrics->pdata[m]);
-        append_double (s, t->metrics[m]);
-        g_string_append_c (s, '\n');
-      }
-  else
-    {
-      g_autofree char *msg = g_strdup (t->error);
-      g_strdelimit (msg, "\r\n", ' ');
-      g_string_append (s, "# failed,");
-      csv_field (s, msg);
-      g_string_append_c (s, '\n');
-    }
-  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
-  ok = ok && write_atomic (path, s->str, error);
-  g_string_free (s, TRUE);
-  return ok;
-}
-
-/* Split one CSV line into fields (RFC 4180 quotes). */
-static char **
-csv_split (const char *line)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  GString *f = g_string_new ("");
-  gboolean quoted = FALSE;
-  for (const char *c = line;; c++)
-    {
-      if (quoted)
-        {
-          if (*c == '\0')
-            break;
-          if (*c == '"' && c[1] == '"')
-            g_string_append_c (f, *c++);
-          else if (*c == '"')
-            quoted = FALSE;
-          else
-            g_string_append_c (f, *c);
-          continue;
-        }
-      if (*c == '"')
-        quoted = TRUE;
-      else if (*c == ',' || *c == '\0')
-        {
-          g_ptr_array_add (out, g_strdup (f->str));
-          g_string_truncate (f, 0);
-          if (*c == '\0')
-            break;
-        }
-      else if (*c != '\r')
-        g_string_append_c (f, *c);
-    }
-  g_string_free (f, TRUE);
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
-}
-
-static gboolean
-parse_double (const char *text, double *out)
-{
-  char *end = NULL;
-  *out = g_ascii_strtod (text, &end);
-  return end != text && *end == '\0';
-}
-
-static gboolean
-load_fail (GError **error, const char *path, int line, const char *what)
-{
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d: %s", path, line, what);
-  return FALSE;
-}
-
-gboolean
-td_trial_load (const char *run_dir, const TdExperiment *exp, TdTrial *t, GError **error)
-{
-  g_autofree char *dir = td_trial_dir (run_dir, t);
-  g_autofree char *mpath = g_build_filename (dir, "metrics.csv", NULL);
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents (mpath, &text, NULL, error))
-    return FALSE;
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  if (!lines[0] || strcmp (lines[0], "metric,value") != 0)
-    return load_fail (error, mpath, 1, "expected the header metric,value");
-  if (lines[1] && g_str_has_prefix (lines[1], "# failed,"))
-    {
-      g_auto (GStrv) f = csv_split (lines[1]);
-      t->ok = FALSE;
-      t->error = g_strdup (f[1] ? f[1] : "failed");
-      t->done = TRUE;
-      return TRUE;
-    }
-  t->metrics = g_new (double, MAX (exp->metrics->len, 1u));
-  for (guint m = 0; m < exp->metrics->len; m++)
-    {
-      g_auto (GStrv) f = lines[m + 1] ? csv_split (lines[m + 1]) : NULL;
-      if (!f || !f[0] || !f[1] || strcmp (f[0], exp->metrics->pdata[m]) != 0
-          || !parse_double (f[1], &t->metrics[m]))
-        return load_fail (error, mpath, (int) m + 2, "expected the experiment's metrics in order");
-    }
-  /* predictions */
-  g_autofree char *ppath = g_build_filename (dir, "predictions.csv", NULL);
-  g_autofree char *ptext = NULL;
-  if (!g_file_get_contents (ppath, &ptext, NULL, error))
-    return FALSE;
-  g_auto (GStrv) pl = g_strsplit (ptext, "\n", -1);
-  g_auto (GStrv) head = pl[0] ? csv_split (pl[0]) : NULL;
-  size_t ncol = head ? g_strv_length (head) : 0;
-  if (ncol < 3 || strcmp (head[0], "series_id") != 0)
-    return load_fail (error, ppath, 1, "expected the header series_id,label,score...");
-  t->n_outputs = ncol - 2;
-  size_t n = 0;
-  while (pl[n + 1] && *pl[n + 1])
-    n++;
-  t->n_test = n;
-  t->test_ids = g_new (gint64, MAX (n, (size_t) 1));
-  t->test_y = g_new (double, MAX (n, (size_t) 1));
-  t->test_scores = g_new (double, MAX (n * t->n_outputs, (size_t) 1));
-  for (size_t i = 0; i < n; i++)
-    {
-      g_auto (GStrv) f = csv_split (pl[i + 1]);
-      double id;
-      gboolean ok = g_strv_length (f) == ncol && parse_double (f[0], &id)
-                    && parse_double (f[1], &t->test_y[i]);
-      for (size_t o = 0; ok && o < t->n_outputs; o++)
-        ok = parse_double (f[o + 2], &t->test_scores[i * t->n_outputs + o]);
-      if (!ok)
-        return load_fail (error, ppath, (int) i + 2, "malformed prediction row");
-      t->test_ids[i] = (gint64) id;
-    }
-  /* curves and importance (optional files) */
-  t->curves = g_array_new (FALSE, FALSE, sizeof (TdCurvePoint));
-  g_autofree char *cpath = g_build_filename (dir, "curves.csv", NULL);
-  g_autofree char *ctext = NULL;
-  if (g_file_get_contents (cpath, &ctext, NULL, NULL))
-    {
-      g_auto (GStrv) cl = g_strsplit (ctext, "\n", -1);
-      for (size_t i = 1; cl[0] && cl[i] && *cl[i]; i++)
-        {
-          g_auto (GStrv) f = csv_split (cl[i]);
-          double step, v;
-          if (g_strv_length (f) != 3 || !parse_double (f[1], &step) || !parse_double (f[2], &v))
-            return load_fail (error, cpath, (int) i + 1, "malformed curve row");
-          TdCurvePoint pt = { g_strdup (f[0]), (int) step, v };
-          g_array_append_val (t->curves, pt);
-        }
-    }
-  g_autofree char *ipath = g_build_filename (dir, "importance.csv", NULL);
-  g_autofree char *itext = NULL;
-  if (g_file_get_contents (ipath, &itext, NULL, NULL))
-    {
-      t->importance = g_array_new (FALSE, TRUE, sizeof (TdImportance));
-      g_auto (GStrv) il = g_strsplit (itext, "\n", -1);
-      for (size_t i = 1; il[0] && il[i] && *il[i]; i++)
-        {
-          g_auto (GStrv) f = csv_split (il[i]);
-          double v;
-          if (g_strv_length (f) != 3 || !parse_double (f[2], &v))
-            return load_fail (error, ipath, (int) i + 1, "malformed importance row");
-          /* types are interned so they outlive the file text */
-          TdImportance im = { g_strdup (f[0]), g_intern_string (f[1]), v };
-          g_array_append_val (t->importance, im);
-        }
-    }
-  t->ok = TRUE;
-  t->done = TRUE;
-  return TRUE;
-}
-
-/* Trials sorted by (label, repeat, fold). */
-static int
-cmp_trial (gconstpointer a, gconstpointer b)
-{
-  const TdTrial *x = *(TdTrial *const *) a, *y = *(TdTrial *const *) b;
-  int c = strcmp (x->pipeline->label, y->pipeline->label);
-  if (c)
-    return c;
-  if (x->repeat != y->repeat)
-    return x->repeat - y->repeat;
-  return x->fold - y->fold;
-}
 
 static GPtrArray *
 sorted_trials (const TdRunMeta *m)
@@ -294,7 +34,7 @@ sorted_trials (const TdRunMeta *m)
   GPtrArray *out = g_ptr_array_new ();
   for (size_t k = 0; k < m->n_trials; k++)
     g_ptr_array_add (out, &m->trials[k]);
-  g_ptr_array_sort (out, cmp_trial);
+  g_ptr_array_sort (out, td_trial_cmp);
   return out;
 }
 
@@ -303,56 +43,89 @@ h5_write_1d (hid_t g, const char *name, hid_t type, size_t n, const void *data)
 {
   hsize_t dims[1] = { n };
   hid_t sp = H5Screate_simple (1, dims, NULL);
-  hid_t d = H5Dcreate2 (g, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  H5Pset_obj_track_times (dcpl, 0);     /* no clock in the bytes: reruns give the same file */
+  hid_t d = H5Dcreate2 (g, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   herr_t st = d < 0 ? -1 : (n ? H5Dwrite (d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0);
   if (d >= 0)
     H5Dclose (d);
+  H5Pclose (dcpl);
   H5Sclose (sp);
   return st >= 0;
 }
 
-/* predictions.h5: /<pipeline label>/r<R>-f<F>/{series_id, label, score}. */
+/* An HDF5 link name for a label: '/' cannot appear in one and "." means the
+ * group itself, so '%', '/' and a leading '.' are %-escaped (reversibly). */
+static char *
+h5_name (const char *label)
+{
+  GString *s = g_string_new ("");
+  for (const char *c = label; *c; c++)
+    {
+      if (*c == '%' || *c == '/' || (*c == '.' && c == label))
+        g_string_append_printf (s, "%%%02X", (unsigned char) *c);
+      else
+        g_string_append_c (s, *c);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* predictions.h5: /<pipeline label>/r<R>-f<F>/{series_id, label, score},
+ * written to a temporary file and committed like every other output. */
 static gboolean
 write_predictions (const TdRunMeta *m, GPtrArray *trials, GError **error)
 {
   g_autofree char *path = g_build_filename (m->run_dir, "predictions.h5", NULL);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  g_autofree char *tmp = td_file_temp_name (path);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-  hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t fcpl = H5Pcreate (H5P_FILE_CREATE);
+  H5Pset_obj_track_times (fcpl, 0);
+  hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  H5Pclose (fcpl);
   if (f < 0)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s", tmp);
+      int err = errno;
+      g_unlink (tmp);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s: %s", path,
+                   err ? g_strerror (err) : "HDF5 error");
       return FALSE;
     }
   gboolean ok = TRUE;
   hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
   H5Pset_create_intermediate_group (lcpl, 1);
+  hid_t gcpl = H5Pcreate (H5P_GROUP_CREATE);
+  H5Pset_obj_track_times (gcpl, 0);
   for (guint k = 0; ok && k < trials->len; k++)
     {
       const TdTrial *t = trials->pdata[k];
       if (!t->ok)
         continue;
-      /* HDF5 path components may not contain '/', labels never do after this */
-      g_autofree char *label = g_strdup (t->pipeline->label);
-      g_strdelimit (label, "/", '_');
-      g_autofree char *gp = g_strdup_printf ("/%s/r%d-f%d", label, t->repeat, t->fold);
-      hid_t g = H5Gcreate2 (f, gp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+      g_autofree char *label = h5_name (t->pipeline->label);
+      hid_t pg = H5Lexists (f, label, H5P_DEFAULT) > 0
+                   ? H5Gopen2 (f, label, H5P_DEFAULT)
+                   : H5Gcreate2 (f, label, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+      g_autofree char *leaf = g_strdup_printf ("r%d-f%d", t->repeat, t->fold);
+      hid_t g = pg < 0 ? -1 : H5Gcreate2 (pg, leaf, lcpl, gcpl, H5P_DEFAULT);
       ok = g >= 0 && h5_write_1d (g, "series_id", H5T_NATIVE_INT64, t->n_test, t->test_ids)
         && h5_write_1d (g, "label", H5T_NATIVE_DOUBLE, t->n_test, t->test_y)
         && h5_write_1d (g, "score", H5T_NATIVE_DOUBLE, t->n_test * t->n_outputs, t->test_scores);
       if (g >= 0)
         H5Gclose (g);
+      if (pg >= 0)
+        H5Gclose (pg);
     }
+  H5Pclose (gcpl);
   H5Pclose (lcpl);
   if (H5Fclose (f) < 0)
     ok = FALSE;
-  if (!ok || g_rename (tmp, path) != 0)
+  if (!ok)
     {
       g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write %s", path);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   "cannot write %s (HDF5 error; is the disk full?)", path);
       return FALSE;
     }
-  return TRUE;
+  return td_file_commit (tmp, path, error);
 }
 
 static gboolean
@@ -365,9 +138,13 @@ write_curves (const TdRunMeta *m, GPtrArray *trials, GError **error)
       for (guint c = 0; t->curves && c < t->curves->len; c++)
         {
           const TdCurvePoint *pt = &g_array_index (t->curves, TdCurvePoint, c);
-          g_string_append_printf (s, "%s,\"%s\",%d,%d,%s,%d,", t->pipeline->name,
-                                  t->pipeline->variant, t->repeat, t->fold, pt->name, pt->step);
-          append_double (s, pt->value);
+          td_csv_field (s, t->pipeline->name);
+          g_string_append_c (s, ',');
+          td_csv_field (s, t->pipeline->variant);
+          g_string_append_printf (s, ",%d,%d,", t->repeat, t->fold);
+          td_csv_field (s, pt->name);
+          g_string_append_printf (s, ",%d,", pt->step);
+          td_csv_double (s, pt->value);
           g_string_append_c (s, '\n');
         }
     }
@@ -407,16 +184,21 @@ write_importance (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GStringCh
           for (guint j = 0; j < t->importance->len; j++)
             {
               const TdImportance *im = &g_array_index (t->importance, TdImportance, j);
-              g_string_append_printf (s, "%s,", m->exp->name);
-              csv_field (s, t->pipeline->name);
+              td_csv_field (s, m->exp->name);
               g_string_append_c (s, ',');
-              csv_field (s, t->pipeline->variant);
+              td_csv_field (s, t->pipeline->name);
+              g_string_append_c (s, ',');
+              td_csv_field (s, t->pipeline->variant);
               g_string_append_printf (s, ",%d,%d,", t->repeat, t->fold);
-              csv_field (s, im->feature);
-              g_string_append_printf (s, ",%s,", im->type);
-              append_double (s, im->value);
+              td_csv_field (s, im->feature);
+              g_string_append_c (s, ',');
+              td_csv_field (s, im->type);
+              g_string_append_c (s, ',');
+              td_csv_double (s, im->value);
               g_string_append_c (s, '\n');
-              g_autofree char *key = g_strdup_printf ("%s\x1f%s", im->feature, im->type);
+              /* "<length of feature>:<feature><type>": any feature name splits back */
+              g_autofree char *key = g_strdup_printf ("%zu:%s%s", strlen (im->feature),
+                                                      im->feature, im->type);
               gpointer pos;
               if (!g_hash_table_lookup_extended (idx, key, NULL, &pos))
                 {
@@ -434,23 +216,30 @@ write_importance (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GStringCh
       for (guint j = 0; j < keys->len; j++)
         {
           const double *a = (const double *) (const void *) (acc->data + j * sizeof (double) * 3);
-          g_auto (GStrv) parts = g_strsplit (keys->pdata[j], "\x1f", 2);
+          const char *key = keys->pdata[j];
+          char *colon = NULL;
+          size_t flen = (size_t) g_ascii_strtoull (key, &colon, 10);
+          g_autofree char *feature = g_strndup (colon + 1, flen);
+          const char *type = colon + 1 + flen;
           double n = a[0], mean = a[1] / n;
           double var = n > 1 ? fmax (0.0, (a[2] - n * mean * mean) / (n - 1)) : 0.0;
-          g_string_append_printf (sum, "%s,", m->exp->name);
-          csv_field (sum, first->pipeline->name);
+          td_csv_field (sum, m->exp->name);
           g_string_append_c (sum, ',');
-          csv_field (sum, first->pipeline->variant);
+          td_csv_field (sum, first->pipeline->name);
           g_string_append_c (sum, ',');
-          csv_field (sum, parts[0]);
-          g_string_append_printf (sum, ",%s,", parts[1]);
-          append_double (sum, mean);
+          td_csv_field (sum, first->pipeline->variant);
           g_string_append_c (sum, ',');
-          append_double (sum, sqrt (var));
+          td_csv_field (sum, feature);
+          g_string_append_c (sum, ',');
+          td_csv_field (sum, type);
+          g_string_append_c (sum, ',');
+          td_csv_double (sum, mean);
+          g_string_append_c (sum, ',');
+          td_csv_double (sum, sqrt (var));
           g_string_append_printf (sum, ",%.0f\n", n);
           TdImportanceRow row = { first->pipeline->name, first->pipeline->variant,
-                                  g_string_chunk_insert_const (strings, parts[0]),
-                                  g_string_chunk_insert_const (strings, parts[1]),
+                                  g_string_chunk_insert_const (strings, feature),
+                                  g_string_chunk_insert_const (strings, type),
                                   mean, sqrt (var), (size_t) n };
           g_array_append_val (rows, row);
         }
@@ -479,193 +268,28 @@ write_comparisons (const TdRunMeta *m, GArray *rows, GError **error)
   for (guint k = 0; k < rows->len; k++)
     {
       const TdComparisonRow *r = &g_array_index (rows, TdComparisonRow, k);
-      g_string_append_printf (s, "%s,", m->exp->name);
-      csv_field (s, r->pipeline_a);
+      td_csv_field (s, m->exp->name);
       g_string_append_c (s, ',');
-      csv_field (s, r->pipeline_b);
-      g_string_append_printf (s, ",%s,%s,", r->metric, r->test);
-      append_double (s, r->estimate);
+      td_csv_field (s, r->pipeline_a);
       g_string_append_c (s, ',');
-      append_double (s, r->statistic);
+      td_csv_field (s, r->pipeline_b);
       g_string_append_c (s, ',');
-      append_double (s, r->p_value);
-      g_string_append_printf (s, ",%s,", r->correction);
-      append_double (s, r->p_adjusted);
+      td_csv_field (s, r->metric);
+      g_string_append_c (s, ',');
+      td_csv_field (s, r->test);
+      g_string_append_c (s, ',');
+      td_csv_double (s, r->estimate);
+      g_string_append_c (s, ',');
+      td_csv_double (s, r->statistic);
+      g_string_append_c (s, ',');
+      td_csv_double (s, r->p_value);
+      g_string_append_c (s, ',');
+      td_csv_field (s, r->correction);
+      g_string_append_c (s, ',');
+      td_csv_double (s, r->p_adjusted);
       g_string_append_c (s, '\n');
     }
   g_autofree char *path = g_build_filename (m->run_dir, "comparisons.csv", NULL);
-  gboolean ok = write_atomic (path, s->str, error);
-  g_string_free (s, TRUE);
-  return ok;
-}
-
-static char *
-git_commit (const char *dir)
-{
-  g_autofree char *out = NULL;
-  int status = 0;
-  const char *argv[] = { "git", "-C", dir, "rev-parse", "HEAD", NULL };
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &out, NULL, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL) || !out)
-    return g_strdup ("unknown");
-  g_autofree char *dirty = NULL;
-  const char *argv2[] = { "git", "-C", dir, "status", "--porcelain", "--untracked-files=no", NULL };
-  g_spawn_sync (NULL, (char **) argv2, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, &dirty, NULL, NULL, NULL);
-  return g_strdup_printf ("%s%s", g_strstrip (out), dirty && *dirty ? " (with local changes)" : "");
-}
-
-static void
-yaml_quoted (GString *s, const char *text)
-{
-  g_string_append_c (s, '"');
-  for (const char *c = text ? text : ""; *c; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (s, '\\');
-      if (*c == '\n')
-        g_string_append (s, "\\n");
-      else
-        g_string_append_c (s, *c);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
-manifest_plugin (GString *s, const TdStage *st, GHashTable *seen)
-{
-  const TdPluginDescriptor *d = st->entry->desc;
-  g_autofree char *key = g_strdup_printf ("%s/%s", td_kind_name (d->kind), d->name);
-  if (g_hash_table_contains (seen, key))
-    return;
-  g_hash_table_add (seen, g_steal_pointer (&key));
-  g_string_append_printf (s, "  - { kind: %s, name: %s, version: ", td_kind_name (d->kind), d->name);
-  yaml_quoted (s, d->version);
-  g_string_append (s, ", file: ");
-  yaml_quoted (s, st->entry->path);
-  g_string_append (s, " }\n");
-}
-
-static gboolean
-write_manifest (const TdRunMeta *m, GPtrArray *trials, size_t n_failed, GError **error)
-{
-  const TdExperiment *exp = m->exp;
-  GString *s = g_string_new ("# tundish run manifest: everything needed to reproduce this run\n");
-  g_autofree char *st = g_date_time_format_iso8601 (m->started);
-  g_autofree char *fi = g_date_time_format_iso8601 (m->finished);
-  g_autofree char *exp_dir = g_path_get_dirname (exp->path);
-  g_autofree char *commit = git_commit (exp_dir);
-  unsigned h5maj = 0, h5min = 0, h5rel = 0;
-  H5get_libversion (&h5maj, &h5min, &h5rel);
-  g_string_append_printf (s, "experiment: %s\nexperiment_file: ", exp->name);
-  g_autofree char *exp_abs = g_canonicalize_filename (exp->path, NULL);
-  yaml_quoted (s, exp_abs);
-  g_string_append_printf (s, "\nconfig_hash: \"%s\"\ncommand: ", exp->hash);
-  yaml_quoted (s, m->command_line);
-  g_string_append (s, "\noverrides: [");
-  for (size_t k = 0; m->overrides && m->overrides[k]; k++)
-    {
-      g_string_append (s, k ? ", " : "");
-      yaml_quoted (s, m->overrides[k]);
-    }
-  g_string_append (s, "]");
-  g_string_append_printf (s, "\nstarted: %s\nfinished: %s\nhost: ", st, fi);
-  yaml_quoted (s, g_get_host_name ());
-  g_string_append (s, "\ngit_commit: ");
-  yaml_quoted (s, commit);
-  g_string_append_printf (s, "\njobs: %d\nthreads_per_trial: %d\n", m->jobs, m->threads_per_trial);
-  g_string_append_printf (s, "versions:\n  tundish: \"%s\"\n  plugin_abi: \"%d.%d\"\n"
-                          "  glib: \"%u.%u.%u\"\n  gsl: \"%s\"\n  hdf5: \"%u.%u.%u\"\n"
-                          "  libyaml: \"%s\"\n  blas: \"%s\"\n",
-                          TUNDISH_VERSION, TD_PLUGIN_ABI_MAJOR, TD_PLUGIN_ABI_MINOR,
-                          glib_major_version, glib_minor_version, glib_micro_version,
-                          GSL_VERSION, h5maj, h5min, h5rel, yaml_get_version_string (),
-                          td_blas_config ());
-  g_string_append (s, "plugins:\n");
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  manifest_plugin (s, exp->data, seen);
-  for (guint k = 0; k < exp->augment->len; k++)
-    manifest_plugin (s, exp->augment->pdata[k], seen);
-  for (guint p = 0; p < exp->pipelines->len; p++)
-    {
-      const TdPipeline *pl = exp->pipelines->pdata[p];
-      for (guint k = 0; k < pl->features->len; k++)
-        manifest_plugin (s, pl->features->pdata[k], seen);
-      manifest_plugin (s, pl->model, seen);
-    }
-  for (guint k = 0; k < exp->evaluators->len; k++)
-    manifest_plugin (s, exp->evaluators->pdata[k], seen);
-  for (guint k = 0; k < exp->reporters->len; k++)
-    manifest_plugin (s, exp->reporters->pdata[k], seen);
-
-  g_string_append_printf (s, "seeds:\n  master: %" G_GUINT64_FORMAT "\n  data: %" G_GUINT64_FORMAT
-                          "\n  splits:\n", exp->seed,
-                          td_seed_derive (exp->seed, 0, 0, "data", exp->data->entry->desc->name));
-  for (int r = 0; r < exp->repeats; r++)
-    g_string_append_printf (s, "    - { repeat: %d, seed: %" G_GUINT64_FORMAT " }\n", r,
-                            td_seed_derive (exp->seed, r, 0, "split", ""));
-  g_string_append_printf (s, "data:\n  series: %zu\n  steps: %zu\n  channels: %zu\n  positive: %zu\n",
-                          m->data->n_series, m->data->n_steps, m->data->n_channels,
-                          td_dataset_count_positive (m->data));
-  g_string_append (s, "splits:\n");
-  for (guint r = 0; r < m->splits->len; r++)
-    {
-      GPtrArray *folds = m->splits->pdata[r];
-      for (guint f = 0; f < folds->len; f++)
-        {
-          const TdSplit *sp = folds->pdata[f];
-          g_string_append_printf (s, "  - { repeat: %u, fold: %u, train: %zu, valid: %zu, test: %zu }\n",
-                                  r, f, sp->n_train, sp->n_valid, sp->n_test);
-        }
-    }
-  g_string_append_printf (s, "trials:\n  total: %u\n  failed: %zu\n  list:\n", trials->len, n_failed);
-  for (guint k = 0; k < trials->len; k++)
-    {
-      const TdTrial *t = trials->pdata[k];
-      g_string_append (s, "    - { pipeline: ");
-      yaml_quoted (s, t->pipeline->label);
-      g_string_append_printf (s, ", repeat: %d, fold: %d, model_seed: %" G_GUINT64_FORMAT
-                              ", status: %s, seconds: %.3f", t->repeat, t->fold, t->model_seed,
-                              t->ok ? "ok" : "failed", t->seconds);
-      if (t->feature_seeds && t->feature_seeds->len)
-        {
-          g_string_append (s, ", feature_seeds: [");
-          for (guint j = 0; j < t->feature_seeds->len; j++)
-            g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, j ? ", " : "",
-                                    g_array_index (t->feature_seeds, guint64, j));
-          g_string_append (s, "]");
-        }
-      if (t->augmented && t->augmented->len)
-        {
-          g_string_append (s, ", augmented: [");
-          for (guint j = 0; j < t->augmented->len; j++)
-            {
-              const TdStage *st = m->exp->augment->pdata[j];
-              g_string_append_printf (s, "%s{ plugin: %s, added: %" G_GINT64_FORMAT " }",
-                                      j ? ", " : "", st->entry->desc->name,
-                                      g_array_index (t->augmented, gint64, j));
-            }
-          g_string_append (s, "]");
-        }
-      if (t->model_path)
-        {
-          g_string_append (s, ", model: ");
-          yaml_quoted (s, t->model_path);
-        }
-      if (!t->ok)
-        {
-          g_string_append (s, ", error: ");
-          yaml_quoted (s, t->error);
-        }
-      g_string_append (s, " }\n");
-    }
-  g_string_append (s, "config: |\n");
-  g_auto (GStrv) lines = g_strsplit (exp->resolved_yaml, "\n", -1);
-  for (size_t k = 0; lines[k]; k++)
-    if (*lines[k] || lines[k + 1])
-      g_string_append_printf (s, "  %s\n", lines[k]);
-  g_autofree char *path = g_build_filename (m->run_dir, "manifest.yaml", NULL);
   gboolean ok = write_atomic (path, s->str, error);
   g_string_free (s, TRUE);
   return ok;
@@ -749,13 +373,15 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
       k = end;
     }
 
+  /* Left by a writer killed mid-file in an earlier attempt. */
+  td_file_remove_stale_temps (m->run_dir);
   if (!write_predictions (m, trials, error) || !write_curves (m, trials, error)
-      || !write_importance (m, trials, importance, strings, error)
-      || !write_manifest (m, trials, failed->len, error))
+      || !write_importance (m, trials, importance, strings, error))
     {
       g_string_chunk_free (strings);
       return FALSE;
     }
+  td_kill_point ("outputs", -1);
 
   g_autofree const char **metric_names = g_new0 (const char *, nm + 1);
   for (size_t j = 0; j < nm; j++)
@@ -800,5 +426,6 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
         }
     }
   g_string_chunk_free (strings);
-  return ok;
+  /* Last: a manifest saying "finished" vouches for every file above. */
+  return ok && td_run_write_manifest (m, error);
 }

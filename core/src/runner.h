@@ -1,9 +1,16 @@
 /* runner.h — run an experiment's trials and write the run folder (core-internal). */
 #pragma once
 
+#include "data_check.h"
 #include "experiment.h"
 
 G_BEGIN_DECLS
+
+typedef enum {
+  TD_ISOLATE_AUTO,              /* a worker process per trial when jobs > 1 */
+  TD_ISOLATE_ON,                /* always (--isolate; implied by the limits) */
+  TD_ISOLATE_OFF,               /* never: trials run in this process (--no-isolate) */
+} TdIsolate;
 
 typedef struct {
   const char *run_dir;          /* NULL: reports/<experiment>/<UTC>-<hash>/ under cwd */
@@ -16,22 +23,50 @@ typedef struct {
   const char *const *overrides; /* the --set/--seed overrides used, NULL-terminated; recorded
                                  * so the run can be reloaded (resume, report) */
   gboolean quiet;               /* no progress output */
+  /* robustness (docs/robustness.md) */
+  TdIsolate isolate;
+  double trial_timeout;         /* seconds; 0: none (needs isolation) */
+  int trial_memory_mb;          /* 0: none (needs isolation) */
+  gboolean fail_fast;           /* stop at the first failed trial */
+  gboolean verify_determinism;  /* rerun a sample of trials and compare their files */
+  TdDataPolicy data_policy;
+  const char *const *plugin_dirs;   /* --allow-plugin-path, recorded in the manifest */
+  /* resume: run_dir must hold a run of this same experiment (the caller
+   * checked the config hash); finished trials are kept */
+  gboolean resume;
+  const char *started;          /* resume: the run's original start (ISO 8601) */
+  const char *const *resumed;   /* resume: earlier resume times */
 } TdRunOptions;
 
 typedef struct {
   char *run_dir;
   size_t n_trials, n_failed;
+  size_t n_skipped;             /* resume: finished before, not rerun */
+  size_t n_not_run;             /* --fail-fast: left for a resume */
+  size_t n_verified, n_verify_mismatch;
+  char *verify_report;          /* mismatches, one per line (NULL when none) */
 } TdRunOutcome;
 
-/* Runs every trial and writes the run folder. FALSE (with error) only when the
- * run itself could not proceed (data, split, output); failed trials are
- * counted in outcome->n_failed and reported, not raised. */
+/* Runs every trial (or, resuming, every trial not finished) and writes the
+ * run folder. FALSE (with error) only when the run itself could not proceed
+ * (data, split, output); failed trials are counted in outcome->n_failed and
+ * reported, not raised. */
 gboolean td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions *opt,
                             TdRunOutcome *outcome, GError **error);
 void td_run_outcome_clear (TdRunOutcome *outcome);
 
-/* The dataset for an experiment's data stage: from the cache when present,
- * else generated and cached. */
-TdDataset *td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, GError **error);
+/* `tundish report`: rebuild every output of a finished run from its trial
+ * folders, recomputing the metrics from the stored predictions with the
+ * evaluators; no model is fitted. The caller checked the config hash.
+ * n_changed receives how many metric values differ from the stored ones
+ * (an evaluator changed since the run). */
+gboolean td_run_rebuild (const TdExperiment *exp, const char *run_dir, const TdRunOptions *opt,
+                         size_t *n_trials, size_t *n_failed, size_t *n_changed, GError **error);
+
+/* The dataset of an experiment's data stage, checked under policy: from the
+ * cache when present, else generated in a child process (and cached, or
+ * kept in scratch_dir just long enough to be read back). */
+TdDataset *td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt,
+                             const char *scratch_dir, TdDataQuality *quality, GError **error);
 
 G_END_DECLS

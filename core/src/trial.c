@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "killpoint.h"
+
 void
 td_trial_clear (TdTrial *t)
 {
@@ -14,6 +16,10 @@ td_trial_clear (TdTrial *t)
   g_clear_pointer (&t->test_ids, g_free);
   g_clear_pointer (&t->test_y, g_free);
   g_clear_pointer (&t->test_scores, g_free);
+  g_clear_pointer (&t->valid_ids, g_free);
+  g_clear_pointer (&t->valid_y, g_free);
+  g_clear_pointer (&t->valid_scores, g_free);
+  t->n_valid = 0;
   g_clear_pointer (&t->model_path, g_free);
   g_clear_pointer (&t->feature_seeds, g_array_unref);
   g_clear_pointer (&t->augmented, g_array_unref);
@@ -32,14 +38,48 @@ td_trial_clear (TdTrial *t)
     }
 }
 
+int
+td_trial_cmp (gconstpointer a, gconstpointer b)
+{
+  const TdTrial *x = *(TdTrial *const *) a, *y = *(TdTrial *const *) b;
+  int c = strcmp (x->pipeline->label, y->pipeline->label);
+  if (c)
+    return c;
+  if (x->repeat != y->repeat)
+    return x->repeat - y->repeat;
+  return x->fold - y->fold;
+}
+
 char *
 td_safe_name (const char *label)
 {
-  char *s = g_strdup (label);
-  for (char *c = s; *c; c++)
-    if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '-' || *c == '.' || *c == '='))
-      *c = '_';
-  return s;
+  /* Labels carry swept values verbatim ("p[name=a/b]", "p[name=a_b]"), so
+   * replacing characters alone could give two pipelines one folder: when
+   * anything is replaced, or the name is long, a hash of the label is added. */
+  GString *s = g_string_new ("");
+  gboolean changed = FALSE;
+  for (const char *c = label; *c; c++)
+    {
+      gboolean ok = g_ascii_isalnum (*c) || *c == '_' || *c == '-' || *c == '.' || *c == '=';
+      changed = changed || !ok;
+      g_string_append_c (s, ok ? *c : '_');
+    }
+  if (s->len > 96)
+    {
+      g_string_truncate (s, 96);
+      changed = TRUE;
+    }
+  if (s->len == 0 || s->str[0] == '.')
+    {
+      g_string_prepend_c (s, '_');
+      changed = TRUE;
+    }
+  if (changed)
+    {
+      g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, label, -1);
+      g_string_append_printf (s, "-%.8s", sha);
+    }
+  return g_string_free (s, FALSE);
 }
 
 gboolean
@@ -94,7 +134,8 @@ static void
 progress_sink (double fraction, gpointer user_data)
 {
   TdTrial *t = user_data;
-  g_atomic_int_set (&t->progress_permille, (gint) (fraction * 1000.0));
+  g_atomic_int_set (t->progress_slot ? t->progress_slot : &t->progress_permille,
+                    (gint) (fraction * 1000.0));
 }
 
 static void
@@ -283,19 +324,25 @@ normal_only (const TdDataset *train)
   return td_dataset_subset (train, idx, n);
 }
 
-static gboolean
-evaluate (const TdTrialEnv *env, TdTrial *t, const TdDataset *test, const double *valid_scores,
-          const TdDataset *valid, GError **error)
+gboolean
+td_trial_evaluate (const TdExperiment *exp, const TdDataset *test, TdTrial *t, GError **error)
 {
-  const TdExperiment *exp = env->exp;
+  if (test->n_series != t->n_test)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "evaluate: %zu predictions for a test split of %zu series", t->n_test,
+                   test->n_series);
+      return FALSE;
+    }
+  g_free (t->metrics);
   t->metrics = g_new (double, MAX (exp->metrics->len, 1u));
   for (guint m = 0; m < exp->metrics->len; m++)
     t->metrics[m] = NAN;
   TdEvalInput in = {
-    .task = test->task, .n = test->n_series, .n_outputs = t->n_outputs,
-    .n_classes = test->n_classes, .y = test->y, .scores = t->test_scores, .data = test,
-    .n_valid = valid ? valid->n_series : 0, .valid_y = valid ? valid->y : NULL,
-    .valid_scores = valid_scores,
+    .task = test->task, .n = t->n_test, .n_outputs = t->n_outputs,
+    .n_classes = test->n_classes, .y = t->test_y, .scores = t->test_scores, .data = test,
+    .n_valid = t->n_valid, .valid_y = t->n_valid ? t->valid_y : NULL,
+    .valid_scores = t->n_valid ? t->valid_scores : NULL,
   };
   g_autoptr (GArray) filled = g_array_new (FALSE, TRUE, sizeof (gboolean));
   g_array_set_size (filled, exp->metrics->len);
@@ -364,6 +411,9 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
   g_autofree char *model_abs = NULL;
   g_autofree char *safe = NULL;
   g_autofree char *model_dir = NULL;
+  /* Evaluators see the raw test series (labels, ids, metadata), not the
+   * feature matrix: `tundish report` can rebuild exactly that input. */
+  g_autoptr (TdDataset) raw_test = td_dataset_ref (d[2]);
 
   if (!run_augment (env, t, &d[0], error) || !run_features (env, t, d, error))
     goto out;
@@ -387,6 +437,7 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
     }
   if (!collect_importance (t, model, mv, d[0], error))
     goto out;
+  td_kill_point ("trial", t->index);
   t->n_outputs = td_task_n_outputs (d[2]->task, d[2]->n_classes);
   t->n_test = d[2]->n_series;
   t->test_scores = g_new (double, MAX (t->n_test * t->n_outputs, (size_t) 1));
@@ -406,6 +457,13 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
     }
   t->test_ids = g_memdup2 (d[2]->series_id, t->n_test * sizeof (gint64));
   t->test_y = g_memdup2 (d[2]->y, t->n_test * sizeof (double));
+  if (d[1])
+    {
+      t->n_valid = d[1]->n_series;
+      t->valid_ids = g_memdup2 (d[1]->series_id, MAX (t->n_valid, 1) * sizeof (gint64));
+      t->valid_y = g_memdup2 (d[1]->y, MAX (t->n_valid, 1) * sizeof (double));
+      t->valid_scores = g_steal_pointer (&valid_scores);
+    }
 
   safe = td_safe_name (p->label);
   t->model_path = g_strdup_printf ("models/%s/r%d-f%d.model", safe, t->repeat, t->fold);
@@ -417,7 +475,7 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
       prefix_error (error, "save model");
       goto out;
     }
-  ok = evaluate (env, t, d[2], valid_scores, d[1], error);
+  ok = td_trial_evaluate (env->exp, raw_test, t, error);
 out:
   if (model)
     mv->destroy (model);

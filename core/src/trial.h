@@ -32,12 +32,18 @@ typedef struct {
   size_t n_test, n_outputs;
   gint64 *test_ids;
   double *test_y, *test_scores; /* [n_test], [n_test × n_outputs] */
+  size_t n_valid;               /* validation predictions (0 without a valid split) */
+  gint64 *valid_ids;
+  double *valid_y, *valid_scores;
   GArray *curves;               /* TdCurvePoint */
   char *model_path;             /* relative to the run folder */
   GArray *importance;           /* TdImportance, when the model reports it */
   GArray *augmented;            /* gint64 per augment stage: series it added to train */
   gint progress_permille;       /* the running trial's own progress, 0..1000 (atomic) */
+  gint *progress_slot;          /* when set, progress goes there instead (memory shared
+                                 * with the runner when the trial runs in a worker) */
   double seconds;
+  int index;                    /* position in the run's fixed trial order */
 } TdTrial;
 
 void td_trial_clear (TdTrial *t);
@@ -53,7 +59,22 @@ typedef struct {
 /* Run one trial; never raises: failures land in t->ok / t->error. */
 void td_trial_run (const TdTrialEnv *env, TdTrial *t);
 
-/* "gbdt[max_depth=4]" → "gbdt_max_depth=4_" : safe as a folder name. */
+/* The experiment's metrics of a trial from its stored predictions (test and,
+ * when present, validation): what td_trial_run computes after predicting, and
+ * what `tundish report` recomputes without refitting. test is the test split
+ * of the run's dataset (raw series: evaluators read labels and metadata from
+ * it); t->metrics is replaced. */
+gboolean td_trial_evaluate (const TdExperiment *exp, const TdDataset *test, TdTrial *t,
+                            GError **error);
+
+/* GCompareFunc over TdTrial* (pointers to pointers): by pipeline label,
+ * repeat, fold — the order of every output, whatever order trials ran in. */
+int td_trial_cmp (gconstpointer a, gconstpointer b);
+
+/* A folder name for a pipeline label: [A-Za-z0-9_.=-] kept, anything else
+ * '_', and then, when anything was replaced or cut (long labels), "-" and
+ * 8 hex digits of the label's SHA-256, so distinct labels never share a
+ * folder: "gbdt" → "gbdt", "gbdt[max_depth=4]" → "gbdt_max_depth=4_-1f0e…". */
 char *td_safe_name (const char *label);
 /* trials/<safe label>/r<R>-f<F> under run_dir: the trial's own folder. */
 char *td_trial_dir (const char *run_dir, const TdTrial *t);

@@ -45,4 +45,64 @@ typedef struct {
 gboolean td_delong (const double *y, const double *a, const double *b, size_t n,
                     TdDelong *out, GError **error);
 
+/* ------------------------------------------------------------------------
+ * Added for calibration, threshold choice and multiclass tasks (additive:
+ * nothing above changed, so `tundish eval` prints what it always printed).
+ * Inputs as for td_binary_metrics: y 0/1, finite scores.
+ */
+
+/* Expected calibration error: sum over bins b of (n_b / n) |mean(y in b) -
+ * mean(s in b)|, empty bins skipped, with the bins of scikit-learn's
+ * calibration_curve: TD_ECE_UNIFORM cuts [0, 1] at i / n_bins (equal width),
+ * TD_ECE_QUANTILE at the numpy.percentile(s, 100 i / n_bins) values (equal
+ * mass); a score equal to a cut goes to the lower bin. Meant for
+ * probabilities; scores outside [0, 1] fall into the end bins. NaN on bad
+ * input (n == 0, labels other than 0/1, non-finite scores, n_bins == 0). */
+typedef enum {
+  TD_ECE_UNIFORM,
+  TD_ECE_QUANTILE,
+} TdEceBinning;
+double td_ece (const double *y, const double *s, size_t n, size_t n_bins, TdEceBinning binning);
+
+/* Thresholds chosen on one split (the validation split, never test), among
+ * the distinct scores, predicting positive when score >= threshold.
+ * best_f1: the threshold of highest F1; of equal F1s the highest threshold.
+ * for_recall: lowering the threshold from the highest score, the first one
+ * whose recall reaches target (the highest threshold with recall >= target);
+ * *precision (may be NULL) is the precision there. Both fail (GError) on bad
+ * input or when the split has no positive. */
+gboolean td_threshold_best_f1 (const double *y, const double *s, size_t n,
+                               double *threshold, double *f1, GError **error);
+gboolean td_threshold_for_recall (const double *y, const double *s, size_t n, double target,
+                                  double *threshold, double *precision, GError **error);
+
+/* The highest precision among thresholds whose recall is >= target, read off
+ * this split's precision-recall curve (Keras' PrecisionAtRecall, exact). A
+ * property of the curve like PR-AUC, not an operating point chosen for use.
+ * NaN when there is no positive or on bad input. */
+double td_precision_at_recall (const double *y, const double *s, size_t n, double target);
+
+/* Multiclass metrics of scores[n × n_classes] (series-major, one score per
+ * class, higher = more likely) against class indices y (0 .. n_classes-1).
+ * The predicted class is the arg-max (the lowest index among equal scores,
+ * as numpy.argmax). Definitions follow scikit-learn 1.2 (docs/metrics.md):
+ * micro F1 equals accuracy for single-label data; macro F1 averages the
+ * per-class F1 over the classes present in y or predicted; roc_auc_ovr is
+ * the mean one-vs-rest ROC-AUC over the classes present in y (NaN when fewer
+ * than two are). */
+typedef enum {
+  TD_MC_N, TD_MC_ACCURACY, TD_MC_MACRO_F1, TD_MC_MICRO_F1, TD_MC_ROC_AUC_OVR,
+  TD_N_MULTICLASS_METRICS
+} TdMulticlassMetric;
+
+extern const char *const td_multiclass_metric_names[TD_N_MULTICLASS_METRICS];
+gboolean td_multiclass_metrics (const double *y, const double *scores, size_t n,
+                                size_t n_classes, double out[TD_N_MULTICLASS_METRICS],
+                                GError **error);
+/* Confusion counts, cm[true * n_classes + predicted], n_classes^2 entries. */
+gboolean td_multiclass_confusion (const double *y, const double *scores, size_t n,
+                                  size_t n_classes, guint64 *cm, GError **error);
+/* Index of the largest of row[0 .. k) (the first among equal ones). */
+size_t td_argmax (const double *row, size_t k);
+
 G_END_DECLS

@@ -1,39 +1,69 @@
 /* statistical — per-channel summary statistics of each series.
  *
- * For every channel of every series: mean, std, min, max and median over the
- * valid steps (input->lengths excludes padding). Output columns are
- * channel-major, statistics in the fixed order mean, std, min, max, median
- * (whatever the order in the `stats` list), named "<channel>.<stat>".
+ * For every channel of every series, over the valid steps (input->lengths
+ * excludes padding), the statistics listed in `stats`, emitted channel-major
+ * in the fixed order below (whatever the order in the list), named
+ * "<channel>.<stat>":
  *
- * Definitions:
- * - std is the population standard deviation (ddof = 0), two-pass in double;
- * - median of an even count is the mean of the two middle values;
- * - a series whose channel contains a NaN gets NaN for every statistic of that
- *   channel (NaN propagates; it is never skipped);
- * - a series of length 0 gets NaN for every statistic.
+ *   mean          sum / n
+ *   std           sqrt(sum (x - mean)^2 / (n - ddof)); ddof 0 (default) or 1
+ *                 (pandas/numpy ddof=1 as in the peer script); NaN when
+ *                 n - ddof <= 0
+ *   min, max
+ *   median        the mean of the two middle values when n is even
+ *   skew          m3 / m2^1.5, m_k = sum (x - mean)^k / n (scipy.stats.skew,
+ *                 bias=True)
+ *   kurtosis      m4 / m2^2 - 3, excess (scipy.stats.kurtosis, fisher=True,
+ *                 bias=True)
+ *                 skew and kurtosis are NaN when m2 <= (1e-15 mean)^2, as
+ *                 scipy does for a (numerically) constant series
+ *   rms           sqrt(sum x^2 / n)
+ *   peak_to_peak  max - min
+ *   crest_factor  max |x| / rms (NaN when rms is 0)
+ *   last          the last valid value
+ *   slope         least-squares slope of x against the step index, per step
+ *                 (np.polyfit(t, x, 1)[0]); NaN when n < 2
  *
- * Stateless. Series are split over td_context_threads() worker threads in
- * contiguous blocks; each series is computed the same way whatever the thread
- * count, so the output is identical for any thread budget.
+ * All in double from the float32 input. A series whose channel contains a
+ * NaN gets NaN for every statistic of that channel (NaN propagates; it is
+ * never skipped); a series of length 0 gets NaN throughout.
+ *
+ * Stateless. Series are handed to td_context_threads() workers in chunks;
+ * each series is computed the same way whatever the thread count, so the
+ * output is identical for any thread budget.
+ *
+ * Speed: one strided sweep de-interleaves a series into per-channel arrays;
+ * each channel then takes one pass for sums and extremes, one about the mean
+ * when a moment is asked for, and a histogram selection for the median (two
+ * passes, see td_feat_median_f). Sums use eight accumulators, so they run at
+ * throughput rather than at the latency of one dependent chain; the order is
+ * fixed, so results stay deterministic.
  */
 #include <math.h>
 #include <string.h>
 
 #include <tundish/tundish.h>
 
-enum { ST_MEAN, ST_STD, ST_MIN, ST_MAX, ST_MEDIAN, ST_N };
+#include "feat_common.h"
+#include "feat_plugins.h"
+
+enum {
+  ST_MEAN, ST_STD, ST_MIN, ST_MAX, ST_MEDIAN,
+  ST_SKEW, ST_KURTOSIS, ST_RMS, ST_PTP, ST_CREST, ST_LAST, ST_SLOPE,
+  ST_N
+};
 
 static const char *const stat_names[ST_N + 1] = {
-  "mean", "std", "min", "max", "median", NULL
+  "mean", "std", "min", "max", "median",
+  "skew", "kurtosis", "rms", "peak_to_peak", "crest_factor", "last", "slope", NULL
 };
 
 struct TdFeature {
   int stats[ST_N];     /* selected statistics in output order */
   size_t n_stats;
+  int ddof;
+  gboolean need[ST_N];
 };
-
-/* Below this many input values a single thread is faster than spawning. */
-#define PARALLEL_MIN_VALUES ((size_t) 1 << 16)
 
 static TdFeature *
 statistical_create (const TdParams *params, TdContext *ctx, GError **error)
@@ -50,9 +80,10 @@ statistical_create (const TdParams *params, TdContext *ctx, GError **error)
         k++;
       if (k == ST_N)
         {
+          g_autofree char *choices = g_strjoinv (", ", (char **) stat_names);
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "statistical: unknown statistic '%s' in stats "
-                       "(choices: mean, std, min, max, median)", list[i]);
+                       "statistical: unknown statistic '%s' in stats (choices: %s)",
+                       list[i], choices);
           return NULL;
         }
       selected[k] = TRUE;
@@ -61,14 +92,17 @@ statistical_create (const TdParams *params, TdContext *ctx, GError **error)
   TdFeature *self = g_new0 (TdFeature, 1);
   for (int k = 0; k < ST_N; k++)
     if (selected[k])
-      self->stats[self->n_stats++] = k;
+      {
+        self->stats[self->n_stats++] = k;
+        self->need[k] = TRUE;
+      }
+  self->ddof = (int) td_params_get_int (params, "ddof");
 
   if (self->n_stats == 0)
     {
       g_free (self);
       g_set_error_literal (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                           "statistical: stats is empty; select at least one of "
-                           "mean, std, min, max, median");
+                           "statistical: stats is empty; select at least one statistic");
       return NULL;
     }
   return self;
@@ -80,178 +114,165 @@ statistical_destroy (TdFeature *self)
   g_free (self);
 }
 
-/* k-th smallest of v[0..n) (0-based), reordering v so that v[0..k) <= v[k]
- * <= v[k+1..n). Quickselect with a median-of-three pivot and Hoare's
- * partition (Wirth; Numerical Recipes' select): both scans stop on keys equal
- * to the pivot, so runs of equal values (a sensor stuck at a set point) split
- * evenly and stay O(n). Deterministic: no random pivots. The median-of-three
- * leaves v[lo] <= pivot <= v[hi], which bound the two inner scans. */
-static double
-quickselect (double *v, size_t n, size_t k)
-{
-  size_t lo = 0, hi = n - 1;
-  double t;
-#define SWAP(a, b) (t = v[a], v[a] = v[b], v[b] = t)
-  while (hi > lo + 1)
-    {
-      SWAP (lo + (hi - lo) / 2, lo + 1);
-      if (v[lo] > v[hi])
-        SWAP (lo, hi);
-      if (v[lo + 1] > v[hi])
-        SWAP (lo + 1, hi);
-      if (v[lo] > v[lo + 1])
-        SWAP (lo, lo + 1);
-
-      double pivot = v[lo + 1];
-      size_t i = lo + 1, j = hi;
-      for (;;)
-        {
-          do
-            i++;
-          while (v[i] < pivot);
-          do
-            j--;
-          while (v[j] > pivot);
-          if (j < i)
-            break;
-          SWAP (i, j);
-        }
-      v[lo + 1] = v[j];
-      v[j] = pivot;
-      if (j >= k)
-        hi = j - 1;
-      if (j <= k)
-        lo = i;
-    }
-  if (hi == lo + 1 && v[hi] < v[lo])
-    SWAP (lo, hi);
-#undef SWAP
-  return v[k];
-}
-
-/* Median of v[0..n), n > 0; the mean of the two middle values when n is
- * even. Reorders v. */
-static double
-median_of (double *v, size_t n)
-{
-  size_t half = n / 2;
-  double upper = quickselect (v, n, half);
-  if (n % 2 == 1)
-    return upper;
-  /* After selection v[0..half) <= upper, so the lower middle value is their
-   * maximum: O(n), no second selection. */
-  double lower = v[0];
-  for (size_t i = 1; i < half; i++)
-    if (v[i] > lower)
-      lower = v[i];
-  /* Inputs are floats, so the double sum cannot overflow. */
-  return (lower + upper) / 2.0;
-}
-
-/* Statistics of v[0..n) (n > 0; finite or infinite, never NaN) into
- * out[ST_N]; the median only when asked (it is most of the cost), NaN
- * otherwise. Reorders v. */
+/* Sum, minimum and maximum of v[0..n), n > 0, no NaN. */
 static void
-stats_of (double *v, size_t n, gboolean need_median, double out[ST_N])
+sum_min_max (const float *v, size_t n, double *sum, float *lo, float *hi)
 {
-  double sum = 0.0, lo = v[0], hi = v[0];
+  double s[8] = { 0 };
+  float l = v[0], h = v[0];
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      {
+        float a = v[i + j];
+        s[j] += a;
+        l = a < l ? a : l;
+        h = a > h ? a : h;
+      }
+  for (; i < n; i++)
+    {
+      s[0] += v[i];
+      l = v[i] < l ? v[i] : l;
+      h = v[i] > h ? v[i] : h;
+    }
+  *sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  *lo = l;
+  *hi = h;
+}
+
+static double
+sum_squares (const float *v, size_t n)
+{
+  double s[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      s[j] += (double) v[i + j] * v[i + j];
+  for (; i < n; i++)
+    s[0] += (double) v[i] * v[i];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* sum (x - mean)^2: the second pass about the mean, which keeps every digit
+ * when a sensor sits at a large offset with small fluctuations. */
+static double
+centred_m2 (const float *v, size_t n, double mean)
+{
+  double s[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      {
+        double d = v[i + j] - mean;
+        s[j] += d * d;
+      }
+  for (; i < n; i++)
+    s[0] += (v[i] - mean) * (v[i] - mean);
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* Centred sums of powers 2..4 and sum (t - t_mean)(x - mean). */
+static void
+centred_moments (const float *v, size_t n, double mean, double m[3], double *cross)
+{
+  double s2 = 0, s3 = 0, s4 = 0, sc = 0;
+  double t_mean = 0.5 * (double) (n - 1);
   for (size_t i = 0; i < n; i++)
     {
-      sum += v[i];
-      if (v[i] < lo)
-        lo = v[i];
-      if (v[i] > hi)
-        hi = v[i];
+      double d = v[i] - mean, d2 = d * d;
+      s2 += d2;
+      s3 += d2 * d;
+      s4 += d2 * d2;
+      sc += ((double) i - t_mean) * d;
     }
-  double mean = sum / (double) n;
+  m[0] = s2;
+  m[1] = s3;
+  m[2] = s4;
+  *cross = sc;
+}
 
-  /* Second pass about the mean: the one-pass formula loses every digit when
-   * a sensor sits at a large offset with small fluctuations. */
-  double ss = 0.0;
-  for (size_t i = 0; i < n; i++)
-    {
-      double d = v[i] - mean;
-      ss += d * d;
-    }
+/* Every statistic of v[0..n) into out[ST_N] (those not asked for may be
+ * left NaN). v is not changed. */
+static void
+stats_of (const TdFeature *self, const float *v, size_t n, float *tmp, guint16 *bins,
+          double out[ST_N])
+{
+  for (int k = 0; k < ST_N; k++)
+    out[k] = NAN;
+  if (n == 0 || td_feat_has_nan (v, n))
+    return;
 
+  const gboolean *need = self->need;
+  double sum;
+  float lo, hi;
+  sum_min_max (v, n, &sum, &lo, &hi);
+  double dn = (double) n, mean = sum / dn;
   out[ST_MEAN] = mean;
-  out[ST_STD] = sqrt (ss / (double) n);
   out[ST_MIN] = lo;
   out[ST_MAX] = hi;
-  out[ST_MEDIAN] = need_median ? median_of (v, n) : NAN;
+  out[ST_PTP] = (double) hi - (double) lo;
+  out[ST_LAST] = v[n - 1];
+
+  if (need[ST_RMS] || need[ST_CREST])
+    {
+      double rms = sqrt (sum_squares (v, n) / dn);
+      out[ST_RMS] = rms;
+      double peak = fmax (fabs ((double) lo), fabs ((double) hi));
+      out[ST_CREST] = rms > 0.0 ? peak / rms : NAN;
+    }
+
+  if (need[ST_SKEW] || need[ST_KURTOSIS] || need[ST_SLOPE])
+    {
+      double m[3], cross;
+      centred_moments (v, n, mean, m, &cross);
+      double m2 = m[0] / dn, m3 = m[1] / dn, m4 = m[2] / dn;
+      out[ST_STD] = n > (size_t) self->ddof ? sqrt (m[0] / (dn - self->ddof)) : NAN;
+      /* scipy's test for a constant series */
+      double tiny = 1e-15 * mean;
+      gboolean constant = m2 <= tiny * tiny;
+      out[ST_SKEW] = constant ? NAN : m3 / pow (m2, 1.5);
+      out[ST_KURTOSIS] = constant ? NAN : m4 / (m2 * m2) - 3.0;
+      /* sum (t - t_mean)^2 = n (n^2 - 1) / 12 */
+      out[ST_SLOPE] = n >= 2 ? cross / (dn * (dn * dn - 1.0) / 12.0) : NAN;
+    }
+  else if (need[ST_STD])
+    {
+      double ss = centred_m2 (v, n, mean);
+      out[ST_STD] = n > (size_t) self->ddof ? sqrt (ss / (dn - self->ddof)) : NAN;
+    }
+
+  if (need[ST_MEDIAN])
+    out[ST_MEDIAN] = td_feat_median_f (v, n, lo, hi, tmp, bins);
 }
 
 typedef struct {
   const TdFeature *self;
   const TdDataset *in;
   TdDataset *out;
-  size_t begin, end;     /* series block */
-  TdContext *ctx;        /* only polled for cancellation */
-  gboolean need_median;
-  gboolean cancelled;
-} Block;
+  TdFeatScratch *scratch;
+} Job;
 
 static void
-compute_block (Block *b)
+compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 {
-  const TdDataset *in = b->in;
-  size_t n_ch = in->n_channels;
-  g_autofree double *scratch = g_new (double, in->n_steps > 0 ? in->n_steps : 1);
+  Job *j = data;
+  const TdDataset *in = j->in;
+  TdFeatScratch *sc = &j->scratch[worker];
+  size_t C = in->n_channels, K = j->self->n_stats;
+  double st[ST_N];
 
-  for (size_t s = b->begin; s < b->end; s++)
+  for (size_t s = begin; s < end; s++)
     {
-      if ((s - b->begin) % 256 == 0 && td_context_cancelled (b->ctx))
+      size_t len = td_feat_length (in, s);
+      td_feat_gather (in, s, len, sc->ch);
+      float *dst = td_dataset_series (j->out, s);
+      for (size_t c = 0; c < C; c++)
         {
-          b->cancelled = TRUE;
-          return;
-        }
-      const float *x = td_dataset_series (in, s);
-      float *dst = td_dataset_series (b->out, s);
-      size_t len = in->lengths ? in->lengths[s] : in->n_steps;
-
-      for (size_t c = 0; c < n_ch; c++)
-        {
-          double st[ST_N];
-          gboolean has_nan = FALSE;
-          for (size_t t = 0; t < len; t++)
-            {
-              scratch[t] = x[t * n_ch + c];
-              has_nan |= isnan (scratch[t]);
-            }
-          if (len == 0 || has_nan)
-            for (int k = 0; k < ST_N; k++)
-              st[k] = NAN;
-          else
-            stats_of (scratch, len, b->need_median, st);
-
-          float *row = dst + c * b->self->n_stats;
-          for (size_t j = 0; j < b->self->n_stats; j++)
-            row[j] = (float) st[b->self->stats[j]];
+          stats_of (j->self, sc->ch[c], len, sc->tmp, sc->bins, st);
+          for (size_t k = 0; k < K; k++)
+            dst[c * K + k] = (float) st[j->self->stats[k]];
         }
     }
-}
-
-static gpointer
-compute_block_thread (gpointer data)
-{
-  compute_block (data);
-  return NULL;
-}
-
-static gboolean
-check_input (const TdDataset *in, GError **error)
-{
-  if (in->lengths == NULL)
-    return TRUE;
-  for (size_t s = 0; s < in->n_series; s++)
-    if (in->lengths[s] > in->n_steps)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "statistical: series %zu has length %u > n_steps %zu",
-                     s, (unsigned) in->lengths[s], in->n_steps);
-        return FALSE;
-      }
-  return TRUE;
 }
 
 static void
@@ -259,10 +280,7 @@ name_columns (const TdFeature *self, const TdDataset *in, TdDataset *out)
 {
   for (size_t c = 0; c < in->n_channels; c++)
     {
-      g_autofree char *fallback = NULL;
-      const char *ch = in->channel_names ? in->channel_names[c] : NULL;
-      if (ch == NULL)
-        ch = fallback = g_strdup_printf ("c%zu", c);
+      g_autofree char *ch = td_feat_channel_name (in, c);
       for (size_t j = 0; j < self->n_stats; j++)
         {
           g_autofree char *name = g_strdup_printf ("%s.%s", ch, stat_names[self->stats[j]]);
@@ -275,64 +293,29 @@ static TdDataset *
 statistical_transform (TdFeature *self, const TdDataset *in, TdContext *ctx,
                        GError **error)
 {
-  if (!check_input (in, error))
+  if (!td_feat_check_lengths (in, "statistical", error))
     return NULL;
 
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, in->n_channels * self->n_stats);
   name_columns (self, in, out);
 
-  size_t n_threads = (size_t) td_context_threads (ctx);
-  if (n_threads > in->n_series)
-    n_threads = in->n_series;
-  if (in->n_series * in->n_steps * in->n_channels < PARALLEL_MIN_VALUES)
-    n_threads = 1;
-  if (n_threads == 0)
-    return g_steal_pointer (&out);
-
-  gboolean need_median = FALSE;
-  for (size_t j = 0; j < self->n_stats; j++)
-    need_median |= self->stats[j] == ST_MEDIAN;
-
-  g_autofree Block *blocks = g_new0 (Block, n_threads);
-  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
-  for (size_t i = 0; i < n_threads; i++)
-    blocks[i] = (Block) {
-      .self = self, .in = in, .out = out, .ctx = ctx, .need_median = need_median,
-      .begin = in->n_series * i / n_threads,
-      .end = in->n_series * (i + 1) / n_threads,
-    };
-
-  /* The calling thread takes block 0. g_thread_new() would abort when no
-   * thread can be created; with try_new that block is computed inline. */
-  for (size_t i = 1; i < n_threads; i++)
-    threads[i] = g_thread_try_new ("td-statistical", compute_block_thread, &blocks[i], NULL);
-  compute_block (&blocks[0]);
-  gboolean cancelled = blocks[0].cancelled;
-  for (size_t i = 1; i < n_threads; i++)
-    {
-      if (threads[i])
-        g_thread_join (threads[i]);
-      else
-        compute_block (&blocks[i]);
-      cancelled |= blocks[i].cancelled;
-    }
-
-  if (cancelled)
-    {
-      g_set_error_literal (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED,
-                           "statistical: cancelled");
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  size_t n_workers = td_feat_workers (ctx, in->n_series,
+                                      in->n_series * in->n_steps * in->n_channels);
+  TdFeatScratch *scratch = td_feat_scratch_new (n_workers, in->n_channels, in->n_steps);
+  Job job = { self, in, out, scratch };
+  gboolean ok = td_feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job,
+                             "statistical", error);
+  td_feat_scratch_free (scratch, n_workers);
+  return ok ? g_steal_pointer (&out) : NULL;
 }
-
-static const char *const stat_choices[] = { "mean", "std", "min", "max", "median", NULL };
 
 static const TdParamSpec statistical_params[] = {
   { .name = "stats", .type = TD_PARAM_STRING_LIST,
-    .default_value = "[mean, std, min, max, median]", .choices = stat_choices,
-    .help = "statistics per channel, emitted in the order mean, std (population, "
-            "ddof 0), min, max, median" },
+    .default_value = "[mean, std, min, max, median]", .choices = stat_names,
+    .help = "statistics per channel, emitted in the order mean, std, min, max, median, "
+            "skew, kurtosis (excess), rms, peak_to_peak, crest_factor, last, slope" },
+  { .name = "ddof", .type = TD_PARAM_INT, .default_value = "0", .min = 0, .max = 1,
+    .help = "std divisor n - ddof: 0 population (default), 1 sample (pandas, numpy ddof=1)" },
 };
 
 static const TdFeatureVTable statistical_vtable = {
@@ -348,15 +331,24 @@ static const TdPluginDescriptor statistical_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_FEATURE,
   .name = "statistical",
-  .version = "1.0.0",
-  .summary = "per-channel mean, std, min, max and median of each series",
+  .version = "1.1.0",
+  .summary = "per-channel summary statistics (mean, std, min, max, median, skew, kurtosis, "
+             "rms, peak-to-peak, crest factor, last value, slope) of each series",
   .params = statistical_params,
   .n_params = G_N_ELEMENTS (statistical_params),
   .vtable = &statistical_vtable,
 };
 
+const TdPluginDescriptor *
+td_feature_statistical_descriptor (void)
+{
+  return &statistical_descriptor;
+}
+
+#ifndef TD_FEATURE_NO_ENTRY
 G_MODULE_EXPORT const TdPluginDescriptor *
 td_plugin_descriptor (size_t index)
 {
   return index == 0 ? &statistical_descriptor : NULL;
 }
+#endif

@@ -72,6 +72,12 @@ static const TdParamSpec steel_params[] = {
     "drop_then_level: consecutive seconds outside the level band" },
   { "sequence_max_gap_seconds", TD_PARAM_INT, "120", 1, 3600, NULL,
     "drop_then_level: the excursion must start at most this long after a drop sample" },
+  { "defect_event_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 1]", 0, 1e6, NULL,
+    "relative frequency of the defect events level_excursion, temperature_drop, "
+    "speed_superheat, drop_then_level" },
+  { "near_miss_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 1, 1, 1, 1, 1]", 0, 1e6, NULL,
+    "relative frequency of the near misses level_short, level_inside, temperature_small, "
+    "speed_only, superheat_only, wrong_order, too_late, weak_drop" },
 };
 
 typedef struct {
@@ -79,6 +85,9 @@ typedef struct {
   SteelShape shape;
   double defect_probability, label_noise, near_miss_probability;
   double offset_scale, spike_rate_per_hour;
+  /* relative frequencies; n_* is how many the experiment gave (checked) */
+  double defect_w[STEEL_N_DEFECT_EVENTS], near_miss_w[STEEL_N_NEAR_MISS_EVENTS];
+  size_t n_defect_w, n_near_miss_w;
 } SteelConfig;
 
 static gboolean
@@ -140,6 +149,28 @@ read_config (const TdParams *params, SteelConfig *cfg)
   r->sequence_temperature_drop = td_params_get_double (params, "sequence_temperature_drop");
   r->sequence_level_min_seconds = (int) td_params_get_int (params, "sequence_level_min_seconds");
   r->sequence_max_gap_seconds = (int) td_params_get_int (params, "sequence_max_gap_seconds");
+
+  const double *w = td_params_get_double_list (params, "defect_event_weights", &cfg->n_defect_w);
+  for (size_t k = 0; k < STEEL_N_DEFECT_EVENTS; k++)
+    cfg->defect_w[k] = k < cfg->n_defect_w ? w[k] : 0;
+  w = td_params_get_double_list (params, "near_miss_weights", &cfg->n_near_miss_w);
+  for (size_t k = 0; k < STEEL_N_NEAR_MISS_EVENTS; k++)
+    cfg->near_miss_w[k] = k < cfg->n_near_miss_w ? w[k] : 0;
+}
+
+/* A weight list of exactly n values, at least one positive. */
+static gboolean
+check_weights (const double *w, size_t given, size_t n, const char *param, GError **error)
+{
+  if (given != n)
+    return param_error (error, param, "has %zu values; expected %zu (one per event kind)",
+                        given, n);
+  double sum = 0;
+  for (size_t k = 0; k < n; k++)
+    sum += w[k];
+  if (!(sum > 0))
+    return param_error (error, param, "all weights are 0; at least one must be positive");
+  return TRUE;
 }
 
 /* The checks the per-parameter ranges cannot express: how parameters
@@ -207,6 +238,11 @@ validate_config (const SteelConfig *cfg, GError **error)
     return param_error (error, "near_miss_probability",
                         "%g plus the fraction of casts with a defect mechanism (%g) exceeds 1",
                         cfg->near_miss_probability, mechanism_fraction (p, e));
+  if (!check_weights (cfg->defect_w, cfg->n_defect_w, STEEL_N_DEFECT_EVENTS,
+                      "defect_event_weights", error)
+      || !check_weights (cfg->near_miss_w, cfg->n_near_miss_w, STEEL_N_NEAR_MISS_EVENTS,
+                         "near_miss_weights", error))
+    return FALSE;
   double span = steel_event_max_span (&cfg->shape);
   if ((double) cfg->n_steps < span + 2 * STEEL_EVENT_MARGIN)
     return param_error (error, "cast_duration_minutes",
@@ -382,9 +418,36 @@ worker_thread (gpointer data)
   return NULL;
 }
 
+/* The k-th kind of a weighted rotation (smooth weighted round robin): each
+ * turn every kind gains its weight and the richest kind (the first on ties)
+ * is chosen and pays the total. Any prefix of the sequence holds each kind in
+ * proportion to its weight up to less than one cast, and equal weights give
+ * the kinds plainly in turn (0, 1, 2, ..., n-1, 0, ...). */
+G_STATIC_ASSERT (STEEL_N_NEAR_MISS_EVENTS >= STEEL_N_DEFECT_EVENTS);   /* credit[] below */
+
+static void
+weighted_turns (const double *w, size_t n_kinds, size_t n, guint8 first, guint8 *out)
+{
+  double credit[STEEL_N_NEAR_MISS_EVENTS] = { 0 }, total = 0;
+  for (size_t j = 0; j < n_kinds; j++)
+    total += w[j];
+  for (size_t k = 0; k < n; k++)
+    {
+      size_t best = 0;
+      for (size_t j = 0; j < n_kinds; j++)
+        {
+          credit[j] += w[j];
+          if (credit[j] > credit[best])
+            best = j;
+        }
+      credit[best] -= total;
+      out[k] = (guint8) (first + best);
+    }
+}
+
 /* Which casts carry which event, from the seed alone: a shuffled order
- * whose first n_def casts get defect events (the four kinds in turn) and the
- * next n_nm near misses (the eight kinds in turn). */
+ * whose first n_def casts get defect events and the next n_nm near misses,
+ * each kind in turn as often as its weight says (weighted_turns). */
 static guint8 *
 make_plan (const SteelConfig *cfg, guint64 seed)
 {
@@ -406,11 +469,13 @@ make_plan (const SteelConfig *cfg, guint64 seed)
       order[i] = order[j];
       order[j] = tmp;
     }
+  g_autofree guint8 *kinds = g_new (guint8, MAX (n_def + n_nm, (size_t) 1));
+  weighted_turns (cfg->defect_w, STEEL_N_DEFECT_EVENTS, n_def, STEEL_EV_LEVEL_EXCURSION, kinds);
+  weighted_turns (cfg->near_miss_w, STEEL_N_NEAR_MISS_EVENTS, n_nm, STEEL_FIRST_NEAR_MISS,
+                  kinds + n_def);
   guint8 *plan = g_new0 (guint8, n);
-  for (size_t k = 0; k < n_def; k++)
-    plan[order[k]] = (guint8) (STEEL_EV_LEVEL_EXCURSION + k % STEEL_N_DEFECT_EVENTS);
-  for (size_t k = 0; k < n_nm; k++)
-    plan[order[n_def + k]] = (guint8) (STEEL_FIRST_NEAR_MISS + k % STEEL_N_NEAR_MISS_EVENTS);
+  for (size_t k = 0; k < n_def + n_nm; k++)
+    plan[order[k]] = kinds[k];
   return plan;
 }
 

@@ -690,6 +690,9 @@ test_bad_params (void)
     { "superheat_low", "26" },               /* above superheat_base */
     { "label_noise", "0.2" },                /* above defect_probability */
     { "near_miss_probability", "0.9" },      /* with 15 % defects > 1 */
+    { "defect_event_weights", "[1, 1, 1]" }, /* one per defect kind */
+    { "defect_event_weights", "[0, 0, 0, 0]" },
+    { "near_miss_weights", "[1, 1, 1, 1, 1, 1, 1, 1, 1]" },
   };
   const TdPluginDescriptor *d = descriptor ();
   for (size_t k = 0; k < G_N_ELEMENTS (bad); k++)
@@ -721,6 +724,46 @@ test_bad_params (void)
   g_autoptr (TdParams) params = td_params_new_defaults (dd->params, dd->n_params, NULL);
   g_assert_false (td_params_set_text (params, "cast_duration_minutes", "5", NULL));
   g_assert_false (td_params_set_text (params, "defect_probability", "1.5", NULL));
+}
+
+/* Event weights set the mix of planned events: zero weights leave a kind
+ * out, the rest come in proportion (within one cast), and every cast still
+ * shows exactly what its plan says. */
+static void
+test_event_weights (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) ds = generate_full (7, 2, &err, "num_casts", "400",
+                                            "cast_duration_minutes", "20",
+                                            "defect_event_weights", "[0, 1, 0, 3]",
+                                            "near_miss_weights", "[0, 0, 0, 0, 0, 1, 1, 2]",
+                                            NULL);
+  g_assert_no_error (err);
+  const char *kinds[] = { "none", "temperature_drop", "drop_then_level",
+                          "near_miss_wrong_order", "near_miss_too_late", "near_miss_weak_drop" };
+  int count[G_N_ELEMENTS (kinds)] = { 0 };
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      const char *ev = meta_str (ds, "event", i);
+      size_t k = 0;
+      while (k < G_N_ELEMENTS (kinds) && strcmp (ev, kinds[k]) != 0)
+        k++;
+      if (k == G_N_ELEMENTS (kinds))
+        g_error ("cast %zu carries event %s, whose weight is 0", i, ev);
+      count[k]++;
+      /* the label follows the signal: a planned defect fires its own mechanism */
+      const char *mech = meta_str (ds, "mechanism", i);
+      if (k == 1 || k == 2)
+        g_assert_true (strcmp (mech, ev) == 0 || strcmp (mech, "label_noise") == 0);
+      else
+        g_assert_true (strcmp (mech, "none") == 0 || strcmp (mech, "label_noise") == 0);
+    }
+  /* round(0.1354 * 400) = 54 defect casts in 1 : 3, 80 near misses in 1 : 1 : 2 */
+  g_assert_cmpint (count[1] + count[2], ==, 54);
+  g_assert_cmpint (abs (count[2] - 3 * count[1]), <=, 3);
+  g_assert_cmpint (count[3], ==, 20);
+  g_assert_cmpint (count[4], ==, 20);
+  g_assert_cmpint (count[5], ==, 40);
 }
 
 /* The ziggurat's moments and tails against the standard normal. */
@@ -850,6 +893,7 @@ main (int argc, char **argv)
   g_test_add_func ("/steel_casting/true_probability", test_true_probability);
   g_test_add_func ("/steel_casting/determinism", test_determinism);
   g_test_add_func ("/steel_casting/bad_params", test_bad_params);
+  g_test_add_func ("/steel_casting/event_weights", test_event_weights);
   g_test_add_func ("/steel_casting/cancel", test_cancel);
   g_test_add_func ("/steel_casting/normal_sampler", test_normal_sampler);
   g_test_add_func ("/steel_casting/event_span", test_event_span);

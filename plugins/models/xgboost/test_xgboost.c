@@ -617,6 +617,160 @@ test_load_errors (void)
   g_rmdir (dir);
 }
 
+static const TdFeatureImportanceExt *
+importance_ext (TdModel *m)
+{
+  g_assert_nonnull (vt ()->extension);
+  g_assert_null (vt ()->extension (m, "tundish.no-such-extension/1"));
+  const TdFeatureImportanceExt *ext = vt ()->extension (m, TD_EXT_FEATURE_IMPORTANCE);
+  g_assert_nonnull (ext);
+  g_assert_nonnull (ext->importance);
+  return ext;
+}
+
+static void
+importance_of (TdModel *m, const char *type, double *out, size_t n)
+{
+  GError *error = NULL;
+  g_assert_true (importance_ext (m)->importance (m, type, out, n, &error));
+  g_assert_no_error (error);
+}
+
+/* y depends on column 2 alone; column 4 is constant, so no tree can split on it. */
+static TdDataset *
+make_one_informative (size_t n, unsigned long seed)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, seed);
+  TdDataset *ds = td_dataset_new (n, 1, 5, TD_TASK_BINARY, 2);
+  for (size_t i = 0; i < n; i++)
+    {
+      float *x = td_dataset_series (ds, i);
+      for (size_t j = 0; j < 5; j++)
+        x[j] = j == 4 ? 1.0f : (float) gsl_ran_gaussian (rng, 1.0);
+      double p = 1.0 / (1.0 + exp (-3.0 * x[2]));
+      ds->y[i] = gsl_rng_uniform (rng) < p ? 1.0 : 0.0;
+    }
+  const char *names[] = { "speed.mean", "speed.max", "level.longest_run_outside",
+                          "temp.std", "flow.const" };
+  for (size_t j = 0; j < 5; j++)
+    td_dataset_set_channel_name (ds, j, names[j]);
+  gsl_rng_free (rng);
+  return ds;
+}
+
+static void
+test_importance (void)
+{
+  g_autoptr (TdContext) ctx = td_context_new (5);
+  g_autoptr (TdDataset) train = make_one_informative (400, 21);
+  g_autoptr (TdParams) p = make_params ("n_estimators", "30", "max_depth", "3", NULL);
+  TdModel *m = fit_model (p, train, NULL, ctx);
+  const TdFeatureImportanceExt *ext = importance_ext (m);
+  const char *want[] = { "gain", "cover", "weight", "total_gain", NULL };
+  for (size_t k = 0; want[k]; k++)
+    g_assert_cmpstr (ext->types[k], ==, want[k]);
+  g_assert_null (ext->types[4]);
+
+  double gain[5], cover[5], weight[5], total[5];
+  importance_of (m, "gain", gain, 5);
+  importance_of (m, "cover", cover, 5);
+  importance_of (m, "weight", weight, 5);
+  importance_of (m, "total_gain", total, 5);
+  g_test_message ("gain %.3g %.3g %.3g %.3g %.3g; weight %g %g %g %g %g", gain[0], gain[1],
+                  gain[2], gain[3], gain[4], weight[0], weight[1], weight[2], weight[3],
+                  weight[4]);
+  /* the informative column has the top gain, total gain and split count */
+  for (size_t j = 0; j < 5; j++)
+    if (j != 2)
+      {
+        g_assert_cmpfloat (gain[2], >, 2 * gain[j]);
+        g_assert_cmpfloat (total[2], >, total[j]);
+        g_assert_cmpfloat (weight[2], >, weight[j]);
+      }
+  /* the constant column is never split on: 0 for every type */
+  g_assert_cmpfloat (gain[4], ==, 0);
+  g_assert_cmpfloat (cover[4], ==, 0);
+  g_assert_cmpfloat (weight[4], ==, 0);
+  /* weight counts splits, total_gain = gain × weight */
+  for (size_t j = 0; j < 4; j++)
+    {
+      g_assert_cmpfloat (weight[j], ==, round (weight[j]));
+      g_assert_cmpfloat_with_epsilon (total[j], gain[j] * weight[j], 1e-4 * (total[j] + 1));
+    }
+
+  /* the saved model carries the column names and the same importance */
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  GError *error = NULL;
+  g_assert_true (vt ()->save (m, path, &error));
+  g_autofree char *json = NULL;
+  g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "level.longest_run_outside"));
+  TdModel *loaded = vt ()->load (p, path, ctx, &error);
+  g_assert_no_error (error);
+  double again[5];
+  importance_of (loaded, "gain", again, 5);
+  g_assert_cmpmem (gain, sizeof gain, again, sizeof again);
+  g_autofree double *s1 = predict (m, train, ctx);
+  g_autofree double *s2 = predict (loaded, train, ctx);
+  g_assert_true (same (s1, s2, train->n_series));
+  vt ()->destroy (loaded);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  /* errors */
+  g_assert_false (ext->importance (m, "gain", again, 4, &error));
+  g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (ext->importance (m, "shap", again, 5, &error));
+  g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  vt ()->destroy (m);
+  m = vt ()->create (p, ctx, &error);
+  g_assert_false (importance_ext (m)->importance (m, "gain", again, 5, &error));
+  g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED);
+  g_clear_error (&error);
+  vt ()->destroy (m);
+}
+
+/* With early stopping the importance counts the trees predict uses
+ * (0..best_iteration), the same as a model boosted best + 1 rounds. */
+static void
+test_importance_early_stopping (void)
+{
+  g_autoptr (TdDataset) train = make_easy (300, 5, 8, NULL);
+  g_autoptr (TdDataset) valid = make_easy (150, 5, 9, NULL);
+  Curves c;
+  curves_init (&c);
+  TdModel *m = NULL;
+  int best = fit_early (train, valid, &c, &m);
+  g_assert_cmpint (best + 1, <, (int) c.valid->len);
+  g_autoptr (TdContext) ctx = td_context_new (11);
+  g_autofree char *rounds = g_strdup_printf ("%d", best + 1);
+  g_autoptr (TdParams) p = make_params ("n_estimators", rounds, NULL);
+  TdModel *short_model = fit_model (p, train, NULL, ctx);
+  g_autofree char *grown = g_strdup_printf ("%u", c.valid->len);
+  g_autoptr (TdParams) pl = make_params ("n_estimators", grown, NULL);
+  TdModel *long_model = fit_model (pl, train, NULL, ctx);
+  const char *types[] = { "weight", "gain", "cover" };
+  for (size_t k = 0; k < G_N_ELEMENTS (types); k++)
+    {
+      double a[5], b[5], l[5];
+      importance_of (m, types[k], a, 5);
+      importance_of (short_model, types[k], b, 5);
+      importance_of (long_model, types[k], l, 5);
+      for (size_t j = 0; j < 5; j++)
+        g_assert_cmpfloat_with_epsilon (a[j], b[j], 1e-5 * (fabs (b[j]) + 1));
+      if (k == 0)   /* the trees grown after the best round are left out */
+        g_assert_cmpfloat (l[0] + l[1] + l[2] + l[3] + l[4], >, a[0] + a[1] + a[2] + a[3] + a[4]);
+    }
+  vt ()->destroy (long_model);
+  vt ()->destroy (short_model);
+  vt ()->destroy (m);
+  curves_clear (&c);
+}
+
 static void
 test_cancel (void)
 {
@@ -648,5 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xgboost/bad-input", test_bad_input);
   g_test_add_func ("/xgboost/load-errors", test_load_errors);
   g_test_add_func ("/xgboost/cancel", test_cancel);
+  g_test_add_func ("/xgboost/importance", test_importance);
+  g_test_add_func ("/xgboost/importance-early-stopping", test_importance_early_stopping);
   return g_test_run ();
 }

@@ -7,6 +7,11 @@
  * booster keeps every tree it grew and records the best round in the
  * attribute "best_iteration" (0-based, as XGBoost's Python package does), and
  * predict uses trees [0, best_iteration] only. docs/models.md has the details.
+ *
+ * Feature importance (extension TD_EXT_FEATURE_IMPORTANCE): XGBoost's gain,
+ * cover, weight and total_gain per input column, over the same trees predict
+ * uses; the runner writes them to feature_importance.csv. The column names
+ * are stored in the model file as XGBoost's feature names.
  */
 #define G_LOG_DOMAIN "tundish-xgboost"
 
@@ -318,6 +323,23 @@ set_attr_int (BoosterHandle b, const char *key, gint64 v, GError **error)
   return set_attr (b, key, buf, error);
 }
 
+/* The training columns' names travel in the saved model (XGBoost's own
+ * "feature_names"), so a model file read on its own still says what each
+ * input was. Importance does not rely on them (see xgb_importance). */
+static gboolean
+set_feature_names (BoosterHandle b, const TdDataset *train, GError **error)
+{
+  if (!train->channel_names)
+    return TRUE;
+  for (size_t c = 0; c < train->n_channels; c++)
+    if (!train->channel_names[c])
+      return TRUE;
+  return xgb_ok (XGBoosterSetStrFeatureInfo (b, "feature_name",
+                                             (const char **) train->channel_names,
+                                             train->n_channels),
+                 "XGBoosterSetStrFeatureInfo", error);
+}
+
 /* Rounds of boosting with per-round evaluation; fills best_iteration. */
 static gboolean
 boost (TdModel *m, BoosterHandle b, DMatrixHandle dtrain, DMatrixHandle dvalid,
@@ -436,6 +458,11 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
     {
       if (b)
         XGBoosterFree (b);
+      return FALSE;
+    }
+  if (!set_feature_names (b, train, error))
+    {
+      XGBoosterFree (b);
       return FALSE;
     }
   if (m->booster)
@@ -675,6 +702,101 @@ fail:
   return NULL;
 }
 
+/* ------------------------------------------------------ feature importance */
+
+/* XGBoost's types: gain and cover are averages over the splits that use a
+ * feature, weight counts those splits, total_gain is gain × weight. */
+static const char *const importance_types[] = { "gain", "cover", "weight", "total_gain", NULL };
+
+/* XGBoosterFeatureScore lists only the features some tree splits on, under
+ * their names. The names passed in the request are the column indices
+ * ("0", "1", ...), so each score maps back to its column even when channel
+ * names repeat or the model was loaded without them. With early stopping only
+ * the trees predict uses count: tree_idx 0..best_iteration (one tree per
+ * round for a binary objective). */
+static gboolean
+xgb_importance (TdModel *m, const char *type, double *out, size_t n_features, GError **error)
+{
+  if (!m->booster)
+    {
+      g_set_error_literal (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                           "xgboost: feature importance before fit or load");
+      return FALSE;
+    }
+  if (!g_strv_contains (importance_types, type))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: unknown importance type \"%s\" (gain, cover, weight, total_gain)",
+                   type);
+      return FALSE;
+    }
+  if (n_features != m->n_features)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: importance for %zu features asked, the model has %zu",
+                   n_features, m->n_features);
+      return FALSE;
+    }
+  if (!xgb_quiet (error))
+    return FALSE;
+
+  g_autoptr (GString) config = g_string_new (NULL);
+  g_string_append_printf (config, "{\"importance_type\": \"%s\", \"feature_names\": [", type);
+  for (size_t f = 0; f < n_features; f++)
+    g_string_append_printf (config, "%s\"%zu\"", f ? ", " : "", f);
+  g_string_append (config, "]");
+  if (m->best_iteration >= 0)
+    {
+      g_string_append (config, ", \"tree_idx\": [");
+      for (int t = 0; t <= m->best_iteration; t++)
+        g_string_append_printf (config, "%s%d", t ? ", " : "", t);
+      g_string_append (config, "]");
+    }
+  g_string_append (config, "}");
+
+  bst_ulong n_out = 0, dim = 0;
+  const char **names = NULL;
+  const bst_ulong *shape = NULL;
+  const float *scores = NULL;
+  if (!xgb_ok (XGBoosterFeatureScore (m->booster, config->str, &n_out, &names, &dim, &shape,
+                                      &scores),
+               "XGBoosterFeatureScore", error))
+    return FALSE;
+  if (dim != 1 || shape[0] != n_out)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "xgboost: feature scores of unexpected shape (%lu dimensions)",
+                   (unsigned long) dim);
+      return FALSE;
+    }
+  for (size_t f = 0; f < n_features; f++)
+    out[f] = 0.0;
+  for (bst_ulong k = 0; k < n_out; k++)
+    {
+      guint64 col = 0;
+      if (!g_ascii_string_to_unsigned (names[k], 10, 0, n_features - 1, &col, NULL))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                       "xgboost: feature score for unknown feature \"%s\"", names[k]);
+          return FALSE;
+        }
+      out[col] = scores[k];
+    }
+  return TRUE;
+}
+
+static const TdFeatureImportanceExt xgb_importance_ext = {
+  .types = importance_types,
+  .importance = xgb_importance,
+};
+
+static const void *
+xgb_extension (TdModel *m, const char *id)
+{
+  (void) m;
+  return g_strcmp0 (id, TD_EXT_FEATURE_IMPORTANCE) == 0 ? &xgb_importance_ext : NULL;
+}
+
 /* ------------------------------------------------------------- descriptor */
 
 static const TdModelVTable xgb_vtable = {
@@ -688,7 +810,7 @@ static const TdModelVTable xgb_vtable = {
   .load = xgb_load,
   .destroy = xgb_destroy,
   .explain = xgb_explain,
-  .extension = NULL,
+  .extension = xgb_extension,
 };
 
 static const TdPluginDescriptor xgb_descriptor = {

@@ -1,12 +1,16 @@
 /* html — one self-contained report.html a reviewer reads in two minutes.
  *
- * Sections: header (experiment, run folder, times, version, config hash),
- * data summary, results table (mean ± sd (n) per pipeline and metric, best
- * per metric in bold), a dot plot of the headline metric, failed trials (only
- * when some failed), and the resolved configuration. Inline CSS and SVG, no
- * script, no external asset. Every string from the report is escaped. The
- * bytes depend on the report alone (no clock, no locale, no hash order), so
- * the same report gives the same file.
+ * Sections: header (experiment, run folder, times, version, config hash) with
+ * a table of contents, at a glance, data (summary, mechanisms, an example
+ * good and defect series per sensor), results (mean ± sd, 95 % CI and n per
+ * pipeline and metric, best in bold, a dot plot of the headline metric),
+ * significance against the baseline, ROC / precision-recall / calibration,
+ * training curves, feature importance, the parameters that differ between
+ * pipelines, timings, failed trials (only when some failed) and provenance.
+ * A section with nothing to show is left out. Inline CSS and SVG, no script,
+ * no external asset. Every string from the report is escaped. The bytes
+ * depend on the report and the run folder's manifest.yaml alone (no clock, no
+ * locale, no hash order), so the same run gives the same file.
  */
 #include <math.h>
 #include <string.h>
@@ -15,89 +19,15 @@
 
 #include "html_chart.h"
 #include "html_data.h"
+#include "html_doc.h"
+#include "html_sections.h"
 #include "html_style.h"
 #include "html_util.h"
 
-#define HTML_REPORTER_VERSION "1.0.0"
+#define HTML_REPORTER_VERSION "1.1.0"
 /* A sweep with more rows than this gets the table only: a chart that tall
  * stops being readable at a glance. */
 #define CHART_MAX_ROWS 30
-
-/* The results table: rows are pipeline labels, columns metrics. */
-typedef struct {
-  GPtrArray *labels;              /* char*, owned */
-  GPtrArray *metrics;             /* const char*, borrowed from the report */
-  const TdSummaryRow **cells;     /* [row * n_metrics + col] or NULL */
-  gboolean *baseline;             /* [row] */
-} Table;
-
-static void
-table_clear (Table *t)
-{
-  g_clear_pointer (&t->labels, g_ptr_array_unref);
-  g_clear_pointer (&t->metrics, g_ptr_array_unref);
-  g_clear_pointer (&t->cells, g_free);
-  g_clear_pointer (&t->baseline, g_free);
-}
-
-/* Index of s in arr, appending it when new (first appearance fixes order). */
-static guint
-intern (GPtrArray *arr, GHashTable *seen, const char *s, gboolean copy)
-{
-  gpointer idx;
-  if (g_hash_table_lookup_extended (seen, s, NULL, &idx))
-    return GPOINTER_TO_UINT (idx);
-  char *stored = copy ? g_strdup (s) : (char *) s;
-  g_ptr_array_add (arr, stored);
-  g_hash_table_insert (seen, stored, GUINT_TO_POINTER (arr->len - 1));
-  return arr->len - 1;
-}
-
-static gboolean
-is_baseline (const char *label, const char *baseline)
-{
-  if (baseline == NULL || *baseline == '\0')
-    return FALSE;
-  size_t n = strlen (baseline);
-  return strcmp (label, baseline) == 0 || (strncmp (label, baseline, n) == 0 && label[n] == '[');
-}
-
-/* Rows: the report's pipeline order, then any label only the summary has;
- * columns likewise from the metric list. */
-static void
-table_build (Table *t, const TdRunReport *r)
-{
-  g_autoptr (GHashTable) seen_l = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GHashTable) seen_m = g_hash_table_new (g_str_hash, g_str_equal);
-  t->labels = g_ptr_array_new_with_free_func (g_free);
-  t->metrics = g_ptr_array_new ();
-
-  for (size_t i = 0; r->pipelines && r->pipelines[i]; i++)
-    intern (t->labels, seen_l, r->pipelines[i], TRUE);
-  for (size_t i = 0; r->metrics && r->metrics[i]; i++)
-    intern (t->metrics, seen_m, r->metrics[i], FALSE);
-
-  g_autofree guint *row_of = g_new (guint, MAX (r->n_summary, (size_t) 1));
-  g_autofree guint *col_of = g_new (guint, MAX (r->n_summary, (size_t) 1));
-  for (size_t i = 0; i < r->n_summary; i++)
-    {
-      g_autofree char *label = html_label (r->summary[i].pipeline, r->summary[i].variant);
-      row_of[i] = intern (t->labels, seen_l, label, TRUE);
-      col_of[i] = intern (t->metrics, seen_m, r->summary[i].metric ? r->summary[i].metric : "", FALSE);
-    }
-
-  guint n_rows = t->labels->len, n_cols = t->metrics->len;
-  t->cells = g_new0 (const TdSummaryRow *, MAX (n_rows * n_cols, 1u));
-  for (size_t i = 0; i < r->n_summary; i++)
-    {
-      const TdSummaryRow **cell = &t->cells[row_of[i] * n_cols + col_of[i]];
-      if (*cell == NULL)
-        *cell = &r->summary[i];
-    }
-  t->baseline = g_new0 (gboolean, MAX (n_rows, 1u));
-  for (guint i = 0; i < n_rows; i++)
-    t->baseline[i] = is_baseline (t->labels->pdata[i], r->baseline);
-}
 
 /* ------------------------------------------------------------------ header */
 
@@ -145,7 +75,7 @@ section_header (GString *out, const TdRunReport *r, const char *title)
 {
   g_string_append (out, "<header class=\"top\">\n<p class=\"eyebrow\">tundish run report</p>\n<h1>");
   html_escape (out, title);
-  g_string_append (out, "</h1>\n<dl class=\"facts\">\n");
+  g_string_append (out, "</h1>\n<dl class=\"facts cols\">\n");
   html_fact (out, "Experiment", r->experiment, FALSE);
   html_fact (out, "Run folder", r->run_dir, TRUE);
   g_autofree char *started = time_text (r->started_utc);
@@ -218,17 +148,17 @@ pipeline_cell (GString *out, const char *label, gboolean baseline)
  * the metric is unranked or fewer than two rows have a finite mean (bolding a
  * lone value says nothing). */
 static double
-column_best (const Table *t, guint col)
+column_best (const HtmlDoc *t, guint col)
 {
   const char *metric = t->metrics->pdata[col];
   MetricDirection dir = html_metric_direction (metric);
   if (dir == METRIC_UNRANKED)
     return NAN;
-  guint n_cols = t->metrics->len, n_finite = 0;
+  guint n_finite = 0;
   double best = NAN;
   for (guint row = 0; row < t->labels->len; row++)
     {
-      const TdSummaryRow *c = t->cells[row * n_cols + col];
+      const TdSummaryRow *c = html_doc_cell (t, row, col);
       if (c == NULL || !isfinite (c->mean))
         continue;
       n_finite++;
@@ -260,11 +190,21 @@ summary_cell (GString *out, const TdSummaryRow *c, double best)
   g_string_append (out, "\xc2\xa0<span class=\"n\">(");
   html_count (out, c->n);
   g_string_append (out, ")</span>");
-  g_string_append (out, is_best ? "</strong></td>" : "</td>");
+  g_string_append (out, is_best ? "</strong>" : "");
+  double half = isfinite (c->mean) ? html_ci95_half (c->sd, c->n) : NAN;
+  if (isfinite (half))
+    {
+      g_string_append (out, "<span class=\"ci\">[");
+      html_number (out, c->mean - half);
+      g_string_append (out, ", ");
+      html_number (out, c->mean + half);
+      g_string_append (out, "]</span>");
+    }
+  g_string_append (out, "</td>");
 }
 
 static void
-results_head (GString *out, const Table *t)
+results_head (GString *out, const HtmlDoc *t)
 {
   g_string_append (out, "<thead><tr><th>Pipeline</th>");
   for (guint col = 0; col < t->metrics->len; col++)
@@ -288,38 +228,18 @@ results_head (GString *out, const Table *t)
   g_string_append (out, "</tr></thead>\n");
 }
 
-/* The first ranked metric with a finite mean somewhere: the experiment
- * lists its headline metric first. */
-static gint
-chart_metric (const Table *t)
-{
-  guint n_cols = t->metrics->len;
-  for (guint col = 0; col < n_cols; col++)
-    {
-      if (html_metric_direction (t->metrics->pdata[col]) == METRIC_UNRANKED)
-        continue;
-      for (guint row = 0; row < t->labels->len; row++)
-        {
-          const TdSummaryRow *c = t->cells[row * n_cols + col];
-          if (c && isfinite (c->mean))
-            return (gint) col;
-        }
-    }
-  return -1;
-}
-
 static void
-results_chart (GString *out, const TdRunReport *r, const Table *t)
+results_chart (GString *out, const TdRunReport *r, const HtmlDoc *t)
 {
-  gint col = chart_metric (t);
-  guint n_rows = t->labels->len, n_cols = t->metrics->len;
+  gint col = t->headline;
+  guint n_rows = t->labels->len;
   if (col < 0 || n_rows > CHART_MAX_ROWS)
     return;
   g_autofree ChartRow *rows = g_new0 (ChartRow, n_rows);
   for (guint row = 0; row < n_rows; row++)
     rows[row] = (ChartRow) {
       .label = t->labels->pdata[row],
-      .summary = t->cells[row * n_cols + (guint) col],
+      .summary = html_doc_cell (t, row, (guint) col),
       .baseline = t->baseline[row],
     };
   const char *metric = t->metrics->pdata[col];
@@ -334,7 +254,7 @@ results_chart (GString *out, const TdRunReport *r, const Table *t)
 }
 
 static void
-section_results (GString *out, const TdRunReport *r, const Table *t)
+section_results (GString *out, const TdRunReport *r, const HtmlDoc *t)
 {
   g_string_append (out, "<section id=\"results\">\n<h2>Results</h2>\n");
   if (t->labels->len == 0 || t->metrics->len == 0)
@@ -342,14 +262,18 @@ section_results (GString *out, const TdRunReport *r, const Table *t)
       g_string_append (out, "<p class=\"note\">No results were recorded.</p>\n</section>\n");
       return;
     }
-  g_string_append (out, "<p class=\"note\">Each cell: mean \xc2\xb1 sd over trials (n trials). "
+  g_string_append (out, "<p class=\"note\">Each cell: mean \xc2\xb1 sd over trials (n trials) "
+                        "and [the t-based 95\xc2\xa0% confidence interval of the mean], "
+                        "mean \xc2\xb1 t<sub>0.975, n\xe2\x88\x92" "1</sub>\xc2\xb7sd/\xe2\x88\x9an; it "
+                        "treats trials as independent, which overlapping training sets are not, "
+                        "so read it as a lower bound on the uncertainty. "
                         "Bold: best mean per metric (\xe2\x86\x91 higher is better, "
                         "\xe2\x86\x93 lower is better).");
   if (r->baseline && *r->baseline)
     {
       g_string_append (out, " Comparisons are against the baseline <strong>");
       html_escape (out, r->baseline);
-      g_string_append (out, "</strong>.");
+      g_string_append (out, "</strong> (<a href=\"#significance\">Significance</a>).");
     }
   g_string_append (out, "</p>\n<div class=\"scroll\"><table class=\"results\">\n");
   results_head (out, t);
@@ -365,7 +289,7 @@ section_results (GString *out, const TdRunReport *r, const Table *t)
       g_string_append (out, t->baseline[row] ? "<tr class=\"baseline\">" : "<tr>");
       pipeline_cell (out, t->labels->pdata[row], t->baseline[row]);
       for (guint col = 0; col < n_cols; col++)
-        summary_cell (out, t->cells[row * n_cols + col], best[col]);
+        summary_cell (out, html_doc_cell (t, row, col), best[col]);
       g_string_append (out, "</tr>\n");
     }
   g_string_append (out, "</tbody>\n</table></div>\n");
@@ -373,7 +297,7 @@ section_results (GString *out, const TdRunReport *r, const Table *t)
   g_string_append (out, "</section>\n");
 }
 
-/* ------------------------------------------------------- failed and config */
+/* ------------------------------------------------------------------ failed */
 
 static void
 section_failed (GString *out, const TdRunReport *r)
@@ -399,35 +323,40 @@ section_failed (GString *out, const TdRunReport *r)
   g_string_append (out, "</tbody></table>\n</section>\n");
 }
 
+/* ---------------------------------------------------------------- document */
+
+typedef struct {
+  const char *id, *title;
+  GString *body;
+} Section;
+
 static void
-section_config (GString *out, const TdRunReport *r)
+section_add (GArray *sections, const char *id, const char *title, GString *body)
 {
-  g_string_append (out, "<section id=\"config\">\n<h2>Configuration</h2>\n");
-  if (r->config_yaml == NULL)
-    {
-      g_string_append (out, "<p class=\"note\">The resolved configuration was not recorded.</p>\n"
-                            "</section>\n");
-      return;
-    }
-  g_string_append (out, "<details>\n<summary>Resolved configuration");
-  if (r->config_hash)
-    {
-      g_string_append (out, " <span class=\"variant\">(hash ");
-      html_escape (out, r->config_hash);
-      g_string_append (out, ")</span>");
-    }
-  g_string_append (out, "</summary>\n<pre>");
-  html_escape (out, r->config_yaml);
-  g_string_append (out, "</pre>\n</details>\n</section>\n");
+  Section sec = { id, title, body };
+  g_array_append_val (sections, sec);
 }
 
-/* ---------------------------------------------------------------- document */
+/* Links to the sections present, so a reader jumps to what they need. */
+static void
+nav (GString *out, GArray *sections)
+{
+  g_string_append (out, "<nav class=\"toc\">");
+  for (guint k = 0; k < sections->len; k++)
+    {
+      const Section *sec = &g_array_index (sections, Section, k);
+      if (sec->body->len == 0)
+        continue;
+      g_string_append_printf (out, "<a href=\"#%s\">%s</a>", sec->id, sec->title);
+    }
+  g_string_append (out, "</nav>\n");
+}
 
 static char *
 render (const TdRunReport *r, const char *title)
 {
-  Table t = { 0 };
-  table_build (&t, r);
+  HtmlDoc doc;
+  html_doc_init (&doc, r);
 
   GString *out = g_string_new ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                                "<meta charset=\"utf-8\">\n"
@@ -439,18 +368,48 @@ render (const TdRunReport *r, const char *title)
   g_string_append (out, html_style);
   g_string_append (out, "</style>\n</head>\n<body>\n<main>\n");
 
+  /* Sections are rendered first so the table of contents lists only those
+   * with something to show. */
+  g_autoptr (GArray) sections = g_array_new (FALSE, FALSE, sizeof (Section));
+  GString *b;
+  html_section_glance (b = g_string_new (NULL), &doc);
+  section_add (sections, "glance", "At a glance", b);
+  html_section_data (b = g_string_new (NULL), r);
+  section_add (sections, "data", "Data", b);
+  section_results (b = g_string_new (NULL), r, &doc);
+  section_add (sections, "results", "Results", b);
+  html_section_significance (b = g_string_new (NULL), &doc);
+  section_add (sections, "significance", "Significance", b);
+  html_section_curves (b = g_string_new (NULL), &doc);
+  section_add (sections, "curves", "ROC \xc2\xb7 PR \xc2\xb7 calibration", b);
+  html_section_training (b = g_string_new (NULL), &doc);
+  section_add (sections, "training", "Training curves", b);
+  html_section_importance (b = g_string_new (NULL), &doc);
+  section_add (sections, "importance", "Feature importance", b);
+  html_section_pipelines (b = g_string_new (NULL), &doc);
+  section_add (sections, "pipelines", "Pipelines", b);
+  html_section_timing (b = g_string_new (NULL), &doc);
+  section_add (sections, "timing", "Timings", b);
+  section_failed (b = g_string_new (NULL), r);
+  section_add (sections, "failed", "Failed trials", b);
+  html_section_provenance (b = g_string_new (NULL), &doc);
+  section_add (sections, "provenance", "Provenance", b);
+
   section_header (out, r, title);
-  html_section_data (out, r);
-  section_results (out, r, &t);
-  section_failed (out, r);
-  section_config (out, r);
+  nav (out, sections);
+  for (guint k = 0; k < sections->len; k++)
+    {
+      GString *body = g_array_index (sections, Section, k).body;
+      g_string_append_len (out, body->str, (gssize) body->len);
+      g_string_free (body, TRUE);
+    }
 
   g_string_append (out, "<footer>Generated by tundish ");
   html_escape (out, r->tundish_version ? r->tundish_version : "(unknown version)");
   g_string_append (out, " \xc2\xb7 html reporter " HTML_REPORTER_VERSION
                         " \xc2\xb7 self-contained, no external assets</footer>\n"
                         "</main>\n</body>\n</html>\n");
-  table_clear (&t);
+  html_doc_clear (&doc);
   return g_string_free (out, FALSE);
 }
 
@@ -494,7 +453,7 @@ static const TdPluginDescriptor html_descriptor = {
   .kind = TD_KIND_REPORTER,
   .name = "html",
   .version = HTML_REPORTER_VERSION,
-  .summary = "self-contained report.html: data, results table, failures, configuration",
+  .summary = "self-contained report.html: data, results with CIs, significance, curves, provenance",
   .params = html_params,
   .n_params = G_N_ELEMENTS (html_params),
   .vtable = &html_vtable,

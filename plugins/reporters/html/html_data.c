@@ -1,11 +1,19 @@
 /* html_data.c — the report's Data section: shape, labels, channels, split
  * and the series per mechanism. See html_data.h. */
 #include "html_data.h"
+#include "html_svg.h"
 #include "html_util.h"
 
+#include <math.h>
 #include <string.h>
 
 #define CHANNEL_CHIPS_MAX 60
+/* Example series: at most this many channel charts, each line thinned to
+ * the minimum and maximum of this many buckets (spikes survive). */
+#define EXAMPLE_CHANNELS_MAX 12
+#define EXAMPLE_BUCKETS 190
+#define GOOD_COLOUR "#52606d"
+#define DEFECT_COLOUR "#d55e00"
 
 static void
 percent (GString *out, size_t part, size_t whole)
@@ -205,7 +213,7 @@ data_mechanisms (GString *out, const TdDataset *d)
   g_array_sort (mech, mechanism_order);
 
   gboolean show_pos = d->task == TD_TASK_BINARY || d->task == TD_TASK_ANOMALY;
-  g_string_append (out, "<h3>Series per mechanism</h3>\n<table class=\"mechanisms\">"
+  g_string_append (out, "<div><h3>Series per mechanism</h3>\n<table class=\"mechanisms\">"
                         "<thead><tr><th>Mechanism</th><th class=\"num\">Series</th>"
                         "<th class=\"num\">Share</th>");
   if (show_pos)
@@ -231,13 +239,187 @@ data_mechanisms (GString *out, const TdDataset *d)
       g_string_append (out, "</td></tr>\n");
       g_free (m->name);
     }
-  g_string_append (out, "</tbody></table>\n");
+  g_string_append (out, "</tbody></table></div>\n");
+}
+
+/* ---------------------------------------------------------------- examples */
+
+static const char *
+meta_text (const TdMetaColumn *col, size_t s)
+{
+  return col && col->str ? col->str[s] : NULL;
+}
+
+/* A mechanism naming a real cause (not "none", not a flipped label). */
+static gboolean
+real_mechanism (const char *m)
+{
+  return m && *m && strcmp (m, "none") != 0 && strcmp (m, "label_noise") != 0;
+}
+
+/* The first good series (mechanism "none" when the column exists) and the
+ * defect with the highest true defect probability among those with a real
+ * mechanism (else the first defect): the clearest pair the data offers. */
+static void
+pick_examples (const TdDataset *d, gssize *good, gssize *bad)
+{
+  const TdMetaColumn *mech = td_dataset_find_meta (d, "mechanism");
+  const TdMetaColumn *prob = td_dataset_find_meta (d, "true_defect_probability");
+  *good = *bad = -1;
+  gssize first_bad = -1;
+  for (size_t s = 0; s < d->n_series; s++)
+    {
+      const char *m = meta_text (mech, s);
+      if (d->y[s] == 0 && *good < 0 && (mech == NULL || mech->str == NULL || g_strcmp0 (m, "none") == 0))
+        *good = (gssize) s;
+      if (d->y[s] != 1)
+        continue;
+      if (first_bad < 0)
+        first_bad = (gssize) s;
+      if (mech && mech->str && !real_mechanism (m))
+        continue;
+      if (*bad < 0 || (prob && prob->num && prob->num[s] > prob->num[*bad]))
+        *bad = (gssize) s;
+    }
+  if (*bad < 0)
+    *bad = first_bad;
+  for (size_t s = 0; *good < 0 && s < d->n_series; s++)
+    if (d->y[s] == 0)
+      *good = (gssize) s;
+}
+
+static size_t
+valid_length (const TdDataset *d, size_t s)
+{
+  return d->lengths ? MIN ((size_t) d->lengths[s], d->n_steps) : d->n_steps;
+}
+
+/* Channel c of series s thinned to each bucket's minimum and maximum, in
+ * time order. */
+static size_t
+thin (const TdDataset *d, size_t s, size_t c, double *x, double *y)
+{
+  size_t len = valid_length (d, s), n = 0;
+  const float *v = td_dataset_series (d, s);
+  size_t buckets = MIN (len, (size_t) EXAMPLE_BUCKETS);
+  for (size_t b = 0; b < buckets; b++)
+    {
+      size_t t0 = b * len / buckets, t1 = (b + 1) * len / buckets;
+      size_t tmin = t0, tmax = t0;
+      for (size_t t = t0; t < t1; t++)
+        {
+          double a = v[t * d->n_channels + c];
+          if (!isfinite (a))
+            continue;
+          if (!isfinite (v[tmin * d->n_channels + c]) || a < v[tmin * d->n_channels + c])
+            tmin = t;
+          if (!isfinite (v[tmax * d->n_channels + c]) || a > v[tmax * d->n_channels + c])
+            tmax = t;
+        }
+      size_t first = MIN (tmin, tmax), second = MAX (tmin, tmax);
+      x[n] = (double) first;
+      y[n++] = v[first * d->n_channels + c];
+      if (second != first)
+        {
+          x[n] = (double) second;
+          y[n++] = v[second * d->n_channels + c];
+        }
+    }
+  return n;
+}
+
+static void
+example_chart (GString *out, const TdDataset *d, size_t c, size_t good, size_t bad)
+{
+  enum { W = 380, H = 190 };
+  double gx[2 * EXAMPLE_BUCKETS], gy[2 * EXAMPLE_BUCKETS];
+  double bx[2 * EXAMPLE_BUCKETS], by[2 * EXAMPLE_BUCKETS];
+  size_t ng = thin (d, good, c, gx, gy), nb = thin (d, bad, c, bx, by);
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < ng; i++)
+    if (isfinite (gy[i]))
+      {
+        lo = MIN (lo, gy[i]);
+        hi = MAX (hi, gy[i]);
+      }
+  for (size_t i = 0; i < nb; i++)
+    if (isfinite (by[i]))
+      {
+        lo = MIN (lo, by[i]);
+        hi = MAX (hi, by[i]);
+      }
+  svg_pad_range (&lo, &hi, 0.05);
+  double steps = (double) MAX (valid_length (d, good), valid_length (d, bad));
+  SvgPlot p = svg_plot (W, H, 0, MAX (steps - 1, 1.0), lo, hi);
+  const char *name = d->channel_names && d->channel_names[c] ? d->channel_names[c] : NULL;
+  g_autofree char *fallback = g_strdup_printf ("c%zu", c);
+  g_string_append (out, "<figure class=\"chart\">\n");
+  svg_open (out, W, H, name ? name : fallback);
+  svg_axes (out, &p, 4, 3, "step", NULL);
+  svg_line (out, &p, gx, gy, ng, SVG_LINE, GOOD_COLOUR, 1.0, 0.9, FALSE);
+  svg_line (out, &p, bx, by, nb, SVG_LINE, DEFECT_COLOUR, 1.0, 0.9, FALSE);
+  svg_close (out);
+  g_string_append (out, "<figcaption><code>");
+  html_escape (out, name ? name : fallback);
+  g_string_append (out, "</code></figcaption>\n</figure>\n");
+}
+
+static void
+series_note (GString *out, const TdDataset *d, size_t s, const char *what, const char *colour)
+{
+  const TdMetaColumn *mech = td_dataset_find_meta (d, "mechanism");
+  const TdMetaColumn *prob = td_dataset_find_meta (d, "true_defect_probability");
+  g_string_append_printf (out, "<span class=\"key\"><span class=\"swatch\" style=\"background:%s\">"
+                               "</span>%s: series ", colour, what);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, d->series_id[s]);
+  if (mech && mech->str && mech->str[s])
+    {
+      g_string_append (out, ", mechanism <code>");
+      html_escape (out, mech->str[s]);
+      g_string_append (out, "</code>");
+    }
+  if (prob && prob->num)
+    {
+      g_string_append (out, ", true defect probability ");
+      html_number (out, prob->num[s]);
+    }
+  g_string_append (out, "</span>");
+}
+
+static void
+data_examples (GString *out, const TdDataset *d)
+{
+  if ((d->task != TD_TASK_BINARY && d->task != TD_TASK_ANOMALY) || d->n_steps < 2 || d->x == NULL)
+    return;
+  gssize good, bad;
+  pick_examples (d, &good, &bad);
+  if (good < 0 || bad < 0)
+    return;
+  gboolean binary = d->task == TD_TASK_BINARY;
+  g_string_append (out, "<h3>Example series</h3>\n<p class=\"legend\">");
+  series_note (out, d, (size_t) good, binary ? "good" : "normal", GOOD_COLOUR);
+  series_note (out, d, (size_t) bad, binary ? "defect" : "abnormal", DEFECT_COLOUR);
+  g_string_append (out, "</p>\n<div class=\"grid\">\n");
+  size_t shown = MIN (d->n_channels, (size_t) EXAMPLE_CHANNELS_MAX);
+  for (size_t c = 0; c < shown; c++)
+    example_chart (out, d, c, (size_t) good, (size_t) bad);
+  g_string_append (out, "</div>\n");
+  if (shown < d->n_channels)
+    {
+      g_string_append (out, "<p class=\"note\">First ");
+      html_count (out, shown);
+      g_string_append (out, " of ");
+      html_count (out, d->n_channels);
+      g_string_append (out, " channels.</p>\n");
+    }
 }
 
 void
 html_section_data (GString *out, const TdRunReport *r)
 {
-  g_string_append (out, "<section id=\"data\">\n<h2>Data</h2>\n<dl class=\"facts\">\n");
+  /* Facts and the mechanism table side by side on a wide screen. */
+  g_string_append (out, "<section id=\"data\">\n<h2>Data</h2>\n<div class=\"split\">\n"
+                        "<dl class=\"facts\">\n");
   html_fact (out, "Generator", r->generator, TRUE);
   const TdDataset *d = r->data;
   if (d)
@@ -251,5 +433,8 @@ html_section_data (GString *out, const TdRunReport *r)
   g_string_append (out, "</dl>\n");
   if (d)
     data_mechanisms (out, d);
+  g_string_append (out, "</div>\n");
+  if (d)
+    data_examples (out, d);
   g_string_append (out, "</section>\n");
 }

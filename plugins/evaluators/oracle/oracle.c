@@ -1,0 +1,132 @@
+/* oracle.c — the `oracle` evaluator: how well the data's ground truth scores
+ * the evaluated split, i.e. the ceiling any model could reach on it.
+ *
+ * Generators that know each series' true probability of the positive class
+ * record it as a numeric metadata column (steel_casting:
+ * "true_defect_probability" = P(label = 1 | signal)). Metadata travels with
+ * the series through every stage, so the evaluated split (TdEvalInput.data)
+ * still carries it. This evaluator ignores the model's scores and computes the
+ * binary metrics of that column against the labels: oracle_roc_auc,
+ * oracle_pr_auc, oracle_brier and oracle_log_loss (tundish/metrics.h, so the
+ * numbers are comparable to roc_auc, pr_auc, brier, log_loss of the models).
+ *
+ * Without the column (another generator, no data) every value is NaN and a
+ * log line says why — once per process, as every trial would repeat it; a
+ * missing ceiling is not a failure. A column that is text, holds NaN or
+ * values outside [0, 1] is an error: the data is not what it claims.
+ */
+#define G_LOG_DOMAIN "tundish-oracle"
+
+#include <math.h>
+#include <string.h>
+
+#include <tundish/tundish.h>
+
+enum { OR_ROC_AUC, OR_PR_AUC, OR_BRIER, OR_LOG_LOSS, OR_N };
+
+static const char *const oracle_metrics[] = {
+  "oracle_roc_auc", "oracle_pr_auc", "oracle_brier", "oracle_log_loss", NULL,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (oracle_metrics) == OR_N + 1);
+
+static const TdParamSpec oracle_params[] = {
+  { .name = "column", .type = TD_PARAM_STRING, .default_value = "true_defect_probability",
+    .help = "numeric metadata column holding each series' true P(y = 1)" },
+};
+
+static void
+all_nan (double *values)
+{
+  for (int k = 0; k < OR_N; k++)
+    values[k] = NAN;
+}
+
+static gboolean
+oracle_evaluate (const TdParams *params, const TdEvalInput *input, double *values,
+                 GError **error)
+{
+  const char *name = td_params_get_string (params, "column");
+  const TdMetaColumn *col = input->data ? td_dataset_find_meta (input->data, name) : NULL;
+  all_nan (values);
+  if (!col)
+    {
+      static gsize logged = 0;
+      if (g_once_init_enter (&logged))
+        {
+          g_message ("oracle: the evaluated data has no metadata column \"%s\" (the "
+                     "generator does not know the true probability); oracle_* metrics are NaN",
+                     name);
+          g_once_init_leave (&logged, 1);
+        }
+      return TRUE;
+    }
+  if (!col->num)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "oracle: metadata column \"%s\" is text; expected probabilities", name);
+      return FALSE;
+    }
+  if (input->data->n_series != input->n)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "oracle: %zu labels for %zu series of data", input->n,
+                   input->data->n_series);
+      return FALSE;
+    }
+  g_autofree double *cls = g_new (double, MAX (input->n, (size_t) 1));
+  for (size_t i = 0; i < input->n; i++)
+    {
+      double p = col->num[i];
+      if (!(p >= 0 && p <= 1))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "oracle: %s of series %" G_GINT64_FORMAT " is %g; expected a "
+                       "probability in [0, 1]", name, input->data->series_id[i], p);
+          return FALSE;
+        }
+      if (isnan (input->y[i]))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "oracle: label of series %zu is NaN", i);
+          return FALSE;
+        }
+      /* Soft labels (after mixup) count as their nearer class, as in `binary`. */
+      cls[i] = input->y[i] >= 0.5 ? 1.0 : 0.0;
+    }
+  double m[TD_N_BINARY_METRICS];
+  if (!td_binary_metrics (cls, col->num, input->n, 0.5, m, error))
+    {
+      g_prefix_error (error, "oracle: ");
+      return FALSE;
+    }
+  values[OR_ROC_AUC] = m[TD_M_ROC_AUC];
+  values[OR_PR_AUC] = m[TD_M_PR_AUC];
+  values[OR_BRIER] = m[TD_M_BRIER];
+  values[OR_LOG_LOSS] = m[TD_M_LOG_LOSS];
+  return TRUE;
+}
+
+static const TdEvaluatorVTable oracle_vtable = {
+  .metrics = oracle_metrics,
+  .tasks = TD_TASK_BINARY,
+  .evaluate = oracle_evaluate,
+  .extension = NULL,
+};
+
+static const TdPluginDescriptor oracle_descriptor = {
+  .abi_version = TD_PLUGIN_ABI_VERSION,
+  .kind = TD_KIND_EVALUATOR,
+  .name = "oracle",
+  .version = "1.0.0",
+  .summary = "the ceiling: ROC-AUC, PR-AUC, Brier and log loss of the generator's true "
+             "probability (metadata) on the evaluated split",
+  .params = oracle_params,
+  .n_params = G_N_ELEMENTS (oracle_params),
+  .vtable = &oracle_vtable,
+};
+
+G_MODULE_EXPORT const TdPluginDescriptor *
+td_plugin_descriptor (size_t index)
+{
+  return index == 0 ? &oracle_descriptor : NULL;
+}

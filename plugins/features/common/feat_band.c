@@ -1,0 +1,224 @@
+/* feat_band.c — fitting the normal band of each channel on train. */
+#include "feat_band.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *const td_band_choices[] = { "robust", "sd", "quantile", "fixed", NULL };
+
+/* 1 / Phi^-1(3/4): makes the MAD a consistent estimate of a normal sd. */
+#define MAD_TO_SD 1.482602218505602
+
+gboolean
+td_band_spec_init (TdBandSpec *spec, const TdParams *params, const char *who, GError **error)
+{
+  memset (spec, 0, sizeof *spec);
+  const char *m = td_params_get_string (params, "band");
+  spec->method = g_str_equal (m, "sd") ? TD_BAND_SD
+               : g_str_equal (m, "quantile") ? TD_BAND_QUANTILE
+               : g_str_equal (m, "fixed") ? TD_BAND_FIXED : TD_BAND_ROBUST;
+  spec->k = td_params_get_double (params, "band_k");
+
+  size_t nq = 0;
+  const double *q = td_params_get_double_list (params, "band_quantiles", &nq);
+  if (nq != 2 || !(q[0] < q[1]))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: band_quantiles must be [low, high] with low < high", who);
+      return FALSE;
+    }
+  spec->q_low = q[0];
+  spec->q_high = q[1];
+
+  size_t nl = 0, nh = 0;
+  const double *lo = td_params_get_double_list (params, "band_low", &nl);
+  const double *hi = td_params_get_double_list (params, "band_high", &nh);
+  if (spec->method == TD_BAND_FIXED)
+    {
+      if (nl == 0 || nl != nh)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: band: fixed needs band_low and band_high with one value per "
+                       "channel (got %zu and %zu)", who, nl, nh);
+          return FALSE;
+        }
+      for (size_t c = 0; c < nl; c++)
+        if (!(lo[c] <= hi[c]))
+          {
+            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                         "%s: band_low[%zu] = %g is above band_high[%zu] = %g",
+                         who, c, lo[c], c, hi[c]);
+            return FALSE;
+          }
+      spec->n_fixed = nl;
+      spec->fixed_low = g_new (double, nl);
+      spec->fixed_high = g_new (double, nl);
+      memcpy (spec->fixed_low, lo, nl * sizeof *lo);
+      memcpy (spec->fixed_high, hi, nl * sizeof *hi);
+    }
+  return TRUE;
+}
+
+void
+td_band_spec_clear (TdBandSpec *spec)
+{
+  g_clear_pointer (&spec->fixed_low, g_free);
+  g_clear_pointer (&spec->fixed_high, g_free);
+  spec->n_fixed = 0;
+}
+
+double *
+td_feat_pool_values (const TdDataset *ds, size_t c, size_t *n)
+{
+  size_t total = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    total += td_feat_length (ds, s);
+  double *v = g_new (double, MAX (total, (size_t) 1));
+  size_t m = 0, C = ds->n_channels;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const float *x = td_dataset_series (ds, s) + c;
+      size_t len = td_feat_length (ds, s);
+      for (size_t t = 0; t < len; t++)
+        {
+          float a = x[t * C];
+          v[m] = a;
+          m += !isnan (a);
+        }
+    }
+  *n = m;
+  return v;
+}
+
+double *
+td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n)
+{
+  size_t total = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    total += td_feat_length (ds, s);
+  double *v = g_new (double, MAX (total, (size_t) 1));
+  size_t m = 0, C = ds->n_channels;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const float *x = td_dataset_series (ds, s) + c;
+      size_t len = td_feat_length (ds, s);
+      for (size_t t = 1; t < len; t++)
+        {
+          double d = (double) x[t * C] - (double) x[(t - 1) * C];
+          v[m] = d;
+          m += !isnan (d);
+        }
+    }
+  *n = m;
+  return v;
+}
+
+static double
+population_sd (const double *v, size_t n, double *mean_out)
+{
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++)
+    sum += v[i];
+  double mean = sum / (double) n, ss = 0.0;
+  for (size_t i = 0; i < n; i++)
+    ss += (v[i] - mean) * (v[i] - mean);
+  if (mean_out)
+    *mean_out = mean;
+  return sqrt (ss / (double) n);
+}
+
+double
+td_feat_robust_scale (double *v, size_t n, double *center)
+{
+  /* the sd fallback needs the values, which the MAD overwrites */
+  double sd = population_sd (v, n, NULL);
+  double med = td_feat_median_d (v, n);
+  for (size_t i = 0; i < n; i++)
+    v[i] = fabs (v[i] - med);
+  double mad = td_feat_median_d (v, n);
+  if (center)
+    *center = med;
+  return mad > 0.0 ? MAD_TO_SD * mad : sd;
+}
+
+typedef struct {
+  const TdBandSpec *spec;
+  const TdDataset *train;
+  double *low, *high, *center;
+  gboolean *empty;
+} FitJob;
+
+static void
+fit_channels (gpointer data, size_t worker, size_t begin, size_t end)
+{
+  (void) worker;
+  FitJob *j = data;
+  for (size_t c = begin; c < end; c++)
+    {
+      size_t n = 0;
+      g_autofree double *v = td_feat_pool_values (j->train, c, &n);
+      j->empty[c] = n == 0;
+      if (n == 0)
+        continue;
+      double center, half;
+      switch (j->spec->method)
+        {
+        case TD_BAND_SD:
+          half = j->spec->k * population_sd (v, n, &center);
+          j->low[c] = center - half;
+          j->high[c] = center + half;
+          break;
+        case TD_BAND_QUANTILE:
+          j->low[c] = td_feat_quantile_d (v, n, j->spec->q_low);
+          j->high[c] = td_feat_quantile_d (v, n, j->spec->q_high);
+          center = 0.5 * (j->low[c] + j->high[c]);
+          break;
+        default:
+          half = j->spec->k * td_feat_robust_scale (v, n, &center);
+          j->low[c] = center - half;
+          j->high[c] = center + half;
+          break;
+        }
+      j->center[c] = center;
+    }
+}
+
+gboolean
+td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx, double *low,
+             double *high, double *center, const char *who, GError **error)
+{
+  size_t C = train->n_channels;
+  if (spec->method == TD_BAND_FIXED)
+    {
+      if (spec->n_fixed != C)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: band_low/band_high give %zu limits but the input has %zu channels",
+                       who, spec->n_fixed, C);
+          return FALSE;
+        }
+      for (size_t c = 0; c < C; c++)
+        {
+          low[c] = spec->fixed_low[c];
+          high[c] = spec->fixed_high[c];
+          center[c] = 0.5 * (low[c] + high[c]);
+        }
+      return TRUE;
+    }
+
+  g_autofree gboolean *empty = g_new0 (gboolean, MAX (C, (size_t) 1));
+  FitJob job = { spec, train, low, high, center, empty };
+  size_t values = train->n_series * train->n_steps * C;
+  if (!td_feat_run (ctx, td_feat_workers (ctx, C, values), C, 1, fit_channels, &job, who, error))
+    return FALSE;
+  for (size_t c = 0; c < C; c++)
+    if (empty[c])
+      {
+        g_autofree char *name = td_feat_channel_name (train, c);
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "%s: channel %s has no valid (non-NaN) training value to fit its band on",
+                     who, name);
+        return FALSE;
+      }
+  return TRUE;
+}

@@ -1,0 +1,83 @@
+/* feat_band.h — the "normal band" of a channel, fitted on the training split.
+ *
+ * stability (excursions), duration (time outside) and interaction
+ * (co-occurrence, deviations) all ask whether a value lies outside a band
+ * [low, high] learned from the training series only. One set of parameters
+ * chooses how the band is fitted:
+ *
+ *   band: robust    center = median, half width = band_k × 1.4826 × MAD
+ *                   (MAD = median |x - median|; when it is 0, the sd is used)
+ *         sd        center = mean, half width = band_k × sd (population)
+ *         quantile  low, high = the band_quantiles of the training values
+ *                   (numpy's linear interpolation); center = their midpoint
+ *         fixed     low, high = band_low[c], band_high[c], one per input
+ *                   channel in channel order (nothing learned from data)
+ *
+ * Pooled over every valid (non-padding), non-NaN training value of the
+ * channel. A value x is above the band when x > high, below when x < low.
+ */
+#pragma once
+
+#include "feat_common.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TD_BAND_ROBUST,
+  TD_BAND_SD,
+  TD_BAND_QUANTILE,
+  TD_BAND_FIXED,
+} TdBandMethod;
+
+extern const char *const td_band_choices[];   /* "robust", "sd", "quantile", "fixed", NULL */
+
+/* The band parameters, for a plugin's TdParamSpec array. */
+#define TD_BAND_PARAM_SPECS                                                               \
+  { .name = "band", .type = TD_PARAM_ENUM, .default_value = "robust",                    \
+    .choices = td_band_choices,                                                          \
+    .help = "how the normal band of each channel is fitted on train: robust (median ± "  \
+            "band_k·1.4826·MAD), sd (mean ± band_k·sd), quantile (band_quantiles), "     \
+            "fixed (band_low/band_high)" },                                              \
+  { .name = "band_k", .type = TD_PARAM_DOUBLE, .default_value = "2", .min = 0, .max = 1e6, \
+    .help = "half width of the robust and sd bands in (robust) standard deviations" },   \
+  { .name = "band_quantiles", .type = TD_PARAM_DOUBLE_LIST, .default_value = "[0.01, 0.99]", \
+    .min = 0, .max = 1, .help = "[low, high] training quantiles of the quantile band" }, \
+  { .name = "band_low", .type = TD_PARAM_DOUBLE_LIST, .default_value = "[]",             \
+    .help = "fixed band: lower limit per input channel, in channel order" },             \
+  { .name = "band_high", .type = TD_PARAM_DOUBLE_LIST, .default_value = "[]",            \
+    .help = "fixed band: upper limit per input channel, in channel order" }
+
+typedef struct {
+  TdBandMethod method;
+  double k, q_low, q_high;
+  double *fixed_low, *fixed_high;
+  size_t n_fixed;
+} TdBandSpec;
+
+/* Read and check the band parameters (quantiles ordered, fixed lists of
+ * equal length with low <= high). */
+gboolean td_band_spec_init (TdBandSpec *spec, const TdParams *params, const char *who,
+                            GError **error);
+void td_band_spec_clear (TdBandSpec *spec);
+
+/* Fitted limits of every channel of train: low/high/center[n_channels].
+ * Fails when a channel has no finite training value (robust, sd, quantile)
+ * or the fixed lists do not match the channel count. Channels are fitted in
+ * parallel (each the same way whatever the thread count). */
+gboolean td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx,
+                      double *low, double *high, double *center, const char *who,
+                      GError **error);
+
+/* Every valid, non-NaN value of channel c over the series of ds, in double;
+ * *n receives the count. */
+double *td_feat_pool_values (const TdDataset *ds, size_t c, size_t *n);
+/* Every first difference x[t] - x[t-1] (t >= 1, both valid and not NaN) of
+ * channel c over the series of ds. */
+double *td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n);
+
+/* 1.4826 × median |v - median(v)| of v[0..n) (n > 0), reordering v; when
+ * that is 0 (more than half the values equal), the population sd of v.
+ * The median is stored in *center when non-NULL. */
+double td_feat_robust_scale (double *v, size_t n, double *center);
+
+G_END_DECLS

@@ -1,0 +1,402 @@
+/* feat_common.c — threading, input, selection and naming helpers shared by
+ * the feature extractors. See feat_common.h. */
+#include "feat_common.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Below this many input values one thread is faster than spawning more. */
+#define PARALLEL_MIN_VALUES ((size_t) 1 << 16)
+
+/* ------------------------------------------------------------- threading */
+
+size_t
+td_feat_workers (TdContext *ctx, size_t n_items, size_t n_values)
+{
+  if (n_items == 0)
+    return 0;
+  size_t n = (size_t) td_context_threads (ctx);
+  if (n > n_items)
+    n = n_items;
+  if (n_values < PARALLEL_MIN_VALUES)
+    n = 1;
+  return n;
+}
+
+typedef struct {
+  TdContext *ctx;
+  TdFeatWorkFunc func;
+  gpointer data;
+  size_t n_items, chunk;
+  gint next_chunk;     /* atomic */
+  gint cancelled;      /* atomic */
+} Pool;
+
+typedef struct {
+  Pool *pool;
+  size_t worker;
+} Worker;
+
+static void
+pool_work (Pool *p, size_t worker)
+{
+  size_t n_chunks = (p->n_items + p->chunk - 1) / p->chunk;
+  for (;;)
+    {
+      if (g_atomic_int_get (&p->cancelled))
+        return;
+      if (td_context_cancelled (p->ctx))
+        {
+          g_atomic_int_set (&p->cancelled, 1);
+          return;
+        }
+      size_t k = (size_t) g_atomic_int_add (&p->next_chunk, 1);
+      if (k >= n_chunks)
+        return;
+      size_t begin = k * p->chunk;
+      size_t end = MIN (begin + p->chunk, p->n_items);
+      p->func (p->data, worker, begin, end);
+    }
+}
+
+static gpointer
+pool_thread (gpointer data)
+{
+  Worker *w = data;
+  pool_work (w->pool, w->worker);
+  return NULL;
+}
+
+gboolean
+td_feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
+             TdFeatWorkFunc func, gpointer data, const char *who, GError **error)
+{
+  if (n_items == 0 || n_workers == 0)
+    return TRUE;
+  if (chunk == 0)
+    chunk = 1;
+  /* the chunk counter is a gint */
+  while ((n_items + chunk - 1) / chunk > (size_t) G_MAXINT / 2)
+    chunk *= 2;
+
+  Pool pool = { .ctx = ctx, .func = func, .data = data, .n_items = n_items, .chunk = chunk };
+  g_autofree Worker *workers = g_new0 (Worker, n_workers);
+  g_autofree GThread **threads = g_new0 (GThread *, n_workers);
+  for (size_t i = 0; i < n_workers; i++)
+    workers[i] = (Worker) { .pool = &pool, .worker = i };
+  /* g_thread_new() would abort when no thread can be had; with try_new the
+   * chunks are simply taken by the threads that exist. */
+  for (size_t i = 1; i < n_workers; i++)
+    threads[i] = g_thread_try_new ("td-feature", pool_thread, &workers[i], NULL);
+  pool_work (&pool, 0);
+  for (size_t i = 1; i < n_workers; i++)
+    if (threads[i])
+      g_thread_join (threads[i]);
+
+  if (g_atomic_int_get (&pool.cancelled))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED, "%s: cancelled", who);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- inputs */
+
+gboolean
+td_feat_check_lengths (const TdDataset *in, const char *who, GError **error)
+{
+  if (in->lengths == NULL)
+    return TRUE;
+  for (size_t s = 0; s < in->n_series; s++)
+    if (in->lengths[s] > in->n_steps)
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "%s: series %zu has length %u > n_steps %zu",
+                     who, s, (unsigned) in->lengths[s], in->n_steps);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+char *
+td_feat_channel_name (const TdDataset *in, size_t c)
+{
+  const char *name = in->channel_names ? in->channel_names[c] : NULL;
+  return name ? g_strdup (name) : g_strdup_printf ("c%zu", c);
+}
+
+gssize
+td_feat_find_channel (const TdDataset *in, const char *name)
+{
+  for (size_t c = 0; c < in->n_channels; c++)
+    {
+      g_autofree char *n = td_feat_channel_name (in, c);
+      if (g_strcmp0 (n, name) == 0)
+        return (gssize) c;
+    }
+  return -1;
+}
+
+void
+td_feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst)
+{
+  const size_t C = in->n_channels;
+  const float *x = td_dataset_series (in, s);
+  if (C == 1)
+    {
+      memcpy (dst[0], x, len * sizeof (float));
+      return;
+    }
+  /* Row by row: one sequential sweep of the series, C write streams. */
+  for (size_t t = 0; t < len; t++)
+    {
+      const float *row = x + t * C;
+      for (size_t c = 0; c < C; c++)
+        dst[c][t] = row[c];
+    }
+}
+
+TdFeatScratch *
+td_feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps)
+{
+  size_t n = MAX (n_steps, (size_t) 1);
+  TdFeatScratch *sc = g_new0 (TdFeatScratch, MAX (n_workers, (size_t) 1));
+  for (size_t w = 0; w < n_workers; w++)
+    {
+      sc[w].ch = g_new0 (float *, n_channels + 1);   /* NULL-terminated */
+      for (size_t c = 0; c < n_channels; c++)
+        sc[w].ch[c] = g_new (float, n);
+      sc[w].tmp = g_new (float, n);
+      sc[w].bins = g_new (guint16, n);
+    }
+  return sc;
+}
+
+void
+td_feat_scratch_free (TdFeatScratch *scratch, size_t n_workers)
+{
+  if (!scratch)
+    return;
+  for (size_t w = 0; w < n_workers; w++)
+    {
+      if (scratch[w].ch)
+        {
+          for (size_t c = 0; scratch[w].ch[c]; c++)
+            g_free (scratch[w].ch[c]);
+        }
+      g_free (scratch[w].ch);
+      g_free (scratch[w].tmp);
+      g_free (scratch[w].bins);
+    }
+  g_free (scratch);
+}
+
+gboolean
+td_feat_has_nan (const float *v, size_t n)
+{
+  /* branch-free OR over the block so the loop vectorises */
+  int any = 0;
+  for (size_t i = 0; i < n; i++)
+    any |= v[i] != v[i];
+  return any != 0;
+}
+
+/* ------------------------------------------------------------ selection */
+
+/* Quickselect (Wirth; Numerical Recipes' select): median-of-three pivot and
+ * Hoare's partition whose scans stop on keys equal to the pivot, so runs of
+ * equal values (a sensor stuck at a set point) split evenly and stay O(n).
+ * The median-of-three leaves v[lo] <= pivot <= v[hi], which bound the inner
+ * scans. No random pivots: deterministic. */
+#define DEFINE_SELECT(NAME, T)                                                 \
+  T                                                                            \
+  NAME (T *v, size_t n, size_t k)                                              \
+  {                                                                            \
+    size_t lo = 0, hi = n - 1;                                                 \
+    T t;                                                                       \
+    while (hi > lo + 1)                                                        \
+      {                                                                        \
+        t = v[lo + (hi - lo) / 2], v[lo + (hi - lo) / 2] = v[lo + 1], v[lo + 1] = t; \
+        if (v[lo] > v[hi])                                                     \
+          t = v[lo], v[lo] = v[hi], v[hi] = t;                                 \
+        if (v[lo + 1] > v[hi])                                                 \
+          t = v[lo + 1], v[lo + 1] = v[hi], v[hi] = t;                         \
+        if (v[lo] > v[lo + 1])                                                 \
+          t = v[lo], v[lo] = v[lo + 1], v[lo + 1] = t;                         \
+        T pivot = v[lo + 1];                                                   \
+        size_t i = lo + 1, j = hi;                                             \
+        for (;;)                                                               \
+          {                                                                    \
+            do                                                                 \
+              i++;                                                             \
+            while (v[i] < pivot);                                              \
+            do                                                                 \
+              j--;                                                             \
+            while (v[j] > pivot);                                              \
+            if (j < i)                                                         \
+              break;                                                           \
+            t = v[i], v[i] = v[j], v[j] = t;                                   \
+          }                                                                    \
+        v[lo + 1] = v[j];                                                      \
+        v[j] = pivot;                                                          \
+        if (j >= k)                                                            \
+          hi = j - 1;                                                          \
+        if (j <= k)                                                            \
+          lo = i;                                                              \
+      }                                                                        \
+    if (hi == lo + 1 && v[hi] < v[lo])                                         \
+      t = v[lo], v[lo] = v[hi], v[hi] = t;                                     \
+    return v[k];                                                               \
+  }
+
+DEFINE_SELECT (td_feat_select_d, double)
+DEFINE_SELECT (td_feat_select_f, float)
+
+/* The maximum of v[0..n), n > 0. */
+static float
+max_f (const float *v, size_t n)
+{
+  float m = v[0];
+  for (size_t i = 1; i < n; i++)
+    m = v[i] > m ? v[i] : m;
+  return m;
+}
+
+/* Median by selection on a copy: the fallback when no histogram applies. */
+static double
+median_by_select (const float *v, size_t n, float *tmp)
+{
+  memcpy (tmp, v, n * sizeof (float));
+  size_t half = n / 2;
+  float upper = td_feat_select_f (tmp, n, half);
+  if (n % 2 == 1)
+    return upper;
+  /* after selection tmp[0..half) <= upper: the lower middle is their max */
+  return ((double) max_f (tmp, half) + (double) upper) / 2.0;
+}
+
+#define N_BINS 1024
+#define SMALL_N 64
+
+double
+td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guint16 *bins)
+{
+  if (lo == hi)
+    return lo;
+  float width = hi - lo;
+  if (n <= SMALL_N || !isfinite (width))
+    return median_by_select (v, n, tmp);
+
+  /* bin(x) = min((int)((x - lo) * scale), N_BINS - 1): each step rounds
+   * monotonically, so x < y implies bin(x) <= bin(y). */
+  const float scale = (float) N_BINS / width;
+  guint32 count[4][N_BINS];
+  memset (count, 0, sizeof count);
+  for (size_t i = 0; i < n; i++)
+    {
+      int b = (int) ((v[i] - lo) * scale);
+      bins[i] = (guint16) (b < N_BINS - 1 ? b : N_BINS - 1);
+    }
+  /* four histograms: consecutive equal bins do not wait on each other */
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    {
+      count[0][bins[i]]++;
+      count[1][bins[i + 1]]++;
+      count[2][bins[i + 2]]++;
+      count[3][bins[i + 3]]++;
+    }
+  for (; i < n; i++)
+    count[0][bins[i]]++;
+
+  /* bins holding ranks k_lo (lower middle) and k_hi (upper middle) */
+  size_t k_hi = n / 2, k_lo = n % 2 ? k_hi : k_hi - 1;
+  size_t cum = 0, cum_hi = 0, b_lo = N_BINS, b_hi = N_BINS;
+  for (size_t b = 0; b < N_BINS; b++)
+    {
+      size_t c = (size_t) count[0][b] + count[1][b] + count[2][b] + count[3][b];
+      if (b_lo == N_BINS && cum + c > k_lo)
+        b_lo = b;
+      if (cum + c > k_hi)
+        {
+          b_hi = b;
+          cum_hi = cum;
+          break;
+        }
+      cum += c;
+    }
+
+  size_t m = 0;
+  for (size_t j = 0; j < n; j++)
+    {
+      tmp[m] = v[j];
+      m += bins[j] == b_hi;
+    }
+  size_t r = k_hi - cum_hi;
+  float upper = td_feat_select_f (tmp, m, r);
+  if (n % 2 == 1)
+    return upper;
+  float lower;
+  if (b_lo == b_hi)
+    lower = max_f (tmp, r);   /* r >= 1: the lower middle is in this bin too */
+  else
+    {
+      /* the lower middle is the last value of bin b_lo, i.e. its maximum */
+      lower = -INFINITY;
+      for (size_t j = 0; j < n; j++)
+        if (bins[j] == b_lo && v[j] > lower)
+          lower = v[j];
+    }
+  return ((double) lower + (double) upper) / 2.0;
+}
+
+double
+td_feat_median_d (double *v, size_t n)
+{
+  size_t half = n / 2;
+  double upper = td_feat_select_d (v, n, half);
+  if (n % 2 == 1)
+    return upper;
+  double lower = v[0];
+  for (size_t i = 1; i < half; i++)
+    lower = v[i] > lower ? v[i] : lower;
+  return (lower + upper) / 2.0;
+}
+
+double
+td_feat_quantile_d (double *v, size_t n, double q)
+{
+  double pos = q * (double) (n - 1);
+  size_t i = (size_t) floor (pos);
+  if (i >= n - 1)
+    return td_feat_select_d (v, n, n - 1);
+  double frac = pos - (double) i;
+  double a = td_feat_select_d (v, n, i);
+  if (frac == 0.0)
+    return a;
+  /* after selecting i, v[i+1..n) >= a: the next order statistic is their min */
+  double b = v[i + 1];
+  for (size_t j = i + 2; j < n; j++)
+    b = v[j] < b ? v[j] : b;
+  return a + (b - a) * frac;
+}
+
+/* ----------------------------------------------------------------- names */
+
+char *
+td_feat_number_token (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%g", v);
+  for (char *p = buf; *p; p++)
+    {
+      if (*p == '.')
+        *p = 'p';
+      else if (*p == '-')
+        *p = 'm';
+      else if (*p == '+')
+        *p = 'p';
+    }
+  return g_strdup (buf);
+}

@@ -1,0 +1,223 @@
+/* nn.h — a small neural-network library for tundish's sequence models.
+ *
+ * Written like a readable training program: every layer has an explicit
+ * forward and backward function, no autograd, no graph. It lives beside the
+ * model plugins (plugins/models/nn/), not in the core SDK.
+ *
+ * Conventions
+ * -----------
+ * - Arrays are row-major. Every array argument carries its shape in a comment,
+ *   e.g. x [T,B,C].
+ * - Sequences inside the library are TIME-MAJOR, [T,B,C]: step t of a batch is
+ *   one contiguous [B,C] block. The LSTM recurrence multiplies that block by
+ *   W_hh^T once per step, and the weight gradients of all steps are one GEMM
+ *   each, because h_{t-1} of every step is the block just before step t
+ *   (with batch-first storage the per-step block would be strided and
+ *   dW_hh would need one GEMM per sequence). The model plugins gather a batch
+ *   from TdDataset's batch-first [N,T,C] into [T,B,C] (they copy the batch
+ *   anyway, to shuffle and standardise it), and the golden checks convert
+ *   PyTorch's batch_first [B,T,H] when comparing.
+ * - A model owns ONE contiguous parameter buffer and ONE gradient buffer of
+ *   the same layout (NnLayout: named tensors at offsets, PyTorch's names and
+ *   shapes). Layers are plain descriptions (sizes + offsets into those
+ *   buffers); forward/backward functions take the buffers as arguments, so
+ *   one model description serves both precisions and several workers with
+ *   their own gradient buffers.
+ * - Backward functions ACCUMULATE into the gradient buffer (zero it before a
+ *   batch), as PyTorch's .grad does.
+ * - Two precisions from one source: the *.inc templates are compiled twice
+ *   (nn_f32.c, nn_f64.c) with NN_REAL = float / double, giving functions
+ *   suffixed _f32 / _f64 (nn_seq_forward_f32, ...). float64 reproduces
+ *   PyTorch's float64 to ~1e-15; float32 is the training path.
+ * - Matrix products go through CBLAS (OpenBLAS): cblas_sgemm / cblas_dgemm.
+ * - LSTM gates follow PyTorch: rows i, f, g, o of weight_ih / weight_hh /
+ *   biases; c = σ(f)·c + σ(i)·tanh(g); h = σ(o)·tanh(c); h0 = c0 = 0.
+ * - Variable lengths: len[b] valid steps (NULL = all T). At a padded step the
+ *   state is carried unchanged and nothing is learned, so the result for a
+ *   sequence never depends on how much padding follows it (a reverse
+ *   direction starts at its last valid step). Layer outputs at padded steps
+ *   are NOT zero; pooling reads valid steps only.
+ * - Randomness (dropout) comes from a seed the caller passes in: the same
+ *   seed gives the same masks on any thread.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+#define NN_MAX_LAYERS 8
+
+#define NN_ERROR (nn_error_quark ())
+GQuark nn_error_quark (void);
+typedef enum {
+  NN_ERROR_CONFIG,         /* an impossible architecture */
+  NN_ERROR_FORMAT,         /* a golden or model file that does not parse */
+} NnError;
+
+/* ------------------------------------------------------------ parameter layout */
+
+/* One named tensor inside a model's parameter buffer. */
+typedef struct {
+  char name[64];           /* PyTorch's name: "weight_ih_l0", "head.0.weight" */
+  size_t offset, numel;
+  unsigned ndim;
+  size_t shape[4];
+} NnTensor;
+
+typedef struct {
+  NnTensor *t;
+  size_t n, cap;
+  size_t total;            /* elements in the buffer */
+} NnLayout;
+
+void   nn_layout_init (NnLayout *lay);
+void   nn_layout_clear (NnLayout *lay);
+/* Append a tensor; returns its offset. */
+size_t nn_layout_add (NnLayout *lay, const char *name, unsigned ndim, const size_t *shape);
+const NnTensor *nn_layout_find (const NnLayout *lay, const char *name);
+
+/* ------------------------------------------------------------------- layers */
+
+/* Linear: y = x W^T + b, W [out,in], b [out]. */
+typedef struct {
+  size_t in, out;
+  size_t w, b;             /* offsets */
+} NnLinear;
+
+/* One direction of one LSTM layer. */
+typedef struct {
+  size_t in, H;
+  size_t w_ih, w_hh, b_ih, b_hh;   /* [4H,in], [4H,H], [4H], [4H] */
+} NnLstmDir;
+
+typedef enum {
+  NN_POOL_LAST,            /* forward state at the last valid step (+ reverse state at step 0) */
+  NN_POOL_MEAN,            /* mean over valid steps */
+  NN_POOL_MAX,             /* max over valid steps, per feature */
+  NN_POOL_ATTENTION,       /* softmax(v · tanh(W h_t + a)) over valid steps, weighted sum */
+} NnPool;
+
+const char *nn_pool_name (NnPool pool);
+gboolean    nn_pool_from_name (const char *name, NnPool *out);
+
+/* Additive attention pooling: u_t = tanh(W h_t + a) [A], e_t = v · u_t,
+ * α = softmax over valid t, pooled = Σ α_t h_t. */
+typedef struct {
+  size_t D, A;
+  NnLinear proj;           /* D → A ("pool.proj.weight", "pool.proj.bias") */
+  size_t v;                /* [1,A] ("pool.score.weight") */
+} NnAttnPool;
+
+/* -------------------------------------------------------- sequence classifier */
+
+/* Stacked LSTM → pooling → head → one logit. */
+typedef struct {
+  size_t n_inputs;         /* channels C */
+  size_t hidden;           /* H per direction */
+  size_t layers;
+  gboolean bidirectional;
+  double dropout;          /* on each LSTM layer's output except the last (training) */
+  NnPool pool;
+  size_t attention_dim;    /* A, for NN_POOL_ATTENTION */
+  size_t head_hidden;      /* 0: Linear(D,1) ("head.weight"); else Linear(D,Hh) → ReLU →
+                              Dropout → Linear(Hh,1) ("head.0.*", "head.3.*") */
+  double head_dropout;
+} NnSeqConfig;
+
+typedef struct {
+  NnSeqConfig cfg;
+  NnLayout layout;
+  size_t dirs;             /* 1 or 2 */
+  size_t D;                /* pooled width: hidden * dirs */
+  NnLstmDir lstm[NN_MAX_LAYERS][2];
+  NnAttnPool attn;
+  NnLinear head1, head2;   /* head1.out == 0 when head_hidden == 0 */
+} NnSeqModel;
+
+/* Fill the description and layout; FALSE (with error) on an impossible config. */
+gboolean nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error);
+void     nn_seq_model_clear (NnSeqModel *m);
+
+/* --------------------------------------------------------------------- losses */
+
+typedef enum {
+  NN_LOSS_BCE,             /* BCE with logits, pos_weight on positives (soft labels allowed) */
+  NN_LOSS_FOCAL,           /* binary focal loss with logits, pos_weight as α on positives */
+} NnLoss;
+
+typedef struct {
+  NnLoss kind;
+  double pos_weight;       /* 1 = unweighted */
+  double gamma;            /* focal */
+} NnLossConfig;
+
+/* ----------------------------------------------------------------- optimisers */
+
+typedef enum {
+  NN_OPT_ADAM,             /* torch.optim.Adam: weight_decay added to the gradient (L2) */
+  NN_OPT_ADAMW,            /* torch.optim.AdamW: decoupled, w -= lr·wd·w */
+} NnOptKind;
+
+typedef struct {
+  NnOptKind kind;
+  double lr, beta1, beta2, eps, weight_decay;
+} NnOptConfig;
+
+/* Learning-rate schedules, stepped once per epoch. */
+typedef enum { NN_SCHED_NONE, NN_SCHED_PLATEAU, NN_SCHED_COSINE } NnSchedKind;
+
+typedef struct {
+  NnSchedKind kind;
+  double lr0, lr;          /* initial, current */
+  /* plateau: as torch ReduceLROnPlateau(mode="max", threshold 1e-4 rel) */
+  double factor, min_lr;
+  int patience, bad_epochs;
+  double best;
+  /* cosine: lr = min_lr + (lr0 - min_lr)(1 + cos(π e / epochs)) / 2 */
+  int epochs;
+} NnSchedule;
+
+void   nn_schedule_init (NnSchedule *s, NnSchedKind kind, double lr0, int epochs,
+                         double factor, int patience, double min_lr);
+/* The learning rate for epoch e (0-based), given the monitored value of the
+ * previous epoch (higher = better; ignored by cosine and none; NaN = none). */
+double nn_schedule_lr (NnSchedule *s, int epoch, double prev_metric);
+
+/* ------------------------------------------------------------------------ RNG */
+
+/* SplitMix64: tiny, seedable anywhere, same stream on every thread. */
+static inline uint64_t
+nn_rng_next (uint64_t *state)
+{
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1) with 53 bits. */
+static inline double
+nn_rng_uniform (uint64_t *state)
+{
+  return (double) (nn_rng_next (state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* A seed for one (purpose, a, b, c) from a base seed, by hashing. */
+uint64_t nn_seed_mix (uint64_t base, uint64_t a, uint64_t b, uint64_t c);
+
+/* -------------------------------------------------- per-precision functions */
+#define NN_REAL float
+#define NN_SFX f32
+#include "nn_api.h"
+#undef NN_REAL
+#undef NN_SFX
+#define NN_REAL double
+#define NN_SFX f64
+#include "nn_api.h"
+#undef NN_REAL
+#undef NN_SFX
+
+G_END_DECLS

@@ -1,0 +1,130 @@
+/* nn_api.h — the per-precision half of nn.h. Included twice by nn.h, with
+ * NN_REAL = float, NN_SFX = f32 and NN_REAL = double, NN_SFX = f64; do not
+ * include it directly. NN(x) names a function nn_x_<sfx>, NNT(X) a type
+ * NnX_<sfx>. No include guard on purpose. */
+#include "nn_tmpl.h"
+
+/* ---------------------------------------------------------------- workspace */
+
+/* Everything one forward pass keeps for its backward pass, plus backward
+ * scratch, sized for at most max_T steps × max_B sequences. One per worker. */
+typedef struct {
+  size_t max_T, max_B;
+  /* The last forward call: T steps run (the longest sequence), of T_in given. */
+  size_t T, T_in, B;
+  gboolean train;
+  const NN_REAL *x;                     /* [T,B,C], the caller's */
+  const guint32 *len;                   /* [B] or NULL, the caller's */
+  NN_REAL *out[NN_MAX_LAYERS];          /* [T,B,D] layer outputs, both directions side by side */
+  NN_REAL *in_drop[NN_MAX_LAYERS];      /* [T,B,D] input of layer l >= 1 after dropout */
+  NN_REAL *mask[NN_MAX_LAYERS];         /* [T,B,D] dropout factor (0 or 1/(1-p)) for layer l >= 1 */
+  NN_REAL *gates[NN_MAX_LAYERS][2];     /* [T,B,4H] activated i, f, g, o */
+  NN_REAL *c[NN_MAX_LAYERS][2];         /* [T,B,H] cell states */
+  NN_REAL *tc[NN_MAX_LAYERS][2];        /* [T,B,H] tanh(c) */
+  NN_REAL *pooled;                      /* [B,D] */
+  int32_t *argmax;                      /* [B,D] step of the max (max pooling) */
+  NN_REAL *att_u;                       /* [T,B,A] tanh(W h + a) */
+  NN_REAL *att_alpha;                   /* [T,B] attention weights (0 at padded steps) */
+  NN_REAL *head_h;                      /* [B,Hh] after ReLU and dropout */
+  NN_REAL *head_mask;                   /* [B,Hh] dropout factor */
+  NN_REAL *logits;                      /* [B] */
+  /* Backward scratch: */
+  NN_REAL *d_out;                       /* [T,B,D] ∂/∂ output of the current layer */
+  NN_REAL *d_in;                        /* [T,B,max(C,D)] ∂/∂ input of the current layer */
+  NN_REAL *dG;                          /* [T,B,4H] ∂/∂ gate pre-activations */
+  NN_REAL *dh, *dc, *dh_tmp;            /* [B,H] carried state gradients */
+  NN_REAL *d_pooled;                    /* [B,D] */
+  NN_REAL *d_head;                      /* [B,max(Hh,A)] */
+  NN_REAL *d_att;                       /* [T,B,A] */
+} NNT (SeqTape);
+
+NNT (SeqTape) *NN (seq_tape_new) (const NnSeqModel *m, size_t max_T, size_t max_B);
+void NN (seq_tape_free) (NNT (SeqTape) *tp);
+
+/* --------------------------------------------------------------- whole model */
+
+/* PyTorch's default initialisation: LSTM tensors U(±1/√H); Linear and
+ * attention tensors U(±1/√in). Deterministic in seed. */
+void NN (seq_init_params) (const NnSeqModel *m, NN_REAL *P, uint64_t seed);
+
+/* Forward pass of B sequences of T steps: x [T,B,C], len [B] (NULL = all T).
+ * Logits end in tp->logits [B]. In training mode dropout masks are drawn
+ * from seed (same seed → same masks); in eval mode dropout is off. */
+void NN (seq_forward) (const NnSeqModel *m, const NN_REAL *P, NNT (SeqTape) *tp, size_t T,
+                       size_t B, const NN_REAL *x, const guint32 *len, gboolean train,
+                       uint64_t seed);
+/* Backward pass of the last forward: dlogits [B] in, gradients ACCUMULATED
+ * into G (same layout as P), and into dx [T,B,C] (overwritten) when not NULL. */
+void NN (seq_backward) (const NnSeqModel *m, const NN_REAL *P, NN_REAL *G, NNT (SeqTape) *tp,
+                        const NN_REAL *dlogits, NN_REAL *dx);
+
+/* ------------------------------------------------------------------- layers */
+
+/* y [N,out] = x [N,in] W^T + b. */
+void NN (linear_forward) (const NnLinear *L, const NN_REAL *P, size_t N, const NN_REAL *x,
+                          NN_REAL *y);
+/* dW += dy^T x, db += Σ dy, dx [N,in] = dy W (overwritten; skipped when NULL). */
+void NN (linear_backward) (const NnLinear *L, const NN_REAL *P, NN_REAL *G, size_t N,
+                           const NN_REAL *x, const NN_REAL *dy, NN_REAL *dx);
+
+/* One LSTM direction over T steps. x [T,B,in] (row stride ldx); h written into
+ * [T,B,·] with row stride ldh (a bidirectional layer's halves share rows);
+ * gates [T,B,4H] activated; c, tc [T,B,H]. reverse runs t = T-1 … 0. */
+void NN (lstm_forward) (const NnLstmDir *L, const NN_REAL *P, size_t T, size_t B,
+                        const NN_REAL *x, size_t ldx, const guint32 *len, gboolean reverse,
+                        NN_REAL *h, size_t ldh, NN_REAL *gates, NN_REAL *c, NN_REAL *tc);
+/* Backward of lstm_forward. dh_out [T,B,·] (row stride ldd) is ∂/∂h; scratch
+ * dG [T,B,4H], dh, dc, dh_tmp [B,H]. Parameter gradients accumulate into G;
+ * dx [T,B,in] (row stride ldx) is ACCUMULATED when not NULL. */
+void NN (lstm_backward) (const NnLstmDir *L, const NN_REAL *P, NN_REAL *G, size_t T, size_t B,
+                         const NN_REAL *x, size_t ldx, const guint32 *len, gboolean reverse,
+                         const NN_REAL *h, size_t ldh, const NN_REAL *gates, const NN_REAL *c,
+                         const NN_REAL *tc, const NN_REAL *dh_out, size_t ldd, NN_REAL *dG,
+                         NN_REAL *dh, NN_REAL *dc, NN_REAL *dh_tmp, NN_REAL *dx);
+
+/* Pooling of h [T,B,D] over valid steps into pooled [B,D]; see NnPool. For
+ * NN_POOL_LAST with two directions (dirs == 2), the first D/2 columns come
+ * from the last valid step and the rest from step 0. The cache arguments
+ * (argmax, u, alpha) are used by the pooling that needs them. */
+void NN (pool_forward) (NnPool pool, const NnAttnPool *att, const NN_REAL *P, size_t dirs,
+                        size_t T, size_t B, size_t D, const NN_REAL *h, const guint32 *len,
+                        NN_REAL *pooled, int32_t *argmax, NN_REAL *u, NN_REAL *alpha);
+/* dh [T,B,D] is ACCUMULATED; attention parameter gradients into G; scratch
+ * du [T,B,A] and dscore [B,A]... (attention only). */
+void NN (pool_backward) (NnPool pool, const NnAttnPool *att, const NN_REAL *P, NN_REAL *G,
+                         size_t dirs, size_t T, size_t B, size_t D, const NN_REAL *h,
+                         const guint32 *len, const int32_t *argmax, const NN_REAL *u,
+                         const NN_REAL *alpha, const NN_REAL *dpooled, NN_REAL *du,
+                         NN_REAL *dh);
+
+/* Inverted dropout: mask[i] = 0 with probability p, else 1/(1-p), drawn from
+ * seed; y = x ⊙ mask. p == 0 gives mask 1. */
+void NN (dropout_mask) (size_t n, double p, uint64_t seed, NN_REAL *mask);
+
+/* --------------------------------------------------------------------- loss */
+
+/* Σ_i l(z_i, y_i) over n logits z [n] with targets y [n] in [0, 1]; writes
+ * dz [n] = scale · ∂l_i/∂z_i (the caller's scale is 1/N for a mean). */
+double NN (loss) (const NnLossConfig *cfg, size_t n, const NN_REAL *z, const NN_REAL *y,
+                  NN_REAL *dz, double scale);
+
+/* --------------------------------------------------------------- optimisers */
+
+typedef struct {
+  NnOptConfig cfg;
+  size_t n;
+  NN_REAL *m, *v;        /* [n] first and second moments */
+  long step;
+} NNT (Adam);
+
+void NN (adam_init) (NNT (Adam) *opt, const NnOptConfig *cfg, size_t n);
+void NN (adam_clear) (NNT (Adam) *opt);
+/* One step on P [n] with gradient G [n] at learning rate lr (torch.optim.Adam
+ * / AdamW semantics, bias-corrected). G is not modified. */
+void NN (adam_step) (NNT (Adam) *opt, NN_REAL *P, const NN_REAL *G, double lr);
+
+/* Euclidean norm of G [n], summed in double. */
+double NN (grad_norm) (const NN_REAL *G, size_t n);
+/* torch.nn.utils.clip_grad_norm_: when the norm exceeds max_norm, scale G by
+ * max_norm / (norm + 1e-6). Returns the norm before clipping. */
+double NN (clip_grad_norm) (NN_REAL *G, size_t n, double max_norm);

@@ -1,0 +1,20 @@
+/* nn_f32.c — the float instantiation of the layer templates (see nn.h). */
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn.h"
+#include "nn_math.h"
+
+#define NN_REAL float
+#define NN_SFX f32
+#define NN_GEMM cblas_sgemm
+#define NN_SIGMOID(x) nn_sigmoidf (x)
+#define NN_TANH(x) nn_tanhf (x)
+#include "nn_tmpl.h"
+
+typedef NN_REAL R;
+
+#include "nn_layers.inc"
+#include "nn_model.inc"
+#include "nn_optim.inc"

@@ -1,0 +1,20 @@
+/* nn_f64.c — the double instantiation of the layer templates (see nn.h). */
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn.h"
+#include "nn_math.h"
+
+#define NN_REAL double
+#define NN_SFX f64
+#define NN_GEMM cblas_dgemm
+#define NN_SIGMOID(x) nn_sigmoid (x)
+#define NN_TANH(x) tanh (x)
+#include "nn_tmpl.h"
+
+typedef NN_REAL R;
+
+#include "nn_layers.inc"
+#include "nn_model.inc"
+#include "nn_optim.inc"

@@ -1,0 +1,320 @@
+/* html_compare.c — the "at a glance" summary and the significance table
+ * against the baseline (from report->comparisons, which the core computes).
+ * The correction for multiple comparisons is stated wherever a p-value is
+ * shown. See html_sections.h. */
+#include "html_doc.h"
+#include "html_sections.h"
+#include "html_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALPHA 0.05
+
+void
+html_pvalue (GString *out, double p)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (isnan (p))
+    g_string_append (out, "n/a");
+  else if (p < 1e-4)
+    {
+      /* 3.2e-07 reads as 3.2×10⁻⁷ */
+      g_ascii_formatd (buf, sizeof buf, "%.1e", p);
+      char *e = strchr (buf, 'e');
+      *e = '\0';
+      int exp = atoi (e + 1);
+      g_string_append_printf (out, "%s\xc3\x97" "10<sup>\xe2\x88\x92%d</sup>", buf, -exp);
+    }
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.4f", p));
+}
+
+/* "holm" -> how the report states it. */
+static void
+correction_text (GString *out, const char *correction)
+{
+  if (correction == NULL || *correction == '\0' || strcmp (correction, "none") == 0)
+    g_string_append (out, "not adjusted for multiple comparisons");
+  else
+    {
+      g_string_append (out, "adjusted with <strong>");
+      html_escape (out, correction);
+      g_string_append (out, "</strong>");
+    }
+}
+
+static double
+decisive_p (const TdComparisonRow *c)
+{
+  return isfinite (c->p_adjusted) ? c->p_adjusted : c->p_value;
+}
+
+/* The comparison of label against the baseline on metric (first in the
+ * report's order, which follows compare.tests), or NULL. */
+static const TdComparisonRow *
+find_comparison (const HtmlDoc *doc, const char *label, const char *metric)
+{
+  const TdRunReport *r = doc->r;
+  for (size_t i = 0; i < r->n_comparisons; i++)
+    {
+      const TdComparisonRow *c = &r->comparisons[i];
+      if (g_strcmp0 (c->pipeline_a, label) == 0 && g_strcmp0 (c->metric, metric) == 0
+          && html_is_baseline (c->pipeline_b, r->baseline))
+        return c;
+    }
+  return NULL;
+}
+
+static void
+estimate (GString *out, double v, const char *metric)
+{
+  MetricDirection dir = html_metric_direction (metric);
+  gboolean better = dir == METRIC_HIGHER_BETTER ? v > 0 : dir == METRIC_LOWER_BETTER ? v < 0 : FALSE;
+  gboolean worse = dir == METRIC_HIGHER_BETTER ? v < 0 : dir == METRIC_LOWER_BETTER ? v > 0 : FALSE;
+  g_string_append (out, better ? "<span class=\"up\">" : worse ? "<span class=\"down\">" : "<span>");
+  if (v > 0)
+    g_string_append (out, "+");
+  html_number (out, v);
+  g_string_append (out, "</span>");
+}
+
+/* ------------------------------------------------------------------ glance */
+
+static void
+card_open (GString *out, const char *title)
+{
+  g_string_append (out, "<div class=\"card\"><p class=\"card-title\">");
+  g_string_append (out, title);
+  g_string_append (out, "</p>");
+}
+
+static void
+mean_ci (GString *out, const TdSummaryRow *c)
+{
+  g_string_append (out, "<span class=\"big\">");
+  html_number (out, c->mean);
+  g_string_append (out, "</span>");
+  if (isfinite (c->sd))
+    {
+      g_string_append (out, " \xc2\xb1\xc2\xa0");
+      html_number (out, c->sd);
+    }
+  double half = html_ci95_half (c->sd, c->n);
+  g_string_append (out, "<br><span class=\"na\">");
+  if (isfinite (half))
+    {
+      g_string_append (out, "95\xc2\xa0% CI ");
+      html_number (out, c->mean - half);
+      g_string_append (out, "\xe2\x80\x93");
+      html_number (out, c->mean + half);
+      g_string_append (out, ", ");
+    }
+  g_string_append (out, "n\xc2\xa0=\xc2\xa0");
+  html_count (out, c->n);
+  g_string_append (out, "</span>");
+}
+
+static gint
+best_row (const HtmlDoc *doc, guint col)
+{
+  MetricDirection dir = html_metric_direction (doc->metrics->pdata[col]);
+  gint best = -1;
+  for (guint row = 0; row < doc->labels->len; row++)
+    {
+      const TdSummaryRow *c = html_doc_cell (doc, row, col);
+      if (c == NULL || !isfinite (c->mean))
+        continue;
+      const TdSummaryRow *b = best >= 0 ? html_doc_cell (doc, (guint) best, col) : NULL;
+      if (b == NULL || (dir == METRIC_LOWER_BETTER ? c->mean < b->mean : c->mean > b->mean))
+        best = (gint) row;
+    }
+  return best;
+}
+
+void
+html_section_glance (GString *out, const HtmlDoc *doc)
+{
+  const TdRunReport *r = doc->r;
+  if (doc->headline < 0)
+    return;
+  guint col = (guint) doc->headline;
+  const char *metric = doc->metrics->pdata[col];
+  gint best = best_row (doc, col);
+  gint base = -1;
+  for (guint row = 0; row < doc->labels->len && base < 0; row++)
+    if (doc->baseline[row] && html_doc_cell (doc, row, col))
+      base = (gint) row;
+
+  g_string_append (out, "<section id=\"glance\">\n<h2>At a glance</h2>\n<div class=\"cards\">\n");
+  card_open (out, "Best by headline metric");
+  g_string_append (out, "<p><span class=\"pipeline\">");
+  html_escape (out, doc->labels->pdata[best]);
+  g_string_append (out, "</span> <code>");
+  html_escape (out, metric);
+  g_string_append (out, "</code></p><p>");
+  mean_ci (out, html_doc_cell (doc, (guint) best, col));
+  g_string_append (out, "</p></div>\n");
+
+  if (base >= 0)
+    {
+      card_open (out, "Baseline");
+      g_string_append (out, "<p><span class=\"pipeline\">");
+      html_escape (out, doc->labels->pdata[base]);
+      g_string_append (out, "</span> <code>");
+      html_escape (out, metric);
+      g_string_append (out, "</code></p><p>");
+      mean_ci (out, html_doc_cell (doc, (guint) base, col));
+      g_string_append (out, "</p></div>\n");
+
+      if (best != base)
+        {
+          card_open (out, "Best vs baseline");
+          const TdComparisonRow *c = find_comparison (doc, doc->labels->pdata[best], metric);
+          if (c)
+            {
+              g_string_append (out, "<p><span class=\"big\">\xce\x94 ");
+              estimate (out, c->estimate, metric);
+              g_string_append (out, "</span></p><p>");
+              html_escape (out, c->test);
+              g_string_append (out, ": p = ");
+              html_pvalue (out, c->p_value);
+              if (isfinite (c->p_adjusted))
+                {
+                  g_string_append (out, ", adjusted p = ");
+                  html_pvalue (out, c->p_adjusted);
+                }
+              g_string_append (out, "<br><span class=\"na\">p ");
+              correction_text (out, c->correction);
+              g_string_append (out, decisive_p (c) < ALPHA ? "; significant at \xce\xb1 = 0.05"
+                                                            : "; not significant at \xce\xb1 = 0.05");
+              g_string_append (out, "</span></p>");
+            }
+          else
+            g_string_append (out, "<p class=\"na\">No test against the baseline on this metric "
+                                  "(see Significance).</p>");
+          g_string_append (out, "</div>\n");
+        }
+    }
+
+  card_open (out, "Run");
+  g_string_append (out, "<p>");
+  html_count (out, doc->labels->len);
+  g_string_append (out, doc->labels->len == 1 ? " pipeline, " : " pipelines, ");
+  html_count (out, r->n_trials);
+  g_string_append (out, " trials");
+  if (r->n_failed)
+    {
+      g_string_append (out, " (<a href=\"#failed\">");
+      html_count (out, r->n_failed);
+      g_string_append (out, " failed</a>)");
+    }
+  g_string_append (out, "</p>");
+  if (r->data && r->data->n_series)
+    {
+      g_string_append (out, "<p>");
+      html_count (out, r->data->n_series);
+      g_string_append (out, " series");
+      if (r->data->task == TD_TASK_BINARY || r->data->task == TD_TASK_ANOMALY)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          double prev = 100.0 * (double) td_dataset_count_positive (r->data) / (double) r->data->n_series;
+          g_string_append_printf (out, ", %s\xc2\xa0%% positive",
+                                  g_ascii_formatd (buf, sizeof buf, "%.1f", prev));
+        }
+      g_string_append (out, "</p>");
+    }
+  g_string_append (out, "</div>\n</div>\n</section>\n");
+}
+
+/* ------------------------------------------------------------ significance */
+
+void
+html_section_significance (GString *out, const HtmlDoc *doc)
+{
+  const TdRunReport *r = doc->r;
+  if (doc->labels->len < 2 && r->n_comparisons == 0)
+    return;
+  g_string_append (out, "<section id=\"significance\">\n<h2>Significance against the baseline</h2>\n");
+  if (r->baseline == NULL || *r->baseline == '\0')
+    {
+      g_string_append (out, "<p class=\"note\">No baseline was named, so no pipeline was tested. "
+                            "Add <code>compare: { baseline: PIPELINE }</code> to the experiment.</p>\n"
+                            "</section>\n");
+      return;
+    }
+  if (r->n_comparisons == 0)
+    {
+      g_string_append (out, "<p class=\"note\">No comparisons against <strong>");
+      html_escape (out, r->baseline);
+      g_string_append (out, "</strong> were computed");
+      if (r->compare_tests && r->compare_tests[0])
+        {
+          g_string_append (out, " (tests requested: ");
+          for (size_t i = 0; r->compare_tests[i]; i++)
+            {
+              g_string_append (out, i ? ", " : "");
+              g_string_append (out, "<code>");
+              html_escape (out, r->compare_tests[i]);
+              g_string_append (out, "</code>");
+            }
+          g_string_append (out, ")");
+        }
+      g_string_append (out, ".</p>\n</section>\n");
+      return;
+    }
+
+  /* The corrections in use, in first-seen order, stated above the table. */
+  g_autoptr (GPtrArray) corrections = g_ptr_array_new ();
+  for (size_t i = 0; i < r->n_comparisons; i++)
+    {
+      const char *c = r->comparisons[i].correction ? r->comparisons[i].correction : "none";
+      gboolean seen = FALSE;
+      for (guint k = 0; k < corrections->len && !seen; k++)
+        seen = strcmp (corrections->pdata[k], c) == 0;
+      if (!seen)
+        g_ptr_array_add (corrections, (gpointer) c);
+    }
+  g_string_append (out, "<p class=\"note\">Each pipeline against the baseline <strong>");
+  html_escape (out, r->baseline);
+  g_string_append (out, "</strong>. \xce\x94 = pipeline \xe2\x88\x92 baseline (green: better, "
+                        "orange: worse). p-values are ");
+  for (guint k = 0; k < corrections->len; k++)
+    {
+      if (k)
+        g_string_append (out, k + 1 == corrections->len ? " or " : ", ");
+      correction_text (out, corrections->pdata[k]);
+    }
+  g_string_append (out, " (column <em>correction</em>); bold: adjusted p &lt; 0.05.</p>\n"
+                        "<div class=\"scroll\"><table class=\"significance\"><thead><tr>"
+                        "<th>Pipeline</th><th>vs</th><th>Metric</th><th>Test</th>"
+                        "<th class=\"num\">\xce\x94</th><th class=\"num\">Statistic</th>"
+                        "<th class=\"num\">p</th><th class=\"num\">Adjusted p</th>"
+                        "<th>Correction</th></tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < r->n_comparisons; i++)
+    {
+      const TdComparisonRow *c = &r->comparisons[i];
+      gboolean sig = decisive_p (c) < ALPHA;
+      g_string_append (out, sig ? "<tr class=\"sig\"><td>" : "<tr><td>");
+      html_escape (out, c->pipeline_a);
+      g_string_append (out, "</td><td>");
+      html_escape (out, c->pipeline_b);
+      g_string_append (out, "</td><td><code>");
+      html_escape (out, c->metric);
+      g_string_append (out, "</code></td><td>");
+      html_escape (out, c->test);
+      g_string_append (out, "</td><td class=\"num\">");
+      estimate (out, c->estimate, c->metric);
+      g_string_append (out, "</td><td class=\"num\">");
+      html_number (out, c->statistic);
+      g_string_append (out, "</td><td class=\"num\">");
+      html_pvalue (out, c->p_value);
+      g_string_append (out, sig ? "</td><td class=\"num\"><strong>" : "</td><td class=\"num\">");
+      html_pvalue (out, c->p_adjusted);
+      g_string_append (out, sig ? "</strong></td><td>" : "</td><td>");
+      html_escape (out, c->correction ? c->correction : "none");
+      g_string_append (out, "</td></tr>\n");
+    }
+  g_string_append (out, "</tbody></table></div>\n</section>\n");
+}

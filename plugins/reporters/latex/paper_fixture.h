@@ -1,0 +1,73 @@
+/* paper_fixture.h — the hand-built run report both paper-table tests
+ * (test_latex.c, test_markdown.c) render; header-only, test-internal.
+ *
+ * Three pipelines, logistic the baseline; roc_auc, brier and n (unranked,
+ * so not a column by default). gbdt beats the baseline on roc_auc with
+ * adjusted p 0.004 (**) and on brier with unadjusted p 0.0004 (***, a
+ * second test with another correction); the sweep variant's name carries
+ * characters both formats must escape. */
+#pragma once
+
+#include <math.h>
+#include <tundish/tundish.h>
+
+static const char *const fixture_metrics[] = { "roc_auc", "brier", "n", NULL };
+static const char *const fixture_pipelines[] = { "gbdt", "lstm[hidden_size=32,tag=a_b&c]",
+                                                 "logistic", NULL };
+
+static const TdSummaryRow fixture_summary[] = {
+  { "gbdt", "", "roc_auc", 0.90213, 0.0081, 3 },
+  { "gbdt", "", "brier", 0.0834, 0.0071, 3 },
+  { "gbdt", "", "n", 240, 0, 3 },
+  { "lstm", "hidden_size=32,tag=a_b&c", "roc_auc", 0.9018, 0.02, 3 },
+  { "lstm", "hidden_size=32,tag=a_b&c", "brier", NAN, NAN, 0 },
+  { "lstm", "hidden_size=32,tag=a_b&c", "n", 240, 0, 3 },
+  { "logistic", "", "roc_auc", 0.881, 0.014, 3 },
+  { "logistic", "", "brier", 0.0904, 0.0062, 3 },
+  { "logistic", "", "n", 240, 0, 3 },
+};
+
+static const TdComparisonRow fixture_comparisons[] = {
+  { "gbdt", "logistic", "roc_auc", "corrected_t", 0.021, 5.1, 0.002, "holm", 0.004 },
+  { "lstm[hidden_size=32,tag=a_b&c]", "logistic", "roc_auc", "corrected_t", 0.0208, 1.2, 0.35,
+    "holm", 0.35 },
+  /* a later test on the same metric never overrides the first */
+  { "gbdt", "logistic", "roc_auc", "delong", 0.021, 3.9, 0.0001, "none", NAN },
+  { "gbdt", "logistic", "brier", "bootstrap", -0.007, -3.6, 0.0004, "none", NAN },
+};
+
+static TdRunReport
+fixture_report (const char *dir, gboolean with_comparisons)
+{
+  return (TdRunReport) {
+    .experiment = "casting_line #3",
+    .run_dir = dir,
+    .metrics = fixture_metrics,
+    .pipelines = fixture_pipelines,
+    .baseline = "logistic",
+    .summary = fixture_summary, .n_summary = G_N_ELEMENTS (fixture_summary),
+    .n_trials = 9,
+    .tundish_version = "0.1.0",
+    .comparisons = with_comparisons ? fixture_comparisons : NULL,
+    .n_comparisons = with_comparisons ? G_N_ELEMENTS (fixture_comparisons) : 0,
+  };
+}
+
+/* The report's file name in dir after write(), read back and removed. */
+static char *
+fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with_comparisons,
+                const char *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-paper-XXXXXX", &error);
+  g_assert_no_error (error);
+  TdRunReport r = fixture_report (dir, with_comparisons);
+  g_assert_true (v->write (params, &r, &error));
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);   /* no temporary file left */
+  return text;
+}

@@ -1,0 +1,200 @@
+/* paper_table.c — see paper_table.h. */
+#include "paper_table.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The same lists as the html reporter (html_util.c): a metric is ranked
+ * lower-is-better by name, n and n_pos are not ranked at all. */
+static const char *const lower_is_better[] = {
+  "brier", "log_loss", "fp", "fn", "fpr", "fnr", "miss_rate", "false_alarm_rate",
+  "mae", "mse", "rmse", "mape", "smape", "ece", "mce", "detection_delay",
+  "fit_seconds", "predict_seconds", NULL
+};
+static const char *const unranked[] = { "n", "n_pos", NULL };
+
+static gboolean
+ends_with (const char *s, const char *suffix)
+{
+  size_t n = strlen (s), m = strlen (suffix);
+  return n >= m && strcmp (s + n - m, suffix) == 0;
+}
+
+PaperDirection
+paper_metric_direction (const char *metric)
+{
+  if (metric == NULL || g_strv_contains (unranked, metric))
+    return PAPER_UNRANKED;
+  if (g_strv_contains (lower_is_better, metric) || ends_with (metric, "_loss")
+      || ends_with (metric, "_error") || ends_with (metric, "_seconds"))
+    return PAPER_LOWER_BETTER;
+  return PAPER_HIGHER_BETTER;
+}
+
+char *
+paper_label (const char *pipeline, const char *variant)
+{
+  if (variant == NULL || *variant == '\0')
+    return g_strdup (pipeline ? pipeline : "");
+  return g_strdup_printf ("%s[%s]", pipeline ? pipeline : "", variant);
+}
+
+static gboolean
+is_baseline (const char *label, const char *baseline)
+{
+  if (label == NULL || baseline == NULL || *baseline == '\0')
+    return FALSE;
+  size_t n = strlen (baseline);
+  return strcmp (label, baseline) == 0 || (strncmp (label, baseline, n) == 0 && label[n] == '[');
+}
+
+const char *
+paper_format (const PaperTable *t, double value, char *buf, size_t size)
+{
+  char fmt[16];
+  g_snprintf (fmt, sizeof fmt, "%%.%df", t->decimals);
+  g_ascii_formatd (buf, (int) size, fmt, value);
+  /* a rounded -0.0004 is not negative */
+  gboolean zero = TRUE;
+  for (const char *p = buf; *p && zero; p++)
+    zero = *p == '-' || *p == '0' || *p == '.';
+  if (zero && buf[0] == '-')
+    memmove (buf, buf + 1, strlen (buf));
+  return buf;
+}
+
+static gint
+find (GPtrArray *arr, const char *s)
+{
+  for (guint i = 0; i < arr->len; i++)
+    if (strcmp (arr->pdata[i], s) == 0)
+      return (gint) i;
+  return -1;
+}
+
+static int
+stars_of (double p)
+{
+  return !isfinite (p) ? 0 : p < 0.001 ? 3 : p < 0.01 ? 2 : p < 0.05 ? 1 : 0;
+}
+
+void
+paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metrics,
+                   size_t n_metrics, int decimals)
+{
+  *t = (PaperTable) { .decimals = CLAMP (decimals, 0, 12) };
+  t->labels = g_ptr_array_new_with_free_func (g_free);
+  t->metrics = g_ptr_array_new ();
+  t->tests = g_ptr_array_new ();
+
+  for (size_t i = 0; r->pipelines && r->pipelines[i]; i++)
+    if (find (t->labels, r->pipelines[i]) < 0)
+      g_ptr_array_add (t->labels, g_strdup (r->pipelines[i]));
+  for (size_t i = 0; i < r->n_summary; i++)
+    {
+      g_autofree char *label = paper_label (r->summary[i].pipeline, r->summary[i].variant);
+      if (find (t->labels, label) < 0)
+        g_ptr_array_add (t->labels, g_steal_pointer (&label));
+    }
+  if (metrics && n_metrics > 0)
+    for (size_t i = 0; i < n_metrics; i++)
+      {
+        if (find (t->metrics, metrics[i]) < 0)
+          g_ptr_array_add (t->metrics, (gpointer) metrics[i]);
+      }
+  else
+    for (size_t i = 0; r->metrics && r->metrics[i]; i++)
+      if (paper_metric_direction (r->metrics[i]) != PAPER_UNRANKED && find (t->metrics, r->metrics[i]) < 0)
+        g_ptr_array_add (t->metrics, (gpointer) r->metrics[i]);
+
+  guint n_rows = t->labels->len, n_cols = t->metrics->len;
+  t->cells = g_new0 (PaperCell, MAX (n_rows * n_cols, 1u));
+  t->baseline = g_new0 (gboolean, MAX (n_rows, 1u));
+  for (guint i = 0; i < n_rows; i++)
+    t->baseline[i] = is_baseline (t->labels->pdata[i], r->baseline);
+
+  t->n_min = G_MAXSIZE;
+  for (size_t i = 0; i < r->n_summary; i++)
+    {
+      const TdSummaryRow *s = &r->summary[i];
+      g_autofree char *label = paper_label (s->pipeline, s->variant);
+      gint row = find (t->labels, label), col = s->metric ? find (t->metrics, s->metric) : -1;
+      if (row < 0 || col < 0 || t->cells[row * n_cols + col].summary)
+        continue;
+      t->cells[row * n_cols + col].summary = s;
+      if (isfinite (s->mean))
+        {
+          t->n_min = MIN (t->n_min, s->n);
+          t->n_max = MAX (t->n_max, s->n);
+        }
+    }
+  if (t->n_min == G_MAXSIZE)
+    t->n_min = 0;
+
+  /* Best per column, on the values as printed. */
+  for (guint col = 0; col < n_cols; col++)
+    {
+      PaperDirection dir = paper_metric_direction (t->metrics->pdata[col]);
+      if (dir == PAPER_UNRANKED)
+        continue;
+      double best = NAN;
+      guint n_finite = 0;
+      for (guint row = 0; row < n_rows; row++)
+        {
+          const TdSummaryRow *s = t->cells[row * n_cols + col].summary;
+          if (s == NULL || !isfinite (s->mean))
+            continue;
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          double v = g_ascii_strtod (paper_format (t, s->mean, buf, sizeof buf), NULL);
+          n_finite++;
+          if (isnan (best) || (dir == PAPER_LOWER_BETTER ? v < best : v > best))
+            best = v;
+        }
+      if (n_finite < 2)
+        continue;
+      for (guint row = 0; row < n_rows; row++)
+        {
+          PaperCell *c = &t->cells[row * n_cols + col];
+          if (c->summary == NULL || !isfinite (c->summary->mean))
+            continue;
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          c->best = g_ascii_strtod (paper_format (t, c->summary->mean, buf, sizeof buf), NULL) == best;
+        }
+    }
+
+  /* Marks from the first comparison of each (pipeline, metric) against the
+   * baseline, in the report's order (which follows compare.tests). */
+  for (size_t i = 0; i < r->n_comparisons; i++)
+    {
+      const TdComparisonRow *cmp = &r->comparisons[i];
+      if (!is_baseline (cmp->pipeline_b, r->baseline) || cmp->pipeline_a == NULL)
+        continue;
+      t->any_comparison = TRUE;
+      gint row = find (t->labels, cmp->pipeline_a), col = cmp->metric ? find (t->metrics, cmp->metric) : -1;
+      if (row < 0 || col < 0 || t->baseline[row])
+        continue;
+      PaperCell *c = &t->cells[row * n_cols + col];
+      if (c->comparison)
+        continue;
+      c->comparison = cmp;
+      c->stars = stars_of (isfinite (cmp->p_adjusted) ? cmp->p_adjusted : cmp->p_value);
+      gboolean seen = FALSE;
+      for (guint k = 0; k < t->tests->len && !seen; k++)
+        {
+          const TdComparisonRow *o = t->tests->pdata[k];
+          seen = g_strcmp0 (o->test, cmp->test) == 0 && g_strcmp0 (o->correction, cmp->correction) == 0;
+        }
+      if (!seen)
+        g_ptr_array_add (t->tests, (gpointer) cmp);
+    }
+}
+
+void
+paper_table_clear (PaperTable *t)
+{
+  g_clear_pointer (&t->labels, g_ptr_array_unref);
+  g_clear_pointer (&t->metrics, g_ptr_array_unref);
+  g_clear_pointer (&t->tests, g_ptr_array_unref);
+  g_clear_pointer (&t->cells, g_free);
+  g_clear_pointer (&t->baseline, g_free);
+}

@@ -1,0 +1,233 @@
+/* markdown — results.md: the run's pipeline × metric table as a GitHub
+ * Markdown pipe table for a review, an issue or a notebook (mean ± sd, best
+ * per metric in bold, significance marks against the baseline with the test
+ * and the correction for multiple comparisons stated under the table). The
+ * table model is shared with the latex reporter (../latex/paper_table.h).
+ *
+ * The bytes depend on the report alone, so the same run gives the same file.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <tundish/tundish.h>
+
+#include "paper_table.h"
+
+#define MARKDOWN_REPORTER_VERSION "1.0.0"
+
+/* Inline text: characters Markdown would read as markup get a backslash,
+ * HTML-significant ones become entities, line breaks become spaces. */
+static void
+md (GString *out, const char *s)
+{
+  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+  for (const char *p = valid; *p; p++)
+    switch (*p)
+      {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#':
+      case '~':
+        g_string_append_c (out, '\\');
+        g_string_append_c (out, *p);
+        break;
+      case '<': g_string_append (out, "&lt;"); break;
+      case '>': g_string_append (out, "&gt;"); break;
+      case '&': g_string_append (out, "&amp;"); break;
+      case '\n': case '\r': case '\t': g_string_append_c (out, ' '); break;
+      default: g_string_append_c (out, *p);
+      }
+}
+
+/* A name in a code span (metric and test names keep their underscores);
+ * a backtick inside (never in practice) falls back to escaped text. */
+static void
+code (GString *out, const char *s)
+{
+  if (s == NULL || strpbrk (s, "`\r\n|") != NULL)
+    {
+      md (out, s);
+      return;
+    }
+  g_string_append_c (out, '`');
+  g_string_append (out, s);
+  g_string_append_c (out, '`');
+}
+
+static void
+number (GString *out, const PaperTable *t, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (out, isnan (v) ? "n/a" : paper_format (t, v, buf, sizeof buf));
+}
+
+static void
+cell (GString *out, const PaperTable *t, const PaperCell *c)
+{
+  if (c->summary == NULL || isnan (c->summary->mean))
+    {
+      g_string_append (out, "\xe2\x80\x94");
+      return;
+    }
+  if (c->best)
+    g_string_append (out, "**");
+  number (out, t, c->summary->mean);
+  if (isfinite (c->summary->sd))
+    {
+      g_string_append (out, " \xc2\xb1 ");
+      number (out, t, c->summary->sd);
+    }
+  if (c->best)
+    g_string_append (out, "**");
+  if (c->stars > 0)
+    {
+      g_string_append_c (out, ' ');
+      for (int k = 0; k < c->stars; k++)
+        g_string_append (out, "\\*");
+    }
+}
+
+static void
+trials_phrase (GString *out, const PaperTable *t)
+{
+  if (t->n_min == t->n_max)
+    g_string_append_printf (out, "%zu trial%s", t->n_max, t->n_max == 1 ? "" : "s");
+  else
+    g_string_append_printf (out, "%zu\xe2\x80\x93%zu trials", t->n_min, t->n_max);
+}
+
+static void
+footnote (GString *out, const PaperTable *t, const TdRunReport *r)
+{
+  g_string_append (out, "\nMean \xc2\xb1 sd over ");
+  trials_phrase (out, t);
+  g_string_append (out, " per pipeline; bold: best mean per metric (\xe2\x86\x91 higher, "
+                        "\xe2\x86\x93 lower is better).");
+  if (r->baseline && *r->baseline)
+    {
+      if (t->tests->len > 0)
+        {
+          g_string_append (out, " Against the baseline ");
+          md (out, r->baseline);
+          g_string_append (out, ": \\* p < 0.05, \\*\\* p < 0.01, \\*\\*\\* p < 0.001 (");
+          for (guint k = 0; k < t->tests->len; k++)
+            {
+              const TdComparisonRow *c = t->tests->pdata[k];
+              g_string_append (out, k ? "; " : "");
+              code (out, c->test);
+              if (c->correction == NULL || *c->correction == '\0'
+                  || strcmp (c->correction, "none") == 0)
+                g_string_append (out, ", p not adjusted for multiple comparisons");
+              else
+                {
+                  g_string_append (out, ", p adjusted for multiple comparisons with ");
+                  md (out, c->correction);
+                }
+            }
+          g_string_append (out, ").");
+        }
+      else
+        g_string_append (out, " No significance tests against the baseline were run.");
+    }
+  g_string_append (out, "\n");
+}
+
+static char *
+render (const TdParams *params, const TdRunReport *r)
+{
+  size_t n_metrics = 0;
+  const char *const *metrics = params ? td_params_get_string_list (params, "metrics", &n_metrics) : NULL;
+  int decimals = params ? (int) td_params_get_int (params, "decimals") : 3;
+  const char *experiment = r->experiment && *r->experiment ? r->experiment : "tundish run";
+
+  PaperTable t;
+  paper_table_build (&t, r, metrics, n_metrics, decimals);
+  GString *out = g_string_new ("<!-- results.md, written by tundish's markdown reporter "
+                               MARKDOWN_REPORTER_VERSION " -->\n\n**");
+  md (out, experiment);
+  g_string_append (out, "**: mean \xc2\xb1 sd over ");
+  trials_phrase (out, &t);
+  g_string_append (out, ".\n\n| Pipeline |");
+  for (guint c = 0; c < t.metrics->len; c++)
+    {
+      const char *m = t.metrics->pdata[c];
+      g_string_append_c (out, ' ');
+      code (out, m);
+      switch (paper_metric_direction (m))
+        {
+        case PAPER_HIGHER_BETTER: g_string_append (out, " \xe2\x86\x91"); break;
+        case PAPER_LOWER_BETTER: g_string_append (out, " \xe2\x86\x93"); break;
+        case PAPER_UNRANKED: break;
+        }
+      g_string_append (out, " |");
+    }
+  g_string_append (out, "\n|:---|");
+  for (guint c = 0; c < t.metrics->len; c++)
+    g_string_append (out, "---:|");
+  g_string_append (out, "\n");
+  for (guint row = 0; row < t.labels->len; row++)
+    {
+      g_string_append (out, "| ");
+      md (out, t.labels->pdata[row]);
+      if (t.baseline[row])
+        g_string_append (out, " (baseline)");
+      g_string_append (out, " |");
+      for (guint c = 0; c < t.metrics->len; c++)
+        {
+          g_string_append_c (out, ' ');
+          cell (out, &t, &t.cells[row * t.metrics->len + c]);
+          g_string_append (out, " |");
+        }
+      g_string_append (out, "\n");
+    }
+  footnote (out, &t, r);
+  paper_table_clear (&t);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+markdown_write (const TdParams *params, const TdRunReport *report, GError **error)
+{
+  if (report->run_dir == NULL)
+    {
+      g_set_error_literal (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                           "markdown: the report has no run folder");
+      return FALSE;
+    }
+  g_autofree char *text = render (params, report);
+  g_autofree char *path = g_build_filename (report->run_dir, "results.md", NULL);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents (path, text, -1, &local))   /* temp file + rename */
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "markdown: cannot write %s: %s",
+                   path, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const TdParamSpec markdown_params[] = {
+  { .name = "metrics", .type = TD_PARAM_STRING_LIST, .default_value = "[]",
+    .help = "metric columns in this order; empty: every ranked metric of the experiment" },
+  { .name = "decimals", .type = TD_PARAM_INT, .default_value = "3", .min = 0, .max = 8,
+    .help = "decimals of means and sds (the best mean is chosen on the rounded values)" },
+};
+
+static const TdReporterVTable markdown_vtable = {
+  .write = markdown_write,
+};
+
+static const TdPluginDescriptor markdown_descriptor = {
+  .abi_version = TD_PLUGIN_ABI_VERSION,
+  .kind = TD_KIND_REPORTER,
+  .name = "markdown",
+  .version = MARKDOWN_REPORTER_VERSION,
+  .summary = "results.md: pipe table, mean ± sd, best in bold, significance marks",
+  .params = markdown_params,
+  .n_params = G_N_ELEMENTS (markdown_params),
+  .vtable = &markdown_vtable,
+};
+
+G_MODULE_EXPORT const TdPluginDescriptor *
+td_plugin_descriptor (size_t index)
+{
+  return index == 0 ? &markdown_descriptor : NULL;
+}
