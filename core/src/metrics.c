@@ -589,7 +589,7 @@ static gboolean
 visit_for_recall (guint64 tp, guint64 fp, double score, gpointer data)
 {
   ForRecall *r = data;
-  if ((double) tp < r->target * (double) r->n_pos)
+  if ((double) tp / (double) r->n_pos < r->target)
     return TRUE;
   r->t = score;
   r->precision = (double) tp / (double) (tp + fp);
@@ -629,7 +629,7 @@ visit_prec_at_recall (guint64 tp, guint64 fp, double score, gpointer data)
 {
   (void) score;
   PrecAtRecall *r = data;
-  if ((double) tp >= r->target * (double) r->n_pos)
+  if ((double) tp / (double) r->n_pos >= r->target)
     r->best = MAX (r->best, (double) tp / (double) (tp + fp));
   return TRUE;
 }

@@ -268,6 +268,7 @@ td_manifest_info_clear (TdManifestInfo *info)
   g_clear_pointer (&info->config_hash, g_free);
   g_clear_pointer (&info->config, g_free);
   g_clear_pointer (&info->status, g_free);
+  g_clear_pointer (&info->command, g_free);
   g_clear_pointer (&info->started, g_free);
   g_clear_pointer (&info->finished, g_free);
   g_clear_pointer (&info->data_policy, g_free);
@@ -323,6 +324,7 @@ td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error)
   info->config_hash = scalar (root, "config_hash");
   info->config = scalar (root, "config");
   info->status = scalar (root, "status");
+  info->command = scalar (root, "command");
   info->started = scalar (root, "started");
   info->finished = scalar (root, "finished");
   info->data_policy = scalar (root, "data_policy");

@@ -56,6 +56,7 @@ typedef struct {
   char *config_hash;
   char *config;                 /* the resolved configuration text */
   char *status;
+  char *command;                /* the command line that started the run */
   char *started, *finished;     /* ISO 8601; finished NULL while running */
   char *data_policy;
   GStrv overrides;              /* never NULL */

@@ -34,7 +34,8 @@ typedef struct {
   /* resume: run_dir must hold a run of this same experiment (the caller
    * checked the config hash); finished trials are kept */
   gboolean resume;
-  const char *started;          /* resume: the run's original start (ISO 8601) */
+  const char *started;          /* resume, report: the run's original start (ISO 8601) */
+  const char *finished;         /* report: when the run finished */
   const char *const *resumed;   /* resume: earlier resume times */
 } TdRunOptions;
 

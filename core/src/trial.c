@@ -393,6 +393,25 @@ collect_importance (TdTrial *t, TdModel *model, const TdModelVTable *mv, const T
   return TRUE;
 }
 
+/* A binary model trained on every series needs both classes in the
+ * training split; saying so here names the split, whatever the model. */
+static gboolean
+check_train_classes (const TdDataset *train, const TdModelVTable *mv, GError **error)
+{
+  if (train->task != TD_TASK_BINARY || mv->train_on != TD_TRAIN_ON_ALL)
+    return TRUE;
+  size_t pos = 0;
+  for (size_t s = 0; s < train->n_series; s++)
+    pos += train->y[s] >= 0.5;
+  if (pos > 0 && pos < train->n_series)
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+               "the training split has only class %d (%zu series); a binary model needs both "
+               "classes: use more data, fewer folds or a stratified split", pos ? 1 : 0,
+               train->n_series);
+  return FALSE;
+}
+
 static gboolean
 trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
 {
@@ -415,7 +434,8 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
    * feature matrix: `tundish report` can rebuild exactly that input. */
   g_autoptr (TdDataset) raw_test = td_dataset_ref (d[2]);
 
-  if (!run_augment (env, t, &d[0], error) || !run_features (env, t, d, error))
+  if (!run_augment (env, t, &d[0], error) || !check_train_classes (d[0], mv, error)
+      || !run_features (env, t, d, error))
     goto out;
   if (td_context_cancelled (env->parent))
     {

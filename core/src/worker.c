@@ -18,6 +18,27 @@
 /* Exit codes of a child that never got to its work. */
 enum { CHILD_ORPHANED = 120, CHILD_SETUP_FAILED = 121 };
 
+static int report_fd = -1;      /* in a child: its end of the lifeline */
+
+void
+td_worker_report (const char *text)
+{
+  if (report_fd >= 0 && text)
+    {
+      size_t len = strlen (text);
+      while (len > 0)
+        {
+          ssize_t n = write (report_fd, text, len);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            break;
+          text += n;
+          len -= (size_t) n;
+        }
+    }
+}
+
 char *
 td_signal_describe (int sig)
 {
@@ -59,7 +80,8 @@ child_setup (pid_t runner, int lifeline, const char *log_path, const TdWorkerLim
   signal (SIGTERM, SIG_DFL);
   struct rlimit no_core = { 0, 0 };
   setrlimit (RLIMIT_CORE, &no_core);   /* a crash test must not fill the disk with cores */
-  int log = open (log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  int log = log_path ? open (log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644)
+                    : -1;
   if (log >= 0)
     {
       dup2 (log, STDOUT_FILENO);
@@ -76,7 +98,7 @@ child_setup (pid_t runner, int lifeline, const char *log_path, const TdWorkerLim
           _exit (CHILD_SETUP_FAILED);
         }
     }
-  (void) lifeline;      /* kept open: it closes when this process ends */
+  report_fd = lifeline;  /* kept open: it closes when this process ends */
   td_kill_point_set_runner (runner);
 }
 
@@ -108,13 +130,40 @@ td_worker_start (const char *log_path, const TdWorkerLimits *limits, int (*fn) (
     }
   setpgid (pid, pid);   /* also here, so a kill right after fork reaches the group */
   close (fds[1]);
+  g_unix_set_fd_nonblocking (fds[0], TRUE, NULL);
   TdWorker *w = g_new0 (TdWorker, 1);
   w->pid = pid;
   w->fd = fds[0];
   w->started = g_get_monotonic_time ();
   w->log_path = g_strdup (log_path);
   w->limits = *limits;
+  w->output = g_string_new ("");
   return w;
+}
+
+/* Read what is in the lifeline now; close it at EOF. */
+static void
+drain (TdWorker *w)
+{
+  while (w->fd >= 0)
+    {
+      char buf[4096];
+      ssize_t got = read (w->fd, buf, sizeof buf);
+      if (got > 0)
+        {
+          if (w->output->len < 65536)
+            g_string_append_len (w->output, buf, got);
+          continue;
+        }
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got == 0)
+        {
+          close (w->fd);
+          w->fd = -1;
+        }
+      break;   /* EAGAIN: a grandchild still holds the pipe; nothing more now */
+    }
 }
 
 gboolean
@@ -131,6 +180,7 @@ td_worker_check (TdWorker *w)
     {
       w->status = status;
       w->reaped = TRUE;
+      drain (w);
       return TRUE;
     }
   if (w->limits.timeout > 0 && !w->timed_out
@@ -155,6 +205,7 @@ td_worker_kill (TdWorker *w)
     ;
   w->status = status;
   w->reaped = TRUE;
+  drain (w);
 }
 
 int
@@ -190,20 +241,12 @@ td_worker_wait (TdWorker *const *workers, guint n, int timeout_ms)
   int r = poll (p, m, timeout_ms);
   if (r <= 0)
     return;
-  /* drain; EOF means the child is gone (or going): stop polling that fd */
+  /* EOF means the child is gone (or going): that fd is closed and not polled again */
   for (guint k = 0, j = 0; k < n; k++)
     if (!workers[k]->reaped && workers[k]->fd >= 0)
       {
         if (p[j].revents)
-          {
-            char buf[256];
-            ssize_t got = read (workers[k]->fd, buf, sizeof buf);
-            if (got <= 0 && !(got < 0 && errno == EINTR))
-              {
-                close (workers[k]->fd);
-                workers[k]->fd = -1;
-              }
-          }
+          drain (workers[k]);
         j++;
       }
 }
@@ -298,5 +341,7 @@ td_worker_free (TdWorker *w)
   if (w->fd >= 0)
     close (w->fd);
   g_free (w->log_path);
+  if (w->output)
+    g_string_free (w->output, TRUE);
   g_free (w);
 }

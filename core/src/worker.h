@@ -37,14 +37,18 @@ typedef struct {
   gint64 started;               /* monotonic µs */
   gboolean timed_out, reaped;
   int status;                   /* wait status, once reaped */
-  char *log_path;
+  char *log_path;               /* NULL: the child keeps the runner's stdout/stderr */
   TdWorkerLimits limits;
+  GString *output;              /* what the child wrote with td_worker_report */
 } TdWorker;
 
 /* Fork a child that sets itself up (see above), runs fn(data) and _exits
  * with its return value. NULL with error when fork fails. */
 TdWorker *td_worker_start (const char *log_path, const TdWorkerLimits *limits,
                            int (*fn) (gpointer data), gpointer data, GError **error);
+
+/* In the child: send a short message back to the runner (w->output). */
+void td_worker_report (const char *text);
 
 /* Reap without blocking; kills the child when its time is up. TRUE once the
  * child has ended (w->status is set). */

@@ -9,7 +9,7 @@
  * values are in tests/golden/stats/.
  *
  * All functions are thread-safe and never abort: bad input gives a GError
- * (where there is one) or NaN.
+ * (TD_PLUGIN_ERROR_INVALID_INPUT, where there is one) or NaN.
  */
 #pragma once
 

@@ -5,28 +5,42 @@
 #include "../runner.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "run_folder.h"
 
 static const char run_description[] =
   "Runs every pipeline of EXPERIMENT.yaml on the same splits (repeats × folds),\n"
   "with seeds derived from the experiment's master seed, and writes a run folder:\n"
   "manifest.yaml, results.csv, summary.csv, predictions.h5, models/, report.html.\n"
+  "Each trial's results are saved in trials/ as it ends; a killed run continues\n"
+  "with --resume and gives the same results as one that was never interrupted.\n"
+  "\n"
+  "With -j > 1 (the default on a multi-core machine) or --isolate, each trial runs\n"
+  "in its own worker process: a trial that crashes, hangs past --trial-timeout or\n"
+  "grows past --trial-memory is marked failed with the reason, and the others go\n"
+  "on. See docs/robustness.md.\n"
   "\n"
   "Examples:\n"
   "  tundish run experiments/steel-casting-baseline.yaml\n"
   "  tundish run experiments/steel-casting-baseline.yaml -j 2 -o /tmp/run1\n"
   "  tundish run exp.yaml --seed 7 --set repeats=5 --set data.params.num_casts=300\n"
   "  tundish run exp.yaml --set pipelines.gbdt.model.params.max_depth=[4,6,8]\n"
+  "  tundish run exp.yaml --trial-timeout 600 --trial-memory 4000 -o /tmp/night\n"
+  "  tundish run --resume /tmp/night\n"
+  "  tundish run exp.yaml --verify-determinism\n"
   "\n"
-  "Exit status: 0 ok, 1 usage or config error, 2 runtime error, 3 some trials failed.";
+  "Exit status: 0 ok, 1 usage or config error, 2 runtime error (also: a\n"
+  "--verify-determinism mismatch), 3 some trials failed (or --fail-fast stopped).";
 
 int
 td_cmd_run (int argc, char **argv)
 {
-  g_autofree char *out_dir = NULL;
-  gint jobs = 0, threads = 1;
-  g_autofree char *seed_text = NULL;
+  g_autofree char *out_dir = NULL, *resume_dir = NULL, *seed_text = NULL, *policy_text = NULL;
+  gint jobs = 0, threads = 1, memory_mb = 0;
+  double timeout = 0;
   g_auto (GStrv) sets = NULL;
-  gboolean no_cache = FALSE, quiet = FALSE;
+  g_auto (GStrv) plugin_dirs = NULL;
+  gboolean no_cache = FALSE, quiet = FALSE, isolate = FALSE, no_isolate = FALSE;
+  gboolean fail_fast = FALSE, verify = FALSE;
   g_autofree char *args = g_strjoinv (" ", argv);
   g_autofree char *cmdline = g_strconcat ("tundish ", args, NULL);
   GOptionEntry entries[] = {
@@ -37,6 +51,15 @@ td_cmd_run (int argc, char **argv)
     { "threads-per-trial", 0, 0, G_OPTION_ARG_INT, &threads, "Threads each model/feature call may use (default 1; independent of -j)", "N" },
     { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, "Generate the data even when a cached copy exists", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, "Continue the run in RUN_DIR: keep finished trials, run failed and unfinished ones (EXPERIMENT.yaml optional: the manifest names it)", "RUN_DIR" },
+    { "isolate", 0, 0, G_OPTION_ARG_NONE, &isolate, "Each trial in its own worker process, also with -j 1 (default when -j > 1)", NULL },
+    { "no-isolate", 0, 0, G_OPTION_ARG_NONE, &no_isolate, "Trials in this process (threads for -j > 1): a crash ends the run", NULL },
+    { "trial-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Kill a trial after SECONDS and mark it failed (implies --isolate)", "SECONDS" },
+    { "trial-memory", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Address space a trial may add, in MB (RLIMIT_AS; implies --isolate)", "MB" },
+    { "fail-fast", 0, 0, G_OPTION_ARG_NONE, &fail_fast, "Stop at the first failed trial (the rest stay for --resume)", NULL },
+    { "verify-determinism", 0, 0, G_OPTION_ARG_NONE, &verify, "Run a sample of trials a second time and compare their files byte for byte", NULL },
+    { "allow-plugin-path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs, "Also load plugins from DIR (after the search path; repeatable)", "DIR" },
+    { "data-policy", 0, 0, G_OPTION_ARG_STRING, &policy_text, "Bad values in the data: repair (default) or strict (docs/robustness.md)", "POLICY" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) oc = g_option_context_new ("EXPERIMENT.yaml - run an experiment");
@@ -48,15 +71,42 @@ td_cmd_run (int argc, char **argv)
       fprintf (stderr, "tundish run: %s\n(see tundish run --help)\n", error->message);
       return TD_EXIT_USAGE;
     }
-  if (argc != 2)
+  if (resume_dir ? argc > 2 : argc != 2)
     {
-      fprintf (stderr, "tundish run: expected one EXPERIMENT.yaml, got %d arguments\n"
-                       "(see tundish run --help)\n", argc - 1);
+      fprintf (stderr, "tundish run: expected one EXPERIMENT.yaml%s, got %d arguments\n"
+                       "(see tundish run --help)\n", resume_dir ? " (or none with --resume)" : "",
+               argc - 1);
       return TD_EXIT_USAGE;
     }
   if (jobs < 0 || threads < 1)
     {
       fprintf (stderr, "tundish run: -j must be >= 1 and --threads-per-trial >= 1\n");
+      return TD_EXIT_USAGE;
+    }
+  if (timeout < 0 || memory_mb < 0 || (isolate && no_isolate))
+    {
+      fprintf (stderr, "tundish run: --trial-timeout and --trial-memory must be positive, and "
+                       "--isolate and --no-isolate exclude each other\n");
+      return TD_EXIT_USAGE;
+    }
+  if (no_isolate && (timeout > 0 || memory_mb > 0))
+    {
+      fprintf (stderr, "tundish run: --trial-timeout and --trial-memory need each trial in its "
+                       "own worker process; drop --no-isolate\n");
+      return TD_EXIT_USAGE;
+    }
+  TdDataPolicy policy = TD_DATA_POLICY_REPAIR;
+  if (policy_text && !td_data_policy_parse (policy_text, &policy))
+    {
+      fprintf (stderr, "tundish run: --data-policy: expected repair or strict, got \"%s\"\n",
+               policy_text);
+      return TD_EXIT_USAGE;
+    }
+  if (resume_dir && (seed_text || sets || out_dir))
+    {
+      fprintf (stderr, "tundish run: --resume continues a run exactly as it began: its "
+                       "overrides come from its manifest, so --seed, --set and -o cannot be "
+                       "given with it\n");
       return TD_EXIT_USAGE;
     }
   g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
@@ -77,33 +127,95 @@ td_cmd_run (int argc, char **argv)
   g_ptr_array_add (overrides, NULL);
 
   g_autoptr (TdRegistry) reg = td_cli_registry (FALSE);
-  g_autoptr (TdExperiment) exp = td_experiment_load (argv[1], reg,
-                                                     (const char *const *) overrides->pdata, &error);
+  if (!td_cli_allow_plugin_dirs (reg, plugin_dirs, "tundish run"))
+    return TD_EXIT_USAGE;
+  TdManifestInfo info = { 0 };
+  g_autoptr (TdExperiment) exp = NULL;
+  if (resume_dir)
+    {
+      exp = td_cli_load_run (reg, resume_dir, argc == 2 ? argv[1] : NULL, &info, &error);
+      if (exp && info.data_policy)
+        {
+          TdDataPolicy was = TD_DATA_POLICY_REPAIR;
+          td_data_policy_parse (info.data_policy, &was);
+          if (policy_text && was != policy)
+            {
+              fprintf (stderr, "tundish run: the run began with --data-policy %s; a resume "
+                               "must use the same\n", info.data_policy);
+              td_manifest_info_clear (&info);
+              return TD_EXIT_USAGE;
+            }
+          policy = was;
+        }
+    }
+  else
+    exp = td_experiment_load (argv[1], reg, (const char *const *) overrides->pdata, &error);
   if (!exp)
     {
       fprintf (stderr, "tundish run: %s\n", error->message);
-      return TD_EXIT_USAGE;
+      td_manifest_info_clear (&info);
+      return error->domain == G_FILE_ERROR && resume_dir ? TD_EXIT_RUNTIME : TD_EXIT_USAGE;
     }
-  TdRunOptions opt = { .run_dir = out_dir, .jobs = jobs, .threads_per_trial = threads,
-                       .use_cache = !no_cache, .command_line = cmdline, .quiet = quiet,
-                       .overrides = (const char *const *) overrides->pdata };
+  TdRunOptions opt = {
+    .run_dir = resume_dir ? resume_dir : out_dir, .jobs = jobs, .threads_per_trial = threads,
+    .use_cache = !no_cache, .command_line = resume_dir && info.command ? info.command : cmdline,
+    .quiet = quiet,
+    .overrides = resume_dir ? (const char *const *) info.overrides
+                            : (const char *const *) overrides->pdata,
+    .isolate = isolate ? TD_ISOLATE_ON : no_isolate ? TD_ISOLATE_OFF : TD_ISOLATE_AUTO,
+    .trial_timeout = timeout, .trial_memory_mb = memory_mb, .fail_fast = fail_fast,
+    .verify_determinism = verify, .data_policy = policy,
+    .plugin_dirs = (const char *const *) plugin_dirs,
+    .resume = resume_dir != NULL, .started = info.started,
+    .resumed = (const char *const *) info.resumed,
+  };
   TdRunOutcome outcome;
-  if (!td_run_experiment (reg, exp, &opt, &outcome, &error))
+  gboolean ok = td_run_experiment (reg, exp, &opt, &outcome, &error);
+  td_manifest_info_clear (&info);
+  if (!ok)
     {
       fprintf (stderr, "tundish run: %s\n", error->message);
+      if (outcome.run_dir && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
+        fprintf (stderr, "tundish run: the finished trials are kept; continue with "
+                         "`tundish run --resume %s`\n", outcome.run_dir);
       td_run_outcome_clear (&outcome);
       return error->domain == TD_CONFIG_ERROR ? TD_EXIT_USAGE : TD_EXIT_RUNTIME;
     }
-  g_autofree char *report = g_build_filename (outcome.run_dir, "report.html", NULL);
   printf ("run folder: %s\n", outcome.run_dir);
+  int rc = TD_EXIT_OK;
+  if (outcome.n_not_run)
+    {
+      fprintf (stderr, "tundish run: stopped at the first failure (--fail-fast): %zu failed, "
+                       "%zu of %zu trials not run; continue with `tundish run --resume %s`\n",
+               outcome.n_failed, outcome.n_not_run, outcome.n_trials, outcome.run_dir);
+      td_run_outcome_clear (&outcome);
+      return TD_EXIT_TRIALS_FAILED;
+    }
+  g_autofree char *report = g_build_filename (outcome.run_dir, "report.html", NULL);
   if (g_file_test (report, G_FILE_TEST_EXISTS))
     printf ("report: %s\n", report);
-  int rc = TD_EXIT_OK;
+  if (outcome.n_skipped && !quiet)
+    fprintf (stderr, "tundish run: %zu trials were finished before the resume and kept\n",
+             outcome.n_skipped);
+  if (verify)
+    {
+      if (outcome.n_verify_mismatch)
+        {
+          fprintf (stderr, "tundish run: --verify-determinism: %zu of %zu rerun trials gave "
+                           "different files:\n%s", outcome.n_verify_mismatch, outcome.n_verified,
+                   outcome.verify_report ? outcome.verify_report : "");
+          rc = TD_EXIT_RUNTIME;
+        }
+      else if (!quiet)
+        fprintf (stderr, "tundish run: --verify-determinism: %zu rerun trials gave identical "
+                         "files\n", outcome.n_verified);
+    }
   if (outcome.n_failed)
     {
       fprintf (stderr, "tundish run: %zu of %zu trials failed (see failed_trials.csv and the report)\n",
                outcome.n_failed, outcome.n_trials);
-      rc = TD_EXIT_TRIALS_FAILED;
+      if (rc == TD_EXIT_OK)
+        rc = TD_EXIT_TRIALS_FAILED;
     }
   td_run_outcome_clear (&outcome);
   return rc;

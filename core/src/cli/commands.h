@@ -16,3 +16,7 @@ int td_cmd_validate (int argc, char **argv);
 int td_cmd_plugins (int argc, char **argv);
 int td_cmd_inspect (int argc, char **argv);
 int td_cmd_eval (int argc, char **argv);
+int td_cmd_report (int argc, char **argv);
+int td_cmd_export (int argc, char **argv);
+int td_cmd_gradcheck (int argc, char **argv);
+int td_cmd_bench (int argc, char **argv);

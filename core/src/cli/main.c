@@ -21,6 +21,10 @@ static const char usage_text[] =
   "                          evaluator, reporter)\n"
   "  inspect PLUGIN          show one plugin's parameters (type, default, range, help)\n"
   "  eval FILE.csv           every binary metric of a label,score CSV\n"
+  "  report RUN_DIR          rebuild a finished run's outputs from its trial folders\n"
+  "  export RUN_DIR          a run's results, predictions and data as tidy CSV/HDF5 for notebooks\n"
+  "  gradcheck GOLDEN.json   check the NN layers against a PyTorch golden file\n"
+  "  bench MODEL [k=v ...]   time a model's training epoch and inference on random data\n"
   "\n"
   "Run `tundish COMMAND --help` for a command's options and examples.\n"
   "\n"
@@ -65,7 +69,9 @@ main (int argc, char **argv)
   static const struct { const char *name; int (*fn) (int, char **); } cmds[] = {
     { "run", td_cmd_run },         { "validate", td_cmd_validate },
     { "plugins", td_cmd_plugins }, { "inspect", td_cmd_inspect },
-    { "eval", td_cmd_eval },
+    { "eval", td_cmd_eval },       { "report", td_cmd_report },
+    { "export", td_cmd_export },
+    { "gradcheck", td_cmd_gradcheck }, { "bench", td_cmd_bench },
   };
   for (size_t k = 0; k < G_N_ELEMENTS (cmds); k++)
     if (strcmp (cmd, cmds[k].name) == 0)

@@ -1,6 +1,7 @@
 /* test_binary.c — the `binary` evaluator: its descriptor, its values (the
- * library's, to the bit), soft labels, the threshold parameter, bad input,
- * and the built module's exports. */
+ * library's, to the bit), soft labels, the threshold parameter, thresholds
+ * chosen on validation, calibration and chance outputs, bad input, and the
+ * built module's exports. */
 #include <math.h>
 #include <string.h>
 #include <tundish/tundish.h>
@@ -18,6 +19,12 @@ vt (void)
 {
   return desc ()->vtable;
 }
+
+/* Outputs after the td_binary_metrics block, in the evaluator's order. */
+enum {
+  OUT_ECE = TD_N_BINARY_METRICS, OUT_ECE_MASS, OUT_ROC_AUC_CHANCE, OUT_PR_AUC_CHANCE,
+  OUT_THRESHOLD, OUT_PRECISION_AT_RECALL, N_OUT
+};
 
 static TdParams *
 make_params (const char *threshold)
@@ -56,7 +63,11 @@ test_descriptor (void)
   g_assert_nonnull (vt ()->evaluate);
   for (int m = 0; m < TD_N_BINARY_METRICS; m++)
     g_assert_cmpstr (vt ()->metrics[m], ==, td_binary_metric_names[m]);
-  g_assert_null (vt ()->metrics[TD_N_BINARY_METRICS]);
+  const char *const extra[] = { "ece", "ece_mass", "roc_auc_chance", "pr_auc_chance",
+                                "threshold", "precision_at_recall" };
+  for (int m = TD_N_BINARY_METRICS; m < N_OUT; m++)
+    g_assert_cmpstr (vt ()->metrics[m], ==, extra[m - TD_N_BINARY_METRICS]);
+  g_assert_null (vt ()->metrics[N_OUT]);
 
   g_autoptr (TdParams) p = make_params (NULL);
   g_assert_cmpfloat (td_params_get_double (p, "threshold"), ==, 0.5);
@@ -73,7 +84,7 @@ test_values (void)
 {
   g_autoptr (TdParams) p = make_params (NULL);
   TdEvalInput in = binary_input (tiny_y, tiny_s, 8);
-  double got[TD_N_BINARY_METRICS], want[TD_N_BINARY_METRICS];
+  double got[N_OUT], want[TD_N_BINARY_METRICS];
   g_autoptr (GError) error = NULL;
   g_assert_true (vt ()->evaluate (p, &in, got, &error));
   g_assert_no_error (error);
@@ -94,7 +105,7 @@ test_threshold (void)
 {
   g_autoptr (TdParams) p = make_params ("0.3");
   TdEvalInput in = binary_input (tiny_y, tiny_s, 8);
-  double got[TD_N_BINARY_METRICS];
+  double got[N_OUT];
   g_autoptr (GError) error = NULL;
   g_assert_true (vt ()->evaluate (p, &in, got, &error));
   /* >= 0.3: every item but the 0.1 */
@@ -112,13 +123,13 @@ test_soft_labels (void)
   g_autoptr (TdParams) p = make_params (NULL);
   TdEvalInput in_soft = binary_input (soft, tiny_s, 8);
   TdEvalInput in_hard = binary_input (tiny_y, tiny_s, 8);
-  double a[TD_N_BINARY_METRICS], b[TD_N_BINARY_METRICS];
+  double a[N_OUT], b[N_OUT];
   g_autoptr (GError) error = NULL;
   g_assert_true (vt ()->evaluate (p, &in_soft, a, &error));
   g_assert_true (vt ()->evaluate (p, &in_hard, b, &error));
   g_assert_no_error (error);
   /* 0.5 counts as positive, 0.49 as negative: the same classes as tiny_y */
-  for (int m = 0; m < TD_N_BINARY_METRICS; m++)
+  for (int m = 0; m < N_OUT; m++)
     g_assert_cmpfloat (a[m], ==, b[m]);
 }
 
@@ -128,7 +139,7 @@ test_one_class (void)
   const double y[] = { 0, 0, 0 }, s[] = { 0.2, 0.6, 0.9 };
   g_autoptr (TdParams) p = make_params (NULL);
   TdEvalInput in = binary_input (y, s, 3);
-  double got[TD_N_BINARY_METRICS];
+  double got[N_OUT];
   g_autoptr (GError) error = NULL;
   g_assert_true (vt ()->evaluate (p, &in, got, &error));
   g_assert_true (isnan (got[TD_M_ROC_AUC]));
@@ -141,7 +152,7 @@ static void
 test_bad_input (void)
 {
   g_autoptr (TdParams) p = make_params (NULL);
-  double got[TD_N_BINARY_METRICS];
+  double got[N_OUT];
   g_autoptr (GError) error = NULL;
 
   TdEvalInput two = binary_input (tiny_y, tiny_s, 4);
@@ -166,6 +177,91 @@ test_bad_input (void)
   TdEvalInput empty = binary_input (tiny_y, tiny_s, 0);
   g_assert_false (vt ()->evaluate (p, &empty, got, &error));
   g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+}
+
+static void
+test_extra_outputs (void)
+{
+  g_autoptr (TdParams) p = make_params (NULL);
+  TdEvalInput in = binary_input (tiny_y, tiny_s, 8);
+  double got[N_OUT];
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vt ()->evaluate (p, &in, got, &error));
+  g_assert_cmpfloat (got[OUT_ECE], ==, td_ece (tiny_y, tiny_s, 8, 10, TD_ECE_UNIFORM));
+  g_assert_cmpfloat (got[OUT_ECE_MASS], ==, td_ece (tiny_y, tiny_s, 8, 10, TD_ECE_QUANTILE));
+  g_assert_cmpfloat (got[OUT_ROC_AUC_CHANCE], ==, 0.5);
+  g_assert_cmpfloat (got[OUT_PR_AUC_CHANCE], ==, 0.5);   /* 4 of 8 */
+  g_assert_cmpfloat (got[OUT_THRESHOLD], ==, 0.5);
+  /* recall >= 0.9 needs all 4 positives: from s >= 0.35 on, best 4/7 */
+  g_assert_cmpfloat_with_epsilon (got[OUT_PRECISION_AT_RECALL], 4.0 / 7.0, 1e-15);
+
+  /* ece_bins reaches both calibration errors */
+  g_assert_true (td_params_set_text (p, "ece_bins", "3", &error));
+  g_assert_true (vt ()->evaluate (p, &in, got, &error));
+  g_assert_cmpfloat (got[OUT_ECE], ==, td_ece (tiny_y, tiny_s, 8, 3, TD_ECE_UNIFORM));
+  g_assert_cmpfloat (got[OUT_ECE_MASS], ==, td_ece (tiny_y, tiny_s, 8, 3, TD_ECE_QUANTILE));
+
+  /* one class: chance levels undefined like the metrics they go with */
+  const double y0[] = { 0, 0, 0 }, s0[] = { 0.2, 0.6, 0.9 };
+  TdEvalInput one = binary_input (y0, s0, 3);
+  g_assert_true (vt ()->evaluate (p, &one, got, &error));
+  g_assert_true (isnan (got[OUT_ROC_AUC_CHANCE]));
+  g_assert_true (isnan (got[OUT_PR_AUC_CHANCE]));
+  g_assert_true (isnan (got[OUT_PRECISION_AT_RECALL]));
+}
+
+/* Thresholds chosen on the validation predictions, then applied to test. */
+static void
+test_threshold_methods (void)
+{
+  /* validation: best F1 at 0.25 (tp 3, fp 1: 6/7); recall 1 first at 0.25,
+   * recall >= 0.6 first at 0.6 */
+  const double vy[] = { 0, 0, 0, 1, 1, 1 }, vs[] = { 0.1, 0.2, 0.3, 0.25, 0.6, 0.7 };
+  const struct { const char *method, *target; double want; } cases[] = {
+    { "best_f1", NULL, 0.25 },
+    { "target_recall", "0.9", 0.25 },
+    { "target_recall", "0.6", 0.6 },
+  };
+  for (size_t c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (TdParams) p = make_params ("0.9");   /* ignored unless fixed */
+      g_autoptr (GError) error = NULL;
+      g_assert_true (td_params_set_text (p, "threshold_method", cases[c].method, &error));
+      if (cases[c].target)
+        g_assert_true (td_params_set_text (p, "target_recall", cases[c].target, &error));
+      TdEvalInput in = binary_input (tiny_y, tiny_s, 8);
+      in.n_valid = 6;
+      in.valid_y = vy;
+      in.valid_scores = vs;
+      double got[N_OUT], want[TD_N_BINARY_METRICS];
+      g_assert_true (vt ()->evaluate (p, &in, got, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (got[OUT_THRESHOLD], ==, cases[c].want);
+      g_assert_true (td_binary_metrics (tiny_y, tiny_s, 8, cases[c].want, want, NULL));
+      for (int m = 0; m < TD_N_BINARY_METRICS; m++)
+        g_assert_cmpfloat (got[m], ==, want[m]);
+
+      /* never on test: without validation predictions the trial fails */
+      in.n_valid = 0;
+      in.valid_y = in.valid_scores = NULL;
+      g_assert_false (vt ()->evaluate (p, &in, got, &error));
+      g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "validation"));
+      g_clear_error (&error);
+
+      /* a validation split without positives cannot choose one either */
+      const double vneg[] = { 0, 0, 0, 0, 0, 0 };
+      in.n_valid = 6;
+      in.valid_y = vneg;
+      in.valid_scores = vs;
+      g_assert_false (vt ()->evaluate (p, &in, got, &error));
+      g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "no positive"));
+    }
+  g_autoptr (TdParams) p = make_params (NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (td_params_set_text (p, "threshold_method", "youden", &error));
+  g_assert_nonnull (error);
 }
 
 /* The shared module loads through the registry and exports nothing else. */
@@ -199,6 +295,8 @@ main (int argc, char **argv)
   g_test_add_func ("/binary/soft-labels", test_soft_labels);
   g_test_add_func ("/binary/one-class", test_one_class);
   g_test_add_func ("/binary/bad-input", test_bad_input);
+  g_test_add_func ("/binary/extra-outputs", test_extra_outputs);
+  g_test_add_func ("/binary/threshold-methods", test_threshold_methods);
   g_test_add_func ("/binary/module", test_module);
   return g_test_run ();
 }

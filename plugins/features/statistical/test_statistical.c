@@ -1,11 +1,20 @@
 /* Tests of the statistical feature: exact values on a hand-made dataset
  * (odd/even lengths, padding, NaN, empty series), names, the stats selection,
- * and thread-count independence. */
+ * thread-count independence, the extra statistics on series with known
+ * answers (a step, a spike train, a constant, a ramp), the histogram median
+ * against a sort, and the numpy/scipy reference values of
+ * tests/golden/features (made by make_features_golden.py there). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <tundish/tundish.h>
+
+#include "feat_test_util.h"
+
+/* The plugin's source is included, not linked, so the double-precision
+ * check below can call its internal stats_of(). */
+#include "statistical.c"
 
 static const TdFeatureVTable *
 vtable (void)
@@ -324,6 +333,246 @@ test_random_against_sort_and_threads (void)
       }
 }
 
+
+/* ------------------------------------------------ the extra statistics */
+
+static const char *const all_stats =
+  "[mean, std, min, max, median, skew, kurtosis, rms, peak_to_peak, crest_factor, last, slope]";
+
+/* s0: a step 0 0 0 0 1 1 1 1; s1: a spike train 0 0 5 0 0 5 0 0;
+ * s2: a constant 3 (x8); s3: a ramp 1..8; s4: NaN inside; s5: one value. */
+static void
+test_extra_known_answers (void)
+{
+  const char *ch[] = { "x", NULL };
+  g_autoptr (TdDataset) in = tu_dataset (6, 8, ch);
+  const double step[8] = { 0, 0, 0, 0, 1, 1, 1, 1 };
+  const double spikes[8] = { 0, 0, 5, 0, 0, 5, 0, 0 };
+  const double flat[8] = { 3, 3, 3, 3, 3, 3, 3, 3 };
+  const double ramp[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  const double holed[8] = { 1, 2, NAN, 4, 5, 6, 7, 8 };
+  tu_set_channel (in, 0, 0, step, 8);
+  tu_set_channel (in, 1, 0, spikes, 8);
+  tu_set_channel (in, 2, 0, flat, 8);
+  tu_set_channel (in, 3, 0, ramp, 8);
+  tu_set_channel (in, 4, 0, holed, 8);
+  tu_set_channel (in, 5, 0, ramp, 8);
+  in->lengths = g_new (guint32, 6);
+  for (size_t s = 0; s < 6; s++)
+    in->lengths[s] = s == 5 ? 1 : 8;
+
+  const char *kv[] = { NULL, NULL };
+  g_autofree char *stats = g_strdup_printf ("stats=%s", all_stats);
+  kv[0] = stats;
+  g_autoptr (TdDataset) out = tu_run (td_feature_statistical_descriptor (), kv, in, in, 1, NULL);
+  g_assert_cmpuint (out->n_channels, ==, 12);
+
+  /* step: mean 0.5, m2 = 0.25, m3 = 0, m4 = 0.0625 -> skew 0, kurtosis -2;
+   * rms sqrt(0.5); crest 1/sqrt(0.5); slope = sum (t - 3.5)(x - 0.5) / 42 = 8/42 */
+  tu_assert_close (tu_value (out, 0, "x.skew"), 0.0, 0, 1e-7, "step skew");
+  tu_assert_close (tu_value (out, 0, "x.kurtosis"), -2.0, 1e-6, 0, "step kurtosis");
+  tu_assert_close (tu_value (out, 0, "x.rms"), sqrt (0.5), 1e-6, 0, "step rms");
+  tu_assert_close (tu_value (out, 0, "x.crest_factor"), 1.0 / sqrt (0.5), 1e-6, 0, "step crest");
+  tu_assert_close (tu_value (out, 0, "x.peak_to_peak"), 1.0, 0, 0, "step ptp");
+  tu_assert_close (tu_value (out, 0, "x.last"), 1.0, 0, 0, "step last");
+  tu_assert_close (tu_value (out, 0, "x.slope"), 8.0 / 42.0, 1e-6, 0, "step slope");
+  tu_assert_close (tu_value (out, 0, "x.median"), 0.5, 0, 0, "step median");
+
+  /* spike train: mean 1.25, deviations -1.25 (x6), 3.75 (x2):
+   * m2 = (6·1.5625 + 2·14.0625)/8 = 4.6875, m3 = (6·-1.953125 + 2·52.734375)/8
+   * = 11.71875, m4 = (6·2.44140625 + 2·197.75390625)/8 = 51.26953125 */
+  double m2 = 4.6875, m3 = 11.71875, m4 = 51.26953125;
+  tu_assert_close (tu_value (out, 1, "x.skew"), m3 / pow (m2, 1.5), 1e-6, 0, "spike skew");
+  tu_assert_close (tu_value (out, 1, "x.kurtosis"), m4 / (m2 * m2) - 3.0, 1e-6, 0,
+                   "spike kurtosis");
+  tu_assert_close (tu_value (out, 1, "x.rms"), sqrt (50.0 / 8.0), 1e-6, 0, "spike rms");
+  tu_assert_close (tu_value (out, 1, "x.crest_factor"), 5.0 / sqrt (50.0 / 8.0), 1e-6, 0,
+                   "spike crest");
+  tu_assert_close (tu_value (out, 1, "x.median"), 0.0, 0, 0, "spike median");
+
+  /* constant: no spread, so skew and kurtosis are NaN (scipy), slope 0 */
+  tu_assert_close (tu_value (out, 2, "x.std"), 0.0, 0, 0, "flat std");
+  g_assert_true (isnan (tu_value (out, 2, "x.skew")));
+  g_assert_true (isnan (tu_value (out, 2, "x.kurtosis")));
+  tu_assert_close (tu_value (out, 2, "x.slope"), 0.0, 0, 0, "flat slope");
+  tu_assert_close (tu_value (out, 2, "x.crest_factor"), 1.0, 1e-7, 0, "flat crest");
+
+  /* ramp: slope exactly 1 per step, skew 0, kurtosis of a discrete uniform */
+  tu_assert_close (tu_value (out, 3, "x.slope"), 1.0, 1e-7, 0, "ramp slope");
+  tu_assert_close (tu_value (out, 3, "x.skew"), 0.0, 0, 1e-7, "ramp skew");
+  tu_assert_close (tu_value (out, 3, "x.kurtosis"), -6.0 * (64 + 1) / (5.0 * (64 - 1)), 1e-6, 0,
+                   "ramp kurtosis");
+
+  /* NaN inside: every statistic NaN */
+  for (size_t k = 0; k < out->n_channels; k++)
+    g_assert_true (isnan (td_dataset_series (out, 4)[k]));
+
+  /* one value: slope NaN, std 0 (ddof 0), last = the value */
+  g_assert_true (isnan (tu_value (out, 5, "x.slope")));
+  tu_assert_close (tu_value (out, 5, "x.std"), 0.0, 0, 0, "single std");
+  tu_assert_close (tu_value (out, 5, "x.last"), 1.0, 0, 0, "single last");
+}
+
+static void
+test_ddof (void)
+{
+  g_autoptr (TdDataset) in = hand_made ();
+  const char *kv[] = { "stats=[std]", "ddof=1", NULL };
+  g_autoptr (TdDataset) out = tu_run (td_feature_statistical_descriptor (), kv, in, in, 1, NULL);
+  /* s0 a = 1 2 3 10: sum of squares 50 over n - 1 = 3 */
+  tu_assert_close (tu_value (out, 0, "a.std"), sqrt (50.0 / 3.0), 1e-7, 0, "ddof 1");
+  /* s2 has one value: n - ddof = 0 -> NaN */
+  g_assert_true (isnan (tu_value (out, 2, "a.std")));
+}
+
+/* The histogram median on long series with ties, outliers, a value range
+ * dominated by one spike, negative values and infinities, against a sort. */
+static void
+test_histogram_median (void)
+{
+  const size_t n = 40, T = 3001;
+  const char *ch[] = { "x", NULL };
+  g_autoptr (TdDataset) in = tu_dataset (n, T, ch);
+  in->lengths = g_new (guint32, n);
+  g_autoptr (GRand) rng = g_rand_new_with_seed (99);
+  for (size_t s = 0; s < n; s++)
+    {
+      in->lengths[s] = (guint32) (T - (s % 7) * 13 - (s % 2));   /* odd and even */
+      for (size_t t = 0; t < T; t++)
+        {
+          double v;
+          switch (s % 5)
+            {
+            case 0: v = 1520 + 10 * g_rand_double_range (rng, -1, 1); break;
+            case 1: v = floor (g_rand_double_range (rng, 0, 4)); break;   /* 4 values */
+            case 2: v = t == 17 ? 1e30 : g_rand_double_range (rng, -2, -1); break;
+            case 3: v = t % 2 ? 7.0 : -7.0; break;                        /* two values */
+            default: v = t == 5 ? INFINITY : (t == 9 ? -INFINITY : g_rand_double (rng)); break;
+            }
+          tu_set (in, s, t, 0, (float) v);
+        }
+    }
+  g_autoptr (TdDataset) out = tu_run (td_feature_statistical_descriptor (), (const char *[]) {
+                                        "stats=[median]", NULL }, in, in, 2, NULL);
+  g_autofree double *v = g_new (double, T);
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t len = in->lengths[s];
+      for (size_t t = 0; t < len; t++)
+        v[t] = td_dataset_series (in, s)[t];
+      qsort (v, len, sizeof *v, cmp_double);
+      double med = len % 2 ? v[len / 2] : (v[len / 2 - 1] + v[len / 2]) / 2.0;
+      g_assert_cmpfloat (td_dataset_series (out, s)[0], ==, (float) med);
+    }
+}
+
+/* ---------------------------------------------------- numpy reference */
+
+static void
+test_golden_numpy (void)
+{
+  g_autoptr (TdDataset) in = tu_golden_casts (FEATURES_GOLDEN_DIR);
+  g_autofree char *p56 = g_build_filename (FEATURES_GOLDEN_DIR, "expected_peer56.csv", NULL);
+  g_autofree char *pst = g_build_filename (FEATURES_GOLDEN_DIR, "expected_stats.csv", NULL);
+  g_autoptr (TuCsv) peer = tu_csv_read (p56);
+  g_autoptr (TuCsv) extra = tu_csv_read (pst);
+  g_assert_cmpuint (peer->n_rows, ==, in->n_series);
+  g_assert_cmpuint (extra->n_rows, ==, in->n_series);
+
+  /* the peer's five (std with ddof 1) */
+  const char *kv1[] = { "ddof=1", NULL };
+  g_autoptr (TdDataset) out1 = tu_run (td_feature_statistical_descriptor (), kv1, in, in, 2, NULL);
+  /* the extra statistics (std with ddof 0 as std0) */
+  g_autofree char *stats = g_strdup_printf ("stats=%s", all_stats);
+  const char *kv0[] = { stats, NULL };
+  g_autoptr (TdDataset) out0 = tu_run (td_feature_statistical_descriptor (), kv0, in, in, 1, NULL);
+
+  const char *five[] = { "mean", "std", "min", "max", "median" };
+  const char *more[] = { "std0", "skew", "kurtosis", "rms", "peak_to_peak", "crest_factor",
+                         "last", "slope" };
+  size_t checked = 0;
+  for (size_t s = 0; s < in->n_series; s++)
+    for (size_t c = 0; c < in->n_channels; c++)
+      {
+        const char *ch = in->channel_names[c];
+        for (size_t k = 0; k < G_N_ELEMENTS (five); k++)
+          {
+            g_autofree char *col = g_strdup_printf ("%s__%s", ch, five[k]);
+            g_autofree char *mine = g_strdup_printf ("%s.%s", ch, five[k]);
+            gssize j = tu_csv_column (peer, col);
+            g_assert_cmpint (j, >=, 0);
+            /* the output is float32: compare the float of the reference */
+            double expect = (float) peer->v[s * peer->n_cols + (size_t) j];
+            tu_assert_close (tu_value (out1, s, mine), expect, 0, 0, col);
+            checked++;
+          }
+        for (size_t k = 0; k < G_N_ELEMENTS (more); k++)
+          {
+            g_autofree char *col = g_strdup_printf ("%s__%s", ch, more[k]);
+            g_autofree char *mine = g_strdup_printf ("%s.%s", ch, k == 0 ? "std" : more[k]);
+            gssize j = tu_csv_column (extra, col);
+            g_assert_cmpint (j, >=, 0);
+            double expect = extra->v[s * extra->n_cols + (size_t) j];
+            /* numpy's least squares leaves ~1e-16 where the slope is 0 */
+            double abs_tol = k == 7 ? 1e-12 : 0.0;
+            tu_assert_close (tu_value (out0, s, mine), (float) expect, 0, abs_tol, col);
+            checked++;
+          }
+      }
+  g_assert_cmpuint (checked, ==, in->n_series * in->n_channels * 13);
+}
+
+/* In double, before the float32 output, every statistic is within 1e-9
+ * relative of numpy/scipy: checked through the internal function on the same
+ * data. */
+static void
+test_golden_numpy_double (void)
+{
+  g_autoptr (TdDataset) in = tu_golden_casts (FEATURES_GOLDEN_DIR);
+  g_autofree char *p56 = g_build_filename (FEATURES_GOLDEN_DIR, "expected_peer56.csv", NULL);
+  g_autofree char *pst = g_build_filename (FEATURES_GOLDEN_DIR, "expected_stats.csv", NULL);
+  g_autoptr (TuCsv) peer = tu_csv_read (p56);
+  g_autoptr (TuCsv) extra = tu_csv_read (pst);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdParams) p = tu_params (td_feature_statistical_descriptor (),
+                                      (const char *[]) { "ddof=1", NULL });
+  g_autoptr (TdContext) ctx = td_context_new (1);
+  TdFeature *f = statistical_create (p, ctx, &error);
+  g_assert_no_error (error);
+  for (int k = 0; k < ST_N; k++)
+    f->need[k] = TRUE;
+  size_t T = in->n_steps;
+  g_autofree float *v = g_new (float, T);
+  g_autofree float *tmp = g_new (float, T);
+  g_autofree guint16 *bins = g_new (guint16, T);
+  double st[ST_N];
+  for (size_t s = 0; s < in->n_series; s++)
+    for (size_t c = 0; c < in->n_channels; c++)
+      {
+        for (size_t t = 0; t < T; t++)
+          v[t] = td_dataset_series (in, s)[t * in->n_channels + c];
+        stats_of (f, v, T, tmp, bins, st);
+        const char *ch = in->channel_names[c];
+        const struct { const TuCsv *csv; const char *col; int k; double abs_tol; } cases[] = {
+          { peer, "mean", ST_MEAN, 0 }, { peer, "std", ST_STD, 0 }, { peer, "min", ST_MIN, 0 },
+          { peer, "max", ST_MAX, 0 }, { peer, "median", ST_MEDIAN, 0 },
+          { extra, "skew", ST_SKEW, 0 }, { extra, "kurtosis", ST_KURTOSIS, 0 },
+          { extra, "rms", ST_RMS, 0 }, { extra, "peak_to_peak", ST_PTP, 0 },
+          { extra, "crest_factor", ST_CREST, 0 }, { extra, "last", ST_LAST, 0 },
+          { extra, "slope", ST_SLOPE, 1e-12 },
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+          {
+            g_autofree char *col = g_strdup_printf ("%s__%s", ch, cases[i].col);
+            gssize j = tu_csv_column (cases[i].csv, col);
+            g_assert_cmpint (j, >=, 0);
+            double expect = cases[i].csv->v[s * cases[i].csv->n_cols + (size_t) j];
+            tu_assert_close (st[cases[i].k], expect, 1e-9, cases[i].abs_tol, col);
+          }
+      }
+  statistical_destroy (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -337,5 +586,10 @@ main (int argc, char **argv)
   g_test_add_func ("/statistical/cancelled", test_cancelled);
   g_test_add_func ("/statistical/median-patterns", test_median_patterns);
   g_test_add_func ("/statistical/random-vs-sort-and-threads", test_random_against_sort_and_threads);
+  g_test_add_func ("/statistical/extra-known-answers", test_extra_known_answers);
+  g_test_add_func ("/statistical/ddof", test_ddof);
+  g_test_add_func ("/statistical/histogram-median", test_histogram_median);
+  g_test_add_func ("/statistical/golden-numpy", test_golden_numpy);
+  g_test_add_func ("/statistical/golden-numpy-double", test_golden_numpy_double);
   return g_test_run ();
 }

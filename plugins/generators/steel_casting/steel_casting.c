@@ -72,10 +72,13 @@ static const TdParamSpec steel_params[] = {
     "drop_then_level: consecutive seconds outside the level band" },
   { "sequence_max_gap_seconds", TD_PARAM_INT, "120", 1, 3600, NULL,
     "drop_then_level: the excursion must start at most this long after a drop sample" },
-  { "defect_event_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 1]", 0, 1e6, NULL,
+  /* The defaults weight the timing mechanism and its look-alikes (wrong order,
+   * too late, weak drop) up, so that summary features leave room below the
+   * Bayes ceiling for models that see order and spacing (docs/results-gbdt.md). */
+  { "defect_event_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 3]", 0, 1e6, NULL,
     "relative frequency of the defect events level_excursion, temperature_drop, "
     "speed_superheat, drop_then_level" },
-  { "near_miss_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 1, 1, 1, 1, 1]", 0, 1e6, NULL,
+  { "near_miss_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 1, 1, 3, 3, 2]", 0, 1e6, NULL,
     "relative frequency of the near misses level_short, level_inside, temperature_small, "
     "speed_only, superheat_only, wrong_order, too_late, weak_drop" },
 };

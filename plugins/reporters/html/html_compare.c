@@ -45,26 +45,56 @@ correction_text (GString *out, const char *correction)
     }
 }
 
+/* The distinct corrections of rows, first-seen order ("none" for none). */
+static GPtrArray *
+corrections_of (const TdComparisonRow *const *rows, size_t n)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *c = rows[i]->correction && *rows[i]->correction ? rows[i]->correction : "none";
+      gboolean seen = FALSE;
+      for (guint k = 0; k < out->len && !seen; k++)
+        seen = strcmp (out->pdata[k], c) == 0;
+      if (!seen)
+        g_ptr_array_add (out, (gpointer) c);
+    }
+  return out;
+}
+
+/* "adjusted with holm", "adjusted with holm or not adjusted ..." */
+static void
+corrections_text (GString *out, GPtrArray *corrections)
+{
+  for (guint k = 0; k < corrections->len; k++)
+    {
+      if (k)
+        g_string_append (out, k + 1 == corrections->len ? " or " : ", ");
+      correction_text (out, corrections->pdata[k]);
+    }
+}
+
 static double
 decisive_p (const TdComparisonRow *c)
 {
   return isfinite (c->p_adjusted) ? c->p_adjusted : c->p_value;
 }
 
-/* The comparison of label against the baseline on metric (first in the
- * report's order, which follows compare.tests), or NULL. */
-static const TdComparisonRow *
-find_comparison (const HtmlDoc *doc, const char *label, const char *metric)
+/* The comparisons of label against the baseline on metric, in the
+ * report's order. */
+static GPtrArray *
+find_comparisons (const HtmlDoc *doc, const char *label, const char *metric)
 {
   const TdRunReport *r = doc->r;
+  GPtrArray *out = g_ptr_array_new ();
   for (size_t i = 0; i < r->n_comparisons; i++)
     {
       const TdComparisonRow *c = &r->comparisons[i];
       if (g_strcmp0 (c->pipeline_a, label) == 0 && g_strcmp0 (c->metric, metric) == 0
           && html_is_baseline (c->pipeline_b, r->baseline))
-        return c;
+        g_ptr_array_add (out, (gpointer) c);
     }
-  return NULL;
+  return out;
 }
 
 static void
@@ -171,25 +201,36 @@ html_section_glance (GString *out, const HtmlDoc *doc)
       if (best != base)
         {
           card_open (out, "Best vs baseline");
-          const TdComparisonRow *c = find_comparison (doc, doc->labels->pdata[best], metric);
-          if (c)
+          g_autoptr (GPtrArray) cs = find_comparisons (doc, doc->labels->pdata[best], metric);
+          if (cs->len > 0)
             {
+              /* The difference of the means; each test's own estimate may be
+               * of one test set. */
+              const TdSummaryRow *a = html_doc_cell (doc, (guint) best, col);
+              const TdSummaryRow *b = html_doc_cell (doc, (guint) base, col);
               g_string_append (out, "<p><span class=\"big\">\xce\x94 ");
-              estimate (out, c->estimate, metric);
+              estimate (out, a->mean - b->mean, metric);
               g_string_append (out, "</span></p><p>");
-              html_escape (out, c->test);
-              g_string_append (out, ": p = ");
-              html_pvalue (out, c->p_value);
-              if (isfinite (c->p_adjusted))
+              for (guint k = 0; k < cs->len; k++)
                 {
-                  g_string_append (out, ", adjusted p = ");
-                  html_pvalue (out, c->p_adjusted);
+                  const TdComparisonRow *c = cs->pdata[k];
+                  gboolean sig = decisive_p (c) < ALPHA;
+                  g_string_append (out, sig ? "<strong>" : "");
+                  html_escape (out, c->test);
+                  g_string_append (out, ": p = ");
+                  html_pvalue (out, c->p_value);
+                  if (isfinite (c->p_adjusted))
+                    {
+                      g_string_append (out, ", adjusted ");
+                      html_pvalue (out, c->p_adjusted);
+                    }
+                  g_string_append (out, sig ? "</strong><br>" : "<br>");
                 }
-              g_string_append (out, "<br><span class=\"na\">p ");
-              correction_text (out, c->correction);
-              g_string_append (out, decisive_p (c) < ALPHA ? "; significant at \xce\xb1 = 0.05"
-                                                            : "; not significant at \xce\xb1 = 0.05");
-              g_string_append (out, "</span></p>");
+              g_autoptr (GPtrArray) corr = corrections_of ((const TdComparisonRow *const *) cs->pdata,
+                                                           cs->len);
+              g_string_append (out, "<span class=\"na\">p ");
+              corrections_text (out, corr);
+              g_string_append (out, "; bold: significant at \xce\xb1 = 0.05</span></p>");
             }
           else
             g_string_append (out, "<p class=\"na\">No test against the baseline on this metric "
@@ -230,6 +271,36 @@ html_section_glance (GString *out, const HtmlDoc *doc)
 
 /* ------------------------------------------------------------ significance */
 
+typedef struct {
+  gint pipeline, metric, test;
+  size_t index;
+  const TdComparisonRow *row;
+} SortKey;
+
+static int
+sort_key_order (const void *a, const void *b)
+{
+  const SortKey *x = a, *y = b;
+  if (x->pipeline != y->pipeline)
+    return x->pipeline < y->pipeline ? -1 : 1;
+  if (x->metric != y->metric)
+    return x->metric < y->metric ? -1 : 1;
+  if (x->test != y->test)
+    return x->test < y->test ? -1 : 1;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Position of test in compare.tests; tests it does not list (all of them
+ * when it is empty) come after, in the report's order. */
+static gint
+test_rank (const TdRunReport *r, const char *test)
+{
+  for (size_t i = 0; r->compare_tests && r->compare_tests[i]; i++)
+    if (g_strcmp0 (r->compare_tests[i], test) == 0)
+      return (gint) i;
+  return G_MAXINT;
+}
+
 void
 html_section_significance (GString *out, const HtmlDoc *doc)
 {
@@ -265,27 +336,27 @@ html_section_significance (GString *out, const HtmlDoc *doc)
       return;
     }
 
-  /* The corrections in use, in first-seen order, stated above the table. */
-  g_autoptr (GPtrArray) corrections = g_ptr_array_new ();
+  /* Rows by pipeline (table order), metric (experiment order), then test
+   * (compare.tests order), so each metric's tests sit together. */
+  g_autofree const TdComparisonRow **rows = g_new (const TdComparisonRow *, r->n_comparisons);
+  g_autofree SortKey *keys = g_new (SortKey, r->n_comparisons);
   for (size_t i = 0; i < r->n_comparisons; i++)
     {
-      const char *c = r->comparisons[i].correction ? r->comparisons[i].correction : "none";
-      gboolean seen = FALSE;
-      for (guint k = 0; k < corrections->len && !seen; k++)
-        seen = strcmp (corrections->pdata[k], c) == 0;
-      if (!seen)
-        g_ptr_array_add (corrections, (gpointer) c);
+      const TdComparisonRow *c = &r->comparisons[i];
+      gint row = html_doc_row (doc, c->pipeline_a), col = html_doc_metric (doc, c->metric);
+      keys[i] = (SortKey) { row < 0 ? G_MAXINT : row, col < 0 ? G_MAXINT : col,
+                            test_rank (r, c->test), i, c };
     }
+  qsort (keys, r->n_comparisons, sizeof *keys, sort_key_order);
+  for (size_t i = 0; i < r->n_comparisons; i++)
+    rows[i] = keys[i].row;
+
+  g_autoptr (GPtrArray) corrections = corrections_of (rows, r->n_comparisons);
   g_string_append (out, "<p class=\"note\">Each pipeline against the baseline <strong>");
   html_escape (out, r->baseline);
-  g_string_append (out, "</strong>. \xce\x94 = pipeline \xe2\x88\x92 baseline (green: better, "
-                        "orange: worse). p-values are ");
-  for (guint k = 0; k < corrections->len; k++)
-    {
-      if (k)
-        g_string_append (out, k + 1 == corrections->len ? " or " : ", ");
-      correction_text (out, corrections->pdata[k]);
-    }
+  g_string_append (out, "</strong>. \xce\x94 = pipeline \xe2\x88\x92 baseline as the test "
+                        "estimates it (green: better, orange: worse). p-values are ");
+  corrections_text (out, corrections);
   g_string_append (out, " (column <em>correction</em>); bold: adjusted p &lt; 0.05.</p>\n"
                         "<div class=\"scroll\"><table class=\"significance\"><thead><tr>"
                         "<th>Pipeline</th><th>vs</th><th>Metric</th><th>Test</th>"
@@ -294,9 +365,13 @@ html_section_significance (GString *out, const HtmlDoc *doc)
                         "<th>Correction</th></tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < r->n_comparisons; i++)
     {
-      const TdComparisonRow *c = &r->comparisons[i];
+      const TdComparisonRow *c = rows[i];
       gboolean sig = decisive_p (c) < ALPHA;
-      g_string_append (out, sig ? "<tr class=\"sig\"><td>" : "<tr><td>");
+      /* a rule above each new (pipeline, metric) group */
+      gboolean first = i == 0 || g_strcmp0 (c->metric, rows[i - 1]->metric) != 0
+                       || g_strcmp0 (c->pipeline_a, rows[i - 1]->pipeline_a) != 0;
+      g_string_append (out, sig && first ? "<tr class=\"sig grp\"><td>" : sig ? "<tr class=\"sig\"><td>"
+                                         : first && i ? "<tr class=\"grp\"><td>" : "<tr><td>");
       html_escape (out, c->pipeline_a);
       g_string_append (out, "</td><td>");
       html_escape (out, c->pipeline_b);

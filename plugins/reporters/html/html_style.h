@@ -86,6 +86,7 @@ static const char html_style[] =
   ".up{color:#067d4f;font-weight:600}\n"
   ".down{color:var(--warn);font-weight:600}\n"
   "tr.sig td{background:#f0f8f3}\n"
+  "tr.grp td{border-top:2px solid var(--line)}\n"
   "table.config td,table.config th{font-size:12.5px}\n"
   "td.path code{word-break:break-all;font-size:11.5px}\n"
   "td.bar{vertical-align:middle}\n"

@@ -206,48 +206,74 @@ line_to (GString *d, SvgLineKind kind, double sx, double sy)
   svg_num (d, sy);
 }
 
+typedef struct {
+  double x, y;
+} Px;
+
+/* One unbroken stretch: points within a pixel of the last kept one are
+ * dropped (the stretch's last point is always kept), then the middle of
+ * three points on one horizontal or vertical line (ROC and step curves are
+ * mostly such runs). */
+static void
+stretch (GString *d, GArray *pts, SvgLineKind kind)
+{
+  if (pts->len == 0)
+    return;
+  g_autoptr (GArray) keep = g_array_new (FALSE, FALSE, sizeof (Px));
+  for (guint i = 0; i < pts->len; i++)
+    {
+      Px p = g_array_index (pts, Px, i);
+      if (keep->len > 0 && i + 1 < pts->len)
+        {
+          Px l = g_array_index (keep, Px, keep->len - 1);
+          if (fabs (p.x - l.x) < 1.0 && fabs (p.y - l.y) < 1.0)
+            continue;
+        }
+      if (kind == SVG_LINE && keep->len >= 2)
+        {
+          Px a = g_array_index (keep, Px, keep->len - 2), b = g_array_index (keep, Px, keep->len - 1);
+          if ((a.x == b.x && b.x == p.x && (b.y - a.y) * (p.y - b.y) >= 0)
+              || (a.y == b.y && b.y == p.y && (b.x - a.x) * (p.x - b.x) >= 0))
+            g_array_set_size (keep, keep->len - 1);
+        }
+      g_array_append_val (keep, p);
+    }
+  for (guint i = 0; i < keep->len; i++)
+    {
+      Px p = g_array_index (keep, Px, i);
+      if (i == 0)
+        {
+          g_string_append (d, "M");
+          svg_num (d, p.x);
+          g_string_append (d, " ");
+          svg_num (d, p.y);
+        }
+      else
+        line_to (d, kind, p.x, p.y);
+    }
+}
+
 void
 svg_line (GString *out, const SvgPlot *p, const double *x, const double *y, size_t n,
           SvgLineKind kind, const char *colour, double width, double opacity, gboolean dashed)
 {
   g_autoptr (GString) d = g_string_new (NULL);
-  gboolean pen_down = FALSE, pending = FALSE;
-  double lx = 0, ly = 0;          /* last drawn point, pixels */
-  double px = 0, py = 0;          /* last point seen, pixels */
+  g_autoptr (GArray) pts = g_array_new (FALSE, FALSE, sizeof (Px));
   for (size_t i = 0; i < n; i++)
     {
       if (!isfinite (x[i]) || !isfinite (y[i]))
         {
-          if (pending)
-            line_to (d, kind, px, py);
-          pen_down = pending = FALSE;
+          stretch (d, pts, kind);
+          g_array_set_size (pts, 0);
           continue;
         }
-      px = svg_x (p, x[i]);
-      py = svg_y (p, y[i]);
-      if (!pen_down)
-        {
-          g_string_append (d, "M");
-          svg_num (d, px);
-          g_string_append (d, " ");
-          svg_num (d, py);
-          pen_down = TRUE;
-        }
-      /* Points within a pixel of the last drawn one are skipped; the last
-       * point of a stretch is always drawn. */
-      else if (fabs (px - lx) < 1.0 && fabs (py - ly) < 1.0)
-        {
-          pending = TRUE;
-          continue;
-        }
-      else
-        line_to (d, kind, px, py);
-      lx = px;
-      ly = py;
-      pending = FALSE;
+      Px px = { svg_x (p, x[i]), svg_y (p, y[i]) };
+      /* compare as printed, so equal-looking coordinates count as equal */
+      px.x = round (px.x * 10) / 10;
+      px.y = round (px.y * 10) / 10;
+      g_array_append_val (pts, px);
     }
-  if (pending)
-    line_to (d, kind, px, py);
+  stretch (d, pts, kind);
   if (d->len == 0)
     return;
   g_string_append (out, "<path d=\"");

@@ -179,12 +179,14 @@ test_summary_cells (void)
   g_autofree char *html = render (p, FALSE);
 
   /* best roc_auc: gbdt (max) */
+  /* t(0.975, 4) = 2.776445: 0.8126 ± 2.776445 · 0.015 / √5 = [0.7940, 0.8312] */
   assert_contains (html, "<td class=\"num best\"><strong>0.813 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.015"
-                         "</span>\xc2\xa0<span class=\"n\">(5)</span></strong></td>");
-  /* lstm roc_auc: plain cell, with its n */
+                         "</span>\xc2\xa0<span class=\"n\">(5)</span></strong>"
+                         "<span class=\"ci\">[0.794, 0.831]</span></td>");
+  /* lstm roc_auc: plain cell, with its n; t(0.975, 3) = 3.182446: 0.79 ± 0.0318 */
   assert_contains (html, "<td class=\"num\">0.790 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.020</span>\xc2\xa0"
-                         "<span class=\"n\">(4)</span></td>");
-  /* sd undefined (NaN): mean and n only */
+                         "<span class=\"n\">(4)</span><span class=\"ci\">[0.758, 0.822]</span></td>");
+  /* sd undefined (NaN): mean and n only, no interval */
   assert_contains (html, "<td class=\"num\">0.500\xc2\xa0<span class=\"n\">(1)</span></td>");
   /* whole counts print without decimals */
   assert_contains (html, "<td class=\"num\">240 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.000</span>");
@@ -299,6 +301,330 @@ test_minimal_report (void)
   g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
 }
 
+
+/* ------------------------------------------------------------ rich report */
+
+/* Two pipelines with predictions (gbdt separates the classes perfectly),
+ * training curves, importance, a comparison, a configuration that differs
+ * in one parameter and a manifest.yaml in the run folder. */
+static const char *const rich_pipelines[] = { "gbdt", "lstm[hidden_size=32]", NULL };
+
+static const gint64 rich_ids[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+static const double rich_y[8] = { 0, 0, 0, 0, 1, 1, 1, 1 };
+static const double gbdt_scores[2][8] = {
+  { 0.10, 0.20, 0.15, 0.05, 0.90, 0.80, 0.85, 0.95 },
+  { 0.12, 0.22, 0.18, 0.08, 0.70, 0.75, 0.88, 0.93 },
+};
+static const double lstm_scores[2][8] = {
+  { 0.60, 0.20, 0.45, 0.05, 0.40, 0.80, 0.35, 0.95 },
+  { 0.30, 0.62, 0.18, 0.48, 0.70, 0.25, 0.88, 0.53 },
+};
+
+static const TdCurveRow rich_curves[] = {
+  { "gbdt", "", 0, 0, "train_loss", 0, 0.69 }, { "gbdt", "", 0, 0, "train_loss", 1, 0.50 },
+  { "gbdt", "", 0, 0, "train_loss", 2, 0.41 }, { "gbdt", "", 1, 0, "train_loss", 0, 0.69 },
+  { "gbdt", "", 1, 0, "train_loss", 1, 0.52 }, { "gbdt", "", 1, 0, "train_loss", 2, 0.40 },
+};
+
+static const TdComparisonRow rich_comparisons[] = {
+  { "lstm[hidden_size=32]", "gbdt", "roc_auc", "corrected_t", -0.0226, -2.1, 0.03, "holm", 0.06 },
+  { "lstm[hidden_size=32]", "gbdt", "brier", "bootstrap", -0.02, -4.4, 0.000032, "none", NAN },
+};
+
+static const char rich_config[] =
+  "experiment: rich\n"
+  "pipelines:\n"
+  "  - name: gbdt\n"
+  "    variant: \"\"\n"
+  "    label: gbdt\n"
+  "    features:\n"
+  "      - {plugin: statistical, params: {stats: [mean, max]}}\n"
+  "    model: {plugin: xgboost, params: {max_depth: 6, n_estimators: 100}}\n"
+  "  - name: lstm\n"
+  "    variant: hidden_size=32\n"
+  "    label: \"lstm[hidden_size=32]\"\n"
+  "    features:\n"
+  "      - {plugin: statistical, params: {stats: [mean, max]}}\n"
+  "    model: {plugin: xgboost, params: {max_depth: 3, n_estimators: 100}}\n";
+
+static const char rich_manifest[] =
+  "experiment: rich\n"
+  "experiment_file: \"/x/rich.yaml\"\n"
+  "config_hash: \"1a2b3c4d\"\n"
+  "command: \"tundish run rich.yaml\"\n"
+  "host: \"box <1>\"\n"
+  "git_commit: \"0123abcd (with local changes)\"\n"
+  "versions:\n  tundish: \"0.1.0\"\n  gsl: \"2.7.1\"\n"
+  "plugins:\n"
+  "  - { kind: model, name: xgboost, version: \"1.0.0\", file: \"/p/model_xgboost.so\" }\n"
+  "seeds:\n  master: 42\n  data: 6314899022432539968\n  splits:\n"
+  "    - { repeat: 0, seed: 7003248539097852537 }\n"
+  "    - { repeat: 1, seed: 3125504766317961001 }\n";
+
+typedef struct {
+  TdTrialPredictions preds[4];
+  TdImportanceRow importance[13];
+  char *names[12];
+  TdDataset *data;
+  char *dir;
+  TdRunReport r;
+} Rich;
+
+static void
+rich_init (Rich *k)
+{
+  g_autoptr (GError) error = NULL;
+  k->dir = g_dir_make_tmp ("td-html-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (int t = 0; t < 2; t++)
+    {
+      k->preds[t] = (TdTrialPredictions) { "gbdt", "", t, 0, 8, 1, rich_ids, rich_y,
+                                           gbdt_scores[t], 1.25 + t * 0.5 };
+      k->preds[2 + t] = (TdTrialPredictions) { "lstm", "hidden_size=32", t, 0, 8, 1, rich_ids,
+                                               rich_y, lstm_scores[t], 10.0 };
+    }
+  for (int f = 0; f < 12; f++)
+    {
+      k->names[f] = g_strdup_printf ("mold_level.f%02d", f);
+      k->importance[f] = (TdImportanceRow) { "gbdt", "", k->names[f], "gain", 12.0 - f, 0.5, 2 };
+    }
+  k->importance[12] = (TdImportanceRow) { "gbdt", "", k->names[0], "weight", 3, 1, 2 };
+  k->data = dataset ();
+  for (size_t s = 0; s < k->data->n_series; s++)
+    for (size_t t = 0; t < k->data->n_steps; t++)
+      for (size_t c = 0; c < k->data->n_channels; c++)
+        td_dataset_series (k->data, s)[t * 3 + c] = (float) (c * 10 + (t % 7) + (s >= 7 && t == 30 ? 25 : 0));
+  k->r = make_report (k->dir, k->data, FALSE);
+  k->r.pipelines = rich_pipelines;
+  k->r.config_yaml = rich_config;
+  k->r.predictions = k->preds;
+  k->r.n_predictions = 4;
+  k->r.curves = rich_curves;
+  k->r.n_curves = G_N_ELEMENTS (rich_curves);
+  k->r.importance = k->importance;
+  k->r.n_importance = 13;
+  k->r.comparisons = rich_comparisons;
+  k->r.n_comparisons = G_N_ELEMENTS (rich_comparisons);
+  g_autofree char *manifest = g_build_filename (k->dir, "manifest.yaml", NULL);
+  g_assert_true (g_file_set_contents (manifest, rich_manifest, -1, NULL));
+}
+
+static void
+rich_clear (Rich *k)
+{
+  g_autofree char *manifest = g_build_filename (k->dir, "manifest.yaml", NULL);
+  g_autofree char *report = g_build_filename (k->dir, "report.html", NULL);
+  g_unlink (manifest);
+  g_unlink (report);
+  g_assert_cmpint (g_rmdir (k->dir), ==, 0);
+  g_free (k->dir);
+  for (int f = 0; f < 12; f++)
+    g_free (k->names[f]);
+  td_dataset_unref (k->data);
+}
+
+static char *
+rich_render (Rich *k)
+{
+  g_autoptr (TdParams) p = default_params ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vtable ()->write (p, &k->r, &error));
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (k->dir, "report.html", NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* The text of the element starting at the first occurrence of open up to
+ * the next close (both included), or a failed test. */
+static char *
+element (const char *html, const char *open, const char *close)
+{
+  const char *a = strstr (html, open);
+  if (a == NULL)
+    g_error ("report.html lacks: %s", open);
+  const char *b = strstr (a, close);
+  g_assert_nonnull (b);
+  return g_strndup (a, (gsize) (b - a) + strlen (close));
+}
+
+static void
+test_curves (void)
+{
+  Rich k;
+  rich_init (&k);
+  g_autofree char *html = rich_render (&k);
+  g_autofree char *roc = element (html, "<figure class=\"chart\" id=\"roc\">", "</figure>");
+  /* plot area x 54..368, y 280..10: the chance diagonal, and gbdt's pooled
+   * curve (the baseline: first colour, dashed) through the top-left corner,
+   * its collinear points merged */
+  assert_contains (roc, "<path d=\"M54.0 280.0L368.0 10.0\" class=\"chance\"");
+  assert_contains (roc, "<path d=\"M54.0 280.0L54.0 10.0L368.0 10.0\" fill=\"none\" stroke=\"#0072b2\" "
+                        "stroke-width=\"2.0\" stroke-linejoin=\"round\" stroke-dasharray=\"6 3\"/>");
+  /* two faint per-trial lines per pipeline */
+  g_assert_cmpuint (count (roc, "stroke-opacity=\"0.30\""), ==, 4);
+  assert_contains (roc, "stroke=\"#d55e00\"");
+  g_autofree char *pr = element (html, "<figure class=\"chart\" id=\"pr\">", "</figure>");
+  /* chance at the pooled prevalence 0.5 (y 145), gbdt's precision 1 up to recall 1 */
+  assert_contains (pr, "<path d=\"M54.0 145.0H368.0\" class=\"chance\"");
+  assert_contains (pr, "<path d=\"M54.0 10.0V10.0H");
+  assert_contains (pr, "prevalence of the pooled test sets (0.500)");
+  assert_contains (html, "<figure class=\"chart\" id=\"calibration\">");
+  assert_contains (html, "pooled over all its trials");
+  rich_clear (&k);
+}
+
+static void
+test_significance (void)
+{
+  Rich k;
+  rich_init (&k);
+  g_autofree char *html = rich_render (&k);
+  g_autofree char *sig = element (html, "<section id=\"significance\">", "</section>");
+  assert_contains (sig, "p-values are adjusted with <strong>holm</strong> or not adjusted for "
+                        "multiple comparisons (column <em>correction</em>)");
+  assert_contains (sig, "<tr><td>lstm[hidden_size=32]</td><td>gbdt</td><td><code>roc_auc</code></td>"
+                        "<td>corrected_t</td><td class=\"num\"><span class=\"down\">\xe2\x88\x92" "0.023"
+                        "</span></td><td class=\"num\">\xe2\x88\x92" "2.100</td><td class=\"num\">0.0300"
+                        "</td><td class=\"num\">0.0600</td><td>holm</td></tr>");
+  /* significant without adjustment: bold, p in scientific form */
+  assert_contains (sig, "<tr class=\"sig\">");
+  assert_contains (sig, "3.2\xc3\x97" "10<sup>\xe2\x88\x92" "5</sup>");
+  /* brier: lower is better, so a negative difference is an improvement */
+  assert_contains (sig, "<span class=\"up\">\xe2\x88\x92" "0.020</span>");
+  /* the glance card states the test and its correction */
+  g_autofree char *glance = element (html, "<section id=\"glance\">", "</section>");
+  assert_contains (glance, "Best by headline metric");
+  assert_contains (glance, "<span class=\"pipeline\">gbdt</span> <code>roc_auc</code>");
+  assert_contains (glance, "95\xc2\xa0% CI 0.794\xe2\x80\x93" "0.831");
+  rich_clear (&k);
+}
+
+static void
+test_significance_absent (void)
+{
+  Rich k;
+  rich_init (&k);
+  k.r.comparisons = NULL;
+  k.r.n_comparisons = 0;
+  static const char *const tests[] = { "corrected_t", "delong", NULL };
+  k.r.compare_tests = tests;
+  k.r.baseline = "lstm";
+  g_autofree char *html = rich_render (&k);
+  assert_contains (html, "No comparisons against <strong>lstm</strong> were computed (tests "
+                         "requested: <code>corrected_t</code>, <code>delong</code>).");
+  assert_contains (html, "No test against the baseline on this metric");
+  k.r.baseline = NULL;
+  g_autofree char *none = rich_render (&k);
+  assert_contains (none, "No baseline was named");
+  g_assert_null (strstr (none, "Best vs baseline"));
+  rich_clear (&k);
+}
+
+static void
+test_sections (void)
+{
+  Rich k;
+  rich_init (&k);
+  g_autofree char *html = rich_render (&k);
+  /* table of contents: only the sections present, in page order */
+  g_autofree char *nav = element (html, "<nav class=\"toc\">", "</nav>");
+  const char *a = strstr (nav, "#glance"), *b = strstr (nav, "#curves"), *c = strstr (nav, "#provenance");
+  g_assert_true (a && b && c && a < b && b < c);
+  g_assert_null (strstr (nav, "#failed"));
+  /* example series: the first good one, the first defect with a real cause */
+  assert_contains (html, "<h3>Example series</h3>");
+  assert_contains (html, "good: series 0, mechanism <code>none</code>");
+  assert_contains (html, "defect: series 7, mechanism <code>clogging</code>");
+  g_assert_cmpuint (count (html, "<figcaption><code>mold_level</code></figcaption>"), ==, 1);
+  /* training curves and importance */
+  assert_contains (html, "<code>train_loss</code> per iteration, one line per trial.");
+  assert_contains (html, "<strong>gbdt</strong>: top 10 of 12 features by <code>gain</code>, mean over "
+                         "trials \xc2\xb1 1 sd (also reported: weight;");
+  assert_contains (html, ">mold_level.f00</text>");
+  g_assert_null (strstr (html, ">mold_level.f11</text>"));   /* 12th: not in the top 10 */
+  /* configuration: only what differs */
+  g_autofree char *cfg = element (html, "<section id=\"pipelines\">", "</section>");
+  assert_contains (cfg, "<tr><th scope=\"row\"><code>model.params.max_depth</code></th>"
+                        "<td><code>6</code></td><td><code>3</code></td></tr>");
+  g_assert_null (strstr (cfg, "n_estimators"));
+  assert_contains (cfg, "4 parameters are the same for every pipeline");
+  /* timings */
+  assert_contains (html, "<tr><th scope=\"row\">gbdt</th><td class=\"num\">2</td><td class=\"num\">"
+                         "1.50\xc2\xa0s</td>");
+  /* provenance from manifest.yaml, escaped */
+  g_autofree char *prov = element (html, "<section id=\"provenance\">", "</section>");
+  assert_contains (prov, "<dt>Git commit</dt><dd><code>0123abcd (with local changes)</code></dd>");
+  assert_contains (prov, "<dt>Host</dt><dd>box &lt;1&gt;</dd>");
+  assert_contains (prov, "master <code>42</code>");
+  assert_contains (prov, "r1 <code>3125504766317961001</code>");
+  assert_contains (prov, "<code>gsl 2.7.1</code>");
+  assert_contains (prov, "<td>xgboost</td><td>1.0.0</td><td class=\"path\"><code>/p/model_xgboost.so</code>");
+  assert_contains (prov, "<details>");
+  rich_clear (&k);
+}
+
+static void
+test_self_contained (void)
+{
+  Rich k;
+  rich_init (&k);
+  g_autofree char *html = rich_render (&k);
+  g_autofree char *lower = g_ascii_strdown (html, -1);
+  /* the SVG namespace is the only URL, and nothing is fetched */
+  g_assert_cmpuint (count (lower, "http"), ==, count (lower, "xmlns=\"http://www.w3.org/2000/svg\""));
+  g_assert_null (strstr (lower, "<script"));
+  g_assert_null (strstr (lower, "<link"));
+  g_assert_null (strstr (lower, "<img"));
+  g_assert_null (strstr (lower, "src="));
+  g_assert_null (strstr (lower, "url("));
+  g_assert_null (strstr (lower, "@import"));
+  /* deterministic with predictions, curves and a manifest too */
+  g_autofree char *again = rich_render (&k);
+  g_assert_cmpstr (html, ==, again);
+  rich_clear (&k);
+}
+
+static void
+test_many_pipelines (void)
+{
+  /* 10 pipelines: the charts show the baseline and the 7 best */
+  enum { N = 10 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-html-XXXXXX", &error);
+  char *names[N];
+  const char *labels[N + 1] = { 0 };
+  TdSummaryRow rows[N];
+  TdTrialPredictions preds[N];
+  for (int i = 0; i < N; i++)
+    {
+      names[i] = g_strdup_printf ("p%d", i);
+      labels[i] = names[i];
+      rows[i] = (TdSummaryRow) { names[i], "", "roc_auc", 0.5 + 0.04 * i, 0.01, 2 };
+      preds[i] = (TdTrialPredictions) { names[i], "", 0, 0, 8, 1, rich_ids, rich_y, lstm_scores[0], 1 };
+    }
+  static const char *const m[] = { "roc_auc", NULL };
+  TdRunReport r = { .run_dir = dir, .metrics = m, .pipelines = labels, .baseline = "p0",
+                    .summary = rows, .n_summary = N, .predictions = preds, .n_predictions = N };
+  g_assert_true (vtable ()->write (NULL, &r, &error));
+  g_autofree char *path = g_build_filename (dir, "report.html", NULL);
+  g_autofree char *html = NULL;
+  g_assert_true (g_file_get_contents (path, &html, NULL, NULL));
+  g_autofree char *legend = element (html, "<section id=\"curves\">", "</p>");
+  assert_contains (legend, "p0 <span class=\"na\">(baseline, dashed)</span>");
+  g_assert_null (strstr (legend, "</span>p1</span>"));   /* among the worst */
+  g_assert_null (strstr (legend, "</span>p2</span>"));
+  assert_contains (legend, "</span>p3</span>");
+  assert_contains (legend, "</span>p9</span>");
+  assert_contains (legend, "2 more pipelines not drawn: the charts show the baseline and the best by "
+                           "<code>roc_auc</code>");
+  for (int i = 0; i < N; i++)
+    g_free (names[i]);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_demo (void)
 {
@@ -328,6 +654,12 @@ main (int argc, char **argv)
   g_test_add_func ("/html/title", test_title);
   g_test_add_func ("/html/deterministic", test_deterministic);
   g_test_add_func ("/html/minimal-report", test_minimal_report);
+  g_test_add_func ("/html/curves", test_curves);
+  g_test_add_func ("/html/significance", test_significance);
+  g_test_add_func ("/html/significance-absent", test_significance_absent);
+  g_test_add_func ("/html/sections", test_sections);
+  g_test_add_func ("/html/self-contained", test_self_contained);
+  g_test_add_func ("/html/many-pipelines", test_many_pipelines);
   g_test_add_func ("/html/demo", test_demo);
   return g_test_run ();
 }

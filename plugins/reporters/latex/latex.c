@@ -113,18 +113,26 @@ footnote (GString *out, const PaperTable *t, const TdRunReport *r)
           g_string_append (out, " Against the baseline ");
           tex (out, r->baseline);
           g_string_append (out, ": $^{*}$~$p < 0.05$, $^{**}$~$p < 0.01$, $^{***}$~$p < 0.001$ (");
-          for (guint k = 0; k < t->tests->len; k++)
+          g_autoptr (GPtrArray) corrections = paper_table_corrections (t);
+          for (guint j = 0; j < corrections->len; j++)
             {
-              const TdComparisonRow *c = t->tests->pdata[k];
-              g_string_append (out, k ? "; " : "");
-              tex (out, c->test);
-              if (c->correction == NULL || *c->correction == '\0'
-                  || strcmp (c->correction, "none") == 0)
-                g_string_append (out, ", $p$ not adjusted for multiple comparisons");
+              const char *corr = corrections->pdata[j];
+              g_string_append (out, j ? "; " : "");
+              guint n = 0;
+              for (guint k = 0; k < t->tests->len; k++)
+                {
+                  const TdComparisonRow *c = t->tests->pdata[k];
+                  if (g_strcmp0 (paper_correction (c), corr) != 0)
+                    continue;
+                  g_string_append (out, n++ ? ", " : "");
+                  tex (out, c->test);
+                }
+              if (strcmp (corr, "none") == 0)
+                g_string_append (out, ": $p$ not adjusted for multiple comparisons");
               else
                 {
-                  g_string_append (out, ", $p$ adjusted for multiple comparisons with ");
-                  tex (out, c->correction);
+                  g_string_append (out, ": $p$ adjusted for multiple comparisons with ");
+                  tex (out, corr);
                 }
             }
           g_string_append (out, ").");
@@ -141,12 +149,13 @@ render (const TdParams *params, const TdRunReport *r)
   size_t n_metrics = 0;
   const char *const *metrics = params ? td_params_get_string_list (params, "metrics", &n_metrics) : NULL;
   int decimals = params ? (int) td_params_get_int (params, "decimals") : 3;
+  const char *test = params ? td_params_get_string (params, "test") : NULL;
   const char *caption = params ? td_params_get_string (params, "caption") : NULL;
   const char *label = params ? td_params_get_string (params, "label") : NULL;
   const char *experiment = r->experiment && *r->experiment ? r->experiment : "tundish run";
 
   PaperTable t;
-  paper_table_build (&t, r, metrics, n_metrics, decimals);
+  paper_table_build (&t, r, metrics, n_metrics, decimals, test);
   GString *out = g_string_new ("% results.tex, written by tundish's latex reporter "
                                LATEX_REPORTER_VERSION " for the experiment ");
   g_autofree char *exp_line = g_strdup (experiment);
@@ -181,6 +190,9 @@ render (const TdParams *params, const TdRunReport *r)
   for (guint row = 0; row < t.labels->len; row++)
     {
       g_string_append (out, "    ");
+      /* "[" right after \\ would be read as its optional argument */
+      if (((const char *) t.labels->pdata[row])[0] == '[')
+        g_string_append (out, "{}");
       tex (out, t.labels->pdata[row]);
       if (t.baseline[row])
         g_string_append (out, " (baseline)");
@@ -224,6 +236,9 @@ static const TdParamSpec latex_params[] = {
     .help = "metric columns in this order; empty: every ranked metric of the experiment" },
   { .name = "decimals", .type = TD_PARAM_INT, .default_value = "3", .min = 0, .max = 8,
     .help = "decimals of means and sds (the best mean is chosen on the rounded values)" },
+  { .name = "test", .type = TD_PARAM_STRING, .default_value = "\"\"",
+    .help = "comparison behind the significance marks; empty: ttest where it ran, else the "
+            "first test listed for the metric" },
   { .name = "caption", .type = TD_PARAM_STRING, .default_value = "\"\"",
     .help = "\\caption text (escaped); empty: the experiment name and the number of trials" },
   { .name = "label", .type = TD_PARAM_STRING, .default_value = "\"\"",

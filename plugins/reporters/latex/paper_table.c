@@ -80,7 +80,7 @@ stars_of (double p)
 
 void
 paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metrics,
-                   size_t n_metrics, int decimals)
+                   size_t n_metrics, int decimals, const char *test)
 {
   *t = (PaperTable) { .decimals = CLAMP (decimals, 0, 12) };
   t->labels = g_ptr_array_new_with_free_func (g_free);
@@ -162,8 +162,8 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
         }
     }
 
-  /* Marks from the first comparison of each (pipeline, metric) against the
-   * baseline, in the report's order (which follows compare.tests). */
+  /* The comparison behind each cell's marks. */
+  gboolean named = test && *test;
   for (size_t i = 0; i < r->n_comparisons; i++)
     {
       const TdComparisonRow *cmp = &r->comparisons[i];
@@ -174,11 +174,19 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       if (row < 0 || col < 0 || t->baseline[row])
         continue;
       PaperCell *c = &t->cells[row * n_cols + col];
-      if (c->comparison)
+      gboolean preferred = g_strcmp0 (cmp->test, named ? test : PAPER_PREFERRED_TEST) == 0;
+      if (named ? !preferred || c->comparison
+                : c->comparison && (!preferred || g_strcmp0 (c->comparison->test, cmp->test) == 0))
         continue;
       c->comparison = cmp;
       c->stars = stars_of (isfinite (cmp->p_adjusted) ? cmp->p_adjusted : cmp->p_value);
-      gboolean seen = FALSE;
+    }
+
+  /* The (test, correction) pairs behind the shown marks, in table order. */
+  for (guint i = 0; i < n_rows * n_cols; i++)
+    {
+      const TdComparisonRow *cmp = t->cells[i].comparison;
+      gboolean seen = cmp == NULL;
       for (guint k = 0; k < t->tests->len && !seen; k++)
         {
           const TdComparisonRow *o = t->tests->pdata[k];
@@ -187,6 +195,25 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       if (!seen)
         g_ptr_array_add (t->tests, (gpointer) cmp);
     }
+}
+
+const char *
+paper_correction (const TdComparisonRow *c)
+{
+  return c->correction && *c->correction ? c->correction : "none";
+}
+
+GPtrArray *
+paper_table_corrections (const PaperTable *t)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint k = 0; k < t->tests->len; k++)
+    {
+      const char *corr = paper_correction (t->tests->pdata[k]);
+      if (find (out, corr) < 0)
+        g_ptr_array_add (out, (gpointer) corr);
+    }
+  return out;
 }
 
 void

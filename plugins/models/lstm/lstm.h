@@ -1,0 +1,38 @@
+/* lstm.h — the lstm model plugin's state, shared by lstm.c (fit, predict)
+ * and lstm_io.c (the HDF5 model file). */
+#pragma once
+
+#include <tundish/tundish.h>
+
+#include "nn.h"
+#include "nn_train.h"
+
+#define LSTM_MAGIC "tundish-lstm"
+#define LSTM_FORMAT_VERSION 1
+
+struct TdModel {
+  /* configuration (from params at create, from the file at load) */
+  NnSeqConfig arch;            /* n_inputs is set by fit */
+  NnTrainConfig train;
+  gboolean auto_pos_weight, standardize;
+  char *config_text;           /* td_params_to_text of the training parameters */
+
+  /* fitted state; fitted == FALSE until fit or load */
+  gboolean fitted;
+  NnSeqModel net;
+  float *P;                    /* [net.layout.total] */
+  size_t C;
+  char **channel_names;        /* [C], NULL-terminated */
+  float *mean, *scale;         /* [C] standardisation, NULL when off */
+  NnTrainResult result;
+  double pos_weight_used;
+};
+
+void lstm_clear_fit (TdModel *m);
+
+/* The model file: HDF5 with a magic string, format version, architecture,
+ * training configuration, preprocessing and every weight tensor under its
+ * PyTorch name. */
+gboolean lstm_save_h5 (const TdModel *m, const char *path, GError **error);
+/* Fill m's fitted state (and architecture) from path. */
+gboolean lstm_load_h5 (TdModel *m, const char *path, GError **error);

@@ -1,0 +1,381 @@
+/* nn_train.c — see nn_train.h. */
+#include <math.h>
+#include <string.h>
+
+#include "nn_train.h"
+
+/* From OpenBLAS's cblas.h; declared here so any CBLAS header will do. */
+void openblas_set_num_threads (int num_threads);
+int openblas_get_num_threads (void);
+
+static void
+blas_single_thread (void)
+{
+  if (openblas_get_num_threads () != 1)
+    openblas_set_num_threads (1);
+}
+
+/* One thread's workspace: a tape and one gathered shard. */
+typedef struct {
+  NnSeqTape_f32 *tp;
+  float *x;          /* [T,NN_SHARD,C] time-major, standardised, zero-padded */
+  float *y;          /* [NN_SHARD] */
+  guint32 *len;      /* [NN_SHARD] */
+  float *dz;         /* [NN_SHARD] */
+} Worker;
+
+static Worker *
+workers_new (const NnSeqModel *m, size_t T, int n)
+{
+  Worker *w = g_new0 (Worker, n);
+  for (int k = 0; k < n; k++)
+    {
+      w[k].tp = nn_seq_tape_new_f32 (m, T, NN_SHARD);
+      w[k].x = g_new0 (float, T * NN_SHARD * m->cfg.n_inputs);
+      w[k].y = g_new0 (float, NN_SHARD);
+      w[k].len = g_new0 (guint32, NN_SHARD);
+      w[k].dz = g_new0 (float, NN_SHARD);
+    }
+  return w;
+}
+
+static void
+workers_free (Worker *w, int n)
+{
+  for (int k = 0; k < n; k++)
+    {
+      nn_seq_tape_free_f32 (w[k].tp);
+      g_free (w[k].x);
+      g_free (w[k].y);
+      g_free (w[k].len);
+      g_free (w[k].dz);
+    }
+  g_free (w);
+}
+
+static size_t
+data_len (const NnSeqData *d, size_t s)
+{
+  return d->len ? MIN ((size_t) d->len[s], d->T) : d->T;
+}
+
+/* Sequences idx[0..B) into the worker's time-major shard buffer. */
+static void
+gather (Worker *w, const NnSeqData *d, const size_t *idx, size_t B)
+{
+  const size_t T = d->T, C = d->C;
+  for (size_t b = 0; b < B; b++)
+    {
+      const size_t s = idx[b], L = data_len (d, s);
+      const float *src = d->x + s * T * C;
+      w->len[b] = (guint32) L;
+      w->y[b] = (float) d->y[s];
+      for (size_t t = 0; t < T; t++)
+        {
+          float *dst = w->x + (t * B + b) * C;
+          if (t >= L)
+            memset (dst, 0, C * sizeof (float));
+          else if (d->mean)
+            for (size_t c = 0; c < C; c++)
+              dst[c] = (src[t * C + c] - d->mean[c]) / d->scale[c];
+          else
+            memcpy (dst, src + t * C, C * sizeof (float));
+        }
+    }
+}
+
+/* ---------------------------------------------------------- shard workers */
+
+typedef void (*ShardFunc) (Worker *w, size_t shard, gpointer job);
+
+typedef struct {
+  Worker *w;
+  int index, n_workers;
+  size_t n_shards;
+  ShardFunc func;
+  gpointer job;
+} ThreadArgs;
+
+static gpointer
+thread_main (gpointer data)
+{
+  ThreadArgs *a = data;
+  for (size_t s = (size_t) a->index; s < a->n_shards; s += (size_t) a->n_workers)
+    a->func (a->w, s, a->job);
+  return NULL;
+}
+
+/* Run func on every shard; shard s goes to worker s mod n_workers. */
+static void
+run_shards (Worker *workers, int n_workers, size_t n_shards, ShardFunc func, gpointer job)
+{
+  int nw = (int) MIN ((size_t) n_workers, n_shards);
+  if (nw <= 1)
+    {
+      for (size_t s = 0; s < n_shards; s++)
+        func (&workers[0], s, job);
+      return;
+    }
+  ThreadArgs args[64];
+  GThread *threads[64];
+  nw = MIN (nw, 64);
+  for (int k = 0; k < nw; k++)
+    args[k] = (ThreadArgs) { &workers[k], k, nw, n_shards, func, job };
+  for (int k = 1; k < nw; k++)
+    threads[k] = g_thread_new ("nn-shard", thread_main, &args[k]);
+  thread_main (&args[0]);
+  for (int k = 1; k < nw; k++)
+    g_thread_join (threads[k]);
+}
+
+/* ------------------------------------------------------------ one batch */
+
+typedef struct {
+  const NnSeqModel *m;
+  const float *P;
+  const NnSeqData *data;
+  const NnLossConfig *loss;
+  const size_t *idx;      /* the batch's sequences */
+  size_t B;               /* batch size */
+  uint64_t seed;
+  float **G;              /* [n_shards] gradient buffers */
+  double *shard_loss;     /* [n_shards] */
+} TrainJob;
+
+static void
+train_shard (Worker *w, size_t s, gpointer data)
+{
+  TrainJob *job = data;
+  const size_t start = s * NN_SHARD, Bs = MIN ((size_t) NN_SHARD, job->B - start);
+  gather (w, job->data, job->idx + start, Bs);
+  nn_seq_forward_f32 (job->m, job->P, w->tp, job->data->T, Bs, w->x, w->len, TRUE,
+                      nn_seed_mix (job->seed, s, 0, 0));
+  /* mean over the whole batch: each shard scales by 1/B */
+  job->shard_loss[s] = nn_loss_f32 (job->loss, Bs, w->tp->logits, w->y, w->dz,
+                                    1.0 / (double) job->B);
+  memset (job->G[s], 0, job->m->layout.total * sizeof (float));
+  nn_seq_backward_f32 (job->m, job->P, job->G[s], w->tp, w->dz, NULL);
+}
+
+typedef struct {
+  const NnSeqModel *m;
+  const float *P;
+  const NnSeqData *data;
+  const size_t *idx;      /* NULL = 0..n-1 */
+  size_t n;
+  double *out;            /* [n] logits */
+} PredictJob;
+
+static void
+predict_shard (Worker *w, size_t s, gpointer data)
+{
+  PredictJob *job = data;
+  const size_t start = s * NN_SHARD, Bs = MIN ((size_t) NN_SHARD, job->n - start);
+  size_t local[NN_SHARD] = { 0 };
+  for (size_t b = 0; b < Bs; b++)
+    local[b] = job->idx ? job->idx[start + b] : start + b;
+  gather (w, job->data, local, Bs);
+  nn_seq_forward_f32 (job->m, job->P, w->tp, job->data->T, Bs, w->x, w->len, FALSE, 0);
+  for (size_t b = 0; b < Bs; b++)
+    job->out[start + b] = w->tp->logits[b];
+}
+
+static void
+predict_with (const NnSeqModel *m, const float *P, const NnSeqData *data, Worker *workers,
+              int n_workers, double *out)
+{
+  PredictJob job = { m, P, data, NULL, data->n, out };
+  run_shards (workers, n_workers, (data->n + NN_SHARD - 1) / NN_SHARD, predict_shard, &job);
+}
+
+void
+nn_predict_logits (const NnSeqModel *m, const float *P, const NnSeqData *data, int threads,
+                   double *out)
+{
+  if (data->n == 0)
+    return;
+  blas_single_thread ();
+  const size_t n_shards = (data->n + NN_SHARD - 1) / NN_SHARD;
+  int nw = (int) MIN ((size_t) MAX (threads, 1), n_shards);
+  Worker *workers = g_new0 (Worker, nw);
+  /* a tape only as wide as needed: scoring one series stays cheap */
+  const size_t width = MIN ((size_t) NN_SHARD, data->n);
+  for (int k = 0; k < nw; k++)
+    {
+      workers[k].tp = nn_seq_tape_new_f32 (m, data->T, width);
+      workers[k].x = g_new0 (float, data->T * NN_SHARD * m->cfg.n_inputs);
+      workers[k].y = g_new0 (float, NN_SHARD);
+      workers[k].len = g_new0 (guint32, NN_SHARD);
+      workers[k].dz = g_new0 (float, NN_SHARD);
+    }
+  predict_with (m, P, data, workers, nw, out);
+  workers_free (workers, nw);
+}
+
+void
+nn_saliency (const NnSeqModel *m, const float *P, const NnSeqData *data, size_t s, float *out)
+{
+  blas_single_thread ();
+  const size_t T = data->T, C = data->C;
+  Worker *w = workers_new (m, T, 1);
+  gather (w, data, &s, 1);
+  nn_seq_forward_f32 (m, P, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  g_autofree float *G = g_new0 (float, m->layout.total);
+  g_autofree float *dx = g_new0 (float, T * C);
+  float one = 1;
+  nn_seq_backward_f32 (m, P, G, w->tp, &one, dx);
+  for (size_t k = 0; k < T * C; k++)
+    out[k] = dx[k] * w->x[k];     /* B = 1: time-major is [T,C] */
+  workers_free (w, 1);
+}
+
+/* ---------------------------------------------------------------- epochs */
+
+static double
+sigmoid (double z)
+{
+  return 1.0 / (1.0 + exp (-z));
+}
+
+/* Mean loss and ROC-AUC of logits against data->y. */
+static void
+score_valid (const NnLossConfig *lc, const NnSeqData *d, const double *logits, double *loss,
+             double *auc)
+{
+  g_autofree double *dz = g_new (double, d->n);
+  g_autofree double *p = g_new (double, d->n);
+  *loss = nn_loss_f64 (lc, d->n, logits, d->y, dz, 1.0) / (double) d->n;
+  for (size_t i = 0; i < d->n; i++)
+    p[i] = sigmoid (logits[i]);
+  *auc = td_roc_auc (d->y, p, d->n);
+}
+
+static void
+shuffle (size_t *perm, size_t n, uint64_t seed)
+{
+  uint64_t st = seed;
+  for (size_t i = n; i > 1; i--)
+    {
+      size_t j = (size_t) (nn_rng_next (&st) % i);
+      size_t tmp = perm[i - 1];
+      perm[i - 1] = perm[j];
+      perm[j] = tmp;
+    }
+}
+
+gboolean
+nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg, const NnSeqData *train,
+              const NnSeqData *valid, TdContext *ctx, NnTrainResult *res, GError **error)
+{
+  blas_single_thread ();
+  const size_t n = train->n, np = m->layout.total;
+  const size_t bs = MAX (cfg->batch_size, 1);
+  const size_t max_shards = (MIN (bs, n) + NN_SHARD - 1) / NN_SHARD;
+  const int n_workers = (int) MIN ((size_t) MAX (td_context_threads (ctx), 1), max_shards);
+  const gboolean use_valid = valid && valid->n > 0;
+  Worker *workers = workers_new (m, MAX (train->T, use_valid ? valid->T : 0), n_workers);
+  float **G = g_new (float *, max_shards);
+  for (size_t s = 0; s < max_shards; s++)
+    G[s] = g_new0 (float, np);
+  g_autofree double *shard_loss = g_new0 (double, max_shards);
+  g_autofree float *grad = g_new0 (float, np);
+  g_autofree float *best = use_valid && cfg->patience > 0 ? g_new (float, np) : NULL;
+  if (best)
+    memcpy (best, P, np * sizeof (float));
+  g_autofree double *vlogits = use_valid ? g_new (double, valid->n) : NULL;
+  g_autofree size_t *perm = g_new (size_t, n);
+  for (size_t i = 0; i < n; i++)
+    perm[i] = i;
+  NnAdam_f32 opt;
+  nn_adam_init_f32 (&opt, &cfg->opt, np);
+  NnSchedule sched;
+  nn_schedule_init (&sched, cfg->schedule, cfg->opt.lr, cfg->epochs, cfg->plateau_factor,
+                    cfg->plateau_patience, 0.0);
+  *res = (NnTrainResult) { .best_epoch = -1, .best_valid_auc = NAN };
+  double best_metric = -INFINITY, prev_metric = NAN;
+  gboolean ok = TRUE;
+
+  for (int epoch = 0; ok && epoch < cfg->epochs; epoch++)
+    {
+      const double lr = nn_schedule_lr (&sched, epoch, prev_metric);
+      shuffle (perm, n, nn_seed_mix (cfg->seed, 0x5348, (uint64_t) epoch, 0));
+      double loss_sum = 0;
+      for (size_t start = 0, batch = 0; start < n; start += bs, batch++)
+        {
+          if (td_context_cancelled (ctx))
+            {
+              g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED,
+                           "training cancelled in epoch %d", epoch + 1);
+              ok = FALSE;
+              break;
+            }
+          const size_t B = MIN (bs, n - start), n_shards = (B + NN_SHARD - 1) / NN_SHARD;
+          TrainJob job = { m, P, train, &cfg->loss, perm + start, B,
+                           nn_seed_mix (cfg->seed, 0x4452, (uint64_t) epoch, batch), G,
+                           shard_loss };
+          run_shards (workers, n_workers, n_shards, train_shard, &job);
+          memcpy (grad, G[0], np * sizeof (float));
+          loss_sum += shard_loss[0];
+          for (size_t s = 1; s < n_shards; s++)
+            {
+              for (size_t i = 0; i < np; i++)
+                grad[i] += G[s][i];
+              loss_sum += shard_loss[s];
+            }
+          if (cfg->clip_norm > 0)
+            nn_clip_grad_norm_f32 (grad, np, cfg->clip_norm);
+          nn_adam_step_f32 (&opt, P, grad, lr);
+          td_context_progress (ctx, (epoch + (double) (start + B) / (double) n) / cfg->epochs);
+        }
+      if (!ok)
+        break;
+      const double train_loss = loss_sum / (double) n;
+      res->epochs_run = epoch + 1;
+      res->final_train_loss = train_loss;
+      td_context_curve (ctx, "train_loss", epoch + 1, train_loss);
+      td_context_curve (ctx, "lr", epoch + 1, lr);
+      if (!isfinite (train_loss))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                       "training diverged in epoch %d (loss %g); lower learning_rate or set "
+                       "clip_norm", epoch + 1, train_loss);
+          ok = FALSE;
+          break;
+        }
+      prev_metric = -train_loss;
+      if (use_valid)
+        {
+          double vloss, vauc;
+          predict_with (m, P, valid, workers, n_workers, vlogits);
+          score_valid (&cfg->loss, valid, vlogits, &vloss, &vauc);
+          td_context_curve (ctx, "valid_loss", epoch + 1, vloss);
+          if (!isnan (vauc))
+            td_context_curve (ctx, "valid_auc", epoch + 1, vauc);
+          /* ROC-AUC decides; a one-class validation split falls back to its loss */
+          const double metric = isnan (vauc) ? -vloss : vauc;
+          prev_metric = metric;
+          td_context_log (ctx, G_LOG_LEVEL_DEBUG,
+                          "epoch %d: train_loss %.5f valid_loss %.5f valid_auc %.4f lr %.3g",
+                          epoch + 1, train_loss, vloss, vauc, lr);
+          if (metric > best_metric)
+            {
+              best_metric = metric;
+              res->best_epoch = epoch;
+              res->best_valid_auc = vauc;
+              if (best)
+                memcpy (best, P, np * sizeof (float));
+            }
+          else if (cfg->patience > 0 && epoch - res->best_epoch >= cfg->patience)
+            break;
+        }
+    }
+  if (ok && best && res->best_epoch >= 0)
+    memcpy (P, best, np * sizeof (float));
+  td_context_progress (ctx, 1.0);
+  nn_adam_clear_f32 (&opt);
+  for (size_t s = 0; s < max_shards; s++)
+    g_free (G[s]);
+  g_free (G);
+  workers_free (workers, n_workers);
+  return ok;
+}

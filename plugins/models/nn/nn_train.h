@@ -1,0 +1,71 @@
+/* nn_train.h — the training loop of the sequence classifiers (float32).
+ *
+ * Mini-batch training with seeded shuffling and dropout, Adam/AdamW,
+ * gradient clipping by global norm, a learning-rate schedule, and early
+ * stopping on the validation split's ROC-AUC that restores the best weights.
+ * Per epoch it reports train_loss, valid_loss, valid_auc and lr as training
+ * curves and the progress to the TdContext, and honours cancellation.
+ *
+ * Determinism and threads. A batch is computed in fixed shards of at most
+ * NN_SHARD sequences, each with its own gradient buffer; the shard gradients
+ * are summed in shard order. Shards depend only on the batch, so threads
+ * (td_context_threads, which comes from --threads-per-trial and never from
+ * -j) only decide who computes which shard: the same seed gives the same
+ * bytes for any thread count and any -j. OpenBLAS itself is kept at one
+ * thread (openblas_set_num_threads(1), a process-wide setting) so that its
+ * threads never compete with the shard workers.
+ */
+#pragma once
+
+#include <tundish/tundish.h>
+
+#include "nn.h"
+
+G_BEGIN_DECLS
+
+#define NN_SHARD 16
+
+typedef struct {
+  int epochs;
+  size_t batch_size;
+  NnOptConfig opt;
+  NnLossConfig loss;
+  double clip_norm;            /* 0 = off */
+  NnSchedKind schedule;
+  double plateau_factor;
+  int plateau_patience;
+  int patience;                /* early stopping on valid ROC-AUC; 0 = off */
+  uint64_t seed;               /* shuffling and dropout */
+} NnTrainConfig;
+
+/* Sequences as TdDataset holds them, standardised while a batch is gathered. */
+typedef struct {
+  size_t n, T, C;
+  const float *x;              /* [n,T,C] batch-first */
+  const guint32 *len;          /* [n] or NULL = all T */
+  const double *y;             /* [n] targets in [0, 1] */
+  const float *mean, *scale;   /* [C] (x - mean) / scale; NULL = as is */
+} NnSeqData;
+
+typedef struct {
+  int epochs_run;
+  int best_epoch;              /* 0-based; -1 without validation data */
+  double best_valid_auc, final_train_loss;
+} NnTrainResult;
+
+/* Train P [m->layout.total] (initialised by the caller) in place. */
+gboolean nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg,
+                       const NnSeqData *train, const NnSeqData *valid, TdContext *ctx,
+                       NnTrainResult *res, GError **error);
+
+/* Logits of every sequence, out [n], in eval mode (no dropout). Sequences
+ * are scored in consecutive shards of NN_SHARD, spread over threads. */
+void nn_predict_logits (const NnSeqModel *m, const float *P, const NnSeqData *data, int threads,
+                        double *out);
+
+/* d logit / d x (standardised input) × x for sequence s: out [T,C] (zero at
+ * padded steps). Input-gradient saliency. */
+void nn_saliency (const NnSeqModel *m, const float *P, const NnSeqData *data, size_t s,
+                  float *out);
+
+G_END_DECLS

@@ -1,0 +1,189 @@
+/* test_nn_golden.c — the NN library reproduces PyTorch's golden LSTM file
+ * (tests/golden/lstm/, see SOURCE.md there): every forward tensor, the loss,
+ * every gradient, the input gradient and three Adam steps, float64 to 1e-10
+ * and float32 to 1e-5 (max_rel as nn_golden.h defines it). Then the checker
+ * itself: a corrupted copy must fail, in the library, in tundish-gradcheck
+ * and through `tundish gradcheck` (argv[1], the tundish executable). */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn.h"
+#include "nn_golden.h"
+
+#define GOLDEN NN_GOLDEN_DIR "/golden_lstm_small.json"
+
+static const char *tundish_exe;
+
+static const NnCheckRow *
+find_row (const NnCheckReport *rep, const char *name)
+{
+  for (guint k = 0; k < rep->rows->len; k++)
+    if (g_str_equal (g_array_index (rep->rows, NnCheckRow, k).name, name))
+      return &g_array_index (rep->rows, NnCheckRow, k);
+  return NULL;
+}
+
+static void
+test_reproduces_pytorch (void)
+{
+  g_autoptr (NnCheckReport) rep = nn_check_report_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_true (nn_golden_check_file (GOLDEN, NULL, rep, &e));
+  g_assert_no_error (e);
+  for (guint k = 0; k < rep->rows->len; k++)
+    {
+      const NnCheckRow *r = &g_array_index (rep->rows, NnCheckRow, k);
+      if (!r->ok)
+        g_test_message ("%s: max_rel %.3g > %.1g", r->name, r->max_rel, r->tol);
+      g_assert_true (r->ok);
+      g_assert_cmpfloat (r->max_rel, <=, strstr (r->name, "float64") ? 1e-10 : 1e-5);
+    }
+  g_assert_true (rep->ok);
+  /* every kind of tensor was compared, for both models and precisions */
+  const char *must[] = {
+    "lstm1/float64/out", "lstm2/float64/h_n", "lstm2/float64/c_n", "lstm2/float64/layer_h",
+    "lstm2/float64/layer_c", "lstm2/float64/logits", "lstm2/float64/loss",
+    "lstm2/float64/grads/weight_hh_l1", "lstm2/float64/grads/head.bias",
+    "lstm2/float64/grad_input", "lstm2/float64/adam_steps[2]/loss_before",
+    "lstm2/float64/adam_steps[2]/weight_ih_l0", "lstm2/float32/adam_steps[2]/bias_hh_l1",
+    "lstm1/float32/grads/weight_ih_l0", "lstm1/float32/grad_input",
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (must); k++)
+    if (!find_row (rep, must[k]))
+      g_error ("no comparison of %s", must[k]);
+  /* 2 models × 2 precisions × (7 forward + grads + input grad + 3 × (1 + params)) */
+  g_assert_cmpuint (rep->rows->len, ==, 2 * (7 + 6 + 1 + 3 * 7) + 2 * (7 + 10 + 1 + 3 * 11));
+}
+
+/* A copy of the golden file with one gradient entry of lstm2 (float32)
+ * off by 0.1 %; returns its path. */
+static char *
+corrupted_copy (const char *dir)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (p, GOLDEN, NULL));
+  JsonObject *doc = json_node_get_object (json_parser_get_root (p));
+  JsonObject *g = json_object_get_object_member (
+    json_object_get_object_member (
+      json_object_get_object_member (
+        json_object_get_object_member (json_object_get_object_member (doc, "models"), "lstm2"),
+        "float32"),
+      "grads"),
+    "weight_hh_l1");
+  JsonArray *data = json_object_get_array_member (g, "data");
+  /* the largest entry, so the change shows at any tolerance */
+  guint imax = 0;
+  for (guint i = 0; i < json_array_get_length (data); i++)
+    if (fabs (json_array_get_double_element (data, i))
+        > fabs (json_array_get_double_element (data, imax)))
+      imax = i;
+  JsonArray *fixed = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (data); i++)
+    {
+      double v = json_array_get_double_element (data, i);
+      json_array_add_double_element (fixed, i == imax ? v * 1.001 : v);
+    }
+  json_object_set_array_member (g, "data", fixed);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, json_parser_get_root (p));
+  char *path = g_build_filename (dir, "corrupted.json", NULL);
+  g_assert_true (json_generator_to_file (gen, path, NULL));
+  return path;
+}
+
+static void
+test_corrupted_fails (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tundish-golden-XXXXXX", NULL);
+  g_autofree char *bad = corrupted_copy (dir);
+  g_autoptr (NnCheckReport) rep = nn_check_report_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_true (nn_golden_check_file (bad, NULL, rep, &e));
+  g_assert_false (rep->ok);
+  const NnCheckRow *r = find_row (rep, "lstm2/float32/grads/weight_hh_l1");
+  g_assert_nonnull (r);
+  g_assert_false (r->ok);
+  g_assert_cmpfloat (r->max_rel, >, 5e-4);
+  /* only that tensor fails */
+  for (guint k = 0; k < rep->rows->len; k++)
+    if (&g_array_index (rep->rows, NnCheckRow, k) != r)
+      g_assert_true (g_array_index (rep->rows, NnCheckRow, k).ok);
+
+  /* the executables: exit 0 on the golden file, non-zero on the corrupted copy,
+   * max_rel_err=... as the last line */
+  for (int via_tundish = 0; via_tundish < 2; via_tundish++)
+    {
+      if (via_tundish && !tundish_exe)
+        continue;
+      for (int corrupt = 0; corrupt < 2; corrupt++)
+        {
+          const char *argv[] = { via_tundish ? tundish_exe : NN_GRADCHECK,
+                                 via_tundish ? "gradcheck" : (corrupt ? bad : GOLDEN),
+                                 via_tundish ? (corrupt ? bad : GOLDEN) : NULL, NULL };
+          g_autofree char *out = NULL, *err = NULL;
+          int status = 0;
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                       &out, &err, &status, NULL));
+          g_autoptr (GError) we = NULL;
+          gboolean ok = g_spawn_check_wait_status (status, &we);
+          if (ok == (gboolean) corrupt)
+            g_error ("%s %s: exit %d (stderr: %s)", argv[0], argv[1], status, err);
+          g_auto (GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+          const char *last = lines[g_strv_length (lines) - 1];
+          g_assert_true (g_str_has_prefix (last, "max_rel_err="));
+          double v = g_ascii_strtod (last + strlen ("max_rel_err="), NULL);
+          if (corrupt)
+            g_assert_cmpfloat (v, >, 5e-4);
+          else
+            g_assert_cmpfloat (v, <, 1e-5);
+          if (corrupt)
+            g_assert_nonnull (strstr (out, "FAIL"));
+        }
+    }
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+static void
+check_rejects (const char *content, const char *expect)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tundish-golden-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.json", NULL);
+  g_assert_true (g_file_set_contents (path, content, -1, NULL));
+  g_autoptr (NnCheckReport) rep = nn_check_report_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_false (nn_golden_check_file (path, NULL, rep, &e));
+  g_assert_error (e, NN_ERROR, NN_ERROR_FORMAT);
+  if (!strstr (e->message, expect))
+    g_error ("message \"%s\" lacks \"%s\"", e->message, expect);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_malformed (void)
+{
+  check_rejects ("{ not json", "bad.json");
+  check_rejects ("{\"models\": {}}", "no \"models\"");
+  check_rejects ("{\"models\": {\"a\": {}}, \"target\": {\"shape\": [1], \"data\": [1]}}",
+                 "input");
+  check_rejects ("{\"input\": {\"shape\": [1,2,1], \"data\": [1,2]}, "
+                 "\"target\": {\"shape\": [1], \"data\": [1]}, \"models\": {\"a\": {\"params\": {}}}}",
+                 "weight_ih_l0");
+  check_rejects ("{\"input\": {\"shape\": [1,2,1], \"data\": [1]}, "
+                 "\"target\": {\"shape\": [1], \"data\": [1]}, \"models\": {\"a\": {}}}",
+                 "shape says 2 values");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  tundish_exe = argc > 1 ? argv[1] : NULL;
+  g_test_add_func ("/nn/golden/reproduces-pytorch", test_reproduces_pytorch);
+  g_test_add_func ("/nn/golden/corrupted-fails", test_corrupted_fails);
+  g_test_add_func ("/nn/golden/malformed", test_malformed);
+  return g_test_run ();
+}
