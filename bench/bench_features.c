@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const steel_channels[] = {
   "casting_speed", "mold_temperature", "mold_level", "cooling_water_flow", "superheat", NULL
@@ -171,11 +172,22 @@ run_stage (TdRegistry *reg, const Stage *st, const TdDataset *train, const TdDat
 }
 
 /* All stages on input, stacked; *seconds per stage and in all. */
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static double last_cpu;   /* CPU seconds (all threads) of the last run_all */
+
 static TdDataset *
 run_all (TdRegistry *reg, const Stage *st, size_t n_st, const TdDataset *train,
          const TdDataset *input, int threads, double *stage_seconds, double *total,
          GError **error)
 {
+  double c0 = cpu_seconds ();
   gint64 t0 = g_get_monotonic_time ();
   g_autofree TdDataset **parts = g_new0 (TdDataset *, n_st);
   TdDataset *out = NULL;
@@ -191,6 +203,7 @@ run_all (TdRegistry *reg, const Stage *st, size_t n_st, const TdDataset *train,
   if (k == n_st)
     out = td_dataset_hstack (parts, n_st, error);
   *total = (double) (g_get_monotonic_time () - t0) * 1e-6;
+  last_cpu = cpu_seconds () - c0;
   for (size_t i = 0; i < n_st; i++)
     if (parts[i])
       td_dataset_unref (parts[i]);
@@ -325,7 +338,7 @@ print_times (const char *what, int threads, double *t, int reps, size_t n_series
 int
 main (int argc, char **argv)
 {
-  g_autofree char *raw = NULL, *peer = NULL, *thread_list = NULL;
+  g_autofree char *raw = NULL, *peer = NULL, *thread_list = NULL, *sets = NULL;
   g_auto (GStrv) rest = NULL;
   int reps = 5, spectral_casts = 200;
   GOptionEntry entries[] = {
@@ -336,6 +349,8 @@ main (int argc, char **argv)
     { "threads", 't', 0, G_OPTION_ARG_STRING, &thread_list,
       "comma-separated thread counts (default: 1 and the number of processors)", "N,.." },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "runs per configuration (default 5)", "N" },
+    { "sets", 0, 0, G_OPTION_ARG_STRING, &sets,
+      "comma-separated sets to time: peer56, fitted, spectral (default all)", "S,.." },
     { "spectral-casts", 0, 0, G_OPTION_ARG_INT, &spectral_casts,
       "casts for the spectral timing (default 200)", "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, "[param=value ...]" },
@@ -350,6 +365,10 @@ main (int argc, char **argv)
       return 2;
     }
   reps = MAX (reps, 1);
+  g_auto (GStrv) set_list = g_strsplit (sets ? sets : "peer56,fitted,spectral", ",", -1);
+  gboolean do_peer = g_strv_contains ((const char *const *) set_list, "peer56");
+  gboolean do_fitted = g_strv_contains ((const char *const *) set_list, "fitted");
+  gboolean do_spectral = g_strv_contains ((const char *const *) set_list, "spectral");
 
   g_autoptr (TdDataset) data = raw ? load_raw (raw, &err) : generate (rest, &err);
   if (!data)
@@ -374,6 +393,7 @@ main (int argc, char **argv)
   default_stages (def_st);
   g_autofree double *t = g_new (double, (size_t) reps);
   g_autofree double *stage_t = g_new (double, 4 * (size_t) reps);
+  g_autofree double *cpu_t = g_new (double, (size_t) reps);
 
   for (size_t k = 0; counts[k]; k++)
     {
@@ -385,7 +405,7 @@ main (int argc, char **argv)
         }
       /* the peer's 56, as a trial runs them (the fixed band needs no data) */
       size_t n_feat = 0;
-      for (int r = 0; r < reps; r++)
+      for (int r = 0; do_peer && r < reps; r++)
         {
           double st[4];
           g_autoptr (TdDataset) f = run_all (reg, peer_st, 4, data, data, threads, st, &t[r],
@@ -396,6 +416,7 @@ main (int argc, char **argv)
               return 1;
             }
           n_feat = f->n_channels;
+          cpu_t[r] = last_cpu;
           for (int s = 0; s < 4; s++)
             stage_t[s * reps + r] = st[s];
           if (r == 0 && k == 0 && peer)
@@ -405,11 +426,13 @@ main (int argc, char **argv)
       for (int s = 0; s < 4; s++)
         g_string_append_printf (extra, ", \"%s_median_s\": %.4f", peer_st[s].plugin,
                                 median (stage_t + s * reps, (size_t) reps));
-      print_times ("peer56", threads, t, reps, n, n_feat, extra->str);
+      g_string_append_printf (extra, ", \"cpu_median_s\": %.4f", median (cpu_t, (size_t) reps));
+      if (do_peer)
+        print_times ("peer56", threads, t, reps, n, n_feat, extra->str);
       g_string_free (extra, TRUE);
 
       /* the defaults, fitted on the first 80% */
-      for (int r = 0; r < reps; r++)
+      for (int r = 0; do_fitted && r < reps; r++)
         {
           double st[4];
           g_autoptr (TdDataset) f = run_all (reg, def_st, 4, train, data, threads, st, &t[r],
@@ -420,15 +443,18 @@ main (int argc, char **argv)
               return 1;
             }
           n_feat = f->n_channels;
+          cpu_t[r] = last_cpu;
           for (int s = 0; s < 4; s++)
             stage_t[s * reps + r] = st[s];
         }
       extra = g_string_new (NULL);
+      g_string_append_printf (extra, ", \"cpu_median_s\": %.4f", median (cpu_t, (size_t) reps));
       for (int s = 0; s < 4; s++)
         g_string_append_printf (extra, ", \"%s_median_s\": %.4f", def_st[s].plugin,
                                 median (stage_t + s * reps, (size_t) reps));
       g_string_append_printf (extra, ", \"n_train\": %zu", n_train);
-      print_times ("defaults-fitted", threads, t, reps, n, n_feat, extra->str);
+      if (do_fitted)
+        print_times ("defaults-fitted", threads, t, reps, n, n_feat, extra->str);
       g_string_free (extra, TRUE);
 
       /* spectral, per cast */
@@ -437,7 +463,7 @@ main (int argc, char **argv)
         idx[i] = i;
       g_autoptr (TdDataset) part = td_dataset_subset (data, idx, ns);
       Stage sp = { "spectral", strv_of (NULL) };
-      for (int r = 0; r < reps; r++)
+      for (int r = 0; do_spectral && r < reps; r++)
         {
           double st[1];
           g_autoptr (TdDataset) f = run_all (reg, &sp, 1, part, part, threads, st, &t[r], &err);
@@ -448,7 +474,8 @@ main (int argc, char **argv)
             }
           n_feat = f->n_channels;
         }
-      print_times ("spectral", threads, t, reps, ns, n_feat, NULL);
+      if (do_spectral)
+        print_times ("spectral", threads, t, reps, ns, n_feat, NULL);
       clear_stages (&sp, 1);
     }
   clear_stages (peer_st, 4);

@@ -587,10 +587,14 @@ run_single_set_test (const Cmp *c, const char *test, const Pair *pairs, size_t n
                 only_a += ra && !rb;
                 only_b += rb && !ra;
               }
-            TdMcNemar mc;
+            /* p exact for few discordant pairs; the statistic is always the
+             * corrected chi-square, so a column (and a mean over repeats) has
+             * one meaning */
+            TdMcNemar mc, chi2;
             td_mcnemar (only_a, only_b, &mc);
+            td_mcnemar_chi2 (only_a, only_b, &chi2);
             cell_add (&cells[pi], ((double) only_a - (double) only_b) / (double) ta->n,
-                      mc.statistic, mc.p);
+                      chi2.statistic, mc.p);
           }
         else
           {

@@ -62,7 +62,8 @@ td_csv_parse (const char *text, gsize len, const char *name, GError **error)
   g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) f = g_string_new ("");
   int line = 1;
-  gboolean field_started = FALSE;   /* something (even "") was read for this record */
+  gboolean record_started = FALSE;  /* something (even "") was read for this record */
+  gboolean at_field_start = TRUE;
   gsize k = 0;
   while (k <= len)
     {
@@ -73,7 +74,7 @@ td_csv_parse (const char *text, gsize len, const char *name, GError **error)
           parse_fail (error, name, line, "NUL byte; expected text");
           return NULL;
         }
-      if (c == '"' && f->len == 0 && !field_started)
+      if (c == '"' && at_field_start)
         {
           /* a quoted field: up to the closing quote, "" is one quote */
           int start_line = line;
@@ -105,7 +106,8 @@ td_csv_parse (const char *text, gsize len, const char *name, GError **error)
                 line++;
               g_string_append_c (f, text[k++]);
             }
-          field_started = TRUE;
+          record_started = TRUE;
+          at_field_start = FALSE;
           if (k < len && text[k] == '\r' && k + 1 < len && text[k + 1] == '\n')
             k++;
           if (k < len && text[k] != ',' && text[k] != '\n')
@@ -119,7 +121,8 @@ td_csv_parse (const char *text, gsize len, const char *name, GError **error)
         {
           g_ptr_array_add (fields, g_strdup (f->str));
           g_string_truncate (f, 0);
-          field_started = TRUE;
+          record_started = TRUE;
+          at_field_start = TRUE;
           k++;
           continue;
         }
@@ -127,7 +130,7 @@ td_csv_parse (const char *text, gsize len, const char *name, GError **error)
         {
           if (c == '\r')
             k++;
-          if (field_started || f->len > 0)
+          if (record_started || f->len > 0)
             {
               g_ptr_array_add (fields, g_strdup (f->str));
               g_ptr_array_add (fields, NULL);
@@ -135,12 +138,14 @@ td_csv_parse (const char *text, gsize len, const char *name, GError **error)
               fields = g_ptr_array_new_with_free_func (g_free);
             }
           g_string_truncate (f, 0);
-          field_started = FALSE;
+          record_started = FALSE;
+          at_field_start = TRUE;
           k++;
           line++;
           continue;
         }
       g_string_append_c (f, c);
+      at_field_start = FALSE;
       k++;
     }
   return g_steal_pointer (&rows);

@@ -70,24 +70,27 @@ h5_name (const char *label)
   return g_string_free (s, FALSE);
 }
 
-/* predictions.h5: /<pipeline label>/r<R>-f<F>/{series_id, label, score},
- * written to a temporary file and committed like every other output. */
+/* predictions.h5: /<pipeline label>/r<R>-f<F>/{series_id, label, score}.
+ * Built in memory (HDF5's core driver) and written with the same atomic
+ * writer as every other file: HDF5 itself never touches the disk, so a full
+ * disk is reported like any write error (an HDF5 1.10 file whose close
+ * failed on a write crashes the library at exit). */
 static gboolean
 write_predictions (const TdRunMeta *m, GPtrArray *trials, GError **error)
 {
   g_autofree char *path = g_build_filename (m->run_dir, "predictions.h5", NULL);
-  g_autofree char *tmp = td_file_temp_name (path);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   hid_t fcpl = H5Pcreate (H5P_FILE_CREATE);
   H5Pset_obj_track_times (fcpl, 0);
-  hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  H5Pset_fapl_core (fapl, 1 << 20, 0);     /* memory only, no backing file */
+  hid_t f = H5Fcreate ("predictions.h5", H5F_ACC_TRUNC, fcpl, fapl);
   H5Pclose (fcpl);
+  H5Pclose (fapl);
   if (f < 0)
     {
-      int err = errno;
-      g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s: %s", path,
-                   err ? g_strerror (err) : "HDF5 error");
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot build %s (HDF5 error)",
+                   path);
       return FALSE;
     }
   gboolean ok = TRUE;
@@ -116,16 +119,26 @@ write_predictions (const TdRunMeta *m, GPtrArray *trials, GError **error)
     }
   H5Pclose (gcpl);
   H5Pclose (lcpl);
-  if (H5Fclose (f) < 0)
-    ok = FALSE;
-  if (!ok)
+  g_autofree char *image = NULL;
+  ssize_t size = -1;
+  if (ok && H5Fflush (f, H5F_SCOPE_GLOBAL) >= 0)
     {
-      g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                   "cannot write %s (HDF5 error; is the disk full?)", path);
+      size = H5Fget_file_image (f, NULL, 0);
+      if (size > 0)
+        {
+          image = g_malloc ((gsize) size);
+          if (H5Fget_file_image (f, image, (size_t) size) != size)
+            size = -1;
+        }
+    }
+  H5Fclose (f);
+  if (!ok || size <= 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot build %s (HDF5 error)",
+                   path);
       return FALSE;
     }
-  return td_file_commit (tmp, path, error);
+  return td_file_write_atomic (path, image, size, error);
 }
 
 static gboolean
@@ -295,6 +308,14 @@ write_comparisons (const TdRunMeta *m, GArray *rows, GError **error)
   return ok;
 }
 
+static int
+cmp_comparison (gconstpointer a, gconstpointer b)
+{
+  const TdComparisonRow *x = a, *y = b;
+  int c = g_strcmp0 (x->pipeline_a, y->pipeline_a);
+  return c ? c : g_strcmp0 (x->pipeline_b, y->pipeline_b);
+}
+
 gboolean
 td_run_write_outputs (const TdRunMeta *m, GError **error)
 {
@@ -411,8 +432,11 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     .importance = (TdImportanceRow *) importance->data, .n_importance = importance->len,
     .compare_tests = (const char *const *) tests,
   };
-  gboolean ok = td_compare_pipelines (exp, &rep, comparisons, strings, error)
-                && write_comparisons (m, comparisons, error);
+  gboolean ok = td_compare_pipelines (exp, &rep, comparisons, strings, error);
+  /* by pipeline pair, whatever order the pipelines have in the file (stable:
+   * the metric and test order within a pair stays the experiment's) */
+  g_array_sort (comparisons, cmp_comparison);
+  ok = ok && write_comparisons (m, comparisons, error);
   rep.comparisons = (TdComparisonRow *) comparisons->data;
   rep.n_comparisons = comparisons->len;
   for (guint k = 0; ok && k < exp->reporters->len; k++)

@@ -156,12 +156,10 @@ test_plugin_path (void)
   g_autofree char *m = util_read2 (out, "manifest.yaml");
   g_assert_nonnull (strstr (m, "plugin_dirs: [\""));
   g_assert_nonnull (strstr (m, so));
-  /* an allowed folder cannot replace a plugin from the search path */
-  g_auto (RunResult) r4;
-  const char *a4[] = { "run", exp2, "-q", "--allow-plugin-path", util_plugins (), "-o",
-                       out, NULL };
-  util_run (&r4, a4, NULL);
-  g_assert_nonnull (strstr (r4.err, "already provided by"));
+  /* an allowed folder cannot replace a plugin from the search path: its
+   * crashy_twin.so (plugin "crashy") is skipped with a warning */
+  g_assert_nonnull (strstr (r3.err, "crashy_twin.so: model plugin \"crashy\" is already "
+                                    "provided by"));
 }
 
 int

@@ -123,7 +123,7 @@ test_verify (void)
     {
       g_autofree char *o = g_strdup_printf ("%s-%d", out2, isolated);
       g_auto (RunResult) r2;
-      const char *args2[] = { "run", flaky, "-o", o, "-j", isolated ? "2" : "1",
+      const char *args2[] = { "run", flaky, "-q", "-o", o, "-j", isolated ? "2" : "1",
                               "--verify-determinism", NULL };
       util_run (&r2, args2, NULL);
       g_assert_cmpint (r2.exit_code, ==, 2);

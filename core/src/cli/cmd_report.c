@@ -1,5 +1,6 @@
 /* cmd_report.c — `tundish report RUN_DIR`: every output of a finished run
  * rebuilt from its trial folders, without fitting any model. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ static const char report_description[] =
 int
 td_cmd_report (int argc, char **argv)
 {
+  /* A file-size limit (or quota) then fails a write with EFBIG, reported
+   * like any write error, instead of killing the run without a word. */
+  signal (SIGXFSZ, SIG_IGN);
   g_auto (GStrv) plugin_dirs = NULL;
   gboolean no_cache = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {

@@ -1,4 +1,5 @@
 /* cmd_run.c — `tundish run`. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,9 @@ static const char run_description[] =
 int
 td_cmd_run (int argc, char **argv)
 {
+  /* A file-size limit (or quota) then fails a write with EFBIG, reported
+   * like any write error, instead of killing the run without a word. */
+  signal (SIGXFSZ, SIG_IGN);
   g_autofree char *out_dir = NULL, *resume_dir = NULL, *seed_text = NULL, *policy_text = NULL;
   gint jobs = 0, threads = 1, memory_mb = 0;
   double timeout = 0;

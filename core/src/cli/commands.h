@@ -20,3 +20,4 @@ int td_cmd_report (int argc, char **argv);
 int td_cmd_export (int argc, char **argv);
 int td_cmd_gradcheck (int argc, char **argv);
 int td_cmd_bench (int argc, char **argv);
+int td_cmd_compare (int argc, char **argv);

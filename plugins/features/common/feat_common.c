@@ -168,7 +168,9 @@ td_feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps)
       for (size_t c = 0; c < n_channels; c++)
         sc[w].ch[c] = g_new (float, n);
       sc[w].tmp = g_new (float, n);
+      sc[w].dtmp = g_new (double, n);
       sc[w].bins = g_new (guint16, n);
+      sc[w].mask = g_new0 (guint8, n + 8);
     }
   return sc;
 }
@@ -187,9 +189,31 @@ td_feat_scratch_free (TdFeatScratch *scratch, size_t n_workers)
         }
       g_free (scratch[w].ch);
       g_free (scratch[w].tmp);
+      g_free (scratch[w].dtmp);
       g_free (scratch[w].bins);
+      g_free (scratch[w].mask);
     }
   g_free (scratch);
+}
+
+float
+td_feat_float_above (double high)
+{
+  /* the largest float <= high: then x > high <=> x > it, for float x */
+  float f = (float) high;
+  if ((double) f > high)
+    f = nextafterf (f, -INFINITY);
+  return f;
+}
+
+float
+td_feat_float_below (double low)
+{
+  /* the smallest float >= low */
+  float f = (float) low;
+  if ((double) f < low)
+    f = nextafterf (f, INFINITY);
+  return f;
 }
 
 gboolean

@@ -131,26 +131,57 @@ duration_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **
   return self->fitted;
 }
 
-/* Counts of one channel: above, below, longest run outside, long runs. */
-static void
-channel_counts (const float *v, size_t n, double low, double high, size_t min_run,
+/* Counts of one channel: above, below, longest run outside, long runs;
+ * FALSE when v holds a NaN. lo and hi are the band as float thresholds
+ * (td_feat_float_below/above: the same answers as the double limits).
+ * The first pass is branch-free and vectorises; it leaves the outside mask,
+ * which the second walks eight steps at a time, stopping only where a step
+ * is outside, usually a small fraction of the series. */
+static gboolean
+channel_counts (const float *v, size_t n, float lo, float hi, size_t min_run, guint8 *mask,
                 size_t out[F_N])
 {
-  size_t above = 0, below = 0, run = 0, longest = 0, long_runs = 0;
-  /* Branch-free: a run counts as long once, on the step it reaches min_run. */
+  unsigned above = 0, below = 0, nan = 0;
   for (size_t t = 0; t < n; t++)
     {
-      size_t a = v[t] > high, b = v[t] < low;
+      float x = v[t];
+      unsigned a = x > hi, b = x < lo;
       above += a;
       below += b;
-      run = (run + 1) * (a | b);
+      nan |= x != x;
+      mask[t] = (guint8) (a | b);
+    }
+  if (nan)
+    return FALSE;
+  memset (mask + n, 0, 8);
+
+  size_t longest = 0, long_runs = 0, t = 0;
+  while (t < n)
+    {
+      guint64 word;
+      memcpy (&word, mask + t, sizeof word);
+      if (word == 0)
+        {
+          t += 8;
+          continue;
+        }
+      if (!mask[t])
+        {
+          t++;
+          continue;
+        }
+      size_t start = t;
+      while (t < n && mask[t])
+        t++;
+      size_t run = t - start;
       longest = run > longest ? run : longest;
-      long_runs += run == min_run;
+      long_runs += run >= min_run;
     }
   out[F_ABOVE] = above;
   out[F_BELOW] = below;
   out[F_LONGEST] = longest;
   out[F_LONG_RUNS] = long_runs;
+  return TRUE;
 }
 
 typedef struct {
@@ -176,11 +207,12 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
       for (size_t c = 0; c < C; c++)
         {
           double all[F_N] = { NAN, NAN, NAN, NAN };
-          if (len > 0 && !td_feat_has_nan (sc->ch[c], len))
+          size_t n[F_N];
+          if (len > 0
+              && channel_counts (sc->ch[c], len, td_feat_float_below (self->low[c]),
+                                 td_feat_float_above (self->high[c]), self->min_run_steps,
+                                 sc->mask, n))
             {
-              size_t n[F_N];
-              channel_counts (sc->ch[c], len, self->low[c], self->high[c],
-                              self->min_run_steps, n);
               all[F_ABOVE] = (double) n[F_ABOVE] * dt;
               all[F_BELOW] = (double) n[F_BELOW] * dt;
               all[F_LONGEST] = (double) n[F_LONGEST] * dt;

@@ -430,14 +430,14 @@ interaction_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError
 static double
 mean_of (const float *v, size_t n)
 {
-  double s[4] = { 0 };
+  double s[8] = { 0 };
   size_t t = 0;
-  for (; t + 4 <= n; t += 4)
-    for (int j = 0; j < 4; j++)
+  for (; t + 8 <= n; t += 8)
+    for (int j = 0; j < 8; j++)
       s[j] += v[t + j];
   for (; t < n; t++)
     s[0] += v[t];
-  return SUM4 (s) / (double) n;
+  return (SUM4 (s) + SUM4 (s + 4)) / (double) n;
 }
 
 static double
@@ -555,10 +555,12 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
     {
       size_t n = td_feat_length (j->in, s);
       td_feat_gather (j->in, s, n, sc->ch);
+      /* The means double as the NaN check: a NaN makes the sum NaN (so does
+       * +inf with -inf, hence the look before calling the channel bad). */
       for (size_t c = 0; c < C; c++)
         {
-          bad[c] = n == 0 || (j->used[c] && td_feat_has_nan (sc->ch[c], n));
-          mean[c] = NAN;
+          mean[c] = n > 0 && j->used[c] ? mean_of (sc->ch[c], n) : NAN;
+          bad[c] = n == 0 || (isnan (mean[c]) && td_feat_has_nan (sc->ch[c], n));
         }
       float *dst = td_dataset_series (j->out, s);
       for (guint k = 0; k < self->columns->len; k++)
@@ -570,13 +572,6 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
             {
               dst[k] = NAN;
               continue;
-            }
-          if (col->kind == K_RATIO_OF_MEANS || col->kind == K_CORR)
-            {
-              if (isnan (mean[col->a]))
-                mean[col->a] = mean_of (a, n);
-              if (isnan (mean[col->b]))
-                mean[col->b] = mean_of (b, n);
             }
           switch (col->kind)
             {

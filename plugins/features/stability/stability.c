@@ -200,72 +200,97 @@ typedef struct {
   double spike, excursion, mad, sign;
 } Values;
 
-/* The series' own sd of the differences (ddof 1), two passes. n >= 3. */
-static double
-diff_sd (const float *v, size_t n)
+/* sum |d[i]| and sum (d[i] - m)^2 over d[0..n), in eight lanes so the
+ * vectoriser can use them (the order is fixed: deterministic). */
+G_GNUC_NO_INLINE static void
+diff_sums (const double *d, size_t n, double m, double *sum_abs, double *sum_sq)
 {
-  double sum = 0.0;
-  for (size_t t = 1; t < n; t++)
-    sum += (double) v[t] - (double) v[t - 1];
-  double mean = sum / (double) (n - 1), ss = 0.0;
-  for (size_t t = 1; t < n; t++)
+  double a[8] = { 0 }, q[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      {
+        double e = d[i + j] - m;
+        a[j] += fabs (d[i + j]);
+        q[j] += e * e;
+      }
+  for (; i < n; i++)
     {
-      double e = ((double) v[t] - (double) v[t - 1]) - mean;
-      ss += e * e;
+      a[0] += fabs (d[i]);
+      q[0] += (d[i] - m) * (d[i] - m);
     }
-  return sqrt (ss / (double) (n - 2));
+  *sum_abs = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+  *sum_sq = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
 }
 
+/* Counts kept in eight double lanes: SSE2 can compare doubles and add the
+ * 0/1 masks in vector registers, which integer counters of double
+ * comparisons defeat. Exact for any count below 2^53. */
+#define LANES_SUM(c) ((((c)[0] + (c)[1]) + ((c)[2] + (c)[3])) + (((c)[4] + (c)[5]) + ((c)[6] + (c)[7])))
+
+/* #{i : |d[i]| > thr} */
+G_GNUC_NO_INLINE static double
+count_above (const double *d, size_t n, double thr)
+{
+  double c[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      c[j] += fabs (d[i + j]) > thr ? 1.0 : 0.0;
+  for (; i < n; i++)
+    c[0] += fabs (d[i]) > thr ? 1.0 : 0.0;
+  return LANES_SUM (c);
+}
+
+/* One channel's features; d[n] is scratch. Short passes without
+ * loop-carried state, each of which vectorises: excursions and the NaN
+ * check on x (outside at t and not at t - 1, both recomputed, compared in
+ * float with thresholds equivalent to the double band), sign changes (float
+ * comparisons), the differences (exact in double), their sums and the
+ * spikes. The mean difference telescopes to (x[n-1] - x[0]) / (n - 1). */
 static void
-channel_values (const TdFeature *self, size_t c, const float *v, size_t n, Values *out)
+channel_values (const TdFeature *self, size_t c, const float *v, size_t n, double *d,
+                Values *out)
 {
   *out = (Values) { NAN, NAN, NAN, NAN };
-  if (n == 0 || td_feat_has_nan (v, n))
+  if (n == 0)
     return;
+  const float lo = td_feat_float_below (self->low[c]), hi = td_feat_float_above (self->high[c]);
+
+  /* d[t] d[t-1] < 0 exactly when the float steps go up then down or down
+   * then up, which float comparisons tell exactly (a zero step is neither) */
+  unsigned entries = (v[0] < lo) | (v[0] > hi), nan = v[0] != v[0], changes = 0;
+  for (size_t t = 1; t < n; t++)
+    {
+      unsigned o = (v[t] < lo) | (v[t] > hi), p = (v[t - 1] < lo) | (v[t - 1] > hi);
+      entries += o & !p;
+      nan |= v[t] != v[t];
+    }
+  for (size_t t = 1; t + 1 < n; t++)
+    {
+      unsigned up = v[t + 1] > v[t], down = v[t + 1] < v[t];
+      unsigned was_up = v[t] > v[t - 1], was_down = v[t] < v[t - 1];
+      changes += (up & was_down) | (down & was_up);
+    }
+  if (nan)
+    return;
+
+  size_t nd = n - 1;
+  for (size_t i = 0; i < nd; i++)
+    d[i] = (double) v[i + 1] - (double) v[i];
+  double m = nd ? ((double) v[n - 1] - (double) v[0]) / (double) nd : 0.0;
+  double sum_abs = 0.0, sum_sq = 0.0;
+  diff_sums (d, nd, m, &sum_abs, &sum_sq);
+
   double thr;
   if (self->series_sd)
-    thr = n >= 3 ? self->spike_k * diff_sd (v, n) : NAN;
+    thr = n >= 3 ? self->spike_k * sqrt (sum_sq / (double) (n - 2)) : NAN;
   else
     thr = self->spike_k * self->scale[c];
-  const double low = self->low[c], high = self->high[c];
 
-  size_t spikes = 0, changes = 0, entries = 0;
-  double sabs[4] = { 0, 0, 0, 0 };
-  int prev_out = (v[0] < low) | (v[0] > high);
-  entries = (size_t) prev_out;
-  double prev_d = 0.0;
-  /* One fused pass; the four partial sums of |d| break the add latency
-   * chain. Comparisons with a NaN threshold or band are simply false. */
-#define STEP(t, acc)                                                  \
-  do                                                                  \
-    {                                                                 \
-      double d = (double) v[t] - (double) v[(t) - 1], a = fabs (d);   \
-      acc += a;                                                       \
-      spikes += a > thr;                                              \
-      changes += d * prev_d < 0.0;                                    \
-      prev_d = d;                                                     \
-      int o = (v[t] < low) | (v[t] > high);                           \
-      entries += (size_t) (o & !prev_out);                            \
-      prev_out = o;                                                   \
-    }                                                                 \
-  while (0)
-  size_t t = 1;
-  for (; t + 4 <= n; t += 4)
-    {
-      STEP (t, sabs[0]);
-      STEP (t + 1, sabs[1]);
-      STEP (t + 2, sabs[2]);
-      STEP (t + 3, sabs[3]);
-    }
-  for (; t < n; t++)
-    STEP (t, sabs[0]);
-#undef STEP
-
-  out->spike = isnan (thr) ? NAN : (double) spikes;
-  out->excursion = isnan (low) ? NAN : (double) entries;
-  out->mad = n >= 2 ? ((sabs[0] + sabs[1]) + (sabs[2] + sabs[3])) / (double) (n - 1)
-                        / self->sample_seconds
-                    : NAN;
+  out->spike = isnan (thr) ? NAN : count_above (d, nd, thr);
+  out->excursion = isnan (self->low[c]) ? NAN : (double) entries;
+  out->mad = n >= 2 ? sum_abs / (double) nd / self->sample_seconds : NAN;
   out->sign = n >= 3 ? (double) changes / (double) (n - 2) : NAN;
 }
 
@@ -291,7 +316,7 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
       for (size_t c = 0; c < C; c++)
         {
           Values v;
-          channel_values (self, c, sc->ch[c], len, &v);
+          channel_values (self, c, sc->ch[c], len, sc->dtmp, &v);
           double all[F_N] = { v.spike, v.excursion, v.mad, v.sign };
           for (size_t k = 0; k < K; k++)
             dst[c * K + k] = (float) all[self->features[k]];

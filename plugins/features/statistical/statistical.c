@@ -199,13 +199,16 @@ stats_of (const TdFeature *self, const float *v, size_t n, float *tmp, guint16 *
 {
   for (int k = 0; k < ST_N; k++)
     out[k] = NAN;
-  if (n == 0 || td_feat_has_nan (v, n))
+  if (n == 0)
     return;
 
   const gboolean *need = self->need;
   double sum;
   float lo, hi;
   sum_min_max (v, n, &sum, &lo, &hi);
+  /* A NaN makes the sum NaN (so does +inf with -inf): only then look */
+  if (isnan (sum) && td_feat_has_nan (v, n))
+    return;
   double dn = (double) n, mean = sum / dn;
   out[ST_MEAN] = mean;
   out[ST_MIN] = lo;

@@ -9,7 +9,7 @@
  * lengths (TdDataset.lengths) are masked: padded steps change nothing.
  * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
  * dropout from td_context_derive_seed(ctx, "train"). Threads: see nn_train.h
- * (results do not depend on them). docs/models.md has the details.
+ * (results do not depend on them). README.md in this folder has the details.
  */
 #include <math.h>
 #include <string.h>

@@ -13,6 +13,14 @@
 #define NN_TANH(x) nn_tanhf (x)
 #include "nn_tmpl.h"
 
+/* The elementwise kernels in AVX-512, AVX2 and baseline versions, chosen at
+ * load time (GCC function multiversioning). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define NN_HOT __attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#else
+#define NN_HOT
+#endif
+
 typedef NN_REAL R;
 
 #include "nn_layers.inc"

@@ -13,7 +13,15 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline float
+/* Forced inline: these are called from multiversioned (target_clones)
+ * kernels, into which GCC does not inline ordinary inline functions. */
+#if defined(__GNUC__)
+#define NN_INLINE static inline __attribute__ ((always_inline))
+#else
+#define NN_INLINE static inline
+#endif
+
+NN_INLINE float
 nn_expf (float x)
 {
   /* exp(88) < FLT_MAX and exp(-87) > FLT_MIN: the clamp keeps 2^n normal. */
@@ -39,13 +47,13 @@ nn_expf (float x)
   return y * p2;
 }
 
-static inline float
+NN_INLINE float
 nn_sigmoidf (float x)
 {
   return 1.0f / (1.0f + nn_expf (-x));
 }
 
-static inline float
+NN_INLINE float
 nn_tanhf (float x)
 {
   float ax = x < 0 ? -x : x;
@@ -62,14 +70,14 @@ nn_tanhf (float x)
   return ax < 0.625f ? small : big;
 }
 
-static inline double
+NN_INLINE double
 nn_sigmoid (double x)
 {
   return 1.0 / (1.0 + exp (-x));
 }
 
 /* log(1 + exp(x)) without overflow. */
-static inline double
+NN_INLINE double
 nn_softplus (double x)
 {
   return x > 0 ? x + log1p (exp (-x)) : log1p (exp (x));

@@ -17,7 +17,8 @@ typedef struct {
   NnLoss loss;
 } GradCase;
 
-static const size_t T = 7, B = 3, C = 4;
+static const size_t T = 7, B = 3;
+static size_t C = 4;   /* 34 for the wide-input case (the other dW_ih product) */
 static const guint32 lens[3] = { 7, 4, 1 };
 
 static double *
@@ -51,6 +52,7 @@ static void
 test_gradients (gconstpointer data)
 {
   const GradCase *gc = data;
+  C = gc->cfg.n_inputs;
   NnSeqModel m;
   g_autoptr (GError) e = NULL;
   g_assert_true (nn_seq_model_init (&m, &gc->cfg, &e));
@@ -115,6 +117,7 @@ test_gradients (gconstpointer data)
 static void
 test_padding_invariance (gconstpointer data)
 {
+  C = 4;
   NnSeqConfig cfg = { .n_inputs = C, .hidden = 5, .layers = 2, .bidirectional = TRUE,
                       .pool = GPOINTER_TO_INT (data), .attention_dim = 4, .head_hidden = 3 };
   NnSeqModel m;
@@ -149,6 +152,7 @@ test_padding_invariance (gconstpointer data)
 static void
 test_f32_vs_f64 (void)
 {
+  C = 4;
   NnSeqConfig cfg = { .n_inputs = C, .hidden = 16, .layers = 2, .bidirectional = TRUE,
                       .pool = NN_POOL_ATTENTION, .attention_dim = 8, .head_hidden = 8 };
   NnSeqModel m;
@@ -288,6 +292,8 @@ main (int argc, char **argv)
                             .pool = NN_POOL_MAX, .head_hidden = 8 }, .lengths = TRUE },
     { .name = "attention-padded", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1, .bidirectional = TRUE,
                             .pool = NN_POOL_ATTENTION, .attention_dim = 5, .head_hidden = 8 },
+      .lengths = TRUE },
+    { .name = "wide-input", .cfg = { .n_inputs = 34, .hidden = 3, .layers = 1, .pool = NN_POOL_MEAN },
       .lengths = TRUE },
     { .name = "focal", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1, .pool = NN_POOL_MEAN },
       .loss = NN_LOSS_FOCAL },

@@ -210,27 +210,25 @@ html_section_glance (GString *out, const HtmlDoc *doc)
               const TdSummaryRow *b = html_doc_cell (doc, (guint) base, col);
               g_string_append (out, "<p><span class=\"big\">\xce\x94 ");
               estimate (out, a->mean - b->mean, metric);
-              g_string_append (out, "</span></p><p>");
+              g_string_append (out, "</span></p><table class=\"mini\"><tr><th>test</th>"
+                                    "<th class=\"num\">p</th><th class=\"num\">adjusted</th></tr>");
               for (guint k = 0; k < cs->len; k++)
                 {
                   const TdComparisonRow *c = cs->pdata[k];
                   gboolean sig = decisive_p (c) < ALPHA;
-                  g_string_append (out, sig ? "<strong>" : "");
+                  g_string_append (out, sig ? "<tr class=\"sig\"><td>" : "<tr><td>");
                   html_escape (out, c->test);
-                  g_string_append (out, ": p = ");
+                  g_string_append (out, "</td><td class=\"num\">");
                   html_pvalue (out, c->p_value);
-                  if (isfinite (c->p_adjusted))
-                    {
-                      g_string_append (out, ", adjusted ");
-                      html_pvalue (out, c->p_adjusted);
-                    }
-                  g_string_append (out, sig ? "</strong><br>" : "<br>");
+                  g_string_append (out, "</td><td class=\"num\">");
+                  html_pvalue (out, c->p_adjusted);
+                  g_string_append (out, "</td></tr>");
                 }
               g_autoptr (GPtrArray) corr = corrections_of ((const TdComparisonRow *const *) cs->pdata,
                                                            cs->len);
-              g_string_append (out, "<span class=\"na\">p ");
+              g_string_append (out, "</table><p class=\"na\">p ");
               corrections_text (out, corr);
-              g_string_append (out, "; bold: significant at \xce\xb1 = 0.05</span></p>");
+              g_string_append (out, "; bold: significant at \xce\xb1 = 0.05</p>");
             }
           else
             g_string_append (out, "<p class=\"na\">No test against the baseline on this metric "
@@ -359,7 +357,14 @@ html_section_significance (GString *out, const HtmlDoc *doc)
   corrections_text (out, corrections);
   g_string_append (out, " (column <em>correction</em>); bold: adjusted p &lt; 0.05.</p>\n"
                         "<div class=\"scroll\"><table class=\"significance\"><thead><tr>"
-                        "<th>Pipeline</th><th>vs</th><th>Metric</th><th>Test</th>"
+                        "<th>Pipeline</th>");
+  /* A "vs" column only when the baseline has several variants. */
+  gboolean vs = FALSE;
+  for (size_t i = 1; i < r->n_comparisons && !vs; i++)
+    vs = g_strcmp0 (rows[i]->pipeline_b, rows[0]->pipeline_b) != 0;
+  if (vs)
+    g_string_append (out, "<th>vs</th>");
+  g_string_append (out, "<th>Metric</th><th>Test</th>"
                         "<th class=\"num\">\xce\x94</th><th class=\"num\">Statistic</th>"
                         "<th class=\"num\">p</th><th class=\"num\">Adjusted p</th>"
                         "<th>Correction</th></tr></thead>\n<tbody>\n");
@@ -367,17 +372,28 @@ html_section_significance (GString *out, const HtmlDoc *doc)
     {
       const TdComparisonRow *c = rows[i];
       gboolean sig = decisive_p (c) < ALPHA;
-      /* a rule above each new (pipeline, metric) group */
+      /* Each (pipeline, baseline, metric) group names them once, under a rule. */
       gboolean first = i == 0 || g_strcmp0 (c->metric, rows[i - 1]->metric) != 0
-                       || g_strcmp0 (c->pipeline_a, rows[i - 1]->pipeline_a) != 0;
+                       || g_strcmp0 (c->pipeline_a, rows[i - 1]->pipeline_a) != 0
+                       || g_strcmp0 (c->pipeline_b, rows[i - 1]->pipeline_b) != 0;
       g_string_append (out, sig && first ? "<tr class=\"sig grp\"><td>" : sig ? "<tr class=\"sig\"><td>"
                                          : first && i ? "<tr class=\"grp\"><td>" : "<tr><td>");
-      html_escape (out, c->pipeline_a);
+      if (first)
+        html_escape (out, c->pipeline_a);
+      if (vs)
+        {
+          g_string_append (out, "</td><td>");
+          if (first)
+            html_escape (out, c->pipeline_b);
+        }
       g_string_append (out, "</td><td>");
-      html_escape (out, c->pipeline_b);
-      g_string_append (out, "</td><td><code>");
-      html_escape (out, c->metric);
-      g_string_append (out, "</code></td><td>");
+      if (first)
+        {
+          g_string_append (out, "<code>");
+          html_escape (out, c->metric);
+          g_string_append (out, "</code>");
+        }
+      g_string_append (out, "</td><td>");
       html_escape (out, c->test);
       g_string_append (out, "</td><td class=\"num\">");
       estimate (out, c->estimate, c->metric);

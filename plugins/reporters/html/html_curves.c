@@ -284,7 +284,8 @@ html_section_curves (GString *out, const HtmlDoc *doc)
     }
   if (n_all == 0)
     {
-      if (n_unusable > 0)
+      /* Regression has no curves to miss; say why for classification. */
+      if (n_unusable > 0 && !(r->data && r->data->task == TD_TASK_REGRESSION))
         g_string_append (out, "<section id=\"curves\">\n<h2>ROC, precision-recall and calibration</h2>\n"
                               "<p class=\"note\">The predictions are not binary scores (one score "
                               "per series, labels 0/1), so no curves are drawn.</p>\n</section>\n");

@@ -17,7 +17,7 @@ enum { W = 380, ROW_H = 20, LABEL_W = 170, TOP = 6, AXIS_H = 40 };
 /* The importance type shown: "gain" when the model reports it (the usual
  * choice for trees), else the first type reported. */
 static const char *
-chosen_type (const HtmlDoc *doc, guint row, GPtrArray *types)
+chosen_type (const HtmlDoc *doc, const gint *row_of, guint row, GPtrArray *types)
 {
   const TdRunReport *r = doc->r;
   const char *first = NULL;
@@ -25,7 +25,7 @@ chosen_type (const HtmlDoc *doc, guint row, GPtrArray *types)
   for (size_t i = 0; i < r->n_importance; i++)
     {
       const TdImportanceRow *im = &r->importance[i];
-      if (im->type == NULL || html_doc_row_of (doc, im->pipeline, im->variant) != (gint) row)
+      if (im->type == NULL || row_of[i] != (gint) row)
         continue;
       if (!g_hash_table_contains (seen, im->type))
         {
@@ -68,19 +68,18 @@ bar_label (GString *out, const char *name, double y)
 }
 
 static void
-chart (GString *out, const HtmlDoc *doc, guint row)
+chart (GString *out, const HtmlDoc *doc, const gint *row_of, guint row)
 {
   const TdRunReport *r = doc->r;
   g_autoptr (GPtrArray) types = g_ptr_array_new ();
-  const char *type = chosen_type (doc, row, types);
+  const char *type = chosen_type (doc, row_of, row, types);
   if (type == NULL)
     return;
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   for (size_t i = 0; i < r->n_importance; i++)
     {
       const TdImportanceRow *im = &r->importance[i];
-      if (g_strcmp0 (im->type, type) == 0 && isfinite (im->mean)
-          && html_doc_row_of (doc, im->pipeline, im->variant) == (gint) row)
+      if (row_of[i] == (gint) row && g_strcmp0 (im->type, type) == 0 && isfinite (im->mean))
         g_ptr_array_add (rows, (gpointer) im);
     }
   if (rows->len == 0)
@@ -159,9 +158,16 @@ html_section_importance (GString *out, const HtmlDoc *doc)
 {
   if (doc->r->n_importance == 0)
     return;
+  const TdRunReport *r = doc->r;
+  g_autofree gint *row_of = g_new (gint, r->n_importance);
+  for (size_t i = 0; i < r->n_importance; i++)
+    row_of[i] = (i > 0 && g_strcmp0 (r->importance[i].pipeline, r->importance[i - 1].pipeline) == 0
+                 && g_strcmp0 (r->importance[i].variant, r->importance[i - 1].variant) == 0)
+                  ? row_of[i - 1]
+                  : html_doc_row_of (doc, r->importance[i].pipeline, r->importance[i].variant);
   g_autoptr (GString) charts = g_string_new (NULL);
   for (guint k = 0; k < doc->plotted->len; k++)
-    chart (charts, doc, g_array_index (doc->plotted, guint, k));
+    chart (charts, doc, row_of, g_array_index (doc->plotted, guint, k));
   if (charts->len == 0)
     return;
   g_string_append (out, "<section id=\"importance\">\n<h2>Feature importance</h2>\n"

@@ -28,18 +28,17 @@ point_order (const void *a, const void *b)
   return (x->step > y->step) - (x->step < y->step);
 }
 
-/* Points of one curve for one row, ordered by trial then step. */
+/* Points of one curve for one row (row_of: each curve point's table row),
+ * ordered by trial then step. */
 static GArray *
-points_of (const HtmlDoc *doc, const char *curve, guint row)
+points_of (const HtmlDoc *doc, const gint *row_of, const char *curve, guint row)
 {
   GArray *pts = g_array_new (FALSE, FALSE, sizeof (Point));
   const TdRunReport *r = doc->r;
   for (size_t i = 0; i < r->n_curves; i++)
     {
       const TdCurveRow *c = &r->curves[i];
-      if (g_strcmp0 (c->curve, curve) != 0)
-        continue;
-      if (html_doc_row_of (doc, c->pipeline, c->variant) != (gint) row)
+      if (row_of[i] != (gint) row || g_strcmp0 (c->curve, curve) != 0)
         continue;
       Point p = { c->repeat, c->fold, c->step, c->value };
       g_array_append_val (pts, p);
@@ -49,7 +48,7 @@ points_of (const HtmlDoc *doc, const char *curve, guint row)
 }
 
 static void
-chart (GString *out, const HtmlDoc *doc, const char *curve)
+chart (GString *out, const HtmlDoc *doc, const gint *row_of, const char *curve)
 {
   guint n_plot = doc->plotted->len;
   g_autoptr (GPtrArray) per_row = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -57,7 +56,7 @@ chart (GString *out, const HtmlDoc *doc, const char *curve)
   size_t n_lines = 0;
   for (guint k = 0; k < n_plot; k++)
     {
-      GArray *pts = points_of (doc, curve, g_array_index (doc->plotted, guint, k));
+      GArray *pts = points_of (doc, row_of, curve, g_array_index (doc->plotted, guint, k));
       for (guint i = 0; i < pts->len; i++)
         {
           const Point *p = &g_array_index (pts, Point, i);
@@ -139,9 +138,16 @@ html_section_training (GString *out, const HtmlDoc *doc)
           g_ptr_array_add (names, (gpointer) c);
         }
     }
+  /* Labels are resolved once: a long sweep reports millions of points. */
+  g_autofree gint *row_of = g_new (gint, r->n_curves);
+  for (size_t i = 0; i < r->n_curves; i++)
+    row_of[i] = (i > 0 && g_strcmp0 (r->curves[i].pipeline, r->curves[i - 1].pipeline) == 0
+                 && g_strcmp0 (r->curves[i].variant, r->curves[i - 1].variant) == 0)
+                  ? row_of[i - 1]
+                  : html_doc_row_of (doc, r->curves[i].pipeline, r->curves[i].variant);
   g_autoptr (GString) charts = g_string_new (NULL);
   for (guint k = 0; k < names->len; k++)
-    chart (charts, doc, names->pdata[k]);
+    chart (charts, doc, row_of, names->pdata[k]);
   if (charts->len == 0)
     return;
   g_string_append (out, "<section id=\"training\">\n<h2>Training curves</h2>\n");

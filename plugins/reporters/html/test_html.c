@@ -484,12 +484,16 @@ test_significance (void)
   g_autofree char *sig = element (html, "<section id=\"significance\">", "</section>");
   assert_contains (sig, "p-values are adjusted with <strong>holm</strong> or not adjusted for "
                         "multiple comparisons (column <em>correction</em>)");
-  assert_contains (sig, "<tr><td>lstm[hidden_size=32]</td><td>gbdt</td><td><code>roc_auc</code></td>"
+  assert_contains (sig, "<tr><td>lstm[hidden_size=32]</td><td><code>roc_auc</code></td>"
                         "<td>corrected_t</td><td class=\"num\"><span class=\"down\">\xe2\x88\x92" "0.023"
                         "</span></td><td class=\"num\">\xe2\x88\x92" "2.100</td><td class=\"num\">0.0300"
                         "</td><td class=\"num\">0.0600</td><td>holm</td></tr>");
-  /* significant without adjustment: bold, p in scientific form */
-  assert_contains (sig, "<tr class=\"sig\">");
+  /* one baseline: no "vs" column */
+  g_assert_null (strstr (sig, "<th>vs</th>"));
+  /* significant without adjustment: bold, p in scientific form; a new
+   * metric group names the pipeline again */
+  assert_contains (sig, "<tr class=\"sig grp\"><td>lstm[hidden_size=32]</td><td><code>brier</code></td>"
+                        "<td>bootstrap</td>");
   assert_contains (sig, "3.2\xc3\x97" "10<sup>\xe2\x88\x92" "5</sup>");
   /* brier: lower is better, so a negative difference is an improvement */
   assert_contains (sig, "<span class=\"up\">\xe2\x88\x92" "0.020</span>");
@@ -519,6 +523,35 @@ test_significance_absent (void)
   g_autofree char *none = rich_render (&k);
   assert_contains (none, "No baseline was named");
   g_assert_null (strstr (none, "Best vs baseline"));
+  rich_clear (&k);
+}
+
+static void
+test_glance_tests (void)
+{
+  /* baseline lstm: the best (gbdt) is tested against it by two tests */
+  Rich k;
+  rich_init (&k);
+  static const TdComparisonRow rows[] = {
+    { "gbdt", "lstm[hidden_size=32]", "roc_auc", "delong", 0.03, 2.6, 0.01, "holm", 0.02 },
+    { "gbdt", "lstm[hidden_size=32]", "roc_auc", "ttest", 0.0226, 1.4, 0.2, "holm", 0.2 },
+  };
+  k.r.baseline = "lstm";
+  k.r.comparisons = rows;
+  k.r.n_comparisons = G_N_ELEMENTS (rows);
+  g_autofree char *html = rich_render (&k);
+  g_autofree char *glance = element (html, "<section id=\"glance\">", "</section>");
+  /* the difference of the means (0.8126 - 0.79), then every test */
+  assert_contains (glance, "<p><span class=\"big\">\xce\x94 <span class=\"up\">+0.023</span></span></p>"
+                           "<table class=\"mini\"><tr><th>test</th><th class=\"num\">p</th>"
+                           "<th class=\"num\">adjusted</th></tr><tr class=\"sig\"><td>delong</td>"
+                           "<td class=\"num\">0.0100</td><td class=\"num\">0.0200</td></tr><tr><td>ttest"
+                           "</td><td class=\"num\">0.2000</td><td class=\"num\">0.2000</td></tr></table>"
+                           "<p class=\"na\">p adjusted with <strong>holm</strong>; bold: significant at "
+                           "\xce\xb1 = 0.05</p>");
+  /* the significance table names pipeline and metric once per group */
+  assert_contains (html, "<tr class=\"sig grp\"><td>gbdt</td><td><code>roc_auc</code></td><td>delong</td>");
+  assert_contains (html, "<tr><td></td><td></td><td>ttest</td>");
   rich_clear (&k);
 }
 
@@ -583,6 +616,41 @@ test_self_contained (void)
   /* deterministic with predictions, curves and a manifest too */
   g_autofree char *again = rich_render (&k);
   g_assert_cmpstr (html, ==, again);
+  rich_clear (&k);
+}
+
+static void
+test_escaping_everywhere (void)
+{
+  /* Hostile text in every new place a string reaches the page. */
+  Rich k;
+  rich_init (&k);
+  static const TdCurveRow curves[] = {
+    { "gbdt", "", 0, 0, EVIL, 0, 0.5 }, { "gbdt", "", 0, 0, EVIL, 1, 0.4 },
+  };
+  static const TdComparisonRow cmp[] = {
+    { "lstm[hidden_size=32]", "gbdt", EVIL, EVIL, 0.1, 1, 0.5, EVIL, 0.5 },
+  };
+  TdImportanceRow im = { "gbdt", "", EVIL, EVIL, 1, 0, 2 };
+  k.r.curves = curves;
+  k.r.n_curves = G_N_ELEMENTS (curves);
+  k.r.comparisons = cmp;
+  k.r.n_comparisons = 1;
+  k.r.importance = &im;
+  k.r.n_importance = 1;
+  k.r.config_yaml = "pipelines:\n  - {label: gbdt, model: {params: {\"<script>\": \"<script>x\"}}}\n"
+                    "  - {label: \"<script>\", model: {params: {a: 1}}}\n";
+  g_autofree char *manifest = g_build_filename (k.dir, "manifest.yaml", NULL);
+  g_assert_true (g_file_set_contents (manifest, "git_commit: \"<script>alert(1)</script>\"\n"
+                                                "host: \"<script>\"\n", -1, NULL));
+  g_autofree char *html = rich_render (&k);
+  g_autofree char *lower = g_ascii_strdown (html, -1);
+  g_assert_null (strstr (lower, "<script"));
+  assert_contains (html, "<code>" EVIL_ESCAPED "</code> per iteration");
+  assert_contains (html, "<td>" EVIL_ESCAPED "</td>");           /* test and correction */
+  assert_contains (html, ">" EVIL_ESCAPED "</text>");              /* feature name */
+  assert_contains (html, "<th>&lt;script&gt;</th>");               /* pipeline label in config */
+  assert_contains (html, "<dt>Git commit</dt><dd><code>&lt;script&gt;alert(1)&lt;/script&gt;</code>");
   rich_clear (&k);
 }
 
@@ -657,8 +725,10 @@ main (int argc, char **argv)
   g_test_add_func ("/html/curves", test_curves);
   g_test_add_func ("/html/significance", test_significance);
   g_test_add_func ("/html/significance-absent", test_significance_absent);
+  g_test_add_func ("/html/glance-tests", test_glance_tests);
   g_test_add_func ("/html/sections", test_sections);
   g_test_add_func ("/html/self-contained", test_self_contained);
+  g_test_add_func ("/html/escaping-everywhere", test_escaping_everywhere);
   g_test_add_func ("/html/many-pipelines", test_many_pipelines);
   g_test_add_func ("/html/demo", test_demo);
   return g_test_run ();

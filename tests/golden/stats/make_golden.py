@@ -34,6 +34,12 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.multitest import multipletests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# A bootstrap difference within TIE of 0 counts as a tie (on both sides of 0):
+# two pipelines with the same AUC / F1 / accuracy in a resample have equal
+# rationals that scikit-learn's arithmetic may round 1e-16 apart, while
+# tundish computes each as one division of integers. Distinct values of these
+# metrics differ by at least 1 / n^2, far above TIE.
+TIE = 1e-12
 M64 = (1 << 64) - 1
 
 
@@ -222,11 +228,18 @@ def binary_values(y, s, threshold_per_item):
     s = np.asarray(s)
     hard = (s >= threshold_per_item).astype(int)
     one = len(np.unique(y)) < 2
+    # F1 as 2tp / (2tp + fp + fn): equal rationals then give equal doubles,
+    # so a tie between two pipelines is a zero difference (sklearn's
+    # 2PR / (P + R) agrees to 1e-15 but may leave +-1e-16 on a tie)
+    tp = int(np.sum((hard == 1) & (y == 1)))
+    wrong = int(np.sum(hard != y))
+    f1 = 2 * tp / (2 * tp + wrong) if 2 * tp + wrong else 0.0
+    assert abs(f1 - skm.f1_score(y, hard, zero_division=0)) < 1e-15
     return {
         "roc_auc": math.nan if one else skm.roc_auc_score(y, s),
         "pr_auc": math.nan if one else skm.average_precision_score(y, s),
         "brier": skm.brier_score_loss(y, s),
-        "f1": skm.f1_score(y, hard, zero_division=0),
+        "f1": f1,
         "accuracy": skm.accuracy_score(y, hard),
         "ece": ece(y, s, 10, "uniform"),
     }
@@ -499,6 +512,7 @@ draws, and a paired bootstrap of roc_auc (sklearn.metrics.roc_auc_score),
 pr_auc (average_precision_score) and f1 at 0.5 (f1_score) differences a - b
 over B draws with those very indices: the estimate, the sd of the
 replicates (ddof 1), p = min(1, 2 min(1 + #{d <= 0}, 1 + #{d >= 0}) / (B + 1))
+(|d| < 1e-12 counting as 0: see TIE in make_golden.py)
 and numpy.quantile(d, [0.025, 0.975]).
 """)
     strata = np.array([0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0])
@@ -548,7 +562,7 @@ and numpy.quantile(d, [0.025, 0.975]).
                - skm.f1_score(y, (b >= 0.5).astype(int))}
         for m, d in deltas.items():
             d = np.array(d)
-            le, ge = np.sum(d <= 0), np.sum(d >= 0)
+            le, ge = np.sum(d <= TIE), np.sum(d >= -TIE)
             kv[m + "_estimate"] = est[m]
             kv[m + "_sd"] = d.std(ddof=1)
             kv[m + "_p"] = min(1.0, 2.0 * (min(le, ge) + 1) / (B + 1))
@@ -568,7 +582,8 @@ predictions and results of a synthetic run, and the expected rows. DeLong:
 fast DeLong with scipy midranks; bootstrap: 2000 draws of the resampler
 (Python copy above) seeded with td_seed_derive(seed, repeat, 0,
 "compare:bootstrap", ""), metrics by scikit-learn, ece by the ECE of
-ece.ini; McNemar by statsmodels (exact when b + c < 25); ttest by the
+ece.ini; McNemar by statsmodels (p exact when b + c < 25, statistic always the
+corrected chi-square); ttest by the
 corrected resampled t formula with ratio n_test / (n_train + n_valid). Several
 repeats: mean estimate, mean statistic, p = min(1, 2 mean p). Holm by
 statsmodels multipletests over the pipelines of one (test, metric).
@@ -659,8 +674,10 @@ statsmodels multipletests over the pipelines of one (test, metric).
                             nb, nc = int(np.sum(ra & ~rb)), int(np.sum(rb & ~ra))
                             res = sm_mcnemar([[0, nb], [nc, 0]], exact=(nb + nc) < 25,
                                              correction=True)
+                            chi2 = sm_mcnemar([[0, nb], [nc, 0]], exact=False, correction=True)
+                            stat = float(chi2.statistic) if nb + nc else 0.0
                             per.setdefault("accuracy", []).append(
-                                ((nb - nc) / len(yy), float(res.statistic), float(res.pvalue)))
+                                ((nb - nc) / len(yy), stat, float(res.pvalue)))
                         else:
                             bm = [m for m in metrics if m in ("roc_auc", "pr_auc", "brier",
                                                                "f1", "accuracy", "ece")]
@@ -681,7 +698,7 @@ statsmodels multipletests over the pipelines of one (test, metric).
                                 dd = dd[~np.isnan(dd)]
                                 est = va[m] - vb[m]
                                 sd = dd.std(ddof=1)
-                                le, ge = np.sum(dd <= 0), np.sum(dd >= 0)
+                                le, ge = np.sum(dd <= TIE), np.sum(dd >= -TIE)
                                 p = min(1.0, 2.0 * (min(le, ge) + 1) / (len(dd) + 1))
                                 per.setdefault(m, []).append((est, est / sd, p))
                     for m, vals in per.items():

@@ -1,0 +1,23 @@
+/* eval_csv.h — the CSV reader behind `tundish eval`, on its own so the
+ * fuzzer (tests/fuzz/fuzz_eval_csv.c) and tests can call it. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *path;            /* as given, for messages */
+  GArray *y, *a, *b;     /* of double; b is NULL without a score_b column */
+} TdEvalData;
+
+void td_eval_data_clear (TdEvalData *d);
+
+/* Parse a label,score[,score_b] CSV held in text[0..len) (modified in
+ * place; text[len] must be a NUL). name is used in messages ("FILE:LINE:
+ * ..."). FALSE with error on the first problem; d is then partly filled and
+ * must still be cleared. */
+gboolean td_eval_csv_parse (char *text, gsize len, const char *name, TdEvalData *d,
+                            GError **error);
+
+G_END_DECLS
