@@ -403,61 +403,6 @@ typedef struct {
 
 /* ----------------------------------------------------------- bootstrap */
 
-typedef struct {
-  const Cmp *c;
-  const int *bm;                /* BootMetric ids */
-  size_t n_bm;
-  gboolean need_scores, need_hard, need_ece;
-  /* scratch of the resampler's maximum size */
-  double *y, *s, *h;
-  double binary[TD_N_BINARY_METRICS], mc[TD_N_MULTICLASS_METRICS];
-} BootEval;
-
-/* The requested metrics of t restricted to idx[0 .. m) into out[n_bm]. */
-static void
-boot_eval (BootEval *e, const TestSet *t, const size_t *idx, size_t m, double *out)
-{
-  size_t k = t->k;
-  for (size_t j = 0; j < m; j++)
-    {
-      e->y[j] = t->y[idx[j]];
-      memcpy (e->s + j * k, t->s + idx[j] * k, k * sizeof (double));
-      e->h[j] = t->hard[idx[j]];
-    }
-  if (e->c->task != TD_TASK_BINARY)
-    {
-      if (!td_multiclass_metrics (e->y, e->s, m, k, e->mc, NULL))
-        for (size_t q = 0; q < TD_N_MULTICLASS_METRICS; q++)
-          e->mc[q] = NAN;
-      for (size_t q = 0; q < e->n_bm; q++)
-        out[q] = e->bm[q] == BM_MC_ACCURACY ? e->mc[TD_MC_ACCURACY]
-               : e->bm[q] == BM_MC_MACRO_F1 ? e->mc[TD_MC_MACRO_F1]
-               : e->bm[q] == BM_MC_MICRO_F1 ? e->mc[TD_MC_MICRO_F1]
-               : e->mc[TD_MC_ROC_AUC_OVR];
-      return;
-    }
-  double ranked[TD_N_BINARY_METRICS], hard[TD_N_BINARY_METRICS];
-  for (size_t q = 0; q < TD_N_BINARY_METRICS; q++)
-    ranked[q] = hard[q] = NAN;
-  if (e->need_scores && !td_binary_metrics (e->y, e->s, m, 0.5, ranked, NULL))
-    ranked[TD_M_ROC_AUC] = NAN;
-  /* hard predictions are 0/1, so ">= 0.5" reproduces each trial's threshold */
-  if (e->need_hard && !td_binary_metrics (e->y, e->h, m, 0.5, hard, NULL))
-    hard[TD_M_F1] = NAN;
-  for (size_t q = 0; q < e->n_bm; q++)
-    {
-      int b = e->bm[q];
-      if (b == BM_ECE)
-        out[q] = td_ece (e->y, e->s, m, e->c->ece_bins, TD_ECE_UNIFORM);
-      else if (b == BM_ECE_MASS)
-        out[q] = td_ece (e->y, e->s, m, e->c->ece_bins, TD_ECE_QUANTILE);
-      else if (b >= BM_F1)
-        out[q] = hard[boot_metrics[b].binary_index];
-      else
-        out[q] = ranked[boot_metrics[b].binary_index];
-    }
-}
-
 /* The metrics bootstrap tests for this run, as indices into exp->metrics
  * (mi) and BootMetric ids (bm). Threshold metrics need known thresholds. */
 static size_t
@@ -480,81 +425,272 @@ boot_metric_list (const Cmp *c, gboolean thresholds_known, int *mi, int *bm)
   return n;
 }
 
-/* The paired bootstrap of one repeat: rep_cells[q] gets (a - b on the test
- * set, that over the sd of the replicates, p) for each metric q. */
-static void
-bootstrap_repeat (const Cmp *c, int repeat, const TestSet *ta, const TestSet *tb,
-                  const int *bm, size_t n_bm, Cell *cells)
+/* One label's test set prepared for resampling. Binary: the items sorted by
+ * score and, separately, by hard prediction, so each resample is evaluated
+ * from its counts in O(n) (td_*_counted); multiclass: evaluated on the
+ * expanded resample. */
+typedef struct {
+  const TestSet *t;
+  size_t *by_score, *by_hard;   /* item indices in ascending order */
+  double *ys, *ss, *yh, *hh;    /* y and score / hard prediction in those orders */
+} Prepared;
+
+static int
+item_by_value_cmp (const void *pa, const void *pb, gpointer data)
 {
-  size_t n = ta->n;
+  const double *v = data;
+  size_t a = *(const size_t *) pa, b = *(const size_t *) pb;
+  if (v[a] != v[b])
+    return (v[a] > v[b]) - (v[a] < v[b]);
+  return (a > b) - (a < b);
+}
+
+static void
+prepare (Prepared *p, const TestSet *t)
+{
+  *p = (Prepared) { .t = t };
+  if (t->k != 1)
+    return;
+  size_t n = t->n;
+  p->by_score = g_new (size_t, n);
+  p->by_hard = g_new (size_t, n);
+  for (size_t i = 0; i < n; i++)
+    p->by_score[i] = p->by_hard[i] = i;
+  g_qsort_with_data (p->by_score, (gint) n, sizeof (size_t), item_by_value_cmp, t->s);
+  g_qsort_with_data (p->by_hard, (gint) n, sizeof (size_t), item_by_value_cmp, t->hard);
+  p->ys = g_new (double, n);
+  p->ss = g_new (double, n);
+  p->yh = g_new (double, n);
+  p->hh = g_new (double, n);
+  for (size_t j = 0; j < n; j++)
+    {
+      p->ys[j] = t->y[p->by_score[j]];
+      p->ss[j] = t->s[p->by_score[j]];
+      p->yh[j] = t->y[p->by_hard[j]];
+      p->hh[j] = t->hard[p->by_hard[j]];
+    }
+}
+
+static void
+prepared_clear (Prepared *p)
+{
+  g_free (p->by_score);
+  g_free (p->by_hard);
+  g_free (p->ys);
+  g_free (p->ss);
+  g_free (p->yh);
+  g_free (p->hh);
+}
+
+typedef struct {
+  const Cmp *c;
+  const int *bm;
+  size_t n_bm;
+  gboolean need_scores, need_hard;
+  guint32 *ws, *wh;             /* counts in the two sorted orders */
+  double *y, *s;                /* expanded resample (multiclass) */
+} BootEval;
+
+/* The requested metrics of p on the resample given by counts[item] (binary)
+ * or by idx[0 .. m) (multiclass), into out[n_bm]. */
+static void
+boot_eval (BootEval *e, const Prepared *p, const guint32 *counts, const size_t *idx, size_t m,
+           double *out)
+{
+  const TestSet *t = p->t;
+  if (e->c->task != TD_TASK_BINARY)
+    {
+      double mc[TD_N_MULTICLASS_METRICS];
+      for (size_t j = 0; j < m; j++)
+        {
+          e->y[j] = t->y[idx[j]];
+          memcpy (e->s + j * t->k, t->s + idx[j] * t->k, t->k * sizeof (double));
+        }
+      if (!td_multiclass_metrics (e->y, e->s, m, t->k, mc, NULL))
+        for (size_t q = 0; q < TD_N_MULTICLASS_METRICS; q++)
+          mc[q] = NAN;
+      for (size_t q = 0; q < e->n_bm; q++)
+        out[q] = e->bm[q] == BM_MC_ACCURACY ? mc[TD_MC_ACCURACY]
+               : e->bm[q] == BM_MC_MACRO_F1 ? mc[TD_MC_MACRO_F1]
+               : e->bm[q] == BM_MC_MICRO_F1 ? mc[TD_MC_MICRO_F1]
+               : mc[TD_MC_ROC_AUC_OVR];
+      return;
+    }
+  size_t n = t->n;
+  for (size_t j = 0; j < n; j++)
+    {
+      e->ws[j] = counts[p->by_score[j]];
+      e->wh[j] = counts[p->by_hard[j]];
+    }
+  double ranked[TD_N_BINARY_METRICS], hard[TD_N_BINARY_METRICS];
+  for (size_t q = 0; q < TD_N_BINARY_METRICS; q++)
+    ranked[q] = hard[q] = NAN;
+  if (e->need_scores)
+    td_binary_metrics_counted (p->ys, p->ss, e->ws, n, TRUE, 0.5, ranked, NULL);
+  /* hard predictions are 0/1, so ">= 0.5" reproduces each trial's threshold */
+  if (e->need_hard)
+    td_binary_metrics_counted (p->yh, p->hh, e->wh, n, TRUE, 0.5, hard, NULL);
+  for (size_t q = 0; q < e->n_bm; q++)
+    {
+      int b = e->bm[q];
+      if (b == BM_ECE || b == BM_ECE_MASS)
+        out[q] = td_ece_counted (p->ys, p->ss, e->ws, n, TRUE, e->c->ece_bins,
+                                 b == BM_ECE ? TD_ECE_UNIFORM : TD_ECE_QUANTILE);
+      else if (b >= BM_F1)
+        out[q] = hard[boot_metrics[b].binary_index];
+      else
+        out[q] = ranked[boot_metrics[b].binary_index];
+    }
+}
+
+/* The distinct labels of the pairs, in first-seen order. */
+static GPtrArray *
+pair_labels (const Pair *pairs, size_t n_pairs)
+{
+  GPtrArray *labels = g_ptr_array_new ();
+  for (size_t pi = 0; pi < n_pairs; pi++)
+    for (int side = 0; side < 2; side++)
+      {
+        const char *l = side ? pairs[pi].b : pairs[pi].a;
+        gboolean seen = FALSE;
+        for (guint k = 0; k < labels->len && !seen; k++)
+          seen = strcmp (labels->pdata[k], l) == 0;
+        if (!seen)
+          g_ptr_array_add (labels, (gpointer) l);
+      }
+  return labels;
+}
+
+/* The paired bootstrap of one repeat. Every label is scored on the same B
+ * resamples (the stream depends only on the seed and the repeat), then each
+ * pair's replicate differences give cells[q * n_pairs + pair]. */
+static void
+bootstrap_repeat (const Cmp *c, int repeat, const Pair *pairs, size_t n_pairs, const int *bm,
+                  size_t n_bm, Cell *cells)
+{
+  g_autoptr (GPtrArray) labels = pair_labels (pairs, n_pairs);
+  size_t nl = labels->len;
+  g_autofree TestSet **sets = g_new0 (TestSet *, nl);
+  const TestSet *ref = NULL;
+  size_t ref_l = 0;
+  for (size_t l = 0; l < nl; l++)
+    {
+      sets[l] = test_set_build (c, labels->pdata[l], repeat);
+      if (!sets[l])
+        continue;
+      if (!ref)
+        {
+          ref = sets[l];
+          ref_l = l;
+        }
+      else if (!same_items (ref, sets[l]))
+        {
+          g_warning ("compare: %s was not tested on the same series as %s in repeat %d; "
+                     "left out of the bootstrap", (char *) labels->pdata[l],
+                     (char *) labels->pdata[ref_l], repeat);
+          g_clear_pointer (&sets[l], test_set_free);
+        }
+    }
+  if (!ref)
+    return;
+  size_t n = ref->n, B = COMPARE_BOOTSTRAP_SAMPLES;
   g_autofree gint64 *strata = g_new (gint64, n);
   g_autofree gint64 *clusters = c->groups ? g_new (gint64, n) : NULL;
   for (size_t i = 0; i < n; i++)
     {
-      strata[i] = (gint64) ta->y[i];
+      strata[i] = (gint64) ref->y[i];
       if (clusters)
         {
-          size_t at = GPOINTER_TO_SIZE (g_hash_table_lookup (c->index_of_id, &ta->id[i]));
+          size_t at = GPOINTER_TO_SIZE (g_hash_table_lookup (c->index_of_id, &ref->id[i]));
           /* a series the dataset does not know stands alone */
           clusters[i] = at ? c->groups[at - 1] : G_MININT64 + (gint64) i;
         }
     }
   g_autoptr (TdResampler) rs = td_resampler_new (n, strata, clusters);
   size_t cap = MAX (td_resampler_max (rs), n);
+  size_t nq = MAX (n_bm, (size_t) 1);
   g_autofree size_t *idx = g_new (size_t, cap);
-  g_autofree double *y = g_new (double, cap);
-  g_autofree double *s = g_new (double, cap * ta->k);
-  g_autofree double *h = g_new (double, cap);
-  BootEval e = { .c = c, .bm = bm, .n_bm = n_bm, .y = y, .s = s, .h = h };
+  g_autofree guint32 *counts = g_new (guint32, n);
+  g_autofree guint32 *ws = g_new (guint32, n);
+  g_autofree guint32 *wh = g_new (guint32, n);
+  g_autofree double *ey = g_new (double, cap);
+  g_autofree double *es = g_new (double, cap * ref->k);
+  g_autofree double *out = g_new (double, nq);
+  BootEval e = { .c = c, .bm = bm, .n_bm = n_bm, .ws = ws, .wh = wh, .y = ey, .s = es };
   for (size_t q = 0; q < n_bm; q++)
     {
       e.need_hard |= bm[q] >= BM_F1 && bm[q] < BM_MC_ACCURACY;
       e.need_scores |= bm[q] < BM_ECE;
     }
-  g_autofree double *va = g_new (double, n_bm);
-  g_autofree double *vb = g_new (double, n_bm);
-  g_autofree double *delta = g_new (double, n_bm * COMPARE_BOOTSTRAP_SAMPLES);
+  g_autofree Prepared *prep = g_new0 (Prepared, nl);
+  /* full[l * nq + q]: on the test set itself; vals[(l * nq + q) * B + r]: on resample r */
+  g_autofree double *full = g_new (double, nl * nq);
+  g_autofree double *vals = g_new (double, nl * nq * B);
   for (size_t i = 0; i < n; i++)
-    idx[i] = i;
-  boot_eval (&e, ta, idx, n, va);
-  boot_eval (&e, tb, idx, n, vb);
-  g_autofree double *est = g_new (double, n_bm);
-  for (size_t q = 0; q < n_bm; q++)
-    est[q] = va[q] - vb[q];
-
+    {
+      counts[i] = 1;
+      idx[i] = i;
+    }
+  for (size_t l = 0; l < nl; l++)
+    if (sets[l])
+      {
+        prepare (&prep[l], sets[l]);
+        boot_eval (&e, &prep[l], counts, idx, n, full + l * nq);
+      }
   guint64 state = td_seed_derive (c->exp->seed, repeat, 0, "compare:bootstrap", "");
-  for (size_t r = 0; r < COMPARE_BOOTSTRAP_SAMPLES; r++)
+  for (size_t r = 0; r < B; r++)
     {
       size_t m = td_resampler_draw (rs, &state, idx);
-      boot_eval (&e, ta, idx, m, va);
-      boot_eval (&e, tb, idx, m, vb);
-      for (size_t q = 0; q < n_bm; q++)
-        delta[q * COMPARE_BOOTSTRAP_SAMPLES + r] = va[q] - vb[q];
+      memset (counts, 0, n * sizeof *counts);
+      for (size_t j = 0; j < m; j++)
+        counts[idx[j]]++;
+      for (size_t l = 0; l < nl; l++)
+        if (sets[l])
+          {
+            boot_eval (&e, &prep[l], counts, idx, m, out);
+            for (size_t q = 0; q < n_bm; q++)
+              vals[(l * nq + q) * B + r] = out[q];
+          }
     }
-  for (size_t q = 0; q < n_bm; q++)
+  g_autofree double *d = g_new (double, B);
+  for (size_t pi = 0; pi < n_pairs; pi++)
     {
-      const double *d = delta + q * COMPARE_BOOTSTRAP_SAMPLES;
-      TdMeanCI mc;
-      td_mean_ci (d, COMPARE_BOOTSTRAP_SAMPLES, 0.95, &mc);
-      if (isnan (est[q]) || mc.n < 2)
+      size_t la = 0, lb = 0;
+      for (size_t l = 0; l < nl; l++)
+        {
+          if (strcmp (labels->pdata[l], pairs[pi].a) == 0)
+            la = l;
+          if (strcmp (labels->pdata[l], pairs[pi].b) == 0)
+            lb = l;
+        }
+      if (!sets[la] || !sets[lb])
         continue;
-      double stat = mc.sd > 0.0 ? est[q] / mc.sd : (est[q] == 0.0 ? 0.0 : NAN);
-      cell_add (&cells[q], est[q], stat, td_bootstrap_p (d, COMPARE_BOOTSTRAP_SAMPLES));
+      for (size_t q = 0; q < n_bm; q++)
+        {
+          const double *va = vals + (la * nq + q) * B, *vb = vals + (lb * nq + q) * B;
+          for (size_t r = 0; r < B; r++)
+            d[r] = va[r] - vb[r];
+          double est = full[la * nq + q] - full[lb * nq + q];
+          TdMeanCI mc;
+          td_mean_ci (d, B, 0.95, &mc);
+          if (isnan (est) || mc.n < 2)
+            continue;
+          double stat = mc.sd > 0.0 ? est / mc.sd : (est == 0.0 ? 0.0 : NAN);
+          cell_add (&cells[q * n_pairs + pi], est, stat, td_bootstrap_p (d, B));
+        }
+    }
+  for (size_t l = 0; l < nl; l++)
+    {
+      prepared_clear (&prep[l]);
+      test_set_free (sets[l]);
     }
 }
 
 /* --------------------------------------------------------------- tests */
 
-typedef struct {
-  const char *test;
-  const char *const *metrics;   /* names, n_metrics of them */
-  size_t n_metrics;
-  Cell *cells;                  /* [n_metrics × n_pairs] */
-} Family;
-
+/* DeLong and McNemar, pair by pair and repeat by repeat. */
 static void
-run_single_set_test (const Cmp *c, const char *test, const Pair *pairs, size_t n_pairs,
-                     const int *bm, size_t n_bm, Cell *cells)
+run_pair_test (const Cmp *c, const char *test, const Pair *pairs, size_t n_pairs, Cell *cells)
 {
   for (size_t pi = 0; pi < n_pairs; pi++)
     for (int r = 0; r < c->exp->repeats; r++)
@@ -569,52 +705,31 @@ run_single_set_test (const Cmp *c, const char *test, const Pair *pairs, size_t n
                        "skipped", pairs[pi].a, pairs[pi].b, r);
             continue;
           }
-        gboolean binary = c->task == TD_TASK_BINARY;
         if (strcmp (test, "delong") == 0)
           {
             TdDelong d;
-            if (binary && td_delong (ta->y, ta->s, tb->s, ta->n, &d, NULL) && !isnan (d.p))
+            if (c->task == TD_TASK_BINARY && td_delong (ta->y, ta->s, tb->s, ta->n, &d, NULL)
+                && !isnan (d.p))
               cell_add (&cells[pi], d.auc_a - d.auc_b, d.z, d.p);
+            continue;
           }
-        else if (strcmp (test, "mcnemar") == 0)
+        if (!hard_known (ta) || !hard_known (tb))
+          continue;
+        guint64 only_a = 0, only_b = 0;
+        for (size_t i = 0; i < ta->n; i++)
           {
-            if (!hard_known (ta) || !hard_known (tb))
-              continue;
-            guint64 only_a = 0, only_b = 0;
-            for (size_t i = 0; i < ta->n; i++)
-              {
-                gboolean ra = ta->hard[i] == ta->y[i], rb = tb->hard[i] == tb->y[i];
-                only_a += ra && !rb;
-                only_b += rb && !ra;
-              }
-            /* p exact for few discordant pairs; the statistic is always the
-             * corrected chi-square, so a column (and a mean over repeats) has
-             * one meaning */
-            TdMcNemar mc, chi2;
-            td_mcnemar (only_a, only_b, &mc);
-            td_mcnemar_chi2 (only_a, only_b, &chi2);
-            cell_add (&cells[pi], ((double) only_a - (double) only_b) / (double) ta->n,
-                      chi2.statistic, mc.p);
+            gboolean ra = ta->hard[i] == ta->y[i], rb = tb->hard[i] == tb->y[i];
+            only_a += ra && !rb;
+            only_b += rb && !ra;
           }
-        else
-          {
-            g_autofree Cell *tmp = g_new0 (Cell, MAX (n_bm, (size_t) 1));
-            bootstrap_repeat (c, r, ta, tb, bm, n_bm, tmp);
-            for (size_t q = 0; q < n_bm; q++)
-              {
-                Cell *dst = &cells[q * n_pairs + pi];
-                for (guint i = 0; tmp[q].est && i < tmp[q].est->len; i++)
-                  cell_add (dst, g_array_index (tmp[q].est, double, i),
-                            g_array_index (tmp[q].stat, double, i),
-                            g_array_index (tmp[q].p, double, i));
-                if (tmp[q].est)
-                  {
-                    g_array_unref (tmp[q].est);
-                    g_array_unref (tmp[q].stat);
-                    g_array_unref (tmp[q].p);
-                  }
-              }
-          }
+        /* p exact for few discordant pairs; the statistic is always the
+         * corrected chi-square, so a column (and a mean over repeats) has
+         * one meaning */
+        TdMcNemar mc, chi2;
+        td_mcnemar (only_a, only_b, &mc);
+        td_mcnemar_chi2 (only_a, only_b, &chi2);
+        cell_add (&cells[pi], ((double) only_a - (double) only_b) / (double) ta->n,
+                  chi2.statistic, mc.p);
       }
 }
 
@@ -771,8 +886,11 @@ td_compare_pipelines (const TdExperiment *exp, const TdRunReport *report, GArray
       g_autofree Cell *cells = g_new0 (Cell, n_m * np);
       if (strcmp (test, "ttest") == 0)
         run_ttest (&c, pp, np, mi, n_m, cells);
+      else if (strcmp (test, "bootstrap") == 0)
+        for (int r = 0; r < exp->repeats; r++)
+          bootstrap_repeat (&c, r, pp, np, bm, n_m, cells);
       else
-        run_single_set_test (&c, test, pp, np, bm, n_m, cells);
+        run_pair_test (&c, test, pp, np, cells);
       emit_family (&c, test, names, n_m, pp, np, cells, rows);
     }
   cmp_clear (&c);

@@ -107,6 +107,33 @@ sorted_items (const double *s, size_t n)
   return it;
 }
 
+/* The count of item i: w[i], or 1 without counts (td_*_counted). */
+static inline uint64_t
+count_of (const guint32 *w, size_t i)
+{
+  return w ? w[i] : 1;
+}
+
+/* Items in the caller's order, which must be ascending: no sort. */
+static Item *
+presorted_items (const double *s, size_t n, GError **error)
+{
+  Item *it = g_new (Item, MAX (n, (size_t) 1));
+  for (size_t k = 0; k < n; k++)
+    {
+      if (k > 0 && s[k] < s[k - 1])
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "scores are not in ascending order (item %zu)", k);
+          g_free (it);
+          return NULL;
+        }
+      it[k].s = s[k];
+      it[k].i = k;
+    }
+  return it;
+}
+
 /* ----------------------------------------------------------- validation */
 
 static gboolean
@@ -148,7 +175,7 @@ check_inputs (const double *y, const double *const *scores, size_t n_scores,
 /* Twice the Mann-Whitney U of the positives: for each positive, two times
  * the negatives scored below it plus the negatives tied with it. Exact. */
 static uint64_t
-twice_u (const double *y, const Item *it, size_t n)
+twice_u (const double *y, const guint32 *w, const Item *it, size_t n)
 {
   uint64_t u2 = 0, neg_below = 0;
   for (size_t a = 0; a < n;)
@@ -158,9 +185,9 @@ twice_u (const double *y, const Item *it, size_t n)
       do
         {
           if (y[it[b].i] == 1.0)
-            p++;
+            p += count_of (w, it[b].i);
           else
-            q++;
+            q += count_of (w, it[b].i);
           b++;
         }
       while (b < n && it[b].s == it[a].s);
@@ -171,13 +198,14 @@ twice_u (const double *y, const Item *it, size_t n)
   return u2;
 }
 
+/* n_pos and n_neg are counted (with w). */
 static double
-auc_from_sorted (const double *y, const Item *it, size_t n, size_t n_pos)
+auc_from_sorted (const double *y, const guint32 *w, const Item *it, size_t n, uint64_t n_pos,
+                 uint64_t n_neg)
 {
-  size_t n_neg = n - n_pos;
   if (n_pos == 0 || n_neg == 0)
     return NAN;
-  return (double) twice_u (y, it, n) / (2.0 * (double) n_pos * (double) n_neg);
+  return (double) twice_u (y, w, it, n) / (2.0 * (double) n_pos * (double) n_neg);
 }
 
 double
@@ -193,7 +221,7 @@ td_roc_auc (const double *y, const double *s, size_t n)
   if (n_pos == 0 || n_pos == n)
     return NAN;
   g_autofree Item *it = sorted_items (s, n);
-  return auc_from_sorted (y, it, n, n_pos);
+  return auc_from_sorted (y, NULL, it, n, n_pos, n - n_pos);
 }
 
 /* ---------------------------------------------------------------- PR-AUC */
@@ -201,9 +229,10 @@ td_roc_auc (const double *y, const double *s, size_t n)
 /* Walks the distinct thresholds from the highest score down, as
  * precision_recall_curve does. AP is sum (R_k - R_{k-1}) P_k; the trapezoid
  * starts from (recall 0, precision 1). Once recall reaches 1 the remaining
- * points add zero width, which is why sklearn may drop them. */
+ * points add zero width, which is why sklearn may drop them. A threshold
+ * whose items all have count 0 is not a point of the curve. */
 static void
-pr_areas (const double *y, const Item *it, size_t n, size_t n_pos,
+pr_areas (const double *y, const guint32 *w, const Item *it, size_t n, uint64_t n_pos,
           double *ap, double *trapz)
 {
   Acc a = { 0 }, t = { 0 };
@@ -212,15 +241,21 @@ pr_areas (const double *y, const Item *it, size_t n, size_t n_pos,
   for (size_t hi = n; hi > 0;)
     {
       size_t lo = hi;
+      uint64_t before = tp + fp;
       do
         {
           if (y[it[lo - 1].i] == 1.0)
-            tp++;
+            tp += count_of (w, it[lo - 1].i);
           else
-            fp++;
+            fp += count_of (w, it[lo - 1].i);
           lo--;
         }
       while (lo > 0 && it[lo - 1].s == it[hi - 1].s);
+      if (tp + fp == before)
+        {
+          hi = lo;
+          continue;
+        }
       double prec = (double) tp / (double) (tp + fp);
       double d_rec = (double) (tp - tp_prev) / (double) n_pos;
       acc_add (&a, d_rec * prec);
@@ -241,32 +276,44 @@ ratio0 (double num, double den)
   return den == 0.0 ? 0.0 : num / den;
 }
 
-gboolean
-td_binary_metrics (const double *y, const double *s, size_t n, double threshold,
-                   double out[TD_N_BINARY_METRICS], GError **error)
+/* td_binary_metrics and td_binary_metrics_counted: w NULL means every count
+ * is 1, and then every operation is the one the uncounted definition does. */
+static gboolean
+binary_metrics (const double *y, const double *s, const guint32 *w, size_t n, gboolean sorted,
+                double threshold, double out[TD_N_BINARY_METRICS], GError **error)
 {
-  size_t n_pos = 0;
+  size_t n_items_pos = 0;
   const double *scores[1] = { s };
-  if (!check_inputs (y, scores, 1, n, &n_pos, error))
+  if (!check_inputs (y, scores, 1, n, &n_items_pos, error))
     return FALSE;
-  size_t n_neg = n - n_pos;
 
   uint64_t tp = 0, fp = 0, tn = 0, fn = 0;
   Acc brier = { 0 }, logl = { 0 };
   for (size_t k = 0; k < n; k++)
     {
+      uint64_t c = count_of (w, k);
+      if (c == 0)
+        continue;
       gboolean pos = y[k] == 1.0;
       if (s[k] >= threshold)
-        pos ? tp++ : fp++;
+        pos ? (tp += c) : (fp += c);
       else
-        pos ? fn++ : tn++;
+        pos ? (fn += c) : (tn += c);
       double d = s[k] - y[k];
-      acc_add (&brier, d * d);
       double p = CLAMP (s[k], 1e-15, 1.0 - 1e-15);
-      acc_add (&logl, pos ? -log (p) : -log1p (-p));
+      double ll = pos ? -log (p) : -log1p (-p);
+      acc_add (&brier, w ? (double) c * (d * d) : d * d);
+      acc_add (&logl, w ? (double) c * ll : ll);
+    }
+  uint64_t n_pos = tp + fn, n_neg = tn + fp, total = n_pos + n_neg;
+  if (total == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "no items to evaluate (every count is 0)");
+      return FALSE;
     }
 
-  out[TD_M_N] = (double) n;
+  out[TD_M_N] = (double) total;
   out[TD_M_N_POS] = (double) n_pos;
   if (n_pos == 0 || n_neg == 0)
     {
@@ -274,9 +321,11 @@ td_binary_metrics (const double *y, const double *s, size_t n, double threshold,
     }
   else
     {
-      g_autofree Item *it = sorted_items (s, n);
-      out[TD_M_ROC_AUC] = auc_from_sorted (y, it, n, n_pos);
-      pr_areas (y, it, n, n_pos, &out[TD_M_PR_AUC], &out[TD_M_PR_AUC_TRAPZ]);
+      g_autofree Item *it = sorted ? presorted_items (s, n, error) : sorted_items (s, n);
+      if (!it)
+        return FALSE;
+      out[TD_M_ROC_AUC] = auc_from_sorted (y, w, it, n, n_pos, n_neg);
+      pr_areas (y, w, it, n, n_pos, &out[TD_M_PR_AUC], &out[TD_M_PR_AUC_TRAPZ]);
     }
 
   double precision = ratio0 ((double) tp, (double) (tp + fp));
@@ -287,7 +336,7 @@ td_binary_metrics (const double *y, const double *s, size_t n, double threshold,
   out[TD_M_SPECIFICITY] = specificity;
   /* 2tp / (2tp + fp + fn) equals 2PR/(P+R) and avoids rounding twice. */
   out[TD_M_F1] = ratio0 (2.0 * (double) tp, (double) (2 * tp + fp + fn));
-  out[TD_M_ACCURACY] = (double) (tp + tn) / (double) n;
+  out[TD_M_ACCURACY] = (double) (tp + tn) / (double) total;
   /* As sklearn's balanced_accuracy_score: the mean recall over the classes
    * present, so one class alone gives that class's recall. */
   if (n_pos == 0)
@@ -302,13 +351,28 @@ td_binary_metrics (const double *y, const double *s, size_t n, double threshold,
   double den = sqrt ((double) (tp + fp) * (double) (tp + fn))
                * sqrt ((double) (tn + fp) * (double) (tn + fn));
   out[TD_M_MCC] = ratio0 (num, den);
-  out[TD_M_BRIER] = acc_value (&brier) / (double) n;
-  out[TD_M_LOG_LOSS] = acc_value (&logl) / (double) n;
+  out[TD_M_BRIER] = acc_value (&brier) / (double) total;
+  out[TD_M_LOG_LOSS] = acc_value (&logl) / (double) total;
   out[TD_M_TP] = (double) tp;
   out[TD_M_FP] = (double) fp;
   out[TD_M_TN] = (double) tn;
   out[TD_M_FN] = (double) fn;
   return TRUE;
+}
+
+gboolean
+td_binary_metrics (const double *y, const double *s, size_t n, double threshold,
+                   double out[TD_N_BINARY_METRICS], GError **error)
+{
+  return binary_metrics (y, s, NULL, n, FALSE, threshold, out, error);
+}
+
+gboolean
+td_binary_metrics_counted (const double *y, const double *s, const guint32 *counts, size_t n,
+                           gboolean sorted, double threshold, double out[TD_N_BINARY_METRICS],
+                           GError **error)
+{
+  return binary_metrics (y, s, counts, n, sorted, threshold, out, error);
 }
 
 /* ---------------------------------------------------------------- DeLong */
@@ -421,11 +485,37 @@ td_delong (const double *y, const double *a, const double *b, size_t n,
 
 /* ------------------------------------------------------------------ ECE */
 
+/* The sorted multiset the quantile edges come from: values ascending, and
+ * (with counts) cum[j] = the number of items up to and including value j. */
+typedef struct {
+  const double *v;
+  const guint64 *cum;           /* NULL: every count 1 */
+  size_t n;                     /* items in the multiset */
+} Expanded;
+
+/* The value at position pos (0-based) of the multiset in ascending order. */
+static double
+expanded_at (const Expanded *e, size_t pos)
+{
+  if (!e->cum)
+    return e->v[pos];
+  size_t lo = 0, hi = e->n - 1;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (e->cum[mid] > pos)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return e->v[lo];
+}
+
 /* The bin edges of numpy.percentile(s, linspace(0, 1, B + 1) * 100), with
  * numpy's own arithmetic (q * 100 / 100, (n - 1) q, _lerp from the nearer
  * end), so a score sitting on an edge falls where scikit-learn puts it. */
 static void
-quantile_edges (const double *sorted, size_t n, size_t n_bins, double *edges)
+quantile_edges (const Expanded *e, size_t n, size_t n_bins, double *edges)
 {
   double step = 1.0 / (double) n_bins;
   for (size_t i = 0; i <= n_bins; i++)
@@ -436,10 +526,11 @@ quantile_edges (const double *sorted, size_t n, size_t n_bins, double *edges)
       size_t lo = (size_t) floor (v);
       if (v >= (double) (n - 1))
         {
-          edges[i] = sorted[n - 1];
+          edges[i] = expanded_at (e, n - 1);
           continue;
         }
-      double g = v - (double) lo, a = sorted[lo], b = sorted[lo + 1], d = b - a;
+      double g = v - (double) lo, a = expanded_at (e, lo), b = expanded_at (e, lo + 1);
+      double d = b - a;
       edges[i] = g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
     }
 }
@@ -460,19 +551,54 @@ bin_of (const double *inner, size_t n_inner, double x)
   return lo;
 }
 
-double
-td_ece (const double *y, const double *s, size_t n, size_t n_bins, TdEceBinning binning)
+static double
+ece (const double *y, const double *s, const guint32 *w, size_t n, gboolean sorted,
+     size_t n_bins, TdEceBinning binning)
 {
-  size_t n_pos;
+  size_t n_items_pos;
   const double *scores[1] = { s };
-  if (n_bins == 0 || !check_inputs (y, scores, 1, n, &n_pos, NULL))
+  if (n_bins == 0 || !check_inputs (y, scores, 1, n, &n_items_pos, NULL))
+    return NAN;
+  guint64 total = 0;
+  for (size_t k = 0; k < n; k++)
+    total += count_of (w, k);
+  if (total == 0)
     return NAN;
   g_autofree double *edges = g_new (double, n_bins + 1);
   if (binning == TD_ECE_QUANTILE)
     {
-      g_autofree double *sorted = g_memdup2 (s, n * sizeof *s);
-      qsort (sorted, n, sizeof *sorted, double_cmp_asc);
-      quantile_edges (sorted, n, n_bins, edges);
+      g_autofree double *v = NULL;
+      g_autofree guint64 *cum = NULL;
+      if (w)
+        {
+          g_autofree Item *it = NULL;
+          if (sorted)
+            {
+              for (size_t k = 1; k < n; k++)
+                if (s[k] < s[k - 1])
+                  return NAN;
+            }
+          else
+            it = sorted_items (s, n);
+          v = g_new (double, n);
+          cum = g_new (guint64, n);
+          guint64 run = 0;
+          for (size_t k = 0; k < n; k++)
+            {
+              size_t i = it ? it[k].i : k;
+              v[k] = s[i];
+              run += w[i];
+              cum[k] = run;
+            }
+        }
+      else
+        {
+          v = g_memdup2 (s, n * sizeof *s);
+          if (!sorted)
+            qsort (v, n, sizeof *v, double_cmp_asc);
+        }
+      Expanded e = { v, cum, n };
+      quantile_edges (&e, (size_t) total, n_bins, edges);
     }
   else
     {
@@ -482,22 +608,38 @@ td_ece (const double *y, const double *s, size_t n, size_t n_bins, TdEceBinning 
     }
   g_autofree double *sum_s = g_new0 (double, n_bins);
   g_autofree double *sum_y = g_new0 (double, n_bins);
-  g_autofree size_t *count = g_new0 (size_t, n_bins);
+  g_autofree guint64 *count = g_new0 (guint64, n_bins);
   for (size_t k = 0; k < n; k++)
     {
+      guint64 c = count_of (w, k);
+      if (c == 0)
+        continue;
       size_t b = bin_of (edges + 1, n_bins - 1, s[k]);
-      sum_s[b] += s[k];
-      sum_y[b] += y[k];
-      count[b]++;
+      sum_s[b] += w ? (double) c * s[k] : s[k];
+      sum_y[b] += w ? (double) c * y[k] : y[k];
+      count[b] += c;
     }
   Acc e = { 0 };
   for (size_t b = 0; b < n_bins; b++)
     if (count[b] > 0)
       {
         double c = (double) count[b];
-        acc_add (&e, c / (double) n * fabs (sum_y[b] / c - sum_s[b] / c));
+        acc_add (&e, c / (double) total * fabs (sum_y[b] / c - sum_s[b] / c));
       }
   return acc_value (&e);
+}
+
+double
+td_ece (const double *y, const double *s, size_t n, size_t n_bins, TdEceBinning binning)
+{
+  return ece (y, s, NULL, n, FALSE, n_bins, binning);
+}
+
+double
+td_ece_counted (const double *y, const double *s, const guint32 *counts, size_t n,
+                gboolean sorted, size_t n_bins, TdEceBinning binning)
+{
+  return ece (y, s, counts, n, sorted, n_bins, binning);
 }
 
 /* ----------------------------------------------------------- thresholds */

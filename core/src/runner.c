@@ -49,6 +49,63 @@ cache_path (const TdExperiment *exp, const TdRunOptions *opt, guint64 data_seed)
   return g_build_filename (dir && *dir ? dir : def, file, NULL);
 }
 
+/* A fast 64-bit digest of a file (not cryptographic): a cache file whose
+ * digest does not match the one recorded when tundish wrote it is never
+ * handed to HDF5. libhdf5 1.10 overflows buffers on some corrupt files
+ * (found by tests/fuzz/fuzz_dataset_h5.c); a torn or bit-rotted cache must
+ * cost a regeneration, not a crash. */
+static gboolean
+file_digest (const char *path, char out[64])
+{
+  FILE *f = fopen (path, "rb");
+  if (!f)
+    return FALSE;
+  guint64 h = 0x243F6A8885A308D3ull, size = 0;
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+  size_t got;
+  while ((got = fread (buf, 1, 1 << 20, f)) > 0)
+    {
+      size_t k = 0;
+      for (; k + 8 <= got; k += 8)
+        {
+          guint64 w;
+          memcpy (&w, buf + k, 8);
+          h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+          h ^= h >> 29;
+        }
+      for (; k < got; k++)
+        {
+          h = (h ^ buf[k]) * 0x100000001B3ull;
+          h ^= h >> 31;
+        }
+      size += got;
+    }
+  gboolean ok = !ferror (f);
+  fclose (f);
+  h ^= size * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 33;
+  g_snprintf (out, 64, "tundish-cache 1 %" G_GUINT64_FORMAT " %016" G_GINT64_MODIFIER "x\n",
+              size, h);
+  return ok;
+}
+
+static char *
+digest_path (const char *cache)
+{
+  return g_strconcat (cache, ".check", NULL);
+}
+
+/* TRUE when the cache file is the one tundish wrote (its .check matches). */
+static gboolean
+cache_intact (const char *cache)
+{
+  g_autofree char *side = digest_path (cache);
+  g_autofree char *want = NULL;
+  char have[64];
+  return g_file_get_contents (side, &want, NULL, NULL) && file_digest (cache, have)
+         && strcmp (want, have) == 0;
+}
+
 typedef struct {
   const TdExperiment *exp;
   guint64 seed;
@@ -85,7 +142,10 @@ data_child (gpointer p)
   if (j->cache)
     {
       g_autofree char *dir = g_path_get_dirname (j->cache);
-      if (g_mkdir_with_parents (dir, 0755) == 0 && td_dataset_save_h5 (ds, j->cache, &e))
+      char digest[64];
+      g_autofree char *side = digest_path (j->cache);
+      if (g_mkdir_with_parents (dir, 0755) == 0 && td_dataset_save_h5 (ds, j->cache, &e)
+          && file_digest (j->cache, digest) && td_file_write_atomic (side, digest, -1, &e))
         where = j->cache;
       else
         {
@@ -117,8 +177,10 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
   if (opt->use_cache && g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr (GError) e = NULL;
-      ds = td_dataset_load_h5 (path, &e);
-      if (!ds)
+      if (!cache_intact (path))
+        fprintf (stderr, "tundish: warning: ignoring cached dataset %s: it is not the file "
+                 "tundish wrote (damaged, or from an older tundish); generating again\n", path);
+      else if (!(ds = td_dataset_load_h5 (path, &e)))
         fprintf (stderr, "tundish: warning: ignoring unreadable cached dataset (%s); "
                  "generating again\n", e->message);
     }

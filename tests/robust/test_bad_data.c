@@ -103,6 +103,61 @@ test_single_class_split (void)
     }
 }
 
+/* A cache file that is not the one tundish wrote — torn, bit-rotted, or
+ * the input that makes libhdf5 1.10.8 overflow a buffer (tests/robust/data/
+ * SOURCE.md) — is regenerated, never read. */
+static void
+test_corrupt_cache (void)
+{
+  g_autofree char *dir = util_mkdir ("corrupt-cache");
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  g_autofree char *cache_env = g_strdup_printf ("TUNDISH_CACHE_DIR=%s", cache);
+  const char *env[] = { cache_env, NULL };
+  g_autofree char *exp = util_experiment (dir, "exp.yaml", "", pipes, "");
+  g_autofree char *first = g_build_filename (dir, "first", NULL);
+  g_auto (RunResult) r;
+  const char *args[] = { "run", exp, "-q", "-o", first, NULL };
+  util_run (&r, args, env);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autofree char *h5 = NULL;
+  GDir *d = g_dir_open (cache, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".h5"))
+      h5 = g_build_filename (cache, name, NULL);
+  if (d)
+    g_dir_close (d);
+  g_assert_nonnull (h5);
+  g_autofree char *check = g_strconcat (h5, ".check", NULL);
+  g_assert_true (g_file_test (check, G_FILE_TEST_EXISTS));
+  g_autofree char *src = g_getenv ("TD_ROBUST_SRC") ? g_strdup (g_getenv ("TD_ROBUST_SRC")) : NULL;
+  g_assert_nonnull (src);
+  g_autofree char *bad_path = g_build_filename (src, "data", "corrupt_cache.h5", NULL);
+  g_autofree char *bad = NULL;
+  gsize bad_len = 0;
+  g_assert_true (g_file_get_contents (bad_path, &bad, &bad_len, NULL));
+  g_autofree char *good = NULL;
+  gsize good_len = 0;
+  g_assert_true (g_file_get_contents (h5, &good, &good_len, NULL));
+  struct { const char *what; const char *bytes; gsize len; } damage[] = {
+    { "fuzzer-found", bad, bad_len },
+    { "torn", good, good_len / 2 },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (damage); k++)
+    {
+      g_assert_true (g_file_set_contents (h5, damage[k].bytes, (gssize) damage[k].len, NULL));
+      g_autofree char *out = g_build_filename (dir, damage[k].what, NULL);
+      g_auto (RunResult) r2;
+      const char *args2[] = { "run", exp, "-q", "-o", out, NULL };
+      util_run (&r2, args2, env);
+      g_assert_cmpint (r2.exit_code, ==, 0);
+      g_assert_nonnull (strstr (r2.err, "ignoring cached dataset"));
+      g_autofree char *a = g_build_filename (first, "results.csv", NULL);
+      g_autofree char *b = g_build_filename (out, "results.csv", NULL);
+      g_assert_true (util_same_file (a, b));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -115,6 +170,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[k], test_case);
     }
   g_test_add_func ("/robust/bad-data/single-class-split", test_single_class_split);
+  g_test_add_func ("/robust/bad-data/corrupt-cache", test_corrupt_cache);
   int rc = g_test_run ();
   util_finish ();
   return rc;

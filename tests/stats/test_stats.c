@@ -492,6 +492,79 @@ test_paired_bootstrap (void)
   g_assert_cmpfloat (td_bootstrap_p (pos, 4), ==, 2.0 / 5.0);
 }
 
+/* Counted metrics equal the uncounted ones on the expanded list: counts 0,
+ * 1 and more, tied scores, scores given sorted or not. */
+static void
+test_counted (void)
+{
+  guint64 st = 2024;
+  for (int rep = 0; rep < 50; rep++)
+    {
+      size_t n = 5 + (size_t) (td_splitmix64_uniform (&st) * 60);
+      g_autofree double *y = g_new (double, n), *s = g_new (double, n);
+      g_autofree guint32 *w = g_new (guint32, n);
+      size_t total = 0;
+      for (size_t i = 0; i < n; i++)
+        {
+          y[i] = td_splitmix64_uniform (&st) < 0.35;
+          s[i] = floor (td_splitmix64_uniform (&st) * 12.0) / 11.0;   /* many ties */
+          w[i] = (guint32) (td_splitmix64_uniform (&st) * 4.0);       /* 0 .. 3 */
+          total += w[i];
+        }
+      if (total == 0)
+        continue;
+      g_autofree double *ey = g_new (double, total), *es = g_new (double, total);
+      for (size_t i = 0, j = 0; i < n; i++)
+        for (guint32 c = 0; c < w[i]; c++, j++)
+          {
+            ey[j] = y[i];
+            es[j] = s[i];
+          }
+      double want[TD_N_BINARY_METRICS], got[TD_N_BINARY_METRICS];
+      g_assert_true (td_binary_metrics (ey, es, total, 0.5, want, NULL));
+      g_assert_true (td_binary_metrics_counted (y, s, w, n, FALSE, 0.5, got, NULL));
+      for (int m = 0; m < TD_N_BINARY_METRICS; m++)
+        golden_close (td_binary_metric_names[m], got[m], want[m], 1e-14, 0);
+      for (int b = 0; b < 2; b++)
+        golden_close ("ece", td_ece_counted (y, s, w, n, FALSE, 7, b), td_ece (ey, es, total, 7, b),
+                      1e-14, 0);
+      /* sorted input: no sort, same values */
+      g_autofree size_t *ord = g_new (size_t, n);
+      for (size_t i = 0; i < n; i++)
+        ord[i] = i;
+      for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && s[ord[j]] < s[ord[j - 1]]; j--)
+          {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+          }
+      g_autofree double *ys = g_new (double, n), *ss = g_new (double, n);
+      g_autofree guint32 *ws = g_new (guint32, n);
+      for (size_t i = 0; i < n; i++)
+        {
+          ys[i] = y[ord[i]];
+          ss[i] = s[ord[i]];
+          ws[i] = w[ord[i]];
+        }
+      g_assert_true (td_binary_metrics_counted (ys, ss, ws, n, TRUE, 0.5, got, NULL));
+      for (int m = 0; m < TD_N_BINARY_METRICS; m++)
+        golden_close (td_binary_metric_names[m], got[m], want[m], 1e-14, 0);
+      for (int b = 0; b < 2; b++)
+        golden_close ("ece", td_ece_counted (ys, ss, ws, n, TRUE, 7, b),
+                      td_ece (ey, es, total, 7, b), 1e-14, 0);
+    }
+  const double y[] = { 0, 1, 1 }, s[] = { 0.2, 0.1, 0.5 };
+  const guint32 w[] = { 1, 1, 1 }, zero[] = { 0, 0, 0 };
+  double out[TD_N_BINARY_METRICS];
+  g_autoptr (GError) error = NULL;
+  g_assert_false (td_binary_metrics_counted (y, s, w, 3, TRUE, 0.5, out, &error));   /* unsorted */
+  g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (td_binary_metrics_counted (y, s, zero, 3, FALSE, 0.5, out, &error));
+  g_assert_true (isnan (td_ece_counted (y, s, w, 3, TRUE, 10, TD_ECE_QUANTILE)));
+}
+
 static void
 test_combine (void)
 {
@@ -528,6 +601,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/splitmix", test_splitmix);
   g_test_add_func ("/stats/resampler", test_resampler);
   g_test_add_func ("/stats/paired-bootstrap", test_paired_bootstrap);
+  g_test_add_func ("/stats/counted", test_counted);
   g_test_add_func ("/stats/combine", test_combine);
   g_test_add_func ("/stats/ranks", test_ranks);
   return g_test_run ();

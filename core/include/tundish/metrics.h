@@ -105,4 +105,19 @@ gboolean td_multiclass_confusion (const double *y, const double *scores, size_t 
 /* Index of the largest of row[0 .. k) (the first among equal ones). */
 size_t td_argmax (const double *row, size_t k);
 
+/* The same binary metrics and ECE of a multiset given as items with counts:
+ * item i stands for counts[i] >= 0 copies of itself, as in a bootstrap
+ * resample of a fixed test set. The result is that of td_binary_metrics /
+ * td_ece on the list with every item repeated counts[i] times (sums of
+ * non-integers may differ in the last bits: c x is added once, not x c
+ * times). With sorted TRUE the scores must be in ascending order (an error,
+ * or NaN, otherwise) and nothing is sorted, so a resample costs O(n): sort a
+ * test set once, then evaluate each resample's counts. n and n_pos are the
+ * counted totals; a total count of 0 is an error (NaN for ECE). */
+gboolean td_binary_metrics_counted (const double *y, const double *s, const guint32 *counts,
+                                    size_t n, gboolean sorted, double threshold,
+                                    double out[TD_N_BINARY_METRICS], GError **error);
+double td_ece_counted (const double *y, const double *s, const guint32 *counts, size_t n,
+                       gboolean sorted, size_t n_bins, TdEceBinning binning);
+
 G_END_DECLS

@@ -5,6 +5,10 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Below this many input values one thread is faster than spawning more. */
 #define PARALLEL_MIN_VALUES ((size_t) 1 << 16)
 
@@ -216,6 +220,113 @@ td_feat_float_below (double low)
   return f;
 }
 
+void
+td_feat_min_max (const float *v, size_t n, float *lo, float *hi)
+{
+  float l = v[0], h = v[0];
+  size_t i = 0;
+#if defined(__SSE2__)
+  /* GCC will not turn "a < l ? a : l" into minps by itself (signed zeros);
+   * minps computes exactly that expression per lane, so the result is the
+   * same as the scalar loop's. */
+  if (n >= 8)
+    {
+      __m128 l0 = _mm_set1_ps (v[0]), l1 = l0, h0 = l0, h1 = l0;
+      for (; i + 8 <= n; i += 8)
+        {
+          __m128 a = _mm_loadu_ps (v + i), b = _mm_loadu_ps (v + i + 4);
+          l0 = _mm_min_ps (a, l0);
+          l1 = _mm_min_ps (b, l1);
+          h0 = _mm_max_ps (a, h0);
+          h1 = _mm_max_ps (b, h1);
+        }
+      float ls[8], hs[8];
+      _mm_storeu_ps (ls, l0);
+      _mm_storeu_ps (ls + 4, l1);
+      _mm_storeu_ps (hs, h0);
+      _mm_storeu_ps (hs + 4, h1);
+      for (int j = 0; j < 8; j++)
+        {
+          l = ls[j] < l ? ls[j] : l;
+          h = hs[j] > h ? hs[j] : h;
+        }
+    }
+#endif
+  for (; i < n; i++)
+    {
+      l = v[i] < l ? v[i] : l;
+      h = v[i] > h ? v[i] : h;
+    }
+  *lo = l;
+  *hi = h;
+}
+
+void
+td_feat_min_max_d (const double *v, size_t n, double *lo, double *hi)
+{
+  double l = v[0], h = v[0];
+  size_t i = 0;
+#if defined(__SSE2__)
+  if (n >= 4)
+    {
+      __m128d l0 = _mm_set1_pd (v[0]), l1 = l0, h0 = l0, h1 = l0;
+      for (; i + 4 <= n; i += 4)
+        {
+          __m128d a = _mm_loadu_pd (v + i), b = _mm_loadu_pd (v + i + 2);
+          l0 = _mm_min_pd (a, l0);
+          l1 = _mm_min_pd (b, l1);
+          h0 = _mm_max_pd (a, h0);
+          h1 = _mm_max_pd (b, h1);
+        }
+      double ls[4], hs[4];
+      _mm_storeu_pd (ls, l0);
+      _mm_storeu_pd (ls + 2, l1);
+      _mm_storeu_pd (hs, h0);
+      _mm_storeu_pd (hs + 2, h1);
+      for (int j = 0; j < 4; j++)
+        {
+          l = ls[j] < l ? ls[j] : l;
+          h = hs[j] > h ? hs[j] : h;
+        }
+    }
+#endif
+  for (; i < n; i++)
+    {
+      l = v[i] < l ? v[i] : l;
+      h = v[i] > h ? v[i] : h;
+    }
+  *lo = l;
+  *hi = h;
+}
+
+#define LANES8(c) ((((c)[0] + (c)[1]) + ((c)[2] + (c)[3])) + (((c)[4] + (c)[5]) + ((c)[6] + (c)[7])))
+
+double
+td_feat_sum_d (const double *v, size_t n)
+{
+  double c[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      c[j] += v[i + j];
+  for (; i < n; i++)
+    c[0] += v[i];
+  return LANES8 (c);
+}
+
+double
+td_feat_cross_sum (const float *x, double mx, const float *y, double my, size_t n)
+{
+  double c[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      c[j] += ((double) x[i + j] - mx) * ((double) y[i + j] - my);
+  for (; i < n; i++)
+    c[0] += ((double) x[i] - mx) * ((double) y[i] - my);
+  return LANES8 (c);
+}
+
 gboolean
 td_feat_has_nan (const float *v, size_t n)
 {
@@ -303,6 +414,32 @@ median_by_select (const float *v, size_t n, float *tmp)
 #define N_BINS 1024
 #define SMALL_N 64
 
+/* The values of v whose bin is b, into out; their count. Few values match
+ * (the middle bin of a histogram), so the test runs on eight bins at once
+ * and only a hit goes to the scalar copy; a branch-free copy of every value
+ * would chain each store on the previous count. */
+static size_t
+collect_bin (const float *v, const guint16 *bins, size_t n, guint16 b, float *out)
+{
+  size_t m = 0, j = 0;
+#if defined(__SSE2__)
+  const __m128i key = _mm_set1_epi16 ((short) b);
+  for (; j + 8 <= n; j += 8)
+    {
+      __m128i hit = _mm_cmpeq_epi16 (_mm_loadu_si128 ((const __m128i *) (bins + j)), key);
+      if (_mm_movemask_epi8 (hit) == 0)
+        continue;
+      for (size_t i = j; i < j + 8; i++)
+        if (bins[i] == b)
+          out[m++] = v[i];
+    }
+#endif
+  for (; j < n; j++)
+    if (bins[j] == b)
+      out[m++] = v[j];
+  return m;
+}
+
 double
 td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guint16 *bins)
 {
@@ -351,12 +488,7 @@ td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guin
       cum += c;
     }
 
-  size_t m = 0;
-  for (size_t j = 0; j < n; j++)
-    {
-      tmp[m] = v[j];
-      m += bins[j] == b_hi;
-    }
+  size_t m = collect_bin (v, bins, n, (guint16) b_hi, tmp);
   size_t r = k_hi - cum_hi;
   float upper = td_feat_select_f (tmp, m, r);
   if (n % 2 == 1)

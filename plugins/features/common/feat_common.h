@@ -69,6 +69,17 @@ void td_feat_scratch_free (TdFeatScratch *scratch, size_t n_workers);
 float td_feat_float_above (double high);
 float td_feat_float_below (double low);
 
+/* Minimum and maximum of v[0..n), n > 0, no NaN (NaN is not detected:
+ * the callers rule it out first). */
+void td_feat_min_max (const float *v, size_t n, float *lo, float *hi);
+
+void td_feat_min_max_d (const double *v, size_t n, double *lo, double *hi);
+
+/* sum v[i] and sum (x[i] - mx)(y[i] - my), in eight double lanes (fixed
+ * order, vectorised). */
+double td_feat_sum_d (const double *v, size_t n);
+double td_feat_cross_sum (const float *x, double mx, const float *y, double my, size_t n);
+
 /* TRUE when v[0..n) holds a NaN. */
 gboolean td_feat_has_nan (const float *v, size_t n);
 

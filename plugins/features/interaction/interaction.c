@@ -466,58 +466,35 @@ absdev_product_mean (const float *a, double center, const float *b, size_t n)
   return SUM4 (s) / (double) n;
 }
 
-/* mean, max and min of a/b */
+/* mean, max and min of a/b; r[n] is scratch. The quotients go to r first
+ * (divisions vectorise), then a sum and the extremes (also vectorised). */
 static void
-ratio_stats (const float *a, const float *b, size_t n, double *mean, double *max, double *min)
+ratio_stats (const float *a, const float *b, size_t n, double *r, double *mean, double *max,
+             double *min)
 {
-  double s[4] = { 0 }, hi = -INFINITY, lo = INFINITY;
+  for (size_t t = 0; t < n; t++)
+    r[t] = (double) a[t] / (double) b[t];
+  double sum = td_feat_sum_d (r, n);
+  *mean = sum / (double) n;
+  /* 0/0 gives NaN, which max/min would not see: propagate it as the mean
+   * does (a NaN sum may also come from +inf with -inf, hence the look) */
   gboolean nan = FALSE;
-  size_t t = 0;
-  for (; t + 4 <= n; t += 4)
-    for (int j = 0; j < 4; j++)
-      {
-        double r = (double) a[t + j] / (double) b[t + j];
-        s[j] += r;
-        hi = r > hi ? r : hi;
-        lo = r < lo ? r : lo;
-        nan |= r != r;
-      }
-  for (; t < n; t++)
+  if (isnan (sum))
+    for (size_t t = 0; t < n && !nan; t++)
+      nan = isnan (r[t]);
+  if (nan)
     {
-      double r = (double) a[t] / (double) b[t];
-      s[0] += r;
-      hi = r > hi ? r : hi;
-      lo = r < lo ? r : lo;
-      nan |= r != r;
+      *max = *min = NAN;
+      return;
     }
-  *mean = SUM4 (s) / (double) n;
-  /* 0/0 gives NaN, which max/min would skip: propagate it as the mean does */
-  *max = nan ? NAN : hi;
-  *min = nan ? NAN : lo;
+  td_feat_min_max_d (r, n, min, max);
 }
 
 static double
 pearson (const float *a, double ma, const float *b, double mb, size_t n)
 {
-  double sab[4] = { 0 }, saa[4] = { 0 }, sbb[4] = { 0 };
-  size_t t = 0;
-  for (; t + 4 <= n; t += 4)
-    for (int j = 0; j < 4; j++)
-      {
-        double da = a[t + j] - ma, db = b[t + j] - mb;
-        sab[j] += da * db;
-        saa[j] += da * da;
-        sbb[j] += db * db;
-      }
-  for (; t < n; t++)
-    {
-      double da = a[t] - ma, db = b[t] - mb;
-      sab[0] += da * db;
-      saa[0] += da * da;
-      sbb[0] += db * db;
-    }
-  double den = sqrt (SUM4 (saa) * SUM4 (sbb));
-  return den > 0.0 ? SUM4 (sab) / den : NAN;
+  double den = sqrt (td_feat_cross_sum (a, ma, a, ma, n) * td_feat_cross_sum (b, mb, b, mb, n));
+  return den > 0.0 ? td_feat_cross_sum (a, ma, b, mb, n) / den : NAN;
 }
 
 static size_t
@@ -579,13 +556,13 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
               v = mean[col->a] / mean[col->b];
               break;
             case K_RATIO_MEAN:
-              ratio_stats (a, b, n, &v, &unused, &unused);
+              ratio_stats (a, b, n, sc->dtmp, &v, &unused, &unused);
               break;
             case K_RATIO_MAX:
-              ratio_stats (a, b, n, &unused, &v, &unused);
+              ratio_stats (a, b, n, sc->dtmp, &unused, &v, &unused);
               break;
             case K_RATIO_MIN:
-              ratio_stats (a, b, n, &unused, &unused, &v);
+              ratio_stats (a, b, n, sc->dtmp, &unused, &unused, &v);
               break;
             case K_PRODUCT:
               v = product_mean (a, b, n);

@@ -204,6 +204,7 @@ test_golden_peer (void)
   /* ... and the double values before it, to 1e-9 relative */
   size_t T = in->n_steps, C = in->n_channels;
   g_autofree float *v = g_new (float, T * C);
+  g_autofree double *r = g_new (double, T);
   for (size_t s = 0; s < in->n_series; s++)
     {
       float *ch[5];
@@ -217,9 +218,9 @@ test_golden_peer (void)
       double mean_te = mean_of (ch[1], T), mean_fl = mean_of (ch[3], T), rmean, rmax, rmin;
       double got[6];
       got[0] = product_mean (ch[0], ch[4], T);
-      ratio_stats (ch[0], ch[4], T, &rmean, &rmax, &rmin);
+      ratio_stats (ch[0], ch[4], T, r, &rmean, &rmax, &rmin);
       got[1] = rmax;
-      ratio_stats (ch[1], ch[3], T, &rmean, &rmax, &rmin);
+      ratio_stats (ch[1], ch[3], T, r, &rmean, &rmax, &rmin);
       got[2] = rmean;
       got[3] = absdev_product_mean (ch[2], f->center[2], ch[0], T);
       got[4] = pearson (ch[0], mean_sp, ch[4], mean_sh, T);

@@ -200,25 +200,27 @@ typedef struct {
   double spike, excursion, mad, sign;
 } Values;
 
-/* sum |d[i]| and sum (d[i] - m)^2 over d[0..n), in eight lanes so the
- * vectoriser can use them (the order is fixed: deterministic). */
-G_GNUC_NO_INLINE static void
+/* sum |d[i]| and sum (d[i] - m)^2 over d[0..n), each in eight lanes (the
+ * vectoriser needs them in separate loops; the order is fixed, so the
+ * result is deterministic). */
+static void
 diff_sums (const double *d, size_t n, double m, double *sum_abs, double *sum_sq)
 {
   double a[8] = { 0 }, q[8] = { 0 };
   size_t i = 0;
   for (; i + 8 <= n; i += 8)
     for (int j = 0; j < 8; j++)
+      a[j] += fabs (d[i + j]);
+  for (; i < n; i++)
+    a[0] += fabs (d[i]);
+  for (i = 0; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
       {
         double e = d[i + j] - m;
-        a[j] += fabs (d[i + j]);
         q[j] += e * e;
       }
   for (; i < n; i++)
-    {
-      a[0] += fabs (d[i]);
-      q[0] += (d[i] - m) * (d[i] - m);
-    }
+    q[0] += (d[i] - m) * (d[i] - m);
   *sum_abs = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
   *sum_sq = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
 }
@@ -229,7 +231,7 @@ diff_sums (const double *d, size_t n, double m, double *sum_abs, double *sum_sq)
 #define LANES_SUM(c) ((((c)[0] + (c)[1]) + ((c)[2] + (c)[3])) + (((c)[4] + (c)[5]) + ((c)[6] + (c)[7])))
 
 /* #{i : |d[i]| > thr} */
-G_GNUC_NO_INLINE static double
+static double
 count_above (const double *d, size_t n, double thr)
 {
   double c[8] = { 0 };
@@ -260,17 +262,21 @@ channel_values (const TdFeature *self, size_t c, const float *v, size_t n, doubl
   /* d[t] d[t-1] < 0 exactly when the float steps go up then down or down
    * then up, which float comparisons tell exactly (a zero step is neither) */
   unsigned entries = (v[0] < lo) | (v[0] > hi), nan = v[0] != v[0], changes = 0;
-  for (size_t t = 1; t < n; t++)
+  for (size_t t = 1; t + 1 < n; t++)
     {
       unsigned o = (v[t] < lo) | (v[t] > hi), p = (v[t - 1] < lo) | (v[t - 1] > hi);
       entries += o & !p;
       nan |= v[t] != v[t];
-    }
-  for (size_t t = 1; t + 1 < n; t++)
-    {
       unsigned up = v[t + 1] > v[t], down = v[t + 1] < v[t];
       unsigned was_up = v[t] > v[t - 1], was_down = v[t] < v[t - 1];
       changes += (up & was_down) | (down & was_up);
+    }
+  if (n >= 2)
+    {
+      size_t t = n - 1;
+      unsigned o = (v[t] < lo) | (v[t] > hi), p = (v[t - 1] < lo) | (v[t - 1] > hi);
+      entries += o & !p;
+      nan |= v[t] != v[t];
     }
   if (nan)
     return;

@@ -114,30 +114,20 @@ statistical_destroy (TdFeature *self)
   g_free (self);
 }
 
-/* Sum, minimum and maximum of v[0..n), n > 0, no NaN. */
+/* Sum, minimum and maximum of v[0..n), n > 0: two vectorised passes (the
+ * sum in eight double lanes; a combined loop defeats the vectoriser). */
 static void
 sum_min_max (const float *v, size_t n, double *sum, float *lo, float *hi)
 {
   double s[8] = { 0 };
-  float l = v[0], h = v[0];
   size_t i = 0;
   for (; i + 8 <= n; i += 8)
     for (int j = 0; j < 8; j++)
-      {
-        float a = v[i + j];
-        s[j] += a;
-        l = a < l ? a : l;
-        h = a > h ? a : h;
-      }
+      s[j] += v[i + j];
   for (; i < n; i++)
-    {
-      s[0] += v[i];
-      l = v[i] < l ? v[i] : l;
-      h = v[i] > h ? v[i] : h;
-    }
+    s[0] += v[i];
   *sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-  *lo = l;
-  *hi = h;
+  td_feat_min_max (v, n, lo, hi);
 }
 
 static double

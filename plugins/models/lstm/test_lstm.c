@@ -9,6 +9,7 @@
 #include "lstm.h"
 
 static const TdPluginDescriptor *desc;
+static const char *tundish_exe;   /* argv[1]: for `tundish bench lstm` */
 static const TdModelVTable *vt;
 
 /* Two events per series, one on each channel: a spike on channel 0 at step
@@ -371,10 +372,37 @@ test_bad_input (void)
   g_rmdir (dir);
 }
 
+/* `tundish bench lstm` on a tiny shape prints the documented keys. */
+static void
+test_bench_cli (void)
+{
+  if (!tundish_exe)
+    {
+      g_test_skip ("no tundish executable given");
+      return;
+    }
+  const char *argv[] = { tundish_exe, "bench", "lstm", "sequences=40", "steps=12", "channels=3",
+                         "epochs=2", "reps=3", "hidden_size=8", "threads=2", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("tundish bench failed: %s", err);
+  const char *keys[] = { "\nseconds_per_epoch=", "\ninfer_ms_per_sequence=", "\nsequences_per_second=",
+                         "\npeak_rss_mib=", "\nepochs=2\n", "\nthreads=2\n" };
+  for (size_t k = 0; k < G_N_ELEMENTS (keys); k++)
+    if (!strstr (out, keys[k]))
+      g_error ("no %s in: %s", keys[k] + 1, out);
+  double spe = g_ascii_strtod (strstr (out, "\nseconds_per_epoch=") + 19, NULL);
+  g_assert_cmpfloat (spe, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  tundish_exe = argc > 1 ? argv[1] : NULL;
   desc = td_plugin_descriptor (0);
   vt = desc->vtable;
   g_test_add_func ("/lstm/learns-order", test_learns_order);
@@ -385,5 +413,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lstm/options", test_options);
   g_test_add_func ("/lstm/explain", test_explain);
   g_test_add_func ("/lstm/bad-input", test_bad_input);
+  g_test_add_func ("/lstm/bench-cli", test_bench_cli);
   return g_test_run ();
 }
