@@ -151,6 +151,8 @@ td_config_emit (const TdExperiment *exp)
       g_string_append (out, "\n    label: ");
       put_string (out, p->label);
       g_string_append_c (out, '\n');
+      if (p->augment && p->augment->len)
+        put_stage_list (out, "    ", "augment", p->augment);
       put_stage_list (out, "    ", "features", p->features);
       g_string_append (out, "    model: ");
       put_stage (out, p->model, "plugin");

@@ -3,7 +3,7 @@
  * sweeps into variants.
  *
  * The grid is the cartesian product of every swept parameter of the
- * features and the model, in file order, the first one varying slowest. A
+ * pipeline's augmentations, features and model, in file order, the first one varying slowest. A
  * variant is named by its swept values only ("max_depth=4,learning_rate=0.1");
  * a parameter name swept in two stages is qualified by its plugin
  * ("window.minutes"), or by its place when the plugin repeats
@@ -23,6 +23,8 @@ td_pipeline_free (TdPipeline *p)
   g_free (p->name);
   g_free (p->variant);
   g_free (p->label);
+  if (p->augment)
+    g_ptr_array_unref (p->augment);
   if (p->features)
     g_ptr_array_unref (p->features);
   td_stage_free (p->model);
@@ -154,15 +156,18 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
 }
 
 static gboolean
-expand (const char *name, GPtrArray *features, TdStageDraft *model, const TdNode *node,
-        const char *path, GPtrArray *out, GError **error)
+expand (const char *name, GPtrArray *augment, GPtrArray *features, TdStageDraft *model,
+        const TdNode *node, const char *path, GPtrArray *out, GError **error)
 {
   g_autoptr (GArray) axes = g_array_new (FALSE, TRUE, sizeof (Axis));
   g_array_set_clear_func (axes, axis_clear);
   gsize n_variants = 1;
-  for (guint k = 0; k <= features->len; k++)
+  guint n_stages = augment->len + features->len + 1;
+  for (guint k = 0; k < n_stages; k++)
     {
-      TdStageDraft *d = k < features->len ? features->pdata[k] : model;
+      TdStageDraft *d = k < augment->len ? augment->pdata[k]
+                      : k < augment->len + features->len ? features->pdata[k - augment->len]
+                      : model;
       for (guint j = 0; j < d->sweeps->len; j++)
         {
           Axis a = { .stage = d, .sweep = d->sweeps->pdata[j] };
@@ -198,9 +203,16 @@ expand (const char *name, GPtrArray *features, TdStageDraft *model, const TdNode
       p->name = g_strdup (name);
       p->variant = g_strdup (variant->str);
       p->label = *p->variant ? g_strdup_printf ("%s[%s]", name, p->variant) : g_strdup (name);
+      p->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
       p->features = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
       g_autoptr (GError) e = NULL;
-      for (guint k = 0; k < features->len; k++)
+      for (guint k = 0; !e && k < augment->len; k++)
+        {
+          TdStage *s = variant_stage (augment->pdata[k], axes, pick, &e);
+          if (s)
+            g_ptr_array_add (p->augment, s);
+        }
+      for (guint k = 0; !e && k < features->len; k++)
         {
           TdStage *s = variant_stage (features->pdata[k], axes, pick, &e);
           if (!s)
@@ -221,7 +233,7 @@ gboolean
 td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
                          GPtrArray *out, GError **error)
 {
-  static const char *const keys[] = { "name", "features", "model", NULL };
+  static const char *const keys[] = { "name", "augment", "features", "model", NULL };
   if (node->type != TD_NODE_MAP)
     {
       g_autofree char *what = td_node_describe (node);
@@ -267,6 +279,28 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
       g_ptr_array_add (features, d);
     }
 
+  g_autoptr (GPtrArray) augment =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_draft_free);
+  const TdNode *al = td_node_map_get (node, "augment", NULL);
+  g_autofree char *apath = td_path_key (path, "augment");
+  if (al && !td_node_is_null (al) && al->type != TD_NODE_SEQ)
+    {
+      g_autofree char *what = td_node_describe (al);
+      return td_config_fail (error, TD_CONFIG_ERROR_TYPE, al, apath,
+                             "got %s; expected a list such as [{plugin: jitter, sigma: 0.03}]",
+                             what);
+    }
+  for (guint k = 0; al && al->type == TD_NODE_SEQ && k < al->items->len; k++)
+    {
+      g_autofree char *p = td_path_index (apath, k);
+      TdStageDraft *d = td_config_read_stage (reg, TD_KIND_AUGMENT, al->items->pdata[k], p,
+                                              "plugin", TRUE, error);
+      if (!d)
+        return FALSE;
+      d->local_path = td_path_index ("augment", k);
+      g_ptr_array_add (augment, d);
+    }
+
   const TdNode *mn = td_node_map_get (node, "model", NULL);
   g_autofree char *mpath = td_path_key (path, "model");
   if (!mn)
@@ -280,5 +314,5 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
 
   if (!check_shapes (features, model, error))
     return FALSE;
-  return expand (name, features, model, node, path, out, error);
+  return expand (name, augment, features, model, node, path, out, error);
 }

@@ -34,6 +34,8 @@ typedef struct {
   char *name;                   /* pipeline name from YAML */
   char *variant;                /* "" or "max_depth=4,learning_rate=0.1" (swept params only) */
   char *label;                  /* name, or "name[variant]" */
+  GPtrArray *augment;           /* of TdStage*: this pipeline's own augmentations, run on
+                                 * the training split after the experiment's */
   GPtrArray *features;          /* of TdStage* in order */
   TdStage *model;
 } TdPipeline;

@@ -126,9 +126,13 @@ trial_entry (GString *s, const TdRunMeta *m, const TdTrial *t)
   if (t->augmented && t->augmented->len)
     {
       g_string_append (s, ", augmented: [");
-      for (guint j = 0; j < t->augmented->len && j < m->exp->augment->len; j++)
+      guint n_exp = m->exp->augment->len;
+      guint n_own = t->pipeline->augment ? t->pipeline->augment->len : 0;
+      for (guint j = 0; j < t->augmented->len && j < n_exp + n_own; j++)
         {
-          const TdStage *st = m->exp->augment->pdata[j];
+          /* the experiment's stages first, then the pipeline's own */
+          const TdStage *st = j < n_exp ? m->exp->augment->pdata[j]
+                                        : t->pipeline->augment->pdata[j - n_exp];
           g_string_append_printf (s, "%s{ plugin: %s, added: %" G_GINT64_FORMAT " }",
                                   j ? ", " : "", st->entry->desc->name,
                                   g_array_index (t->augmented, gint64, j));

@@ -284,13 +284,19 @@ run_features (const TdTrialEnv *env, TdTrial *t, TdDataset *d[3], GError **error
 static gboolean
 run_augment (const TdTrialEnv *env, TdTrial *t, TdDataset **train, GError **error)
 {
-  GPtrArray *aug = env->exp->augment;
-  for (guint k = 0; k < aug->len; k++)
+  /* The experiment's stages, then the pipeline's own. */
+  GPtrArray *aug = env->exp->augment, *own = t->pipeline->augment;
+  guint n_exp = aug->len, n_all = n_exp + (own ? own->len : 0);
+  for (guint k = 0; k < n_all; k++)
     {
-      const TdStage *st = aug->pdata[k];
+      const TdStage *st = k < n_exp ? aug->pdata[k] : own->pdata[k - n_exp];
       const TdAugmentVTable *v = st->entry->desc->vtable;
-      /* Pipeline-independent seed: every pipeline of a trial sees the same augmented data. */
-      g_autofree char *stage = g_strdup_printf ("augment:%u:%s", k, st->entry->desc->name);
+      /* No pipeline in the seed: every pipeline sees the same experiment-level
+       * augmentation, and pipelines whose own stages differ only in a parameter
+       * draw common random numbers (the pairing an ablation wants). */
+      g_autofree char *stage = k < n_exp
+        ? g_strdup_printf ("augment:%u:%s", k, st->entry->desc->name)
+        : g_strdup_printf ("augment:p%u:%s", k - n_exp, st->entry->desc->name);
       guint64 seed = td_seed_derive (env->exp->seed, t->repeat, t->fold, stage, "");
       g_autoptr (TdContext) ctx = td_context_child (env->parent, seed);
       td_context_set_threads (ctx, env->threads);

@@ -362,6 +362,50 @@ test_sweep (Fixture *fx, gconstpointer data)
   g_assert_nonnull (strstr (exp->resolved_yaml, "label: \"gbdt[max_depth=6,learning_rate=0.3]\""));
 }
 
+/* A pipeline's own augment: list: validated against augment plugins, swept
+ * like any stage (the arms of an ablation in one run), emitted into the
+ * resolved configuration (so it enters the hash). */
+static void
+test_pipeline_augment (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: aug\n"
+    "data: {generator: steel_casting}\n"
+    "augment: [{plugin: jitter, sigma: 0.01}]\n"
+    "pipelines:\n"
+    "  - name: none\n"
+    "    features: [statistical]\n"
+    "    model: xgboost\n"
+    "  - name: jit\n"
+    "    augment: [{plugin: jitter, sigma: [0.02, 0.05]}]\n"
+    "    features: [statistical]\n"
+    "    model: xgboost\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+  g_assert_cmpuint (exp->augment->len, ==, 1);
+  g_assert_cmpuint (exp->pipelines->len, ==, 3);
+  g_assert_cmpuint (pipeline (exp, 0)->augment->len, ==, 0);
+  const TdPipeline *j1 = pipeline (exp, 2);
+  g_assert_cmpstr (j1->label, ==, "jit[sigma=0.05]");
+  g_assert_cmpuint (j1->augment->len, ==, 1);
+  g_assert_cmpstr (stage_name (j1->augment->pdata[0]), ==, "jitter");
+  g_assert_cmpfloat (td_params_get_double (((const TdStage *) j1->augment->pdata[0])->params,
+                                           "sigma"), ==, 0.05);
+  g_assert_nonnull (strstr (exp->resolved_yaml, "    augment:"));
+
+  /* Not an augmentation plugin: refused with the key path. */
+  g_autofree char *bad = put (fx, "bad.yaml",
+    "experiment: aug\n"
+    "data: {generator: steel_casting}\n"
+    "pipelines:\n"
+    "  - name: p\n"
+    "    augment: [statistical]\n"
+    "    model: xgboost\n");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (td_experiment_load (bad, fx->reg, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "pipelines[0].augment[0]"));
+}
+
 static void
 test_overrides (Fixture *fx, gconstpointer data)
 {
@@ -574,6 +618,7 @@ main (int argc, char **argv)
   ADD ("full", test_full);
   ADD ("include", test_include);
   ADD ("sweep", test_sweep);
+  ADD ("pipeline-augment", test_pipeline_augment);
   ADD ("overrides", test_overrides);
   ADD ("evaluate-forms", test_evaluate_forms);
   ADD ("hash", test_hash);

@@ -17,7 +17,11 @@
  *          (valid, test, new data scored by a saved pipeline) `drop_otherwise`
  *          applies: ffill (default) or error. The fitted split is recognised by
  *          its series ids (the core's splits are disjoint, so valid/test never
- *          carry the training ids).
+ *          carry the training ids). Note: the runner of ABI 1.0
+ *          (core/src/trial.c, apply_feature) still requires every split,
+ *          training included, to keep its series count, so inside `tundish
+ *          run` a drop that removes series fails the trial ("returned N series
+ *          for M") until the runner lets a transform shrink the training split.
  *   error  Any NaN fails the call, naming the first series, channel and step.
  *
  * Counts: every output carries a numeric metadata column "missing_filled", the
