@@ -280,6 +280,88 @@ test_edges (void)
   fixture_clear (&f);
 }
 
+/* Multiclass data (multiclass.ini's 4-class case, a second scorer made by
+ * shifting the scores): DeLong gives no row; McNemar and the bootstrap use
+ * the arg-max class, and their estimates are the metric differences on the
+ * test set. (The p-values of these paths share the binary code checked
+ * above.) */
+static void
+test_multiclass (void)
+{
+  g_autoptr (GKeyFile) kf = golden_open ("multiclass.ini");
+  size_t n, ns;
+  g_autofree double *y = golden_list (kf, "random300k4", "y", &n);
+  g_autofree double *sa = golden_list (kf, "random300k4", "s", &ns);
+  size_t K = 4;
+  g_autofree double *sb = g_new (double, ns);
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < K; k++)   /* favour class (i mod 4): a worse scorer */
+      sb[i * K + k] = sa[i * K + k] + (k == i % K ? 0.6 : 0.0);
+  TdDataset *data = td_dataset_new (n, 1, 1, TD_TASK_MULTICLASS, K);
+  g_autofree gint64 *ids = g_new (gint64, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      data->y[i] = y[i];
+      ids[i] = data->series_id[i];
+    }
+  TdPipeline pa = { .name = (char *) "a", .variant = (char *) "", .label = (char *) "a" };
+  TdPipeline pb = { .name = (char *) "b", .variant = (char *) "", .label = (char *) "b" };
+  TdExperiment e = { .seed = 3, .repeats = 1, .baseline = (char *) "b" };
+  e.split.method = TD_SPLIT_STRATIFIED_HOLDOUT;
+  e.pipelines = g_ptr_array_new ();
+  g_ptr_array_add (e.pipelines, &pa);
+  g_ptr_array_add (e.pipelines, &pb);
+  e.metrics = g_ptr_array_new ();
+  g_ptr_array_add (e.metrics, (gpointer) "accuracy");
+  g_ptr_array_add (e.metrics, (gpointer) "macro_f1");
+  g_ptr_array_add (e.metrics, (gpointer) "roc_auc_ovr");
+  e.evaluators = g_ptr_array_new ();
+  e.compare_tests = g_ptr_array_new ();
+  g_ptr_array_add (e.compare_tests, (gpointer) "delong");
+  g_ptr_array_add (e.compare_tests, (gpointer) "mcnemar");
+  g_ptr_array_add (e.compare_tests, (gpointer) "bootstrap");
+  TdTrialPredictions preds[2] = {
+    { "a", "", 0, 0, n, K, ids, y, sa, 0 },
+    { "b", "", 0, 0, n, K, ids, y, sb, 0 },
+  };
+  TdRunReport rep = { .data = data, .n_train = 900, .n_test = n, .predictions = preds,
+                      .n_predictions = 2 };
+  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (TdComparisonRow));
+  GStringChunk *strings = g_string_chunk_new (64);
+  g_assert_true (td_compare_pipelines (&e, &rep, rows, strings, NULL));
+  double ma[TD_N_MULTICLASS_METRICS], mb[TD_N_MULTICLASS_METRICS];
+  g_assert_true (td_multiclass_metrics (y, sa, n, K, ma, NULL));
+  g_assert_true (td_multiclass_metrics (y, sb, n, K, mb, NULL));
+  const char *want[][2] = { { "mcnemar", "accuracy" }, { "bootstrap", "accuracy" },
+                            { "bootstrap", "macro_f1" }, { "bootstrap", "roc_auc_ovr" } };
+  const int idx[] = { TD_MC_ACCURACY, TD_MC_ACCURACY, TD_MC_MACRO_F1, TD_MC_ROC_AUC_OVR };
+  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const TdComparisonRow *r = &g_array_index (rows, TdComparisonRow, i);
+      g_assert_cmpstr (r->test, ==, want[i][0]);
+      g_assert_cmpstr (r->metric, ==, want[i][1]);
+      g_assert_cmpfloat_with_epsilon (r->estimate, ma[idx[i]] - mb[idx[i]], 1e-12);
+      g_assert_true (r->p_value >= 0.0 && r->p_value <= 1.0);
+    }
+  /* a clearly worse scorer: accuracy falls and both tests see it */
+  if (g_test_verbose ())
+    for (guint i = 0; i < rows->len; i++)
+      g_printerr ("%s %s %g p=%g\n", g_array_index (rows, TdComparisonRow, i).test,
+                  g_array_index (rows, TdComparisonRow, i).metric,
+                  g_array_index (rows, TdComparisonRow, i).estimate,
+                  g_array_index (rows, TdComparisonRow, i).p_value);
+  g_assert_cmpfloat (ma[TD_MC_ACCURACY] - mb[TD_MC_ACCURACY], >, 0.1);
+  g_assert_cmpfloat (g_array_index (rows, TdComparisonRow, 0).p_value, <, 0.01);
+  g_assert_cmpfloat (g_array_index (rows, TdComparisonRow, 1).p_value, <, 0.01);
+  g_string_chunk_free (strings);
+  g_ptr_array_unref (e.pipelines);
+  g_ptr_array_unref (e.metrics);
+  g_ptr_array_unref (e.evaluators);
+  g_ptr_array_unref (e.compare_tests);
+  td_dataset_unref (data);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,5 +369,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/compare/holdout", "holdout", check_case);
   g_test_add_data_func ("/compare/group-kfold", "groupkfold", check_case);
   g_test_add_func ("/compare/edges", test_edges);
+  g_test_add_func ("/compare/multiclass", test_multiclass);
   return g_test_run ();
 }

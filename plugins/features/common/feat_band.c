@@ -116,29 +116,31 @@ td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n)
 static double
 population_sd (const double *v, size_t n, double *mean_out)
 {
-  double sum = 0.0;
-  for (size_t i = 0; i < n; i++)
-    sum += v[i];
-  double mean = sum / (double) n, ss = 0.0;
-  for (size_t i = 0; i < n; i++)
-    ss += (v[i] - mean) * (v[i] - mean);
+  double mean = td_feat_sum_d (v, n) / (double) n;
+  double q[8] = { 0 };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      q[j] += (v[i + j] - mean) * (v[i + j] - mean);
+  for (; i < n; i++)
+    q[0] += (v[i] - mean) * (v[i] - mean);
   if (mean_out)
     *mean_out = mean;
+  double ss = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
   return sqrt (ss / (double) n);
 }
 
 double
-td_feat_robust_scale (double *v, size_t n, double *center)
+td_feat_robust_scale (const double *v, size_t n, double *center)
 {
-  /* the sd fallback needs the values, which the MAD overwrites */
-  double sd = population_sd (v, n, NULL);
   double med = td_feat_median_d (v, n);
+  g_autofree double *dev = g_new (double, n);
   for (size_t i = 0; i < n; i++)
-    v[i] = fabs (v[i] - med);
-  double mad = td_feat_median_d (v, n);
+    dev[i] = fabs (v[i] - med);
+  double mad = td_feat_median_d (dev, n);
   if (center)
     *center = med;
-  return mad > 0.0 ? MAD_TO_SD * mad : sd;
+  return mad > 0.0 ? MAD_TO_SD * mad : population_sd (v, n, NULL);
 }
 
 typedef struct {

@@ -75,9 +75,9 @@ double *td_feat_pool_values (const TdDataset *ds, size_t c, size_t *n);
  * channel c over the series of ds. */
 double *td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n);
 
-/* 1.4826 × median |v - median(v)| of v[0..n) (n > 0), reordering v; when
- * that is 0 (more than half the values equal), the population sd of v.
- * The median is stored in *center when non-NULL. */
-double td_feat_robust_scale (double *v, size_t n, double *center);
+/* 1.4826 × median |v - median(v)| of v[0..n) (n > 0); when that is 0
+ * (more than half the values equal), the population sd of v. The median is
+ * stored in *center when non-NULL. */
+double td_feat_robust_scale (const double *v, size_t n, double *center);
 
 G_END_DECLS

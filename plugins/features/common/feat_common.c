@@ -507,34 +507,109 @@ td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guin
   return ((double) lower + (double) upper) / 2.0;
 }
 
-double
-td_feat_median_d (double *v, size_t n)
+/* The k-th smallest of v[0..n) for large pooled arrays (millions of
+ * training values): a histogram of 4096 bins over [min, max] finds the bin
+ * holding rank k in two streaming passes, and only that bin's values (a
+ * small copy) go on, to another histogram or, once few, to quickselect. v is
+ * left unchanged. Exact, as td_feat_median_f: bins are monotone in the value. */
+#define POOL_BINS 4096
+#define POOL_SMALL 4096
+
+static double
+select_pooled (const double *v, size_t n, size_t k)
 {
-  size_t half = n / 2;
-  double upper = td_feat_select_d (v, n, half);
-  if (n % 2 == 1)
-    return upper;
-  double lower = v[0];
-  for (size_t i = 1; i < half; i++)
-    lower = v[i] > lower ? v[i] : lower;
-  return (lower + upper) / 2.0;
+  g_autofree double *part = NULL;
+  const double *cur = v;
+  for (;;)
+    {
+      if (n <= POOL_SMALL)
+        {
+          double *copy = g_new (double, n);
+          memcpy (copy, cur, n * sizeof *copy);
+          double r = td_feat_select_d (copy, n, k);
+          g_free (copy);
+          return r;
+        }
+      double lo, hi;
+      td_feat_min_max_d (cur, n, &lo, &hi);
+      if (lo == hi)
+        return lo;
+      double width = hi - lo;
+      if (!isfinite (width))
+        {
+          double *copy = g_new (double, n);
+          memcpy (copy, cur, n * sizeof *copy);
+          double r = td_feat_select_d (copy, n, k);
+          g_free (copy);
+          return r;
+        }
+      /* the bin index fits an int: (x - lo) * scale <= POOL_BINS (rounding) */
+      const double scale = (double) POOL_BINS / width;
+      g_autofree size_t *count = g_new0 (size_t, 4 * POOL_BINS);
+      size_t i = 0;
+      for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++)
+          {
+            int b = (int) ((cur[i + j] - lo) * scale);
+            count[j * POOL_BINS + (b < POOL_BINS - 1 ? b : POOL_BINS - 1)]++;
+          }
+      for (; i < n; i++)
+        {
+          int b = (int) ((cur[i] - lo) * scale);
+          count[b < POOL_BINS - 1 ? b : POOL_BINS - 1]++;
+        }
+      size_t cum = 0, bin = 0, in_bin = 0;
+      for (; bin < POOL_BINS; bin++)
+        {
+          in_bin = count[bin] + count[POOL_BINS + bin] + count[2 * POOL_BINS + bin]
+                   + count[3 * POOL_BINS + bin];
+          if (cum + in_bin > k)
+            break;
+          cum += in_bin;
+        }
+      double *next = g_new (double, MAX (in_bin, (size_t) 1));
+      size_t m = 0;
+      for (i = 0; i < n; i++)
+        {
+          int b = (int) ((cur[i] - lo) * scale);
+          if ((size_t) (b < POOL_BINS - 1 ? b : POOL_BINS - 1) == bin)
+            next[m++] = cur[i];
+        }
+      g_free (part);
+      part = next;
+      cur = part;
+      k -= cum;
+      if (m == n)
+        {
+          /* no progress (cannot happen with lo < hi, but never loop) */
+          double r = td_feat_select_d (part, m, k);
+          return r;
+        }
+      n = m;
+    }
 }
 
 double
-td_feat_quantile_d (double *v, size_t n, double q)
+td_feat_median_d (const double *v, size_t n)
+{
+  double upper = select_pooled (v, n, n / 2);
+  if (n % 2 == 1)
+    return upper;
+  return (select_pooled (v, n, n / 2 - 1) + upper) / 2.0;
+}
+
+double
+td_feat_quantile_d (const double *v, size_t n, double q)
 {
   double pos = q * (double) (n - 1);
   size_t i = (size_t) floor (pos);
   if (i >= n - 1)
-    return td_feat_select_d (v, n, n - 1);
+    return select_pooled (v, n, n - 1);
   double frac = pos - (double) i;
-  double a = td_feat_select_d (v, n, i);
+  double a = select_pooled (v, n, i);
   if (frac == 0.0)
     return a;
-  /* after selecting i, v[i+1..n) >= a: the next order statistic is their min */
-  double b = v[i + 1];
-  for (size_t j = i + 2; j < n; j++)
-    b = v[j] < b ? v[j] : b;
+  double b = select_pooled (v, n, i + 1);
   return a + (b - a) * frac;
 }
 

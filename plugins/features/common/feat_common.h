@@ -101,13 +101,15 @@ float  td_feat_select_f (float *v, size_t n, size_t k);
 double td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp,
                          guint16 *bins);
 
-/* Median of v[0..n) (n > 0, no NaN), reordering v. */
-double td_feat_median_d (double *v, size_t n);
+/* Median of v[0..n) (n > 0, no NaN; the mean of the two middle values when
+ * n is even). Made for pooled training values (millions): histogram
+ * selection, see feat_common.c. v is not changed. */
+double td_feat_median_d (const double *v, size_t n);
 
 /* The q-quantile of v[0..n) (n > 0, no NaN, 0 <= q <= 1) with linear
  * interpolation between order statistics (numpy's default "linear" method:
- * position q (n - 1)). Reorders v. */
-double td_feat_quantile_d (double *v, size_t n, double q);
+ * position q (n - 1)). v is not changed. */
+double td_feat_quantile_d (const double *v, size_t n, double q);
 
 /* ----------------------------------------------------------------- names */
 
