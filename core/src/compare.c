@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Used when an experiment struct was built without the config loader. */
 #define COMPARE_BOOTSTRAP_SAMPLES 2000
 
 /* Test names compare.tests may hold; the config should validate against it. */
@@ -593,7 +594,9 @@ bootstrap_repeat (const Cmp *c, int repeat, const Pair *pairs, size_t n_pairs, c
     }
   if (!ref)
     return;
-  size_t n = ref->n, B = COMPARE_BOOTSTRAP_SAMPLES;
+  size_t n = ref->n;
+  size_t B = c->exp->bootstrap_samples > 0 ? (size_t) c->exp->bootstrap_samples
+                                           : COMPARE_BOOTSTRAP_SAMPLES;
   g_autofree gint64 *strata = g_new (gint64, n);
   g_autofree gint64 *clusters = c->groups ? g_new (gint64, n) : NULL;
   for (size_t i = 0; i < n; i++)

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * in exp->compare_tests on every metric where the test applies. The design
  * (holdout repeats, k-fold, repeated k-fold) is read from exp->split and
  * exp->repeats. Returns TRUE with no rows when there is no baseline. */
+/* The tests compare.tests may name, NULL-terminated. */
+extern const char *const td_compare_test_names[];
+
 gboolean td_compare_pipelines (const TdExperiment *exp, const TdRunReport *report,
                                GArray *rows, GStringChunk *strings, GError **error);
 

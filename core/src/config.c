@@ -9,6 +9,7 @@
  * config_pipeline.c (sweeps), config_split.c, config_eval.c, config_emit.c.
  */
 #include "config_internal.h"
+#include "compare.h"
 
 #include <string.h>
 
@@ -156,7 +157,7 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
 static gboolean
 read_compare (const TdNode *node, TdExperiment *exp, GError **error)
 {
-  static const char *const keys[] = { "baseline", "tests", NULL };
+  static const char *const keys[] = { "baseline", "tests", "bootstrap_samples", NULL };
   if (!node)
     return TRUE;
   if (node->type != TD_NODE_MAP)
@@ -213,7 +214,29 @@ read_compare (const TdNode *node, TdExperiment *exp, GError **error)
       const char *name;
       if (!td_config_string (t->items->pdata[k], p, &name, error))
         return FALSE;
+      if (!g_strv_contains (td_compare_test_names, name))
+        {
+          const char *close = td_closest_name (name, td_compare_test_names,
+                                               g_strv_length ((char **) td_compare_test_names));
+          g_autofree char *hint = close ? g_strdup_printf ("did you mean \"%s\"? ", close)
+                                        : g_strdup ("");
+          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, t->items->pdata[k], p,
+                                 "unknown test \"%s\"; %sexpected delong, bootstrap, mcnemar "
+                                 "or ttest", name, hint);
+        }
       g_ptr_array_add (exp->compare_tests, g_strdup (name));
+    }
+  const TdNode *bs = get (node, "bootstrap_samples");
+  if (bs)
+    {
+      gint64 v = 0;
+      char *end = NULL;
+      if (bs->type == TD_NODE_SCALAR && !td_node_is_null (bs))
+        v = g_ascii_strtoll (bs->value, &end, 10);
+      if (!end || *end || v < 100 || v > 1000000)
+        return td_config_fail (error, TD_CONFIG_ERROR_VALUE, bs, "compare.bootstrap_samples",
+                               "expected an integer in [100, 1000000]");
+      exp->bootstrap_samples = (int) v;
     }
   return TRUE;
 }
@@ -257,6 +280,7 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   g_autoptr (TdExperiment) exp = g_new0 (TdExperiment, 1);
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
+  exp->bootstrap_samples = 2000;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);
   exp->metrics = g_ptr_array_new_with_free_func (g_free);
   exp->evaluators = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);

@@ -162,8 +162,20 @@ read_item (TdRegistry *reg, EvalState *st, const TdNode *item, const char *path,
                                "metric \"%s\" is already listed (or included by its "
                                "evaluator); expected each metric once", name);
       g_ptr_array_add (exp->metrics, g_strdup (name));
-      TdStage *s = default_stage (e, item, path, error);
-      return s && add_evaluator (st, s, NULL, path, error);
+      /* Every evaluator producing the name ("accuracy" is binary's and
+       * multiclass's): the runner uses the one whose tasks match the data. */
+      g_autoptr (GPtrArray) evs = td_registry_list (reg, TD_KIND_EVALUATOR);
+      for (guint k = 0; k < evs->len; k++)
+        {
+          const TdPluginEntry *ev = evs->pdata[k];
+          const char *const *ms = evaluator_metrics (ev);
+          if (!ms || !g_strv_contains (ms, name))
+            continue;
+          TdStage *s = default_stage (ev, item, path, error);
+          if (!s || !add_evaluator (st, s, NULL, path, error))
+            return FALSE;
+        }
+      return TRUE;
     }
   e = td_registry_find (reg, TD_KIND_EVALUATOR, name);
   if (!e)

@@ -67,7 +67,8 @@ typedef struct {
   GPtrArray *metrics;           /* of char*: metric names, in order */
   GPtrArray *evaluators;        /* of TdStage*: the evaluators producing those metrics */
   char *baseline;               /* compare.baseline or NULL */
-  GPtrArray *compare_tests;     /* of char* */
+  GPtrArray *compare_tests;     /* of char*: delong, bootstrap, mcnemar, ttest (empty = all) */
+  int bootstrap_samples;        /* compare.bootstrap_samples (default 2000) */
   GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
   char *resolved_yaml;          /* canonical text of everything above */
   char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */

@@ -8,6 +8,7 @@
 #include <tundish/dataset.h>
 #include <tundish/context.h>
 #include <tundish/metrics.h>
+#include <tundish/stats.h>
 #include <tundish/plugin.h>
 
 #define TUNDISH_VERSION "0.1.0"
