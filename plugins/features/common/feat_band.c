@@ -67,13 +67,18 @@ td_band_spec_clear (TdBandSpec *spec)
   spec->n_fixed = 0;
 }
 
-double *
-td_feat_pool_values (const TdDataset *ds, size_t c, size_t *n)
+size_t
+td_feat_total_steps (const TdDataset *ds)
 {
   size_t total = 0;
   for (size_t s = 0; s < ds->n_series; s++)
     total += td_feat_length (ds, s);
-  double *v = g_new (double, MAX (total, (size_t) 1));
+  return total;
+}
+
+size_t
+td_feat_pool_values (const TdDataset *ds, size_t c, double *out)
+{
   size_t m = 0, C = ds->n_channels;
   for (size_t s = 0; s < ds->n_series; s++)
     {
@@ -82,21 +87,16 @@ td_feat_pool_values (const TdDataset *ds, size_t c, size_t *n)
       for (size_t t = 0; t < len; t++)
         {
           float a = x[t * C];
-          v[m] = a;
+          out[m] = a;
           m += !isnan (a);
         }
     }
-  *n = m;
-  return v;
+  return m;
 }
 
-double *
-td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n)
+size_t
+td_feat_pool_diffs (const TdDataset *ds, size_t c, double *out)
 {
-  size_t total = 0;
-  for (size_t s = 0; s < ds->n_series; s++)
-    total += td_feat_length (ds, s);
-  double *v = g_new (double, MAX (total, (size_t) 1));
   size_t m = 0, C = ds->n_channels;
   for (size_t s = 0; s < ds->n_series; s++)
     {
@@ -105,12 +105,11 @@ td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n)
       for (size_t t = 1; t < len; t++)
         {
           double d = (double) x[t * C] - (double) x[(t - 1) * C];
-          v[m] = d;
+          out[m] = d;
           m += !isnan (d);
         }
     }
-  *n = m;
-  return v;
+  return m;
 }
 
 static double
@@ -130,17 +129,22 @@ population_sd (const double *v, size_t n, double *mean_out)
   return sqrt (ss / (double) n);
 }
 
+/* sqrt(pi / 2): makes the mean absolute deviation a consistent estimate of a
+ * normal sd */
+#define MEANAD_TO_SD 1.2533141373155003
+
 double
-td_feat_robust_scale (const double *v, size_t n, double *center)
+td_feat_robust_scale (double *v, size_t n, double *center)
 {
   double med = td_feat_median_d (v, n);
-  g_autofree double *dev = g_new (double, n);
   for (size_t i = 0; i < n; i++)
-    dev[i] = fabs (v[i] - med);
-  double mad = td_feat_median_d (dev, n);
+    v[i] = fabs (v[i] - med);
+  double mad = td_feat_median_d (v, n);
   if (center)
     *center = med;
-  return mad > 0.0 ? MAD_TO_SD * mad : population_sd (v, n, NULL);
+  if (mad > 0.0)
+    return MAD_TO_SD * mad;
+  return MEANAD_TO_SD * td_feat_sum_d (v, n) / (double) n;
 }
 
 typedef struct {
@@ -148,17 +152,17 @@ typedef struct {
   const TdDataset *train;
   double *low, *high, *center;
   gboolean *empty;
+  double **buf;        /* per worker, td_feat_total_steps (train) values */
 } FitJob;
 
 static void
 fit_channels (gpointer data, size_t worker, size_t begin, size_t end)
 {
-  (void) worker;
   FitJob *j = data;
+  double *v = j->buf[worker];
   for (size_t c = begin; c < end; c++)
     {
-      size_t n = 0;
-      g_autofree double *v = td_feat_pool_values (j->train, c, &n);
+      size_t n = td_feat_pool_values (j->train, c, v);
       j->empty[c] = n == 0;
       if (n == 0)
         continue;
@@ -209,9 +213,16 @@ td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx, dou
     }
 
   g_autofree gboolean *empty = g_new0 (gboolean, MAX (C, (size_t) 1));
-  FitJob job = { spec, train, low, high, center, empty };
   size_t values = train->n_series * train->n_steps * C;
-  if (!td_feat_run (ctx, td_feat_workers (ctx, C, values), C, 1, fit_channels, &job, who, error))
+  size_t n_workers = td_feat_workers (ctx, C, values), total = td_feat_total_steps (train);
+  g_autofree double **buf = g_new0 (double *, MAX (n_workers, (size_t) 1));
+  for (size_t w = 0; w < n_workers; w++)
+    buf[w] = g_new (double, MAX (total, (size_t) 1));
+  FitJob job = { spec, train, low, high, center, empty, buf };
+  gboolean ok = td_feat_run (ctx, n_workers, C, 1, fit_channels, &job, who, error);
+  for (size_t w = 0; w < n_workers; w++)
+    g_free (buf[w]);
+  if (!ok)
     return FALSE;
   for (size_t c = 0; c < C; c++)
     if (empty[c])

@@ -6,7 +6,8 @@
  * chooses how the band is fitted:
  *
  *   band: robust    center = median, half width = band_k × 1.4826 × MAD
- *                   (MAD = median |x - median|; when it is 0, the sd is used)
+ *                   (MAD = median |x - median|; when it is 0, 1.2533 × the
+ *                   mean |x - median|: td_feat_robust_scale)
  *         sd        center = mean, half width = band_k × sd (population)
  *         quantile  low, high = the band_quantiles of the training values
  *                   (numpy's linear interpolation); center = their midpoint
@@ -68,16 +69,21 @@ gboolean td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext 
                       double *low, double *high, double *center, const char *who,
                       GError **error);
 
-/* Every valid, non-NaN value of channel c over the series of ds, in double;
- * *n receives the count. */
-double *td_feat_pool_values (const TdDataset *ds, size_t c, size_t *n);
+/* Valid steps over all series of ds: the size a pooled buffer needs. */
+size_t td_feat_total_steps (const TdDataset *ds);
+/* Every valid, non-NaN value of channel c over the series of ds, in double,
+ * into out[td_feat_total_steps (ds)]; returns the count. */
+size_t td_feat_pool_values (const TdDataset *ds, size_t c, double *out);
 /* Every first difference x[t] - x[t-1] (t >= 1, both valid and not NaN) of
- * channel c over the series of ds. */
-double *td_feat_pool_diffs (const TdDataset *ds, size_t c, size_t *n);
+ * channel c over the series of ds, into out; returns the count. */
+size_t td_feat_pool_diffs (const TdDataset *ds, size_t c, double *out);
 
-/* 1.4826 × median |v - median(v)| of v[0..n) (n > 0); when that is 0
- * (more than half the values equal), the population sd of v. The median is
- * stored in *center when non-NULL. */
-double td_feat_robust_scale (const double *v, size_t n, double *center);
+/* A robust standard deviation of v[0..n) (n > 0): 1.4826 × MAD, the MAD
+ * being median |v - median(v)|; when the MAD is 0 (more than half the
+ * values equal), 1.2533 × the mean absolute deviation from the median (the
+ * usual fallback, also consistent for normal data); 0 when every value is
+ * the same. The median goes to *center when non-NULL. v is overwritten
+ * with the absolute deviations (no second copy of millions of values). */
+double td_feat_robust_scale (double *v, size_t n, double *center);
 
 G_END_DECLS

@@ -142,22 +142,34 @@ td_feat_find_channel (const TdDataset *in, const char *name)
   return -1;
 }
 
+/* One sweep of rows of C channels into C arrays; C a compile-time constant
+ * in the common cases so the inner loop unrolls into plain moves. */
+#define GATHER_ROWS(C)                                  \
+  for (size_t t = 0; t < len; t++)                      \
+    {                                                   \
+      const float *row = x + t * (C);                   \
+      for (size_t c = 0; c < (C); c++)                  \
+        dst[c][t] = row[c];                             \
+    }
+
 void
 td_feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst)
 {
   const size_t C = in->n_channels;
   const float *x = td_dataset_series (in, s);
-  if (C == 1)
+  switch (C)
     {
+    case 1:
       memcpy (dst[0], x, len * sizeof (float));
-      return;
-    }
-  /* Row by row: one sequential sweep of the series, C write streams. */
-  for (size_t t = 0; t < len; t++)
-    {
-      const float *row = x + t * C;
-      for (size_t c = 0; c < C; c++)
-        dst[c][t] = row[c];
+      break;
+    case 2: GATHER_ROWS (2); break;
+    case 3: GATHER_ROWS (3); break;
+    case 4: GATHER_ROWS (4); break;
+    case 5: GATHER_ROWS (5); break;
+    case 6: GATHER_ROWS (6); break;
+    case 7: GATHER_ROWS (7); break;
+    case 8: GATHER_ROWS (8); break;
+    default: GATHER_ROWS (C); break;
     }
 }
 
@@ -507,41 +519,50 @@ td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guin
   return ((double) lower + (double) upper) / 2.0;
 }
 
-/* The k-th smallest of v[0..n) for large pooled arrays (millions of
- * training values): a histogram of 4096 bins over [min, max] finds the bin
- * holding rank k in two streaming passes, and only that bin's values (a
- * small copy) go on, to another histogram or, once few, to quickselect. v is
- * left unchanged. Exact, as td_feat_median_f: bins are monotone in the value. */
+/* The k1-th and k2-th smallest (k1 <= k2, 0-based) of v[0..n) for large
+ * pooled arrays (millions of training values): a histogram of 4096 bins over
+ * [min, max] finds the bins holding ranks k1 and k2 in two streaming passes,
+ * and only the values of the bins between them (usually one bin: a small
+ * copy) go on, to another histogram or, once few, to quickselect. v is left
+ * unchanged. Exact, as td_feat_median_f: bins are monotone in the value. */
 #define POOL_BINS 4096
 #define POOL_SMALL 4096
 
-static double
-select_pooled (const double *v, size_t n, size_t k)
+static void
+select2_small (const double *v, size_t n, size_t k1, size_t k2, double *a, double *b)
+{
+  double *copy = g_new (double, n);
+  memcpy (copy, v, n * sizeof *copy);
+  *b = td_feat_select_d (copy, n, k2);
+  /* after selecting k2, copy[0..k2) <= *b: k1 is among them (or is k2) */
+  *a = k1 == k2 ? *b : td_feat_select_d (copy, k2, k1);
+  g_free (copy);
+}
+
+static void
+select2_pooled (const double *v, size_t n, size_t k1, size_t k2, double *a, double *b)
 {
   g_autofree double *part = NULL;
   const double *cur = v;
   for (;;)
     {
+      double lo, hi;
       if (n <= POOL_SMALL)
         {
-          double *copy = g_new (double, n);
-          memcpy (copy, cur, n * sizeof *copy);
-          double r = td_feat_select_d (copy, n, k);
-          g_free (copy);
-          return r;
+          select2_small (cur, n, k1, k2, a, b);
+          return;
         }
-      double lo, hi;
       td_feat_min_max_d (cur, n, &lo, &hi);
-      if (lo == hi)
-        return lo;
       double width = hi - lo;
+      if (lo == hi)
+        {
+          *a = *b = lo;
+          return;
+        }
       if (!isfinite (width))
         {
-          double *copy = g_new (double, n);
-          memcpy (copy, cur, n * sizeof *copy);
-          double r = td_feat_select_d (copy, n, k);
-          g_free (copy);
-          return r;
+          select2_small (cur, n, k1, k2, a, b);
+          return;
         }
       /* the bin index fits an int: (x - lo) * scale <= POOL_BINS (rounding) */
       const double scale = (double) POOL_BINS / width;
@@ -550,40 +571,49 @@ select_pooled (const double *v, size_t n, size_t k)
       for (; i + 4 <= n; i += 4)
         for (int j = 0; j < 4; j++)
           {
-            int b = (int) ((cur[i + j] - lo) * scale);
-            count[j * POOL_BINS + (b < POOL_BINS - 1 ? b : POOL_BINS - 1)]++;
+            int bin = (int) ((cur[i + j] - lo) * scale);
+            count[j * POOL_BINS + (bin < POOL_BINS - 1 ? bin : POOL_BINS - 1)]++;
           }
       for (; i < n; i++)
         {
-          int b = (int) ((cur[i] - lo) * scale);
-          count[b < POOL_BINS - 1 ? b : POOL_BINS - 1]++;
+          int bin = (int) ((cur[i] - lo) * scale);
+          count[bin < POOL_BINS - 1 ? bin : POOL_BINS - 1]++;
         }
-      size_t cum = 0, bin = 0, in_bin = 0;
-      for (; bin < POOL_BINS; bin++)
+      size_t cum = 0, cum1 = 0, b1 = POOL_BINS, b2 = 0;
+      for (; b2 < POOL_BINS; b2++)
         {
-          in_bin = count[bin] + count[POOL_BINS + bin] + count[2 * POOL_BINS + bin]
-                   + count[3 * POOL_BINS + bin];
-          if (cum + in_bin > k)
+          size_t c = count[b2] + count[POOL_BINS + b2] + count[2 * POOL_BINS + b2]
+                     + count[3 * POOL_BINS + b2];
+          if (b1 == POOL_BINS && cum + c > k1)
+            {
+              b1 = b2;
+              cum1 = cum;
+            }
+          if (cum + c > k2)
             break;
-          cum += in_bin;
+          cum += c;
         }
-      double *next = g_new (double, MAX (in_bin, (size_t) 1));
       size_t m = 0;
+      double *next = g_new (double, cum + count[b2] + count[POOL_BINS + b2]
+                                      + count[2 * POOL_BINS + b2] + count[3 * POOL_BINS + b2]
+                                      - cum1 + 1);
       for (i = 0; i < n; i++)
         {
-          int b = (int) ((cur[i] - lo) * scale);
-          if ((size_t) (b < POOL_BINS - 1 ? b : POOL_BINS - 1) == bin)
+          int bin = (int) ((cur[i] - lo) * scale);
+          size_t bb = (size_t) (bin < POOL_BINS - 1 ? bin : POOL_BINS - 1);
+          if (bb >= b1 && bb <= b2)
             next[m++] = cur[i];
         }
       g_free (part);
       part = next;
       cur = part;
-      k -= cum;
+      k1 -= cum1;
+      k2 -= cum1;
       if (m == n)
         {
-          /* no progress (cannot happen with lo < hi, but never loop) */
-          double r = td_feat_select_d (part, m, k);
-          return r;
+          /* no progress (the two ranks span every bin): select directly */
+          select2_small (cur, n, k1, k2, a, b);
+          return;
         }
       n = m;
     }
@@ -592,10 +622,9 @@ select_pooled (const double *v, size_t n, size_t k)
 double
 td_feat_median_d (const double *v, size_t n)
 {
-  double upper = select_pooled (v, n, n / 2);
-  if (n % 2 == 1)
-    return upper;
-  return (select_pooled (v, n, n / 2 - 1) + upper) / 2.0;
+  double lower, upper;
+  select2_pooled (v, n, n % 2 ? n / 2 : n / 2 - 1, n / 2, &lower, &upper);
+  return n % 2 ? upper : (lower + upper) / 2.0;
 }
 
 double
@@ -604,13 +633,10 @@ td_feat_quantile_d (const double *v, size_t n, double q)
   double pos = q * (double) (n - 1);
   size_t i = (size_t) floor (pos);
   if (i >= n - 1)
-    return select_pooled (v, n, n - 1);
-  double frac = pos - (double) i;
-  double a = select_pooled (v, n, i);
-  if (frac == 0.0)
-    return a;
-  double b = select_pooled (v, n, i + 1);
-  return a + (b - a) * frac;
+    i = n - 1;
+  double frac = pos - (double) i, a, b;
+  select2_pooled (v, n, i, MIN (i + 1, n - 1), &a, &b);
+  return frac == 0.0 ? a : a + (b - a) * frac;
 }
 
 /* ----------------------------------------------------------------- names */

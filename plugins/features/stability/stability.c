@@ -8,8 +8,9 @@
  *   spike_count          #{t >= 1 : |d[t]| > spike_k · scale}
  *                        scale (spike_scale):
  *                          train_mad  1.4826 × MAD of d pooled over the
- *                                     channel's training series (the sd of d
- *                                     when the MAD is 0), fitted on train
+ *                                     channel's training series (1.2533 × the
+ *                                     mean |d - median| when the MAD is 0),
+ *                                     fitted on train
  *                          series_sd  the series' own sd of d (ddof 1), as the
  *                                     peer script computes it; NaN when n < 3
  *   excursion_count      #{t : out[t] and not out[t-1]}, out[-1] = false,
@@ -123,19 +124,18 @@ typedef struct {
   const TdDataset *train;
   double *scale;
   gboolean *empty;
+  double **buf;        /* per worker, td_feat_total_steps (train) values */
 } ScaleJob;
 
 static void
 fit_scales (gpointer data, size_t worker, size_t begin, size_t end)
 {
-  (void) worker;
   ScaleJob *j = data;
   for (size_t c = begin; c < end; c++)
     {
-      size_t n = 0;
-      g_autofree double *d = td_feat_pool_diffs (j->train, c, &n);
+      size_t n = td_feat_pool_diffs (j->train, c, j->buf[worker]);
       j->empty[c] = n == 0;
-      j->scale[c] = n ? td_feat_robust_scale (d, n, NULL) : NAN;
+      j->scale[c] = n ? td_feat_robust_scale (j->buf[worker], n, NULL) : NAN;
     }
 }
 
@@ -177,9 +177,16 @@ stability_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError *
     {
       size_t C = train->n_channels;
       g_autofree gboolean *empty = g_new0 (gboolean, MAX (C, (size_t) 1));
-      ScaleJob job = { train, self->scale, empty };
-      if (!td_feat_run (ctx, td_feat_workers (ctx, C, train->n_series * train->n_steps * C), C, 1,
-                        fit_scales, &job, PLUGIN, error))
+      size_t n_workers = td_feat_workers (ctx, C, train->n_series * train->n_steps * C);
+      size_t total = td_feat_total_steps (train);
+      g_autofree double **buf = g_new0 (double *, MAX (n_workers, (size_t) 1));
+      for (size_t w = 0; w < n_workers; w++)
+        buf[w] = g_new (double, MAX (total, (size_t) 1));
+      ScaleJob job = { train, self->scale, empty, buf };
+      gboolean ok = td_feat_run (ctx, n_workers, C, 1, fit_scales, &job, PLUGIN, error);
+      for (size_t w = 0; w < n_workers; w++)
+        g_free (buf[w]);
+      if (!ok)
         return FALSE;
       for (size_t c = 0; c < C; c++)
         if (empty[c])

@@ -150,6 +150,23 @@ test_fitted_band_robust_and_sd (void)
   stability_destroy (f);
   /* x = 1 is outside [1.8, 8.2], so is 9: two excursions */
   tu_assert_close (tu_value (o3, 0, "x.excursion_count"), 2, 0, 0, "quantile excursions");
+
+  /* MAD 0: 5 5 5 5 5 5 1 9 10 has median 5 and |x - 5| = 0 (x6) 4 4 5, so
+   * the scale falls back to 1.2533 · mean |x - 5| = 1.2533 · 13 / 9 */
+  const double w[9] = { 5, 5, 5, 5, 5, 5, 1, 9, 10 };
+  tu_set_channel (train, 0, 0, w, 9);
+  g_autoptr (TdDataset) o4 = tu_run (desc (), kv, train, train, 1, &f);
+  tu_assert_close (f->center[0], 5, 0, 0, "MAD 0 center");
+  tu_assert_close (f->high[0], 5 + 2 * 1.2533141373155003 * 13.0 / 9.0, 1e-15, 0, "MAD 0 high");
+  stability_destroy (f);
+  /* all equal: scale 0, the band collapses to the value (inside: x == low) */
+  const double flat[9] = { 3, 3, 3, 3, 3, 3, 3, 3, 3 };
+  tu_set_channel (train, 0, 0, flat, 9);
+  g_autoptr (TdDataset) o5 = tu_run (desc (), kv, train, train, 1, &f);
+  tu_assert_close (f->low[0], 3, 0, 0, "flat low");
+  tu_assert_close (f->high[0], 3, 0, 0, "flat high");
+  tu_assert_close (tu_value (o5, 0, "x.excursion_count"), 0, 0, 0, "flat excursions");
+  stability_destroy (f);
 }
 
 /* The peer script's spike_count and excursion_count on the golden casts. */
