@@ -10,7 +10,11 @@ cd "$TD_ROOT"
 
 SECONDS=0
 td_ensure_packages
-td_setup_build build "${TD_BUILD_OPTS[@]}"
+td_configure build "${TD_BUILD_OPTS[@]}"
+mapfile -t targets < <(td_run_targets build)
+# Without plugin targets (a listing that failed) build everything instead.
+((${#targets[@]} > 1)) || targets=()
+td_build build "${targets[@]}"
 
 experiment=experiments/steel-casting-baseline.yaml
 td_log "running $experiment"

@@ -6,8 +6,11 @@
 #   td_log MSG...           a progress line on stderr
 #   td_missing_packages     print the packages of scripts/packages.txt not installed
 #   td_ensure_packages      install them (root) or print the sudo line and fail
-#   td_setup_build DIR OPT...  configure DIR (reuse, reconfigure only when an
-#                           option differs, recreate when unusable) and build it
+#   td_configure DIR OPT... configure DIR: reuse it, reconfigure only when an
+#                           option differs, recreate it when unusable
+#   td_build DIR [TARGET...] build DIR (everything, or the targets given)
+#   td_run_targets DIR      the targets `tundish run` needs (CLI + plugins)
+#   td_setup_build DIR OPT... td_configure, then build everything
 #   TD_PYTHON               Debian's python3 (not a pyenv/venv shim)
 #   TD_BUILD_OPTS           meson options of build/ (the demo's and the test's)
 #   TD_ASAN_OPTS            meson options of build-asan/
@@ -81,11 +84,11 @@ td_ensure_packages() {
   fi
 }
 
-# td_setup_build DIR [-Dname=value ...]
+# td_configure DIR [-Dname=value ...]
 # Only -Dname=value options are compared with an existing directory; a
 # directory meson cannot use (interrupted setup, other meson version) is
 # recreated, since everything in it is generated.
-td_setup_build() {
+td_configure() {
   local dir="$1"
   shift
   local pairs=() opt
@@ -116,17 +119,36 @@ td_setup_build() {
       return 1
     fi
   fi
-  td_log "building $dir"
   # After a reconfigure ninja first regenerates build.ninja, and meson's
   # banner would bury the compiler output: do that step quietly (a failure
-  # shows again, in full, in the build below).
+  # shows again, in full, in the build).
   ninja -C "$dir" build.ninja >/dev/null 2>&1 || true
+}
+
+# td_build DIR [TARGET...]   (no target: everything, tests included)
+td_build() {
+  local dir="$1"
+  shift
+  td_log "building $dir${1:+ (${#} targets)}"
   # ninja prints one line per edge without a terminal; keep warnings and
   # errors, drop the [n/m] progress lines.
-  if ! ninja -C "$dir" | { grep -v '^\[[0-9]*/[0-9]*\] ' || true; }; then
+  if ! ninja -C "$dir" "$@" | { grep -v '^\[[0-9]*/[0-9]*\] ' || true; }; then
     td_log "build of $dir failed"
     return 1
   fi
+}
+
+# What `tundish run` needs: the CLI and every plugin module, not the tests
+# and benchmarks (half the build time and more).
+td_run_targets() {
+  local dir="$1"
+  printf '%s\n' core/tundish
+  ninja -C "$dir" -t targets all | sed -n 's|^\(plugins/[^:]*\.so\): .*|\1|p'
+}
+
+# td_setup_build DIR [-Dname=value ...]: configure, then build everything.
+td_setup_build() {
+  td_configure "$@" && td_build "$1"
 }
 
 # td_find_run_dir LOG STAMP

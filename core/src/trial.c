@@ -85,21 +85,29 @@ td_safe_name (const char *label)
 gboolean
 td_pipeline_check (const TdPipeline *p, TdTask task, GError **error)
 {
-  guint32 shape = TD_DATA_SEQUENCE;
+  /* shape: what the stages so far produce; input: what stage k reads. An
+   * extractor that follows an extractor reads the same input as it (their
+   * columns are stacked), as run_features does. */
+  guint32 shape = TD_DATA_SEQUENCE, input = TD_DATA_SEQUENCE;
+  gboolean prev_extract = FALSE;
   for (guint k = 0; k < p->features->len; k++)
     {
       const TdStage *st = p->features->pdata[k];
       const TdFeatureVTable *v = st->entry->desc->vtable;
-      if (!(v->accepts & shape))
+      gboolean extract = v->role == TD_FEATURE_EXTRACT;
+      if (!(extract && prev_extract))
+        input = shape;
+      if (!(v->accepts & input))
         {
           g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
                        "%s: %s: feature \"%s\" does not accept %s input here", p->label,
                        st->key_path, st->entry->desc->name,
-                       shape == TD_DATA_MATRIX ? "a feature matrix" : "sequences");
+                       input == TD_DATA_MATRIX ? "a feature matrix" : "sequences");
           return FALSE;
         }
-      if (v->role == TD_FEATURE_EXTRACT)
+      if (extract)
         shape = TD_DATA_MATRIX;
+      prev_extract = extract;
     }
   const TdModelVTable *mv = p->model->entry->desc->vtable;
   if (!(mv->accepts & shape))

@@ -61,7 +61,8 @@ test_full (void)
       if (!g_file_test (p, G_FILE_TEST_IS_REGULAR))
         g_error ("%s was not exported", files[i]);
     }
-  g_assert_false (g_file_test (g_build_filename (to, "signals.csv", NULL), G_FILE_TEST_EXISTS));
+  g_autofree char *signals = g_build_filename (to, "signals.csv", NULL);
+  g_assert_false (g_file_test (signals, G_FILE_TEST_EXISTS));
 
   /* splits.csv: (repeat, series) -> part; 160 series, 2 repeats */
   g_autoptr (GPtrArray) splits = csv_lines (to, "splits.csv");

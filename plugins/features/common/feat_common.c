@@ -130,18 +130,6 @@ td_feat_channel_name (const TdDataset *in, size_t c)
   return name ? g_strdup (name) : g_strdup_printf ("c%zu", c);
 }
 
-gssize
-td_feat_find_channel (const TdDataset *in, const char *name)
-{
-  for (size_t c = 0; c < in->n_channels; c++)
-    {
-      g_autofree char *n = td_feat_channel_name (in, c);
-      if (g_strcmp0 (n, name) == 0)
-        return (gssize) c;
-    }
-  return -1;
-}
-
 /* One sweep of rows of C channels into C arrays; C a compile-time constant
  * in the common cases so the inner loop unrolls into plain moves. */
 #define GATHER_ROWS(C)                                  \

@@ -43,8 +43,6 @@ td_feat_length (const TdDataset *in, size_t s)
 
 /* Channel c's name, or "c<c>" when the dataset has none. Caller frees. */
 char *td_feat_channel_name (const TdDataset *in, size_t c);
-/* Index of the channel called name, or -1. */
-gssize td_feat_find_channel (const TdDataset *in, const char *name);
 
 /* De-interleave the first len steps of series s: dst[c][t] = x(s, t, c). */
 void td_feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst);

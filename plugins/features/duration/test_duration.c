@@ -166,6 +166,32 @@ test_leakage_and_persistence (void)
   tu_check_leakage (desc (), kv, full);
 }
 
+/* The float thresholds answer exactly as the double limits, for floats next
+ * to the limit, infinities, NaN, limits beyond the float range. */
+static void
+test_float_thresholds (void)
+{
+  g_autoptr (GRand) r = g_rand_new_with_seed (11);
+  const double special[] = { 0.0, -0.0, 1.1, 1.3, 1e-45, -1e-45, 1e300, -1e300, INFINITY,
+                             -INFINITY, 3.4028234663852886e38, 16777217.0 };
+  for (size_t i = 0; i < 2000 + G_N_ELEMENTS (special); i++)
+    {
+      double lim = i < G_N_ELEMENTS (special) ? special[i]
+                 : g_rand_double_range (r, -1e3, 1e3) * pow (10, g_rand_int_range (r, -8, 9));
+      float above = td_feat_float_above (lim), below = td_feat_float_below (lim);
+      float x0 = (float) lim;
+      float probes[] = { x0, nextafterf (x0, INFINITY), nextafterf (x0, -INFINITY),
+                         nextafterf (nextafterf (x0, INFINITY), INFINITY), INFINITY, -INFINITY,
+                         NAN, 0.0f, -0.0f };
+      for (size_t k = 0; k < G_N_ELEMENTS (probes); k++)
+        {
+          float x = probes[k];
+          g_assert_cmpint (x > lim, ==, x > above);
+          g_assert_cmpint (x < lim, ==, x < below);
+        }
+    }
+}
+
 static void
 test_errors (void)
 {
@@ -199,6 +225,7 @@ main (int argc, char **argv)
   g_test_add_func ("/duration/fitted-band", test_fitted_band);
   g_test_add_func ("/duration/golden-peer", test_golden_peer);
   g_test_add_func ("/duration/leakage-and-persistence", test_leakage_and_persistence);
+  g_test_add_func ("/duration/float-thresholds", test_float_thresholds);
   g_test_add_func ("/duration/errors", test_errors);
   return g_test_run ();
 }

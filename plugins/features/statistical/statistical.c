@@ -32,10 +32,12 @@
  * each series is computed the same way whatever the thread count, so the
  * output is identical for any thread budget.
  *
- * Speed: one strided sweep de-interleaves a series into per-channel arrays;
- * each channel then takes one pass for sums and extremes, one about the mean
- * when a moment is asked for, and a histogram selection for the median (two
- * passes, see td_feat_median_f). Sums use eight accumulators, so they run at
+ * Speed: one strided sweep de-interleaves a series into per-channel arrays
+ * (the only pass over main memory); each channel then takes short
+ * vectorised passes over cache-resident data: the sum (which doubles as the
+ * NaN check), the extremes, the sum of squares about the mean (or the
+ * higher moments when asked for) and a histogram selection for the median
+ * (see td_feat_median_f). Sums use eight accumulators, so they run at
  * throughput rather than at the latency of one dependent chain; the order is
  * fixed, so results stay deterministic.
  */

@@ -345,7 +345,8 @@ html_section_significance (GString *out, const HtmlDoc *doc)
       keys[i] = (SortKey) { row < 0 ? G_MAXINT : row, col < 0 ? G_MAXINT : col,
                             test_rank (r, c->test), i, c };
     }
-  qsort (keys, r->n_comparisons, sizeof *keys, sort_key_order);
+  if (r->n_comparisons > 1)
+    qsort (keys, r->n_comparisons, sizeof *keys, sort_key_order);
   for (size_t i = 0; i < r->n_comparisons; i++)
     rows[i] = keys[i].row;
 

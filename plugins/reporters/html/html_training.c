@@ -43,7 +43,8 @@ points_of (const HtmlDoc *doc, const gint *row_of, const char *curve, guint row)
       Point p = { c->repeat, c->fold, c->step, c->value };
       g_array_append_val (pts, p);
     }
-  qsort (pts->data, pts->len, sizeof (Point), point_order);
+  if (pts->len > 1)   /* qsort (NULL, 0, ...) is undefined */
+    qsort (pts->data, pts->len, sizeof (Point), point_order);
   return pts;
 }
 
