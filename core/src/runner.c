@@ -133,6 +133,7 @@ data_child (gpointer p)
       td_worker_report (msg);
       return 1;
     }
+  g_autoptr (TdDataset) owned = ds;    /* a worker's leak is still a leak under valgrind */
   if (ds->n_series == 0)
     {
       td_worker_report ("ERR generated no series");
@@ -609,6 +610,7 @@ verify_determinism (Run *r, TdTrial *trials, guint n, TdRunOutcome *out, GError 
       g_array_append_val (copies, c);
       g_ptr_array_add (originals, o);
     }
+  g_atomic_int_set (&r->stop, 0);   /* --fail-fast may have tripped on the very last trial */
   g_autofree char *scratch = g_build_filename (r->run_dir, ".verify", NULL);
   td_remove_tree (scratch, NULL);
   g_autoptr (GPtrArray) todo = g_ptr_array_new ();
@@ -802,6 +804,7 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
   /* Before anything can be killed: the manifest a resume starts from. */
   if (!td_run_write_manifest (&meta, error))
     return FALSE;
+  outcome->run_dir = g_strdup (run_dir);     /* resumable from here on */
   td_file_remove_stale_temps (run_dir);
 
   gboolean quiet = opt->quiet;
@@ -930,7 +933,6 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
     munmap (shared, shared_len);
   outcome->n_trials = trials->len;
   outcome->n_not_run = not_run;
-  outcome->run_dir = g_strdup (run_dir);
 
   if (ok && r.save_error)
     {

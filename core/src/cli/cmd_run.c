@@ -180,8 +180,8 @@ td_cmd_run (int argc, char **argv)
     {
       fprintf (stderr, "tundish run: %s\n", error->message);
       if (outcome.run_dir && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
-        fprintf (stderr, "tundish run: the finished trials are kept; continue with "
-                         "`tundish run --resume %s`\n", outcome.run_dir);
+        fprintf (stderr, "tundish run: finished trials are kept; once the problem is fixed, "
+                         "continue with `tundish run --resume %s`\n", outcome.run_dir);
       td_run_outcome_clear (&outcome);
       return error->domain == TD_CONFIG_ERROR ? TD_EXIT_USAGE : TD_EXIT_RUNTIME;
     }

@@ -1,5 +1,6 @@
-/* lstm.h — the lstm model plugin's state, shared by lstm.c (fit, predict)
- * and lstm_io.c (the HDF5 model file). */
+/* lstm.h — the LSTM-based models' state, shared by lstm_model.c (fit,
+ * predict), lstm_io.c (the HDF5 model file) and the descriptors (lstm.c,
+ * ../cnn_lstm/cnn_lstm.c). */
 #pragma once
 
 #include <tundish/tundish.h>
@@ -24,10 +25,17 @@ struct TdModel {
   size_t C;
   char **channel_names;        /* [C], NULL-terminated */
   float *mean, *scale;         /* [C] standardisation, NULL when off */
+  float *S;                    /* [net.state.total] BatchNorm running statistics (may be empty) */
   NnTrainResult result;
   double pos_weight_used;
 };
 
+/* The model's vtable, shared by the lstm and cnn_lstm descriptors. */
+extern const TdModelVTable lstm_model_vtable;
+
+/* A model configured from params (the conv front-end's parameters are read
+ * when the descriptor declares them). */
+TdModel *lstm_new (const TdParams *params);
 void lstm_clear_fit (TdModel *m);
 
 /* The model file: HDF5 with a magic string, format version, architecture,

@@ -2,12 +2,14 @@
  *
  *   /                  attrs magic = "tundish-lstm", format_version = 1
  *   /architecture      attrs n_inputs, hidden_size, num_layers, bidirectional,
- *                      pooling, attention_dim, head_hidden, dropout
+ *                      pooling, attention_dim, head_hidden, dropout, conv_layers,
+ *                      conv_channels, conv_kernel, conv_pool
  *   /training          attrs config (the parameters as YAML), epochs_run,
  *                      best_epoch, best_valid_auc, final_train_loss, pos_weight
  *   /preprocess        attr standardize; mean, scale [C] float32 (when on);
  *                      channel_names [C]
  *   /weights/<name>    float32, PyTorch's names and shapes (weight_ih_l0 [4H,C], ...)
+ *   /state/<name>      float32 BatchNorm running statistics (conv front-end only)
  *
  * Weights and standardisation are stored as the float32 values used, so a
  * loaded model predicts bit-identically. Readable with h5py.
@@ -221,7 +223,11 @@ save_groups (const TdModel *m, hid_t f)
     && attr_str (g, "pooling", nn_pool_name (a->pool))
     && attr_i64 (g, "attention_dim", (gint64) a->attention_dim)
     && attr_i64 (g, "head_hidden", (gint64) a->head_hidden)
-    && attr_f64 (g, "dropout", a->dropout);
+    && attr_f64 (g, "dropout", a->dropout)
+    && attr_i64 (g, "conv_layers", (gint64) a->conv_layers)
+    && attr_i64 (g, "conv_channels", (gint64) a->conv_channels)
+    && attr_i64 (g, "conv_kernel", (gint64) a->conv_kernel)
+    && attr_i64 (g, "conv_pool", (gint64) a->conv_pool);
   if (g >= 0)
     H5Gclose (g);
 
@@ -257,6 +263,20 @@ save_groups (const TdModel *m, hid_t f)
     }
   if (g >= 0)
     H5Gclose (g);
+
+  if (ok && m->net.state.n)
+    {
+      g = H5Gcreate2 (f, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      ok = g >= 0;
+      for (size_t k = 0; ok && k < m->net.state.n; k++)
+        {
+          const NnTensor *t = &m->net.state.t[k];
+          hsize_t dims[1] = { t->numel };
+          ok = write_f32 (g, t->name, 1, dims, m->S + t->offset);
+        }
+      if (g >= 0)
+        H5Gclose (g);
+    }
   return ok;
 }
 
@@ -291,22 +311,32 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
   if (g < 0)
     return io_fail (error, path, "no /architecture group");
   gint64 n_inputs = 0, hidden = 0, layers = 0, bidir = 0, att = 0, head = 0;
+  gint64 conv_layers = 0, conv_channels = 0, conv_kernel = 0, conv_pool = 0;
   double dropout = 0;
   g_autofree char *pool = read_str (g, "pooling");
   gboolean ok = read_i64 (g, "n_inputs", &n_inputs) && read_i64 (g, "hidden_size", &hidden)
     && read_i64 (g, "num_layers", &layers) && read_i64 (g, "bidirectional", &bidir)
     && read_i64 (g, "attention_dim", &att) && read_i64 (g, "head_hidden", &head)
     && read_f64 (g, "dropout", &dropout) && pool;
+  /* absent in an lstm file without a front-end: 0 */
+  read_i64 (g, "conv_layers", &conv_layers);
+  read_i64 (g, "conv_channels", &conv_channels);
+  read_i64 (g, "conv_kernel", &conv_kernel);
+  read_i64 (g, "conv_pool", &conv_pool);
   H5Gclose (g);
   NnPool p = NN_POOL_MEAN;
   if (!ok || !nn_pool_from_name (pool, &p) || n_inputs <= 0 || hidden <= 0 || layers <= 0
       || layers > NN_MAX_LAYERS || att < 0 || head < 0 || hidden > 1 << 20 || head > 1 << 20
-      || att > 1 << 20 || n_inputs > 1 << 24)
+      || att > 1 << 20 || n_inputs > 1 << 24 || conv_layers < 0 || conv_layers > NN_MAX_CONV
+      || conv_channels < 0 || conv_channels > 1 << 20 || conv_kernel < 0 || conv_kernel > 1 << 10
+      || conv_pool < 0 || conv_pool > 1 << 20)
     return io_fail (error, path, "/architecture is incomplete or out of range");
   m->arch = (NnSeqConfig) {
     .n_inputs = (size_t) n_inputs, .hidden = (size_t) hidden, .layers = (size_t) layers,
     .bidirectional = bidir != 0, .dropout = dropout, .pool = p,
     .attention_dim = (size_t) att, .head_hidden = (size_t) head, .head_dropout = dropout,
+    .conv_layers = (size_t) conv_layers, .conv_channels = (size_t) conv_channels,
+    .conv_kernel = (size_t) conv_kernel, .conv_pool = (size_t) conv_pool,
   };
   GError *local = NULL;
   if (!nn_seq_model_init (&m->net, &m->arch, &local))
@@ -382,6 +412,23 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
         }
     }
   H5Gclose (g);
+
+  m->S = g_new0 (float, MAX (m->net.state.total, 1));
+  if (m->net.state.n)
+    {
+      g = H5Lexists (f, "state", H5P_DEFAULT) > 0 ? H5Gopen2 (f, "state", H5P_DEFAULT) : -1;
+      if (g < 0)
+        return io_fail (error, path, "no /state group (BatchNorm statistics)");
+      for (size_t k = 0; ok && k < m->net.state.n; k++)
+        {
+          const NnTensor *t = &m->net.state.t[k];
+          hsize_t dims[1] = { t->numel };
+          ok = read_f32 (g, t->name, 1, dims, m->S + t->offset);
+        }
+      H5Gclose (g);
+      if (!ok)
+        return io_fail (error, path, "/state is incomplete");
+    }
   return TRUE;
 }
 

@@ -49,6 +49,7 @@
 G_BEGIN_DECLS
 
 #define NN_MAX_LAYERS 8
+#define NN_MAX_CONV 8
 
 #define NN_ERROR (nn_error_quark ())
 GQuark nn_error_quark (void);
@@ -80,6 +81,28 @@ size_t nn_layout_add (NnLayout *lay, const char *name, unsigned ndim, const size
 const NnTensor *nn_layout_find (const NnLayout *lay, const char *name);
 
 /* ------------------------------------------------------------------- layers */
+
+/* 1-D convolution over time, 'same' zero padding: y[t] = b + Σ_k W[:,:,k] x[t+k-K/2]
+ * (K odd). W [out,in,K] as torch.nn.Conv1d. Input steps at or after a
+ * sequence's length count as zero, like the padding before step 0. */
+typedef struct {
+  size_t in, out, K;
+  size_t w, b;             /* offsets: [out,in,K], [out] */
+} NnConv;
+
+/* BatchNorm1d over channels: γ (x - μ) / sqrt(σ² + eps) + β. In training μ, σ²
+ * are the batch's (valid steps only) and the running statistics follow with
+ * momentum 0.1 (σ² unbiased), as torch; in eval the running ones are used.
+ * The running statistics are state, not parameters: they live in the model's
+ * state buffer (NnSeqModel.state), never in the optimiser's. */
+typedef struct {
+  size_t C;
+  size_t gamma, beta;      /* offsets in the parameter buffer */
+  size_t mean, var;        /* offsets in the state buffer */
+} NnBatchNorm;
+
+#define NN_BN_EPS 1e-5
+#define NN_BN_MOMENTUM 0.1
 
 /* Linear: y = x W^T + b, W [out,in], b [out]. */
 typedef struct {
@@ -125,6 +148,12 @@ typedef struct {
   size_t head_hidden;      /* 0: Linear(D,1) ("head.weight"); else Linear(D,Hh) → ReLU →
                               Dropout → Linear(Hh,1) ("head.0.*", "head.3.*") */
   double head_dropout;
+  /* Optional convolutional front-end (cnn_lstm), before the LSTM:
+   * conv_layers blocks of Conv1d(conv_kernel, 'same') → ReLU → BatchNorm1d
+   * with conv_channels channels, then MaxPool1d(conv_pool) over time (the
+   * last window of an odd length is kept, from its valid steps; torch drops it).
+   * conv_layers == 0: none. */
+  size_t conv_layers, conv_channels, conv_kernel, conv_pool;
 } NnSeqConfig;
 
 typedef struct {
@@ -135,11 +164,20 @@ typedef struct {
   NnLstmDir lstm[NN_MAX_LAYERS][2];
   NnAttnPool attn;
   NnLinear head1, head2;   /* head1.out == 0 when head_hidden == 0 */
+  NnConv conv[NN_MAX_CONV];
+  NnBatchNorm bn[NN_MAX_CONV];
+  NnLayout state;          /* non-trained state: BatchNorm running statistics */
 } NnSeqModel;
 
-/* Fill the description and layout; FALSE (with error) on an impossible config. */
+/* Fill the description and layouts; FALSE (with error) on an impossible config.
+ * Parameter names follow torch: the LSTM's "weight_ih_l0"..., the conv
+ * front-end as nn.Sequential "conv" (Conv1d at 3k, BatchNorm1d at 3k+2:
+ * "conv.0.weight", "conv.2.weight", state "conv.2.running_mean"), attention
+ * "pool.*", the head "head.*". */
 gboolean nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error);
 void     nn_seq_model_clear (NnSeqModel *m);
+/* Sequence length after the front-end's pooling (== len without a front-end). */
+size_t   nn_seq_pooled_len (const NnSeqModel *m, size_t len);
 
 /* --------------------------------------------------------------------- losses */
 

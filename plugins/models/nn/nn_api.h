@@ -10,11 +10,24 @@
  * scratch, sized for at most max_T steps × max_B sequences. One per worker. */
 typedef struct {
   size_t max_T, max_B;
-  /* The last forward call: T steps run (the longest sequence), of T_in given. */
-  size_t T, T_in, B;
+  /* The last forward call: T_in steps given, T_conv run by the conv front-end
+   * (the longest sequence), T run by the LSTM (T_conv after pooling). */
+  size_t T, T_in, T_conv, B;
   gboolean train;
-  const NN_REAL *x;                     /* [T,B,C], the caller's */
-  const guint32 *len;                   /* [B] or NULL, the caller's */
+  const NN_REAL *x_in;                  /* [T_in,B,C], the caller's */
+  const guint32 *len_in;                /* [B] or NULL, the caller's */
+  const NN_REAL *x;                     /* [T,B,·] the LSTM's input: x_in, or pool_out */
+  const guint32 *len;                   /* [B] or NULL: len_in, or len_pool */
+  /* conv front-end (cnn_lstm), block k: */
+  NN_REAL *conv_col[NN_MAX_CONV];       /* [T,B,in·K] im2col of the block's input */
+  NN_REAL *conv_z[NN_MAX_CONV];         /* [T,B,C'] convolution output, before ReLU */
+  NN_REAL *conv_xhat[NN_MAX_CONV];      /* [T,B,C'] normalised ReLU output */
+  NN_REAL *conv_y[NN_MAX_CONV];         /* [T,B,C'] block output, 0 at padded steps */
+  NN_REAL *bn_mean[NN_MAX_CONV], *bn_var[NN_MAX_CONV], *bn_inv[NN_MAX_CONV];  /* [C'] */
+  double bn_count[NN_MAX_CONV];         /* valid steps in the batch statistics */
+  NN_REAL *pool_out;                    /* [T,B,C'] after max pooling: the LSTM's input */
+  int32_t *pool_arg;                    /* [T,B,C'] step of each max (-1: padding) */
+  guint32 *len_pool;                    /* [B] lengths after pooling */
   NN_REAL *out[NN_MAX_LAYERS];          /* [T,B,D] layer outputs, both directions side by side */
   NN_REAL *in_drop[NN_MAX_LAYERS];      /* [T,B,D] input of layer l >= 1 after dropout */
   NN_REAL *mask[NN_MAX_LAYERS];         /* [T,B,D] dropout factor (0 or 1/(1-p)) for layer l >= 1 */
@@ -37,6 +50,9 @@ typedef struct {
   NN_REAL *d_pooled;                    /* [B,D] */
   NN_REAL *d_head;                      /* [B,max(Hh,A)] */
   NN_REAL *d_att;                       /* [T,B,A] */
+  NN_REAL *d_pool;                      /* [T,B,C'] ∂/∂ the LSTM's input (conv front-end) */
+  NN_REAL *d_conv, *d_conv2;            /* [T_conv,B,max(C,C')] */
+  NN_REAL *d_col;                       /* [T_conv,B,in·K] */
 } NNT (SeqTape);
 
 NNT (SeqTape) *NN (seq_tape_new) (const NnSeqModel *m, size_t max_T, size_t max_B);
@@ -44,16 +60,24 @@ void NN (seq_tape_free) (NNT (SeqTape) *tp);
 
 /* --------------------------------------------------------------- whole model */
 
-/* PyTorch's default initialisation: LSTM tensors U(±1/√H); Linear and
- * attention tensors U(±1/√in). Deterministic in seed. */
+/* PyTorch's default initialisation: LSTM tensors U(±1/√H); Linear,
+ * attention and Conv1d tensors U(±1/√fan_in); BatchNorm γ = 1, β = 0.
+ * Deterministic in seed. */
 void NN (seq_init_params) (const NnSeqModel *m, NN_REAL *P, uint64_t seed);
+/* The state buffer [m->state.total]: running means 0, running variances 1. */
+void NN (seq_init_state) (const NnSeqModel *m, NN_REAL *S);
 
 /* Forward pass of B sequences of T steps: x [T,B,C], len [B] (NULL = all T).
  * Logits end in tp->logits [B]. In training mode dropout masks are drawn
- * from seed (same seed → same masks); in eval mode dropout is off. */
-void NN (seq_forward) (const NnSeqModel *m, const NN_REAL *P, NNT (SeqTape) *tp, size_t T,
-                       size_t B, const NN_REAL *x, const guint32 *len, gboolean train,
-                       uint64_t seed);
+ * from seed (same seed → same masks) and BatchNorm uses the batch's
+ * statistics; in eval mode dropout is off and BatchNorm reads the running
+ * statistics from S (the state buffer; NULL without a conv front-end). */
+void NN (seq_forward) (const NnSeqModel *m, const NN_REAL *P, const NN_REAL *S,
+                       NNT (SeqTape) *tp, size_t T, size_t B, const NN_REAL *x,
+                       const guint32 *len, gboolean train, uint64_t seed);
+/* After a training-mode forward: the BatchNorm running statistics in S
+ * follow that batch's (a no-op without a conv front-end). */
+void NN (seq_update_state) (const NnSeqModel *m, NN_REAL *S, const NNT (SeqTape) *tp);
 /* Backward pass of the last forward: dlogits [B] in, gradients ACCUMULATED
  * into G (same layout as P), and into dx [T,B,C] (overwritten) when not NULL. */
 void NN (seq_backward) (const NnSeqModel *m, const NN_REAL *P, NN_REAL *G, NNT (SeqTape) *tp,
@@ -103,6 +127,28 @@ void NN (pool_backward) (NnPool pool, const NnAttnPool *att, const NN_REAL *P, N
                          const guint32 *len, const int32_t *argmax, const NN_REAL *u,
                          const NN_REAL *alpha, const NN_REAL *dpooled, NN_REAL *du,
                          NN_REAL *dh);
+
+/* Conv1d, ReLU + BatchNorm1d and MaxPool1d of the conv front-end: see nn.h
+ * and nn_conv.inc for the exact semantics with lengths. */
+void NN (conv_forward) (const NnConv *L, const NN_REAL *P, size_t T, size_t B,
+                        const NN_REAL *x, const guint32 *len, NN_REAL *col, NN_REAL *z);
+void NN (conv_backward) (const NnConv *L, const NN_REAL *P, NN_REAL *G, size_t T, size_t B,
+                         const guint32 *len, const NN_REAL *col, const NN_REAL *dz,
+                         NN_REAL *dcol, NN_REAL *dx);
+void NN (relu_bn_forward) (const NnBatchNorm *N, const NN_REAL *P, const NN_REAL *S,
+                           gboolean train, size_t T, size_t B, const guint32 *len,
+                           const NN_REAL *z, NN_REAL *xhat, NN_REAL *y, NN_REAL *mean,
+                           NN_REAL *var, NN_REAL *inv, double *count);
+void NN (relu_bn_backward) (const NnBatchNorm *N, const NN_REAL *P, NN_REAL *G, gboolean train,
+                            size_t T, size_t B, const guint32 *len, const NN_REAL *z,
+                            const NN_REAL *xhat, const NN_REAL *inv, double count,
+                            const NN_REAL *dy, NN_REAL *dz);
+void NN (bn_update_running) (const NnBatchNorm *N, NN_REAL *S, const NN_REAL *mean,
+                             const NN_REAL *var, double count);
+void NN (maxpool_forward) (size_t pool, size_t T, size_t B, size_t C, const NN_REAL *x,
+                           const guint32 *len, NN_REAL *out, int32_t *arg, guint32 *len_out);
+void NN (maxpool_backward) (size_t pool, size_t T, size_t B, size_t C, const NN_REAL *dout,
+                            const int32_t *arg, NN_REAL *dx);
 
 /* Inverted dropout: mask[i] = 0 with probability p, else 1/(1-p), drawn from
  * seed; y = x ⊙ mask. p == 0 gives mask 1. */

@@ -113,11 +113,46 @@ nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error)
                    "nn: attention pooling needs attention_dim > 0");
       return FALSE;
     }
+  if (cfg->conv_layers > NN_MAX_CONV
+      || (cfg->conv_layers && (cfg->conv_channels == 0 || cfg->conv_kernel % 2 == 0
+                               || cfg->conv_pool == 0)))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_CONFIG,
+                   "nn: the conv front-end needs at most %d layers, channels > 0, an odd kernel "
+                   "size and pool >= 1 (got %zu, %zu, %zu, %zu)", NN_MAX_CONV, cfg->conv_layers,
+                   cfg->conv_channels, cfg->conv_kernel, cfg->conv_pool);
+      return FALSE;
+    }
   m->cfg = *cfg;
   m->dirs = cfg->bidirectional ? 2 : 1;
   m->D = cfg->hidden * m->dirs;
   nn_layout_init (&m->layout);
+  nn_layout_init (&m->state);
   const size_t H = cfg->hidden;
+  /* the conv front-end first, so the parameters read in the order of the data flow */
+  for (size_t k = 0; k < cfg->conv_layers; k++)
+    {
+      char name[64];
+      NnConv *cv = &m->conv[k];
+      NnBatchNorm *bn = &m->bn[k];
+      cv->in = k == 0 ? cfg->n_inputs : cfg->conv_channels;
+      cv->out = cfg->conv_channels;
+      cv->K = cfg->conv_kernel;
+      g_snprintf (name, sizeof name, "conv.%zu.weight", 3 * k);
+      cv->w = nn_layout_add (&m->layout, name, 3, (size_t[]) { cv->out, cv->in, cv->K });
+      g_snprintf (name, sizeof name, "conv.%zu.bias", 3 * k);
+      cv->b = nn_layout_add (&m->layout, name, 1, (size_t[]) { cv->out });
+      bn->C = cv->out;
+      g_snprintf (name, sizeof name, "conv.%zu.weight", 3 * k + 2);
+      bn->gamma = nn_layout_add (&m->layout, name, 1, (size_t[]) { bn->C });
+      g_snprintf (name, sizeof name, "conv.%zu.bias", 3 * k + 2);
+      bn->beta = nn_layout_add (&m->layout, name, 1, (size_t[]) { bn->C });
+      g_snprintf (name, sizeof name, "conv.%zu.running_mean", 3 * k + 2);
+      bn->mean = nn_layout_add (&m->state, name, 1, (size_t[]) { bn->C });
+      g_snprintf (name, sizeof name, "conv.%zu.running_var", 3 * k + 2);
+      bn->var = nn_layout_add (&m->state, name, 1, (size_t[]) { bn->C });
+    }
+  const size_t lstm_in = cfg->conv_layers ? cfg->conv_channels : cfg->n_inputs;
   for (size_t l = 0; l < cfg->layers; l++)
     for (size_t d = 0; d < m->dirs; d++)
       {
@@ -126,7 +161,7 @@ nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error)
         NnLstmDir *L = &m->lstm[l][d];
         const char *sfx = d ? "_reverse" : "";
         char name[64];
-        L->in = l == 0 ? cfg->n_inputs : m->D;
+        L->in = l == 0 ? lstm_in : m->D;
         L->H = H;
         g_snprintf (name, sizeof name, "weight_ih_l%zu%s", l, sfx);
         L->w_ih = nn_layout_add (&m->layout, name, 2, (size_t[]) { 4 * H, L->in });
@@ -160,6 +195,14 @@ void
 nn_seq_model_clear (NnSeqModel *m)
 {
   nn_layout_clear (&m->layout);
+  nn_layout_clear (&m->state);
+}
+
+size_t
+nn_seq_pooled_len (const NnSeqModel *m, size_t len)
+{
+  const size_t P = m->cfg.conv_layers ? m->cfg.conv_pool : 1;
+  return (len + P - 1) / P;
 }
 
 /* ---------------------------------------------------------------- schedules */

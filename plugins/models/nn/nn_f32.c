@@ -24,5 +24,6 @@
 typedef NN_REAL R;
 
 #include "nn_layers.inc"
+#include "nn_conv.inc"
 #include "nn_model.inc"
 #include "nn_optim.inc"

@@ -141,11 +141,11 @@ report_add (NnCheckReport *rep, char *name, const double *got, const double *wan
 void
 nn_check_report_print (const NnCheckReport *rep, FILE *out)
 {
-  fprintf (out, "%-48s %7s %12s %12s %9s  %s\n", "tensor", "n", "max_abs", "max_rel", "tol", "");
+  fprintf (out, "%-60s %7s %12s %12s %9s  %s\n", "tensor", "n", "max_abs", "max_rel", "tol", "");
   for (guint k = 0; k < rep->rows->len; k++)
     {
       const NnCheckRow *r = &g_array_index (rep->rows, NnCheckRow, k);
-      fprintf (out, "%-48s %7zu %12.3e %12.3e %9.1e  %s\n", r->name, r->n, r->max_abs, r->max_rel,
+      fprintf (out, "%-60s %7zu %12.3e %12.3e %9.1e  %s\n", r->name, r->n, r->max_abs, r->max_rel,
                r->tol, r->ok ? "ok" : "FAIL");
     }
   fprintf (out, "max_rel_err=%.6e\n", rep->max_rel_err);
@@ -166,6 +166,27 @@ infer_model (JsonObject *params, JsonObject *meta, NnSeqModel *m, const char *pa
   if (w0.ndim != 2 || whh.ndim != 2 || whh.shape[0] != 4 * whh.shape[1])
     return fail (error, path, "%s: weight_ih_l0 / weight_hh_l0 are not [4H,in] / [4H,H]", where);
   NnSeqConfig cfg = { .n_inputs = w0.shape[1], .hidden = whh.shape[1], .pool = NN_POOL_LAST };
+  /* a conv front-end: conv.<3k>.weight [ch, in, K] for k = 0, 1, ... */
+  while (cfg.conv_layers < NN_MAX_CONV)
+    {
+      g_autofree char *name = g_strdup_printf ("conv.%zu.weight", 3 * cfg.conv_layers);
+      if (!json_object_has_member (params, name))
+        break;
+      g_auto (GTensor) cw = { 0 };
+      if (!read_tensor (params, name, &cw, path, where, error))
+        return FALSE;
+      if (cw.ndim != 3)
+        return fail (error, path, "%s.%s is not [out, in, K]", where, name);
+      if (cfg.conv_layers == 0)
+        {
+          cfg.n_inputs = cw.shape[1];
+          cfg.conv_channels = cw.shape[0];
+          cfg.conv_kernel = cw.shape[2];
+        }
+      cfg.conv_layers++;
+    }
+  if (cfg.conv_layers)
+    cfg.conv_pool = (size_t) member_double (meta, "conv_pool", 2);
   while (cfg.layers < NN_MAX_LAYERS)
     {
       g_autofree char *name = g_strdup_printf ("weight_ih_l%zu", cfg.layers);
@@ -217,14 +238,14 @@ infer_model (JsonObject *params, JsonObject *meta, NnSeqModel *m, const char *pa
   return TRUE;
 }
 
-/* Load every tensor of the layout from obj (params or params_after). */
+/* Load every tensor of a layout (parameters or state) from obj. */
 static gboolean
-read_layout (const NnSeqModel *m, JsonObject *obj, double *dst, const char *path, const char *where,
+read_layout (const NnLayout *lay, JsonObject *obj, double *dst, const char *path, const char *where,
              GError **error)
 {
-  for (size_t k = 0; k < m->layout.n; k++)
+  for (size_t k = 0; k < lay->n; k++)
     {
-      const NnTensor *t = &m->layout.t[k];
+      const NnTensor *t = &lay->t[k];
       g_auto (GTensor) g = { 0 };
       if (!read_tensor (obj, t->name, &g, path, where, error))
         return FALSE;
@@ -358,7 +379,13 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
       if (!infer_model (params, meta, &m, path, where, error))
         return FALSE;
       g_autofree double *P0 = g_new (double, m.layout.total);
-      gboolean ok = read_layout (&m, params, P0, path, where, error);
+      g_autofree double *S0 = g_new0 (double, MAX (m.state.total, 1));
+      gboolean ok = read_layout (&m.layout, params, P0, path, where, error);
+      if (ok && m.state.n)
+        {
+          g_autofree char *bwhere = g_strdup_printf ("models.%s.buffers", mname);
+          ok = read_layout (&m.state, member_object (mobj, "buffers"), S0, path, bwhere, error);
+        }
       if (ok && m.cfg.n_inputs != gc.C)
         ok = fail (error, path, "%s: the model takes %zu inputs, input has %zu channels", where,
                    m.cfg.n_inputs, gc.C);
@@ -366,13 +393,13 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
       if (ok && member_object (mobj, "float64"))
         {
           gc.tol = opt ? opt->tol64 : 1e-10;
-          ok = nn_golden_run_f64 (&gc, &m, P0, mname, member_object (mobj, "float64"), error);
+          ok = nn_golden_run_f64 (&gc, &m, P0, S0, mname, member_object (mobj, "float64"), error);
           n_prec++;
         }
       if (ok && member_object (mobj, "float32"))
         {
           gc.tol = opt ? opt->tol32 : 1e-5;
-          ok = nn_golden_run_f32 (&gc, &m, P0, mname, member_object (mobj, "float32"), error);
+          ok = nn_golden_run_f32 (&gc, &m, P0, S0, mname, member_object (mobj, "float32"), error);
           n_prec++;
         }
       if (ok && n_prec == 0)

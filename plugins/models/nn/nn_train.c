@@ -130,9 +130,17 @@ run_shards (Worker *workers, int n_workers, size_t n_shards, ShardFunc func, gpo
 
 /* ------------------------------------------------------------ one batch */
 
+/* One shard's BatchNorm batch statistics, kept until the running statistics
+ * are updated in shard order. */
+typedef struct {
+  float *mean, *var;      /* [conv_layers × C'] */
+  double count[NN_MAX_CONV];
+} ShardStats;
+
 typedef struct {
   const NnSeqModel *m;
   const float *P;
+  const float *S;
   const NnSeqData *data;
   const NnLossConfig *loss;
   const size_t *idx;      /* the batch's sequences */
@@ -140,6 +148,7 @@ typedef struct {
   uint64_t seed;
   float **G;              /* [n_shards] gradient buffers */
   double *shard_loss;     /* [n_shards] */
+  ShardStats *stats;      /* [n_shards] */
 } TrainJob;
 
 static void
@@ -148,8 +157,15 @@ train_shard (Worker *w, size_t s, gpointer data)
   TrainJob *job = data;
   const size_t start = s * NN_SHARD, Bs = MIN ((size_t) NN_SHARD, job->B - start);
   gather (w, job->data, job->idx + start, Bs);
-  nn_seq_forward_f32 (job->m, job->P, w->tp, job->data->T, Bs, w->x, w->len, TRUE,
+  nn_seq_forward_f32 (job->m, job->P, job->S, w->tp, job->data->T, Bs, w->x, w->len, TRUE,
                       nn_seed_mix (job->seed, s, 0, 0));
+  const size_t Cc = job->m->cfg.conv_channels;
+  for (size_t k = 0; k < job->m->cfg.conv_layers; k++)
+    {
+      memcpy (job->stats[s].mean + k * Cc, w->tp->bn_mean[k], Cc * sizeof (float));
+      memcpy (job->stats[s].var + k * Cc, w->tp->bn_var[k], Cc * sizeof (float));
+      job->stats[s].count[k] = w->tp->bn_count[k];
+    }
   /* mean over the whole batch: each shard scales by 1/B */
   job->shard_loss[s] = nn_loss_f32 (job->loss, Bs, w->tp->logits, w->y, w->dz,
                                     1.0 / (double) job->B);
@@ -160,6 +176,7 @@ train_shard (Worker *w, size_t s, gpointer data)
 typedef struct {
   const NnSeqModel *m;
   const float *P;
+  const float *S;
   const NnSeqData *data;
   const size_t *idx;      /* NULL = 0..n-1 */
   size_t n;
@@ -175,22 +192,22 @@ predict_shard (Worker *w, size_t s, gpointer data)
   for (size_t b = 0; b < Bs; b++)
     local[b] = job->idx ? job->idx[start + b] : start + b;
   gather (w, job->data, local, Bs);
-  nn_seq_forward_f32 (job->m, job->P, w->tp, job->data->T, Bs, w->x, w->len, FALSE, 0);
+  nn_seq_forward_f32 (job->m, job->P, job->S, w->tp, job->data->T, Bs, w->x, w->len, FALSE, 0);
   for (size_t b = 0; b < Bs; b++)
     job->out[start + b] = w->tp->logits[b];
 }
 
 static void
-predict_with (const NnSeqModel *m, const float *P, const NnSeqData *data, Worker *workers,
-              int n_workers, double *out)
+predict_with (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
+              Worker *workers, int n_workers, double *out)
 {
-  PredictJob job = { m, P, data, NULL, data->n, out };
+  PredictJob job = { m, P, S, data, NULL, data->n, out };
   run_shards (workers, n_workers, (data->n + NN_SHARD - 1) / NN_SHARD, predict_shard, &job);
 }
 
 void
-nn_predict_logits (const NnSeqModel *m, const float *P, const NnSeqData *data, int threads,
-                   double *out)
+nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
+                   int threads, double *out)
 {
   if (data->n == 0)
     return;
@@ -208,18 +225,19 @@ nn_predict_logits (const NnSeqModel *m, const float *P, const NnSeqData *data, i
       workers[k].len = g_new0 (guint32, NN_SHARD);
       workers[k].dz = g_new0 (float, NN_SHARD);
     }
-  predict_with (m, P, data, workers, nw, out);
+  predict_with (m, P, S, data, workers, nw, out);
   workers_free (workers, nw);
 }
 
 void
-nn_saliency (const NnSeqModel *m, const float *P, const NnSeqData *data, size_t s, float *out)
+nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
+             size_t s, float *out)
 {
   blas_single_thread ();
   const size_t T = data->T, C = data->C;
   Worker *w = workers_new (m, T, 1);
   gather (w, data, &s, 1);
-  nn_seq_forward_f32 (m, P, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
   g_autofree float *G = g_new0 (float, m->layout.total);
   g_autofree float *dx = g_new0 (float, T * C);
   float one = 1;
@@ -264,8 +282,9 @@ shuffle (size_t *perm, size_t n, uint64_t seed)
 }
 
 gboolean
-nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg, const NnSeqData *train,
-              const NnSeqData *valid, TdContext *ctx, NnTrainResult *res, GError **error)
+nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
+              const NnSeqData *train, const NnSeqData *valid, TdContext *ctx, NnTrainResult *res,
+              GError **error)
 {
   blas_single_thread ();
   const size_t n = train->n, np = m->layout.total;
@@ -278,6 +297,18 @@ nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg, const NnS
   for (size_t s = 0; s < max_shards; s++)
     G[s] = g_new0 (float, np);
   g_autofree double *shard_loss = g_new0 (double, max_shards);
+  const size_t n_stats = m->cfg.conv_layers * m->cfg.conv_channels;
+  ShardStats *stats = g_new0 (ShardStats, max_shards);
+  for (size_t s = 0; s < max_shards; s++)
+    {
+      stats[s].mean = g_new0 (float, MAX (n_stats, 1));
+      stats[s].var = g_new0 (float, MAX (n_stats, 1));
+    }
+  /* the best epoch's BatchNorm running statistics go with its weights */
+  const size_t ns = m->state.total;
+  g_autofree float *best_state = use_valid && cfg->patience > 0 && ns ? g_new (float, ns) : NULL;
+  if (best_state)
+    memcpy (best_state, S, ns * sizeof (float));
   g_autofree float *grad = g_new0 (float, np);
   g_autofree float *best = use_valid && cfg->patience > 0 ? g_new (float, np) : NULL;
   if (best)
@@ -310,10 +341,15 @@ nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg, const NnS
               break;
             }
           const size_t B = MIN (bs, n - start), n_shards = (B + NN_SHARD - 1) / NN_SHARD;
-          TrainJob job = { m, P, train, &cfg->loss, perm + start, B,
+          TrainJob job = { m, P, S, train, &cfg->loss, perm + start, B,
                            nn_seed_mix (cfg->seed, 0x4452, (uint64_t) epoch, batch), G,
-                           shard_loss };
+                           shard_loss, stats };
           run_shards (workers, n_workers, n_shards, train_shard, &job);
+          const size_t Cc = m->cfg.conv_channels;
+          for (size_t s = 0; s < n_shards; s++)
+            for (size_t k = 0; k < m->cfg.conv_layers; k++)
+              nn_bn_update_running_f32 (&m->bn[k], S, stats[s].mean + k * Cc,
+                                        stats[s].var + k * Cc, stats[s].count[k]);
           memcpy (grad, G[0], np * sizeof (float));
           loss_sum += shard_loss[0];
           for (size_t s = 1; s < n_shards; s++)
@@ -346,7 +382,7 @@ nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg, const NnS
       if (use_valid)
         {
           double vloss, vauc;
-          predict_with (m, P, valid, workers, n_workers, vlogits);
+          predict_with (m, P, S, valid, workers, n_workers, vlogits);
           score_valid (&cfg->loss, valid, vlogits, &vloss, &vauc);
           td_context_curve (ctx, "valid_loss", epoch + 1, vloss);
           if (!isnan (vauc))
@@ -364,13 +400,25 @@ nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg, const NnS
               res->best_valid_auc = vauc;
               if (best)
                 memcpy (best, P, np * sizeof (float));
+              if (best_state)
+                memcpy (best_state, S, ns * sizeof (float));
             }
           else if (cfg->patience > 0 && epoch - res->best_epoch >= cfg->patience)
             break;
         }
     }
   if (ok && best && res->best_epoch >= 0)
-    memcpy (P, best, np * sizeof (float));
+    {
+      memcpy (P, best, np * sizeof (float));
+      if (best_state)
+        memcpy (S, best_state, ns * sizeof (float));
+    }
+  for (size_t s = 0; s < max_shards; s++)
+    {
+      g_free (stats[s].mean);
+      g_free (stats[s].var);
+    }
+  g_free (stats);
   td_context_progress (ctx, 1.0);
   nn_adam_clear_f32 (&opt);
   for (size_t s = 0; s < max_shards; s++)

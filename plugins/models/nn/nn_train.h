@@ -53,19 +53,20 @@ typedef struct {
   double best_valid_auc, final_train_loss;
 } NnTrainResult;
 
-/* Train P [m->layout.total] (initialised by the caller) in place. */
-gboolean nn_train_seq (const NnSeqModel *m, float *P, const NnTrainConfig *cfg,
+/* Train P [m->layout.total] and state S [m->state.total] (both initialised by
+ * the caller) in place. */
+gboolean nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
                        const NnSeqData *train, const NnSeqData *valid, TdContext *ctx,
                        NnTrainResult *res, GError **error);
 
 /* Logits of every sequence, out [n], in eval mode (no dropout). Sequences
  * are scored in consecutive shards of NN_SHARD, spread over threads. */
-void nn_predict_logits (const NnSeqModel *m, const float *P, const NnSeqData *data, int threads,
-                        double *out);
+void nn_predict_logits (const NnSeqModel *m, const float *P, const float *S,
+                        const NnSeqData *data, int threads, double *out);
 
 /* d logit / d x (standardised input) × x for sequence s: out [T,C] (zero at
  * padded steps). Input-gradient saliency. */
-void nn_saliency (const NnSeqModel *m, const float *P, const NnSeqData *data, size_t s,
-                  float *out);
+void nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
+                  size_t s, float *out);
 
 G_END_DECLS

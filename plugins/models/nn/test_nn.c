@@ -31,6 +31,25 @@ random_array (size_t n, guint32 seed, double scale)
   return a;
 }
 
+/* A state buffer with running statistics away from 0/1, so eval-mode
+ * BatchNorm is not the identity. */
+static double *
+test_state (const NnSeqModel *m)
+{
+  double *S = g_new0 (double, MAX (m->state.total, 1));
+  nn_seq_init_state_f64 (m, S);
+  g_autoptr (GRand) r = g_rand_new_with_seed (17);
+  for (size_t k = 0; k < m->cfg.conv_layers; k++)
+    for (size_t c = 0; c < m->bn[k].C; c++)
+      {
+        S[m->bn[k].mean + c] = g_rand_double_range (r, -0.3, 0.6);
+        S[m->bn[k].var + c] = g_rand_double_range (r, 0.5, 1.5);
+      }
+  return S;
+}
+
+static double *state;   /* of the model under test */
+
 /* Mean loss of the batch at parameters P and input x. */
 static double
 loss_at (const NnSeqModel *m, const GradCase *gc, NnSeqTape_f64 *tp, const double *P,
@@ -38,7 +57,7 @@ loss_at (const NnSeqModel *m, const GradCase *gc, NnSeqTape_f64 *tp, const doubl
 {
   NnLossConfig lc = { .kind = gc->loss, .pos_weight = 2.5, .gamma = 2.0 };
   double dz[8];
-  nn_seq_forward_f64 (m, P, tp, T, B, x, gc->lengths ? lens : NULL, gc->train, 42);
+  nn_seq_forward_f64 (m, P, state, tp, T, B, x, gc->lengths ? lens : NULL, gc->train, 42);
   double l = nn_loss_f64 (&lc, B, tp->logits, y, dz, 1.0 / B) / B;
   if (G)
     {
@@ -59,6 +78,15 @@ test_gradients (gconstpointer data)
   const size_t n = m.layout.total;
   g_autofree double *P = g_new (double, n);
   nn_seq_init_params_f64 (&m, P, 7);
+  g_autofree double *S = test_state (&m);
+  state = S;
+  /* BatchNorm's γ, β away from 1, 0 */
+  for (size_t k = 0; k < m.cfg.conv_layers; k++)
+    for (size_t c = 0; c < m.bn[k].C; c++)
+      {
+        P[m.bn[k].gamma + c] = 0.7 + 0.2 * (double) c;
+        P[m.bn[k].beta + c] = 0.1 * (double) c - 0.1;
+      }
   g_autofree double *x = random_array (T * B * C, 3, 1.5);
   double y[3] = { 1, 0, 0.3 };           /* a soft label too */
   g_autofree double *G = g_new (double, n);
@@ -110,6 +138,7 @@ test_gradients (gconstpointer data)
     }
   nn_seq_tape_free_f64 (tp);
   nn_seq_model_clear (&m);
+  state = NULL;
 }
 
 /* A sequence's logit and gradients do not depend on the padding after it,
@@ -118,16 +147,24 @@ static void
 test_padding_invariance (gconstpointer data)
 {
   C = 4;
+  const int pool = GPOINTER_TO_INT (data) % 16;
+  const gboolean conv = GPOINTER_TO_INT (data) >= 16;   /* with a conv front-end (eval mode) */
   NnSeqConfig cfg = { .n_inputs = C, .hidden = 5, .layers = 2, .bidirectional = TRUE,
-                      .pool = GPOINTER_TO_INT (data), .attention_dim = 4, .head_hidden = 3 };
+                      .pool = pool, .attention_dim = 4, .head_hidden = 0,
+                      .conv_layers = conv ? 2 : 0, .conv_channels = 8, .conv_kernel = 3,
+                      .conv_pool = 2 };
   NnSeqModel m;
   g_assert_true (nn_seq_model_init (&m, &cfg, NULL));
   g_autofree double *P = g_new (double, m.layout.total);
   nn_seq_init_params_f64 (&m, P, 11);
+  g_autofree double *S = test_state (&m);
   g_autofree double *x = random_array (T * B * C, 5, 1.0);
   NnSeqTape_f64 *tp = nn_seq_tape_new_f64 (&m, T, B);
   NnSeqTape_f64 *t1 = nn_seq_tape_new_f64 (&m, T, 1);
-  nn_seq_forward_f64 (&m, P, tp, T, B, x, lens, FALSE, 0);
+  nn_seq_forward_f64 (&m, P, S, tp, T, B, x, lens, FALSE, 0);
+  /* a linear head, and logits that differ: the comparison below is not vacuous */
+  g_assert_cmpfloat (fabs (tp->logits[0] - tp->logits[1]), >, 1e-6);
+  g_assert_cmpfloat (fabs (tp->logits[1] - tp->logits[2]), >, 1e-6);
   for (size_t b = 0; b < B; b++)
     {
       /* sequence b alone, without padding, and with garbage in the padding */
@@ -137,9 +174,9 @@ test_padding_invariance (gconstpointer data)
         for (size_t c = 0; c < C; c++)
           xs[t * C + c] = t < L ? x[(t * B + b) * C + c] : 1e3 * (double) (t + c);
       guint32 l1 = (guint32) L;
-      nn_seq_forward_f64 (&m, P, t1, L, 1, xs, NULL, FALSE, 0);
+      nn_seq_forward_f64 (&m, P, S, t1, L, 1, xs, NULL, FALSE, 0);
       double alone = t1->logits[0];
-      nn_seq_forward_f64 (&m, P, t1, T, 1, xs, &l1, FALSE, 0);
+      nn_seq_forward_f64 (&m, P, S, t1, T, 1, xs, &l1, FALSE, 0);
       g_assert_cmpfloat (fabs (t1->logits[0] - alone), <, 1e-12);
       g_assert_cmpfloat (fabs (tp->logits[b] - alone), <, 1e-12);
     }
@@ -172,8 +209,8 @@ test_f32_vs_f64 (void)
     xf[i] = (float) x[i];
   NnSeqTape_f64 *td = nn_seq_tape_new_f64 (&m, T, B);
   NnSeqTape_f32 *tf = nn_seq_tape_new_f32 (&m, T, B);
-  nn_seq_forward_f64 (&m, P, td, T, B, x, lens, FALSE, 0);
-  nn_seq_forward_f32 (&m, Pf, tf, T, B, xf, lens, FALSE, 0);
+  nn_seq_forward_f64 (&m, P, NULL, td, T, B, x, lens, FALSE, 0);
+  nn_seq_forward_f32 (&m, Pf, NULL, tf, T, B, xf, lens, FALSE, 0);
   for (size_t b = 0; b < B; b++)
     g_assert_cmpfloat (fabs (td->logits[b] - tf->logits[b]), <, 1e-5);
   nn_seq_tape_free_f64 (td);
@@ -295,6 +332,15 @@ main (int argc, char **argv)
       .lengths = TRUE },
     { .name = "wide-input", .cfg = { .n_inputs = 34, .hidden = 3, .layers = 1, .pool = NN_POOL_MEAN },
       .lengths = TRUE },
+    { .name = "conv-train-padded", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1,
+                                            .pool = NN_POOL_MEAN, .conv_layers = 2,
+                                            .conv_channels = 3, .conv_kernel = 3, .conv_pool = 2,
+                                            .head_hidden = 8 },
+      .train = TRUE, .lengths = TRUE },
+    { .name = "conv-eval-k5", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1,
+                                       .pool = NN_POOL_LAST, .conv_layers = 1,
+                                       .conv_channels = 4, .conv_kernel = 5, .conv_pool = 3 },
+      .lengths = TRUE },
     { .name = "focal", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1, .pool = NN_POOL_MEAN },
       .loss = NN_LOSS_FOCAL },
   };
@@ -304,10 +350,12 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[k], test_gradients);
     }
   for (int p = NN_POOL_LAST; p <= NN_POOL_ATTENTION; p++)
-    {
-      g_autofree char *path = g_strdup_printf ("/nn/padding-invariance/%s", nn_pool_name (p));
-      g_test_add_data_func (path, GINT_TO_POINTER (p), test_padding_invariance);
-    }
+    for (int conv = 0; conv < 2; conv++)
+      {
+        g_autofree char *path = g_strdup_printf ("/nn/padding-invariance/%s%s", nn_pool_name (p),
+                                                 conv ? "-conv" : "");
+        g_test_add_data_func (path, GINT_TO_POINTER (p + 16 * conv), test_padding_invariance);
+      }
   g_test_add_func ("/nn/f32-vs-f64", test_f32_vs_f64);
   g_test_add_func ("/nn/math", test_math);
   g_test_add_func ("/nn/adamw-clip", test_adamw_and_clip);

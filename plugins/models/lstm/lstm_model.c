@@ -1,0 +1,371 @@
+/* lstm_model.c — the model behind the LSTM-based plugins (lstm, cnn_lstm):
+ * create from parameters, fit, predict, explain, save, load. The plugins
+ * differ only in their parameters (lstm.c, ../cnn_lstm/cnn_lstm.c).
+ *
+ * Inputs are standardised per channel with the training split's mean and
+ * standard deviation over valid steps (saved with the model). Variable
+ * lengths (TdDataset.lengths) are masked: padded steps change nothing.
+ * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
+ * dropout from td_context_derive_seed(ctx, "train"). Threads: see nn_train.h
+ * (results do not depend on them). README.md in this folder has the details.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lstm.h"
+
+void
+lstm_clear_fit (TdModel *m)
+{
+  nn_seq_model_clear (&m->net);
+  g_clear_pointer (&m->P, g_free);
+  g_clear_pointer (&m->S, g_free);
+  g_clear_pointer (&m->channel_names, g_strfreev);
+  g_clear_pointer (&m->mean, g_free);
+  g_clear_pointer (&m->scale, g_free);
+  m->C = 0;
+  m->fitted = FALSE;
+}
+
+static void
+lstm_destroy (TdModel *m)
+{
+  if (!m)
+    return;
+  lstm_clear_fit (m);
+  g_free (m->config_text);
+  g_free (m);
+}
+
+static gboolean
+declares (const TdParams *params, const char *name)
+{
+  size_t n = 0;
+  const TdParamSpec *specs = td_params_specs (params, &n);
+  for (size_t k = 0; k < n; k++)
+    if (g_str_equal (specs[k].name, name))
+      return TRUE;
+  return FALSE;
+}
+
+TdModel *
+lstm_new (const TdParams *params)
+{
+  TdModel *m = g_new0 (TdModel, 1);
+  NnPool pool = NN_POOL_MEAN;
+  nn_pool_from_name (td_params_get_string (params, "pooling"), &pool);
+  const double dropout = td_params_get_double (params, "dropout");
+  m->arch = (NnSeqConfig) {
+    .hidden = (size_t) td_params_get_int (params, "hidden_size"),
+    .layers = (size_t) td_params_get_int (params, "num_layers"),
+    .bidirectional = td_params_get_bool (params, "bidirectional"),
+    .dropout = dropout,
+    .pool = pool,
+    .attention_dim = (size_t) td_params_get_int (params, "attention_dim"),
+    .head_hidden = (size_t) td_params_get_int (params, "head_hidden"),
+    .head_dropout = dropout,
+  };
+  if (declares (params, "conv_layers"))
+    {
+      m->arch.conv_layers = (size_t) td_params_get_int (params, "conv_layers");
+      m->arch.conv_channels = (size_t) td_params_get_int (params, "conv_channels");
+      m->arch.conv_kernel = (size_t) td_params_get_int (params, "conv_kernel");
+      m->arch.conv_pool = (size_t) td_params_get_int (params, "conv_pool");
+    }
+  const char *sched = td_params_get_string (params, "lr_schedule");
+  m->train = (NnTrainConfig) {
+    .epochs = (int) td_params_get_int (params, "epochs"),
+    .batch_size = (size_t) td_params_get_int (params, "batch_size"),
+    .opt = { .kind = g_str_equal (td_params_get_string (params, "optimizer"), "adamw")
+                       ? NN_OPT_ADAMW : NN_OPT_ADAM,
+             .lr = td_params_get_double (params, "learning_rate"),
+             .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8,
+             .weight_decay = td_params_get_double (params, "weight_decay") },
+    .loss = { .kind = g_str_equal (td_params_get_string (params, "loss"), "focal")
+                        ? NN_LOSS_FOCAL : NN_LOSS_BCE,
+              .pos_weight = td_params_get_double (params, "pos_weight"),
+              .gamma = td_params_get_double (params, "focal_gamma") },
+    .clip_norm = td_params_get_double (params, "clip_norm"),
+    .schedule = g_str_equal (sched, "plateau") ? NN_SCHED_PLATEAU
+              : g_str_equal (sched, "cosine") ? NN_SCHED_COSINE : NN_SCHED_NONE,
+    .plateau_factor = td_params_get_double (params, "plateau_factor"),
+    .plateau_patience = (int) td_params_get_int (params, "plateau_patience"),
+    .patience = (int) td_params_get_int (params, "patience"),
+  };
+  m->auto_pos_weight = td_params_get_bool (params, "auto_pos_weight");
+  m->standardize = td_params_get_bool (params, "standardize");
+  m->config_text = td_params_to_text (params);
+  return m;
+}
+
+static TdModel *
+lstm_create (const TdParams *params, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  (void) error;
+  return lstm_new (params);
+}
+
+static gint64
+series_id (const TdDataset *ds, size_t s)
+{
+  return ds->series_id ? ds->series_id[s] : (gint64) s;
+}
+
+static size_t
+valid_steps (const TdDataset *ds, size_t s)
+{
+  return ds->lengths ? ds->lengths[s] : ds->n_steps;
+}
+
+/* Shape, lengths and finite values over the valid steps. */
+static gboolean
+check_sequences (const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->n_series == 0 || ds->n_steps == 0 || ds->n_channels == 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "lstm: the %s data is empty (%zu series × %zu steps × %zu channels)", what,
+                   ds->n_series, ds->n_steps, ds->n_channels);
+      return FALSE;
+    }
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      size_t L = valid_steps (ds, s);
+      if (L == 0 || L > ds->n_steps)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "lstm: series %" G_GINT64_FORMAT " of the %s data has length %zu; "
+                       "lengths must be in 1..%zu", series_id (ds, s), what, L, ds->n_steps);
+          return FALSE;
+        }
+      const float *x = td_dataset_series (ds, s);
+      for (size_t k = 0; k < L * ds->n_channels; k++)
+        if (!isfinite (x[k]))
+          {
+            size_t c = k % ds->n_channels;
+            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                         "lstm: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
+                         "%zu, channel \"%s\"; impute or drop missing values before the model "
+                         "(e.g. a resample/zscore feature step)",
+                         series_id (ds, s), what, isnan (x[k]) ? "NaN" : "an infinite value",
+                         k / ds->n_channels,
+                         ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?");
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_task (const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->task != TD_TASK_BINARY)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "lstm: the %s data is not a binary task (binary only)", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Mean and population standard deviation per channel over valid steps. */
+static void
+fit_standardiser (TdModel *m, const TdDataset *ds)
+{
+  const size_t C = ds->n_channels;
+  g_autofree double *sum = g_new0 (double, C);
+  g_autofree double *ss = g_new0 (double, C);
+  double count = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const float *x = td_dataset_series (ds, s);
+      size_t L = valid_steps (ds, s);
+      for (size_t t = 0; t < L; t++)
+        for (size_t c = 0; c < C; c++)
+          sum[c] += x[t * C + c];
+      count += (double) L;
+    }
+  m->mean = g_new (float, C);
+  m->scale = g_new (float, C);
+  for (size_t c = 0; c < C; c++)
+    sum[c] /= count;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const float *x = td_dataset_series (ds, s);
+      size_t L = valid_steps (ds, s);
+      for (size_t t = 0; t < L; t++)
+        for (size_t c = 0; c < C; c++)
+          {
+            double d = x[t * C + c] - sum[c];
+            ss[c] += d * d;
+          }
+    }
+  for (size_t c = 0; c < C; c++)
+    {
+      double sd = sqrt (ss[c] / count);
+      m->mean[c] = (float) sum[c];
+      m->scale[c] = sd > 1e-12 * fmax (1.0, fabs (sum[c])) ? (float) sd : 1.0f;
+    }
+}
+
+static NnSeqData
+seq_data (const TdModel *m, const TdDataset *ds)
+{
+  return (NnSeqData) { .n = ds->n_series, .T = ds->n_steps, .C = ds->n_channels, .x = ds->x,
+                       .len = ds->lengths, .y = ds->y, .mean = m->mean, .scale = m->scale };
+}
+
+static gboolean
+lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
+          GError **error)
+{
+  double n_pos = 0;
+  if (!check_task (train, "training", error) || !check_sequences (train, "training", error)
+      || !td_dataset_check_binary_targets (train, "lstm", "training", &n_pos, error))
+    return FALSE;
+  if (valid && valid->n_series > 0)
+    {
+      if (!check_task (valid, "validation", error) || !check_sequences (valid, "validation", error)
+          || !td_dataset_check_binary_targets (valid, "lstm", "validation", NULL, error))
+        return FALSE;
+      if (valid->n_channels != train->n_channels)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "lstm: validation data has %zu channels, training data %zu",
+                       valid->n_channels, train->n_channels);
+          return FALSE;
+        }
+    }
+  lstm_clear_fit (m);
+  m->arch.n_inputs = train->n_channels;
+  if (!nn_seq_model_init (&m->net, &m->arch, error))
+    return FALSE;
+  m->C = train->n_channels;
+  m->channel_names = g_new0 (char *, m->C + 1);
+  for (size_t c = 0; c < m->C; c++)
+    m->channel_names[c] = g_strdup (train->channel_names && train->channel_names[c]
+                                    ? train->channel_names[c] : "");
+  if (m->standardize)
+    fit_standardiser (m, train);
+  m->P = g_new (float, m->net.layout.total);
+  nn_seq_init_params_f32 (&m->net, m->P, td_context_derive_seed (ctx, "init"));
+  m->S = g_new0 (float, MAX (m->net.state.total, 1));
+  nn_seq_init_state_f32 (&m->net, m->S);
+
+  NnTrainConfig tc = m->train;
+  tc.seed = td_context_derive_seed (ctx, "train");
+  if (m->auto_pos_weight)
+    tc.loss.pos_weight = ((double) train->n_series - n_pos) / n_pos;
+  m->pos_weight_used = tc.loss.pos_weight;
+  NnSeqData tr = seq_data (m, train), va = { 0 };
+  if (valid && valid->n_series > 0)
+    va = seq_data (m, valid);
+  if (!nn_train_seq (&m->net, m->P, m->S, &tc, &tr, valid && valid->n_series ? &va : NULL, ctx,
+                     &m->result, error))
+    {
+      lstm_clear_fit (m);
+      return FALSE;
+    }
+  m->fitted = TRUE;
+  return TRUE;
+}
+
+static gboolean
+check_input (const TdModel *m, const TdDataset *ds, GError **error)
+{
+  if (!m->fitted)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "lstm: predict before fit or load");
+      return FALSE;
+    }
+  if (!check_sequences (ds, "input", error))
+    return FALSE;
+  if (ds->n_channels != m->C)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "lstm: the model was fitted on %zu channels, the input has %zu", m->C,
+                   ds->n_channels);
+      return FALSE;
+    }
+  for (size_t c = 0; ds->channel_names && c < m->C; c++)
+    if (ds->channel_names[c] && *m->channel_names[c]
+        && g_strcmp0 (ds->channel_names[c], m->channel_names[c]) != 0)
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "lstm: channel %zu is \"%s\" in the input but was \"%s\" at fit", c,
+                     ds->channel_names[c], m->channel_names[c]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, GError **error)
+{
+  if (!check_input (m, input, error))
+    return FALSE;
+  NnSeqData d = seq_data (m, input);
+  nn_predict_logits (&m->net, m->P, m->S, &d, td_context_threads (ctx), out);
+  for (size_t s = 0; s < input->n_series; s++)
+    out[s] = 1.0 / (1.0 + exp (-out[s]));
+  return TRUE;
+}
+
+/* Input-gradient saliency: ∂logit/∂x × x in standardised units, per step
+ * and channel (0 at padded steps). */
+static gboolean
+lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdContext *ctx,
+              GError **error)
+{
+  (void) ctx;
+  if (!check_input (m, input, error))
+    return FALSE;
+  if (series >= input->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "lstm: series %zu out of range (%zu series)", series, input->n_series);
+      return FALSE;
+    }
+  NnSeqData d = seq_data (m, input);
+  nn_saliency (&m->net, m->P, m->S, &d, series, out);
+  return TRUE;
+}
+
+static gboolean
+lstm_save (TdModel *m, const char *path, GError **error)
+{
+  if (!m->fitted)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "lstm: nothing to save before fit");
+      return FALSE;
+    }
+  return lstm_save_h5 (m, path, error);
+}
+
+static TdModel *
+lstm_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  TdModel *m = lstm_new (params);
+  if (!lstm_load_h5 (m, path, error))
+    {
+      lstm_destroy (m);
+      return NULL;
+    }
+  return m;
+}
+
+const TdModelVTable lstm_model_vtable = {
+  .accepts = TD_DATA_SEQUENCE,
+  .tasks = TD_TASK_BINARY,
+  .train_on = TD_TRAIN_ON_ALL,
+  .create = lstm_create,
+  .fit = lstm_fit,
+  .predict = lstm_predict,
+  .save = lstm_save,
+  .load = lstm_load,
+  .destroy = lstm_destroy,
+  .explain = lstm_explain,
+  .extension = NULL,
+};
