@@ -13,6 +13,7 @@
 #include "nn_golden.h"
 
 #define GOLDEN NN_GOLDEN_DIR "/golden_lstm_small.json"
+#define GOLDEN_CNN NN_GOLDEN_DIR "/../cnn_lstm/golden_cnn_lstm_small.json"
 
 static const char *tundish_exe;
 
@@ -55,6 +56,35 @@ test_reproduces_pytorch (void)
       g_error ("no comparison of %s", must[k]);
   /* 2 models × 2 precisions × (7 forward + grads + input grad + 3 × (1 + params)) */
   g_assert_cmpuint (rep->rows->len, ==, 2 * (7 + 6 + 1 + 3 * 7) + 2 * (7 + 10 + 1 + 3 * 11));
+}
+
+/* The conv front-end (cnn_lstm) file: conv and BatchNorm gradients, running
+ * statistics after every forward, the LSTM on the pooled steps. */
+static void
+test_reproduces_pytorch_cnn (void)
+{
+  g_autoptr (NnCheckReport) rep = nn_check_report_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_true (nn_golden_check_file (GOLDEN_CNN, NULL, rep, &e));
+  g_assert_no_error (e);
+  for (guint k = 0; k < rep->rows->len; k++)
+    {
+      const NnCheckRow *r = &g_array_index (rep->rows, NnCheckRow, k);
+      if (!r->ok)
+        g_test_message ("%s: max_rel %.3g > %.1g", r->name, r->max_rel, r->tol);
+      g_assert_true (r->ok);
+    }
+  const char *must[] = {
+    "cnn2/float64/conv_out", "cnn2/float64/buffers_after/conv.5.running_var",
+    "cnn2/float64/grads/conv.0.weight", "cnn2/float64/grads/conv.5.bias",
+    "cnn2/float64/grad_input", "cnn2/float64/out", "cnn2/float64/layer_c",
+    "cnn2/float32/adam_steps[2]/buffers_after/conv.2.running_mean",
+    "cnn2/float32/adam_steps[2]/conv.3.weight", "cnn1k5/float64/grads/conv.0.weight",
+    "cnn1k5/float32/h_n",
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (must); k++)
+    if (!find_row (rep, must[k]))
+      g_error ("no comparison of %s", must[k]);
 }
 
 /* A copy of the golden file with one gradient entry of lstm2 (float32)
@@ -183,6 +213,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tundish_exe = argc > 1 ? argv[1] : NULL;
   g_test_add_func ("/nn/golden/reproduces-pytorch", test_reproduces_pytorch);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-cnn", test_reproduces_pytorch_cnn);
   g_test_add_func ("/nn/golden/corrupted-fails", test_corrupted_fails);
   g_test_add_func ("/nn/golden/malformed", test_malformed);
   return g_test_run ();
