@@ -1,36 +1,44 @@
 #!/bin/sh
-# bench_lstm.sh — tundish's lstm against the PyTorch peer, back to back.
+# bench_lstm.sh — tundish's lstm (or cnn_lstm) against the PyTorch peer, back to back.
 #
-#   bench/bench_lstm.sh BUILD_DIR [EPOCHS] [ROUNDS]
+#   bench/bench_lstm.sh BUILD_DIR [EPOCHS] [ROUNDS] [MODEL]     MODEL: lstm (default), cnn_lstm
 #
 # Each round runs, in alternating order so drift in the machine's load hits
 # both alike: the PyTorch peer (../shared/peers/torch_lstm.py: LSTM 5→64×2,
 # last step, head 32, Adam, batch 32, 960 training sequences of 300 steps;
 # OPENBLAS_NUM_THREADS=1, torch threads 2) and `tundish bench lstm` with the same
 # architecture (pooling=last, no clipping, threads=2). `uptime` is logged before each run.
+# cnn_lstm: the peer's CNN-LSTM (2 × [Conv1d 64, k3, ReLU, BatchNorm], MaxPool 2, LSTM
+# 64→128 × 2), tundish's cnn_lstm defaults being the same architecture.
 # The peer needs /tmp/steel.npz (python3 ../shared/peers/gen_steel.py), Debian's
 # python3-torch and libopenblas0-pthread. Not part of the test suite.
 set -eu
-build=${1:?usage: bench_lstm.sh BUILD_DIR [EPOCHS] [ROUNDS]}
+build=${1:?usage: bench_lstm.sh BUILD_DIR [EPOCHS] [ROUNDS] [MODEL]}
 epochs=${2:-3}
 rounds=${3:-2}
+model=${4:-lstm}
+case "$model" in
+  lstm) epochs_flag=--lstm-epochs ;;
+  cnn_lstm) epochs_flag=--epochs ;;
+  *) echo "bench_lstm.sh: MODEL is lstm or cnn_lstm" >&2; exit 1 ;;
+esac
 peers=${TUNDISH_PEERS:-$(dirname "$0")/../../shared/peers}
 out=${TMPDIR:-/tmp}/bench_lstm.$$
 mkdir -p "$out"
 
 run_tundish () {
   echo "== tundish $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$build/core/tundish" bench lstm sequences=960 steps=300 channels=5 batch_size=32 \
+  "$build/core/tundish" bench "$model" sequences=960 steps=300 channels=5 batch_size=32 \
     epochs="$epochs" pooling=last clip_norm=0 threads=2 reps=200 | tee "$out/tundish.$1.txt"
 }
 
 run_torch () {
   echo "== torch $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$peers/torch_lstm.py" --models lstm \
-    --lstm-epochs "$epochs" --threads 2 --json "$out/torch.$1.json" > "$out/torch.$1.log"
-  /usr/bin/python3 - "$out/torch.$1.json" <<'EOF'
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$peers/torch_lstm.py" --models "$model" \
+    "$epochs_flag" "$epochs" --threads 2 --json "$out/torch.$1.json" > "$out/torch.$1.log"
+  /usr/bin/python3 - "$out/torch.$1.json" "$model" <<'EOF'
 import json, sys
-r = json.load(open(sys.argv[1]))["lstm"]
+r = json.load(open(sys.argv[1]))[sys.argv[2]]
 print("epoch_seconds=" + ",".join("%.4f" % s for s in r["epoch_s"]))
 print("seconds_per_epoch=%.4f" % r["epoch_s_median_first5"])
 print("infer_ms_per_sequence=%.4f" % r["infer_b1_ms_median"])

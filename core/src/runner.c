@@ -125,7 +125,8 @@ data_child (gpointer p)
   /* Generators are required to give the same data for any thread count. */
   td_context_set_threads (ctx, (int) g_get_num_processors ());
   GError *e = NULL;
-  TdDataset *ds = v->generate (exp->data->params, ctx, &e);
+  /* freed even here: a worker's leak is still a leak under valgrind */
+  g_autoptr (TdDataset) ds = v->generate (exp->data->params, ctx, &e);
   if (!ds)
     {
       g_autofree char *msg = g_strdup_printf ("ERR %s", e ? e->message : "failed without a "
@@ -133,7 +134,6 @@ data_child (gpointer p)
       td_worker_report (msg);
       return 1;
     }
-  g_autoptr (TdDataset) owned = ds;    /* a worker's leak is still a leak under valgrind */
   if (ds->n_series == 0)
     {
       td_worker_report ("ERR generated no series");

@@ -26,6 +26,7 @@ struct TdModel {
   char **channel_names;        /* [C], NULL-terminated */
   float *mean, *scale;         /* [C] standardisation, NULL when off */
   float *S;                    /* [net.state.total] BatchNorm running statistics (may be empty) */
+  float *prepared;             /* nn_seq_prepare_f32 (P): weight transposes for predict */
   NnTrainResult result;
   double pos_weight_used;
 };
@@ -37,6 +38,8 @@ extern const TdModelVTable lstm_model_vtable;
  * when the descriptor declares them). */
 TdModel *lstm_new (const TdParams *params);
 void lstm_clear_fit (TdModel *m);
+/* After P is final (fit, load): what predict reuses across calls. */
+void lstm_prepare (TdModel *m);
 
 /* The model file: HDF5 with a magic string, format version, architecture,
  * training configuration, preprocessing and every weight tensor under its

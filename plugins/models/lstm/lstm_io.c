@@ -462,5 +462,6 @@ lstm_load_h5 (TdModel *m, const char *path, GError **error)
       return FALSE;
     }
   m->fitted = TRUE;
+  lstm_prepare (m);
   return TRUE;
 }

@@ -20,11 +20,20 @@ lstm_clear_fit (TdModel *m)
   nn_seq_model_clear (&m->net);
   g_clear_pointer (&m->P, g_free);
   g_clear_pointer (&m->S, g_free);
+  g_clear_pointer (&m->prepared, g_free);
   g_clear_pointer (&m->channel_names, g_strfreev);
   g_clear_pointer (&m->mean, g_free);
   g_clear_pointer (&m->scale, g_free);
   m->C = 0;
   m->fitted = FALSE;
+}
+
+void
+lstm_prepare (TdModel *m)
+{
+  g_free (m->prepared);
+  m->prepared = g_new (float, MAX (nn_seq_prepared_size_f32 (&m->net), 1));
+  nn_seq_prepare_f32 (&m->net, m->P, m->prepared);
 }
 
 static void
@@ -268,6 +277,7 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
       return FALSE;
     }
   m->fitted = TRUE;
+  lstm_prepare (m);
   return TRUE;
 }
 
@@ -306,7 +316,7 @@ lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, G
   if (!check_input (m, input, error))
     return FALSE;
   NnSeqData d = seq_data (m, input);
-  nn_predict_logits (&m->net, m->P, m->S, &d, td_context_threads (ctx), out);
+  nn_predict_logits (&m->net, m->P, m->S, m->prepared, &d, td_context_threads (ctx), out);
   for (size_t s = 0; s < input->n_series; s++)
     out[s] = 1.0 / (1.0 + exp (-out[s]));
   return TRUE;

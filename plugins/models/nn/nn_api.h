@@ -35,6 +35,7 @@ typedef struct {
   NN_REAL *c[NN_MAX_LAYERS][2];         /* [T,B,H] cell states */
   NN_REAL *tc[NN_MAX_LAYERS][2];        /* [T,B,H] tanh(c) */
   NN_REAL *wT[NN_MAX_LAYERS][2];        /* [(in+H),4H] W_ih^T, W_hh^T of the last forward */
+  const NN_REAL *prepared;              /* NULL, or nn_seq_prepare's transposes to use instead */
   NN_REAL *pooled;                      /* [B,D] */
   int32_t *argmax;                      /* [B,D] step of the max (max pooling) */
   NN_REAL *att_u;                       /* [T,B,A] tanh(W h + a) */
@@ -75,6 +76,13 @@ void NN (seq_init_state) (const NnSeqModel *m, NN_REAL *S);
 void NN (seq_forward) (const NnSeqModel *m, const NN_REAL *P, const NN_REAL *S,
                        NNT (SeqTape) *tp, size_t T, size_t B, const NN_REAL *x,
                        const guint32 *len, gboolean train, uint64_t seed);
+/* The weight transposes every forward makes (W_ih^T, W_hh^T per layer and
+ * direction), made once: for scoring many calls with fixed parameters.
+ * prepared [nn_seq_prepared_size(m)]; set tp->prepared to it to use them (and
+ * back to NULL once P changes). */
+size_t NN (seq_prepared_size) (const NnSeqModel *m);
+void NN (seq_prepare) (const NnSeqModel *m, const NN_REAL *P, NN_REAL *prepared);
+
 /* After a training-mode forward: the BatchNorm running statistics in S
  * follow that batch's (a no-op without a conv front-end). */
 void NN (seq_update_state) (const NnSeqModel *m, NN_REAL *S, const NNT (SeqTape) *tp);
@@ -95,13 +103,14 @@ void NN (linear_backward) (const NnLinear *L, const NN_REAL *P, NN_REAL *G, size
 /* One LSTM direction over T steps. x [T,B,in] (row stride ldx); h written into
  * [T,B,·] with row stride ldh (a bidirectional layer's halves share rows);
  * gates [T,B,4H] activated; c, tc [T,B,H]. reverse runs t = T-1 … 0.
- * wT [(in+H),4H] receives W_ih^T then W_hh^T: with the transposes the
- * per-step product is a NoTrans GEMM, which OpenBLAS runs without repacking
- * W_hh every step (2x faster at B = 16); lstm_backward reuses them. */
+ * wT [(in+H),4H] receives W_ih^T then W_hh^T (or holds them already when
+ * wT_ready): with the transposes the per-step product is a NoTrans GEMM,
+ * which OpenBLAS runs without repacking W_hh every step (2x faster at
+ * B = 16); lstm_backward reuses them. */
 void NN (lstm_forward) (const NnLstmDir *L, const NN_REAL *P, size_t T, size_t B,
                         const NN_REAL *x, size_t ldx, const guint32 *len, gboolean reverse,
                         NN_REAL *h, size_t ldh, NN_REAL *gates, NN_REAL *c, NN_REAL *tc,
-                        NN_REAL *wT);
+                        NN_REAL *wT, gboolean wT_ready);
 /* Backward of lstm_forward. dh_out [T,B,·] (row stride ldd) is ∂/∂h; wT as
  * lstm_forward left it; scratch dG [T,B,4H], dh, dc, dh_tmp [B,H]. Parameter
  * gradients accumulate into G; dx [T,B,in] (row stride ldx) is ACCUMULATED

@@ -206,8 +206,8 @@ predict_with (const NnSeqModel *m, const float *P, const float *S, const NnSeqDa
 }
 
 void
-nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
-                   int threads, double *out)
+nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
+                   const NnSeqData *data, int threads, double *out)
 {
   if (data->n == 0)
     return;
@@ -220,6 +220,7 @@ nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const Nn
   for (int k = 0; k < nw; k++)
     {
       workers[k].tp = nn_seq_tape_new_f32 (m, data->T, width);
+      workers[k].tp->prepared = prepared;
       workers[k].x = g_new0 (float, data->T * NN_SHARD * m->cfg.n_inputs);
       workers[k].y = g_new0 (float, NN_SHARD);
       workers[k].len = g_new0 (guint32, NN_SHARD);

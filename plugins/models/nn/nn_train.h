@@ -60,9 +60,10 @@ gboolean nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainCon
                        NnTrainResult *res, GError **error);
 
 /* Logits of every sequence, out [n], in eval mode (no dropout). Sequences
- * are scored in consecutive shards of NN_SHARD, spread over threads. */
+ * are scored in consecutive shards of NN_SHARD, spread over threads.
+ * prepared: nn_seq_prepare_f32's transposes of P, or NULL (made per shard). */
 void nn_predict_logits (const NnSeqModel *m, const float *P, const float *S,
-                        const NnSeqData *data, int threads, double *out);
+                        const float *prepared, const NnSeqData *data, int threads, double *out);
 
 /* d logit / d x (standardised input) × x for sequence s: out [T,C] (zero at
  * padded steps). Input-gradient saliency. */

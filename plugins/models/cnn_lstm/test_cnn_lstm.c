@@ -1,0 +1,182 @@
+/* test_cnn_lstm.c — the cnn_lstm model plugin: learns a temporal task,
+ * padding invariance, save/load (with BatchNorm statistics), determinism
+ * across threads, and a bad kernel size as an error. The layers themselves
+ * are checked by ../nn (finite differences, PyTorch golden file). */
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "lstm.h"
+
+static const TdPluginDescriptor *desc;
+static const TdModelVTable *vt;
+
+/* As test_lstm.c: two spikes, y = 1 when channel 0's comes first. */
+static TdDataset *
+order_task (size_t n, size_t T, guint32 seed)
+{
+  TdDataset *ds = td_dataset_new (n, T, 2, TD_TASK_BINARY, 2);
+  g_autoptr (GRand) r = g_rand_new_with_seed (seed);
+  for (size_t s = 0; s < n; s++)
+    {
+      float *x = td_dataset_series (ds, s);
+      for (size_t k = 0; k < T * 2; k++)
+        x[k] = (float) g_rand_double_range (r, -0.3, 0.3);
+      size_t a = (size_t) g_rand_int_range (r, 0, (gint32) T), b;
+      do
+        b = (size_t) g_rand_int_range (r, 0, (gint32) T);
+      while (b / 2 == a / 2);   /* not in the same pooling window */
+      x[a * 2 + 0] += 3.0f;
+      x[b * 2 + 1] += 3.0f;
+      ds->y[s] = a < b;
+    }
+  td_dataset_set_channel_name (ds, 0, "first");
+  td_dataset_set_channel_name (ds, 1, "second");
+  return ds;
+}
+
+static TdParams *
+params_with (const char *const *kv)
+{
+  g_autoptr (GError) e = NULL;
+  TdParams *p = td_params_new_defaults (desc->params, desc->n_params, &e);
+  g_assert_no_error (e);
+  for (size_t k = 0; kv && kv[k]; k += 2)
+    {
+      g_assert_true (td_params_set_text (p, kv[k], kv[k + 1], &e));
+      g_assert_no_error (e);
+    }
+  return p;
+}
+
+static TdModel *
+fit_model (const char *const *kv, const TdDataset *train, const TdDataset *valid, int threads)
+{
+  g_autoptr (TdParams) p = params_with (kv);
+  g_autoptr (TdContext) ctx = td_context_new (5);
+  td_context_set_threads (ctx, threads);
+  g_autoptr (GError) e = NULL;
+  TdModel *m = vt->create (p, ctx, &e);
+  g_assert_no_error (e);
+  g_assert_true (vt->fit (m, train, valid, ctx, &e));
+  g_assert_no_error (e);
+  return m;
+}
+
+static double *
+predict (TdModel *m, const TdDataset *ds)
+{
+  g_autoptr (TdContext) ctx = td_context_new (0);
+  g_autoptr (GError) e = NULL;
+  double *p = g_new (double, ds->n_series);
+  g_assert_true (vt->predict (m, ds, p, ctx, &e));
+  g_assert_no_error (e);
+  return p;
+}
+
+static const char *const small[] = { "hidden_size", "16", "num_layers", "1", "head_hidden", "16",
+                                     "conv_channels", "8", "epochs", "30", "learning_rate", "0.01",
+                                     "patience", "8", "dropout", "0", "pooling", "last", NULL };
+
+static void
+test_learns_order (void)
+{
+  g_autoptr (TdDataset) train = order_task (400, 24, 1);
+  g_autoptr (TdDataset) valid = order_task (100, 24, 2);
+  g_autoptr (TdDataset) test = order_task (300, 24, 3);
+  TdModel *m = fit_model (small, train, valid, 1);
+  g_autofree double *p = predict (m, test);
+  double auc = td_roc_auc (test->y, p, test->n_series);
+  g_test_message ("order task: test ROC-AUC %.4f after %d epochs", auc, m->result.epochs_run);
+  g_assert_cmpfloat (auc, >, 0.9);
+  /* training moved the BatchNorm running statistics off their start (0, 1) */
+  g_assert_cmpfloat (fabs (m->S[m->net.bn[0].mean]), >, 0);
+  vt->destroy (m);
+}
+
+static void
+test_padding_and_save_load (void)
+{
+  const size_t n = 30, T = 16, Tpad = 23;
+  g_autoptr (TdDataset) train = order_task (100, T, 7);
+  g_autoptr (TdDataset) plain = order_task (n, T, 8);
+  const char *const kv[] = { "hidden_size", "8", "conv_channels", "6", "conv_kernel", "5",
+                             "bidirectional", "true", "epochs", "2", "patience", "0", NULL };
+  TdModel *m = fit_model (kv, train, NULL, 1);
+  g_autoptr (TdDataset) padded = td_dataset_new (n, Tpad, 2, TD_TASK_BINARY, 2);
+  padded->lengths = g_new (guint32, n);
+  for (size_t s = 0; s < n; s++)
+    {
+      padded->y[s] = plain->y[s];
+      padded->lengths[s] = (guint32) T;
+      memcpy (td_dataset_series (padded, s), td_dataset_series (plain, s), T * 2 * sizeof (float));
+      for (size_t k = T * 2; k < Tpad * 2; k++)
+        td_dataset_series (padded, s)[k] = 50.0f + (float) k;
+    }
+  td_dataset_set_channel_name (padded, 0, "first");
+  td_dataset_set_channel_name (padded, 1, "second");
+  g_autofree double *a = predict (m, plain);
+  g_autofree double *b = predict (m, padded);
+  for (size_t s = 0; s < n; s++)
+    g_assert_cmpfloat (fabs (a[s] - b[s]), <=, 1e-6);
+
+  g_autofree char *dir = g_dir_make_tmp ("tundish-cnn-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.h5", NULL);
+  g_autoptr (GError) e = NULL;
+  g_assert_true (vt->save (m, path, &e));
+  g_assert_no_error (e);
+  vt->destroy (m);
+  g_autoptr (TdParams) p = params_with (NULL);
+  g_autoptr (TdContext) ctx = td_context_new (0);
+  TdModel *m2 = vt->load (p, path, ctx, &e);
+  g_assert_no_error (e);
+  g_autofree double *c = predict (m2, plain);
+  g_assert_cmpmem (a, n * sizeof (double), c, n * sizeof (double));
+  g_assert_cmpuint (m2->net.cfg.conv_kernel, ==, 5);
+  vt->destroy (m2);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_determinism (void)
+{
+  g_autoptr (TdDataset) train = order_task (150, 14, 21);
+  g_autoptr (TdDataset) valid = order_task (40, 14, 22);
+  const char *const kv[] = { "hidden_size", "8", "conv_channels", "6", "epochs", "3",
+                             "patience", "2", NULL };
+  TdModel *a = fit_model (kv, train, valid, 1);
+  TdModel *b = fit_model (kv, train, valid, 2);
+  g_autofree double *pa = predict (a, valid);
+  g_autofree double *pb = predict (b, valid);
+  g_assert_cmpmem (pa, valid->n_series * sizeof (double), pb, valid->n_series * sizeof (double));
+  vt->destroy (a);
+  vt->destroy (b);
+}
+
+static void
+test_bad_kernel (void)
+{
+  g_autoptr (TdDataset) train = order_task (40, 8, 31);
+  g_autoptr (TdParams) p = params_with ((const char *const[]) { "conv_kernel", "4", NULL });
+  g_autoptr (TdContext) ctx = td_context_new (1);
+  g_autoptr (GError) e = NULL;
+  TdModel *m = vt->create (p, ctx, &e);
+  g_assert_false (vt->fit (m, train, NULL, ctx, &e));
+  g_assert_nonnull (e);
+  g_assert_nonnull (strstr (e->message, "odd"));
+  vt->destroy (m);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  desc = td_plugin_descriptor (0);
+  vt = desc->vtable;
+  g_test_add_func ("/cnn_lstm/learns-order", test_learns_order);
+  g_test_add_func ("/cnn_lstm/padding-save-load", test_padding_and_save_load);
+  g_test_add_func ("/cnn_lstm/determinism", test_determinism);
+  g_test_add_func ("/cnn_lstm/bad-kernel", test_bad_kernel);
+  return g_test_run ();
+}
