@@ -8,6 +8,7 @@
 #      tundish-plugin-check and run its experiment with the installed tundish
 #      (one test in the totals)
 #   4. build-asan/ with AddressSanitizer + UBSan (+ LeakSanitizer), `meson test` again
+#   4b. scripts/fuzz.sh: libFuzzer on each input reader for TD_FUZZ_SECONDS (default 60)
 #   5. one closing line "N passed, N failed", summed from meson's testlog.json
 #      files plus the out-of-tree check; a step that cannot run (a failed
 #      build) counts as one failure.
@@ -153,6 +154,17 @@ run_suite build-asan 3 \
   LSAN_OPTIONS="suppressions=$TD_ROOT/tests/lsan.supp:print_suppressions=0" \
   G_SLICE=always-malloc G_DEBUG=gc-friendly \
   -- "${TD_ASAN_OPTS[@]}"
+
+# libFuzzer, about a minute per reader (experiment loader, eval CSV, trial CSV,
+# HDF5 dataset); a finding fails the run. One check in the totals.
+t0=$SECONDS
+if bash scripts/fuzz.sh "${TD_FUZZ_SECONDS:-60}"; then
+  passed=$((passed + 1))
+else
+  td_log "fuzzing FAILED (inputs in build-fuzz/fuzz-crashes/)"
+  failed=$((failed + 1))
+fi
+td_log "fuzz: $((SECONDS - t0))s"
 
 td_log "test.sh: ${SECONDS}s"
 finish

@@ -8,6 +8,12 @@
  */
 #include "config_node.h"
 
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+/* An experiment or fragment larger than this is refused, not read. */
+#define TD_CONFIG_MAX_BYTES (4 * 1024 * 1024)
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -107,7 +113,13 @@ load (Loader *ld, const char *shown, const TdNode *from, const char *from_path,
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) io = NULL;
-  if (!g_file_get_contents (shown, &text, &len, &io))
+  /* Only regular files of a sane size: `include: /dev/zero` would otherwise
+   * read until memory runs out. */
+  GStatBuf st;
+  if (g_stat (shown, &st) == 0 && (!S_ISREG (st.st_mode) || st.st_size > TD_CONFIG_MAX_BYTES))
+    g_set_error (&io, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                 S_ISREG (st.st_mode) ? "larger than 4 MiB" : "not a regular file");
+  if (io || !g_file_get_contents (shown, &text, &len, &io))
     {
       const char *why = io->domain == G_FILE_ERROR && io->code == G_FILE_ERROR_NOENT
                         ? "no such file" : io->message;

@@ -208,6 +208,39 @@ collect_name (hid_t g, const char *name, const H5L_info_t *info, void *data)
   return 0;
 }
 
+/* The 1-D dataset name exists and has n elements. */
+static gboolean
+length_is (hid_t f, const char *name, hsize_t n)
+{
+  if (H5Lexists (f, name, H5P_DEFAULT) <= 0)
+    return FALSE;
+  hid_t d = H5Dopen2 (f, name, H5P_DEFAULT);
+  if (d < 0)
+    return FALSE;
+  hsize_t dims[1];
+  gboolean ok = dims_of (d, 1, dims) && dims[0] == n;
+  H5Dclose (d);
+  return ok;
+}
+
+/* /x's shape within bounds (no product overflows), /y and /channel_names
+ * as long as /x says, checked before anything is allocated: a corrupt or
+ * crafted file must fail with a message, not abort or crawl through a huge
+ * allocation. */
+static gboolean
+sane_shape (hid_t f, const hsize_t dx[3])
+{
+  const hsize_t max_values = (hsize_t) 1 << 36;
+  if (dx[0] > ((hsize_t) 1 << 28) || dx[1] > ((hsize_t) 1 << 32) || dx[2] > ((hsize_t) 1 << 20))
+    return FALSE;
+  if (dx[0] && dx[1] > max_values / dx[0])
+    return FALSE;
+  hsize_t n = dx[0] * dx[1];
+  if (n && dx[2] > max_values / n)
+    return FALSE;
+  return length_is (f, "y", dx[0]) && length_is (f, "channel_names", dx[2]);
+}
+
 TdDataset *
 td_dataset_load_h5 (const char *path, GError **error)
 {
@@ -235,11 +268,21 @@ td_dataset_load_h5 (const char *path, GError **error)
   else if (H5Lexists (f, "x", H5P_DEFAULT) <= 0 || (xd = H5Dopen2 (f, "x", H5P_DEFAULT)) < 0
            || !dims_of (xd, 3, dx))
     what = "read /x (series × steps × channels)";
-  else if (dx[0] * dx[1] * dx[2] > ((hsize_t) 1 << 36))
-    what = "accept /x: larger than 256 GiB";
+  else if (!sane_shape (f, dx))
+    what = "accept /x: more than 2^28 series, 2^32 steps, 2^20 channels or 2^36 values, or "
+           "/y or /channel_names of another length";
+  else if (H5Dget_storage_size (xd) < dx[0] * dx[1] * dx[2] * sizeof (float))
+    what = "accept /x: the file holds less data than /x declares (truncated or not "
+           "written by tundish)";
+  else if (task != TD_TASK_BINARY && task != TD_TASK_MULTICLASS && task != TD_TASK_ANOMALY
+           && task != TD_TASK_REGRESSION)
+    what = "accept the task attribute";
+  else if (n_classes > 65536)
+    what = "accept n_classes (more than 65536)";
+  else if (!(ds = td_dataset_try_new (dx[0], dx[1], dx[2], (TdTask) task, n_classes, NULL)))
+    what = "allocate memory for /x";
   if (!what)
     {
-      ds = td_dataset_new (dx[0], dx[1], dx[2], (TdTask) task, n_classes);
       size_t n = ds->n_series;
       if (n * ds->n_steps * ds->n_channels > 0
           && H5Dread (xd, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, ds->x) < 0)
@@ -255,6 +298,9 @@ td_dataset_load_h5 (const char *path, GError **error)
           ds->lengths = g_new (guint32, MAX (n, (size_t) 1));
           if (!read_array (f, "lengths", H5T_NATIVE_UINT32, n, ds->lengths))
             what = "read /lengths";
+          for (size_t s = 0; !what && s < n; s++)
+            if (ds->lengths[s] > ds->n_steps)
+              what = "accept /lengths: a series longer than the steps of /x";
         }
       if (!what)
         {
