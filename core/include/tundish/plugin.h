@@ -166,7 +166,8 @@ typedef struct {
   size_t n, n_outputs, n_classes;
   const double *y;          /* [n] */
   const double *scores;     /* [n × n_outputs] */
-  const TdDataset *data;    /* the evaluated split (metadata), may be NULL */
+  const TdDataset *data;    /* the evaluated split's raw series (before features), with their
+                             * metadata (e.g. true_defect_probability); may be NULL */
   /* Validation split predictions of the same model, for choosing thresholds
    * without touching test; may be NULL. */
   size_t n_valid;
