@@ -12,6 +12,7 @@ enum {
 };
 
 int td_cmd_run (int argc, char **argv);
+int td_cmd_score (int argc, char **argv);
 int td_cmd_validate (int argc, char **argv);
 int td_cmd_plugins (int argc, char **argv);
 int td_cmd_inspect (int argc, char **argv);

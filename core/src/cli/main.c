@@ -17,6 +17,7 @@ static const char usage_text[] =
   "Commands:\n"
   "  run EXPERIMENT.yaml     run every pipeline on the same splits, write a run folder\n"
   "  validate EXPERIMENT.yaml  load every plugin it names and check every parameter\n"
+  "  score RUN_DIR DATA.h5   score new series with a pipeline a run trained\n"
   "  plugins [KIND]          list plugins (KIND: generator, augment, feature, model,\n"
   "                          evaluator, reporter)\n"
   "  inspect PLUGIN          show one plugin's parameters (type, default, range, help)\n"
@@ -68,7 +69,7 @@ main (int argc, char **argv)
       return TD_EXIT_OK;
     }
   static const struct { const char *name; int (*fn) (int, char **); } cmds[] = {
-    { "run", td_cmd_run },         { "validate", td_cmd_validate },
+    { "run", td_cmd_run },         { "score", td_cmd_score },         { "validate", td_cmd_validate },
     { "plugins", td_cmd_plugins }, { "inspect", td_cmd_inspect },
     { "eval", td_cmd_eval },       { "report", td_cmd_report },
     { "export", td_cmd_export },

@@ -1,0 +1,216 @@
+/* cmd_score.c — `tundish score RUN_DIR DATA.h5`: score new series with a
+ * pipeline trained in a finished run, from what the run saved (each
+ * stateful feature stage's fitted state and the model), without refitting. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../trial.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "run_folder.h"
+
+static const TdPipeline *
+find_pipeline (const TdExperiment *exp, const char *label, GError **error)
+{
+  if (!label)
+    {
+      if (exp->pipelines->len == 1)
+        return exp->pipelines->pdata[0];
+      GString *names = g_string_new ("");
+      for (guint k = 0; k < exp->pipelines->len; k++)
+        g_string_append_printf (names, "%s%s", k ? ", " : "",
+                                ((const TdPipeline *) exp->pipelines->pdata[k])->label);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "the run has %u pipelines; choose one with --pipeline (%s)",
+                   exp->pipelines->len, names->str);
+      g_string_free (names, TRUE);
+      return NULL;
+    }
+  for (guint k = 0; k < exp->pipelines->len; k++)
+    {
+      const TdPipeline *p = exp->pipelines->pdata[k];
+      if (strcmp (p->label, label) == 0)
+        return p;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "no pipeline \"%s\" in this run (labels are as in results.csv: name or "
+               "name[variant])", label);
+  return NULL;
+}
+
+/* One feature stage as trained: its saved state when it has one. */
+static TdFeature *
+open_feature (const char *run_dir, const char *safe, int repeat, int fold, guint index,
+              const TdStage *st, TdContext *ctx, GError **error)
+{
+  const TdFeatureVTable *v = st->entry->desc->vtable;
+  g_autofree char *leaf = g_strdup_printf ("r%d-f%d.feature%u-%s", repeat, fold, index,
+                                           st->entry->desc->name);
+  g_autofree char *path = g_build_filename (run_dir, "models", safe, leaf, NULL);
+  if (v->load && g_file_test (path, G_FILE_TEST_EXISTS))
+    return v->load (st->params, path, ctx, error);
+  if (v->fit)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "%s: feature %s was fitted on the training split but its fitted state "
+                   "was not saved (%s); it cannot be applied to new data", st->key_path,
+                   st->entry->desc->name, path);
+      return NULL;
+    }
+  return v->create (st->params, ctx, error);
+}
+
+static TdFeatureRole
+role_of (const TdPipeline *p, guint k)
+{
+  const TdStage *st = p->features->pdata[k];
+  return ((const TdFeatureVTable *) st->entry->desc->vtable)->role;
+}
+
+/* The pipeline's feature list applied as in a trial: transforms chain,
+ * consecutive extractors read the same input and their columns are stacked. */
+static TdDataset *
+apply_features (const char *run_dir, const TdPipeline *p, int repeat, int fold, TdDataset *in,
+                TdContext *ctx, GError **error)
+{
+  g_autofree char *safe = td_safe_name (p->label);
+  TdDataset *cur = td_dataset_ref (in);
+  guint k = 0;
+  while (k < p->features->len)
+    {
+      g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) td_dataset_unref);
+      guint end = k + 1;
+      if (role_of (p, k) == TD_FEATURE_EXTRACT)
+        while (end < p->features->len && role_of (p, end) == TD_FEATURE_EXTRACT)
+          end++;
+      for (guint j = k; j < end; j++)
+        {
+          const TdStage *st = p->features->pdata[j];
+          const TdFeatureVTable *v = st->entry->desc->vtable;
+          TdFeature *f = open_feature (run_dir, safe, repeat, fold, j, st, ctx, error);
+          TdDataset *out = f ? v->transform (f, cur, ctx, error) : NULL;
+          if (f)
+            v->destroy (f);
+          if (!out)
+            {
+              td_dataset_unref (cur);
+              return NULL;
+            }
+          g_ptr_array_add (parts, out);
+        }
+      TdDataset *next = parts->len == 1
+        ? td_dataset_ref (parts->pdata[0])
+        : td_dataset_hstack ((TdDataset *const *) parts->pdata, parts->len, error);
+      td_dataset_unref (cur);
+      if (!next)
+        return NULL;
+      cur = next;
+      k = end;
+    }
+  return cur;
+}
+
+int
+td_cmd_score (int argc, char **argv)
+{
+  g_autofree char *label = NULL, *out_path = NULL;
+  gint repeat = 0, fold = 0;
+  GOptionEntry entries[] = {
+    { "pipeline", 'p', 0, G_OPTION_ARG_STRING, &label, "Pipeline label as in results.csv (needed when the run has several)", "LABEL" },
+    { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat, "Which trial's model: repeat (default 0)", "R" },
+    { "fold", 'f', 0, G_OPTION_ARG_INT, &fold, "Which trial's model: fold (default 0)", "F" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the scores here (default: standard output)", "FILE.csv" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GOptionContext) oc = g_option_context_new ("RUN_DIR DATA.h5 - score new series with a trained pipeline");
+  g_option_context_add_main_entries (oc, entries, NULL);
+  g_option_context_set_description (oc,
+    "Loads the pipeline a finished run trained in one trial — each feature stage's fitted\n"
+    "state (fitted on that trial's training split) and the model — and scores every series\n"
+    "of DATA.h5 (a dataset in tundish's HDF5 layout, e.g. dataset.h5 from `tundish export`,\n"
+    "with the same channels). Prints series_id,score (one score column per output).\n"
+    "The run's experiment file must be unchanged (checked against the manifest's hash).\n\n"
+    "Examples:\n"
+    "  tundish score reports/steel-casting-baseline/<run> new-casts.h5 --pipeline xgboost\n"
+    "  tundish score RUN_DIR data.h5 -p gbdt -r 2 -o scores.csv\n\n"
+    "Exit status: 0 ok, 1 usage or input error, 2 runtime error.");
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (oc, &argc, &argv, &error) || argc != 3)
+    {
+      fprintf (stderr, "tundish score: %s (see --help)\n",
+               error ? error->message : "expected RUN_DIR and DATA.h5");
+      return TD_EXIT_USAGE;
+    }
+  g_autoptr (TdRegistry) reg = td_cli_registry (FALSE);
+  TdManifestInfo info = { 0 };
+  g_autoptr (TdExperiment) exp = td_cli_load_run (reg, argv[1], NULL, &info, &error);
+  td_manifest_info_clear (&info);
+  if (!exp)
+    {
+      fprintf (stderr, "tundish score: %s\n", error->message);
+      return TD_EXIT_USAGE;
+    }
+  const TdPipeline *p = find_pipeline (exp, label, &error);
+  if (!p)
+    {
+      fprintf (stderr, "tundish score: %s\n", error->message);
+      return TD_EXIT_USAGE;
+    }
+  g_autoptr (TdDataset) data = td_dataset_load_h5 (argv[2], &error);
+  if (!data)
+    {
+      fprintf (stderr, "tundish score: %s\n", error->message);
+      return TD_EXIT_USAGE;
+    }
+  g_autoptr (TdContext) ctx =
+    td_context_new (td_seed_derive (exp->seed, repeat, fold, "model", p->label));
+  g_autoptr (TdDataset) x = apply_features (argv[1], p, repeat, fold, data, ctx, &error);
+  if (!x)
+    {
+      fprintf (stderr, "tundish score: %s: %s\n", p->label, error->message);
+      return TD_EXIT_RUNTIME;
+    }
+  g_autofree char *safe = td_safe_name (p->label);
+  g_autofree char *leaf = g_strdup_printf ("r%d-f%d.model", repeat, fold);
+  g_autofree char *model_path = g_build_filename (argv[1], "models", safe, leaf, NULL);
+  const TdModelVTable *mv = p->model->entry->desc->vtable;
+  TdModel *m = mv->load (p->model->params, model_path, ctx, &error);
+  if (!m)
+    {
+      fprintf (stderr, "tundish score: %s: %s\n", model_path, error->message);
+      return TD_EXIT_RUNTIME;
+    }
+  size_t k = td_task_n_outputs (x->task, x->n_classes);
+  g_autofree double *scores = g_new (double, MAX (x->n_series * k, (size_t) 1));
+  gboolean ok = mv->predict (m, x, scores, ctx, &error);
+  mv->destroy (m);
+  if (!ok)
+    {
+      fprintf (stderr, "tundish score: %s: predict: %s\n", p->label, error->message);
+      return TD_EXIT_RUNTIME;
+    }
+  GString *s = g_string_new ("series_id");
+  for (size_t o = 0; o < k; o++)
+    g_string_append_printf (s, k == 1 ? ",score" : ",score_%zu", o);
+  g_string_append_c (s, '\n');
+  for (size_t i = 0; i < x->n_series; i++)
+    {
+      g_string_append_printf (s, "%" G_GINT64_FORMAT, x->series_id[i]);
+      for (size_t o = 0; o < k; o++)
+        g_string_append_printf (s, ",%.17g", scores[i * k + o]);
+      g_string_append_c (s, '\n');
+    }
+  int rc = TD_EXIT_OK;
+  if (out_path)
+    {
+      if (!g_file_set_contents (out_path, s->str, (gssize) s->len, &error))
+        {
+          fprintf (stderr, "tundish score: %s\n", error->message);
+          rc = TD_EXIT_RUNTIME;
+        }
+    }
+  else if (fwrite (s->str, 1, s->len, stdout) != s->len || fflush (stdout) != 0)
+    rc = TD_EXIT_RUNTIME;
+  g_string_free (s, TRUE);
+  return rc;
+}
