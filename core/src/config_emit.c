@@ -152,7 +152,11 @@ td_config_emit (const TdExperiment *exp)
       put_string (out, p->label);
       g_string_append_c (out, '\n');
       if (p->augment && p->augment->len)
-        put_stage_list (out, "    ", "augment", p->augment);
+        {
+          put_stage_list (out, "    ", "augment", p->augment);
+          if (p->augment_on_features)
+            g_string_append (out, "    augment_space: features\n");
+        }
       put_stage_list (out, "    ", "features", p->features);
       g_string_append (out, "    model: ");
       put_stage (out, p->model, "plugin");

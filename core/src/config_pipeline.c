@@ -156,8 +156,9 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
 }
 
 static gboolean
-expand (const char *name, GPtrArray *augment, GPtrArray *features, TdStageDraft *model,
-        const TdNode *node, const char *path, GPtrArray *out, GError **error)
+expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *features,
+        TdStageDraft *model, const TdNode *node, const char *path, GPtrArray *out,
+        GError **error)
 {
   g_autoptr (GArray) axes = g_array_new (FALSE, TRUE, sizeof (Axis));
   g_array_set_clear_func (axes, axis_clear);
@@ -204,6 +205,7 @@ expand (const char *name, GPtrArray *augment, GPtrArray *features, TdStageDraft 
       p->variant = g_strdup (variant->str);
       p->label = *p->variant ? g_strdup_printf ("%s[%s]", name, p->variant) : g_strdup (name);
       p->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
+      p->augment_on_features = on_features;
       p->features = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
       g_autoptr (GError) e = NULL;
       for (guint k = 0; !e && k < augment->len; k++)
@@ -233,7 +235,8 @@ gboolean
 td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
                          GPtrArray *out, GError **error)
 {
-  static const char *const keys[] = { "name", "augment", "features", "model", NULL };
+  static const char *const keys[] = { "name", "augment", "augment_space", "features", "model",
+                                      NULL };
   if (node->type != TD_NODE_MAP)
     {
       g_autofree char *what = td_node_describe (node);
@@ -314,5 +317,24 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
 
   if (!check_shapes (features, model, error))
     return FALSE;
-  return expand (name, augment, features, model, node, path, out, error);
+  /* augment_space: sequences (default: before the features) | features (after them, on the
+   * training feature matrix: SMOTE in feature space). */
+  gboolean on_features = FALSE;
+  const TdNode *sp = td_node_map_get (node, "augment_space", NULL);
+  if (sp)
+    {
+      g_autofree char *spath = td_path_key (path, "augment_space");
+      const char *v;
+      if (!td_config_string (sp, spath, &v, error))
+        return FALSE;
+      if (strcmp (v, "features") != 0 && strcmp (v, "sequences") != 0)
+        return td_config_fail (error, TD_CONFIG_ERROR_VALUE, sp, spath,
+                               "got \"%s\"; expected sequences or features", v);
+      on_features = strcmp (v, "features") == 0;
+      if (on_features && augment->len == 0)
+        return td_config_fail (error, TD_CONFIG_ERROR_VALUE, sp, spath,
+                               "the pipeline has no augment: list of its own; expected "
+                               "augment_space only beside one");
+    }
+  return expand (name, augment, on_features, features, model, node, path, out, error);
 }

@@ -36,6 +36,8 @@ typedef struct {
   char *label;                  /* name, or "name[variant]" */
   GPtrArray *augment;           /* of TdStage*: this pipeline's own augmentations, run on
                                  * the training split after the experiment's */
+  gboolean augment_on_features; /* augment_space: features — the pipeline's own stages run on
+                                 * the training feature matrix, after feature extraction */
   GPtrArray *features;          /* of TdStage* in order */
   TdStage *model;
 } TdPipeline;

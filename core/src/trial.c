@@ -289,14 +289,21 @@ run_features (const TdTrialEnv *env, TdTrial *t, TdDataset *d[3], GError **error
   return TRUE;
 }
 
+/* The experiment's stages, then the pipeline's own — or, with
+ * features_pass, only the pipeline's own when they run on the feature matrix
+ * (augment_space: features). Counts are appended in run order, which is the
+ * experiment's stages then the pipeline's in both cases. */
 static gboolean
-run_augment (const TdTrialEnv *env, TdTrial *t, TdDataset **train, GError **error)
+run_augment (const TdTrialEnv *env, TdTrial *t, TdDataset **train, gboolean features_pass,
+             GError **error)
 {
-  /* The experiment's stages, then the pipeline's own. */
   GPtrArray *aug = env->exp->augment, *own = t->pipeline->augment;
   guint n_exp = aug->len, n_all = n_exp + (own ? own->len : 0);
-  for (guint k = 0; k < n_all; k++)
+  gboolean own_later = t->pipeline->augment_on_features;
+  for (guint k = features_pass ? n_exp : 0; k < n_all; k++)
     {
+      if (k >= n_exp && own_later != features_pass)
+        continue;
       const TdStage *st = k < n_exp ? aug->pdata[k] : own->pdata[k - n_exp];
       const TdAugmentVTable *v = st->entry->desc->vtable;
       /* No pipeline in the seed: every pipeline sees the same experiment-level
@@ -448,8 +455,9 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
    * feature matrix: `tundish report` can rebuild exactly that input. */
   g_autoptr (TdDataset) raw_test = td_dataset_ref (d[2]);
 
-  if (!run_augment (env, t, &d[0], error) || !check_train_classes (d[0], mv, error)
-      || !run_features (env, t, d, error))
+  if (!run_augment (env, t, &d[0], FALSE, error) || !check_train_classes (d[0], mv, error)
+      || !run_features (env, t, d, error)
+      || (t->pipeline->augment_on_features && !run_augment (env, t, &d[0], TRUE, error)))
     goto out;
   if (td_context_cancelled (env->parent))
     {
