@@ -157,6 +157,21 @@ typedef struct {
                           GError **error);
 } TdFeatureImportanceExt;
 
+/* Extension: attention maps, for models with self-attention over time steps
+ * (attention_lstm). The runner asks for it after fit, writes a summary per
+ * trial (attention each input step receives, averaged over query steps, heads
+ * and test series, per class) and shows it in the report beside saliency. */
+#define TD_EXT_ATTENTION_MAP "tundish.attention-map/1"
+typedef struct {
+  /* Head-averaged attention weights of one series of input:
+   * out[n_steps × n_steps], row = query step, column = key step, each valid
+   * row summing to 1 over valid keys; rows of padded query steps and columns
+   * of padded key steps are 0. n_steps is input->n_steps (the model's steps
+   * are the input's steps). */
+  gboolean (*attention_map) (TdModel *self, const TdDataset *input, size_t series, float *out,
+                             TdContext *ctx, GError **error);
+} TdAttentionMapExt;
+
 /* Outputs per series a model writes for a dataset of this task. */
 size_t td_task_n_outputs (TdTask task, size_t n_classes);
 
