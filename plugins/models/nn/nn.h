@@ -134,9 +134,26 @@ typedef struct {
   size_t v;                /* [1,A] ("pool.score.weight") */
 } NnAttnPool;
 
+/* Multi-head self-attention over time, torch.nn.MultiheadAttention(E, heads)
+ * with query = key = value = x [T,B,E]:
+ *   q, k, v = x W_q^T + b_q, x W_k^T + b_k, x W_v^T + b_v   (in_proj rows q, k, v)
+ *   per head j (columns j·dh .. (j+1)·dh, dh = E / heads) and sequence b:
+ *     A = softmax over keys of (q_j k_j^T / √dh)   [T,T], row = query step
+ *     ctx_j = dropout(A) v_j
+ *   y = [ctx_0 … ctx_{heads-1}] W_out^T + b_out
+ * Key padding mask from the lengths: a padded key gets weight 0, and padded
+ * query rows are not computed (y is 0 there), so nothing depends on padding.
+ * Dropout (training only) is applied to the attention weights, as torch. */
+typedef struct {
+  size_t E, heads;
+  NnLinear in_proj;        /* E → 3E ("attn.in_proj_weight" [3E,E], "attn.in_proj_bias" [3E]) */
+  NnLinear out_proj;       /* E → E ("attn.out_proj.weight", "attn.out_proj.bias") */
+  double dropout;          /* on the attention weights, training only */
+} NnMha;
+
 /* -------------------------------------------------------- sequence classifier */
 
-/* Stacked LSTM → pooling → head → one logit. */
+/* Stacked LSTM [→ self-attention] → pooling → head → one logit. */
 typedef struct {
   size_t n_inputs;         /* channels C */
   size_t hidden;           /* H per direction */
@@ -154,6 +171,13 @@ typedef struct {
    * last window of an odd length is kept, from its valid steps; torch drops it).
    * conv_layers == 0: none. */
   size_t conv_layers, conv_channels, conv_kernel, conv_pool;
+  /* Optional multi-head self-attention after the LSTM (attention_lstm):
+   * attn_heads heads over the D = hidden · dirs outputs (D % attn_heads == 0),
+   * dropout attn_dropout on the attention weights. Pooling then reads the
+   * attention's output, as one block of D features (pooling `last` takes the
+   * last valid step). attn_heads == 0: none. */
+  size_t attn_heads;
+  double attn_dropout;
 } NnSeqConfig;
 
 typedef struct {
@@ -163,6 +187,7 @@ typedef struct {
   size_t D;                /* pooled width: hidden * dirs */
   NnLstmDir lstm[NN_MAX_LAYERS][2];
   NnAttnPool attn;
+  NnMha mha;               /* mha.heads == 0 without self-attention */
   NnLinear head1, head2;   /* head1.out == 0 when head_hidden == 0 */
   NnConv conv[NN_MAX_CONV];
   NnBatchNorm bn[NN_MAX_CONV];
@@ -172,8 +197,9 @@ typedef struct {
 /* Fill the description and layouts; FALSE (with error) on an impossible config.
  * Parameter names follow torch: the LSTM's "weight_ih_l0"..., the conv
  * front-end as nn.Sequential "conv" (Conv1d at 3k, BatchNorm1d at 3k+2:
- * "conv.0.weight", "conv.2.weight", state "conv.2.running_mean"), attention
- * "pool.*", the head "head.*". */
+ * "conv.0.weight", "conv.2.weight", state "conv.2.running_mean"), the
+ * self-attention as nn.MultiheadAttention "attn" ("attn.in_proj_weight" ...),
+ * attention pooling "pool.*", the head "head.*". */
 gboolean nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error);
 void     nn_seq_model_clear (NnSeqModel *m);
 /* Sequence length after the front-end's pooling (== len without a front-end). */

@@ -36,6 +36,13 @@ typedef struct {
   NN_REAL *tc[NN_MAX_LAYERS][2];        /* [T,B,H] tanh(c) */
   NN_REAL *wT[NN_MAX_LAYERS][2];        /* [(in+H),4H] W_ih^T, W_hh^T of the last forward */
   const NN_REAL *prepared;              /* NULL, or nn_seq_prepare's transposes to use instead */
+  /* self-attention (attention_lstm): */
+  NN_REAL *mha_qkv;                     /* [T,B,3E] q, k, v of every step */
+  NN_REAL *mha_attn;                    /* [B,heads,T,T] softmax weights, row = query step; only
+                                           the [len_b, len_b] corner of each block is written */
+  NN_REAL *mha_mask;                    /* [B,heads,T,T] dropout factor (attention dropout > 0) */
+  NN_REAL *mha_ctx;                     /* [T,B,E] the heads' outputs side by side */
+  NN_REAL *mha_out;                     /* [T,B,E] after out_proj; 0 at padded steps */
   NN_REAL *pooled;                      /* [B,D] */
   int32_t *argmax;                      /* [B,D] step of the max (max pooling) */
   NN_REAL *att_u;                       /* [T,B,A] tanh(W h + a) */
@@ -49,6 +56,10 @@ typedef struct {
   NN_REAL *dG;                          /* [T,B,4H] ∂/∂ gate pre-activations */
   NN_REAL *dh, *dc, *dh_tmp;            /* [B,H] carried state gradients */
   NN_REAL *d_pooled;                    /* [B,D] */
+  NN_REAL *d_mha;                       /* [T,B,E] ∂/∂ mha_out */
+  NN_REAL *d_ctx;                       /* [T,B,E] ∂/∂ mha_ctx */
+  NN_REAL *d_qkv;                       /* [T,B,3E] */
+  NN_REAL *mha_tmp, *d_score;           /* [T,T] one (sequence, head)'s scratch */
   NN_REAL *d_head;                      /* [B,max(Hh,A)] */
   NN_REAL *d_att;                       /* [T,B,A] */
   NN_REAL *d_pool;                      /* [T,B,C'] ∂/∂ the LSTM's input (conv front-end) */
@@ -136,6 +147,28 @@ void NN (pool_backward) (NnPool pool, const NnAttnPool *att, const NN_REAL *P, N
                          const guint32 *len, const int32_t *argmax, const NN_REAL *u,
                          const NN_REAL *alpha, const NN_REAL *dpooled, NN_REAL *du,
                          NN_REAL *dh);
+
+/* Multi-head self-attention (see NnMha in nn.h) over x [T,B,E] with lengths
+ * len [B] (NULL = all T): qkv [T,B,3E], attn and mask [B,heads,T,T] (mask
+ * only with dropout in training; drawn from seed), ctx [T,B,E], y [T,B,E]
+ * (0 at padded steps). tmp [T,T] is scratch. */
+void NN (mha_forward) (const NnMha *M, const NN_REAL *P, size_t T, size_t B, const NN_REAL *x,
+                       const guint32 *len, gboolean train, uint64_t seed, NN_REAL *qkv,
+                       NN_REAL *attn, NN_REAL *mask, NN_REAL *ctx, NN_REAL *y, NN_REAL *tmp);
+/* Backward of mha_forward (train says whether mask was used): dy [T,B,E]
+ * in (read only at valid steps); parameter gradients accumulate into G and
+ * ∂/∂x into dx [T,B,E] (ACCUMULATED). Scratch: dctx [T,B,E], dqkv [T,B,3E],
+ * tmp, dscore [T,T]. */
+void NN (mha_backward) (const NnMha *M, const NN_REAL *P, NN_REAL *G, size_t T, size_t B,
+                        const NN_REAL *x, const guint32 *len, gboolean train,
+                        const NN_REAL *qkv, const NN_REAL *attn, const NN_REAL *mask,
+                        const NN_REAL *ctx, const NN_REAL *dy, NN_REAL *dctx, NN_REAL *dqkv,
+                        NN_REAL *tmp, NN_REAL *dscore, NN_REAL *dx);
+/* Head-averaged attention of sequence b after a forward: out [T_out,T_out]
+ * (row = query step), zero outside the sequence's [len_b, len_b] corner.
+ * T is the forward's steps (tp->T), T_out >= T the caller's. */
+void NN (mha_head_average) (const NnMha *M, size_t T, const guint32 *len, size_t b,
+                            const NN_REAL *attn, size_t T_out, float *out);
 
 /* Conv1d, ReLU + BatchNorm1d and MaxPool1d of the conv front-end: see nn.h
  * and nn_conv.inc for the exact semantics with lengths. */

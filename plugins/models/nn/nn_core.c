@@ -123,6 +123,16 @@ nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error)
                    cfg->conv_channels, cfg->conv_kernel, cfg->conv_pool);
       return FALSE;
     }
+  const size_t D = cfg->hidden * (cfg->bidirectional ? 2 : 1);
+  if (cfg->attn_heads && (D % cfg->attn_heads != 0
+                          || !(cfg->attn_dropout >= 0 && cfg->attn_dropout < 1)))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_CONFIG,
+                   "nn: self-attention needs the LSTM's output width (%zu) divisible by the "
+                   "number of heads (%zu) and its dropout in [0, 1) (got %g)", D, cfg->attn_heads,
+                   cfg->attn_dropout);
+      return FALSE;
+    }
   m->cfg = *cfg;
   m->dirs = cfg->bidirectional ? 2 : 1;
   m->D = cfg->hidden * m->dirs;
@@ -172,6 +182,20 @@ nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error)
         g_snprintf (name, sizeof name, "bias_hh_l%zu%s", l, sfx);
         L->b_hh = nn_layout_add (&m->layout, name, 1, (size_t[]) { 4 * H });
       }
+  if (cfg->attn_heads)
+    {
+      /* nn.MultiheadAttention's names: one packed input projection */
+      NnMha *a = &m->mha;
+      a->E = m->D;
+      a->heads = cfg->attn_heads;
+      a->dropout = cfg->attn_dropout;
+      a->in_proj = (NnLinear) {
+        .in = a->E, .out = 3 * a->E,
+        .w = nn_layout_add (&m->layout, "attn.in_proj_weight", 2, (size_t[]) { 3 * a->E, a->E }),
+        .b = nn_layout_add (&m->layout, "attn.in_proj_bias", 1, (size_t[]) { 3 * a->E }),
+      };
+      add_linear (&m->layout, &a->out_proj, "attn.out_proj", a->E, a->E);
+    }
   if (cfg->pool == NN_POOL_ATTENTION)
     {
       m->attn.D = m->D;

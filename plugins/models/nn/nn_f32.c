@@ -11,6 +11,7 @@
 #define NN_GEMM cblas_sgemm
 #define NN_SIGMOID(x) nn_sigmoidf (x)
 #define NN_TANH(x) nn_tanhf (x)
+#define NN_EXP(x) nn_expf (x)
 #include "nn_tmpl.h"
 
 /* The elementwise kernels in AVX-512, AVX2 and baseline versions, chosen at
@@ -24,6 +25,7 @@
 typedef NN_REAL R;
 
 #include "nn_layers.inc"
+#include "nn_attention.inc"
 #include "nn_conv.inc"
 #include "nn_model.inc"
 #include "nn_optim.inc"

@@ -11,6 +11,7 @@
 #define NN_GEMM cblas_dgemm
 #define NN_SIGMOID(x) nn_sigmoid (x)
 #define NN_TANH(x) tanh (x)
+#define NN_EXP(x) exp (x)
 #include "nn_tmpl.h"
 
 /* The elementwise kernels in AVX-512, AVX2 and baseline versions, chosen at
@@ -24,6 +25,7 @@
 typedef NN_REAL R;
 
 #include "nn_layers.inc"
+#include "nn_attention.inc"
 #include "nn_conv.inc"
 #include "nn_model.inc"
 #include "nn_optim.inc"

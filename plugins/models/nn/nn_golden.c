@@ -153,10 +153,22 @@ nn_check_report_print (const NnCheckReport *rep, FILE *out)
 
 /* --------------------------------------------------------- the architecture */
 
-/* The model a golden "params" object describes, from its names and shapes. */
+/* A model's own setting (models.<name>.<member>), else meta's. */
+static JsonNode *
+model_or_meta (JsonObject *mobj, JsonObject *meta, const char *member)
+{
+  if (mobj && json_object_has_member (mobj, member))
+    return json_object_get_member (mobj, member);
+  return meta && json_object_has_member (meta, member) ? json_object_get_member (meta, member)
+                                                       : NULL;
+}
+
+/* The model a golden "params" object describes, from its names and shapes
+ * (and, for what shapes cannot tell, "pool" and "attn_heads" of the model
+ * object or of meta). */
 static gboolean
-infer_model (JsonObject *params, JsonObject *meta, NnSeqModel *m, const char *path,
-             const char *where, GError **error)
+infer_model (JsonObject *params, JsonObject *mobj, JsonObject *meta, NnSeqModel *m,
+             const char *path, const char *where, GError **error)
 {
   g_auto (GTensor) w0 = { 0 };
   g_auto (GTensor) whh = { 0 };
@@ -210,10 +222,22 @@ infer_model (JsonObject *params, JsonObject *meta, NnSeqModel *m, const char *pa
       cfg.pool = NN_POOL_ATTENTION;
       cfg.attention_dim = pw.shape[0];
     }
-  else if (meta && json_object_has_member (meta, "pool")
-           && !nn_pool_from_name (json_object_get_string_member (meta, "pool"), &cfg.pool))
-    return fail (error, path, "meta.pool: unknown pooling \"%s\"",
-                 json_object_get_string_member (meta, "pool"));
+  else
+    {
+      JsonNode *pn = model_or_meta (mobj, meta, "pool");
+      const char *pool = pn && JSON_NODE_HOLDS_VALUE (pn)
+        && json_node_get_value_type (pn) == G_TYPE_STRING ? json_node_get_string (pn) : NULL;
+      if (pn && (!pool || !nn_pool_from_name (pool, &cfg.pool)))
+        return fail (error, path, "%s: pool: unknown pooling \"%s\"", where, pool ? pool : "?");
+    }
+  if (json_object_has_member (params, "attn.in_proj_weight"))
+    {
+      JsonNode *hn = model_or_meta (mobj, meta, "attn_heads");
+      if (!is_number (hn) || json_node_get_int (hn) < 1)
+        return fail (error, path, "%s: self-attention (attn.*) needs \"attn_heads\" (a positive "
+                     "integer) in the model or in meta", where);
+      cfg.attn_heads = (size_t) json_node_get_int (hn);
+    }
   GError *local = NULL;
   if (!nn_seq_model_init (m, &cfg, &local))
     {
@@ -263,20 +287,23 @@ typedef struct {
   size_t B, T, C;
   const double *x;           /* [B,T,C] */
   const double *y;           /* [B] */
+  const guint32 *len;        /* [B] or NULL = all T */
   double pos_weight;
   NnOptConfig adam;
   double tol;
   NnCheckReport *rep;
 } GoldenCase;
 
-/* [B,T,W] batch-first from [T,B,·] time-major with row stride ld. */
+/* [B,T_out,W] batch-first from [T,B,·] time-major with row stride ld
+ * (T <= T_out); steps at or after T or after a sequence's length are 0. */
 static double *
-to_batch_first (size_t T, size_t B, size_t W, const double *tm, size_t ld)
+to_batch_first (size_t T, size_t T_out, size_t B, size_t W, const double *tm, size_t ld,
+                const guint32 *len)
 {
-  double *out = g_new (double, MAX (T * B * W, 1));
+  double *out = g_new0 (double, MAX (T_out * B * W, 1));
   for (size_t b = 0; b < B; b++)
-    for (size_t t = 0; t < T; t++)
-      memcpy (out + (b * T + t) * W, tm + (t * B + b) * ld, W * sizeof (double));
+    for (size_t t = 0; t < T && (!len || t < len[b]); t++)
+      memcpy (out + (b * T_out + t) * W, tm + (t * B + b) * ld, W * sizeof (double));
   return out;
 }
 
@@ -349,8 +376,25 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
   if (x.ndim != 3 || y.ndim != 1 || y.shape[0] != x.shape[0] || x.n == 0)
     return fail (error, path, "input must be [B,T,C] and target [B]");
 
+  g_autofree guint32 *len = NULL;
+  if (json_object_has_member (doc, "lengths"))
+    {
+      g_auto (GTensor) lt = { 0 };
+      if (!read_tensor (doc, "lengths", &lt, path, "", error))
+        return FALSE;
+      if (lt.ndim != 1 || lt.shape[0] != x.shape[0])
+        return fail (error, path, "lengths must be [B] (B = %zu)", x.shape[0]);
+      len = g_new (guint32, lt.n);
+      for (size_t b = 0; b < lt.n; b++)
+        {
+          if (lt.data[b] != floor (lt.data[b]) || lt.data[b] < 1 || lt.data[b] > (double) x.shape[1])
+            return fail (error, path, "lengths[%zu] = %g is not an integer in 1..T (T = %zu)", b,
+                         lt.data[b], x.shape[1]);
+          len[b] = (guint32) lt.data[b];
+        }
+    }
   GoldenCase gc = {
-    .path = path, .B = x.shape[0], .T = x.shape[1], .C = x.shape[2], .x = x.data, .y = y.data,
+    .path = path, .B = x.shape[0], .T = x.shape[1], .C = x.shape[2], .x = x.data, .y = y.data, .len = len,
     .pos_weight = member_double (meta, "pos_weight", 1.0), .rep = rep,
     .adam = { .kind = NN_OPT_ADAM, .lr = member_double (meta, "adam_lr", 1e-3),
               .beta1 = 0.9, .beta2 = 0.999, .eps = member_double (meta, "adam_eps", 1e-8),
@@ -376,7 +420,7 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
       if (!params)
         return fail (error, path, "%s: missing", where);
       NnSeqModel m;
-      if (!infer_model (params, meta, &m, path, where, error))
+      if (!infer_model (params, mobj, meta, &m, path, where, error))
         return FALSE;
       g_autofree double *P0 = g_new (double, m.layout.total);
       g_autofree double *S0 = g_new0 (double, MAX (m.state.total, 1));
@@ -386,6 +430,9 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
           g_autofree char *bwhere = g_strdup_printf ("models.%s.buffers", mname);
           ok = read_layout (&m.state, member_object (mobj, "buffers"), S0, path, bwhere, error);
         }
+      if (ok && gc.len && m.cfg.conv_layers)
+        ok = fail (error, path, "%s: lengths with a conv front-end are not supported in golden "
+                   "files", where);
       if (ok && m.cfg.n_inputs != gc.C)
         ok = fail (error, path, "%s: the model takes %zu inputs, input has %zu channels", where,
                    m.cfg.n_inputs, gc.C);

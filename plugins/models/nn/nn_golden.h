@@ -8,7 +8,10 @@
  * gradient and "adam_steps". The architecture is read from the parameter
  * names and shapes (layers from weight_ih_l<k>, H from weight_hh_l0,
  * bidirectional from *_reverse, head from head.weight / head.0.weight,
- * attention pooling from pool.proj.weight), never assumed.
+ * attention pooling from pool.proj.weight, self-attention from
+ * attn.in_proj_weight with its head count from "attn_heads"), never assumed.
+ * An optional "lengths" [B] gives variable lengths: per-step tensors are then
+ * compared with their padded steps set to 0 on both sides.
  *
  * Error measure, per tensor: max_abs = max_i |a_i - b_i| and
  * max_rel = max_abs / max_i |b_i| (b the reference; a reference that is all

@@ -1,7 +1,8 @@
 /* test_nn.c — the NN library's own checks beyond the PyTorch golden file:
  * finite-difference gradients (float64) of every architecture option the
  * golden file does not cover (bidirectional, padding, mean/max/attention
- * pooling, the hidden head with dropout, focal loss), padding invariance,
+ * pooling, the hidden head with dropout, focal loss, self-attention with
+ * dropout and every pooling), padding invariance,
  * float32 against float64, AdamW, clipping, schedules and dropout masks. */
 #include <math.h>
 #include <string.h>
@@ -148,11 +149,12 @@ test_padding_invariance (gconstpointer data)
 {
   C = 4;
   const int pool = GPOINTER_TO_INT (data) % 16;
-  const gboolean conv = GPOINTER_TO_INT (data) >= 16;   /* with a conv front-end (eval mode) */
+  const gboolean conv = GPOINTER_TO_INT (data) / 16 == 1;   /* with a conv front-end (eval mode) */
+  const gboolean mha = GPOINTER_TO_INT (data) / 16 == 2;    /* with self-attention */
   NnSeqConfig cfg = { .n_inputs = C, .hidden = 5, .layers = 2, .bidirectional = TRUE,
                       .pool = pool, .attention_dim = 4, .head_hidden = 0,
                       .conv_layers = conv ? 2 : 0, .conv_channels = 8, .conv_kernel = 3,
-                      .conv_pool = 2 };
+                      .conv_pool = 2, .attn_heads = mha ? 2 : 0 };
   NnSeqModel m;
   g_assert_true (nn_seq_model_init (&m, &cfg, NULL));
   g_autofree double *P = g_new (double, m.layout.total);
@@ -343,6 +345,18 @@ main (int argc, char **argv)
       .lengths = TRUE },
     { .name = "focal", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1, .pool = NN_POOL_MEAN },
       .loss = NN_LOSS_FOCAL },
+    { .name = "mha-mean-padded", .cfg = { .n_inputs = 4, .hidden = 4, .layers = 2, .pool = NN_POOL_MEAN,
+                                          .head_hidden = 8, .attn_heads = 2 }, .lengths = TRUE },
+    { .name = "mha-bidir-max-dropout", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1,
+                                                .bidirectional = TRUE, .pool = NN_POOL_MAX,
+                                                .attn_heads = 3, .attn_dropout = 0.3,
+                                                .head_hidden = 8, .head_dropout = 0.2 },
+      .train = TRUE, .lengths = TRUE },
+    { .name = "mha-last-1head", .cfg = { .n_inputs = 4, .hidden = 3, .layers = 1, .pool = NN_POOL_LAST,
+                                         .attn_heads = 1 }, .lengths = TRUE },
+    { .name = "mha-attnpool", .cfg = { .n_inputs = 4, .hidden = 4, .layers = 1,
+                                       .pool = NN_POOL_ATTENTION, .attention_dim = 3,
+                                       .attn_heads = 4 } },
   };
   for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
     {
@@ -350,10 +364,10 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[k], test_gradients);
     }
   for (int p = NN_POOL_LAST; p <= NN_POOL_ATTENTION; p++)
-    for (int conv = 0; conv < 2; conv++)
+    for (int conv = 0; conv < 3; conv++)   /* 1: conv front-end, 2: self-attention */
       {
         g_autofree char *path = g_strdup_printf ("/nn/padding-invariance/%s%s", nn_pool_name (p),
-                                                 conv ? "-conv" : "");
+                                                 conv == 1 ? "-conv" : conv == 2 ? "-mha" : "");
         g_test_add_data_func (path, GINT_TO_POINTER (p + 16 * conv), test_padding_invariance);
       }
   g_test_add_func ("/nn/f32-vs-f64", test_f32_vs_f64);

@@ -14,6 +14,7 @@
 
 #define GOLDEN NN_GOLDEN_DIR "/golden_lstm_small.json"
 #define GOLDEN_CNN NN_GOLDEN_DIR "/../cnn_lstm/golden_cnn_lstm_small.json"
+#define GOLDEN_ATTN NN_GOLDEN_DIR "/../attention_lstm/golden_attention_lstm_small.json"
 
 static const char *tundish_exe;
 
@@ -26,12 +27,14 @@ find_row (const NnCheckReport *rep, const char *name)
   return NULL;
 }
 
-static void
-test_reproduces_pytorch (void)
+/* The report of a golden file whose every tensor is within the default
+ * tolerances (float64 1e-10, float32 1e-5); failing rows are named. */
+static NnCheckReport *
+check_file_ok (const char *path)
 {
-  g_autoptr (NnCheckReport) rep = nn_check_report_new ();
+  NnCheckReport *rep = nn_check_report_new ();
   g_autoptr (GError) e = NULL;
-  g_assert_true (nn_golden_check_file (GOLDEN, NULL, rep, &e));
+  g_assert_true (nn_golden_check_file (path, NULL, rep, &e));
   g_assert_no_error (e);
   for (guint k = 0; k < rep->rows->len; k++)
     {
@@ -41,6 +44,14 @@ test_reproduces_pytorch (void)
       g_assert_true (r->ok);
       g_assert_cmpfloat (r->max_rel, <=, strstr (r->name, "float64") ? 1e-10 : 1e-5);
     }
+  g_assert_true (rep->ok);
+  return rep;
+}
+
+static void
+test_reproduces_pytorch (void)
+{
+  g_autoptr (NnCheckReport) rep = check_file_ok (GOLDEN);
   g_assert_true (rep->ok);
   /* every kind of tensor was compared, for both models and precisions */
   const char *must[] = {
@@ -63,17 +74,7 @@ test_reproduces_pytorch (void)
 static void
 test_reproduces_pytorch_cnn (void)
 {
-  g_autoptr (NnCheckReport) rep = nn_check_report_new ();
-  g_autoptr (GError) e = NULL;
-  g_assert_true (nn_golden_check_file (GOLDEN_CNN, NULL, rep, &e));
-  g_assert_no_error (e);
-  for (guint k = 0; k < rep->rows->len; k++)
-    {
-      const NnCheckRow *r = &g_array_index (rep->rows, NnCheckRow, k);
-      if (!r->ok)
-        g_test_message ("%s: max_rel %.3g > %.1g", r->name, r->max_rel, r->tol);
-      g_assert_true (r->ok);
-    }
+  g_autoptr (NnCheckReport) rep = check_file_ok (GOLDEN_CNN);
   const char *must[] = {
     "cnn2/float64/conv_out", "cnn2/float64/buffers_after/conv.5.running_var",
     "cnn2/float64/grads/conv.0.weight", "cnn2/float64/grads/conv.5.bias",
@@ -85,6 +86,37 @@ test_reproduces_pytorch_cnn (void)
   for (size_t k = 0; k < G_N_ELEMENTS (must); k++)
     if (!find_row (rep, must[k]))
       g_error ("no comparison of %s", must[k]);
+}
+
+/* The self-attention (attention_lstm) file: variable lengths with garbage in
+ * the padding, torch.nn.MultiheadAttention's weights, outputs and gradients,
+ * mean and max pooling over valid steps; and tundish-gradcheck on it. */
+static void
+test_reproduces_pytorch_attention (void)
+{
+  g_autoptr (NnCheckReport) rep = check_file_ok (GOLDEN_ATTN);
+  const char *must[] = {
+    "attn2/float64/attn_weights", "attn2/float64/attn_out", "attn2/float64/pooled",
+    "attn2/float64/out", "attn2/float64/layer_c", "attn2/float64/h_n", "attn2/float64/loss",
+    "attn2/float64/grads/attn.in_proj_weight", "attn2/float64/grads/attn.out_proj.bias",
+    "attn2/float64/grads/head.0.weight", "attn2/float64/grad_input",
+    "attn2/float32/adam_steps[2]/attn.in_proj_bias", "attn1bi/float64/attn_weights",
+    "attn1bi/float64/grads/weight_hh_l0_reverse", "attn1bi/float32/grads/attn.in_proj_weight",
+    "attn1bi/float32/adam_steps[2]/head.weight",
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (must); k++)
+    if (!find_row (rep, must[k]))
+      g_error ("no comparison of %s", must[k]);
+  const char *argv[] = { NN_GRADCHECK, "--quiet", GOLDEN_ATTN, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("tundish-gradcheck %s: %s%s", GOLDEN_ATTN, out, err);
+  g_auto (GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);   /* "# file", then no FAIL line */
+  g_assert_true (g_str_has_prefix (lines[1], "max_rel_err="));
 }
 
 /* A copy of the golden file with one gradient entry of lstm2 (float32)
@@ -214,6 +246,7 @@ main (int argc, char **argv)
   tundish_exe = argc > 1 ? argv[1] : NULL;
   g_test_add_func ("/nn/golden/reproduces-pytorch", test_reproduces_pytorch);
   g_test_add_func ("/nn/golden/reproduces-pytorch-cnn", test_reproduces_pytorch_cnn);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-attention", test_reproduces_pytorch_attention);
   g_test_add_func ("/nn/golden/corrupted-fails", test_corrupted_fails);
   g_test_add_func ("/nn/golden/malformed", test_malformed);
   return g_test_run ();
