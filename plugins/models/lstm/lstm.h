@@ -1,6 +1,6 @@
 /* lstm.h — the LSTM-based models' state, shared by lstm_model.c (fit,
  * predict), lstm_io.c (the HDF5 model file) and the descriptors (lstm.c,
- * ../cnn_lstm/cnn_lstm.c). */
+ * ../cnn_lstm/cnn_lstm.c, ../attention_lstm/attention_lstm.c). */
 #pragma once
 
 #include <tundish/tundish.h>
@@ -9,7 +9,9 @@
 #include "nn_train.h"
 
 #define LSTM_MAGIC "tundish-lstm"
-#define LSTM_FORMAT_VERSION 1
+/* 2: /architecture gained num_heads and attention_dropout (self-attention);
+ * version 1 files (without them) still load. */
+#define LSTM_FORMAT_VERSION 2
 
 struct TdModel {
   /* configuration (from params at create, from the file at load) */
@@ -31,11 +33,11 @@ struct TdModel {
   double pos_weight_used;
 };
 
-/* The model's vtable, shared by the lstm and cnn_lstm descriptors. */
+/* The model's vtable, shared by the lstm, cnn_lstm and attention_lstm descriptors. */
 extern const TdModelVTable lstm_model_vtable;
 
-/* A model configured from params (the conv front-end's parameters are read
- * when the descriptor declares them). */
+/* A model configured from params (the conv front-end's and the
+ * self-attention's parameters are read when the descriptor declares them). */
 TdModel *lstm_new (const TdParams *params);
 void lstm_clear_fit (TdModel *m);
 /* After P is final (fit, load): what predict reuses across calls. */

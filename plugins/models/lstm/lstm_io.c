@@ -1,14 +1,16 @@
 /* lstm_io.c — the lstm model file (HDF5).
  *
- *   /                  attrs magic = "tundish-lstm", format_version = 1
+ *   /                  attrs magic = "tundish-lstm", format_version = 2
  *   /architecture      attrs n_inputs, hidden_size, num_layers, bidirectional,
  *                      pooling, attention_dim, head_hidden, dropout, conv_layers,
- *                      conv_channels, conv_kernel, conv_pool
+ *                      conv_channels, conv_kernel, conv_pool, num_heads,
+ *                      attention_dropout (version 2; absent in version 1 = 0)
  *   /training          attrs config (the parameters as YAML), epochs_run,
  *                      best_epoch, best_valid_auc, final_train_loss, pos_weight
  *   /preprocess        attr standardize; mean, scale [C] float32 (when on);
  *                      channel_names [C]
- *   /weights/<name>    float32, PyTorch's names and shapes (weight_ih_l0 [4H,C], ...)
+ *   /weights/<name>    float32, PyTorch's names and shapes (weight_ih_l0 [4H,C], ...,
+ *                      attn.in_proj_weight [3E,E] ...)
  *   /state/<name>      float32 BatchNorm running statistics (conv front-end only)
  *
  * Weights and standardisation are stored as the float32 values used, so a
@@ -227,7 +229,9 @@ save_groups (const TdModel *m, hid_t f)
     && attr_i64 (g, "conv_layers", (gint64) a->conv_layers)
     && attr_i64 (g, "conv_channels", (gint64) a->conv_channels)
     && attr_i64 (g, "conv_kernel", (gint64) a->conv_kernel)
-    && attr_i64 (g, "conv_pool", (gint64) a->conv_pool);
+    && attr_i64 (g, "conv_pool", (gint64) a->conv_pool)
+    && attr_i64 (g, "num_heads", (gint64) a->attn_heads)
+    && attr_f64 (g, "attention_dropout", a->attn_dropout);
   if (g >= 0)
     H5Gclose (g);
 
@@ -311,8 +315,8 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
   if (g < 0)
     return io_fail (error, path, "no /architecture group");
   gint64 n_inputs = 0, hidden = 0, layers = 0, bidir = 0, att = 0, head = 0;
-  gint64 conv_layers = 0, conv_channels = 0, conv_kernel = 0, conv_pool = 0;
-  double dropout = 0;
+  gint64 conv_layers = 0, conv_channels = 0, conv_kernel = 0, conv_pool = 0, heads = 0;
+  double dropout = 0, attn_dropout = 0;
   g_autofree char *pool = read_str (g, "pooling");
   gboolean ok = read_i64 (g, "n_inputs", &n_inputs) && read_i64 (g, "hidden_size", &hidden)
     && read_i64 (g, "num_layers", &layers) && read_i64 (g, "bidirectional", &bidir)
@@ -323,13 +327,16 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
   read_i64 (g, "conv_channels", &conv_channels);
   read_i64 (g, "conv_kernel", &conv_kernel);
   read_i64 (g, "conv_pool", &conv_pool);
+  /* absent without self-attention, and in version 1 files: 0 */
+  read_i64 (g, "num_heads", &heads);
+  read_f64 (g, "attention_dropout", &attn_dropout);
   H5Gclose (g);
   NnPool p = NN_POOL_MEAN;
   if (!ok || !nn_pool_from_name (pool, &p) || n_inputs <= 0 || hidden <= 0 || layers <= 0
       || layers > NN_MAX_LAYERS || att < 0 || head < 0 || hidden > 1 << 20 || head > 1 << 20
       || att > 1 << 20 || n_inputs > 1 << 24 || conv_layers < 0 || conv_layers > NN_MAX_CONV
       || conv_channels < 0 || conv_channels > 1 << 20 || conv_kernel < 0 || conv_kernel > 1 << 10
-      || conv_pool < 0 || conv_pool > 1 << 20)
+      || conv_pool < 0 || conv_pool > 1 << 20 || heads < 0 || heads > 1 << 20)
     return io_fail (error, path, "/architecture is incomplete or out of range");
   m->arch = (NnSeqConfig) {
     .n_inputs = (size_t) n_inputs, .hidden = (size_t) hidden, .layers = (size_t) layers,
@@ -337,6 +344,7 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
     .attention_dim = (size_t) att, .head_hidden = (size_t) head, .head_dropout = dropout,
     .conv_layers = (size_t) conv_layers, .conv_channels = (size_t) conv_channels,
     .conv_kernel = (size_t) conv_kernel, .conv_pool = (size_t) conv_pool,
+    .attn_heads = (size_t) heads, .attn_dropout = attn_dropout,
   };
   GError *local = NULL;
   if (!nn_seq_model_init (&m->net, &m->arch, &local))
@@ -447,10 +455,11 @@ lstm_load_h5 (TdModel *m, const char *path, GError **error)
   gboolean ok = TRUE;
   if (g_strcmp0 (magic, LSTM_MAGIC) != 0)
     ok = io_fail (error, path, "not an lstm model file (magic \"" LSTM_MAGIC "\" missing)");
-  else if (!read_i64 (f, "format_version", &version) || version != LSTM_FORMAT_VERSION)
+  else if (!read_i64 (f, "format_version", &version) || version < 1
+           || version > LSTM_FORMAT_VERSION)
     {
       g_autofree char *msg = g_strdup_printf ("format_version %" G_GINT64_FORMAT
-                                              " is not %d, the version this plugin reads",
+                                              " is not 1..%d, the versions this plugin reads",
                                               version, LSTM_FORMAT_VERSION);
       ok = io_fail (error, path, msg);
     }

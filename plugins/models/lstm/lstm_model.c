@@ -1,6 +1,8 @@
-/* lstm_model.c — the model behind the LSTM-based plugins (lstm, cnn_lstm):
- * create from parameters, fit, predict, explain, save, load. The plugins
- * differ only in their parameters (lstm.c, ../cnn_lstm/cnn_lstm.c).
+/* lstm_model.c — the model behind the LSTM-based plugins (lstm, cnn_lstm,
+ * attention_lstm): create from parameters, fit, predict, explain, save, load,
+ * and the attention-map extension when the model has self-attention. The
+ * plugins differ only in their parameters (lstm.c, ../cnn_lstm/cnn_lstm.c,
+ * ../attention_lstm/attention_lstm.c).
  *
  * Inputs are standardised per channel with the training split's mean and
  * standard deviation over valid steps (saved with the model). Variable
@@ -81,6 +83,11 @@ lstm_new (const TdParams *params)
       m->arch.conv_kernel = (size_t) td_params_get_int (params, "conv_kernel");
       m->arch.conv_pool = (size_t) td_params_get_int (params, "conv_pool");
     }
+  if (declares (params, "num_heads"))
+    {
+      m->arch.attn_heads = (size_t) td_params_get_int (params, "num_heads");
+      m->arch.attn_dropout = td_params_get_double (params, "attention_dropout");
+    }
   const char *sched = td_params_get_string (params, "lr_schedule");
   m->train = (NnTrainConfig) {
     .epochs = (int) td_params_get_int (params, "epochs"),
@@ -107,12 +114,48 @@ lstm_new (const TdParams *params)
   return m;
 }
 
+/* Parameter combinations the specs cannot express, refused at create so a
+ * bad configuration fails before any training. */
+static gboolean
+check_arch (const NnSeqConfig *a, GError **error)
+{
+  const size_t dirs = a->bidirectional ? 2 : 1, E = a->hidden * dirs;
+  if (a->attn_heads && E % a->attn_heads != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "attention_lstm: the self-attention splits the LSTM's %zu outputs "
+                   "(hidden_size %zu%s) into num_heads = %zu heads, which needs them divisible; "
+                   "choose hidden_size%s a multiple of num_heads", E, a->hidden,
+                   dirs == 2 ? " × 2 directions" : "", a->attn_heads,
+                   dirs == 2 ? " × 2" : "");
+      return FALSE;
+    }
+  /* everything else the NN library checks (one input channel stands in for the data's) */
+  NnSeqConfig probe = *a;
+  probe.n_inputs = 1;
+  NnSeqModel net;
+  GError *local = NULL;
+  if (!nn_seq_model_init (&net, &probe, &local))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, "%s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  nn_seq_model_clear (&net);
+  return TRUE;
+}
+
 static TdModel *
 lstm_create (const TdParams *params, TdContext *ctx, GError **error)
 {
   (void) ctx;
-  (void) error;
-  return lstm_new (params);
+  TdModel *m = lstm_new (params);
+  if (!check_arch (&m->arch, error))
+    {
+      lstm_destroy (m);
+      return NULL;
+    }
+  return m;
 }
 
 static gint64
@@ -342,6 +385,37 @@ lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdC
   return TRUE;
 }
 
+/* TD_EXT_ATTENTION_MAP: the self-attention's weights for one series,
+ * averaged over heads (attention_lstm). */
+static gboolean
+lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *out,
+                    TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  if (!check_input (m, input, error))
+    return FALSE;
+  if (series >= input->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "attention_lstm: series %zu out of range (%zu series)", series,
+                   input->n_series);
+      return FALSE;
+    }
+  NnSeqData d = seq_data (m, input);
+  nn_attention_map (&m->net, m->P, m->S, m->prepared, &d, series, out);
+  return TRUE;
+}
+
+static const TdAttentionMapExt attention_map_ext = { lstm_attention_map };
+
+static const void *
+lstm_extension (TdModel *m, const char *id)
+{
+  if (m && m->arch.attn_heads > 0 && g_strcmp0 (id, TD_EXT_ATTENTION_MAP) == 0)
+    return &attention_map_ext;
+  return NULL;
+}
+
 static gboolean
 lstm_save (TdModel *m, const char *path, GError **error)
 {
@@ -377,5 +451,5 @@ const TdModelVTable lstm_model_vtable = {
   .load = lstm_load,
   .destroy = lstm_destroy,
   .explain = lstm_explain,
-  .extension = NULL,
+  .extension = lstm_extension,
 };

@@ -387,14 +387,16 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
       len = g_new (guint32, lt.n);
       for (size_t b = 0; b < lt.n; b++)
         {
-          if (lt.data[b] != floor (lt.data[b]) || lt.data[b] < 1 || lt.data[b] > (double) x.shape[1])
+          if (lt.data[b] != floor (lt.data[b]) || lt.data[b] < 1
+              || lt.data[b] > (double) x.shape[1])
             return fail (error, path, "lengths[%zu] = %g is not an integer in 1..T (T = %zu)", b,
                          lt.data[b], x.shape[1]);
           len[b] = (guint32) lt.data[b];
         }
     }
   GoldenCase gc = {
-    .path = path, .B = x.shape[0], .T = x.shape[1], .C = x.shape[2], .x = x.data, .y = y.data, .len = len,
+    .path = path, .B = x.shape[0], .T = x.shape[1], .C = x.shape[2], .x = x.data, .y = y.data,
+    .len = len,
     .pos_weight = member_double (meta, "pos_weight", 1.0), .rep = rep,
     .adam = { .kind = NN_OPT_ADAM, .lr = member_double (meta, "adam_lr", 1e-3),
               .beta1 = 0.9, .beta2 = 0.999, .eps = member_double (meta, "adam_eps", 1e-8),

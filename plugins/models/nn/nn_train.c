@@ -24,13 +24,16 @@ typedef struct {
   float *dz;         /* [NN_SHARD] */
 } Worker;
 
+/* n workers whose tapes hold width (<= NN_SHARD) sequences of T steps: a
+ * tape only as wide as needed keeps scoring one series cheap (the
+ * self-attention's weights alone are width × heads × T² floats). */
 static Worker *
-workers_new (const NnSeqModel *m, size_t T, int n)
+workers_new (const NnSeqModel *m, size_t T, int n, size_t width)
 {
   Worker *w = g_new0 (Worker, n);
   for (int k = 0; k < n; k++)
     {
-      w[k].tp = nn_seq_tape_new_f32 (m, T, NN_SHARD);
+      w[k].tp = nn_seq_tape_new_f32 (m, T, width);
       w[k].x = g_new0 (float, T * NN_SHARD * m->cfg.n_inputs);
       w[k].y = g_new0 (float, NN_SHARD);
       w[k].len = g_new0 (guint32, NN_SHARD);
@@ -214,18 +217,9 @@ nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const fl
   blas_single_thread ();
   const size_t n_shards = (data->n + NN_SHARD - 1) / NN_SHARD;
   int nw = (int) MIN ((size_t) MAX (threads, 1), n_shards);
-  Worker *workers = g_new0 (Worker, nw);
-  /* a tape only as wide as needed: scoring one series stays cheap */
-  const size_t width = MIN ((size_t) NN_SHARD, data->n);
+  Worker *workers = workers_new (m, data->T, nw, MIN ((size_t) NN_SHARD, data->n));
   for (int k = 0; k < nw; k++)
-    {
-      workers[k].tp = nn_seq_tape_new_f32 (m, data->T, width);
-      workers[k].tp->prepared = prepared;
-      workers[k].x = g_new0 (float, data->T * NN_SHARD * m->cfg.n_inputs);
-      workers[k].y = g_new0 (float, NN_SHARD);
-      workers[k].len = g_new0 (guint32, NN_SHARD);
-      workers[k].dz = g_new0 (float, NN_SHARD);
-    }
+    workers[k].tp->prepared = prepared;
   predict_with (m, P, S, data, workers, nw, out);
   workers_free (workers, nw);
 }
@@ -236,7 +230,7 @@ nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqDat
 {
   blas_single_thread ();
   const size_t T = data->T, C = data->C;
-  Worker *w = workers_new (m, T, 1);
+  Worker *w = workers_new (m, T, 1, 1);
   gather (w, data, &s, 1);
   nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
   g_autofree float *G = g_new0 (float, m->layout.total);
@@ -245,6 +239,20 @@ nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqDat
   nn_seq_backward_f32 (m, P, G, w->tp, &one, dx);
   for (size_t k = 0; k < T * C; k++)
     out[k] = dx[k] * w->x[k];     /* B = 1: time-major is [T,C] */
+  workers_free (w, 1);
+}
+
+void
+nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
+                  const NnSeqData *data, size_t s, float *out)
+{
+  blas_single_thread ();
+  const size_t T = data->T;
+  Worker *w = workers_new (m, T, 1, 1);
+  w->tp->prepared = prepared;
+  gather (w, data, &s, 1);
+  nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  nn_mha_head_average_f32 (&m->mha, w->tp->T, w->len, 0, w->tp->mha_attn, T, out);
   workers_free (w, 1);
 }
 
@@ -293,7 +301,8 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
   const size_t max_shards = (MIN (bs, n) + NN_SHARD - 1) / NN_SHARD;
   const int n_workers = (int) MIN ((size_t) MAX (td_context_threads (ctx), 1), max_shards);
   const gboolean use_valid = valid && valid->n > 0;
-  Worker *workers = workers_new (m, MAX (train->T, use_valid ? valid->T : 0), n_workers);
+  Worker *workers = workers_new (m, MAX (train->T, use_valid ? valid->T : 0), n_workers,
+                                 NN_SHARD);
   float **G = g_new (float *, max_shards);
   for (size_t s = 0; s < max_shards; s++)
     G[s] = g_new0 (float, np);

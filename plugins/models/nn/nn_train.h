@@ -70,4 +70,11 @@ void nn_predict_logits (const NnSeqModel *m, const float *P, const float *S,
 void nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
                   size_t s, float *out);
 
+/* The self-attention's weights for sequence s, averaged over heads, in eval
+ * mode: out [T,T] (row = query step, each valid row sums to 1 over valid
+ * keys; rows and columns of padded steps 0). m must have self-attention
+ * (cfg.attn_heads > 0); prepared as for nn_predict_logits. */
+void nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
+                       const NnSeqData *data, size_t s, float *out);
+
 G_END_DECLS
