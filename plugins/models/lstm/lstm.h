@@ -29,6 +29,7 @@ struct TdModel {
   float *mean, *scale;         /* [C] standardisation, NULL when off */
   float *S;                    /* [net.state.total] BatchNorm running statistics (may be empty) */
   float *prepared;             /* nn_seq_prepare_f32 (P): weight transposes for predict */
+  NnScoreCache *score_cache;   /* predict/explain/attention-map workspace, kept between calls */
   NnTrainResult result;
   double pos_weight_used;
 };

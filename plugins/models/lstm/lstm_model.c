@@ -23,6 +23,7 @@ lstm_clear_fit (TdModel *m)
   g_clear_pointer (&m->P, g_free);
   g_clear_pointer (&m->S, g_free);
   g_clear_pointer (&m->prepared, g_free);
+  g_clear_pointer (&m->score_cache, nn_score_cache_free);
   g_clear_pointer (&m->channel_names, g_strfreev);
   g_clear_pointer (&m->mean, g_free);
   g_clear_pointer (&m->scale, g_free);
@@ -36,6 +37,8 @@ lstm_prepare (TdModel *m)
   g_free (m->prepared);
   m->prepared = g_new (float, MAX (nn_seq_prepared_size_f32 (&m->net), 1));
   nn_seq_prepare_f32 (&m->net, m->P, m->prepared);
+  g_clear_pointer (&m->score_cache, nn_score_cache_free);
+  m->score_cache = nn_score_cache_new ();
 }
 
 static void
@@ -359,7 +362,8 @@ lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, G
   if (!check_input (m, input, error))
     return FALSE;
   NnSeqData d = seq_data (m, input);
-  nn_predict_logits (&m->net, m->P, m->S, m->prepared, &d, td_context_threads (ctx), out);
+  nn_predict_logits (&m->net, m->P, m->S, m->prepared, &d, td_context_threads (ctx),
+                     m->score_cache, out);
   for (size_t s = 0; s < input->n_series; s++)
     out[s] = 1.0 / (1.0 + exp (-out[s]));
   return TRUE;
@@ -381,7 +385,7 @@ lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdC
       return FALSE;
     }
   NnSeqData d = seq_data (m, input);
-  nn_saliency (&m->net, m->P, m->S, &d, series, out);
+  nn_saliency (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
   return TRUE;
 }
 
@@ -402,7 +406,7 @@ lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *ou
       return FALSE;
     }
   NnSeqData d = seq_data (m, input);
-  nn_attention_map (&m->net, m->P, m->S, m->prepared, &d, series, out);
+  nn_attention_map (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
   return TRUE;
 }
 

@@ -9,6 +9,7 @@
 #define NN_REAL float
 #define NN_SFX f32
 #define NN_GEMM cblas_sgemm
+#define NN_GEMV cblas_sgemv
 #define NN_SIGMOID(x) nn_sigmoidf (x)
 #define NN_TANH(x) nn_tanhf (x)
 #define NN_EXP(x) nn_expf (x)

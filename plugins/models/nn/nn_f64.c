@@ -9,6 +9,7 @@
 #define NN_REAL double
 #define NN_SFX f64
 #define NN_GEMM cblas_dgemm
+#define NN_GEMV cblas_dgemv
 #define NN_SIGMOID(x) nn_sigmoid (x)
 #define NN_TANH(x) tanh (x)
 #define NN_EXP(x) exp (x)

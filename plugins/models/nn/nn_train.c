@@ -208,29 +208,88 @@ predict_with (const NnSeqModel *m, const float *P, const float *S, const NnSeqDa
   run_shards (workers, n_workers, (data->n + NN_SHARD - 1) / NN_SHARD, predict_shard, &job);
 }
 
+/* ----------------------------------------------------------- score cache */
+
+struct NnScoreCache {
+  GMutex lock;
+  Worker *w;         /* [n] */
+  int n;
+  size_t T, width;   /* what the tapes hold */
+};
+
+NnScoreCache *
+nn_score_cache_new (void)
+{
+  NnScoreCache *c = g_new0 (NnScoreCache, 1);
+  g_mutex_init (&c->lock);
+  return c;
+}
+
+void
+nn_score_cache_free (NnScoreCache *c)
+{
+  if (!c)
+    return;
+  if (c->w)
+    workers_free (c->w, c->n);
+  g_mutex_clear (&c->lock);
+  g_free (c);
+}
+
+/* n workers for T steps × width sequences: the cache's (grown when too
+ * small), or fresh ones when there is no cache or another call holds it. */
+static Worker *
+workers_acquire (NnScoreCache *c, const NnSeqModel *m, size_t T, int n, size_t width)
+{
+  if (!c || !g_mutex_trylock (&c->lock))
+    return workers_new (m, T, n, width);
+  if (!c->w || c->n < n || c->T < T || c->width < width)
+    {
+      if (c->w)
+        workers_free (c->w, c->n);
+      c->n = MAX (c->n, n);
+      c->T = MAX (c->T, T);
+      c->width = MAX (c->width, width);
+      c->w = workers_new (m, c->T, c->n, c->width);
+    }
+  return c->w;
+}
+
+static void
+workers_release (NnScoreCache *c, Worker *w, int n)
+{
+  if (c && w == c->w)
+    g_mutex_unlock (&c->lock);
+  else
+    workers_free (w, n);
+}
+
+/* ---------------------------------------------------------------- scoring */
+
 void
 nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
-                   const NnSeqData *data, int threads, double *out)
+                   const NnSeqData *data, int threads, NnScoreCache *cache, double *out)
 {
   if (data->n == 0)
     return;
   blas_single_thread ();
   const size_t n_shards = (data->n + NN_SHARD - 1) / NN_SHARD;
   int nw = (int) MIN ((size_t) MAX (threads, 1), n_shards);
-  Worker *workers = workers_new (m, data->T, nw, MIN ((size_t) NN_SHARD, data->n));
+  Worker *workers = workers_acquire (cache, m, data->T, nw, MIN ((size_t) NN_SHARD, data->n));
   for (int k = 0; k < nw; k++)
     workers[k].tp->prepared = prepared;
   predict_with (m, P, S, data, workers, nw, out);
-  workers_free (workers, nw);
+  workers_release (cache, workers, nw);
 }
 
 void
-nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
-             size_t s, float *out)
+nn_saliency (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
+             const NnSeqData *data, size_t s, NnScoreCache *cache, float *out)
 {
   blas_single_thread ();
   const size_t T = data->T, C = data->C;
-  Worker *w = workers_new (m, T, 1, 1);
+  Worker *w = workers_acquire (cache, m, T, 1, 1);
+  w->tp->prepared = prepared;
   gather (w, data, &s, 1);
   nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
   g_autofree float *G = g_new0 (float, m->layout.total);
@@ -239,21 +298,21 @@ nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqDat
   nn_seq_backward_f32 (m, P, G, w->tp, &one, dx);
   for (size_t k = 0; k < T * C; k++)
     out[k] = dx[k] * w->x[k];     /* B = 1: time-major is [T,C] */
-  workers_free (w, 1);
+  workers_release (cache, w, 1);
 }
 
 void
 nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
-                  const NnSeqData *data, size_t s, float *out)
+                  const NnSeqData *data, size_t s, NnScoreCache *cache, float *out)
 {
   blas_single_thread ();
   const size_t T = data->T;
-  Worker *w = workers_new (m, T, 1, 1);
+  Worker *w = workers_acquire (cache, m, T, 1, 1);
   w->tp->prepared = prepared;
   gather (w, data, &s, 1);
   nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
   nn_mha_head_average_f32 (&m->mha, w->tp->T, w->len, 0, w->tp->mha_attn, T, out);
-  workers_free (w, 1);
+  workers_release (cache, w, 1);
 }
 
 /* ---------------------------------------------------------------- epochs */

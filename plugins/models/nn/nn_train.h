@@ -59,22 +59,33 @@ gboolean nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainCon
                        const NnSeqData *train, const NnSeqData *valid, TdContext *ctx,
                        NnTrainResult *res, GError **error);
 
+/* A scoring workspace kept between the scoring calls of one model (tapes
+ * and gathered shards), so that scoring one series neither allocates nor
+ * zeroes megabytes per call (a fifth of attention_lstm's single-sequence
+ * latency). A call that finds it in use by another thread works in a fresh
+ * one. Tied to one architecture: free it when the model changes. */
+typedef struct NnScoreCache NnScoreCache;
+NnScoreCache *nn_score_cache_new (void);
+void nn_score_cache_free (NnScoreCache *c);
+
 /* Logits of every sequence, out [n], in eval mode (no dropout). Sequences
  * are scored in consecutive shards of NN_SHARD, spread over threads.
- * prepared: nn_seq_prepare_f32's transposes of P, or NULL (made per shard). */
+ * prepared: nn_seq_prepare_f32's transposes of P, or NULL (made per shard).
+ * cache: NULL, or the model's workspace. */
 void nn_predict_logits (const NnSeqModel *m, const float *P, const float *S,
-                        const float *prepared, const NnSeqData *data, int threads, double *out);
+                        const float *prepared, const NnSeqData *data, int threads,
+                        NnScoreCache *cache, double *out);
 
 /* d logit / d x (standardised input) × x for sequence s: out [T,C] (zero at
- * padded steps). Input-gradient saliency. */
-void nn_saliency (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
-                  size_t s, float *out);
+ * padded steps). Input-gradient saliency. prepared, cache as above. */
+void nn_saliency (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
+                  const NnSeqData *data, size_t s, NnScoreCache *cache, float *out);
 
 /* The self-attention's weights for sequence s, averaged over heads, in eval
  * mode: out [T,T] (row = query step, each valid row sums to 1 over valid
  * keys; rows and columns of padded steps 0). m must have self-attention
  * (cfg.attn_heads > 0); prepared as for nn_predict_logits. */
 void nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
-                       const NnSeqData *data, size_t s, float *out);
+                       const NnSeqData *data, size_t s, NnScoreCache *cache, float *out);
 
 G_END_DECLS
