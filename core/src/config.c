@@ -15,7 +15,7 @@
 
 static const char *const top_keys[] = {
   "experiment", "seed", "repeats", "data", "split", "augment", "pipelines",
-  "evaluate", "compare", "report", NULL,
+  "evaluate", "compare", "report", "interpret", NULL,
 };
 
 void
@@ -121,6 +121,12 @@ read_augment (TdRegistry *reg, const TdNode *node, TdExperiment *exp, GError **e
 static gboolean
 read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError **error)
 {
+  static const TdInterpretSpec defaults = { TD_INTERPRET_MAX_SERIES_DEFAULT,
+                                            TD_INTERPRET_TIME_BINS_DEFAULT };
+  TdInterpretSpec interpret;
+  if (!td_config_read_interpret (get (root, "interpret"), "interpret", &defaults, &interpret,
+                                 error))
+    return FALSE;
   const TdNode *node = get (root, "pipelines");
   if (!node)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, root, "pipelines",
@@ -138,7 +144,7 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, exp->pipelines, error))
+      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;

@@ -161,6 +161,12 @@ td_config_emit (const TdExperiment *exp)
       g_string_append (out, "    model: ");
       put_stage (out, p->model, "plugin");
       g_string_append_c (out, '\n');
+      /* Only when not the defaults, so configurations written before
+       * interpret: existed keep their hash. */
+      if (p->interpret.max_series != TD_INTERPRET_MAX_SERIES_DEFAULT
+          || p->interpret.time_bins != TD_INTERPRET_TIME_BINS_DEFAULT)
+        g_string_append_printf (out, "    interpret: {max_series: %d, time_bins: %d}\n",
+                                p->interpret.max_series, p->interpret.time_bins);
     }
 
   g_string_append (out, "evaluate:\n  metrics: ");

@@ -36,9 +36,16 @@ TdStageDraft *td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *
 /* The draft as a stage (it must not sweep); consumes the draft. */
 TdStage *td_stage_from_draft (TdStageDraft *draft);
 
-/* Read one pipeline mapping and append its variants to out (TdPipeline*). */
+/* Read one pipeline mapping and append its variants to out (TdPipeline*);
+ * interpret: the experiment's interpret: settings, which the pipeline's own
+ * interpret: keys override. */
 gboolean td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                                  GPtrArray *out, GError **error);
+                                  const TdInterpretSpec *interpret, GPtrArray *out,
+                                  GError **error);
+/* interpret: (node may be NULL: base unchanged) into out, starting from base. */
+gboolean td_config_read_interpret (const TdNode *node, const char *path,
+                                   const TdInterpretSpec *base, TdInterpretSpec *out,
+                                   GError **error);
 void td_pipeline_free (TdPipeline *p);
 
 /* "unknown WHAT "x" of OWNER; did you mean "y"?" or "...; expected one of: a, b"

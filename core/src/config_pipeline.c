@@ -157,8 +157,8 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
 
 static gboolean
 expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *features,
-        TdStageDraft *model, const TdNode *node, const char *path, GPtrArray *out,
-        GError **error)
+        TdStageDraft *model, const TdInterpretSpec *interpret, const TdNode *node,
+        const char *path, GPtrArray *out, GError **error)
 {
   g_autoptr (GArray) axes = g_array_new (FALSE, TRUE, sizeof (Axis));
   g_array_set_clear_func (axes, axis_clear);
@@ -206,6 +206,7 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
       p->label = *p->variant ? g_strdup_printf ("%s[%s]", name, p->variant) : g_strdup (name);
       p->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
       p->augment_on_features = on_features;
+      p->interpret = *interpret;
       p->features = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
       g_autoptr (GError) e = NULL;
       for (guint k = 0; !e && k < augment->len; k++)
@@ -233,10 +234,10 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
 
 gboolean
 td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                         GPtrArray *out, GError **error)
+                         const TdInterpretSpec *interpret, GPtrArray *out, GError **error)
 {
   static const char *const keys[] = { "name", "augment", "augment_space", "features", "model",
-                                      NULL };
+                                      "interpret", NULL };
   if (node->type != TD_NODE_MAP)
     {
       g_autofree char *what = td_node_describe (node);
@@ -336,5 +337,10 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
                                "the pipeline has no augment: list of its own; expected "
                                "augment_space only beside one");
     }
-  return expand (name, augment, on_features, features, model, node, path, out, error);
+  TdInterpretSpec own;
+  g_autofree char *ipath = td_path_key (path, "interpret");
+  if (!td_config_read_interpret (td_node_map_get (node, "interpret", NULL), ipath, interpret,
+                                 &own, error))
+    return FALSE;
+  return expand (name, augment, on_features, features, model, &own, node, path, out, error);
 }

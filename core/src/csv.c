@@ -38,6 +38,18 @@ td_csv_double (GString *out, double v)
     }
 }
 
+void
+td_csv_seconds (GString *out, double v)
+{
+  if (!isfinite (v))
+    {
+      td_csv_double (out, v);
+      return;
+    }
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", v));
+}
+
 gboolean
 td_csv_parse_double (const char *text, double *out)
 {

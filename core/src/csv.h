@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 void td_csv_field (GString *out, const char *text);
 /* A double as %.17g in the C locale (round-trips), nan, inf or -inf. */
 void td_csv_double (GString *out, double v);
+/* A duration in seconds to the nanosecond (%.9g): timings are not worth 17 digits. */
+void td_csv_seconds (GString *out, double v);
 
 /* Parse a whole CSV text into records: a GPtrArray of GStrv (free func set).
  * Quoted fields may hold commas, quotes ("") and line breaks; records end

@@ -30,6 +30,15 @@ typedef struct {
   char *key_path;               /* "pipelines[1].model", for messages */
 } TdStage;
 
+/* interpret: what a trial explains after fit (docs/experiment-yaml.md). */
+typedef struct {
+  int max_series;               /* test series explained per trial; 0: none (default 200) */
+  int time_bins;                /* time bins of the saliency and attention maps (default 30) */
+} TdInterpretSpec;
+
+#define TD_INTERPRET_MAX_SERIES_DEFAULT 200
+#define TD_INTERPRET_TIME_BINS_DEFAULT 30
+
 typedef struct {
   char *name;                   /* pipeline name from YAML */
   char *variant;                /* "" or "max_depth=4,learning_rate=0.1" (swept params only) */
@@ -40,6 +49,7 @@ typedef struct {
                                  * the training feature matrix, after feature extraction */
   GPtrArray *features;          /* of TdStage* in order */
   TdStage *model;
+  TdInterpretSpec interpret;    /* the experiment's interpret:, then the pipeline's own keys */
 } TdPipeline;
 
 typedef enum {

@@ -1,10 +1,11 @@
 /* run_output.c — a run's aggregated outputs: predictions.h5,
- * training_curves.csv, feature importance, comparisons.csv, the reporters'
- * input and, last, the manifest. Everything is built from the trials as read
- * back from their folders and ordered by pipeline label, repeat and fold
- * (never by completion order), so outputs are byte-identical whatever -j is,
- * wherever a pipeline stands in the file, whether the run was resumed, and
- * when `tundish report` rebuilds them. */
+ * training_curves.csv, feature importance, saliency and attention maps and
+ * confusion counts (run_interpret.c), comparisons.csv, the reporters' input,
+ * timings.csv (run_timings.c) and, last, the manifest. Everything is built
+ * from the trials as read back from their folders and ordered by pipeline
+ * label, repeat and fold (never by completion order), so outputs are
+ * byte-identical whatever -j is, wherever a pipeline stands in the file,
+ * whether the run was resumed, and when `tundish report` rebuilds them. */
 #include "run_output.h"
 
 #include <errno.h>
@@ -36,6 +37,17 @@ sorted_trials (const TdRunMeta *m)
     g_ptr_array_add (out, &m->trials[k]);
   g_ptr_array_sort (out, td_trial_cmp);
   return out;
+}
+
+guint
+td_run_label_end (GPtrArray *trials, guint k)
+{
+  const char *label = ((const TdTrial *) trials->pdata[k])->pipeline->label;
+  guint end = k;
+  while (end < trials->len
+         && strcmp (((const TdTrial *) trials->pdata[end])->pipeline->label, label) == 0)
+    end++;
+  return end;
 }
 
 static gboolean
@@ -179,11 +191,7 @@ write_importance (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GStringCh
   for (guint k = 0; k < trials->len;)
     {
       const TdTrial *first = trials->pdata[k];
-      guint end = k;
-      while (end < trials->len
-             && strcmp (((const TdTrial *) trials->pdata[end])->pipeline->label,
-                        first->pipeline->label) == 0)
-        end++;
+      guint end = td_run_label_end (trials, k);
       /* (feature, type) -> running sums, in first-seen order */
       g_autoptr (GHashTable) idx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
@@ -316,9 +324,19 @@ cmp_comparison (gconstpointer a, gconstpointer b)
   return c ? c : g_strcmp0 (x->pipeline_b, y->pipeline_b);
 }
 
+/* Seconds per step of the data, when the generator says (0 otherwise). */
+static double
+sample_period (const TdExperiment *exp)
+{
+  const TdGeneratorVTable *v = exp->data->entry->desc->vtable;
+  const TdSamplePeriodExt *ext = v && v->extension ? v->extension (TD_EXT_SAMPLE_PERIOD) : NULL;
+  return ext && isfinite (ext->seconds) && ext->seconds > 0 ? ext->seconds : 0;
+}
+
 gboolean
 td_run_write_outputs (const TdRunMeta *m, GError **error)
 {
+  double t_start = td_clock ();
   const TdExperiment *exp = m->exp;
   g_autoptr (GPtrArray) trials = sorted_trials (m);
   size_t nm = exp->metrics->len;
@@ -329,6 +347,10 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
   g_autoptr (GArray) curves = g_array_new (FALSE, TRUE, sizeof (TdCurveRow));
   g_autoptr (GArray) importance = g_array_new (FALSE, TRUE, sizeof (TdImportanceRow));
   g_autoptr (GArray) comparisons = g_array_new (FALSE, TRUE, sizeof (TdComparisonRow));
+  g_autoptr (GArray) saliency = g_array_new (FALSE, TRUE, sizeof (TdInterpretRow));
+  g_autoptr (GArray) attention = g_array_new (FALSE, TRUE, sizeof (TdInterpretRow));
+  g_autoptr (GArray) confusion = g_array_new (FALSE, TRUE, sizeof (TdConfusionRow));
+  g_autoptr (GArray) timings = g_array_new (FALSE, TRUE, sizeof (TdStageTime));
   GStringChunk *strings = g_string_chunk_new (4096);
   for (guint k = 0; k < trials->len; k++)
     {
@@ -360,12 +382,8 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
   /* Summary per (label, metric) over the trials where the metric is defined. */
   for (guint k = 0; k < trials->len;)
     {
-      guint end = k;
+      guint end = td_run_label_end (trials, k);
       const TdTrial *first = trials->pdata[k];
-      while (end < trials->len
-             && strcmp (((const TdTrial *) trials->pdata[end])->pipeline->label,
-                        first->pipeline->label) == 0)
-        end++;
       for (size_t j = 0; j < nm; j++)
         {
           double sum = 0, sum2 = 0;
@@ -397,7 +415,9 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
   /* Left by a writer killed mid-file in an earlier attempt. */
   td_file_remove_stale_temps (m->run_dir);
   if (!write_predictions (m, trials, error) || !write_curves (m, trials, error)
-      || !write_importance (m, trials, importance, strings, error))
+      || !write_importance (m, trials, importance, strings, error)
+      || !td_run_write_interpret (m, trials, saliency, attention, strings, error)
+      || !td_run_write_confusion (m, trials, confusion, strings, error))
     {
       g_string_chunk_free (strings);
       return FALSE;
@@ -431,7 +451,14 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     .curves = (TdCurveRow *) curves->data, .n_curves = curves->len,
     .importance = (TdImportanceRow *) importance->data, .n_importance = importance->len,
     .compare_tests = (const char *const *) tests,
+    .saliency = (TdInterpretRow *) saliency->data, .n_saliency = saliency->len,
+    .attention = (TdInterpretRow *) attention->data, .n_attention = attention->len,
+    .confusion = (TdConfusionRow *) confusion->data, .n_confusion = confusion->len,
+    .sample_period = sample_period (exp),
   };
+  td_run_timing_rows (m, trials, TRUE, timings);
+  rep.timings = (TdStageTime *) timings->data;
+  rep.n_timings = timings->len;
   gboolean ok = td_compare_pipelines (exp, &rep, comparisons, strings, error);
   /* by pipeline pair, whatever order the pipelines have in the file (stable:
    * the metric and test order within a pair stays the experiment's) */
@@ -450,6 +477,10 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
         }
     }
   g_string_chunk_free (strings);
+  /* After the reporters, so the report stage includes them; `tundish report`
+   * keeps the run's own time. */
+  double report_seconds = m->report_seconds > 0 ? m->report_seconds : td_clock () - t_start;
+  ok = ok && td_run_write_timings (m, trials, report_seconds, error);
   /* Last: a manifest saying "finished" vouches for every file above. */
   return ok && td_run_write_manifest (m, error);
 }

@@ -637,7 +637,8 @@ verify_determinism (Run *r, TdTrial *trials, guint n, TdRunOutcome *out, GError 
       }
   GString *report = g_string_new ("");
   static const char *const files[] = { "metrics.csv", "predictions.csv", "valid_predictions.csv",
-                                       "curves.csv", "importance.csv", NULL };
+                                       "curves.csv", "importance.csv", "saliency.csv",
+                                       "attention.csv", NULL };
   for (guint k = 0; ok && k < copies->len; k++)
     {
       const TdTrial *o = originals->pdata[k];
@@ -820,6 +821,13 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
       return FALSE;
     }
   meta.quality = &quality;
+  {
+    /* as timings.csv will hold it, so `tundish report` (which reads it back)
+     * shows the very same number */
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd (buf, sizeof buf, "%.9g", (double) (g_get_monotonic_time () - t_data) / 1e6);
+    meta.data_seconds = g_ascii_strtod (buf, NULL);
+  }
   if (!quiet)
     {
       fprintf (stderr, "data: %zu series × %zu steps × %zu channels, %zu positive (%.1fs)\n",
@@ -1047,6 +1055,7 @@ td_run_rebuild (const TdExperiment *exp, const char *run_dir_in, const TdRunOpti
                          .started = started, .finished = finished, .status = "finished",
                          .data_policy = opt->data_policy, .quality = &quality,
                          .skip_manifest = TRUE };
+      td_run_read_timings (run_dir, &meta.data_seconds, &meta.report_seconds);
       ok = td_run_write_outputs (&meta, error);
     }
   free_trials (trials);

@@ -5,8 +5,44 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
+#include "interpret.h"
 #include "killpoint.h"
+
+const char *const td_trial_stage_names[TD_N_STAGES] = {
+  [TD_STAGE_SPLIT] = "split",
+  [TD_STAGE_AUGMENT] = "augment",
+  [TD_STAGE_FEATURE_FIT] = "feature_fit",
+  [TD_STAGE_FEATURE_TRAIN] = "feature_transform_train",
+  [TD_STAGE_FEATURE_VALID] = "feature_transform_valid",
+  [TD_STAGE_FEATURE_TEST] = "feature_transform_test",
+  [TD_STAGE_MODEL_FIT] = "model_fit",
+  [TD_STAGE_MODEL_PREDICT] = "model_predict",
+  [TD_STAGE_SAVE] = "save",
+  [TD_STAGE_INTERPRET] = "interpret",
+  [TD_STAGE_EVALUATE] = "evaluate",
+  [TD_STAGE_WRITE] = "write",
+};
+
+double
+td_clock (void)
+{
+  /* g_get_monotonic_time() counts microseconds: a split of a small dataset
+   * can take less than one, and a stage that ran must not read as 0 s. */
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+void
+td_trial_time (TdTrial *t, TdTrialStage st, double seconds)
+{
+  if (!(t->stages_run & (1u << st)))
+    t->stage_seconds[st] = 0;
+  t->stage_seconds[st] += seconds;
+  t->stages_run |= 1u << st;
+}
 
 void
 td_trial_clear (TdTrial *t)
@@ -23,6 +59,9 @@ td_trial_clear (TdTrial *t)
   g_clear_pointer (&t->model_path, g_free);
   g_clear_pointer (&t->feature_seeds, g_array_unref);
   g_clear_pointer (&t->augmented, g_array_unref);
+  g_clear_pointer (&t->saliency, td_interpret_cells_free);
+  g_clear_pointer (&t->attention, td_interpret_cells_free);
+  t->stages_run = 0;
   if (t->importance)
     {
       for (guint k = 0; k < t->importance->len; k++)
@@ -188,13 +227,21 @@ apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3],
   if (t->feature_seeds->len <= index)
     g_array_set_size (t->feature_seeds, index + 1);
   g_array_index (t->feature_seeds, guint64, index) = seed;
+  double t0 = td_clock ();
   TdFeature *f = v->create (st->params, ctx, error);
   if (!f)
     return prefix_error (error, st->key_path);
   gboolean ok = !v->fit || v->fit (f, in[0], ctx, error);
+  td_trial_time (t, TD_STAGE_FEATURE_FIT, td_clock () - t0);
+  static const TdTrialStage transform_stage[3] = {
+    TD_STAGE_FEATURE_TRAIN, TD_STAGE_FEATURE_VALID, TD_STAGE_FEATURE_TEST,
+  };
   for (int k = 0; ok && k < 3; k++)
     {
+      t0 = td_clock ();
       out[k] = in[k] ? v->transform (f, in[k], ctx, error) : NULL;
+      if (in[k])
+        td_trial_time (t, transform_stage[k], td_clock () - t0);
       if (in[k] && !out[k])
         ok = FALSE;
       else if (out[k] && out[k]->n_series != in[k]->n_series)
@@ -206,6 +253,7 @@ apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3],
     }
   if (ok && v->save)
     {
+      t0 = td_clock ();
       /* Fitted state beside the model, so a saved pipeline can score new data. */
       g_autofree char *safe = td_safe_name (t->pipeline->label);
       g_autofree char *leaf = g_strdup_printf ("r%d-f%d.feature%u-%s", t->repeat, t->fold, index,
@@ -216,6 +264,7 @@ apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3],
       ok = v->save (f, path, error);
       if (!ok)
         g_prefix_error (error, "save fitted state: ");
+      td_trial_time (t, TD_STAGE_SAVE, td_clock () - t0);
     }
   v->destroy (f);
   if (!ok)
@@ -433,11 +482,21 @@ check_train_classes (const TdDataset *train, const TdModelVTable *mv, GError **e
   return FALSE;
 }
 
+/* Adds the time since *t0 to stage st and restarts the clock. */
+static void
+lap (TdTrial *t, TdTrialStage st, double *t0)
+{
+  double now = td_clock ();
+  td_trial_time (t, st, now - *t0);
+  *t0 = now;
+}
+
 static gboolean
 trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
 {
   const TdPipeline *p = t->pipeline;
   const TdSplit *sp = t->split;
+  double t0 = td_clock ();
   TdDataset *d[3] = {
     td_dataset_subset (env->data, sp->train, sp->n_train),
     sp->n_valid ? td_dataset_subset (env->data, sp->valid, sp->n_valid) : NULL,
@@ -454,21 +513,33 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
   /* Evaluators see the raw test series (labels, ids, metadata), not the
    * feature matrix: `tundish report` can rebuild exactly that input. */
   g_autoptr (TdDataset) raw_test = td_dataset_ref (d[2]);
+  lap (t, TD_STAGE_SPLIT, &t0);
 
-  if (!run_augment (env, t, &d[0], FALSE, error) || !check_train_classes (d[0], mv, error)
-      || !run_features (env, t, d, error)
-      || (t->pipeline->augment_on_features && !run_augment (env, t, &d[0], TRUE, error)))
+  gboolean aug_ok = run_augment (env, t, &d[0], FALSE, error);
+  if (env->exp->augment->len || (p->augment && p->augment->len && !p->augment_on_features))
+    lap (t, TD_STAGE_AUGMENT, &t0);
+  if (!aug_ok || !check_train_classes (d[0], mv, error) || !run_features (env, t, d, error))
     goto out;
+  if (t->pipeline->augment_on_features)
+    {
+      t0 = td_clock ();
+      aug_ok = run_augment (env, t, &d[0], TRUE, error);
+      lap (t, TD_STAGE_AUGMENT, &t0);
+      if (!aug_ok)
+        goto out;
+    }
   if (td_context_cancelled (env->parent))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED, "cancelled");
       goto out;
     }
+  t0 = td_clock ();
   if (mv->train_on == TD_TRAIN_ON_NORMAL)
     {
       TdDataset *normal = normal_only (d[0]);
       td_dataset_unref (d[0]);
       d[0] = normal;
+      lap (t, TD_STAGE_SPLIT, &t0);
     }
   t->model_seed = td_context_seed (mctx);
   model = mv->create (p->model->params, mctx, error);
@@ -479,6 +550,7 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
     }
   if (!collect_importance (t, model, mv, d[0], error))
     goto out;
+  lap (t, TD_STAGE_MODEL_FIT, &t0);
   td_kill_point ("trial", t->index);
   t->n_outputs = td_task_n_outputs (d[2]->task, d[2]->n_classes);
   t->n_test = d[2]->n_series;
@@ -497,6 +569,7 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
           goto out;
         }
     }
+  lap (t, TD_STAGE_MODEL_PREDICT, &t0);
   t->test_ids = g_memdup2 (d[2]->series_id, t->n_test * sizeof (gint64));
   t->test_y = g_memdup2 (d[2]->y, t->n_test * sizeof (double));
   if (d[1])
@@ -512,12 +585,25 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
   model_abs = g_build_filename (env->run_dir, t->model_path, NULL);
   model_dir = g_path_get_dirname (model_abs);
   g_mkdir_with_parents (model_dir, 0755);
-  if (!mv->save (model, model_abs, error))
+  t0 = td_clock ();
+  gboolean saved = mv->save (model, model_abs, error);
+  lap (t, TD_STAGE_SAVE, &t0);
+  if (!saved)
     {
       prefix_error (error, "save model");
       goto out;
     }
   ok = td_trial_evaluate (env->exp, raw_test, t, error);
+  lap (t, TD_STAGE_EVALUATE, &t0);
+  /* Last, on the test split only: nothing here reaches the model, the
+   * predictions or the metrics. */
+  if (ok && d[2]->n_steps > 1 && (mv->explain || mv->extension))
+    {
+      ok = td_interpret_trial (&p->interpret, model, mv, d[2], env->data->n_steps, mctx,
+                               &t->saliency, &t->attention, error);
+      if (!ok || t->saliency || t->attention)   /* a model with nothing to say: no stage */
+        lap (t, TD_STAGE_INTERPRET, &t0);
+    }
 out:
   if (model)
     mv->destroy (model);

@@ -18,6 +18,40 @@ typedef struct {
   double value;
 } TdImportance;
 
+/* The timed stages of a trial, in the order they run (timings.csv names). */
+typedef enum {
+  TD_STAGE_SPLIT,               /* the trial's train / valid / test subsets */
+  TD_STAGE_AUGMENT,
+  TD_STAGE_FEATURE_FIT,         /* create + fit of every feature stage */
+  TD_STAGE_FEATURE_TRAIN,       /* transform of the training split */
+  TD_STAGE_FEATURE_VALID,
+  TD_STAGE_FEATURE_TEST,
+  TD_STAGE_MODEL_FIT,           /* create, fit, feature importance */
+  TD_STAGE_MODEL_PREDICT,       /* test and validation predictions */
+  TD_STAGE_SAVE,                /* the model and fitted feature state */
+  TD_STAGE_INTERPRET,           /* saliency and attention maps */
+  TD_STAGE_EVALUATE,
+  TD_STAGE_WRITE,               /* the trial's folder (all but trial.csv and metrics.csv) */
+  TD_N_STAGES
+} TdTrialStage;
+
+extern const char *const td_trial_stage_names[TD_N_STAGES];
+
+/* Monotonic seconds (nanosecond resolution), for stage timings. */
+double td_clock (void);
+
+/* One cell of a trial's saliency map (channel set) or attention profile
+ * (channel NULL): see interpret.h. */
+typedef struct {
+  int class_index;
+  char *class_name;
+  char *channel;
+  int time_bin;
+  double t_start, t_end;        /* steps of the generated series */
+  double value;
+  int n_series;                 /* test series of that class explained */
+} TdInterpretCell;
+
 typedef struct {
   /* what to run */
   const TdPipeline *pipeline;
@@ -44,7 +78,15 @@ typedef struct {
                                  * with the runner when the trial runs in a worker) */
   double seconds;
   int index;                    /* position in the run's fixed trial order */
+  double stage_seconds[TD_N_STAGES];
+  guint32 stages_run;           /* bit per TdTrialStage that ran */
+  GArray *saliency, *attention; /* TdInterpretCell, when the model explains (else NULL) */
 } TdTrial;
+
+/* Add seconds to stage st of t (and mark it run). */
+void td_trial_time (TdTrial *t, TdTrialStage st, double seconds);
+/* Free a GArray of TdInterpretCell (NULL is fine). */
+void td_interpret_cells_free (GArray *cells);
 
 void td_trial_clear (TdTrial *t);
 

@@ -7,7 +7,11 @@
  *   valid_predictions.csv  the same for the validation split, when there is one
  *   curves.csv             curve,step,value
  *   importance.csv         feature,type,value          (models that report it)
- *   trial.csv              key,value: seconds, seeds, augmentation counts, model path
+ *   saliency.csv           class_index,class,channel,time_bin,t_start,t_end,value,n_series
+ *   attention.csv          class_index,class,time_bin,t_start,t_end,value,n_series
+ *                          (interpret.h; models that explain / report attention)
+ *   trial.csv              key,value: seconds, seconds.<stage> per timed stage, seeds,
+ *                          augmentation counts, model path
  *   metrics.csv            metric,value — or "# failed,<message>"; written LAST
  *
  * Each file is written atomically (atomic_file.h). metrics.csv is the commit
@@ -21,6 +25,7 @@
 
 #include "atomic_file.h"
 #include "csv.h"
+#include "interpret.h"
 #include "killpoint.h"
 
 static gboolean
@@ -65,11 +70,21 @@ u64_list (GString *s, GArray *a, gboolean is_signed)
     }
 }
 
+/* The stage times go here, never into metrics.csv or predictions: they
+ * differ from run to run, and those files are compared byte for byte. */
 static void
-trial_info_text (GString *s, const TdTrial *t)
+trial_info_text (GString *s, const TdTrial *t, double write_seconds)
 {
   g_string_assign (s, "key,value\nseconds,");
   td_csv_double (s, t->seconds);
+  for (int st = 0; st < TD_N_STAGES; st++)
+    {
+      gboolean ran = st == TD_STAGE_WRITE ? write_seconds >= 0 : (t->stages_run >> st) & 1;
+      if (!ran)
+        continue;
+      g_string_append_printf (s, "\nseconds.%s,", td_trial_stage_names[st]);
+      td_csv_seconds (s, st == TD_STAGE_WRITE ? write_seconds : t->stage_seconds[st]);
+    }
   g_string_append_printf (s, "\nmodel_seed,%" G_GUINT64_FORMAT "\nfeature_seeds,", t->model_seed);
   u64_list (s, t->feature_seeds, FALSE);
   g_string_append (s, "\naugmented,");
@@ -79,11 +94,28 @@ trial_info_text (GString *s, const TdTrial *t)
   g_string_append_c (s, '\n');
 }
 
+static void
+interpret_text (GString *s, GArray *cells, gboolean attention)
+{
+  g_string_assign (s, attention ? "class_index,class,time_bin,t_start,t_end,value,n_series\n"
+                                : "class_index,class,channel,time_bin,t_start,t_end,value,"
+                                  "n_series\n");
+  for (guint k = 0; k < cells->len; k++)
+    {
+      const TdInterpretCell *c = &g_array_index (cells, TdInterpretCell, k);
+      g_string_append_printf (s, "%d,", c->class_index);
+      td_interpret_cell_csv (s, c);
+      td_csv_double (s, c->value);
+      g_string_append_printf (s, ",%d\n", c->n_series);
+    }
+}
+
 gboolean
 td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial *t, GError **error)
 {
   g_autofree char *dir = td_trial_dir (run_dir, t);
   g_autoptr (GString) s = g_string_new ("");
+  double t0 = td_clock (), write_seconds = -1;
   if (t->ok)
     {
       predictions_text (s, t->n_test, t->n_outputs, t->test_ids, t->test_y, t->test_scores);
@@ -123,8 +155,21 @@ td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial 
           if (!write_in (dir, "importance.csv", s, error))
             return FALSE;
         }
+      if (t->saliency)
+        {
+          interpret_text (s, t->saliency, FALSE);
+          if (!write_in (dir, "saliency.csv", s, error))
+            return FALSE;
+        }
+      if (t->attention)
+        {
+          interpret_text (s, t->attention, TRUE);
+          if (!write_in (dir, "attention.csv", s, error))
+            return FALSE;
+        }
+      write_seconds = td_clock () - t0;
     }
-  trial_info_text (s, t);
+  trial_info_text (s, t, write_seconds);
   if (!write_in (dir, "trial.csv", s, error))
     return FALSE;
   td_kill_point ("trial-write", t->index);
@@ -254,6 +299,21 @@ load_info (const char *dir, TdTrial *t, GError **error)
       gboolean ok = TRUE;
       if (strcmp (f[0], "seconds") == 0)
         ok = td_csv_parse_double (f[1], &t->seconds);
+      else if (g_str_has_prefix (f[0], "seconds."))
+        {
+          /* a stage this tundish does not know (a newer one wrote it) is skipped */
+          for (int st = 0; st < TD_N_STAGES; st++)
+            if (strcmp (f[0] + strlen ("seconds."), td_trial_stage_names[st]) == 0)
+              {
+                double v;
+                ok = td_csv_parse_double (f[1], &v);
+                if (ok)
+                  {
+                    t->stage_seconds[st] = v;
+                    t->stages_run |= 1u << st;
+                  }
+              }
+        }
       else if (strcmp (f[0], "model_seed") == 0)
         ok = g_ascii_string_to_unsigned (f[1], 10, 0, G_MAXUINT64, &t->model_seed, NULL);
       else if (strcmp (f[0], "feature_seeds") == 0)
@@ -267,6 +327,44 @@ load_info (const char *dir, TdTrial *t, GError **error)
         }
       if (!ok)
         return load_fail (error, path, i + 1, "malformed value");
+    }
+  return TRUE;
+}
+
+/* saliency.csv / attention.csv when present (*out left NULL otherwise). */
+static gboolean
+load_interpret (const char *dir, const char *name, gboolean attention, GArray **out,
+                GError **error)
+{
+  g_autofree char *p = g_build_filename (dir, name, NULL);
+  if (!g_file_test (p, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_autofree char *path = NULL;
+  g_autoptr (GPtrArray) rows = read_csv (dir, name, &path, error);
+  if (!rows)
+    return FALSE;
+  guint ncol = attention ? 7 : 8;
+  *out = g_array_new (FALSE, TRUE, sizeof (TdInterpretCell));
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **f = rows->pdata[i];
+      gint64 cls, bin, n;
+      TdInterpretCell c = { 0 };
+      guint o = attention ? 0 : 1;   /* saliency has the channel column */
+      if (g_strv_length (f) != ncol
+          || !g_ascii_string_to_signed (f[0], 10, 0, G_MAXINT, &cls, NULL)
+          || !g_ascii_string_to_signed (f[2 + o], 10, 0, G_MAXINT, &bin, NULL)
+          || !td_csv_parse_double (f[3 + o], &c.t_start) || !td_csv_parse_double (f[4 + o], &c.t_end)
+          || !td_csv_parse_double (f[5 + o], &c.value)
+          || !g_ascii_string_to_signed (f[6 + o], 10, 0, G_MAXINT, &n, NULL))
+        return load_fail (error, path, i + 1, attention ? "malformed attention row"
+                                                        : "malformed saliency row");
+      c.class_index = (int) cls;
+      c.class_name = g_strdup (f[1]);
+      c.channel = attention ? NULL : g_strdup (f[2]);
+      c.time_bin = (int) bin;
+      c.n_series = (int) n;
+      g_array_append_val (*out, c);
     }
   return TRUE;
 }
@@ -353,6 +451,9 @@ trial_load (const char *run_dir, const TdExperiment *exp, TdTrial *t, GError **e
           g_array_append_val (t->importance, im);
         }
     }
+  if (!load_interpret (dir, "saliency.csv", FALSE, &t->saliency, error)
+      || !load_interpret (dir, "attention.csv", TRUE, &t->attention, error))
+    return FALSE;
   t->ok = TRUE;
   t->done = TRUE;
   return TRUE;

@@ -521,6 +521,52 @@ test_hash (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (e1->hash, ==, e5->hash);
 }
 
+/* interpret: defaults (200 series, 30 bins) leave the resolved text and hash
+ * as they were before the key existed; the experiment's keys apply to every
+ * pipeline, a pipeline's own keys win, key by key; --set reaches them. */
+static void
+test_interpret (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml", minimal);
+  g_autoptr (TdExperiment) plain = load_ok (fx, a, NULL);
+  g_assert_cmpint (pipeline (plain, 0)->interpret.max_series, ==, 200);
+  g_assert_cmpint (pipeline (plain, 0)->interpret.time_bins, ==, 30);
+  g_assert_null (strstr (plain->resolved_yaml, "interpret"));
+  g_autofree char *b = put (fx, "b.yaml",
+    "experiment: minimal\n"
+    "data: {generator: steel_casting}\n"
+    "interpret: {max_series: 200, time_bins: 30}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [statistical]\n"
+    "    model: xgboost\n");
+  g_autoptr (TdExperiment) spelled = load_ok (fx, b, NULL);
+  g_assert_cmpstr (spelled->hash, ==, plain->hash);
+
+  g_autofree char *c = put (fx, "c.yaml",
+    "experiment: interp\n"
+    "data: {generator: steel_casting}\n"
+    "interpret: {max_series: 50}\n"
+    "pipelines:\n"
+    "  - {name: a, features: [statistical], model: xgboost}\n"
+    "  - {name: b, features: [statistical], model: xgboost, interpret: {time_bins: 12}}\n"
+    "  - {name: c, features: [statistical], model: xgboost, interpret: {max_series: 0}}\n");
+  g_autoptr (TdExperiment) e = load_ok (fx, c, NULL);
+  g_assert_cmpint (pipeline (e, 0)->interpret.max_series, ==, 50);
+  g_assert_cmpint (pipeline (e, 0)->interpret.time_bins, ==, 30);
+  g_assert_cmpint (pipeline (e, 1)->interpret.max_series, ==, 50);
+  g_assert_cmpint (pipeline (e, 1)->interpret.time_bins, ==, 12);
+  g_assert_cmpint (pipeline (e, 2)->interpret.max_series, ==, 0);
+  g_assert_nonnull (strstr (e->resolved_yaml, "    interpret: {max_series: 50, time_bins: 12}\n"));
+  g_assert_nonnull (strstr (e->resolved_yaml, "    interpret: {max_series: 0, time_bins: 30}\n"));
+  const char *const sets[] = { "interpret.time_bins=7", NULL };
+  g_autoptr (TdExperiment) s = load_ok (fx, c, sets);
+  g_assert_cmpint (pipeline (s, 0)->interpret.time_bins, ==, 7);
+  g_assert_cmpint (pipeline (s, 1)->interpret.time_bins, ==, 12);
+  g_assert_cmpstr (s->hash, !=, e->hash);
+}
+
 /* The resolved text is YAML that libyaml reads back, with the expected keys. */
 static void
 test_resolved_parses (Fixture *fx, gconstpointer data)
@@ -622,6 +668,7 @@ main (int argc, char **argv)
   ADD ("overrides", test_overrides);
   ADD ("evaluate-forms", test_evaluate_forms);
   ADD ("hash", test_hash);
+  ADD ("interpret", test_interpret);
   ADD ("resolved-parses", test_resolved_parses);
   ADD ("shipped-fragments", test_shipped_fragments);
   ADD ("missing-file", test_missing_file);

@@ -31,7 +31,8 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 0
+#define TD_PLUGIN_ABI_MINOR 1   /* 1.1: TdRunReport grew timings, saliency, attention,
+                                 * confusion and sample_period */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 
@@ -71,6 +72,14 @@ typedef struct {
   TdDataset *(*generate) (const TdParams *params, TdContext *ctx, GError **error);
   const void *(*extension) (const char *id);           /* optional */
 } TdGeneratorVTable;
+
+/* Extension: the time between two steps of every series a generator makes,
+ * returned by TdGeneratorVTable.extension for this id. Reports then give
+ * times ("which minutes drive the score") instead of step numbers. */
+#define TD_EXT_SAMPLE_PERIOD "tundish.sample-period/1"
+typedef struct {
+  double seconds;               /* > 0 */
+} TdSamplePeriodExt;
 
 /* ------------------------------------------------------------------ augment */
 typedef struct {
@@ -252,6 +261,48 @@ typedef struct {
   double p_adjusted;
 } TdComparisonRow;
 
+/* Time spent in one stage of one trial, or of the run (pipeline NULL,
+ * repeat and fold -1: "data" is generating or loading the dataset). Trial
+ * stages: split, augment, feature_fit, feature_transform_train,
+ * feature_transform_valid, feature_transform_test, model_fit, model_predict,
+ * save, interpret, evaluate, write; a stage that did not run has no row.
+ * Wall-clock seconds: not deterministic, never part of results. */
+typedef struct {
+  const char *pipeline, *variant;
+  int repeat, fold;
+  const char *stage;
+  double seconds;
+} TdStageTime;
+
+/* One cell of a pipeline's interpretation map, over its trials. Saliency:
+ * the share of |input gradient| (TdModelVTable.explain) of test series of
+ * one class falling on one channel and time bin; each trial's map sums to 1
+ * over channels and bins. Attention (channel NULL): the share of attention
+ * (TD_EXT_ATTENTION_MAP) received by the steps of one time bin, averaged over
+ * query steps and series; sums to 1 over bins. Times are in steps of the
+ * generated series (multiply by the sample period for seconds). */
+typedef struct {
+  const char *pipeline, *variant;
+  int class_index;
+  const char *class_name;       /* the dataset's class name, or the index as text */
+  const char *channel;          /* NULL for attention */
+  int time_bin;
+  double t_start, t_end;        /* [t_start, t_end) in steps of the generated series */
+  double mean, sd;              /* over the trials that had this class in test */
+  size_t n;                     /* trials */
+} TdInterpretRow;
+
+/* A pipeline's confusion counts summed over its trials: multiclass by
+ * arg-max, binary at the threshold the binary evaluator used (its tp, fp,
+ * tn and fn metrics). */
+typedef struct {
+  const char *pipeline, *variant;
+  const char *true_class, *predicted_class;
+  int true_index, predicted_index;
+  double count;
+  size_t n;                     /* trials summed */
+} TdConfusionRow;
+
 /* Everything a reporter may show about a finished run. Grows at the end only. */
 typedef struct {
   const char *experiment;
@@ -277,6 +328,12 @@ typedef struct {
   const TdImportanceRow *importance;      size_t n_importance;
   const TdComparisonRow *comparisons;     size_t n_comparisons;
   const char *const *compare_tests;       /* NULL-terminated, as in compare.tests */
+  /* since ABI 1.1, filled by the runner (empty when there is nothing): */
+  const TdStageTime *timings;             size_t n_timings;      /* successful trials, then run */
+  const TdInterpretRow *saliency;         size_t n_saliency;     /* interpret: of the run */
+  const TdInterpretRow *attention;        size_t n_attention;
+  const TdConfusionRow *confusion;        size_t n_confusion;
+  double sample_period;         /* seconds per step of the data (TD_EXT_SAMPLE_PERIOD); 0 unknown */
 } TdRunReport;
 
 typedef struct {

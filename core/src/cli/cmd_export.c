@@ -87,6 +87,12 @@ static const struct {
   { "feature_importance.csv", "per trial: `experiment,pipeline,variant,repeat,fold,feature,type,value`" },
   { "feature_importance_summary.csv", "over trials: `experiment,pipeline,variant,feature,type,mean,sd,n`" },
   { "failed_trials.csv", "trials that failed, with the error: `experiment,pipeline,variant,repeat,fold,message`" },
+  { "saliency.csv", "input-gradient saliency per trial, class, channel and time bin (each trial's map per class sums to 1): `pipeline,variant,repeat,fold,class,channel,time_bin,t_start,t_end,value,n_series`" },
+  { "saliency_summary.csv", "saliency over trials: `pipeline,variant,class,channel,time_bin,t_start,t_end,mean,sd,n`" },
+  { "attention.csv", "attention received per trial, class and time bin: `pipeline,variant,repeat,fold,class,time_bin,t_start,t_end,value,n_series`" },
+  { "attention_summary.csv", "attention over trials: `pipeline,variant,class,time_bin,t_start,t_end,mean,sd,n`" },
+  { "confusion.csv", "confusion counts per trial: `pipeline,variant,repeat,fold,true_class,predicted_class,count`" },
+  { "timings.csv", "seconds per trial and stage, then the run's data and report stages (empty trial columns): `pipeline,variant,repeat,fold,stage,seconds`" },
   { "predictions.h5", "test-split predictions as the run stored them: `/<pipeline label>/r<R>-f<F>/{series_id,label,score}`" },
   { "manifest.yaml", "how the run was made: seeds, versions, plugins, commit, command, resolved configuration" },
 };

@@ -565,9 +565,17 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* Every sensor is sampled at 1 Hz: reports give times in minutes. */
+static const void *
+steel_extension (const char *id)
+{
+  static const TdSamplePeriodExt period = { .seconds = 1.0 };
+  return g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0 ? &period : NULL;
+}
+
 static const TdGeneratorVTable steel_vtable = {
   .generate = steel_generate,
-  .extension = NULL,
+  .extension = steel_extension,
 };
 
 static const TdPluginDescriptor steel_descriptor = {

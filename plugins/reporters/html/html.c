@@ -5,8 +5,10 @@
  * good and defect series per sensor), results (mean ± sd, 95 % CI and n per
  * pipeline and metric, best in bold, a dot plot of the headline metric),
  * significance against the baseline, ROC / precision-recall / calibration,
- * training curves, feature importance, the parameters that differ between
- * pipelines, timings, failed trials (only when some failed) and provenance.
+ * confusion matrices, training curves, feature importance, what drives the
+ * score (saliency and attention), the parameters that differ between
+ * pipelines, timings per stage, failed trials (only when some failed) and
+ * provenance.
  * A section with nothing to show is left out. Inline CSS and SVG, no script,
  * no external asset. Every string from the report is escaped. The bytes
  * depend on the report and the run folder's manifest.yaml alone (no clock, no
@@ -24,7 +26,7 @@
 #include "html_style.h"
 #include "html_util.h"
 
-#define HTML_REPORTER_VERSION "1.1.0"
+#define HTML_REPORTER_VERSION "1.2.0"
 /* A sweep with more rows than this gets the table only: a chart that tall
  * stops being readable at a glance. */
 #define CHART_MAX_ROWS 30
@@ -382,10 +384,14 @@ render (const TdRunReport *r, const char *title)
   section_add (sections, "significance", "Significance", b);
   html_section_curves (b = g_string_new (NULL), &doc);
   section_add (sections, "curves", "ROC \xc2\xb7 PR \xc2\xb7 calibration", b);
+  html_section_confusion (b = g_string_new (NULL), &doc);
+  section_add (sections, "confusion", "Confusion", b);
   html_section_training (b = g_string_new (NULL), &doc);
   section_add (sections, "training", "Training curves", b);
   html_section_importance (b = g_string_new (NULL), &doc);
   section_add (sections, "importance", "Feature importance", b);
+  html_section_drivers (b = g_string_new (NULL), &doc);
+  section_add (sections, "drivers", "What drives the score", b);
   html_section_pipelines (b = g_string_new (NULL), &doc);
   section_add (sections, "pipelines", "Pipelines", b);
   html_section_timing (b = g_string_new (NULL), &doc);

@@ -1,5 +1,5 @@
-/* html_provenance.c — timings per pipeline and the provenance of the run:
- * seeds, versions, plugins, commit and command, read from the run folder's
+/* html_provenance.c — the provenance of the run: seeds, versions,
+ * plugins, commit and command, read from the run folder's
  * manifest.yaml (the runner writes it before any reporter runs), and the
  * resolved configuration. See html_sections.h. */
 #include "html_doc.h"
@@ -9,89 +9,6 @@
 
 #include <math.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ timing */
-
-static void
-seconds (GString *out, double s)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *fmt = s < 10 ? "%.2f" : s < 1000 ? "%.1f" : "%.0f";
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, fmt, s));
-  g_string_append (out, "\xc2\xa0s");
-}
-
-void
-html_section_timing (GString *out, const HtmlDoc *doc)
-{
-  const TdRunReport *r = doc->r;
-  if (r->n_predictions == 0)
-    return;
-  guint n_rows = doc->labels->len;
-  g_autofree double *sum = g_new0 (double, MAX (n_rows, 1u));
-  g_autofree double *sum2 = g_new0 (double, MAX (n_rows, 1u));
-  g_autofree double *lo = g_new (double, MAX (n_rows, 1u));
-  g_autofree double *hi = g_new (double, MAX (n_rows, 1u));
-  g_autofree size_t *n = g_new0 (size_t, MAX (n_rows, 1u));
-  double longest = 0;
-  for (guint i = 0; i < n_rows; i++)
-    {
-      lo[i] = INFINITY;
-      hi[i] = -INFINITY;
-    }
-  for (size_t k = 0; k < r->n_predictions; k++)
-    {
-      const TdTrialPredictions *t = &r->predictions[k];
-      gint row = html_doc_row_of (doc, t->pipeline, t->variant);
-      if (row < 0 || !isfinite (t->seconds))
-        continue;
-      sum[row] += t->seconds;
-      sum2[row] += t->seconds * t->seconds;
-      lo[row] = MIN (lo[row], t->seconds);
-      hi[row] = MAX (hi[row], t->seconds);
-      n[row]++;
-    }
-  for (guint i = 0; i < n_rows; i++)
-    if (n[i])
-      longest = MAX (longest, sum[i] / (double) n[i]);
-
-  g_string_append (out, "<section id=\"timing\">\n<h2>Timings</h2>\n<p class=\"note\">Wall time of "
-                        "each successful trial (data subset, features, fit, predict, save and "
-                        "evaluation), summed per pipeline; the runner does not time the stages "
-                        "separately.</p>\n<div class=\"scroll\"><table class=\"timing\"><thead><tr>"
-                        "<th>Pipeline</th><th class=\"num\">Trials</th><th class=\"num\">Mean</th>"
-                        "<th class=\"num\">sd</th><th class=\"num\">Min</th><th class=\"num\">Max</th>"
-                        "<th class=\"num\">Total</th><th>Mean per trial</th></tr></thead>\n<tbody>\n");
-  for (guint i = 0; i < n_rows; i++)
-    {
-      if (n[i] == 0)
-        continue;
-      double mean = sum[i] / (double) n[i];
-      double var = n[i] > 1 ? fmax (0, (sum2[i] - (double) n[i] * mean * mean) / (double) (n[i] - 1)) : 0;
-      g_string_append (out, "<tr><th scope=\"row\">");
-      html_escape (out, doc->labels->pdata[i]);
-      g_string_append (out, "</th><td class=\"num\">");
-      html_count (out, n[i]);
-      g_string_append (out, "</td><td class=\"num\">");
-      seconds (out, mean);
-      g_string_append (out, "</td><td class=\"num\">");
-      seconds (out, sqrt (var));
-      g_string_append (out, "</td><td class=\"num\">");
-      seconds (out, lo[i]);
-      g_string_append (out, "</td><td class=\"num\">");
-      seconds (out, hi[i]);
-      g_string_append (out, "</td><td class=\"num\">");
-      seconds (out, sum[i]);
-      /* A bar as wide as the mean relative to the slowest pipeline. */
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      double pct = longest > 0 ? 100.0 * mean / longest : 0;
-      g_string_append_printf (out, "</td><td class=\"bar\"><svg viewBox=\"0 0 100 10\" width=\"160\" "
-                                   "height=\"10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
-                                   "<rect width=\"%s\" height=\"10\" fill=\"#0b6e99\"/></svg></td></tr>\n",
-                              g_ascii_formatd (buf, sizeof buf, "%.1f", pct));
-    }
-  g_string_append (out, "</tbody></table></div>\n</section>\n");
-}
 
 /* -------------------------------------------------------------- provenance */
 

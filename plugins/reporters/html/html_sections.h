@@ -19,8 +19,13 @@ void html_section_training (GString *out, const HtmlDoc *doc);
 void html_section_importance (GString *out, const HtmlDoc *doc);
 /* Parameters that differ between pipelines (from the resolved config). */
 void html_section_pipelines (GString *out, const HtmlDoc *doc);
-/* Trial wall times per pipeline. */
+/* Seconds per stage and trial wall times per pipeline, the run's data stage. */
 void html_section_timing (GString *out, const HtmlDoc *doc);
+/* "What drives the score": saliency heatmaps, channel shares, top time
+ * windows and attention profiles per pipeline (report->saliency, attention). */
+void html_section_drivers (GString *out, const HtmlDoc *doc);
+/* Confusion matrices summed over each pipeline's trials. */
+void html_section_confusion (GString *out, const HtmlDoc *doc);
 /* Seeds, versions, plugins, commit (manifest.yaml) and the configuration. */
 void html_section_provenance (GString *out, const HtmlDoc *doc);
 

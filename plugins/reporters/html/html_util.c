@@ -33,6 +33,20 @@ html_escape (GString *out, const char *s)
 }
 
 void
+html_escape_cut (GString *out, const char *s, int max_chars)
+{
+  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+  if (g_utf8_strlen (valid, -1) <= max_chars)
+    {
+      html_escape (out, valid);
+      return;
+    }
+  g_autofree char *cut = g_utf8_substring (valid, 0, MAX (max_chars - 1, 0));
+  html_escape (out, cut);
+  g_string_append (out, "\xe2\x80\xa6");
+}
+
+void
 html_escapef (GString *out, const char *fmt, ...)
 {
   va_list ap;

@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 /* Append s with & < > " ' escaped; invalid UTF-8 and control characters
  * (other than tab and newlines) become U+FFFD. NULL appends nothing. */
 void html_escape (GString *out, const char *s);
+/* html_escape of s cut to max_chars characters (the last one then "…"),
+ * for labels inside charts; invalid UTF-8 made valid first. */
+void html_escape_cut (GString *out, const char *s, int max_chars);
 /* printf, then html_escape the result. */
 void html_escapef (GString *out, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 

@@ -361,9 +361,34 @@ static const char rich_manifest[] =
   "    - { repeat: 0, seed: 7003248539097852537 }\n"
   "    - { repeat: 1, seed: 3125504766317961001 }\n";
 
+/* Stage times: gbdt's two trials and one of lstm's, and the run's data stage. */
+static const TdStageTime rich_timings[] = {
+  { "gbdt", "", 0, 0, "split", 0.002 },
+  { "gbdt", "", 0, 0, "model_fit", 1.0 },
+  { "gbdt", "", 0, 0, "model_predict", 0.25 },
+  { "gbdt", "", 1, 0, "split", 0.004 },
+  { "gbdt", "", 1, 0, "model_fit", 2.0 },
+  { "gbdt", "", 1, 0, "model_predict", 0.25 },
+  { "lstm", "hidden_size=32", 0, 0, "model_fit", 9.0 },
+  { "lstm", "hidden_size=32", 0, 0, "interpret", 1.0 },
+  { NULL, NULL, -1, -1, "data", 3.5 },
+};
+
+/* gbdt over two trials: tn 7, fp 1, fn 2, tp 6 */
+static const TdConfusionRow rich_confusion[] = {
+  { "gbdt", "", "good", "good", 0, 0, 7, 2 },
+  { "gbdt", "", "good", "<defect>", 0, 1, 1, 2 },
+  { "gbdt", "", "<defect>", "good", 1, 0, 2, 2 },
+  { "gbdt", "", "<defect>", "<defect>", 1, 1, 6, 2 },
+};
+
+enum { RICH_BINS = 4 };
+
 typedef struct {
   TdTrialPredictions preds[4];
   TdImportanceRow importance[13];
+  TdInterpretRow saliency[2 * 3 * RICH_BINS];
+  TdInterpretRow attention[2 * RICH_BINS];
   char *names[12];
   TdDataset *data;
   char *dir;
@@ -405,6 +430,33 @@ rich_init (Rich *k)
   k->r.n_importance = 13;
   k->r.comparisons = rich_comparisons;
   k->r.n_comparisons = G_N_ELEMENTS (rich_comparisons);
+  /* lstm's saliency: defect series put 0.7 on channel 2 (the hostile name)
+   * in bin 1, good series spread evenly; attention likewise on bin 1 */
+  static const char *const classes[2] = { "good", "<defect>" };
+  size_t i = 0;
+  for (int c = 0; c < 2; c++)
+    for (int ch = 0; ch < 3; ch++)
+      for (int b = 0; b < RICH_BINS; b++)
+        {
+          double v = c == 0 ? 1.0 / 12 : (ch == 2 && b == 1 ? 0.7 : 0.3 / 11);
+          k->saliency[i++] = (TdInterpretRow) { "lstm", "hidden_size=32", c, classes[c],
+                                                k->data->channel_names[ch], b, b * 12.5,
+                                                (b + 1) * 12.5, v, 0.01, 2 };
+        }
+  for (int c = 0; c < 2; c++)
+    for (int b = 0; b < RICH_BINS; b++)
+      k->attention[c * RICH_BINS + b] = (TdInterpretRow) {
+        "lstm", "hidden_size=32", c, classes[c], NULL, b, b * 12.5, (b + 1) * 12.5,
+        c == 1 && b == 1 ? 0.55 : (c == 1 ? 0.15 : 0.25), 0, 2 };
+  k->r.saliency = k->saliency;
+  k->r.n_saliency = G_N_ELEMENTS (k->saliency);
+  k->r.attention = k->attention;
+  k->r.n_attention = G_N_ELEMENTS (k->attention);
+  k->r.timings = rich_timings;
+  k->r.n_timings = G_N_ELEMENTS (rich_timings);
+  k->r.confusion = rich_confusion;
+  k->r.n_confusion = G_N_ELEMENTS (rich_confusion);
+  k->r.sample_period = 60;   /* 50 steps: 50 minutes */
   g_autofree char *manifest = g_build_filename (k->dir, "manifest.yaml", NULL);
   g_assert_true (g_file_set_contents (manifest, rich_manifest, -1, NULL));
 }
@@ -598,6 +650,69 @@ test_sections (void)
   rich_clear (&k);
 }
 
+/* Per-stage timings, what drives the score and the confusion matrix, with
+ * hostile channel and class names. */
+static void
+test_interpretation (void)
+{
+  Rich k;
+  rich_init (&k);
+  g_autofree char *html = rich_render (&k);
+  g_autofree char *nav = element (html, "<nav class=\"toc\">", "</nav>");
+  const char *a = strstr (nav, "#curves"), *b = strstr (nav, "#confusion"),
+             *c = strstr (nav, "#importance"), *d = strstr (nav, "#drivers"),
+             *e = strstr (nav, "#timing");
+  g_assert_true (a && b && c && d && e && a < b && b < c && c < d && d < e);
+
+  /* timings: mean per trial over the pipeline's trials, share of their sum */
+  g_autofree char *tim = element (html, "<section id=\"timing\">", "</section>");
+  assert_contains (tim, "Generating or loading the data took 3.50\xc2\xa0s.");
+  assert_contains (tim, "<th class=\"num\">model fit</th>");
+  /* gbdt: split 3 ms (0.2 %), model_fit 1.5 s (85.6 %) of 1.753 s; no interpret */
+  assert_contains (tim, "<tr><th scope=\"row\">gbdt</th><td class=\"num\">2</td><td class=\"num\">"
+                        "3.00\xc2\xa0ms<span class=\"ci\">0.2\xc2\xa0%</span></td><td class=\"num\">"
+                        "1.50\xc2\xa0s<span class=\"ci\">85.6\xc2\xa0%</span></td>");
+  assert_contains (tim, "<td class=\"num na\">\xe2\x80\x94</td><td class=\"num\">1.75\xc2\xa0s</td></tr>");
+  assert_contains (tim, "aria-label=\"mean seconds per trial by stage, per pipeline\"");
+  assert_contains (tim, "<title>interpret: 1.00\xc2\xa0s (10.0\xc2\xa0%)</title>");
+
+  /* what drives the score: escaped names, minutes from the sample period */
+  g_autofree char *drv = element (html, "<section id=\"drivers\">", "</section>");
+  assert_contains (drv, "<h3>lstm[hidden_size=32] <span class=\"n\">(2 trials)</span></h3>");
+  assert_contains (drv, "aria-label=\"saliency of &lt;defect&gt; series, lstm[hidden_size=32]: "
+                        "channel by time\"");
+  assert_contains (drv, "&quot;odd&quot; &amp; &lt;name&gt;</text>");
+  assert_contains (drv, "<title>&quot;odd&quot; &amp; &lt;name&gt;, 12.5\xe2\x80\x93" "25\xc2\xa0min: "
+                        "70.0\xc2\xa0%</title>");
+  assert_contains (drv, "time (min)");
+  /* the top window of the defect class, and its top channel */
+  assert_contains (drv, "<tr class=\"grp\"><td>&lt;defect&gt;</td><td class=\"num\">1</td><td>"
+                        "12.5\xe2\x80\x93" "25\xc2\xa0min</td><td class=\"num\">75.5\xc2\xa0%</td>"
+                        "<td>&quot;odd&quot; &amp; &lt;name&gt; <span class=\"n\">(92.8\xc2\xa0% of it)");
+  g_assert_null (strstr (drv, "<td>good</td><td class=\"num\">1</td>"));   /* defect classes only */
+  assert_contains (drv, "aria-label=\"attention per time bin, lstm[hidden_size=32]\"");
+  assert_contains (drv, "class=\"chance\"");                 /* uniform attention */
+  g_assert_null (strstr (drv, "series, gbdt"));               /* gbdt has no maps */
+  g_assert_null (strstr (drv, "<defect>"));
+
+  /* the confusion matrix, summed over gbdt's trials */
+  g_autofree char *cm = element (html, "<section id=\"confusion\">", "</section>");
+  assert_contains (cm, "<th scope=\"row\">&lt;defect&gt;</th>");
+  assert_contains (cm, "<strong>gbdt</strong>: 16 test predictions over 2 trials");
+  assert_contains (cm, ">6<span class=\"ci\">75.0\xc2\xa0%</span></td><td class=\"num\">8</td></tr>");
+  assert_contains (cm, "threshold the binary evaluator used");
+  rich_clear (&k);
+
+  /* without a sample period, steps */
+  rich_init (&k);
+  k.r.sample_period = 0;
+  g_autofree char *steps = rich_render (&k);
+  assert_contains (steps, "time (step)");
+  assert_contains (steps, "steps 12.5\xe2\x80\x93" "25<");
+  assert_contains (steps, "Times are steps of the data");
+  rich_clear (&k);
+}
+
 static void
 test_self_contained (void)
 {
@@ -727,6 +842,7 @@ main (int argc, char **argv)
   g_test_add_func ("/html/significance-absent", test_significance_absent);
   g_test_add_func ("/html/glance-tests", test_glance_tests);
   g_test_add_func ("/html/sections", test_sections);
+  g_test_add_func ("/html/interpretation", test_interpretation);
   g_test_add_func ("/html/self-contained", test_self_contained);
   g_test_add_func ("/html/escaping-everywhere", test_escaping_everywhere);
   g_test_add_func ("/html/many-pipelines", test_many_pipelines);
