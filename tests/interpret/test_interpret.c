@@ -16,7 +16,8 @@
  *    period and in steps when it has none;
  *  - the same bytes for -j 1 in-process and -j 2 in worker processes, after
  *    a kill and --resume, and from `tundish report`; `tundish export`;
- *  - a real lstm's saliency favouring the planted channel and window;
+ *  - a real lstm's saliency favouring the planted channel and window, and
+ *    attention_lstm's attention profiles;
  *  - the report in headless Chromium (skipped without one). */
 #include <glib/gstdio.h>
 #include <math.h>
@@ -460,20 +461,24 @@ test_options (void)
   g_assert_nonnull (strstr (manifest, "interpret: {max_series: 0, time_bins: 8}"));
 }
 
-/* A real model: the lstm plugin's explain (gradient × input), on data whose
+/* Real models: the lstm plugin's explain (gradient × input), on data whose
  * class shows in sensor_1 on steps 10-19 only. A fitted model's saliency
  * for defect series must favour that channel and that window well above
  * their uniform shares (1/3 and 2/8; measured 0.79 and 0.58), and be the
- * same bytes in-process and in worker processes. */
+ * same bytes in-process and in worker processes. attention_lstm's attention
+ * maps: one profile per trial and class summing to 1, the same bytes too. */
 static void
-test_lstm (void)
+test_real_models (void)
 {
   g_autofree char *dir = util_mkdir ("lstm");
   g_autofree char *exp = experiment (
     dir, "exp.yaml", "interp_gen", "n_series: 120",
     "  - name: lstm\n"
     "    model: { plugin: lstm, hidden_size: 16, num_layers: 1, head_hidden: 16, epochs: 25,\n"
-    "             learning_rate: 0.01, patience: 0, dropout: 0 }\n",
+    "             learning_rate: 0.01, patience: 0, dropout: 0 }\n"
+    "  - name: att\n"
+    "    model: { plugin: attention_lstm, hidden_size: 16, num_layers: 1, head_hidden: 16,\n"
+    "             num_heads: 2, epochs: 10, learning_rate: 0.01, patience: 0, dropout: 0 }\n",
     "[roc_auc]", 1);
   g_autofree char *a = g_build_filename (dir, "j2", NULL);
   g_autofree char *b = g_build_filename (dir, "j1", NULL);
@@ -483,6 +488,24 @@ test_lstm (void)
   run_ok (exp, b, j1, NULL);
   assert_same (a, b, "saliency.csv");
   assert_same (a, b, "saliency_summary.csv");
+  assert_same (a, b, "attention.csv");
+  g_autoptr (GPtrArray) att = util_csv (a, "attention.csv");
+  gint ap = column (att, "pipeline"), ac = column (att, "class"), av = column (att, "value");
+  gint ar = column (att, "fold");
+  g_assert_cmpuint (att->len - 1, ==, 3 * 2 * 8);    /* 3 folds, 2 classes, 8 bins */
+  for (guint i = 1; i < att->len; i += 8)
+    {
+      double profile = 0;
+      for (guint j = i; j < i + 8; j++)
+        {
+          char **row = att->pdata[j];
+          g_assert_cmpstr (row[ap], ==, "att");
+          g_assert_cmpstr (row[ac], ==, ((char **) att->pdata[i])[ac]);
+          g_assert_cmpstr (row[ar], ==, ((char **) att->pdata[i])[ar]);
+          profile += num (row[av]);
+        }
+      g_assert_cmpfloat_with_epsilon (profile, 1.0, 1e-9);
+    }
   g_autoptr (GPtrArray) sum = util_csv (a, "saliency_summary.csv");
   gint cc = column (sum, "class"), ch = column (sum, "channel"), cb = column (sum, "time_bin");
   gint cm = column (sum, "mean");
@@ -490,7 +513,7 @@ test_lstm (void)
   for (guint i = 1; i < sum->len; i++)
     {
       char **row = sum->pdata[i];
-      if (strcmp (row[cc], "defect") != 0)
+      if (strcmp (row[cc], "defect") != 0 || strcmp (row[column (sum, "pipeline")], "lstm") != 0)
         continue;
       double v = num (row[cm]);
       int bin = (int) num (row[cb]);
@@ -658,7 +681,7 @@ main (int argc, char **argv)
   g_test_add_func ("/interpret/determinism", test_determinism);
   g_test_add_func ("/interpret/resume", test_resume);
   g_test_add_func ("/interpret/rebuild-and-export", test_rebuild_and_export);
-  g_test_add_func ("/interpret/lstm", test_lstm);
+  g_test_add_func ("/interpret/real-models", test_real_models);
   g_test_add_func ("/interpret/browser", test_browser);
   int rc = g_test_run ();
   util_finish ();
