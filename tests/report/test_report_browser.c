@@ -1,6 +1,7 @@
 /* report.html of a real run, opened in headless Chromium (Debian's chromium
  * package): the page loads without a console message or a failed request,
- * the rendered DOM holds the results table and an ROC curve, and a
+ * the rendered DOM holds the results table, an ROC curve and the per-stage
+ * timings, and a
  * screenshot of it is a real image. Any network access is made to fail, so
  * an external asset would show up as an error. Skipped (exit 77) when no
  * Chromium is installed.
@@ -126,6 +127,9 @@ test_dom (void)
       if (strstr (dom, id) == NULL)
         g_error ("the rendered page has no element %s", id);
     }
+  /* Timings per stage: the table and the stacked bars. */
+  g_assert_nonnull (strstr (dom, "<table class=\"stages\">"));
+  g_assert_nonnull (strstr (dom, "aria-label=\"mean seconds per trial by stage, per pipeline\""));
 }
 
 static guint32
