@@ -11,8 +11,9 @@
 
 static const char report_description[] =
   "Rebuilds results.csv, summary.csv, failed_trials.csv, comparisons.csv,\n"
-  "predictions.h5, training_curves.csv, feature importance and report.html of a\n"
-  "finished run from its trial folders (trials/<pipeline>/r<R>-f<F>/). No model is\n"
+  "predictions.h5, training_curves.csv, feature importance, saliency and attention\n"
+  "maps, confusion.csv, timings.csv and report.html of a finished run from its\n"
+  "trial folders (trials/<pipeline>/r<R>-f<F>/). No model is\n"
   "fitted: the metrics are recomputed from the stored predictions with the\n"
   "experiment's evaluators, and the reporters run again. For an unchanged\n"
   "tundish the files are byte-identical to the run's own; a metric an evaluator\n"
