@@ -1,5 +1,5 @@
 /* lstm_params.h — the parameters every LSTM-based model plugin shares
- * (lstm, cnn_lstm). Included by each descriptor's file. */
+ * (lstm, cnn_lstm, attention_lstm). Included by each descriptor's file. */
 #pragma once
 
 #include <tundish/tundish.h>
