@@ -166,8 +166,9 @@ typedef struct {
                           GError **error);
 } TdFeatureImportanceExt;
 
-/* Extension: attention maps, for models with self-attention over time steps
- * (attention_lstm). The runner asks for it after fit, writes a summary per
+/* Extension: attention maps, for models that attend over time steps
+ * (attention_lstm's self-attention; lstm's attention pooling, one query
+ * repeated in every row). The runner asks for it after fit, writes a summary per
  * trial (attention each input step receives, averaged over query steps, heads
  * and test series, per class) and shows it in the report beside saliency. */
 #define TD_EXT_ATTENTION_MAP "tundish.attention-map/1"

@@ -390,7 +390,8 @@ lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdC
 }
 
 /* TD_EXT_ATTENTION_MAP: the self-attention's weights for one series,
- * averaged over heads (attention_lstm). */
+ * averaged over heads (attention_lstm), or the attention pooling's weights
+ * over steps (lstm, pooling: attention); see nn_attention_map. */
 static gboolean
 lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *out,
                     TdContext *ctx, GError **error)
@@ -401,7 +402,7 @@ lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *ou
   if (series >= input->n_series)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "attention_lstm: series %zu out of range (%zu series)", series,
+                   "attention map: series %zu out of range (%zu series)", series,
                    input->n_series);
       return FALSE;
     }
@@ -415,7 +416,7 @@ static const TdAttentionMapExt attention_map_ext = { lstm_attention_map };
 static const void *
 lstm_extension (TdModel *m, const char *id)
 {
-  if (m && m->arch.attn_heads > 0 && g_strcmp0 (id, TD_EXT_ATTENTION_MAP) == 0)
+  if (m && nn_has_attention_map (&m->arch) && g_strcmp0 (id, TD_EXT_ATTENTION_MAP) == 0)
     return &attention_map_ext;
   return NULL;
 }

@@ -1,5 +1,5 @@
 /* test_lstm.c — the lstm model plugin: learns a temporal task, padding
- * invariance, save/load, determinism across threads, early stopping and
+ * invariance, attention-pooling maps, save/load, determinism across threads, early stopping and
  * curves, saliency, and errors for bad input. Compiled with the plugin's
  * sources, so td_plugin_descriptor(0) is callable. */
 #include <glib/gstdio.h>
@@ -34,6 +34,68 @@ test_padding_invariance (void)
                              "pooling", "attention", "epochs", "2", "patience", "0", NULL };
   TdModel *m = fit_model (kv, train, NULL, 1, 1);
   check_padding_invariance (m, plain, 25);
+  vt->destroy (m);
+}
+
+/* pooling: attention offers its weights over steps as an attention map
+ * (TD_EXT_ATTENTION_MAP): every valid row the same, summing to 1 over the
+ * valid steps, 0 at padding, unchanged by padding; with the score vector v
+ * zeroed every step gets exactly 1/L. Other poolings offer no map. */
+static void
+test_attention_pooling_map (void)
+{
+  const size_t T = 16, Tpad = 25;
+  g_autoptr (TdDataset) train = order_task (120, T, 7);
+  g_autoptr (TdDataset) plain = order_task (20, T, 8);
+  g_autoptr (TdDataset) padded = padded_copy (plain, Tpad);
+  const char *const kv[] = { "hidden_size", "8", "bidirectional", "true", "pooling", "attention",
+                             "attention_dim", "6", "epochs", "3", "patience", "0", NULL };
+  TdModel *m = fit_model (kv, train, NULL, 1, 1);
+  const TdAttentionMapExt *ext = vt->extension (m, TD_EXT_ATTENTION_MAP);
+  g_assert_nonnull (ext);
+  g_autoptr (TdContext) ctx = td_context_new (0);
+  g_autofree float *ma = g_new (float, T * T);
+  g_autofree float *mb = g_new (float, Tpad * Tpad);
+  gboolean varied = FALSE;
+  for (size_t s = 0; s < plain->n_series; s++)
+    {
+      g_autoptr (GError) e = NULL;
+      g_assert_true (ext->attention_map (m, plain, s, ma, ctx, &e));
+      g_assert_true (ext->attention_map (m, padded, s, mb, ctx, &e));
+      g_assert_no_error (e);
+      double sum = 0;
+      for (size_t u = 0; u < T; u++)
+        {
+          g_assert_cmpfloat (ma[u], >=, 0);
+          sum += ma[u];
+          varied = varied || fabs (ma[u] - 1.0 / T) > 1e-3;
+        }
+      g_assert_cmpfloat (fabs (sum - 1), <=, 1e-5);
+      for (size_t q = 0; q < Tpad; q++)
+        for (size_t u = 0; u < Tpad; u++)
+          {
+            double want = q < T && u < T ? ma[u] : 0;
+            g_assert_cmpfloat (fabs (mb[q * Tpad + u] - want), <=, 1e-6);
+            if (q < T && u < T)
+              g_assert_cmpfloat (ma[q * T + u], ==, ma[u]);
+          }
+    }
+  g_assert_true (varied);   /* trained weights are not uniform: the check is not vacuous */
+  g_autoptr (GError) e = NULL;
+  g_assert_false (ext->attention_map (m, plain, plain->n_series, ma, ctx, &e));
+  g_assert_error (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+
+  /* v = 0: every score is equal, so the softmax is uniform over the valid steps */
+  memset (m->P + m->net.attn.v, 0, m->net.cfg.attention_dim * sizeof (float));
+  g_assert_true (ext->attention_map (m, padded, 0, mb, ctx, NULL));
+  for (size_t u = 0; u < Tpad; u++)
+    g_assert_cmpfloat (fabs (mb[u] - (u < T ? 1.0 / T : 0)), <=, 1e-7);
+  vt->destroy (m);
+
+  const char *const kv_max[] = { "hidden_size", "8", "pooling", "max", "epochs", "1",
+                                 "patience", "0", NULL };
+  m = fit_model (kv_max, train, NULL, 1, 1);
+  g_assert_null (vt->extension (m, TD_EXT_ATTENTION_MAP));
   vt->destroy (m);
 }
 
@@ -223,6 +285,7 @@ main (int argc, char **argv)
   vt = desc->vtable;
   g_test_add_func ("/lstm/learns-order", test_learns_order);
   g_test_add_func ("/lstm/padding-invariance", test_padding_invariance);
+  g_test_add_func ("/lstm/attention-pooling-map", test_attention_pooling_map);
   g_test_add_func ("/lstm/save-load", test_save_load);
   g_test_add_func ("/lstm/determinism", test_determinism);
   g_test_add_func ("/lstm/early-stopping-curves", test_early_stopping_and_curves);

@@ -311,8 +311,23 @@ nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const flo
   w->tp->prepared = prepared;
   gather (w, data, &s, 1);
   nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
-  nn_mha_head_average_f32 (&m->mha, w->tp->T, w->len, 0, w->tp->mha_attn, T, out);
+  if (m->mha.heads > 0)
+    nn_mha_head_average_f32 (&m->mha, w->tp->T, w->len, 0, w->tp->mha_attn, T, out);
+  else
+    {
+      const size_t L = MIN ((size_t) w->len[0], T);
+      const float *alpha = w->tp->att_alpha;      /* [T,B], B = 1 */
+      memset (out, 0, T * T * sizeof (float));
+      for (size_t q = 0; q < L; q++)
+        memcpy (out + q * T, alpha, L * sizeof (float));
+    }
   workers_release (cache, w, 1);
+}
+
+gboolean
+nn_has_attention_map (const NnSeqConfig *cfg)
+{
+  return cfg->attn_heads > 0 || (cfg->pool == NN_POOL_ATTENTION && cfg->conv_layers == 0);
 }
 
 /* ---------------------------------------------------------------- epochs */

@@ -81,10 +81,19 @@ void nn_predict_logits (const NnSeqModel *m, const float *P, const float *S,
 void nn_saliency (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
                   const NnSeqData *data, size_t s, NnScoreCache *cache, float *out);
 
-/* The self-attention's weights for sequence s, averaged over heads, in eval
- * mode: out [T,T] (row = query step, each valid row sums to 1 over valid
- * keys; rows and columns of padded steps 0). m must have self-attention
- * (cfg.attn_heads > 0); prepared as for nn_predict_logits. */
+/* Whether nn_attention_map has a map for a model of this configuration:
+ * self-attention (attention_lstm), or attention pooling straight over the
+ * input's steps (no conv front-end, whose max pooling would put the weights
+ * on other steps than the input's). */
+gboolean nn_has_attention_map (const NnSeqConfig *cfg);
+
+/* Sequence s's attention, in eval mode: out [T,T] (row = query step, each
+ * valid row sums to 1 over valid keys; rows and columns of padded steps 0).
+ * With self-attention, its weights averaged over heads. Otherwise the
+ * attention pooling's weights over steps, the same in every valid row: one
+ * query (the pooled summary) shown the way self-attention's maps are, so the
+ * runner's per-step profile (the mean over query rows) is those weights.
+ * m->cfg must satisfy nn_has_attention_map; prepared as for nn_predict_logits. */
 void nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
                        const NnSeqData *data, size_t s, NnScoreCache *cache, float *out);
 
