@@ -241,6 +241,32 @@ sane_shape (hid_t f, const hsize_t dx[3])
   return length_is (f, "y", dx[0]) && length_is (f, "channel_names", dx[2]);
 }
 
+/* The dataset `name` holds all of its n elements, inside the file. The
+ * storage size must be checked against the file size too: a contiguous
+ * layout message states its size without the bytes being there, and a
+ * crafted file (2^27 series of zero steps, /y declared and unwritten) would
+ * have us allocate gigabytes for /y, /series_id and /group before a read
+ * fails, or read 2^20 unwritten channel names. */
+static gboolean
+stored_in_file (hid_t f, const char *name, hsize_t n)
+{
+  hsize_t file_size = 0;
+  if (n == 0)
+    return TRUE;
+  if (H5Fget_filesize (f, &file_size) < 0)
+    return FALSE;
+  hid_t d = H5Dopen2 (f, name, H5P_DEFAULT);
+  if (d < 0)
+    return FALSE;
+  hid_t t = H5Dget_type (d);
+  size_t elem = t < 0 ? 0 : H5Tget_size (t);
+  hsize_t stored = H5Dget_storage_size (d);
+  if (t >= 0)
+    H5Tclose (t);
+  H5Dclose (d);
+  return elem > 0 && n <= G_MAXUINT64 / elem && stored >= n * elem && stored <= file_size;
+}
+
 TdDataset *
 td_dataset_load_h5 (const char *path, GError **error)
 {
@@ -271,8 +297,9 @@ td_dataset_load_h5 (const char *path, GError **error)
   else if (!sane_shape (f, dx))
     what = "accept /x: more than 2^28 series, 2^32 steps, 2^20 channels or 2^36 values, or "
            "/y or /channel_names of another length";
-  else if (H5Dget_storage_size (xd) < dx[0] * dx[1] * dx[2] * sizeof (float))
-    what = "accept /x: the file holds less data than /x declares (truncated or not "
+  else if (!stored_in_file (f, "x", dx[0] * dx[1] * dx[2]) || !stored_in_file (f, "y", dx[0])
+           || !stored_in_file (f, "channel_names", dx[2]))
+    what = "accept /x: the file holds less data than /x, /y or /channel_names declares (truncated or not "
            "written by tundish)";
   else if (task != TD_TASK_BINARY && task != TD_TASK_MULTICLASS && task != TD_TASK_ANOMALY
            && task != TD_TASK_REGRESSION)
