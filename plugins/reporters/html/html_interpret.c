@@ -185,6 +185,20 @@ heat_colour (GString *out, double f)
   g_string_append_printf (out, "#%02x%02x%02x", r, g, b);
 }
 
+/* Time ticks go at bin edges, both ends included, so a tick never splits a
+ * cell. An even division of the bins when one of 4, 6, 5, 3 divides them
+ * (30 bins of 4 min: every 20 min); otherwise the edges nearest the
+ * quarters, which can read oddly (32, 92 min for 30 bins). */
+guint
+html_tick_parts (guint n_bins)
+{
+  static const guint divisions[] = { 4, 6, 5, 3 };
+  for (guint k = 0; k < G_N_ELEMENTS (divisions); k++)
+    if (n_bins % divisions[k] == 0)
+      return divisions[k];
+  return 4;
+}
+
 static void
 heatmap (GString *out, const Map *m, guint cls, const TimeAxis *ax, const char *label)
 {
@@ -221,12 +235,12 @@ heatmap (GString *out, const Map *m, guint cls, const TimeAxis *ax, const char *
           g_string_append (out, "</title></rect>\n");
         }
     }
-  /* time ticks at five bin edges: both ends and three between */
   double y0 = HM_TOP + nc * HM_ROW;
   guint last = G_MAXUINT;
-  for (guint i = 0; i <= 4; i++)
+  guint parts = html_tick_parts (nb);
+  for (guint i = 0; i <= parts; i++)
     {
-      guint b = (i * nb + 2) / 4;
+      guint b = (i * nb + parts / 2) / parts;
       if (b == last)
         continue;
       last = b;

@@ -39,4 +39,8 @@ typedef enum {
 } MetricDirection;
 MetricDirection html_metric_direction (const char *metric);
 
+/* Into how many equal parts the time axis of a heatmap of n_bins is ticked
+ * (html_interpret.c): 4, 6, 5 or 3 when it divides n_bins, else 4. */
+guint html_tick_parts (guint n_bins);
+
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 #include <tundish/tundish.h>
 
+#include "html_util.h"
+
 #define EVIL "<script>alert('x')</script>"
 #define EVIL_ESCAPED "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
 
@@ -652,6 +654,20 @@ test_sections (void)
 
 /* Per-stage timings, what drives the score and the confusion matrix, with
  * hostile channel and class names. */
+/* Heatmap ticks divide the bins evenly when they can: 30 bins of 4 min are
+ * ticked every 20 min, not at 32 and 92. */
+static void
+test_tick_parts (void)
+{
+  g_assert_cmpuint (html_tick_parts (30), ==, 6);
+  g_assert_cmpuint (html_tick_parts (4), ==, 4);
+  g_assert_cmpuint (html_tick_parts (60), ==, 4);
+  g_assert_cmpuint (html_tick_parts (25), ==, 5);
+  g_assert_cmpuint (html_tick_parts (9), ==, 3);
+  g_assert_cmpuint (html_tick_parts (7), ==, 4);
+  g_assert_cmpuint (html_tick_parts (1), ==, 4);
+}
+
 static void
 test_interpretation (void)
 {
@@ -847,5 +863,6 @@ main (int argc, char **argv)
   g_test_add_func ("/html/escaping-everywhere", test_escaping_everywhere);
   g_test_add_func ("/html/many-pipelines", test_many_pipelines);
   g_test_add_func ("/html/demo", test_demo);
+  g_test_add_func ("/html/tick-parts", test_tick_parts);
   return g_test_run ();
 }
