@@ -18,6 +18,7 @@ struct TdModel {
   NnSeqConfig arch;            /* n_inputs is set by fit */
   NnTrainConfig train;
   gboolean auto_pos_weight, standardize;
+  int restarts;                /* >= 1 trainings per fit, the best on validation kept */
   char *config_text;           /* td_params_to_text of the training parameters */
 
   /* fitted state; fitted == FALSE until fit or load */

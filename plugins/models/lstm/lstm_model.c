@@ -8,7 +8,8 @@
  * standard deviation over valid steps (saved with the model). Variable
  * lengths (TdDataset.lengths) are masked: padded steps change nothing.
  * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
- * dropout from td_context_derive_seed(ctx, "train"). Threads: see nn_train.h
+ * dropout from td_context_derive_seed(ctx, "train"); restart k > 1 uses
+ * "init:restart<k>" and "train:restart<k>", so restarts = 1 is unchanged. Threads: see nn_train.h
  * (results do not depend on them). README.md in this folder has the details.
  */
 #include <math.h>
@@ -113,6 +114,7 @@ lstm_new (const TdParams *params)
   };
   m->auto_pos_weight = td_params_get_bool (params, "auto_pos_weight");
   m->standardize = td_params_get_bool (params, "standardize");
+  m->restarts = declares (params, "restarts") ? (int) td_params_get_int (params, "restarts") : 1;
   m->config_text = td_params_to_text (params);
   return m;
 }
@@ -271,6 +273,65 @@ seq_data (const TdModel *m, const TdDataset *ds)
                        .len = ds->lengths, .y = ds->y, .mean = m->mean, .scale = m->scale };
 }
 
+/* Train m->restarts times, each from its own initial weights, shuffling and
+ * dropout, and keep in m->P, m->S and m->result the run whose best validation
+ * ROC-AUC is highest (the first on ties). Only the first run's curves keep
+ * their plain names; run k's are "restart<k>/train_loss" and so on. */
+static gboolean
+train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqData *va,
+                TdContext *ctx, GError **error)
+{
+  const int K = MAX (m->restarts, 1);
+  if (K > 1 && !va)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "lstm: restarts = %d keeps the run with the best validation ROC-AUC, but "
+                   "there is no validation split (set split.valid_size, or restarts: 1)", K);
+      return FALSE;
+    }
+  const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
+  g_autofree float *P = K > 1 ? g_new (float, np) : NULL;
+  g_autofree float *S = K > 1 ? g_new0 (float, ns) : NULL;
+  double best = -INFINITY;
+  for (int k = 1; k <= K; k++)
+    {
+      g_autofree char *init = k == 1 ? g_strdup ("init") : g_strdup_printf ("init:restart%d", k);
+      g_autofree char *seed = k == 1 ? g_strdup ("train") : g_strdup_printf ("train:restart%d", k);
+      g_autofree char *prefix = k == 1 ? NULL : g_strdup_printf ("restart%d/", k);
+      float *p = k == 1 ? m->P : P, *s = k == 1 ? m->S : S;
+      nn_seq_init_params_f32 (&m->net, p, td_context_derive_seed (ctx, init));
+      memset (s, 0, ns * sizeof (float));
+      nn_seq_init_state_f32 (&m->net, s);
+      tc->seed = td_context_derive_seed (ctx, seed);
+      tc->curve_prefix = prefix;
+      tc->progress_from = (double) (k - 1) / K;
+      tc->progress_to = (double) k / K;
+      NnTrainResult res;
+      const gboolean ok = nn_train_seq (&m->net, p, s, tc, tr, va, ctx, &res, error);
+      tc->curve_prefix = NULL;
+      if (!ok)
+        return FALSE;
+      /* a one-class validation split has no ROC-AUC: keep the first run */
+      const double auc = isnan (res.best_valid_auc) ? -INFINITY : res.best_valid_auc;
+      const gboolean keep = k == 1 || auc > best;
+      if (keep)
+        {
+          best = auc;
+          m->result = res;
+          if (k > 1)
+            {
+              memcpy (m->P, P, np * sizeof (float));
+              memcpy (m->S, S, ns * sizeof (float));
+            }
+        }
+      if (K > 1)
+        td_context_log (ctx, G_LOG_LEVEL_INFO, "restart %d of %d: best validation ROC-AUC %.4f "
+                        "at epoch %d%s", k, K, res.best_valid_auc, res.best_epoch + 1,
+                        keep ? " (the best so far)" : "");
+    }
+  return TRUE;
+}
+
 static gboolean
 lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
           GError **error)
@@ -303,21 +364,18 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
                                     ? train->channel_names[c] : "");
   if (m->standardize)
     fit_standardiser (m, train);
-  m->P = g_new (float, m->net.layout.total);
-  nn_seq_init_params_f32 (&m->net, m->P, td_context_derive_seed (ctx, "init"));
-  m->S = g_new0 (float, MAX (m->net.state.total, 1));
-  nn_seq_init_state_f32 (&m->net, m->S);
+  const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
+  m->P = g_new (float, np);
+  m->S = g_new0 (float, ns);
 
   NnTrainConfig tc = m->train;
-  tc.seed = td_context_derive_seed (ctx, "train");
   if (m->auto_pos_weight)
     tc.loss.pos_weight = ((double) train->n_series - n_pos) / n_pos;
   m->pos_weight_used = tc.loss.pos_weight;
   NnSeqData tr = seq_data (m, train), va = { 0 };
   if (valid && valid->n_series > 0)
     va = seq_data (m, valid);
-  if (!nn_train_seq (&m->net, m->P, m->S, &tc, &tr, valid && valid->n_series ? &va : NULL, ctx,
-                     &m->result, error))
+  if (!train_restarts (m, &tc, &tr, valid && valid->n_series ? &va : NULL, ctx, error))
     {
       lstm_clear_fit (m);
       return FALSE;

@@ -50,5 +50,8 @@ static const char *const schedule_choices[] = { "none", "plateau", "cosine", NUL
   { "patience", TD_PARAM_INT, "5", 0, 100000, NULL, \
     "early stopping: stop after this many epochs without a better validation ROC-AUC and " \
     "restore the best weights; 0 = train every epoch" }, \
+  { "restarts", TD_PARAM_INT, "1", 1, 100, NULL, \
+    "train this many times from different initial weights, shuffling and dropout, and keep " \
+    "the run with the best validation ROC-AUC (needs a validation split); 1 = once" }, \
   { "standardize", TD_PARAM_BOOL, "true", 0, 0, NULL, \
     "standardise each channel with the training split's mean and standard deviation" },

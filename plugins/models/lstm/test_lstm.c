@@ -276,6 +276,83 @@ test_bench_cli (void)
   g_assert_cmpfloat (spe, >, 0);
 }
 
+/* A curve sink keeping each curve's largest value. */
+static void
+max_curve (const char *name, int step, double value, gpointer data)
+{
+  (void) step;
+  GHashTable *h = data;
+  double *v = g_hash_table_lookup (h, name);
+  if (!v)
+    {
+      v = g_new (double, 1);
+      *v = -INFINITY;
+      g_hash_table_insert (h, g_strdup (name), v);
+    }
+  *v = fmax (*v, value);
+}
+
+/* restarts: K runs from different seeds, the one with the best validation
+ * ROC-AUC kept (its weights restored, so the kept model scores exactly that
+ * AUC on the validation split); run 1 is the restarts = 1 fit, unchanged;
+ * runs 2..K report their curves under "restart<k>/"; no validation split
+ * is refused. */
+static void
+test_restarts (void)
+{
+  g_autoptr (TdDataset) train = order_task (120, 10, 61);
+  g_autoptr (TdDataset) valid = order_task (60, 10, 62);
+#define TINY "hidden_size", "4", "num_layers", "1", "head_hidden", "4", "epochs", "4", \
+             "patience", "4", "learning_rate", "0.01"
+  const char *const one[] = { TINY, NULL };
+  const char *const three[] = { TINY, "restarts", "3", NULL };
+#undef TINY
+  double best[3];
+  g_autofree double *p1 = NULL;
+  {
+    TdModel *m = fit_model (one, train, valid, 9, 1);
+    p1 = predict (m, valid);
+    best[0] = m->result.best_valid_auc;
+    vt->destroy (m);
+  }
+  g_autoptr (TdParams) p = params_with (three);
+  g_autoptr (TdContext) ctx = td_context_new (9);
+  g_autoptr (GHashTable) maxima = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  td_context_set_curve_sink (ctx, max_curve, maxima);
+  g_autoptr (GError) e = NULL;
+  TdModel *m = vt->create (p, ctx, &e);
+  g_assert_true (vt->fit (m, train, valid, ctx, &e));
+  g_assert_no_error (e);
+  const char *names[] = { "valid_auc", "restart2/valid_auc", "restart3/valid_auc" };
+  double top = -INFINITY;
+  for (int k = 0; k < 3; k++)
+    {
+      const double *v = g_hash_table_lookup (maxima, names[k]);
+      g_assert_nonnull (v);
+      if (k == 0)
+        g_assert_cmpfloat (*v, ==, best[0]);        /* run 1 = the restarts = 1 fit */
+      best[k] = *v;
+      top = fmax (top, *v);
+    }
+  g_assert_nonnull (g_hash_table_lookup (maxima, "restart3/train_loss"));
+  g_assert_null (g_hash_table_lookup (maxima, "restart4/valid_auc"));
+  /* the runs differ, so keeping the best is a real choice here */
+  g_assert_true (best[0] != best[1] || best[1] != best[2]);
+  g_assert_cmpfloat (m->result.best_valid_auc, ==, top);
+  g_autofree double *p3 = predict (m, valid);
+  g_assert_cmpfloat (fabs (td_roc_auc (valid->y, p3, valid->n_series) - top), <, 1e-12);
+  if (top == best[0])
+    g_assert_cmpmem (p1, valid->n_series * sizeof (double), p3, valid->n_series * sizeof (double));
+  vt->destroy (m);
+
+  /* without a validation split there is nothing to choose by */
+  TdModel *n = vt->create (p, ctx, &e);
+  g_assert_false (vt->fit (n, train, NULL, ctx, &e));
+  g_assert_error (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (e->message, "validation split"));
+  vt->destroy (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -293,5 +370,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lstm/explain", test_explain);
   g_test_add_func ("/lstm/bad-input", test_bad_input);
   g_test_add_func ("/lstm/bench-cli", test_bench_cli);
+  g_test_add_func ("/lstm/restarts", test_restarts);
   return g_test_run ();
 }

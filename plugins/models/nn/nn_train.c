@@ -364,6 +364,26 @@ shuffle (size_t *perm, size_t n, uint64_t seed)
     }
 }
 
+static void
+curve (TdContext *ctx, const NnTrainConfig *cfg, const char *name, int step, double value)
+{
+  if (!cfg->curve_prefix)
+    {
+      td_context_curve (ctx, name, step, value);
+      return;
+    }
+  g_autofree char *full = g_strconcat (cfg->curve_prefix, name, NULL);
+  td_context_curve (ctx, full, step, value);
+}
+
+static void
+progress (TdContext *ctx, const NnTrainConfig *cfg, double fraction)
+{
+  if (cfg->progress_to > cfg->progress_from)
+    fraction = cfg->progress_from + fraction * (cfg->progress_to - cfg->progress_from);
+  td_context_progress (ctx, fraction);
+}
+
 gboolean
 nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
               const NnSeqData *train, const NnSeqData *valid, TdContext *ctx, NnTrainResult *res,
@@ -445,15 +465,15 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
           if (cfg->clip_norm > 0)
             nn_clip_grad_norm_f32 (grad, np, cfg->clip_norm);
           nn_adam_step_f32 (&opt, P, grad, lr);
-          td_context_progress (ctx, (epoch + (double) (start + B) / (double) n) / cfg->epochs);
+          progress (ctx, cfg, (epoch + (double) (start + B) / (double) n) / cfg->epochs);
         }
       if (!ok)
         break;
       const double train_loss = loss_sum / (double) n;
       res->epochs_run = epoch + 1;
       res->final_train_loss = train_loss;
-      td_context_curve (ctx, "train_loss", epoch + 1, train_loss);
-      td_context_curve (ctx, "lr", epoch + 1, lr);
+      curve (ctx, cfg, "train_loss", epoch + 1, train_loss);
+      curve (ctx, cfg, "lr", epoch + 1, lr);
       if (!isfinite (train_loss))
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
@@ -468,9 +488,9 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
           double vloss, vauc;
           predict_with (m, P, S, valid, workers, n_workers, vlogits);
           score_valid (&cfg->loss, valid, vlogits, &vloss, &vauc);
-          td_context_curve (ctx, "valid_loss", epoch + 1, vloss);
+          curve (ctx, cfg, "valid_loss", epoch + 1, vloss);
           if (!isnan (vauc))
-            td_context_curve (ctx, "valid_auc", epoch + 1, vauc);
+            curve (ctx, cfg, "valid_auc", epoch + 1, vauc);
           /* ROC-AUC decides; a one-class validation split falls back to its loss */
           const double metric = isnan (vauc) ? -vloss : vauc;
           prev_metric = metric;
@@ -503,7 +523,7 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
       g_free (stats[s].var);
     }
   g_free (stats);
-  td_context_progress (ctx, 1.0);
+  progress (ctx, cfg, 1.0);
   nn_adam_clear_f32 (&opt);
   for (size_t s = 0; s < max_shards; s++)
     g_free (G[s]);

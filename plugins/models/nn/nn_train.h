@@ -36,6 +36,12 @@ typedef struct {
   int plateau_patience;
   int patience;                /* early stopping on valid ROC-AUC; 0 = off */
   uint64_t seed;               /* shuffling and dropout */
+  /* When one fit trains several times (restarts): a prefix for the curve
+   * names ("restart2/" gives "restart2/train_loss"; NULL = none) and the
+   * share [progress_from, progress_to] of the fit's progress this run covers
+   * (both 0 = all of it). */
+  const char *curve_prefix;
+  double progress_from, progress_to;
 } NnTrainConfig;
 
 /* Sequences as TdDataset holds them, standardised while a batch is gathered. */
