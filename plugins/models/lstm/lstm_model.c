@@ -293,6 +293,7 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
   g_autofree float *P = K > 1 ? g_new (float, np) : NULL;
   g_autofree float *S = K > 1 ? g_new0 (float, ns) : NULL;
   double best = -INFINITY;
+  int kept = 1;
   for (int k = 1; k <= K; k++)
     {
       g_autofree char *init = k == 1 ? g_strdup ("init") : g_strdup_printf ("init:restart%d", k);
@@ -317,6 +318,7 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
       if (keep)
         {
           best = auc;
+          kept = k;
           m->result = res;
           if (k > 1)
             {
@@ -329,6 +331,11 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
                         "at epoch %d%s", k, K, res.best_valid_auc, res.best_epoch + 1,
                         keep ? " (the best so far)" : "");
     }
+  /* a message, not info: it lands in the trial's log.txt by default */
+  if (K > 1)
+    td_context_log (ctx, G_LOG_LEVEL_MESSAGE, "restarts: kept run %d of %d (best validation "
+                    "ROC-AUC %.4f at epoch %d)", kept, K, m->result.best_valid_auc,
+                    m->result.best_epoch + 1);
   return TRUE;
 }
 
