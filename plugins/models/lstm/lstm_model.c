@@ -9,8 +9,8 @@
  * lengths (TdDataset.lengths) are masked: padded steps change nothing.
  * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
  * dropout from td_context_derive_seed(ctx, "train"); restart k > 1 uses
- * "init:restart<k>" and "train:restart<k>", so restarts = 1 is unchanged. Threads: see nn_train.h
- * (results do not depend on them). README.md in this folder has the details.
+ * "init:restart<k>" and "train:restart<k>", so restarts = 1 is unchanged.
+ * Threads: see nn_train.h (results do not depend on them). README.md in this folder has the details.
  */
 #include <math.h>
 #include <string.h>
@@ -114,7 +114,7 @@ lstm_new (const TdParams *params)
   };
   m->auto_pos_weight = td_params_get_bool (params, "auto_pos_weight");
   m->standardize = td_params_get_bool (params, "standardize");
-  m->restarts = declares (params, "restarts") ? (int) td_params_get_int (params, "restarts") : 1;
+  m->restarts = (int) td_params_get_int (params, "restarts");
   m->config_text = td_params_to_text (params);
   return m;
 }
@@ -296,15 +296,19 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
   int kept = 1;
   for (int k = 1; k <= K; k++)
     {
-      g_autofree char *init = k == 1 ? g_strdup ("init") : g_strdup_printf ("init:restart%d", k);
-      g_autofree char *seed = k == 1 ? g_strdup ("train") : g_strdup_printf ("train:restart%d", k);
-      g_autofree char *prefix = k == 1 ? NULL : g_strdup_printf ("restart%d/", k);
+      char init[32] = "init", seed[32] = "train", prefix[32] = "";
+      if (k > 1)
+        {
+          g_snprintf (init, sizeof init, "init:restart%d", k);
+          g_snprintf (seed, sizeof seed, "train:restart%d", k);
+          g_snprintf (prefix, sizeof prefix, "restart%d/", k);
+        }
       float *p = k == 1 ? m->P : P, *s = k == 1 ? m->S : S;
       nn_seq_init_params_f32 (&m->net, p, td_context_derive_seed (ctx, init));
       memset (s, 0, ns * sizeof (float));
       nn_seq_init_state_f32 (&m->net, s);
       tc->seed = td_context_derive_seed (ctx, seed);
-      tc->curve_prefix = prefix;
+      tc->curve_prefix = k > 1 ? prefix : NULL;
       tc->progress_from = (double) (k - 1) / K;
       tc->progress_to = (double) k / K;
       NnTrainResult res;
