@@ -28,7 +28,7 @@
  */
 #include <tundish/tundish.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 #include <math.h>
 #include <stdio.h>
