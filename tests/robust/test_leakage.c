@@ -56,26 +56,6 @@ static const char *const pipelines[] = { "label", "y", "true_p", "mechanism", "e
 
 static char *run_dir;
 
-static gint
-column (GPtrArray *rows, const char *name)
-{
-  char **head = rows->pdata[0];
-  for (gint k = 0; head[k]; k++)
-    if (strcmp (head[k], name) == 0)
-      return k;
-  g_error ("no column %s", name);
-  return -1;
-}
-
-static double
-num (const char *text)
-{
-  char *end = NULL;
-  double v = g_ascii_strtod (text, &end);
-  g_assert_true (end != text && *end == '\0');
-  return v;
-}
-
 static char *
 trial_dir (const char *pipeline, int repeat)
 {
@@ -106,11 +86,11 @@ pooled_auc (const char *pipeline, size_t *n_pos, size_t *n)
     {
       g_autofree char *dir = trial_dir (pipeline, r);
       g_autoptr (GPtrArray) rows = util_csv (dir, "predictions.csv");
-      gint cy = column (rows, "label"), cs = column (rows, "score");
+      gint cy = util_column (rows, "label"), cs = util_column (rows, "score");
       for (guint i = 1; i < rows->len; i++)
         {
           char **f = rows->pdata[i];
-          double label = num (f[cy]), score = num (f[cs]);
+          double label = util_num (f[cy]), score = util_num (f[cs]);
           g_array_append_val (y, label);
           g_array_append_val (s, score);
         }
@@ -150,7 +130,7 @@ curves (const char *pipeline, int repeat)
     {
       char **f = rows->pdata[i];
       double *v = g_new (double, 1);
-      *v = num (f[2]);
+      *v = util_num (f[2]);
       g_hash_table_insert (h, g_strdup_printf ("%s@%s", f[0], f[1]), v);
     }
   return h;
@@ -260,7 +240,7 @@ test_evaluators_see_everything (void)
             if (strcmp (f[0], "oracle_roc_auc") != 0)
               continue;
             found = TRUE;
-            g_assert_cmpfloat (num (f[1]), >, 0.9);
+            g_assert_cmpfloat (util_num (f[1]), >, 0.9);
           }
         g_assert_true (found);
       }
@@ -271,7 +251,7 @@ static GHashTable *
 scores_by_id (GPtrArray *rows)
 {
   GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  gint cs = column (rows, "score");
+  gint cs = util_column (rows, "score");
   for (guint i = 1; i < rows->len; i++)
     {
       char **f = rows->pdata[i];

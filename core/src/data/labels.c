@@ -53,7 +53,8 @@ td_labels_put (TdDataset *ds, const TdLabels *l)
         : td_dataset_add_meta_str (ds, c->name, (const char *const *) c->str);
       d->role = c->role;
       guint at = MIN (g_array_index (l->pos, guint, k), ds->meta->len - 1);
-      g_ptr_array_insert (ds->meta, (gint) at, g_ptr_array_steal_index (ds->meta, ds->meta->len - 1));
+      TdMetaColumn *added = g_ptr_array_steal_index (ds->meta, ds->meta->len - 1);
+      g_ptr_array_insert (ds->meta, (gint) at, added);
     }
 }
 
