@@ -328,15 +328,7 @@ static const TdPluginDescriptor duration_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_duration_descriptor (void)
+feat_duration_descriptor (void)
 {
   return &duration_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &duration_descriptor : NULL;
-}
-#endif

@@ -705,15 +705,7 @@ static const TdPluginDescriptor interaction_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_interaction_descriptor (void)
+feat_interaction_descriptor (void)
 {
   return &interaction_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &interaction_descriptor : NULL;
-}
-#endif

@@ -290,15 +290,7 @@ static const TdPluginDescriptor spectral_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_spectral_descriptor (void)
+feat_spectral_descriptor (void)
 {
   return &spectral_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &spectral_descriptor : NULL;
-}
-#endif

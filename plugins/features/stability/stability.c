@@ -451,15 +451,7 @@ static const TdPluginDescriptor stability_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_stability_descriptor (void)
+feat_stability_descriptor (void)
 {
   return &stability_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &stability_descriptor : NULL;
-}
-#endif

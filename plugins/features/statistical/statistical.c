@@ -335,15 +335,7 @@ static const TdPluginDescriptor statistical_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_statistical_descriptor (void)
+feat_statistical_descriptor (void)
 {
   return &statistical_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &statistical_descriptor : NULL;
-}
-#endif
