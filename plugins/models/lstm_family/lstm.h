@@ -8,8 +8,7 @@
 
 #include <tundish/tundish.h>
 
-#include "nn.h"
-#include "nn_train.h"
+#include <tundish/nn.h>
 
 #define LSTM_MAGIC "tundish-lstm"
 /* 2: /architecture gained num_heads and attention_dropout (self-attention);

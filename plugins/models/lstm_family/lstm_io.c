@@ -455,7 +455,8 @@ lstm_load_h5 (TdModel *m, const char *path, GError **error)
   gint64 version = 0;
   gboolean ok = TRUE;
   if (g_strcmp0 (magic, LSTM_MAGIC) != 0)
-    ok = io_fail (m, error, path, "not a model file of the LSTM family (magic \"" LSTM_MAGIC "\" missing)");
+    ok = io_fail (m, error, path,
+                  "not a model file of the LSTM family (magic \"" LSTM_MAGIC "\" missing)");
   else if (!read_i64 (f, "format_version", &version) || version < 1
            || version > LSTM_FORMAT_VERSION)
     {

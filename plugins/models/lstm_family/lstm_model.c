@@ -10,7 +10,8 @@
  * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
  * dropout from td_context_derive_seed(ctx, "train"); restart k > 1 uses
  * "init:restart<k>" and "train:restart<k>", so restarts = 1 is unchanged.
- * Threads: see nn_train.h (results do not depend on them). README.md in this folder has the details.
+ * Threads: see nn_train in tundish/nn.h (results do not depend on them).
+ * ../lstm/README.md has the details.
  */
 #include <math.h>
 #include <string.h>
@@ -184,8 +185,8 @@ check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError
   if (ds->n_series == 0 || ds->n_steps == 0 || ds->n_channels == 0)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: the %s data is empty (%zu series × %zu steps × %zu channels)", m->plugin, what,
-                   ds->n_series, ds->n_steps, ds->n_channels);
+                   "%s: the %s data is empty (%zu series × %zu steps × %zu channels)",
+                   m->plugin, what, ds->n_series, ds->n_steps, ds->n_channels);
       return FALSE;
     }
   for (size_t s = 0; s < ds->n_series; s++)
@@ -195,7 +196,8 @@ check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                        "%s: series %" G_GINT64_FORMAT " of the %s data has length %zu; "
-                       "lengths must be in 1..%zu", m->plugin, series_id (ds, s), what, L, ds->n_steps);
+                       "lengths must be in 1..%zu", m->plugin, series_id (ds, s), what, L,
+                       ds->n_steps);
           return FALSE;
         }
       const float *x = td_dataset_series (ds, s);
@@ -207,7 +209,8 @@ check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError
                          "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
                          "%zu, channel \"%s\"; impute or drop missing values before the model "
                          "(e.g. a resample/zscore feature step)",
-                         m->plugin, series_id (ds, s), what, isnan (x[k]) ? "NaN" : "an infinite value",
+                         m->plugin, series_id (ds, s), what,
+                         isnan (x[k]) ? "NaN" : "an infinite value",
                          k / ds->n_channels,
                          ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?");
             return FALSE;
@@ -288,7 +291,8 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                    "%s: restarts = %d keeps the run with the best validation ROC-AUC, but "
-                   "there is no validation split (set split.valid_size, or restarts: 1)", m->plugin, K);
+                   "there is no validation split (set split.valid_size, or restarts: 1)",
+                   m->plugin, K);
       return FALSE;
     }
   const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
@@ -355,7 +359,8 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
     return FALSE;
   if (valid && valid->n_series > 0)
     {
-      if (!check_task (m, valid, "validation", error) || !check_sequences (m, valid, "validation", error)
+      if (!check_task (m, valid, "validation", error)
+          || !check_sequences (m, valid, "validation", error)
           || !td_dataset_check_binary_targets (valid, m->plugin, "validation", NULL, error))
         return FALSE;
       if (valid->n_channels != train->n_channels)

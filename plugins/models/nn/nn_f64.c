@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#include <tundish/nn.h>
 #include "nn_math.h"
 
 #define NN_REAL double

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#include <tundish/nn.h>
 #include "nn_golden.h"
 
 /* A tensor of the file: shape and row-major data. */
