@@ -147,7 +147,7 @@ nn_check_gradients (const NnNet *net, const float *P, const float *S, size_t T, 
                     const NnGradcheckOptions *opt, NnGradcheckReport *rep)
 {
   NnGradcheckOptions o = opt ? *opt : (NnGradcheckOptions) { 0 };
-  o.eps = o.eps > 0 ? o.eps : 1e-2;
+  o.eps = o.eps > 0 ? o.eps : 1e-3;
   o.tol = o.tol > 0 ? o.tol : 1e-2;
   o.directions = o.directions > 0 ? o.directions : 4;
 
