@@ -318,10 +318,14 @@ uint64_t nn_seed_mix (uint64_t base, uint64_t a, uint64_t b, uint64_t c);
 #include <tundish/nn_real.h>
 #undef NN_REAL
 #undef NN_SFX
+/* The library's own template sources (which define NN_TEMPLATE_NAMES before
+ * including this header) keep NN() and NNT(); nobody else gets them. */
+#ifndef NN_TEMPLATE_NAMES
 #undef NN_PASTE_
 #undef NN_PASTE
 #undef NN
 #undef NNT
+#endif
 
 /* ------------------------------------------------------------ networks */
 

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#define NN_TEMPLATE_NAMES   /* NN(), NNT(): see tundish/nn_real.h */
 #include <tundish/nn.h>
 #include "nn_golden.h"
 
