@@ -39,14 +39,14 @@
  * -----------
  * - Arrays are row-major. Every array argument carries its shape in a comment,
  *   e.g. x [T,B,C].
- * - Sequences inside the library are TIME-MAJOR, [T,B,C]: step t of a batch is
- *   one contiguous [B,C] block. The LSTM recurrence multiplies that block by
+ * - Why time-major: the LSTM recurrence multiplies step t's [B,C] block by
  *   W_hh^T once per step, and the weight gradients of all steps are one GEMM
  *   each, because h_{t-1} of every step is the block just before step t
  *   (with batch-first storage the per-step block would be strided and
- *   dW_hh would need one GEMM per sequence). The model plugins gather a batch
- *   from TdDataset's batch-first [N,T,C] into [T,B,C] (they copy the batch
- *   anyway, to shuffle and standardise it), and the golden checks convert
+ *   dW_hh would need one GEMM per sequence). The training loop and the
+ *   scoring functions gather a batch from TdDataset's batch-first [N,T,C]
+ *   into [T,B,C] (they copy it anyway, to shuffle and standardise it), and
+ *   the golden checks convert
  *   PyTorch's batch_first [B,T,H] when comparing.
  * - A model owns ONE contiguous parameter buffer and ONE gradient buffer of
  *   the same layout (NnLayout: named tensors at offsets, PyTorch's names and
@@ -54,8 +54,6 @@
  *   buffers); forward/backward functions take the buffers as arguments, so
  *   one model description serves both precisions and several workers with
  *   their own gradient buffers.
- * - Backward functions ACCUMULATE into the gradient buffer (zero it before a
- *   batch), as PyTorch's .grad does.
  * - Two precisions: functions suffixed _f32 and _f64 (nn_seq_forward_f32,
  *   ...), compiled from one source. float64 reproduces PyTorch's float64 to
  *   ~1e-15 (for checking); float32 is the training path.
@@ -65,8 +63,9 @@
  * - Variable lengths: len[b] valid steps (NULL = all T). At a padded step the
  *   state is carried unchanged and nothing is learned, so the result for a
  *   sequence never depends on how much padding follows it (a reverse
- *   direction starts at its last valid step). Layer outputs at padded steps
- *   are NOT zero; pooling reads valid steps only.
+ *   direction starts at its last valid step). LSTM outputs at padded steps
+ *   are NOT zero (the state is carried); convolution blocks and ReLU write 0
+ *   there; pooling reads valid steps only.
  * - Randomness (dropout) comes from a seed the caller passes in: the same
  *   seed gives the same masks on any thread.
  */
