@@ -67,6 +67,8 @@ typedef struct {
   char *group_by;               /* grouped: metadata column name, or NULL = dataset group ids */
 } TdSplitSpec;
 
+#define TD_SUMMARY_BOOTSTRAP_DEFAULT 1000
+
 typedef struct {
   char *path;                   /* the experiment file */
   char *name;                   /* experiment: */
@@ -81,6 +83,8 @@ typedef struct {
   char *baseline;               /* compare.baseline or NULL */
   GPtrArray *compare_tests;     /* of char*: delong, bootstrap, mcnemar, ttest (empty = all) */
   int bootstrap_samples;        /* compare.bootstrap_samples (default 2000) */
+  int summary_bootstrap;        /* summary.bootstrap_samples: resamples behind the bootstrap
+                                 * intervals of summary.csv (0: none) */
   GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
   char *resolved_yaml;          /* canonical text of everything above */
   char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */

@@ -11,6 +11,7 @@
 
 #include "util/atomic_file.h"
 #include "util/blas.h"
+#include "util/build_info.h"
 #include "config/config_node.h"
 #include "data/split.h"
 #include <tundish/tundish.h>
@@ -180,8 +181,12 @@ td_run_write_manifest (const TdRunMeta *m, GError **error)
   quoted_list (s, "resumed", m->resumed);
   g_string_append (s, "host: ");
   yaml_quoted (s, g_get_host_name ());
+  /* git_commit: the experiment file's folder; tundish_commit: the sources
+   * of this tundish build */
   g_string_append (s, "\ngit_commit: ");
   yaml_quoted (s, commit);
+  g_string_append (s, "\ntundish_commit: ");
+  yaml_quoted (s, td_build_commit ());
   g_string_append_printf (s, "\njobs: %d\nthreads_per_trial: %d\nisolation: %s\n"
                           "trial_timeout_seconds: %g\ntrial_memory_mb: %d\ndata_policy: %s\n",
                           m->jobs, m->threads_per_trial, m->isolation ? m->isolation : "none",

@@ -23,6 +23,8 @@ typedef struct {
   const char *const *overrides; /* the --set/--seed overrides used, NULL-terminated; recorded
                                  * so the run can be reloaded (resume, report) */
   gboolean quiet;               /* no progress output */
+  gboolean log_json;            /* progress as JSON events, one per line (docs/robustness.md) */
+  double progress_interval;     /* seconds between status lines without a terminal; 0: none */
   /* robustness (docs/robustness.md) */
   TdIsolate isolate;
   double trial_timeout;         /* seconds; 0: none (needs isolation) */
