@@ -440,9 +440,19 @@ td_run_rebuild (const TdExperiment *exp, const char *run_dir_in, const TdRunOpti
           ok = FALSE;
           break;
         }
-      for (guint m = 0; m < exp->metrics->len; m++)
+      /* metrics added since the run have no stored value to differ from */
+      guint n_stored = t->metrics_partial ? exp->metrics->len - exp->n_added_metrics
+                                          : exp->metrics->len;
+      for (guint m = 0; m < n_stored; m++)
         if (!(stored[m] == t->metrics[m] || (isnan (stored[m]) && isnan (t->metrics[m]))))
           (*n_changed)++;
+      /* so resume and later reports read the added metrics back */
+      if (t->metrics_partial && !td_trial_write_metrics (run_dir, exp, t, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      t->metrics_partial = FALSE;
     }
   *n_trials = trials->len;
   if (ok)
