@@ -367,6 +367,7 @@ static const char rich_manifest[] =
   "command: \"tundish run rich.yaml\"\n"
   "host: \"box <1>\"\n"
   "git_commit: \"0123abcd (with local changes)\"\n"
+  "tundish_commit: \"8d7b51d-dirty\"\n"
   "versions:\n  tundish: \"0.1.0\"\n  gsl: \"2.7.1\"\n"
   "plugins:\n"
   "  - { kind: model, name: xgboost, version: \"1.0.0\", file: \"/p/model_xgboost.so\" }\n"
@@ -654,6 +655,7 @@ test_sections (void)
   /* provenance from manifest.yaml, escaped */
   g_autofree char *prov = element (html, "<section id=\"provenance\">", "</section>");
   assert_contains (prov, "<dt>Git commit</dt><dd><code>0123abcd (with local changes)</code></dd>");
+  assert_contains (prov, "<dt>tundish commit</dt><dd><code>8d7b51d-dirty</code></dd>");
   assert_contains (prov, "<dt>Host</dt><dd>box &lt;1&gt;</dd>");
   assert_contains (prov, "master <code>42</code>");
   assert_contains (prov, "r1 <code>3125504766317961001</code>");
