@@ -123,24 +123,35 @@ eta_or_guess (TdProgress *p, double *done_partial, gboolean *guess)
   return eta;
 }
 
+/* "3/12 trials<sep>1 failed<sep>elapsed 31s<sep>ETA 1m32s" */
+static void
+append_counts (GString *s, TdProgress *p, const char *sep)
+{
+  double done;
+  gboolean guess;
+  double eta = eta_or_guess (p, &done, &guess);
+  g_string_append_printf (s, "%zu/%zu trials%s%zu failed%selapsed ", p->done, p->total, sep,
+                          p->failed, sep);
+  append_duration (s, elapsed (p));
+  g_string_append_printf (s, "%sETA %s", sep, guess && eta >= 0 ? "~" : "");
+  append_duration (s, eta);
+}
+
 /* Called with p->lock held. */
 void
 td_progress_draw (TdProgress *p)
 {
   double done;
   gboolean guess;
-  double eta = eta_or_guess (p, &done, &guess);
+  eta_or_guess (p, &done, &guess);
   int width = 30, fill = p->total ? (int) (width * done / (double) p->total) : width;
   char bar[64];
   for (int k = 0; k < width; k++)
     bar[k] = k < fill ? '#' : '.';
   bar[width] = '\0';
   g_autoptr (GString) s = g_string_new ("");
-  g_string_append_printf (s, "\r[%s] %zu/%zu trials  %zu failed  elapsed ", bar, p->done,
-                          p->total, p->failed);
-  append_duration (s, elapsed (p));
-  g_string_append_printf (s, "  ETA %s", guess && eta >= 0 ? "~" : "");
-  append_duration (s, eta);
+  g_string_append_printf (s, "\r[%s] ", bar);
+  append_counts (s, p, "  ");
   g_string_append (s, "   ");
   fputs (s->str, stderr);
   fflush (stderr);
@@ -150,11 +161,11 @@ td_progress_draw (TdProgress *p)
 static void
 status_line (TdProgress *p)
 {
-  double done;
-  gboolean guess;
-  double eta = eta_or_guess (p, &done, &guess);
   if (p->json)
     {
+      double done;
+      gboolean guess;
+      double eta = eta_or_guess (p, &done, &guess);
       TdJson j;
       td_json_begin (&j, "progress");
       td_json_int (&j, "done", (gint64) p->done);
@@ -165,12 +176,8 @@ status_line (TdProgress *p)
       td_json_emit (&j);
       return;
     }
-  g_autoptr (GString) s = g_string_new ("");
-  g_string_append_printf (s, "progress: %zu/%zu trials, %zu failed, elapsed ", p->done,
-                          p->total, p->failed);
-  append_duration (s, elapsed (p));
-  g_string_append_printf (s, ", ETA %s", guess && eta >= 0 ? "~" : "");
-  append_duration (s, eta);
+  g_autoptr (GString) s = g_string_new ("progress: ");
+  append_counts (s, p, ", ");
   g_string_append_c (s, '\n');
   fputs (s->str, stderr);
   fflush (stderr);
