@@ -157,5 +157,6 @@ td_cmd_report (int argc, char **argv)
         printf ("note: %zu metric values differ from the ones the trials stored (an evaluator "
                 "changed since the run?); the outputs use the recomputed ones\n", n_changed);
     }
+  td_cli_flush_stdout ("tundish report", run_dir);
   return TD_EXIT_OK;
 }
