@@ -52,7 +52,7 @@ test_stratified_holdout (void)
   TdSplitSpec spec = { .method = TD_SPLIT_STRATIFIED_HOLDOUT, .test_size = 0.2, .valid_size = 0.1 };
   for (guint64 seed = 1; seed < 20; seed++)
     {
-      g_autoptr (GPtrArray) s = td_split_make (ds, &spec, seed, NULL);
+      g_autoptr (GPtrArray) s = td_split_make (ds, &spec, 0, seed, NULL);
       g_assert_nonnull (s);
       g_assert_cmpuint (s->len, ==, 1);
       const TdSplit *sp = s->pdata[0];
@@ -70,9 +70,9 @@ test_same_seed_same_split (void)
 {
   g_autoptr (TdDataset) ds = make_data (500, 0.3, 1);
   TdSplitSpec spec = { .method = TD_SPLIT_STRATIFIED_HOLDOUT, .test_size = 0.25, .valid_size = 0.1 };
-  g_autoptr (GPtrArray) a = td_split_make (ds, &spec, 5, NULL);
-  g_autoptr (GPtrArray) b = td_split_make (ds, &spec, 5, NULL);
-  g_autoptr (GPtrArray) c = td_split_make (ds, &spec, 6, NULL);
+  g_autoptr (GPtrArray) a = td_split_make (ds, &spec, 0, 5, NULL);
+  g_autoptr (GPtrArray) b = td_split_make (ds, &spec, 0, 5, NULL);
+  g_autoptr (GPtrArray) c = td_split_make (ds, &spec, 0, 6, NULL);
   const TdSplit *x = a->pdata[0], *y = b->pdata[0], *z = c->pdata[0];
   g_assert_cmpmem (x->test, x->n_test * sizeof (size_t), y->test, y->n_test * sizeof (size_t));
   g_assert_false (x->n_test == z->n_test && memcmp (x->test, z->test, x->n_test * sizeof (size_t)) == 0);
@@ -84,7 +84,7 @@ test_stratified_kfold (void)
   g_autoptr (TdDataset) ds = make_data (997, 0.2, 1);
   size_t pos = td_dataset_count_positive (ds);
   TdSplitSpec spec = { .method = TD_SPLIT_STRATIFIED_KFOLD, .folds = 5, .valid_size = 0.1 };
-  g_autoptr (GPtrArray) s = td_split_make (ds, &spec, 3, NULL);
+  g_autoptr (GPtrArray) s = td_split_make (ds, &spec, 0, 3, NULL);
   g_assert_cmpuint (s->len, ==, 5);
   g_autofree int *tested = g_new0 (int, ds->n_series);
   for (guint f = 0; f < s->len; f++)
@@ -123,13 +123,13 @@ test_grouped (void)
 {
   g_autoptr (TdDataset) ds = make_data (600, 0.2, 7);
   TdSplitSpec h = { .method = TD_SPLIT_GROUP_HOLDOUT, .test_size = 0.2, .valid_size = 0.1 };
-  g_autoptr (GPtrArray) s = td_split_make (ds, &h, 11, NULL);
+  g_autoptr (GPtrArray) s = td_split_make (ds, &h, 0, 11, NULL);
   const TdSplit *sp = s->pdata[0];
   check_partition (ds, sp);
   check_groups (ds, sp);
   g_assert_cmpfloat (fabs ((double) sp->n_test - 120.0), <=, 7.0);
   TdSplitSpec k = { .method = TD_SPLIT_GROUP_KFOLD, .folds = 4, .valid_size = 0.1 };
-  g_autoptr (GPtrArray) kf = td_split_make (ds, &k, 11, NULL);
+  g_autoptr (GPtrArray) kf = td_split_make (ds, &k, 0, 11, NULL);
   g_assert_cmpuint (kf->len, ==, 4);
   for (guint f = 0; f < kf->len; f++)
     {
@@ -149,7 +149,7 @@ test_group_by_metadata (void)
   for (size_t s = 0; s < 100; s++)
     ds->group[s] = (gint64) s % 3 == 0 ? 1 : 2;   /* ignored: group_by wins */
   TdSplitSpec h = { .method = TD_SPLIT_GROUP_KFOLD, .folds = 3, .group_by = (char *) "lot" };
-  g_autoptr (GPtrArray) s = td_split_make (ds, &h, 1, NULL);
+  g_autoptr (GPtrArray) s = td_split_make (ds, &h, 0, 1, NULL);
   for (guint f = 0; f < s->len; f++)
     {
       const TdSplit *sp = s->pdata[f];
@@ -160,7 +160,7 @@ test_group_by_metadata (void)
     }
   TdSplitSpec bad = { .method = TD_SPLIT_GROUP_KFOLD, .folds = 3, .group_by = (char *) "unit" };
   g_autoptr (GError) e = NULL;
-  g_assert_null (td_split_make (ds, &bad, 1, &e));
+  g_assert_null (td_split_make (ds, &bad, 0, 1, &e));
   g_assert_nonnull (strstr (e->message, "unit"));
 }
 

@@ -47,6 +47,26 @@ typedef enum {
   TD_META_INPUT = 1,
 } TdMetaRole;
 
+/* Metadata columns the core reads by name (docs/experiment-yaml.md, split
+ * and data.window).
+ *
+ * TD_META_PARTITION — the train/test partition the data itself defines:
+ * numeric, 0 = train, 1 = test, one value per series. A source that knows
+ * one (UCR TRAIN/TEST files, C-MAPSS train/test, a table's test file or
+ * split column) writes it; `split: {method: predefined}` uses it, and
+ * data.window's `test_windows: last` keeps the last window of each
+ * partition-1 recording. Any other value (NaN included) is an error there.
+ *
+ * TD_META_RECORDING, TD_META_WINDOW_START — written by data.window for each
+ * window: the series_id of the recording it was cut from and the step of
+ * that recording where it starts (both TD_META_INPUT: known before the
+ * outcome). A window keeps its recording's group, so a grouped split never
+ * puts windows of one recording on both sides; time_holdout orders each
+ * group's windows by TD_META_WINDOW_START. */
+#define TD_META_PARTITION    "partition"
+#define TD_META_RECORDING    "recording"
+#define TD_META_WINDOW_START "window_start"
+
 /* One per-series metadata column: numeric (num != NULL) or text (str != NULL). */
 typedef struct {
   char   *name;

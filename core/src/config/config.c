@@ -27,6 +27,9 @@ td_experiment_free (TdExperiment *exp)
   g_free (exp->name);
   td_stage_free (exp->data);
   g_free (exp->split.group_by);
+  g_free (exp->split.order_by);
+  g_free (exp->split.where);
+  td_window_spec_clear (&exp->window);
   g_clear_pointer (&exp->augment, g_ptr_array_unref);
   g_clear_pointer (&exp->pipelines, g_ptr_array_unref);
   g_clear_pointer (&exp->metrics, g_ptr_array_unref);
@@ -298,7 +301,9 @@ read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError 
     return FALSE;
   exp->data = td_stage_from_draft (d);
 
-  return td_config_read_split (get (root, "split"), "split", &exp->split, error)
+  return td_config_read_window (data->type == TD_NODE_MAP ? get (data, "window") : NULL,
+                                "data.window", &exp->window, error)
+         && td_config_read_split (get (root, "split"), "split", root, &exp->split, error)
          && read_augment (reg, get (root, "augment"), exp, error)
          && read_pipelines (reg, root, exp, error)
          && td_config_read_evaluate (reg, get (root, "evaluate"), root, "evaluate", exp, error)

@@ -95,6 +95,35 @@ put_split (GString *out, const TdSplitSpec *sp)
   gboolean kfold = sp->method == TD_SPLIT_STRATIFIED_KFOLD || sp->method == TD_SPLIT_GROUP_KFOLD;
   gboolean grouped = sp->method == TD_SPLIT_GROUP_HOLDOUT || sp->method == TD_SPLIT_GROUP_KFOLD;
   g_string_append_printf (out, "split: {method: %s", td_split_method_name (sp->method));
+  if (sp->method == TD_SPLIT_PREDEFINED)
+    {
+      g_string_append (out, ", valid_size: ");
+      put_double (out, sp->valid_size);
+      g_string_append_printf (out, ", grouped: %s, group_by: ", sp->grouped ? "true" : "false");
+      if (sp->group_by)
+        put_string (out, sp->group_by);
+      else
+        g_string_append (out, "null");
+      g_string_append_printf (out, ", resample_test: %s}\n",
+                              sp->resample_test ? "true" : "false");
+      return;
+    }
+  if (sp->method == TD_SPLIT_TIME_HOLDOUT)
+    {
+      g_string_append (out, ", test_size: ");
+      put_double (out, sp->test_size);
+      g_string_append (out, ", valid_size: ");
+      put_double (out, sp->valid_size);
+      g_string_append_printf (out, ", gap: %d, order_by: ", sp->gap);
+      put_string (out, sp->order_by);
+      g_string_append (out, ", group_by: ");
+      if (sp->group_by)
+        put_string (out, sp->group_by);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, "}\n");
+      return;
+    }
   if (kfold)
     g_string_append_printf (out, ", folds: %d", sp->folds);
   else
@@ -113,6 +142,17 @@ put_split (GString *out, const TdSplitSpec *sp)
         g_string_append (out, "null");
     }
   g_string_append (out, "}\n");
+}
+
+static void
+put_window (GString *out, const TdWindowSpec *w)
+{
+  g_string_append_printf (out, ", window: {length: %d, stride: %d, label: %s", w->length,
+                          w->stride, td_window_label_name (w->label));
+  if (w->label == TD_WINDOW_LABEL_AHEAD)
+    g_string_append_printf (out, ", horizon: %d", w->horizon);
+  g_string_append_printf (out, ", short: %s, test_windows: %s}", w->drop_short ? "drop" : "pad",
+                          w->last_test_only ? "last" : "all");
 }
 
 static void
@@ -136,6 +176,12 @@ td_config_emit (const TdExperiment *exp)
   g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\ndata: ",
                           exp->seed, exp->repeats);
   put_stage (out, exp->data, "generator");
+  if (exp->window.enabled)
+    {
+      g_string_truncate (out, out->len - 1);   /* window: goes inside data's mapping */
+      put_window (out, &exp->window);
+      g_string_append_c (out, '}');
+    }
   g_string_append_c (out, '\n');
   put_split (out, &exp->split);
   put_stage_list (out, "", "augment", exp->augment);

@@ -62,9 +62,14 @@ gboolean td_config_string (const TdNode *node, const char *path, const char **ou
 /* [A-Za-z0-9_.-]+ */
 gboolean td_config_is_name (const char *s);
 
-/* split: (node may be NULL: the defaults). */
-gboolean td_config_read_split (const TdNode *node, const char *path, TdSplitSpec *out,
-                               GError **error);
+/* split: (node may be NULL: the defaults; root is where errors found only
+ * in the data then point). */
+gboolean td_config_read_split (const TdNode *node, const char *path, const TdNode *root,
+                               TdSplitSpec *out, GError **error);
+/* data.window: (node may be NULL: no windowing) into out (config_window.c). */
+gboolean td_config_read_window (const TdNode *node, const char *path, TdWindowSpec *out,
+                                GError **error);
+const char *td_window_label_name (TdWindowLabel label);
 const char *td_split_method_name (TdSplitMethod m);
 /* evaluate: into exp->metrics and exp->evaluators (node NULL: every evaluator). */
 gboolean td_config_read_evaluate (TdRegistry *reg, const TdNode *node, const TdNode *root,

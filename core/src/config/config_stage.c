@@ -368,11 +368,14 @@ td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *node, const ch
   g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
   if (node->type == TD_NODE_MAP)
     {
-      const char *const extra[] = { plugin_key, "params", NULL };
+      /* data: also holds window: (config_window.c), which is not a parameter */
+      gboolean data = kind == TD_KIND_GENERATOR;
+      const char *const extra[] = { plugin_key, "params", data ? "window" : NULL, NULL };
       for (guint k = 0; k < node->keys->len; k++)
         {
           const TdNode *key = node->keys->pdata[k];
-          if (strcmp (key->value, plugin_key) == 0 || strcmp (key->value, "params") == 0)
+          if (strcmp (key->value, plugin_key) == 0 || strcmp (key->value, "params") == 0
+              || (data && strcmp (key->value, "window") == 0))
             continue;
           g_autofree char *p = td_path_key (path, key->value);
           if (params)
