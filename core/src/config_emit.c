@@ -135,7 +135,7 @@ td_config_emit (const TdExperiment *exp)
   put_string (out, exp->name);
   g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\ndata: ",
                           exp->seed, exp->repeats);
-  put_stage (out, exp->data, "generator");
+  put_stage (out, exp->data, exp->data_key);
   g_string_append_c (out, '\n');
   put_split (out, &exp->split);
   put_stage_list (out, "", "augment", exp->augment);

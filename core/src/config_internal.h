@@ -76,4 +76,9 @@ gboolean td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNod
 /* Canonical YAML of the resolved experiment. */
 char *td_config_emit (const TdExperiment *exp);
 
+/* Resolve the data stage's path parameters against the experiment file's
+ * folder into exp->data_params, check they exist and hash them into
+ * exp->data_files (config_data.c). data is the data: node, for messages. */
+gboolean td_config_resolve_data_files (TdExperiment *exp, const TdNode *data, GError **error);
+
 G_END_DECLS

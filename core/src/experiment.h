@@ -67,12 +67,28 @@ typedef struct {
   char *group_by;               /* grouped: metadata column name, or NULL = dataset group ids */
 } TdSplitSpec;
 
+/* A file or folder the data stage reads (a TD_PARAM_PATH parameter). */
+typedef struct {
+  char *param;                  /* "path", or "paths[1]" for an item of a path list */
+  char *written;                /* as in the experiment (relative to its folder) */
+  char *path;                   /* absolute */
+  char *sha256;                 /* of the content; a folder: of its regular files' names
+                                 * and hashes, in name order */
+} TdDataFile;
+
+void td_data_file_free (TdDataFile *f);
+/* SHA-256 (hex) of a file, or of a folder as TdDataFile.sha256 describes. */
+char *td_data_path_sha256 (const char *path, GError **error);
+
 typedef struct {
   char *path;                   /* the experiment file */
   char *name;                   /* experiment: */
   guint64 seed;                 /* seed: (default 42) */
   int repeats;                  /* repeats: (default 1) */
-  TdStage *data;                /* data: generator + params */
+  TdStage *data;                /* data: generator (or source) + params as written */
+  const char *data_key;         /* "generator" or "source": how data: named it */
+  TdParams *data_params;        /* data->params with every path resolved: what the plugin gets */
+  GPtrArray *data_files;        /* of TdDataFile*: the data stage's path parameters, hashed */
   TdSplitSpec split;
   GPtrArray *augment;           /* of TdStage*, may be empty */
   GPtrArray *pipelines;         /* of TdPipeline*, sweeps expanded, in file order */

@@ -94,6 +94,7 @@ typedef struct {
   char *data_policy;
   GStrv overrides;              /* never NULL */
   GStrv resumed;                /* never NULL */
+  GStrv data_files;             /* "param=sha256" of each data file; never NULL */
 } TdManifestInfo;
 
 gboolean td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error);

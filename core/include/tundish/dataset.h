@@ -48,6 +48,12 @@ typedef struct {
   GPtrArray *meta;        /* of TdMetaColumn*; may be empty */
   /*< private >*/
   gint ref_count;
+  /*< public (ABI 1.2), after ref_count so older plugins' layout holds >*/
+  double *y_step;         /* [n_series][n_steps] per-step targets (a fault flag or the
+                           * remaining useful life at each step; NaN on padding), or
+                           * NULL. Set by sources whose labels are per step; y then
+                           * holds the label of each series' last valid step. Kept by
+                           * subset, new_like (same n_steps) and the HDF5 round trip. */
 } TdDataset;
 
 /* A new dataset with zeroed x and y, series_id = 0..n-1, group = series_id,
@@ -97,7 +103,11 @@ gboolean td_dataset_check_matrix (const TdDataset *ds, const char *who, const ch
 gboolean td_dataset_check_binary_targets (const TdDataset *ds, const char *who,
                                           const char *what, double *n_pos, GError **error);
 
-/* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional),
+/* Allocate ds->y_step filled with NaN and return it (aborts when memory
+ * runs out, like td_dataset_new). */
+double *td_dataset_alloc_y_step (TdDataset *ds);
+
+/* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional), /y_step (optional),
  * /channel_names, /meta/<name>; attributes task, n_classes. */
 gboolean   td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error);
 TdDataset *td_dataset_load_h5 (const char *path, GError **error);
