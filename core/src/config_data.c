@@ -147,6 +147,8 @@ td_config_resolve_data_files (TdExperiment *exp, const TdNode *data, GError **er
       if (spec->type == TD_PARAM_PATH)
         {
           const char *written = td_params_get_string (exp->data->params, spec->name);
+          if (!*written)
+            continue;   /* an optional path left empty: no file */
           if (!add_file (exp, dir, spec->name, written, at, error))
             return FALSE;
           const TdDataFile *f = exp->data_files->pdata[exp->data_files->len - 1];
