@@ -205,3 +205,15 @@ builder_finish (SeriesBuilder *b, TdTask task, size_t n_classes, char **class_na
   b->rows = b->cap = 0;
   return ds;
 }
+
+gboolean
+builder_partition_value (const char *s, size_t n, double *out)
+{
+  if ((n == 5 && memcmp (s, "train", 5) == 0) || (n == 1 && *s == '0'))
+    *out = 0;
+  else if ((n == 4 && memcmp (s, "test", 4) == 0) || (n == 1 && *s == '1'))
+    *out = 1;
+  else
+    return FALSE;
+  return TRUE;
+}

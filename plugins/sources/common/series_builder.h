@@ -49,4 +49,7 @@ builder_current (SeriesBuilder *b)
 TdDataset *builder_finish (SeriesBuilder *b, TdTask task, size_t n_classes, char **class_names,
                            char *const *channel_names, GError **error);
 
+/* "train"/"test" or 0/1 as a partition value; FALSE otherwise. */
+gboolean builder_partition_value (const char *s, size_t n, double *out);
+
 G_END_DECLS

@@ -60,18 +60,6 @@ static const TdParamSpec table_params[] = {
     "the class names in index order; a label must then be one of them (or its index)" },
 };
 
-gboolean
-table_partition_value (const char *s, size_t n, double *out)
-{
-  if ((n == 5 && memcmp (s, "train", 5) == 0) || (n == 1 && *s == '0'))
-    *out = 0;
-  else if ((n == 4 && memcmp (s, "test", 4) == 0) || (n == 1 && *s == '1'))
-    *out = 1;
-  else
-    return FALSE;
-  return TRUE;
-}
-
 static gboolean
 param_error (GError **error, const char *param, const char *msg)
 {

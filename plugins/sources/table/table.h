@@ -44,7 +44,4 @@ gboolean table_read_long (Table *t, const char *path, double partition, GError *
 gboolean table_read_wide (Table *t, const char *path, size_t channel, size_t n_channels,
                           double partition, GError **error);
 
-/* "train"/"test" or 0/1 as a partition value; FALSE otherwise. */
-gboolean table_partition_value (const char *s, size_t n, double *out);
-
 G_END_DECLS

@@ -220,7 +220,7 @@ begin_series (Table *t, const TextReader *r, const Roles *ro, Current *cur, doub
   if (ro->partition >= 0)
     {
       cur->partition = g_strdup (r->field[ro->partition]);
-      if (!table_partition_value (r->field[ro->partition], r->field_len[ro->partition],
+      if (!builder_partition_value (r->field[ro->partition], r->field_len[ro->partition],
                                   &partition))
         return text_reader_fail (r, (size_t) ro->partition, error, "partition \"%s\"; expected "
                                  "train, test, 0 or 1", r->field[ro->partition]);

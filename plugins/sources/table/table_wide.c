@@ -34,7 +34,7 @@ read_leading (Table *t, const TextReader *r, Leading *out, GError **error)
         out->id = f, out->id_len = n;
       else if (strcmp (role, "group") == 0)
         out->group = f, out->group_len = n;
-      else if (strcmp (role, "partition") == 0 && !table_partition_value (f, n, &out->partition))
+      else if (strcmp (role, "partition") == 0 && !builder_partition_value (f, n, &out->partition))
         return text_reader_fail (r, j, error, "partition \"%s\"; expected train, test, 0 or 1", f);
     }
   return TRUE;

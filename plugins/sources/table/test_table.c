@@ -3,55 +3,13 @@
  * Malformed files are tests/data/broken/ (one file per error). */
 #include <tundish/tundish.h>
 
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "source_test_util.h"
 #include "text_reader.h"
-
-static char *tmp_dir;
-
-static char *
-write_file (const char *name, const char *text)
-{
-  char *path = g_build_filename (tmp_dir, name, NULL);
-  if (g_str_has_suffix (name, ".gz"))
-    {
-      gzFile gz = gzopen (path, "wb");
-      g_assert_nonnull (gz);
-      g_assert_cmpint (gzwrite (gz, text, (unsigned) strlen (text)), ==, (int) strlen (text));
-      gzclose (gz);
-    }
-  else
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  return path;
-}
-
-/* Load with the given NULL-terminated name, value pairs. */
-static TdDataset *
-load (GError **error, ...)
-{
-  const TdPluginDescriptor *d = td_plugin_descriptor (0);
-  g_assert_nonnull (d);
-  g_assert_cmpstr (d->name, ==, "table");
-  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
-  va_list ap;
-  va_start (ap, error);
-  const char *name;
-  while ((name = va_arg (ap, const char *)))
-    {
-      const char *value = va_arg (ap, const char *);
-      g_autoptr (GError) e = NULL;
-      if (!td_params_set_text (p, name, value, &e))
-        g_error ("%s=%s: %s", name, value, e->message);
-    }
-  va_end (ap);
-  g_autoptr (TdContext) ctx = td_context_new (1);
-  return ((const TdGeneratorVTable *) d->vtable)->generate (p, ctx, error);
-}
 
 static double
 strtod_c (const char *s)
@@ -180,9 +138,9 @@ static const char long_csv[] =
 static void
 test_long (void)
 {
-  g_autofree char *path = write_file ("long.csv", long_csv);
+  g_autofree char *path = test_write ("long.csv", long_csv);
   g_autoptr (GError) e = NULL;
-  g_autoptr (TdDataset) ds = load (&e, "path", path, "id", "unit", "time", "timestamp",
+  g_autoptr (TdDataset) ds = test_load (&e, "path", path, "id", "unit", "time", "timestamp",
                                    "label", "defect", "group", "unit", NULL);
   g_assert_no_error (e);
   g_assert_cmpuint (ds->n_series, ==, 3);
@@ -214,7 +172,7 @@ test_long (void)
   g_assert_null (td_dataset_find_meta (ds, "partition"));
 
   /* With the classes named, "yes" is class 1 of a binary task. */
-  g_autoptr (TdDataset) bin = load (&e, "path", path, "id", "unit", "label", "defect",
+  g_autoptr (TdDataset) bin = test_load (&e, "path", path, "id", "unit", "label", "defect",
                                     "classes", "[no, yes]", "channels", "[pressure]", NULL);
   g_assert_no_error (e);
   g_assert_cmpint (bin->task, ==, TD_TASK_BINARY);
@@ -227,12 +185,12 @@ test_long (void)
 static void
 test_gzip (void)
 {
-  g_autofree char *plain = write_file ("g.csv", long_csv);
-  g_autofree char *gz = write_file ("g.csv.gz", long_csv);
+  g_autofree char *plain = test_write ("g.csv", long_csv);
+  g_autofree char *gz = test_write ("g.csv.gz", long_csv);
   g_autoptr (GError) e = NULL;
-  g_autoptr (TdDataset) a = load (&e, "path", plain, "id", "unit", "label", "defect", NULL);
+  g_autoptr (TdDataset) a = test_load (&e, "path", plain, "id", "unit", "label", "defect", NULL);
   g_assert_no_error (e);
-  g_autoptr (TdDataset) b = load (&e, "path", gz, "id", "unit", "label", "defect", NULL);
+  g_autoptr (TdDataset) b = test_load (&e, "path", gz, "id", "unit", "label", "defect", NULL);
   g_assert_no_error (e);
   g_assert_cmpuint (a->n_series * a->n_steps * a->n_channels, ==,
                     b->n_series * b->n_steps * b->n_channels);
@@ -251,10 +209,10 @@ test_gzip (void)
 static void
 test_european_per_step (void)
 {
-  g_autofree char *path = write_file ("eu.txt",
+  g_autofree char *path = test_write ("eu.txt",
     "7;0;1,5;0\n7;1;-;0\n7;2;2,25;1\n8;0;3;0\n8;1;4;0\n");
   g_autoptr (GError) e = NULL;
-  g_autoptr (TdDataset) ds = load (&e, "path", path, "delimiter", "semicolon", "decimal", "\",\"",
+  g_autoptr (TdDataset) ds = test_load (&e, "path", path, "delimiter", "semicolon", "decimal", "\",\"",
                                    "header", "false", "columns", "[id, t, v, fault]", "time", "t",
                                    "label", "fault", "label_per", "step", "na", "[\"-\"]", NULL);
   g_assert_no_error (e);
@@ -278,11 +236,11 @@ test_european_per_step (void)
 static void
 test_wide (void)
 {
-  g_autofree char *c0 = write_file ("w0.tsv", "1\t0.5\t1.5\t2.5\n2\t3\t4\tNaN\n");
-  g_autofree char *c1 = write_file ("w1.tsv", "1\t10\t11\t12\n2\t13\t14\tNaN\n");
+  g_autofree char *c0 = test_write ("w0.tsv", "1\t0.5\t1.5\t2.5\n2\t3\t4\tNaN\n");
+  g_autofree char *c1 = test_write ("w1.tsv", "1\t10\t11\t12\n2\t13\t14\tNaN\n");
   g_autofree char *list = g_strdup_printf ("[\"%s\"]", c1);
   g_autoptr (GError) e = NULL;
-  g_autoptr (TdDataset) ds = load (&e, "path", c0, "channel_paths", list, "layout", "wide",
+  g_autoptr (TdDataset) ds = test_load (&e, "path", c0, "channel_paths", list, "layout", "wide",
                                    "header", "false", "channel_names", "[x, y]", NULL);
   g_assert_no_error (e);
   g_assert_cmpuint (ds->n_series, ==, 2);
@@ -295,8 +253,8 @@ test_wide (void)
   g_assert_cmpint (ds->task, ==, TD_TASK_MULTICLASS);
   g_assert_cmpstr (ds->class_names[0], ==, "1");
 
-  g_autofree char *test = write_file ("wt.tsv", "2\t9\t9\t9\n");
-  g_autoptr (TdDataset) tt = load (&e, "path", c0, "test_path", test, "layout", "wide",
+  g_autofree char *test = test_write ("wt.tsv", "2\t9\t9\t9\n");
+  g_autoptr (TdDataset) tt = test_load (&e, "path", c0, "test_path", test, "layout", "wide",
                                    "header", "false", NULL);
   g_assert_no_error (e);
   g_assert_cmpuint (tt->n_series, ==, 3);
@@ -307,9 +265,9 @@ test_wide (void)
   g_assert_cmpfloat (tt->y[2], ==, 1);   /* class "2" */
 
   /* A second channel file with a shorter series is refused, naming line and column. */
-  g_autofree char *bad = write_file ("w2.tsv", "1\t10\t11\t12\n2\t13\n");
+  g_autofree char *bad = test_write ("w2.tsv", "1\t10\t11\t12\n2\t13\n");
   g_autofree char *bad_list = g_strdup_printf ("[\"%s\"]", bad);
-  g_autoptr (TdDataset) none = load (&e, "path", c0, "channel_paths", bad_list, "layout", "wide",
+  g_autoptr (TdDataset) none = test_load (&e, "path", c0, "channel_paths", bad_list, "layout", "wide",
                                      "header", "false", NULL);
   g_assert_null (none);
   g_assert_nonnull (strstr (e->message, "w2.tsv:2:"));
@@ -320,7 +278,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("test_table-XXXXXX", NULL);
   g_test_add_func ("/table/number-vs-strtod", test_number_vs_strtod);
   g_test_add_func ("/table/time", test_time);
   g_test_add_func ("/table/long", test_long);
@@ -328,9 +285,6 @@ main (int argc, char **argv)
   g_test_add_func ("/table/european-per-step", test_european_per_step);
   g_test_add_func ("/table/wide", test_wide);
   int rc = g_test_run ();
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-  if (system (cmd) != 0)
-    g_printerr ("could not remove %s\n", tmp_dir);
-  g_free (tmp_dir);
+  test_dir_remove ();
   return rc;
 }
