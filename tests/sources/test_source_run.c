@@ -130,6 +130,37 @@ test_broken_reported (void)
                                       "binary"));
 }
 
+/* NA tokens become missing values: counted in the manifest under the repair
+ * policy, an error naming the series and channel under strict. */
+static void
+test_missing_counted (void)
+{
+  g_autofree char *dir = util_mkdir ("missing");
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_assert_cmpint (g_mkdir (data, 0755), ==, 0);
+  g_autofree char *csv = plant_csv (0);
+  /* Units U05 and U06 lose their flow reading once each, U07 its temperature. */
+  g_autoptr (GString) s = g_string_new (csv);
+  g_string_replace (s, "5,U05,20.600,3.50,", "5,U05,20.600,NA,", 1);
+  g_string_replace (s, "0,U06,20.900,3.51,", "0,U06,20.900,,", 1);
+  g_string_replace (s, "1,U07,20.800,3.53,", "1,U07,NaN,3.53,", 1);
+  g_assert_cmpuint (s->len, ==, strlen (csv) - 2 - 4 - 3);   /* all three replaced */
+  g_free (util_write (data, "plant.csv", s->str));
+  g_autofree char *exp = util_write (dir, "exp.yaml", experiment);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_auto (RunResult) r = { 0 };
+  util_run (&r, (const char *const[]) { "run", exp, "-o", out, NULL }, NULL);
+  g_autofree char *manifest = util_read2 (out, "manifest.yaml");
+  g_assert_nonnull (manifest);
+  g_assert_nonnull (strstr (manifest, "  missing: 3\n  series_with_missing: 3\n"));
+  g_autofree char *strict_out = g_build_filename (dir, "strict", NULL);
+  g_auto (RunResult) st = { 0 };
+  util_run (&st, (const char *const[]) { "run", exp, "-o", strict_out, "--data-policy", "strict",
+                                         NULL }, NULL);
+  g_assert_cmpint (st.exit_code, !=, 0);
+  g_assert_nonnull (strstr (st.err, "flow"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -137,6 +168,7 @@ main (int argc, char **argv)
   util_init (argc, argv);
   g_test_add_func ("/sources/run-hash-resume", test_run_hash_resume);
   g_test_add_func ("/sources/broken-reported", test_broken_reported);
+  g_test_add_func ("/sources/missing-counted", test_missing_counted);
   int rc = g_test_run ();
   util_finish ();
   return rc;

@@ -173,7 +173,7 @@ read_rul (const char *path, size_t n_engines, double *rul, GError **error)
   ok = ok && got >= 0;
   if (ok && n != n_engines)
     {
-      g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ": %zu RUL lines; expected one "
+      g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ":1: %zu RUL lines; expected one "
                    "per test engine (%zu)", path, r.line_no, n, n_engines);
       ok = FALSE;
     }

@@ -144,7 +144,7 @@ table_read_wide (Table *t, const char *path, size_t channel, size_t n_channels, 
   ok = ok && got >= 0;
   if (ok && channel > 0 && row_no != t->b.series->len)
     {
-      g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ": %zu rows; expected %u, as in "
+      g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ":1: %zu rows; expected %u, as in "
                    "%s (one row per series in every channel's file)", path, r.line_no, row_no,
                    t->b.series->len, t->first_path);
       ok = FALSE;

@@ -132,9 +132,7 @@ read_header (TextReader *r, Header *h, GError **error)
       g_propagate_error (error, e);
       return FALSE;
     }
-  g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ": no @data line; expected the "
-               "header to end with @data", r->path, r->line_no);
-  return FALSE;
+  return fail (r, 1, error, "no @data line after this; expected the header to end with @data");
 }
 
 /* Check a series line against the header and count its dimensions and length. */
