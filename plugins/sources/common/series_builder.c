@@ -117,6 +117,7 @@ TdDataset *
 builder_finish (SeriesBuilder *b, TdTask task, size_t n_classes, char **class_names,
                 char *const *channel_names, GError **error)
 {
+  g_auto (GStrv) names = class_names;   /* ours from here, success or not */
   size_t n = b->series->len, C = b->n_channels, T = 0;
   gboolean ragged = FALSE;
   for (size_t s = 0; s < n; s++)
@@ -184,7 +185,7 @@ builder_finish (SeriesBuilder *b, TdTask task, size_t n_classes, char **class_na
   for (size_t c = 0; c < C; c++)
     if (channel_names && channel_names[c])
       td_dataset_set_channel_name (ds, c, channel_names[c]);
-  ds->class_names = class_names;
+  ds->class_names = g_steal_pointer (&names);
   g_autofree double *part = g_new (double, n);
   for (size_t s = 0; s < n; s++)
     {

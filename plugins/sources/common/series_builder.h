@@ -45,7 +45,8 @@ builder_current (SeriesBuilder *b)
  * series_id / group from the written ids and groups (their numbers when all
  * are integers, else their order of appearance, with the text kept as
  * metadata "id" / "group"), metadata "partition" when any series has one,
- * y_step when per step (y then the last valid step's label). */
+ * y_step when per step (y then the last valid step's label). Takes class_names,
+ * also when it fails. */
 TdDataset *builder_finish (SeriesBuilder *b, TdTask task, size_t n_classes, char **class_names,
                            char *const *channel_names, GError **error);
 
