@@ -82,8 +82,10 @@ fill (TextReader *r, GError **error)
   return TRUE;
 }
 
-char *
-text_reader_next_raw (TextReader *r, GError **error)
+/* The next line, NUL-terminated in place (CR LF and LF endings); *len its
+ * length. NUL bytes inside are not looked for here. */
+static char *
+raw_line (TextReader *r, size_t *len, GError **error)
 {
   for (;;)
     {
@@ -98,14 +100,7 @@ text_reader_next_raw (TextReader *r, GError **error)
           r->pos = nl ? (size_t) (nl - r->buf) + 1 : r->len;
           r->line_no = r->next_line_no++;
           r->line = start;
-          const char *nul = memchr (start, '\0', (size_t) (end - start));
-          if (nul)
-            {
-              g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ":%zu: a NUL byte; "
-                           "expected text (is this a binary file?)", r->path, r->line_no,
-                           (size_t) (nul - start) + 1);
-              return NULL;
-            }
+          *len = (size_t) (end - start);
           return start;
         }
       if (r->eof)
@@ -113,6 +108,28 @@ text_reader_next_raw (TextReader *r, GError **error)
       if (!fill (r, error))
         return NULL;
     }
+}
+
+static gboolean
+nul_error (const TextReader *r, size_t col, GError **error)
+{
+  g_set_error (error, SRC_ERROR, 0, "%s:%" G_GUINT64_FORMAT ":%zu: a NUL byte; expected text "
+               "(is this a binary file?)", r->path, r->line_no, col);
+  return FALSE;
+}
+
+char *
+text_reader_next_raw (TextReader *r, GError **error)
+{
+  size_t len;
+  char *line = raw_line (r, &len, error);
+  const char *nul = line ? memchr (line, '\0', len) : NULL;
+  if (nul)
+    {
+      nul_error (r, (size_t) (nul - line) + 1, error);
+      return NULL;
+    }
+  return line;
 }
 
 static void
@@ -132,7 +149,7 @@ add_field (TextReader *r, char *start, size_t len, size_t col)
 }
 
 static gboolean
-split (TextReader *r, char *line, GError **error)
+split (TextReader *r, char *line, size_t len, GError **error)
 {
   r->n_fields = 0;
   char *p = line;
@@ -154,7 +171,7 @@ split (TextReader *r, char *line, GError **error)
           add_field (r, s, (size_t) (e - s), (size_t) (s - line) + 1);
         }
       r->end_col = (guint32) (p - line) + 1;
-      return TRUE;
+      return (size_t) (p - line) >= len || nul_error (r, (size_t) (p - line) + 1, error);
     }
   for (;;)
     {
@@ -165,6 +182,8 @@ split (TextReader *r, char *line, GError **error)
           char *w = p, *q = p + 1;
           for (;;)
             {
+              if (!*q && (size_t) (q - line) < len)
+                return nul_error (r, (size_t) (q - line) + 1, error);
               if (!*q)
                 {
                   r->end_col = (guint32) (q - line) + 1;
@@ -200,12 +219,14 @@ split (TextReader *r, char *line, GError **error)
             break;
           continue;
         }
-      char *e = strchr (p, r->delim);
-      if (!e)
+      /* Fields are short: a plain loop beats a strchr call per field. */
+      char *e = p, d = r->delim;
+      while (*e && *e != d)
+        e++;
+      if (!*e)
         {
-          size_t n = strlen (p);
-          add_field (r, s, n, (size_t) (s - line) + 1);
-          p += n;
+          add_field (r, s, (size_t) (e - s), (size_t) (s - line) + 1);
+          p = e;
           break;
         }
       *e = '\0';
@@ -213,22 +234,23 @@ split (TextReader *r, char *line, GError **error)
       p = e + 1;
     }
   r->end_col = (guint32) (p - line) + 1;
-  return TRUE;
+  return (size_t) (p - line) >= len || nul_error (r, (size_t) (p - line) + 1, error);
 }
 
 int
 text_reader_next (TextReader *r, GError **error)
 {
   char *line;
+  size_t len;
   GError *e = NULL;
-  while ((line = text_reader_next_raw (r, &e)))
+  while ((line = raw_line (r, &len, &e)))
     {
       const char *t = line;
       while (*t == ' ' || *t == '\t')
         t++;
-      if (!*t || (r->comment && *t == r->comment))
+      if ((!*t && (size_t) (t - line) == len) || (r->comment && *t == r->comment))
         continue;
-      return split (r, line, error) ? 1 : -1;
+      return split (r, line, len, error) ? 1 : -1;
     }
   if (e)
     {
