@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 #include <tundish/tundish.h>
 
 static GPtrArray *entries;   /* TdPluginEntry* under test */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 #include <tundish/tundish.h>
 
 #define BROKEN_DIR TD_SOURCE_TEST_DIR "/../data/broken"

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 #include <tundish/tundish.h>
 
 #define DATA_DIR TD_SOURCE_TEST_DIR "/../../experiments/data"

@@ -22,7 +22,7 @@ typedef enum {
   TD_PARAM_INT_LIST,     /* YAML sequence of integers */
   TD_PARAM_DOUBLE_LIST,
   TD_PARAM_STRING_LIST,
-  /* ABI 1.2. A file or folder a data source reads, written relative to the
+  /* ABI 1.3. A file or folder a data source reads, written relative to the
    * experiment file. The core resolves it to an absolute path before the
    * plugin sees it (read it with td_params_get_string), checks that it
    * exists, and puts the SHA-256 of its content into manifest.yaml and the

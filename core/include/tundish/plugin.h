@@ -17,6 +17,11 @@
  *
  * Every fallible call reports failure through GError (domain TD_PLUGIN_ERROR
  * or the plugin's own) and returns FALSE/NULL. Never exit() or abort().
+ *
+ * Labels reach only the calls that learn (the leakage rule, tundish/dataset.h):
+ * each call below says whether its datasets carry y and the TD_META_TARGET
+ * metadata columns ("labelled") or come with y = NaN and only the
+ * TD_META_INPUT columns ("unlabelled").
  */
 #pragma once
 
@@ -27,13 +32,15 @@
 #include <tundish/context.h>
 #include <tundish/dataset.h>
 #include <tundish/params.h>
+#include <tundish/report.h>
 
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 2   /* 1.1: TdRunReport grew timings, saliency, attention,
-                                 * confusion and sample_period; 1.2: path parameters
-                                 * (TD_PARAM_PATH) and TdDataset.y_step */
+#define TD_PLUGIN_ABI_MINOR 3   /* 1.1: TdRunReport grew timings, saliency, attention,
+                                 * confusion and sample_period; 1.2: summary_ci;
+                                 * 1.3: path parameters (TD_PARAM_PATH) and
+                                 * TdDataset.y_step */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 
@@ -72,10 +79,12 @@ typedef enum {
  * arrive resolved to absolute paths. An experiment names a generator with
  * `data: {generator: NAME}` and a source with `data: {source: NAME}`. */
 typedef struct {
-  /* Produce the whole dataset. The context's stream is the data seed. Record
-   * what a report may need per series (cause, true probability) as metadata;
-   * a source with its own train/test partition records it as the numeric
-   * metadata column "partition" (0 train, 1 test). */
+  /* Produce the whole dataset, labelled. The context's stream is the data
+   * seed. Record what a report may need per series (cause, true probability)
+   * as metadata; mark the columns a model may read as inputs with
+   * td_dataset_set_meta_role (TD_META_INPUT); the rest stay hidden. A source
+   * with its own train/test partition records it as the numeric metadata
+   * column "partition" (0 train, 1 test). */
   TdDataset *(*generate) (const TdParams *params, TdContext *ctx, GError **error);
   const void *(*extension) (const char *id);           /* optional */
 } TdGeneratorVTable;
@@ -91,8 +100,9 @@ typedef struct {
 /* ------------------------------------------------------------------ augment */
 typedef struct {
   /* Return the augmented training set: the originals followed by the added
-   * series. Called on the training split only. Added series carry
-   * series_id -1 and metadata column "augmented_from" (source series id). */
+   * series. Called on the training split only, labelled (and never on
+   * validation or test). Added series carry series_id -1 and metadata column
+   * "augmented_from" (source series id). */
   TdDataset *(*apply) (const TdParams *params, const TdDataset *train,
                        TdContext *ctx, GError **error);
   const void *(*extension) (const char *id);           /* optional */
@@ -114,10 +124,14 @@ typedef struct {
   TdFeatureRole role;
   guint32 accepts;                                      /* TdDataShape bits */
   TdFeature *(*create) (const TdParams *params, TdContext *ctx, GError **error);
-  /* Learn state from the training split only; NULL when stateless. */
+  /* Learn state from the training split only, labelled; NULL when stateless. */
   gboolean (*fit) (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error);
   /* New dataset (or a ref of the input). Feature columns get stable names
-   * "<channel>.<feature>", e.g. "mold_level.max". */
+   * "<channel>.<feature>", e.g. "mold_level.max". input is unlabelled, on
+   * every split (training too) and in `tundish score`: a transform computes
+   * from the series, the metadata inputs and what fit learnt. Metadata it
+   * adds is TD_META_TARGET (hidden from the next stage) unless it marks it
+   * TD_META_INPUT. */
   TdDataset *(*transform) (TdFeature *self, const TdDataset *input, TdContext *ctx,
                            GError **error);
   void (*destroy) (TdFeature *self);
@@ -140,12 +154,14 @@ typedef struct {
   guint32 tasks;                      /* TdTask bits */
   TdTrainOn train_on;
   TdModel *(*create) (const TdParams *params, TdContext *ctx, GError **error);
-  /* valid may be NULL; use it (never the test split) for early stopping. */
+  /* train and valid labelled; valid may be NULL; use it (never the test
+   * split) for early stopping. */
   gboolean (*fit) (TdModel *self, const TdDataset *train, const TdDataset *valid,
                    TdContext *ctx, GError **error);
   /* out: input->n_series × td_task_n_outputs() values, series-major.
    * binary: P(y = 1); multiclass: class probabilities; anomaly: a score,
-   * higher = more abnormal; regression: the prediction. */
+   * higher = more abnormal; regression: the prediction. input is unlabelled
+   * (test, validation, new data in `tundish score`). */
   gboolean (*predict) (TdModel *self, const TdDataset *input, double *out,
                        TdContext *ctx, GError **error);
   /* Save to path (a file the plugin names freely inside the run folder). */
@@ -153,7 +169,7 @@ typedef struct {
   TdModel *(*load) (const TdParams *params, const char *path, TdContext *ctx, GError **error);
   void (*destroy) (TdModel *self);
   /* Optional (NULL): attribution per step and channel for one series,
-   * out[n_steps × n_channels], for root-cause evaluation. */
+   * out[n_steps × n_channels], for root-cause evaluation. input unlabelled. */
   gboolean (*explain) (TdModel *self, const TdDataset *input, size_t series,
                        float *out, TdContext *ctx, GError **error);
   /* Optional: later capabilities ("onnx-export", "streaming") by id. */
@@ -184,7 +200,7 @@ typedef struct {
    * out[n_steps × n_steps], row = query step, column = key step, each valid
    * row summing to 1 over valid keys; rows of padded query steps and columns
    * of padded key steps are 0. n_steps is input->n_steps (the model's steps
-   * are the input's steps). */
+   * are the input's steps). input is unlabelled. */
   gboolean (*attention_map) (TdModel *self, const TdDataset *input, size_t series, float *out,
                              TdContext *ctx, GError **error);
 } TdAttentionMapExt;
@@ -198,8 +214,9 @@ typedef struct {
   size_t n, n_outputs, n_classes;
   const double *y;          /* [n] */
   const double *scores;     /* [n × n_outputs] */
-  const TdDataset *data;    /* the evaluated split's raw series (before features), with their
-                             * metadata (e.g. true_defect_probability); may be NULL */
+  const TdDataset *data;    /* the evaluated split's raw series (before features), labelled,
+                             * with all their metadata (e.g. true_defect_probability);
+                             * may be NULL */
   /* Validation split predictions of the same model, for choosing thresholds
    * without touching test; may be NULL. */
   size_t n_valid;
@@ -216,134 +233,7 @@ typedef struct {
 } TdEvaluatorVTable;
 
 /* ----------------------------------------------------------------- reporter */
-typedef struct {
-  const char *pipeline, *variant, *metric;
-  int repeat, fold;
-  double value;
-} TdResultRow;
-
-typedef struct {
-  const char *pipeline, *variant, *metric;
-  double mean, sd;
-  size_t n;
-} TdSummaryRow;
-
-typedef struct {
-  const char *pipeline, *variant;
-  int repeat, fold;
-  const char *message;
-} TdFailedTrial;
-
-/* One trial's test-split predictions (scores: n × n_outputs, series-major). */
-typedef struct {
-  const char *pipeline, *variant;
-  int repeat, fold;
-  size_t n, n_outputs;
-  const gint64 *series_id;
-  const double *y, *scores;
-  double seconds;               /* the trial's wall time */
-} TdTrialPredictions;
-
-/* One point of a training curve reported by a model. */
-typedef struct {
-  const char *pipeline, *variant;
-  int repeat, fold;
-  const char *curve;            /* "train_loss", "valid_logloss", ... */
-  int step;
-  double value;
-} TdCurveRow;
-
-/* One feature's importance of one type, averaged over a pipeline's trials. */
-typedef struct {
-  const char *pipeline, *variant, *feature, *type;
-  double mean, sd;
-  size_t n;
-} TdImportanceRow;
-
-/* A statistical comparison of pipeline_a against pipeline_b (the baseline)
- * on one metric: estimate = a - b (or a statistic's natural effect size). */
-typedef struct {
-  const char *pipeline_a, *pipeline_b, *metric, *test;
-  double estimate, statistic, p_value;
-  const char *correction;       /* "none", "holm", ... */
-  double p_adjusted;
-} TdComparisonRow;
-
-/* Time spent in one stage of one trial, or of the run (pipeline NULL,
- * repeat and fold -1: "data" is generating or loading the dataset). Trial
- * stages: split, augment, feature_fit, feature_transform_train,
- * feature_transform_valid, feature_transform_test, model_fit, model_predict,
- * save, interpret, evaluate, write; a stage that did not run has no row.
- * Wall-clock seconds: not deterministic, never part of results. */
-typedef struct {
-  const char *pipeline, *variant;
-  int repeat, fold;
-  const char *stage;
-  double seconds;
-} TdStageTime;
-
-/* One cell of a pipeline's interpretation map, over its trials. Saliency:
- * the share of |input gradient| (TdModelVTable.explain) of test series of
- * one class falling on one channel and time bin; each trial's map sums to 1
- * over channels and bins. Attention (channel NULL): the share of attention
- * (TD_EXT_ATTENTION_MAP) received by the steps of one time bin, averaged over
- * query steps and series; sums to 1 over bins. Times are in steps of the
- * generated series (multiply by the sample period for seconds). */
-typedef struct {
-  const char *pipeline, *variant;
-  int class_index;
-  const char *class_name;       /* the dataset's class name, or the index as text */
-  const char *channel;          /* NULL for attention */
-  int time_bin;
-  double t_start, t_end;        /* [t_start, t_end) in steps of the generated series */
-  double mean, sd;              /* over the trials that had this class in test */
-  size_t n;                     /* trials */
-} TdInterpretRow;
-
-/* A pipeline's confusion counts summed over its trials: multiclass by
- * arg-max, binary at the threshold the binary evaluator used (its tp, fp,
- * tn and fn metrics). */
-typedef struct {
-  const char *pipeline, *variant;
-  const char *true_class, *predicted_class;
-  int true_index, predicted_index;
-  double count;
-  size_t n;                     /* trials summed */
-} TdConfusionRow;
-
-/* Everything a reporter may show about a finished run. Grows at the end only. */
-typedef struct {
-  const char *experiment;
-  const char *config_yaml;      /* resolved configuration */
-  const char *config_hash;
-  const char *run_dir;
-  const char *started_utc, *finished_utc;
-  const char *generator;        /* name */
-  const TdDataset *data;        /* the full dataset (shape, labels, metadata) */
-  const char *split_method;
-  size_t n_train, n_valid, n_test;   /* of the first trial */
-  const char *const *metrics;   /* NULL-terminated, in the experiment's order */
-  const char *const *pipelines; /* NULL-terminated "pipeline" or "pipeline[variant]" */
-  const char *baseline;         /* may be NULL */
-  const TdResultRow *results;   size_t n_results;
-  const TdSummaryRow *summary;  size_t n_summary;
-  const TdFailedTrial *failed;  size_t n_failed;
-  size_t n_trials;
-  const char *tundish_version;
-  /* since ABI 1.0, filled by the runner: */
-  const TdTrialPredictions *predictions;  size_t n_predictions;  /* successful trials */
-  const TdCurveRow *curves;               size_t n_curves;
-  const TdImportanceRow *importance;      size_t n_importance;
-  const TdComparisonRow *comparisons;     size_t n_comparisons;
-  const char *const *compare_tests;       /* NULL-terminated, as in compare.tests */
-  /* since ABI 1.1, filled by the runner (empty when there is nothing): */
-  const TdStageTime *timings;             size_t n_timings;      /* successful trials, then run */
-  const TdInterpretRow *saliency;         size_t n_saliency;     /* interpret: of the run */
-  const TdInterpretRow *attention;        size_t n_attention;
-  const TdConfusionRow *confusion;        size_t n_confusion;
-  double sample_period;         /* seconds per step of the data (TD_EXT_SAMPLE_PERIOD); 0 unknown */
-} TdRunReport;
-
+/* TdRunReport and its rows: tundish/report.h. */
 typedef struct {
   /* Write this reporter's files into report->run_dir. */
   gboolean (*write) (const TdParams *params, const TdRunReport *report, GError **error);

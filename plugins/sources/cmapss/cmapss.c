@@ -268,7 +268,9 @@ cmapss_generate (const TdParams *p, TdContext *ctx, GError **error)
                            classes, names, error);
       if (ds)
         {
+          /* The engine's number may be read by a model; its true final RUL is a label. */
           td_dataset_add_meta_num (ds, "unit", (const double *) c.unit->data);
+          td_dataset_set_meta_role (ds, "unit", TD_META_INPUT);
           td_dataset_add_meta_num (ds, "rul_end", rul_end);
           td_context_log (ctx, G_LOG_LEVEL_INFO, SOURCE_NAME ": %s: %zu train and %zu test "
                           "engines, up to %zu cycles", subset, n_train, n - n_train, ds->n_steps);

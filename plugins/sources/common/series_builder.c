@@ -110,7 +110,11 @@ ids_of (TdDataset *ds, const SeriesBuilder *b, gboolean group, gint64 *out)
         }
     }
   if (any)
-    td_dataset_add_meta_str (ds, group ? "group" : "id", text);
+    {
+      /* Known before any outcome: a model may read them. */
+      td_dataset_add_meta_str (ds, group ? "group" : "id", text);
+      td_dataset_set_meta_role (ds, group ? "group" : "id", TD_META_INPUT);
+    }
 }
 
 TdDataset *

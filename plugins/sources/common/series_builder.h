@@ -44,9 +44,9 @@ builder_current (SeriesBuilder *b)
 /* The dataset: x handed over (b is left empty), lengths when they differ,
  * series_id / group from the written ids and groups (their numbers when all
  * are integers, else their order of appearance, with the text kept as
- * metadata "id" / "group"), metadata "partition" when any series has one,
- * y_step when per step (y then the last valid step's label). Takes class_names,
- * also when it fails. */
+ * metadata "id" / "group", role TD_META_INPUT), metadata "partition" when
+ * any series has one, y_step when per step (y then the last valid step's
+ * label). Takes class_names, also when it fails. */
 TdDataset *builder_finish (SeriesBuilder *b, TdTask task, size_t n_classes, char **class_names,
                            char *const *channel_names, GError **error);
 

@@ -3,7 +3,7 @@
  * the wide one (a row per series). docs/data-sources.md has every parameter
  * and an example; parsing lives in table_long.c / table_wide.c and
  * ../common/. */
-#include "table.h"
+#include "table_reader.h"
 
 #include <math.h>
 #include <string.h>

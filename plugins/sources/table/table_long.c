@@ -1,6 +1,6 @@
 /* table_long.c — the long layout: one row per time step, series in
  * contiguous runs of rows with the same id. */
-#include "table.h"
+#include "table_reader.h"
 
 #include <math.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../table/table.h"
+#include "table_reader.h"
 #include "ucr.h"
 
 #define SOURCE_NAME "ucr"
