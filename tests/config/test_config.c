@@ -679,6 +679,59 @@ test_missing_file (Fixture *fx, gconstpointer data)
   g_assert_true (g_str_has_prefix (error->message, path));
 }
 
+/* data: {source: ...}: paths relative to the experiment file, resolved for
+ * the plugin, kept as written in the resolved configuration, hashed. */
+static void
+test_source_paths (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *sub = g_build_filename (fx->dir, "d", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_autofree char *csv = put (fx, "d/x.csv", "id,v,label\n1,2,0\n");
+  g_autofree char *other = put (fx, "d/y.csv", "id,v,label\n1,3,1\n");
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: src\n"
+    "data: {source: table, params: {path: d/x.csv, channel_paths: [d/y.csv, d]}}\n"
+    "pipelines:\n  - name: gbdt\n    features: [statistical]\n    model: xgboost\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+  g_assert_cmpstr (exp->data_key, ==, "source");
+  /* The plugin gets absolute paths; the resolved configuration keeps them as written. */
+  g_assert_cmpstr (td_params_get_string (exp->data_params, "path"), ==, csv);
+  g_assert_cmpstr (td_params_get_string (exp->data->params, "path"), ==, "d/x.csv");
+  size_t n = 0;
+  const char *const *more = td_params_get_string_list (exp->data_params, "channel_paths", &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (more[0], ==, other);
+  g_assert_cmpstr (more[1], ==, sub);
+  g_assert_nonnull (strstr (exp->resolved_yaml, "source: table"));
+  g_assert_nonnull (strstr (exp->resolved_yaml, "path: d/x.csv"));
+  g_assert_null (strstr (exp->resolved_yaml, fx->dir));
+  /* Files by content (sha256sum's value), a folder by its files; test_path "" is none. */
+  g_assert_cmpuint (exp->data_files->len, ==, 3);
+  const TdDataFile *f = exp->data_files->pdata[0];
+  g_assert_cmpstr (f->param, ==, "path");
+  g_autofree char *want = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                         "id,v,label\n1,2,0\n", -1);
+  g_assert_cmpstr (f->sha256, ==, want);
+  const TdDataFile *d = exp->data_files->pdata[2];
+  g_assert_cmpstr (d->param, ==, "channel_paths[1]");
+  g_assert_cmpuint (strlen (d->sha256), ==, 64);
+  /* Changing a file changes its hash and nothing else. */
+  g_autofree char *hash_before = g_strdup (exp->hash);
+  g_autofree char *sha_before = g_strdup (d->sha256);
+  g_free (put (fx, "d/y.csv", "id,v,label\n1,4,1\n"));
+  g_autoptr (TdExperiment) again = load_ok (fx, path, NULL);
+  g_assert_cmpstr (again->hash, ==, hash_before);
+  g_assert_cmpstr (((TdDataFile *) again->data_files->pdata[2])->sha256, !=, sha_before);
+  g_assert_cmpstr (((TdDataFile *) again->data_files->pdata[0])->sha256, ==, want);
+  /* generator: keeps working, with no files. */
+  g_autofree char *gen = put (fx, "gen.yaml", minimal);
+  g_autoptr (TdExperiment) g = load_ok (fx, gen, NULL);
+  g_assert_cmpstr (g->data_key, ==, "generator");
+  g_assert_cmpuint (g->data_files->len, ==, 0);
+  g_assert_nonnull (strstr (g->resolved_yaml, "generator: steel_casting"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -697,5 +750,6 @@ main (int argc, char **argv)
   ADD ("resolved-parses", test_resolved_parses);
   ADD ("shipped-fragments", test_shipped_fragments);
   ADD ("missing-file", test_missing_file);
+  ADD ("source-paths", test_source_paths);
   return g_test_run ();
 }

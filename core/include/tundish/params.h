@@ -22,6 +22,14 @@ typedef enum {
   TD_PARAM_INT_LIST,     /* YAML sequence of integers */
   TD_PARAM_DOUBLE_LIST,
   TD_PARAM_STRING_LIST,
+  /* ABI 1.3. A file or folder a data source reads, written relative to the
+   * experiment file. The core resolves it to an absolute path before the
+   * plugin sees it (read it with td_params_get_string), checks that it
+   * exists, and puts the SHA-256 of its content into manifest.yaml and the
+   * data cache key (a folder: every regular file directly in it). An empty
+   * value (a default of "") means no file. */
+  TD_PARAM_PATH,
+  TD_PARAM_PATH_LIST,    /* the same for a list (td_params_get_string_list) */
 } TdParamType;
 
 /* One parameter. Range: [min, max] is enforced for INT, DOUBLE and their lists

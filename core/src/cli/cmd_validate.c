@@ -1,5 +1,6 @@
 /* cmd_validate.c — `tundish validate`: everything `run` checks, nothing run. */
 #include <stdio.h>
+#include <string.h>
 
 #include "run/trial.h"
 #include "cli_common.h"
@@ -18,7 +19,9 @@ td_cmd_validate (int argc, char **argv)
   g_option_context_set_description (oc,
     "Loads every plugin the experiment names and checks every key and parameter\n"
     "(type, range, choices), the sweeps, includes and the pipelines' data shapes.\n"
-    "Prints the pipelines and variants it would run.\n\n"
+    "A data source (data: {source: ...}) is run too, so a malformed data file is\n"
+    "reported with its file:line:column; a generator is not run.\n"
+    "Prints the data's shape and the pipelines and variants it would run.\n\n"
     "Examples:\n"
     "  tundish validate experiments/steel-casting-baseline.yaml\n"
     "  tundish validate exp.yaml --set pipelines.gbdt.model.params.max_depth=[4,6]\n\n"
@@ -48,6 +51,28 @@ td_cmd_validate (int argc, char **argv)
         fprintf (stderr, "tundish validate: %s: %s\n", argv[1], error->message);
         return TD_EXIT_USAGE;
       }
+  /* A source reads files: run it, so broken data shows here with its
+   * file:line:column. Generators (simulations) may take minutes: not run. */
+  if (strcmp (exp->data_key, "source") == 0)
+    {
+      const TdGeneratorVTable *v = exp->data->entry->desc->vtable;
+      const char *name = exp->data->entry->desc->name;
+      g_autoptr (TdContext) ctx = td_context_new (td_seed_derive (exp->seed, 0, 0, "data", name));
+      g_autoptr (TdDataset) ds = v->generate (exp->data_params, ctx, &error);
+      if (!ds)
+        {
+          fprintf (stderr, "tundish validate: %s: data (source %s): %s\n", argv[1], name,
+                   error ? error->message : "no dataset came back");
+          return TD_EXIT_USAGE;
+        }
+      printf ("data (source %s): %zu series × %zu steps × %zu channels, %s", name, ds->n_series,
+              ds->n_steps, ds->n_channels,
+              ds->task == TD_TASK_BINARY ? "binary" : ds->task == TD_TASK_MULTICLASS
+              ? "multiclass" : ds->task == TD_TASK_REGRESSION ? "regression" : "anomaly");
+      if (ds->n_classes > 2 || ds->class_names)
+        printf (" (%zu classes)", ds->n_classes);
+      printf ("\n");
+    }
   size_t folds = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
                  || exp->split.method == TD_SPLIT_GROUP_KFOLD ? (size_t) exp->split.folds : 1;
   printf ("%s: valid (config hash %s)\n", argv[1], exp->hash);

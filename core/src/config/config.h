@@ -103,6 +103,21 @@ typedef struct {
 } TdWindowSpec;
 
 void td_window_spec_clear (TdWindowSpec *spec);
+/* "last", "any", ... as written in data.window.label. */
+const char *td_window_label_name (TdWindowLabel label);
+
+/* A file or folder the data stage reads (a TD_PARAM_PATH parameter). */
+typedef struct {
+  char *param;                  /* "path", or "paths[1]" for an item of a path list */
+  char *written;                /* as in the experiment (relative to its folder) */
+  char *path;                   /* absolute */
+  char *sha256;                 /* of the content; a folder: of its regular files' names
+                                 * and hashes, in name order */
+} TdDataFile;
+
+void td_data_file_free (TdDataFile *f);
+/* SHA-256 (hex) of a file, or of a folder as TdDataFile.sha256 describes. */
+char *td_data_path_sha256 (const char *path, GError **error);
 
 #define TD_SUMMARY_BOOTSTRAP_DEFAULT 1000
 
@@ -111,7 +126,10 @@ typedef struct {
   char *name;                   /* experiment: */
   guint64 seed;                 /* seed: (default 42) */
   int repeats;                  /* repeats: (default 1) */
-  TdStage *data;                /* data: generator + params */
+  TdStage *data;                /* data: generator (or source) + params as written */
+  const char *data_key;         /* "generator" or "source": how data: named it */
+  TdParams *data_params;        /* data->params with every path resolved: what the plugin gets */
+  GPtrArray *data_files;        /* of TdDataFile*: the data stage's path parameters, hashed */
   TdSplitSpec split;
   GPtrArray *augment;           /* of TdStage*, may be empty */
   GPtrArray *pipelines;         /* of TdPipeline*, sweeps expanded, in file order */

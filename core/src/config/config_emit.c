@@ -175,7 +175,7 @@ td_config_emit (const TdExperiment *exp)
   put_string (out, exp->name);
   g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\ndata: ",
                           exp->seed, exp->repeats);
-  put_stage (out, exp->data, "generator");
+  put_stage (out, exp->data, exp->data_key);
   if (exp->window.enabled)
     {
       g_string_truncate (out, out->len - 1);   /* window: goes inside data's mapping */

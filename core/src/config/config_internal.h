@@ -69,7 +69,6 @@ gboolean td_config_read_split (const TdNode *node, const char *path, const TdNod
 /* data.window: (node may be NULL: no windowing) into out (config_window.c). */
 gboolean td_config_read_window (const TdNode *node, const char *path, TdWindowSpec *out,
                                 GError **error);
-const char *td_window_label_name (TdWindowLabel label);
 const char *td_split_method_name (TdSplitMethod m);
 /* evaluate: into exp->metrics and exp->evaluators (node NULL: every evaluator). */
 gboolean td_config_read_evaluate (TdRegistry *reg, const TdNode *node, const TdNode *root,
@@ -80,5 +79,10 @@ gboolean td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNod
 
 /* Canonical YAML of the resolved experiment. */
 char *td_config_emit (const TdExperiment *exp);
+
+/* Resolve the data stage's path parameters against the experiment file's
+ * folder into exp->data_params, check they exist and hash them into
+ * exp->data_files (config_data.c). data is the data: node, for messages. */
+gboolean td_config_resolve_data_files (TdExperiment *exp, const TdNode *data, GError **error);
 
 G_END_DECLS

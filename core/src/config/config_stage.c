@@ -54,7 +54,8 @@ td_stage_from_draft (TdStageDraft *d)
 static gboolean
 is_list_type (TdParamType t)
 {
-  return t == TD_PARAM_INT_LIST || t == TD_PARAM_DOUBLE_LIST || t == TD_PARAM_STRING_LIST;
+  return t == TD_PARAM_INT_LIST || t == TD_PARAM_DOUBLE_LIST || t == TD_PARAM_STRING_LIST
+         || t == TD_PARAM_PATH_LIST;
 }
 
 static const char *
@@ -70,6 +71,8 @@ type_example (TdParamType t)
     case TD_PARAM_INT_LIST: return "a list of integers such as [1, 2]";
     case TD_PARAM_DOUBLE_LIST: return "a list of numbers such as [0.1, 0.2]";
     case TD_PARAM_STRING_LIST: return "a list of strings such as [a, b]";
+    case TD_PARAM_PATH: return "a path (relative to the experiment file)";
+    case TD_PARAM_PATH_LIST: return "a list of paths such as [a.csv, b.csv]";
     }
   return "a value";
 }
@@ -105,7 +108,8 @@ set_node (TdParams *params, const TdParamSpec *spec, const char *text, const TdN
         {
           const TdNode *it = node->items->pdata[k];
           g_autofree char *p = td_path_index (path, k);
-          g_autofree char *one = g_strdup_printf (spec->type == TD_PARAM_STRING_LIST
+          g_autofree char *one = g_strdup_printf ((spec->type == TD_PARAM_STRING_LIST
+                                                   || spec->type == TD_PARAM_PATH_LIST)
                                                   ? "[\"%s\"]" : "[%s]", it->value);
           if (!set_value (scratch, spec, one, it, p, error))
             return FALSE;
@@ -158,7 +162,7 @@ list_text (const TdParamSpec *spec, const TdNode *seq, const char *path, char **
                                it->value);
       if (k)
         g_string_append (s, ", ");
-      if (spec->type == TD_PARAM_STRING_LIST)
+      if (spec->type == TD_PARAM_STRING_LIST || spec->type == TD_PARAM_PATH_LIST)
         g_string_append_printf (s, "\"%s\"", it->value);
       else
         g_string_append (s, it->value);
