@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/window.h"
 #include "run/killpoint.h"
 #include "run/worker.h"
 #include "util/atomic_file.h"
@@ -208,6 +209,14 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
     {
       td_dataset_unref (ds);
       return NULL;
+    }
+  /* Windows are cut after the cache: they are cheap to cut again, and one
+   * cached recording set serves every window setting. */
+  if (exp->window.enabled)
+    {
+      TdDataset *win = td_window_apply (ds, &exp->window, error);
+      td_dataset_unref (ds);
+      ds = win;
     }
   return ds;
 }
