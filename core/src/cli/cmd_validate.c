@@ -2,9 +2,36 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/split.h"
+#include "data/window.h"
 #include "run/trial.h"
 #include "cli_common.h"
 #include "commands.h"
+
+/* What only the data can tell about data.window and split: (a label rule
+ * without per-step labels, predefined without a partition): cut the windows
+ * and make the first repeats' splits, as a run would. */
+static gboolean
+check_windows_and_split (const TdExperiment *exp, TdDataset **ds, GError **error)
+{
+  if (exp->window.enabled)
+    {
+      TdDataset *win = td_window_apply (*ds, &exp->window, error);
+      if (!win)
+        return FALSE;
+      td_dataset_unref (*ds);
+      *ds = win;
+      printf ("data.window: %zu windows of %zu steps\n", win->n_series, win->n_steps);
+    }
+  for (int r = 0; r < MIN (exp->repeats, 2); r++)
+    {
+      guint64 seed = td_seed_derive (exp->seed, r, 0, "split", "");
+      g_autoptr (GPtrArray) splits = td_split_make (*ds, &exp->split, r, seed, error);
+      if (!splits)
+        return FALSE;
+    }
+  return TRUE;
+}
 
 int
 td_cmd_validate (int argc, char **argv)
@@ -20,7 +47,9 @@ td_cmd_validate (int argc, char **argv)
     "Loads every plugin the experiment names and checks every key and parameter\n"
     "(type, range, choices), the sweeps, includes and the pipelines' data shapes.\n"
     "A data source (data: {source: ...}) is run too, so a malformed data file is\n"
-    "reported with its file:line:column; a generator is not run.\n"
+    "reported with its file:line:column, and its windows (data.window) and splits\n"
+    "are made, so what only the data can tell (a partition for split: predefined,\n"
+    "per-step labels for a window label rule) shows too; a generator is not run.\n"
     "Prints the data's shape and the pipelines and variants it would run.\n\n"
     "Examples:\n"
     "  tundish validate experiments/steel-casting-baseline.yaml\n"
@@ -72,6 +101,11 @@ td_cmd_validate (int argc, char **argv)
       if (ds->n_classes > 2 || ds->class_names)
         printf (" (%zu classes)", ds->n_classes);
       printf ("\n");
+      if (!check_windows_and_split (exp, &ds, &error))
+        {
+          fprintf (stderr, "tundish validate: %s\n", error->message);
+          return TD_EXIT_USAGE;
+        }
     }
   size_t folds = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
                  || exp->split.method == TD_SPLIT_GROUP_KFOLD ? (size_t) exp->split.folds : 1;
