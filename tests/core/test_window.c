@@ -216,8 +216,10 @@ test_errors (void)
   TdWindowSpec test_last = spec_of (3, 1, TD_WINDOW_LABEL_LAST);
   test_last.last_test_only = TRUE;
   g_ptr_array_remove_index (ds->meta, 0);       /* the partition column */
-  assert_error (ds, &test_last, "test_windows: last keeps the last window of each test "
-                                "recording, and this data has no metadata column");
+  assert_error (ds, &test_last, "test_windows: last needs the train/test partition the data "
+                                "defines, the numeric metadata column \"partition\" (0 train, "
+                                "1 test), and this data has none; expected a source that "
+                                "records it");
   TdWindowSpec too_long = spec_of (11, 1, TD_WINDOW_LABEL_LAST);
   too_long.drop_short = TRUE;
   assert_error (ds, &too_long, "no window: every recording is shorter than length 11 (the "

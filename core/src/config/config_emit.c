@@ -89,6 +89,17 @@ put_stage_list (GString *out, const char *indent, const char *key, GPtrArray *st
     }
 }
 
+/* ", group_by: NAME" (null: the dataset's group ids). */
+static void
+put_group_by (GString *out, const TdSplitSpec *sp)
+{
+  g_string_append (out, ", group_by: ");
+  if (sp->group_by)
+    put_string (out, sp->group_by);
+  else
+    g_string_append (out, "null");
+}
+
 static void
 put_split (GString *out, const TdSplitSpec *sp)
 {
@@ -99,11 +110,8 @@ put_split (GString *out, const TdSplitSpec *sp)
     {
       g_string_append (out, ", valid_size: ");
       put_double (out, sp->valid_size);
-      g_string_append_printf (out, ", grouped: %s, group_by: ", sp->grouped ? "true" : "false");
-      if (sp->group_by)
-        put_string (out, sp->group_by);
-      else
-        g_string_append (out, "null");
+      g_string_append_printf (out, ", grouped: %s", sp->grouped ? "true" : "false");
+      put_group_by (out, sp);
       g_string_append_printf (out, ", resample_test: %s}\n",
                               sp->resample_test ? "true" : "false");
       return;
@@ -116,11 +124,7 @@ put_split (GString *out, const TdSplitSpec *sp)
       put_double (out, sp->valid_size);
       g_string_append_printf (out, ", gap: %d, order_by: ", sp->gap);
       put_string (out, sp->order_by);
-      g_string_append (out, ", group_by: ");
-      if (sp->group_by)
-        put_string (out, sp->group_by);
-      else
-        g_string_append (out, "null");
+      put_group_by (out, sp);
       g_string_append (out, "}\n");
       return;
     }
@@ -134,13 +138,7 @@ put_split (GString *out, const TdSplitSpec *sp)
   g_string_append (out, ", valid_size: ");
   put_double (out, sp->valid_size);
   if (grouped)
-    {
-      g_string_append (out, ", group_by: ");
-      if (sp->group_by)
-        put_string (out, sp->group_by);
-      else
-        g_string_append (out, "null");
-    }
+    put_group_by (out, sp);
   g_string_append (out, "}\n");
 }
 

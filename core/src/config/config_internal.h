@@ -62,6 +62,10 @@ gboolean td_config_string (const TdNode *node, const char *path, const char **ou
 /* [A-Za-z0-9_.-]+ */
 gboolean td_config_is_name (const char *s);
 
+/* map's key (absent: *out unchanged) as an integer in [min, max] (max <=
+ * G_MAXINT32); "got X; expected <expected>" at the value otherwise. */
+gboolean td_config_uint (const TdNode *map, const char *key, const char *path, guint64 min,
+                         guint64 max, const char *expected, int *out, GError **error);
 /* split: (node may be NULL: the defaults; root is where errors found only
  * in the data then point). */
 gboolean td_config_read_split (const TdNode *node, const char *path, const TdNode *root,

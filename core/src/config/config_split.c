@@ -62,6 +62,25 @@ not_for (const TdNode *map, const char *key, const char *path, TdSplitMethod m,
                          "%s does not apply to %s; expected %s", key, methods[m], why);
 }
 
+gboolean
+td_config_uint (const TdNode *map, const char *key, const char *path, guint64 min,
+                guint64 max, const char *expected, int *out, GError **error)
+{
+  const TdNode *v = td_node_map_get (map, key, NULL);
+  if (!v)
+    return TRUE;
+  guint64 n = 0;
+  if (v->type != TD_NODE_SCALAR || !g_ascii_string_to_unsigned (v->value, 10, min, max, &n, NULL))
+    {
+      g_autofree char *p = td_path_key (path, key);
+      g_autofree char *what = td_node_describe (v);
+      return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, p, "got %s; expected %s", what,
+                             expected);
+    }
+  *out = (int) n;
+  return TRUE;
+}
+
 /* A boolean key: YAML's true/false (and yes/no, on/off). */
 static gboolean
 read_bool (const TdNode *node, const char *path, gboolean *out, GError **error)
@@ -210,32 +229,11 @@ td_config_read_split (const TdNode *node, const char *path, const TdNode *root,
       if (!read_fraction (v, p, TRUE, &out->valid_size, error))
         return FALSE;
     }
-  if ((v = td_node_map_get (node, "folds", NULL)))
-    {
-      g_autofree char *p = td_path_key (path, "folds");
-      guint64 f = 0;
-      if (v->type != TD_NODE_SCALAR
-          || !g_ascii_string_to_unsigned (v->value, 10, 2, 1000, &f, NULL))
-        {
-          g_autofree char *what = td_node_describe (v);
-          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, p,
-                                 "got %s; expected an integer in [2, 1000]", what);
-        }
-      out->folds = (int) f;
-    }
-  if ((v = td_node_map_get (node, "gap", NULL)))
-    {
-      g_autofree char *p = td_path_key (path, "gap");
-      guint64 g = 0;
-      if (v->type != TD_NODE_SCALAR
-          || !g_ascii_string_to_unsigned (v->value, 10, 0, G_MAXINT, &g, NULL))
-        {
-          g_autofree char *what = td_node_describe (v);
-          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, p,
-                                 "got %s; expected a number of steps, an integer >= 0", what);
-        }
-      out->gap = (int) g;
-    }
+  if (!td_config_uint (node, "folds", path, 2, 1000, "an integer in [2, 1000]", &out->folds,
+                       error)
+      || !td_config_uint (node, "gap", path, 0, G_MAXINT32,
+                          "a number of steps, an integer >= 0", &out->gap, error))
+    return FALSE;
   if ((v = td_node_map_get (node, "resample_test", NULL)))
     {
       g_autofree char *p = td_path_key (path, "resample_test");

@@ -38,27 +38,6 @@ where (const TdNode *n)
   return g_strdup_printf ("%s:%d:%d", n->file, n->line, n->col);
 }
 
-static gboolean
-read_int (const TdNode *map, const char *key, const char *path, guint64 min, int *out,
-          GError **error)
-{
-  const TdNode *v = td_node_map_get (map, key, NULL);
-  if (!v)
-    return TRUE;
-  g_autofree char *p = td_path_key (path, key);
-  guint64 n = 0;
-  if (v->type != TD_NODE_SCALAR
-      || !g_ascii_string_to_unsigned (v->value, 10, min, G_MAXINT32, &n, NULL))
-    {
-      g_autofree char *what = td_node_describe (v);
-      return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, p,
-                             "got %s; expected a number of steps, an integer >= %" G_GUINT64_FORMAT,
-                             what, min);
-    }
-  *out = (int) n;
-  return TRUE;
-}
-
 /* One of names (NULL-terminated) into *out, with did-you-mean. */
 static gboolean
 read_choice (const TdNode *map, const char *key, const char *path,
@@ -113,9 +92,10 @@ td_config_read_window (const TdNode *node, const char *path, TdWindowSpec *out,
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, node, path,
                            "no length; expected {length: STEPS, ...}");
   int label = out->label, shrt = 0, last = 0;
-  if (!read_int (node, "length", path, 1, &out->length, error)
-      || !read_int (node, "stride", path, 1, &out->stride, error)
-      || !read_int (node, "horizon", path, 1, &out->horizon, error)
+  static const char steps[] = "a number of steps, an integer >= 1";
+  if (!td_config_uint (node, "length", path, 1, G_MAXINT32, steps, &out->length, error)
+      || !td_config_uint (node, "stride", path, 1, G_MAXINT32, steps, &out->stride, error)
+      || !td_config_uint (node, "horizon", path, 1, G_MAXINT32, steps, &out->horizon, error)
       || !read_choice (node, "label", path, label_names, &label, error)
       || !read_choice (node, "short", path, shorts, &shrt, error)
       || !read_choice (node, "test_windows", path, tests, &last, error))

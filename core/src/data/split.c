@@ -211,6 +211,19 @@ group_cut_indices (const gint64 *gid, const size_t *idx, size_t n, double frac, 
   group_cut (groups, n, frac, part, rest);
 }
 
+/* Validation carved from rest (series indices): whole groups when gid,
+ * else stratified; the rest is training. */
+static void
+carve_valid (const TdDataset *ds, const TdSplitSpec *spec, const gint64 *gid, GArray *rest,
+             gsl_rng *rng, GArray *valid, GArray *train)
+{
+  if (gid)
+    group_cut_indices (gid, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid,
+                       train);
+  else
+    stratified_cut (ds, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid, train);
+}
+
 static TdSplit *
 split_of (GArray *train, GArray *valid, GArray *test)
 {
@@ -322,11 +335,7 @@ kfold (const TdDataset *ds, const TdSplitSpec *spec, gsl_rng *rng, const gint64 
       GArray *train = g_array_new (FALSE, FALSE, sizeof (size_t));
       for (size_t s = 0; s < ds->n_series; s++)
         g_array_append_val (fold_of[s] == f ? test : rest, s);
-      if (gid)
-        group_cut_indices (gid, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid,
-                           train);
-      else
-        stratified_cut (ds, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid, train);
+      carve_valid (ds, spec, gid, rest, rng, valid, train);
       g_array_unref (rest);
       sp->test = finish (test, &sp->n_test);
       sp->valid = finish (valid, &sp->n_valid);
@@ -336,36 +345,46 @@ kfold (const TdDataset *ds, const TdSplitSpec *spec, gsl_rng *rng, const gint64 
   return out;
 }
 
-/* The data's own partition of every series (0 train, 1 test). */
-static guint8 *
-read_partition (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
+const double *
+td_split_partition (const TdDataset *ds, const char *where, const char *key, const char *needs,
+                    const char *instead, GError **error)
 {
   const TdMetaColumn *c = td_dataset_find_meta (ds, TD_META_PARTITION);
   if (!c || !c->num)
     {
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                   "%s: split.method: predefined needs the train/test partition the data "
-                   "defines, the numeric metadata column \"%s\" (0 train, 1 test), and this "
-                   "data has %s; expected a source that records it (ucr, cmapss; table with "
-                   "test_path or partition) or another split method", spec->where,
-                   TD_META_PARTITION, c ? "it as text" : "none");
+                   "%s: %s: %s needs the train/test partition the data defines, the numeric "
+                   "metadata column \"%s\" (0 train, 1 test), and this data has %s; expected "
+                   "a source that records it (ucr, cmapss; table with test_path or partition) "
+                   "or %s", where, key, needs, TD_META_PARTITION, c ? "it as text" : "none",
+                   instead);
       return NULL;
     }
+  for (size_t s = 0; s < ds->n_series; s++)
+    if (c->num[s] != 0 && c->num[s] != 1)
+      {
+        g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                     "%s: %s: %s: series %zu (series_id %" G_GINT64_FORMAT ") has %s %g; "
+                     "expected 0 (train) or 1 (test)", where, key, needs, s, ds->series_id[s],
+                     TD_META_PARTITION, c->num[s]);
+        return NULL;
+      }
+  return c->num;
+}
+
+/* The data's own partition of every series (0 train, 1 test), both sides
+ * non-empty. */
+static guint8 *
+read_partition (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
+{
+  const double *num = td_split_partition (ds, spec->where, "split.method", "predefined",
+                                          "another split method", error);
+  if (!num)
+    return NULL;
   g_autofree guint8 *part = g_new (guint8, MAX (ds->n_series, (size_t) 1));
   size_t n_test = 0;
   for (size_t s = 0; s < ds->n_series; s++)
-    {
-      if (c->num[s] != 0 && c->num[s] != 1)
-        {
-          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                       "%s: split.method: predefined: series %zu (series_id %" G_GINT64_FORMAT
-                       ") has %s %g; expected 0 (train) or 1 (test)", spec->where, s,
-                       ds->series_id[s], TD_META_PARTITION, c->num[s]);
-          return NULL;
-        }
-      part[s] = (guint8) c->num[s];
-      n_test += part[s];
-    }
+    n_test += part[s] = (guint8) num[s];
   if (n_test == 0 || n_test == ds->n_series)
     {
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
@@ -439,11 +458,7 @@ predefined (const TdDataset *ds, const TdSplitSpec *spec, int repeat, gsl_rng *r
           g_array_append_vals (rest, &g_array_index (a, size_t, want), a->len - want);
         }
     }
-  if (gid)
-    group_cut_indices (gid, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid,
-                       train);
-  else
-    stratified_cut (ds, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid, train);
+  carve_valid (ds, spec, gid, rest, rng, valid, train);
   g_array_unref (rest);
   return split_of (train, valid, test);
 }

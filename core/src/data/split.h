@@ -31,6 +31,13 @@ GPtrArray *td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repe
  * (time_holdout's timelines and predefined with grouped count as grouped). */
 gint64 *td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error);
 
+/* The data's own train/test partition (TD_META_PARTITION), checked to be 0
+ * or 1 for every series. Otherwise NULL, with an error saying where (the
+ * config position "FILE:LINE:COL"), key, which setting needs it and what to
+ * write instead. */
+const double *td_split_partition (const TdDataset *ds, const char *where, const char *key,
+                                  const char *needs, const char *instead, GError **error);
+
 /* Defined with the config parser, which owns the method names. */
 const char *td_split_method_name (TdSplitMethod method);
 

@@ -6,6 +6,8 @@
  * scores) is always in a window whatever the stride. */
 #include "data/window.h"
 
+#include "data/split.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -23,7 +25,7 @@ rec_length (const TdDataset *ds, size_t s)
 /* What the label rule needs from the data, and the partition for
  * test_windows: last; the first thing missing is the error. */
 static gboolean
-check_data (const TdDataset *ds, const TdWindowSpec *spec, const TdMetaColumn **part,
+check_data (const TdDataset *ds, const TdWindowSpec *spec, const double **part,
             GError **error)
 {
   const char *rule = td_window_label_name (spec->label);
@@ -68,31 +70,13 @@ check_data (const TdDataset *ds, const TdWindowSpec *spec, const TdMetaColumn **
   *part = NULL;
   if (!spec->last_test_only)
     return TRUE;
-  const TdMetaColumn *c = td_dataset_find_meta (ds, TD_META_PARTITION);
-  if (!c || !c->num)
-    {
-      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                   "%s: data.window.test_windows: last keeps the last window of each test "
-                   "recording, and this data has %s metadata column \"%s\" (0 train, 1 test); "
-                   "expected a source that records its train/test partition, or "
-                   "test_windows: all", spec->where_test, c ? "a text" : "no", TD_META_PARTITION);
-      return FALSE;
-    }
-  for (size_t s = 0; s < ds->n_series; s++)
-    if (c->num[s] != 0 && c->num[s] != 1)
-      {
-        g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                     "%s: data.window.test_windows: recording %zu (series_id %" G_GINT64_FORMAT
-                     ") has %s %g; expected 0 (train) or 1 (test)", spec->where_test, s,
-                     ds->series_id[s], TD_META_PARTITION, c->num[s]);
-        return FALSE;
-      }
-  *part = c;
-  return TRUE;
+  *part = td_split_partition (ds, spec->where_test, "data.window.test_windows", "last",
+                              "test_windows: all", error);
+  return *part != NULL;
 }
 
 static GArray *
-plan (const TdDataset *ds, const TdWindowSpec *spec, const TdMetaColumn *part)
+plan (const TdDataset *ds, const TdWindowSpec *spec, const double *part)
 {
   GArray *w = g_array_new (FALSE, FALSE, sizeof (Window));
   size_t length = (size_t) spec->length, stride = (size_t) spec->stride;
@@ -101,7 +85,7 @@ plan (const TdDataset *ds, const TdWindowSpec *spec, const TdMetaColumn *part)
       size_t L = rec_length (ds, s);
       if (L == 0 || (L < length && spec->drop_short))
         continue;
-      gboolean last_only = part && part->num[s] == 1;
+      gboolean last_only = part && part[s] == 1;
       if (L < length)
         {
           Window one = { s, 0, L };
@@ -221,7 +205,7 @@ TdDataset *
 td_window_apply (const TdDataset *ds, const TdWindowSpec *spec, GError **error)
 {
   g_return_val_if_fail (spec->enabled && spec->length > 0 && spec->stride > 0, NULL);
-  const TdMetaColumn *part = NULL;
+  const double *part = NULL;
   if (!check_data (ds, spec, &part, error))
     return NULL;
   g_autoptr (GArray) wins = plan (ds, spec, part);
