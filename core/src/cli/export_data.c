@@ -10,7 +10,7 @@
 #include <tundish/tundish.h>
 
 #include "util/atomic_file.h"
-#include "data/csv.h"
+#include <tundish/io.h>
 #include "run/data_cache.h"
 #include "data/split.h"
 

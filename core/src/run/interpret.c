@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "data/csv.h"
+#include <tundish/io.h>
 
 void
 td_interpret_cell_csv (GString *s, const TdInterpretCell *c)
