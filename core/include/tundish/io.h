@@ -31,8 +31,8 @@ G_BEGIN_DECLS
 
 /* ------------------------------------------------------- atomic writers */
 
-/* A whole buffer: write len bytes (len < 0: strlen) to path atomically,
- * creating the parent folder when missing. */
+/* A whole buffer: write len bytes (len < 0: strlen) to path atomically.
+ * Both writers create the parent folder when missing. */
 gboolean td_file_write_atomic (const char *path, const char *data, gssize len, GError **error);
 
 /* A file written piece by piece (large CSVs, HTML). Writes are buffered;

@@ -60,7 +60,13 @@ ensure_parent (const char *path, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0755) != 0)
-    return fail_errno (error, errno, "create the folder", dir);
+    {
+      int err = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "cannot write %s: cannot create the folder %s: %s", path, dir,
+                   g_strerror (err));
+      return FALSE;
+    }
   return TRUE;
 }
 

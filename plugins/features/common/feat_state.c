@@ -34,7 +34,9 @@ gboolean
 td_state_save (GKeyFile *kf, const char *path, const char *plugin, GError **error)
 {
   GError *e = NULL;
-  if (!g_key_file_save_to_file (kf, path, &e))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &e))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "%s: cannot save fitted state: %s",
                    plugin, e->message);

@@ -392,10 +392,11 @@ missing_save (TdFeature *self, const char *path, GError **error)
   g_key_file_set_double_list (kf, "missing", "train_mean", self->train_mean,
                               self->n_channels);
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "missing: saving %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "missing: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

@@ -418,7 +418,7 @@ window_save (TdFeature *self, const char *path, GError **error)
   g_autofree char *text = g_strdup_printf ("[window]\nformat=1\ninner=%s\nstateless=true\n",
                                            self->inner_desc->name);
   GError *e = NULL;
-  if (!g_file_set_contents (path, text, -1, &e))
+  if (!td_file_write_atomic (path, text, -1, &e))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, PLUGIN ": %s", e->message);
       g_error_free (e);

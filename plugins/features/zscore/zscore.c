@@ -219,10 +219,11 @@ zscore_save (TdFeature *self, const char *path, GError **error)
   g_key_file_set_double_list (kf, "zscore", "mean", self->mean, self->n_channels);
   g_key_file_set_double_list (kf, "zscore", "sd", self->sd, self->n_channels);
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "zscore: saving %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "zscore: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

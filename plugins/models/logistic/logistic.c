@@ -348,10 +348,11 @@ logistic_save (TdModel *m, const char *path, GError **error)
                           "sum_j coef_j (x_j - mean_j) / scale_j)))", NULL);
 
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: saving %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

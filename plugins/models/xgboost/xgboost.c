@@ -593,10 +593,9 @@ xgb_save (TdModel *m, const char *path, GError **error)
                "XGBoosterSaveModelToBuffer", error))
     return FALSE;
   GError *local = NULL;
-  if (!g_file_set_contents (path, buf, (gssize) len, &local))
+  if (!td_file_write_atomic (path, buf, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: saving %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: %s", local->message);
       g_error_free (local);
       return FALSE;
     }
