@@ -270,13 +270,14 @@ signals_csv (const TdDataset *d, const char *dir, GError **error)
   for (size_t c = 0; c < d->n_channels; c++)
     {
       g_string_append_c (s, ',');
-      td_csv_field (s, d->channel_names && d->channel_names[c] ? d->channel_names[c] : "");
+      char cb[TD_CHANNEL_NAME_BUF];
+      td_csv_field (s, td_dataset_channel_name (d, c, cb));
     }
   g_string_append_c (s, '\n');
   gboolean ok = TRUE;
   for (size_t i = 0; ok && i < d->n_series; i++)
     {
-      size_t len = d->lengths ? MIN ((size_t) d->lengths[i], d->n_steps) : d->n_steps;
+      size_t len = td_dataset_length (d, i);
       const float *x = td_dataset_series (d, i);
       for (size_t t = 0; t < len; t++)
         {

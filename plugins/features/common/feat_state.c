@@ -130,8 +130,9 @@ char **
 td_state_channel_names (const TdDataset *in)
 {
   char **names = g_new0 (char *, in->n_channels + 1);
+  char cb[TD_CHANNEL_NAME_BUF];
   for (size_t c = 0; c < in->n_channels; c++)
-    names[c] = td_feat_channel_name (in, c);
+    names[c] = g_strdup (td_dataset_channel_name (in, c, cb));
   return names;
 }
 
