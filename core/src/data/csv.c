@@ -70,7 +70,7 @@ gboolean
 td_csv_parse_double (const char *text, double *out)
 {
   char *end = NULL;
-  if (!text || !*text)
+  if (!text || !*text || g_ascii_isspace (*text))   /* strtod would skip blanks */
     return FALSE;
   *out = g_ascii_strtod (text, &end);
   return end != text && *end == '\0';
