@@ -493,9 +493,8 @@ tcn_save (TdModel *m, const char *path, GError **error)
       g_key_file_set_value (kf, "tcn", arrays[k].key, s->str);
     }
   g_autofree char *text = g_key_file_to_data (kf, NULL, NULL);
-  /* temporary file, fsync, rename: never a torn model file */
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT
-                                 | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+  /* tundish/io.h: temporary file, fsync, rename, fsync of the folder */
+  if (!td_file_write_atomic (path, text, -1, error))
     {
       g_prefix_error (error, "tcn: ");
       return FALSE;
