@@ -17,6 +17,13 @@
  *
  * Every fallible call reports failure through GError (domain TD_PLUGIN_ERROR
  * or the plugin's own) and returns FALSE/NULL. Never exit() or abort().
+ *
+ * `create` (features, models) must be cheap and free of side effects: check
+ * the parameters, allocate the instance, nothing more (no files, no threads,
+ * no large buffers, no training). `tundish validate` and `tundish run`, before
+ * any trial, call create and destroy once per configured stage on a throwaway
+ * context so that every refusal is reported at the stage's YAML line; work
+ * that needs data belongs in fit.
  */
 #pragma once
 

@@ -1,9 +1,11 @@
-/* experiment.h — an experiment YAML, parsed, resolved and validated (core-internal).
+/* config.h — an experiment YAML, parsed, resolved and validated (core-internal).
  *
  * td_experiment_load() reads the file (following include:), checks every key
  * and every plugin parameter against the registry's specs, expands sweeps into
- * pipeline variants, and fails with "FILE:LINE:COL: key.path: message" on the
- * first problem.
+ * pipeline variants, creates and destroys every feature and model once on a
+ * throwaway context (so what a plugin refuses at create is refused here, not in
+ * every trial), and fails with "FILE:LINE:COL: key.path: message" on the first
+ * problem.
  */
 #pragma once
 
@@ -28,6 +30,7 @@ typedef struct {
   const TdPluginEntry *entry;   /* owned by the registry */
   TdParams *params;             /* complete and validated */
   char *key_path;               /* "pipelines[1].model", for messages */
+  char *where;                  /* "FILE:LINE:COL" of the stage in the YAML, for messages */
 } TdStage;
 
 /* interpret: what a trial explains after fit (docs/experiment-yaml.md). */

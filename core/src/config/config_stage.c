@@ -17,6 +17,7 @@ td_stage_free (TdStage *stage)
     return;
   td_params_free (stage->params);
   g_free (stage->key_path);
+  g_free (stage->where);
   g_free (stage);
 }
 
@@ -47,6 +48,7 @@ td_stage_from_draft (TdStageDraft *d)
   s->entry = d->entry;
   s->params = g_steal_pointer (&d->params);
   s->key_path = g_steal_pointer (&d->key_path);
+  s->where = td_node_where (d->where);
   td_stage_draft_free (d);
   return s;
 }
