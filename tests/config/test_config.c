@@ -567,6 +567,27 @@ test_interpret (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (s->hash, !=, e->hash);
 }
 
+/* compare.bootstrap_samples is in the resolved text, so in the hash and the
+ * manifest: `tundish report` refuses an experiment whose count changed
+ * instead of silently rewriting comparisons.csv. */
+static void
+test_bootstrap_samples (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml", minimal);
+  g_autoptr (TdExperiment) plain = load_ok (fx, a, NULL);
+  g_assert_cmpint (plain->bootstrap_samples, ==, 2000);
+  g_assert_nonnull (strstr (plain->resolved_yaml, ", bootstrap_samples: 2000}\n"));
+  const char *const same[] = { "compare.bootstrap_samples=2000", NULL };
+  g_autoptr (TdExperiment) spelled = load_ok (fx, a, same);
+  g_assert_cmpstr (spelled->hash, ==, plain->hash);
+  const char *const more[] = { "compare.bootstrap_samples=5000", NULL };
+  g_autoptr (TdExperiment) e = load_ok (fx, a, more);
+  g_assert_cmpint (e->bootstrap_samples, ==, 5000);
+  g_assert_nonnull (strstr (e->resolved_yaml, ", bootstrap_samples: 5000}\n"));
+  g_assert_cmpstr (e->hash, !=, plain->hash);
+}
+
 /* The resolved text is YAML that libyaml reads back, with the expected keys. */
 static void
 test_resolved_parses (Fixture *fx, gconstpointer data)
@@ -669,6 +690,7 @@ main (int argc, char **argv)
   ADD ("evaluate-forms", test_evaluate_forms);
   ADD ("hash", test_hash);
   ADD ("interpret", test_interpret);
+  ADD ("bootstrap-samples", test_bootstrap_samples);
   ADD ("resolved-parses", test_resolved_parses);
   ADD ("shipped-fragments", test_shipped_fragments);
   ADD ("missing-file", test_missing_file);

@@ -181,7 +181,9 @@ td_config_emit (const TdExperiment *exp)
     g_string_append (out, "null");
   g_string_append (out, ", tests: ");
   put_names (out, exp->compare_tests);
-  g_string_append (out, "}\n");
+  /* Resamples change comparisons.csv: a report rebuilt with another count
+   * must not pass for the same run. */
+  g_string_append_printf (out, ", bootstrap_samples: %d}\n", exp->bootstrap_samples);
   put_stage_list (out, "", "report", exp->reporters);
   return g_string_free (out, FALSE);
 }
