@@ -82,18 +82,19 @@ td_cmd_plugins (int argc, char **argv)
 }
 
 static void
-print_param (const TdParamSpec *s)
+print_param (const TdParamSpec *s, TdKind kind)
 {
   printf ("  %s\n", s->name);
   printf ("      type:    %s\n", td_param_type_name (s->type));
   printf ("      default: %s\n", s->default_value ? s->default_value : "(required)");
   if (s->min < s->max)
     {
-      if (s->type == TD_PARAM_INT || s->type == TD_PARAM_INT_LIST)
-        printf ("      range:   [%.0f, %.0f]\n", s->min, s->max);
-      else
-        printf ("      range:   [%g, %g]\n", s->min, s->max);
+      g_autofree char *range = td_param_range_text (s);
+      printf ("      range:  %s\n", range + strlen (" in"));
     }
+  if (s->params_of)
+    printf ("      of:      the %s plugin its %s names (a mapping of that plugin's "
+            "parameters)\n", td_kind_name (kind), s->params_of);
   if (s->choices)
     {
       printf ("      choices:");
@@ -187,7 +188,7 @@ td_cmd_inspect (int argc, char **argv)
       print_capabilities (d);
       printf ("parameters:%s\n", d->n_params ? "" : " none");
       for (size_t p = 0; p < d->n_params; p++)
-        print_param (&d->params[p]);
+        print_param (&d->params[p], d->kind);
     }
   if (!shown)
     {

@@ -72,6 +72,7 @@ type_example (TdParamType t)
     case TD_PARAM_INT_LIST: return "a list of integers such as [1, 2]";
     case TD_PARAM_DOUBLE_LIST: return "a list of numbers such as [0.1, 0.2]";
     case TD_PARAM_STRING_LIST: return "a list of strings such as [a, b]";
+    case TD_PARAM_PARAMS: return "a mapping of parameters such as {stats: [mean, max]}";
     }
   return "a value";
 }
