@@ -1,10 +1,9 @@
-/* feat_plugins.h — the feature extractors' descriptors by name, for the
- * window plugin, which compiles their sources into its own module and runs
- * them on windows of each series.
- *
- * Each extractor's source defines its accessor (hidden by the modules'
- * symbol visibility). Compiled with -DTD_FEATURE_NO_ENTRY, a source leaves
- * out td_plugin_descriptor(), so the window module exports only its own.
+/* feat_plugins.h — the feature extractors of the static library
+ * feat_extractors (extract_<name>.c here), by descriptor: each extractor's
+ * plugin exports its descriptor through a one-function entry file in its own
+ * folder, and the window plugin links the same library to run them on
+ * windows of each series. The accessors are hidden by the modules' symbol
+ * visibility, so a module exports only its own td_plugin_descriptor().
  */
 #pragma once
 
@@ -12,10 +11,10 @@
 
 G_BEGIN_DECLS
 
-const TdPluginDescriptor *td_feature_statistical_descriptor (void);
-const TdPluginDescriptor *td_feature_stability_descriptor (void);
-const TdPluginDescriptor *td_feature_duration_descriptor (void);
-const TdPluginDescriptor *td_feature_interaction_descriptor (void);
-const TdPluginDescriptor *td_feature_spectral_descriptor (void);
+const TdPluginDescriptor *feat_statistical_descriptor (void);
+const TdPluginDescriptor *feat_stability_descriptor (void);
+const TdPluginDescriptor *feat_duration_descriptor (void);
+const TdPluginDescriptor *feat_interaction_descriptor (void);
+const TdPluginDescriptor *feat_spectral_descriptor (void);
 
 G_END_DECLS

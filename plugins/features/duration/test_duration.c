@@ -10,7 +10,7 @@
 #include "feat_test_util.h"
 
 /* included, not linked, to reach the fitted state */
-#include "duration.c"
+#include "extract_duration.c"
 
 static const TdPluginDescriptor *
 desc (void)
@@ -19,7 +19,7 @@ desc (void)
   g_assert_nonnull (d);
   g_assert_null (td_plugin_descriptor (1));
   g_assert_cmpstr (d->name, ==, "duration");
-  g_assert_true (d == td_feature_duration_descriptor ());
+  g_assert_true (d == feat_duration_descriptor ());
   return d;
 }
 

@@ -82,15 +82,15 @@ static const TdPluginDescriptor *
 inner_by_name (const char *name)
 {
   if (g_str_equal (name, "statistical"))
-    return td_feature_statistical_descriptor ();
+    return feat_statistical_descriptor ();
   if (g_str_equal (name, "stability"))
-    return td_feature_stability_descriptor ();
+    return feat_stability_descriptor ();
   if (g_str_equal (name, "duration"))
-    return td_feature_duration_descriptor ();
+    return feat_duration_descriptor ();
   if (g_str_equal (name, "interaction"))
-    return td_feature_interaction_descriptor ();
+    return feat_interaction_descriptor ();
   if (g_str_equal (name, "spectral"))
-    return td_feature_spectral_descriptor ();
+    return feat_spectral_descriptor ();
   return NULL;
 }
 
