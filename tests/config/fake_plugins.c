@@ -146,9 +146,13 @@ static const char *const stat_choices[] = { "mean", "std", "min", "max", "median
 static const TdParamSpec statistical_params[] = {
   { "stats", TD_PARAM_STRING_LIST, "[mean, std]", 0, 0, stat_choices, "statistics" },
 };
+static const char *const inner_choices[] = { "statistical", "resample", NULL };
 static const TdParamSpec window_params[] = {
   { "minutes", TD_PARAM_INT, "10", 1, 120, NULL, "window length" },
   { "step", TD_PARAM_INT, "1", 1, 60, NULL, "window step" },
+  { "inner", TD_PARAM_ENUM, "statistical", 0, 0, inner_choices, "extractor on the windows" },
+  { .name = "inner_params", .type = TD_PARAM_PARAMS, .default_value = "{}",
+    .params_of = "inner", .help = "the inner extractor's parameters" },
 };
 static const TdParamSpec resample_params[] = {
   { "length", TD_PARAM_INT, "300", 2, 100000, NULL, "steps after resampling" },
