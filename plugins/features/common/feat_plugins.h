@@ -1,9 +1,11 @@
-/* feat_plugins.h — the feature extractors of the static library
- * feat_extractors (extract_<name>.c here), by descriptor: each extractor's
- * plugin exports its descriptor through a one-function entry file in its own
- * folder, and the window plugin links the same library to run them on
- * windows of each series. The accessors are hidden by the modules' symbol
- * visibility, so a module exports only its own td_plugin_descriptor().
+/* feat_plugins.h — the feature extractors' descriptors, for their own
+ * plugins' entry points (<name>_entry.c) and for the window plugin, which
+ * links every extractor's static library and runs them on windows of each
+ * series.
+ *
+ * Each extractor's source (statistical.c, ...) defines its accessor and no
+ * td_plugin_descriptor(); the modules' hidden visibility keeps the accessors
+ * private, so each module exports only its own td_plugin_descriptor.
  */
 #pragma once
 

@@ -11,7 +11,7 @@
 #include "feat_test_util.h"
 
 /* included, not linked, to reach the fitted state */
-#include "extract_interaction.c"
+#include "interaction.c"
 
 static const TdPluginDescriptor *
 desc (void)

@@ -10,7 +10,7 @@
 #include "feat_test_util.h"
 
 /* included, not linked, like the other feature tests */
-#include "extract_spectral.c"
+#include "spectral.c"
 
 static const TdPluginDescriptor *
 desc (void)

@@ -10,7 +10,7 @@
 #include "feat_test_util.h"
 
 /* included, not linked, to reach the fitted state */
-#include "extract_stability.c"
+#include "stability.c"
 
 static const TdPluginDescriptor *
 desc (void)

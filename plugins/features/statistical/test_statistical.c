@@ -14,7 +14,7 @@
 
 /* The plugin's source is included, not linked, so the double-precision
  * check below can call its internal stats_of(). */
-#include "extract_statistical.c"
+#include "statistical.c"
 
 static const TdFeatureVTable *
 vtable (void)

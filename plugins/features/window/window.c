@@ -5,7 +5,7 @@
  * interaction, spectral); `inner_params` holds its parameters as a mapping
  * ({stats: [mean, max]}), which the core checks against that extractor's
  * specs when the experiment loads (TD_PARAM_PARAMS). The extractors come
- * from the features' static library (../common/meson.build), so window needs
+ * from their plugins' static libraries (see meson.build), so window needs
  * no registry: it dispatches by name through feat_plugins.h.
  *
  * Region: the last `last_minutes` of each series' valid steps (all of them
@@ -150,8 +150,8 @@ window_create (const TdParams *params, TdContext *ctx, GError **error)
       return NULL;
     }
 
-  g_autofree char *lt = td_feat_number_token (last);
-  g_autofree char *wt = td_feat_number_token (win);
+  g_autofree char *lt = feat_number_token (last);
+  g_autofree char *wt = feat_number_token (win);
   if (self->last_steps && self->win_steps)
     self->suffix = g_strdup_printf ("last_%smin_win_%smin", lt, wt);
   else if (self->last_steps)
@@ -206,7 +206,7 @@ build_windows (const TdFeature *self, const TdDataset *in, size_t s0, size_t s1,
   for (size_t s = s0; s < s1; s++)
     {
       first[s - s0] = starts->len;
-      series_windows (self, td_feat_length (in, s), starts, lens);
+      series_windows (self, feat_length (in, s), starts, lens);
     }
   first[s1 - s0] = starts->len;
   for (guint i = 0; i < lens->len; i++)
@@ -216,7 +216,7 @@ build_windows (const TdFeature *self, const TdDataset *in, size_t s0, size_t s1,
   TdDataset *w = td_dataset_new (nw, max_len, C, in->task, in->n_classes);
   for (size_t c = 0; c < C; c++)
     {
-      g_autofree char *name = td_feat_channel_name (in, c);
+      g_autofree char *name = feat_channel_name (in, c);
       td_dataset_set_channel_name (w, c, name);
     }
   w->lengths = g_new (guint32, MAX (nw, (size_t) 1));
@@ -249,7 +249,7 @@ block_series (const TdFeature *self, const TdDataset *in)
 static gboolean
 window_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (train, PLUGIN, error))
+  if (!feat_check_lengths (train, PLUGIN, error))
     return FALSE;
   if (!self->iv->fit)
     return TRUE;
@@ -266,7 +266,7 @@ window_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
 static TdDataset *
 window_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (in, PLUGIN, error))
+  if (!feat_check_lengths (in, PLUGIN, error))
     return NULL;
   size_t N = in->n_series, block = block_series (self, in);
   gboolean sliding = self->win_steps > 0;
