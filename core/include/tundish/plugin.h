@@ -98,6 +98,18 @@ typedef struct {
   double seconds;               /* > 0 */
 } TdSamplePeriodExt;
 
+/* Extension: the rules across parameters that specs cannot state, checked
+ * without doing the work, for the kinds that have no create (generators,
+ * augmentations, evaluators, reporters); returned by the vtable's extension
+ * for this id. `tundish validate` and `run` (before any trial or data) call it
+ * once per configured stage, as they call create for features and models, and
+ * report a refusal at the stage's YAML line. Cheap and side-effect free; the
+ * plugin still checks the same rules where it does the work. */
+#define TD_EXT_CHECK_PARAMS "tundish.check-params/1"
+typedef struct {
+  gboolean (*check) (const TdParams *params, GError **error);
+} TdCheckParamsExt;
+
 /* ------------------------------------------------------------------ augment */
 typedef struct {
   /* Return the augmented training set: the originals followed by the added

@@ -574,12 +574,24 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* The rules across parameters, for `tundish validate` (TD_EXT_CHECK_PARAMS). */
+static gboolean
+steel_check_params (const TdParams *params, GError **error)
+{
+  SteelConfig cfg;
+  read_config (params, &cfg);
+  return validate_config (&cfg, error);
+}
+
 /* Every sensor is sampled at 1 Hz: reports give times in minutes. */
 static const void *
 steel_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { .seconds = 1.0 };
-  return g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0 ? &period : NULL;
+  static const TdCheckParamsExt check = { .check = steel_check_params };
+  if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
+    return &period;
+  return g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0 ? &check : NULL;
 }
 
 static const TdGeneratorVTable steel_vtable = {
