@@ -286,7 +286,7 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   g_autoptr (TdExperiment) exp = g_new0 (TdExperiment, 1);
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
-  exp->bootstrap_samples = 2000;
+  exp->bootstrap_samples = TD_BOOTSTRAP_SAMPLES_DEFAULT;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);
   exp->metrics = g_ptr_array_new_with_free_func (g_free);
   exp->evaluators = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);

@@ -41,6 +41,7 @@ typedef struct {
 
 #define TD_INTERPRET_MAX_SERIES_DEFAULT 200
 #define TD_INTERPRET_TIME_BINS_DEFAULT 30
+#define TD_BOOTSTRAP_SAMPLES_DEFAULT 2000
 
 typedef struct {
   char *name;                   /* pipeline name from YAML */
@@ -83,7 +84,7 @@ typedef struct {
   GPtrArray *evaluators;        /* of TdStage*: the evaluators producing those metrics */
   char *baseline;               /* compare.baseline or NULL */
   GPtrArray *compare_tests;     /* of char*: delong, bootstrap, mcnemar, ttest (empty = all) */
-  int bootstrap_samples;        /* compare.bootstrap_samples (default 2000) */
+  int bootstrap_samples;        /* compare.bootstrap_samples (TD_BOOTSTRAP_SAMPLES_DEFAULT) */
   GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
   char *resolved_yaml;          /* canonical text of everything above */
   char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */
