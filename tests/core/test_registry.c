@@ -131,9 +131,9 @@ test_require_suggests (void)
   g_assert_null (td_closest_name ("zzz", cands, 3));
 }
 
-/* A plugin built against ABI 1.1 has specs of the 1.1 layout (no flags, no
- * params_of): the registry reads them with that stride, so every parameter
- * after the first keeps its name, range and default. */
+/* A plugin built against ABI 1.1 or 1.2 has specs of the old layout (no
+ * flags, no params_of): the registry reads them with that stride, so every
+ * parameter after the first keeps its name, range and default. */
 typedef struct {
   const char *name;
   TdParamType type;
@@ -159,8 +159,8 @@ old_generate (const TdParams *p, TdContext *c, GError **e)
 
 static const TdGeneratorVTable old_vt = { .generate = old_generate };
 static const TdPluginDescriptor old_desc = {
-  .abi_version = (1u << 16) | 1u, .kind = TD_KIND_GENERATOR, .name = "old_layout",
-  .version = "1.0", .summary = "built against ABI 1.1",
+  .abi_version = (1u << 16) | 2u, .kind = TD_KIND_GENERATOR, .name = "old_layout",
+  .version = "1.0", .summary = "built against ABI 1.2",
   .params = (const TdParamSpec *) (const void *) old_specs, .n_params = 3, .vtable = &old_vt,
 };
 
@@ -233,7 +233,7 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/duplicate", test_duplicate);
   g_test_add_func ("/registry/scan", test_scan_collects_errors);
   g_test_add_func ("/registry/require-suggests", test_require_suggests);
-  g_test_add_func ("/registry/abi-1.1-specs", test_abi_1_1_specs);
+  g_test_add_func ("/registry/abi-1.2-specs", test_abi_1_1_specs);
   g_test_add_func ("/registry/exclusive-bounds", test_exclusive_bounds);
   return g_test_run ();
 }

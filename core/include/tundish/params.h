@@ -22,13 +22,13 @@ typedef enum {
   TD_PARAM_INT_LIST,     /* YAML sequence of integers */
   TD_PARAM_DOUBLE_LIST,
   TD_PARAM_STRING_LIST,
-  /* ABI 1.2: another plugin's parameters, a YAML mapping ({stats: [mean, max]}),
+  /* ABI 1.3: another plugin's parameters, a YAML mapping ({stats: [mean, max]}),
    * validated by the core against that plugin's specs (see params_of below)
    * and read with td_params_get_params(). */
   TD_PARAM_PARAMS,
 } TdParamType;
 
-/* TdParamSpec.flags (ABI 1.2): the bound itself is outside the range, so
+/* TdParamSpec.flags (ABI 1.3): the bound itself is outside the range, so
  * (0, 1] is { .min = 0, .max = 1, .flags = TD_PARAM_MIN_EXCLUSIVE }. */
 #define TD_PARAM_MIN_EXCLUSIVE (1u << 0)
 #define TD_PARAM_MAX_EXCLUSIVE (1u << 1)
@@ -39,8 +39,8 @@ typedef enum {
  * it, so a value inside it must never fail a trial. default_value is YAML
  * text ("0.1", "[1, 2]", "hist"); NULL means the parameter is required.
  *
- * The fields after help came with ABI 1.2 (a plugin built against 1.1 has
- * specs without them; the core reads those with the 1.1 layout and takes
+ * The fields after help came with ABI 1.3 (a plugin built against 1.0-1.2
+ * has specs without them; the core reads those with the old layout and takes
  * the new fields as 0). Positional initialisers of the first seven fields
  * leave them 0. */
 typedef struct {

@@ -44,10 +44,10 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 2   /* 1.1: TdRunReport grew timings, saliency, attention,
-                                 * confusion and sample_period; 1.2: TdParamSpec grew
-                                 * flags (exclusive bounds) and params_of, and the
-                                 * TD_PARAM_PARAMS type */
+#define TD_PLUGIN_ABI_MINOR 3   /* 1.1: TdRunReport grew timings, saliency, attention,
+                                 * confusion and sample_period; 1.2: summary_ci; 1.3:
+                                 * TdParamSpec grew flags (exclusive bounds) and
+                                 * params_of, and the TD_PARAM_PARAMS type */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 

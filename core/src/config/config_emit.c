@@ -187,6 +187,7 @@ td_config_emit (const TdExperiment *exp)
   if (exp->bootstrap_samples != TD_BOOTSTRAP_SAMPLES_DEFAULT)
     g_string_append_printf (out, ", bootstrap_samples: %d", exp->bootstrap_samples);
   g_string_append (out, "}\n");
+  g_string_append_printf (out, "summary: {bootstrap_samples: %d}\n", exp->summary_bootstrap);
   put_stage_list (out, "", "report", exp->reporters);
   return g_string_free (out, FALSE);
 }

@@ -14,7 +14,7 @@ struct TdRegistry {
   GPtrArray *owned;             /* descriptors and specs upgraded from an older layout */
 };
 
-/* TdParamSpec as ABI 1.0 and 1.1 laid it out: a plugin built then has an
+/* TdParamSpec as ABI 1.0 to 1.2 laid it out: a plugin built then has an
  * array of these, whose stride is shorter than today's TdParamSpec. */
 typedef struct {
   const char *name;
@@ -240,13 +240,13 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
   return check_vtable (d, origin, error);
 }
 
-/* A descriptor of ABI 1.0/1.1 with parameters, as a copy whose specs have
+/* A descriptor of ABI 1.0-1.2 with parameters, as a copy whose specs have
  * today's layout (the fields added since are 0); others as they are. */
 static const TdPluginDescriptor *
 upgrade (TdRegistry *reg, const TdPluginDescriptor *d)
 {
   guint32 major = d->abi_version >> 16, minor = d->abi_version & 0xffff;
-  if (major != 1 || minor >= 2 || d->n_params == 0 || !d->params)
+  if (major != 1 || minor >= 3 || d->n_params == 0 || !d->params)
     return d;
   const ParamSpec11 *old = (const ParamSpec11 *) (const void *) d->params;
   TdParamSpec *specs = g_new0 (TdParamSpec, d->n_params);
