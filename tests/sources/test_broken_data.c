@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin/registry.h"
+#include "source_registry.h"
 #include <tundish/tundish.h>
 
 #define BROKEN_DIR TD_SOURCE_TEST_DIR "/../data/broken"
@@ -86,10 +86,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_assert_cmpint (argc, ==, 2);
-  reg = td_registry_new ();
-  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  td_registry_scan_dir (reg, argv[1], errors);
-  g_assert_cmpuint (errors->len, ==, 0);
+  reg = source_registry (argv[1]);
   tmp = g_dir_make_tmp ("test_broken_data-XXXXXX", NULL);
   g_autoptr (GDir) dir = g_dir_open (BROKEN_DIR, 0, NULL);
   g_assert_nonnull (dir);

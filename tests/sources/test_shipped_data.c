@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "plugin/registry.h"
+#include "source_registry.h"
 #include <tundish/tundish.h>
 
 #define DATA_DIR TD_SOURCE_TEST_DIR "/../../experiments/data"
@@ -114,10 +114,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_assert_cmpint (argc, ==, 2);
-  reg = td_registry_new ();
-  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  td_registry_scan_dir (reg, argv[1], errors);
-  g_assert_cmpuint (errors->len, ==, 0);
+  reg = source_registry (argv[1]);
   g_test_add_func ("/shipped-data/cmapss-fd001", test_cmapss_fd001);
   g_test_add_func ("/shipped-data/ucr-trace", test_ucr_trace);
   int rc = g_test_run ();

@@ -34,6 +34,18 @@ plant_csv (double bump)
   return g_string_free (s, FALSE);
 }
 
+/* A folder NAME with data/plant.csv holding csv and exp.yaml reading it;
+ * returns the experiment's path, *data the data folder. */
+static char *
+plant_experiment (const char *name, const char *csv, char **data)
+{
+  g_autofree char *dir = util_mkdir (name);
+  *data = g_build_filename (dir, "data", NULL);
+  g_assert_cmpint (g_mkdir (*data, 0755), ==, 0);
+  g_free (util_write (*data, "plant.csv", csv));
+  return util_write (dir, "exp.yaml", experiment);
+}
+
 static guint
 cache_files (void)
 {
@@ -49,13 +61,10 @@ cache_files (void)
 static void
 test_run_hash_resume (void)
 {
-  g_autofree char *dir = util_mkdir ("run");
-  g_autofree char *data = g_build_filename (dir, "data", NULL);
-  g_assert_cmpint (g_mkdir (data, 0755), ==, 0);
   g_autofree char *csv = plant_csv (0);
-  g_free (util_write (data, "plant.csv", csv));
-  g_autofree char *exp = util_write (dir, "exp.yaml", experiment);
-  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *exp = plant_experiment ("run", csv, &data);
+  g_autofree char *out = g_build_filename (data, "..", "out", NULL);
   guint before = cache_files ();
 
   /* From another working folder: the path is relative to the experiment. */
@@ -86,7 +95,7 @@ test_run_hash_resume (void)
   g_assert_cmpint (no.exit_code, !=, 0);
   g_assert_nonnull (strstr (no.err, "data/plant.csv (data.params.path) changed since this run "
                                     "began"));
-  g_autofree char *out2 = g_build_filename (dir, "out2", NULL);
+  g_autofree char *out2 = g_build_filename (data, "..", "out2", NULL);
   g_auto (RunResult) r2 = { 0 };
   util_run (&r2, (const char *const[]) { "run", exp, "-o", out2, NULL }, NULL);
   g_assert_cmpint (r2.exit_code, ==, 0);
@@ -97,9 +106,6 @@ test_run_hash_resume (void)
 static void
 test_broken_reported (void)
 {
-  g_autofree char *dir = util_mkdir ("broken");
-  g_autofree char *data = g_build_filename (dir, "data", NULL);
-  g_assert_cmpint (g_mkdir (data, 0755), ==, 0);
   g_autofree char *csv = plant_csv (0);
   /* Line 5 (header + 3 rows before it): "oops" in the numeric column temp. */
   char *p = csv;
@@ -108,15 +114,15 @@ test_broken_reported (void)
   g_autofree char *rest = g_strdup (strchr (strchr (p, ',') + 1, ',') + 1);
   g_autofree char *head = g_strndup (csv, (gsize) (p - csv));
   g_autofree char *bad = g_strdup_printf ("%s3,U00,oops,%s", head, strchr (rest, ',') + 1);
-  g_free (util_write (data, "plant.csv", bad));
-  g_autofree char *exp = util_write (dir, "exp.yaml", experiment);
+  g_autofree char *data = NULL;
+  g_autofree char *exp = plant_experiment ("broken", bad, &data);
   g_autofree char *want = g_strdup_printf ("%s/plant.csv:5:7: \"oops\" in numeric column "
                                            "\"temp\"; expected a number", data);
   g_auto (RunResult) v = { 0 };
   util_run (&v, (const char *const[]) { "validate", exp, NULL }, NULL);
   g_assert_cmpint (v.exit_code, ==, 1);
   g_assert_nonnull (strstr (v.err, want));
-  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *out = g_build_filename (data, "..", "out", NULL);
   g_auto (RunResult) r = { 0 };
   util_run (&r, (const char *const[]) { "run", exp, "-o", out, NULL }, NULL);
   g_assert_cmpint (r.exit_code, !=, 0);
@@ -135,9 +141,6 @@ test_broken_reported (void)
 static void
 test_missing_counted (void)
 {
-  g_autofree char *dir = util_mkdir ("missing");
-  g_autofree char *data = g_build_filename (dir, "data", NULL);
-  g_assert_cmpint (g_mkdir (data, 0755), ==, 0);
   g_autofree char *csv = plant_csv (0);
   /* Units U05 and U06 lose their flow reading once each, U07 its temperature. */
   g_autoptr (GString) s = g_string_new (csv);
@@ -145,15 +148,15 @@ test_missing_counted (void)
   g_string_replace (s, "0,U06,20.900,3.51,", "0,U06,20.900,,", 1);
   g_string_replace (s, "1,U07,20.800,3.53,", "1,U07,NaN,3.53,", 1);
   g_assert_cmpuint (s->len, ==, strlen (csv) - 2 - 4 - 3);   /* all three replaced */
-  g_free (util_write (data, "plant.csv", s->str));
-  g_autofree char *exp = util_write (dir, "exp.yaml", experiment);
-  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *exp = plant_experiment ("missing", s->str, &data);
+  g_autofree char *out = g_build_filename (data, "..", "out", NULL);
   g_auto (RunResult) r = { 0 };
   util_run (&r, (const char *const[]) { "run", exp, "-o", out, NULL }, NULL);
   g_autofree char *manifest = util_read2 (out, "manifest.yaml");
   g_assert_nonnull (manifest);
   g_assert_nonnull (strstr (manifest, "  missing: 3\n  series_with_missing: 3\n"));
-  g_autofree char *strict_out = g_build_filename (dir, "strict", NULL);
+  g_autofree char *strict_out = g_build_filename (data, "..", "strict", NULL);
   g_auto (RunResult) st = { 0 };
   util_run (&st, (const char *const[]) { "run", exp, "-o", strict_out, "--data-policy", "strict",
                                          NULL }, NULL);

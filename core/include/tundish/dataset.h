@@ -90,7 +90,7 @@ typedef struct {
   GPtrArray *meta;        /* of TdMetaColumn*; may be empty */
   /*< private >*/
   gint ref_count;
-  /*< public (ABI 1.3), after ref_count so older plugins' layout holds >*/
+  /*< public (ABI 1.4), after ref_count so older plugins' layout holds >*/
   double *y_step;         /* [n_series][n_steps] per-step targets (a fault flag or the
                            * remaining useful life at each step; NaN on padding), or
                            * NULL. Set by sources whose labels are per step; y then
@@ -131,6 +131,23 @@ td_dataset_series (const TdDataset *ds, size_t s)
   return ds->x + s * ds->n_steps * ds->n_channels;
 }
 
+/* Valid steps of series s: lengths[s] (never more than n_steps), or n_steps
+ * when the dataset has no lengths. */
+static inline size_t
+td_dataset_length (const TdDataset *ds, size_t s)
+{
+  return ds->lengths ? MIN ((size_t) ds->lengths[s], ds->n_steps) : ds->n_steps;
+}
+
+/* Channel c's name, or "c<c>" (written into buf) when the dataset has none,
+ * for messages and output columns. */
+#define TD_CHANNEL_NAME_BUF 24
+const char *td_dataset_channel_name (const TdDataset *ds, size_t c,
+                                     char buf[TD_CHANNEL_NAME_BUF]);
+
+/* "binary", "multiclass", "anomaly", "regression" (the names of the YAML). */
+const char *td_task_name (TdTask task);
+
 /* The rows idx[0..n) as a new dataset (data, targets, ids, groups, metadata copied). */
 TdDataset *td_dataset_subset (const TdDataset *ds, const size_t *idx, size_t n);
 /* Same shape and labels bookkeeping, new x of n_steps × n_channels (for features):
@@ -152,6 +169,14 @@ gboolean td_dataset_check_matrix (const TdDataset *ds, const char *who, const ch
  * also requires both classes and stores the sum of y. */
 gboolean td_dataset_check_binary_targets (const TdDataset *ds, const char *who,
                                           const char *what, double *n_pos, GError **error);
+
+/* Every series length <= n_steps ("<who>: series <id> has length ..."). */
+gboolean td_dataset_check_lengths (const TdDataset *ds, const char *who, GError **error);
+/* A sequence set, what sequence models need: non-empty, more than one step
+ * per series (a feature matrix is refused with a message saying to drop the
+ * feature extractors before the model), every length in 1..n_steps. */
+gboolean td_dataset_check_sequences (const TdDataset *ds, const char *who, const char *what,
+                                     GError **error);
 
 /* Allocate ds->y_step filled with NaN and return it (aborts when memory
  * runs out, like td_dataset_new). */

@@ -189,3 +189,22 @@ labels_finish (LabelSet *l, double *const *ys, const size_t *ns, size_t n_arrays
   *n_classes = l->classes->len;
   return TRUE;
 }
+
+TdDataset *
+labels_build (LabelSet *l, SeriesBuilder *b, char *const *channel_names, GError **error)
+{
+  GArray *series = b->series;
+  g_autofree double *y = g_new (double, MAX (series->len, 1u));
+  for (guint s = 0; s < series->len; s++)
+    y[s] = g_array_index (series, BuiltSeries, s).y;
+  double *ys[2] = { y, b->y_step };
+  size_t ns[2] = { series->len, b->y_step ? b->rows : 0 };
+  TdTask task;
+  size_t n_classes;
+  char **names = NULL;
+  if (!labels_finish (l, ys, ns, b->y_step ? 2 : 1, &task, &n_classes, &names, error))
+    return NULL;
+  for (guint s = 0; s < series->len; s++)
+    g_array_index (series, BuiltSeries, s).y = y[s];
+  return builder_finish (b, task, n_classes, names, channel_names, error);
+}

@@ -11,6 +11,8 @@
 
 #include <tundish/dataset.h>
 
+#include "series_builder.h"
+
 G_BEGIN_DECLS
 
 #define LABEL_AUTO 0
@@ -39,5 +41,10 @@ gboolean labels_read (LabelSet *l, const char *s, size_t n, double *out, char **
  * NaN left alone) as targets; class names (NULL-terminated) to *names. */
 gboolean labels_finish (LabelSet *l, double *const *ys, const size_t *ns, size_t n_arrays,
                         TdTask *task, size_t *n_classes, char ***names, GError **error);
+
+/* The end of every source: labels_finish on the labels each series (and,
+ * per step, each row) of b got from labels_read, then builder_finish. */
+TdDataset *labels_build (LabelSet *l, SeriesBuilder *b, char *const *channel_names,
+                         GError **error);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* text_reader.h — delimited text for the data sources (plugin-private).
  *
- * Reads plain or gzip-compressed files (zlib detects which) through one
- * large buffer, line by line, and splits each line into fields that point
+ * Reads plain or gzip-compressed files through one large buffer (a gzip
+ * file is inflated on a thread of its own, gz_pump.h), line by line, and splits each line into fields that point
  * into the buffer: no allocation per line or field. Blank lines and lines
  * starting with the comment character are skipped; line numbers count every
  * line of the file, so messages name the line a text editor shows.
@@ -12,6 +12,8 @@
 
 #include <glib.h>
 #include <zlib.h>
+
+#include "gz_pump.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +29,8 @@ typedef enum {
 
 typedef struct {
   char *path;
-  gzFile gz;
+  gzFile gz;                   /* a plain file (zlib reads it through) */
+  GzPump *pump;                /* or a compressed one */
   char *buf;
   size_t cap, len, pos;        /* buf[pos, len) not yet returned */
   gboolean eof;

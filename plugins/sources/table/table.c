@@ -107,24 +107,10 @@ read_options (const TdParams *p, const char *path, TableOptions *o, GError **err
 static TdDataset *
 finish (Table *t, const TdParams *p, GError **error)
 {
-  GArray *series = t->b.series;
-  g_autofree double *y = g_new (double, MAX (series->len, 1u));
-  for (guint s = 0; s < series->len; s++)
-    y[s] = g_array_index (series, BuiltSeries, s).y;
-  double *ys[2] = { y, t->b.y_step };
-  size_t ns[2] = { series->len, t->b.y_step ? t->b.rows : 0 };
-  TdTask task;
-  size_t n_classes;
-  char **names = NULL;
-  if (!labels_finish (&t->labels, ys, ns, t->b.y_step ? 2 : 1, &task, &n_classes, &names, error))
-    return NULL;
-  for (guint s = 0; s < series->len; s++)
-    g_array_index (series, BuiltSeries, s).y = y[s];
   size_t n_names = 0;
   const char *const *given = td_params_get_string_list (p, "channel_names", &n_names);
   if (n_names && n_names != t->b.n_channels)
     {
-      g_strfreev (names);
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, SOURCE_NAME
                    ": parameter channel_names: %zu names for %zu channels", n_names,
                    t->b.n_channels);
@@ -135,8 +121,7 @@ finish (Table *t, const TdParams *p, GError **error)
   for (size_t c = 0; c < n_names; c++)
     g_ptr_array_add (t->channel_names, g_strdup (given[c]));
   g_ptr_array_add (t->channel_names, NULL);
-  return builder_finish (&t->b, task, n_classes, names, (char *const *) t->channel_names->pdata,
-                         error);
+  return labels_build (&t->labels, &t->b, (char *const *) t->channel_names->pdata, error);
 }
 
 static TdDataset *

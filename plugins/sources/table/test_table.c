@@ -205,6 +205,65 @@ test_gzip (void)
   g_assert_cmpuint ((guchar) head[1], ==, 0x8b);
 }
 
+/* A compressed file of many chunks (the inflating thread cycles its
+ * buffers) reads as the plain one; a bad row early stops the thread
+ * mid-stream; damaged gzip data is an error naming the file. */
+static void
+test_gzip_large (void)
+{
+  GString *s = g_string_new ("id,t,v,w,label\n");
+  for (int k = 0; k < 300000; k++)
+    g_string_append_printf (s, "%d,%d,%.4f,%d,%d\n", k / 1000, k % 1000, k * 0.0001, k % 7,
+                            (k / 1000) % 2);
+  g_assert_cmpuint (s->len, >, 4u << 20);   /* more than the pump's 4 chunks of 1 MB */
+  g_autofree char *plain = test_write ("big.csv", s->str);
+  g_autofree char *gz = test_write ("big.csv.gz", s->str);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (TdDataset) a = test_load (&e, "path", plain, "time", "t", NULL);
+  g_assert_no_error (e);
+  g_autoptr (TdDataset) b = test_load (&e, "path", gz, "time", "t", NULL);
+  g_assert_no_error (e);
+  g_assert_cmpuint (b->n_series, ==, 300);
+  g_assert_cmpuint (b->n_steps, ==, 1000);
+  g_assert_cmpmem (a->x, 300 * 1000 * 2 * sizeof (float), b->x, 300 * 1000 * 2 * sizeof (float));
+  g_assert_cmpfloat (b->x[(299 * 1000 + 999) * 2], ==, (float) (299999 * 0.0001));
+
+  /* Line 4 belongs to series "x", so line 5's "0" starts series 0 again: the
+   * reader stops while the thread still has most of the file to inflate. */
+  char *third = strchr (strchr (strchr (s->str, '\n') + 1, '\n') + 1, '\n') + 1;
+  third[0] = 'x';
+  third[1] = ',';
+  g_autofree char *bad = test_write ("bad.csv.gz", s->str);
+  g_autoptr (TdDataset) none = test_load (&e, "path", bad, "time", "t", NULL);
+  g_assert_null (none);
+  g_test_message ("%s", e->message);
+  g_assert_nonnull (strstr (e->message, "bad.csv.gz:5:1: series \"0\" starts again"));
+  g_clear_error (&e);
+
+  /* Flip bytes in the middle of the compressed stream. */
+  g_autofree char *bytes = NULL;
+  gsize n = 0;
+  g_assert_true (g_file_get_contents (gz, &bytes, &n, NULL));
+  for (gsize k = n / 2; k < n / 2 + 64; k++)
+    bytes[k] = (char) ~bytes[k];
+  g_autofree char *damaged = g_build_filename (test_dir (), "damaged.csv.gz", NULL);
+  g_assert_true (g_file_set_contents (damaged, bytes, (gssize) n, NULL));
+  g_autoptr (TdDataset) broken = test_load (&e, "path", damaged, "time", "t", NULL);
+  g_assert_null (broken);
+  g_assert_nonnull (strstr (e->message, "damaged.csv.gz:"));
+  g_test_message ("%s", e->message);
+  g_clear_error (&e);
+  /* Cut off half way: zlib's error comes through the thread. */
+  g_autofree char *cut = g_build_filename (test_dir (), "cut.csv.gz", NULL);
+  g_assert_true (g_file_set_contents (cut, bytes, (gssize) n / 2, NULL));
+  g_autoptr (TdDataset) partial = test_load (&e, "path", cut, "time", "t", NULL);
+  g_assert_null (partial);
+  g_test_message ("%s", e->message);
+  g_assert_nonnull (strstr (e->message, "cut.csv.gz:"));
+  g_assert_nonnull (strstr (e->message, ": cannot read: unexpected end of file"));
+  g_string_free (s, TRUE);
+}
+
 /* Semicolons and decimal commas, custom NA tokens, no header, per-step labels. */
 static void
 test_european_per_step (void)
@@ -282,6 +341,7 @@ main (int argc, char **argv)
   g_test_add_func ("/table/time", test_time);
   g_test_add_func ("/table/long", test_long);
   g_test_add_func ("/table/gzip", test_gzip);
+  g_test_add_func ("/table/gzip-large", test_gzip_large);
   g_test_add_func ("/table/european-per-step", test_european_per_step);
   g_test_add_func ("/table/wide", test_wide);
   int rc = g_test_run ();

@@ -84,27 +84,9 @@ read_tsv (const char *const *files, const double *partition, size_t n_files, GEr
   gboolean ok = TRUE;
   for (size_t k = 0; ok && k < n_files; k++)
     ok = table_read_wide (&t, files[k], 0, 1, partition[k], error);
-  TdDataset *ds = NULL;
-  if (ok)
-    {
-      GArray *ser = t.b.series;
-      g_autofree double *y = g_new (double, MAX (ser->len, 1u));
-      for (guint s = 0; s < ser->len; s++)
-        y[s] = g_array_index (ser, BuiltSeries, s).y;
-      double *ys[1] = { y };
-      size_t ns[1] = { ser->len };
-      TdTask task;
-      size_t n_classes;
-      char **names = NULL;
-      /* The archive's labels are class names even when they read as 0/1. */
-      t.labels.want = TD_TASK_MULTICLASS;
-      if (labels_finish (&t.labels, ys, ns, 1, &task, &n_classes, &names, error))
-        {
-          for (guint s = 0; s < ser->len; s++)
-            g_array_index (ser, BuiltSeries, s).y = y[s];
-          ds = builder_finish (&t.b, task, n_classes, names, NULL, error);
-        }
-    }
+  /* The archive's labels are class names even when they read as 0/1. */
+  t.labels.want = TD_TASK_MULTICLASS;
+  TdDataset *ds = ok ? labels_build (&t.labels, &t.b, NULL, error) : NULL;
   labels_clear (&t.labels);
   if (t.started)
     builder_clear (&t.b);
@@ -119,22 +101,9 @@ read_ts (const char *const *files, const double *partition, size_t n_files, GErr
   gboolean ok = TRUE;
   for (size_t k = 0; ok && k < n_files; k++)
     ok = ucr_read_ts (&u, files[k], partition[k], error);
-  TdDataset *ds = NULL;
   if (ok)
-    {
-      GArray *ser = u.b.series;
-      g_autofree double *y = g_new (double, MAX (ser->len, 1u));
-      for (guint s = 0; s < ser->len; s++)
-        y[s] = g_array_index (ser, BuiltSeries, s).y;
-      double *ys[1] = { y };
-      size_t ns[1] = { ser->len };
-      TdTask task;
-      size_t n_classes;
-      char **names = NULL;
-      u.labels.want = TD_TASK_MULTICLASS;
-      if (labels_finish (&u.labels, ys, ns, 1, &task, &n_classes, &names, error))
-        ds = builder_finish (&u.b, task, n_classes, names, NULL, error);
-    }
+    u.labels.want = TD_TASK_MULTICLASS;
+  TdDataset *ds = ok ? labels_build (&u.labels, &u.b, NULL, error) : NULL;
   if (u.labels_ready)
     labels_clear (&u.labels);
   if (u.started)
