@@ -1,8 +1,11 @@
 /* eval_csv.c — the CSV reader behind `tundish eval` (see eval_csv.h). */
 #include "eval_csv.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+
+#include "util/text.h"
 
 void
 td_eval_data_clear (TdEvalData *d)
@@ -35,22 +38,51 @@ next_line (char *buf, gsize len, gsize *pos)
 }
 
 /* Splits a line at commas into at most max fields, stripping each; returns
- * the number of fields found (max + 1 means "more than max"). */
+ * the number of fields found (max + 1 means "more than max"). A field in
+ * double quotes (RFC 4180, as tundish's own CSV writer quotes: "label")
+ * loses its quotes, "" inside it becomes ", and its commas are text. */
 static guint
 split_fields (char *line, char **fields, guint max)
 {
   guint n = 0;
-  for (char *f = line;; n++)
+  char *f = line;
+  for (;; n++)
     {
-      char *comma = strchr (f, ',');
       if (n == max)
         return max + 1;
-      if (comma != NULL)
-        *comma = '\0';
-      fields[n] = g_strstrip (f);
-      if (comma == NULL)
+      while (*f == ' ' || *f == '\t')
+        f++;
+      char *end;
+      if (*f == '"')
+        {
+          /* unquote in place: w writes, r reads */
+          char *w = f, *r = f + 1;
+          for (; *r; r++)
+            {
+              if (*r == '"' && r[1] == '"')
+                *w++ = *r++;
+              else if (*r == '"')
+                {
+                  r++;
+                  break;
+                }
+              else
+                *w++ = *r;
+            }
+          *w = '\0';
+          fields[n] = f;
+          end = strchr (r, ',');
+        }
+      else
+        {
+          end = strchr (f, ',');
+          if (end != NULL)
+            *end = '\0';
+          fields[n] = g_strstrip (f);
+        }
+      if (end == NULL)
         return n + 1;
-      f = comma + 1;
+      f = end + 1;
     }
 }
 
@@ -126,22 +158,23 @@ parse_row (char *line, guint lineno, const int col[N_KNOWN], guint n_cols,
       if (col[k] < 0)
         continue;
       const char *text = fields[col[k]];
+      g_autofree char *shown = td_excerpt (text, -1);
       if (!parse_number (text, &v[k]))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: %s '%s' is not a number", d->path, lineno, what[k], text);
+                       "%s:%u: %s '%s' is not a number", d->path, lineno, what[k], shown);
           return FALSE;
         }
       if (k == COL_LABEL && v[k] != 0.0 && v[k] != 1.0)
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: label '%s' is not 0 or 1", d->path, lineno, text);
+                       "%s:%u: label '%s' is not 0 or 1", d->path, lineno, shown);
           return FALSE;
         }
       if (k != COL_LABEL && !isfinite (v[k]))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: %s '%s' is not finite", d->path, lineno, what[k], text);
+                       "%s:%u: %s '%s' is not finite", d->path, lineno, what[k], shown);
           return FALSE;
         }
     }
@@ -206,3 +239,65 @@ td_eval_csv_parse (char *text, gsize len, const char *name, TdEvalData *d, GErro
   return TRUE;
 }
 
+
+/* Reads stream in chunks and refuses as soon as the input cannot be a
+ * label,score CSV: a NUL byte (a binary file, /dev/zero), a line longer
+ * than the limit, or more bytes in all than the limit (an endless pipe). */
+gboolean
+td_eval_csv_read (FILE *stream, const char *name, const TdEvalLimits *limits, char **text,
+                  gsize *len, GError **error)
+{
+  GString *s = g_string_new (NULL);
+  char chunk[65536];
+  size_t got;
+  gsize line_len = 0, lineno = 1;
+  while ((got = fread (chunk, 1, sizeof chunk, stream)) > 0)
+    {
+      for (size_t k = 0; k < got; k++)
+        {
+          if (chunk[k] == '\0')
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           "%s:%" G_GSIZE_FORMAT ": a NUL byte at byte %" G_GSIZE_FORMAT
+                           "; expected a text CSV", name, lineno, s->len + k);
+              g_string_free (s, TRUE);
+              return FALSE;
+            }
+          if (chunk[k] == '\n')
+            {
+              lineno++;
+              line_len = 0;
+            }
+          else if (++line_len > limits->max_line)
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           "%s:%" G_GSIZE_FORMAT ": the line is longer than %" G_GSIZE_FORMAT
+                           " bytes; expected label,score rows (--max-line raises the limit)",
+                           name, lineno, limits->max_line);
+              g_string_free (s, TRUE);
+              return FALSE;
+            }
+        }
+      if (s->len + got > limits->max_bytes)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       "%s: more than %" G_GSIZE_FORMAT " MB of input; expected a smaller "
+                       "CSV (--max-input-mb raises the limit)", name,
+                       limits->max_bytes >> 20);
+          g_string_free (s, TRUE);
+          return FALSE;
+        }
+      g_string_append_len (s, chunk, (gssize) got);
+    }
+  if (ferror (stream))
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: cannot read: %s",
+                   name, g_strerror (e));
+      g_string_free (s, TRUE);
+      return FALSE;
+    }
+  *len = s->len;
+  *text = g_string_free (s, FALSE);
+  return TRUE;
+}

@@ -125,7 +125,8 @@ td_node_describe (const TdNode *node)
     case TD_NODE_MAP: return g_strdup ("a mapping");
     case TD_NODE_SCALAR: break;
     }
-  return g_strdup_printf ("\"%s\"", node->value);
+  g_autofree char *shown = td_excerpt (node->value, -1);
+  return g_strdup_printf ("\"%s\"", shown);
 }
 
 TdNode *
@@ -196,6 +197,28 @@ place (const Builder *b, TdNode *n, yaml_mark_t mark)
     }
 }
 
+/* A NUL would cut the string short without a word ("host\0ile" read as
+ * "host"), and a control character (an escape sequence in a title) would
+ * reach terminals and every file that quotes the value, so both are refused
+ * where they were written. Tab and line feed are text. */
+static gboolean
+check_text (const TdNode *at, const char *path, const yaml_node_t *yn, GError **error)
+{
+  const char *text = (const char *) yn->data.scalar.value;
+  gssize bad = td_text_find_control (text, yn->data.scalar.length);
+  if (bad < 0)
+    return TRUE;
+  guint code = (guchar) text[bad];
+  if (code == 0xc2)
+    code = (guchar) text[bad + 1];
+  glong chars = g_utf8_strlen (text, bad) + 1;   /* text before bad is valid UTF-8 */
+  g_autofree char *shown = td_excerpt (text, yn->data.scalar.length);
+  return td_config_fail (error, TD_CONFIG_ERROR_VALUE, at, path,
+                         "character %ld of \"%s\" is %s (U+%04X); expected text without "
+                         "control characters other than tab and line feed", chars, shown,
+                         code == 0 ? "a NUL" : "a control character", code);
+}
+
 static TdNode *
 build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
 {
@@ -219,6 +242,8 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
   switch (yn->type)
     {
     case YAML_SCALAR_NODE:
+      if (!check_text (&tmp, path, yn, error))
+        return NULL;
       n = node_new (TD_NODE_SCALAR, &tmp);
       n->value = g_strndup ((const char *) yn->data.scalar.value, yn->data.scalar.length);
       n->plain = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -249,6 +274,8 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
                               "a key is a list or mapping; expected a plain name");
               return NULL;
             }
+          if (!check_text (&kt, path, kn, error))
+            return NULL;
           g_autofree char *key = g_strndup ((const char *) kn->data.scalar.value,
                                             kn->data.scalar.length);
           g_autofree char *p = td_path_key (path, key);
@@ -304,6 +331,17 @@ td_node_parse (const char *text, gsize len, const char *file,
   Builder b = { .file = g_intern_string (file), .line_base = line_base, .col_base = col_base,
                 .one_line = memchr (text, '\n', len) == NULL,
                 .end_col = col_base + (int) g_utf8_strlen (text, (gssize) len) };
+  int deep_line, deep_col;
+  if (!td_yaml_check_flow_depth (text, len, MAX_DEPTH, &deep_line, &deep_col))
+    {
+      TdNode at = { 0 };
+      yaml_mark_t mark = { .line = (size_t) deep_line - 1, .column = (size_t) deep_col - 1 };
+      place (&b, &at, mark);
+      td_config_fail (error, TD_CONFIG_ERROR_SYNTAX, &at, NULL,
+                      "nested too deeply: more than %d levels of [ and {; expected at most %d "
+                      "levels", MAX_DEPTH, MAX_DEPTH);
+      return NULL;
+    }
   yaml_parser_t parser;
   yaml_document_t doc;
   if (!yaml_parser_initialize (&parser))

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "config/config.h"
+#include "util/text.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +41,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdNode, td_node_free)
 
 /* A plain empty, "~" or "null" scalar: YAML's null. */
 gboolean td_node_is_null (const TdNode *node);
-/* "a list", "a mapping", "nothing" or the scalar in quotes, for messages. */
+/* "a list", "a mapping", "nothing" or the scalar in quotes (a short excerpt
+ * of a long one: td_excerpt), for messages. */
 char *td_node_describe (const TdNode *node);
 
 /* The value of key in a mapping, or NULL; index gets its position when found. */
@@ -56,6 +58,12 @@ TdNode *td_node_map_take (TdNode *map, const char *key);
  * argument. An empty document is an error. */
 TdNode *td_node_parse (const char *text, gsize len, const char *file,
                        int line_base, int col_base, GError **error);
+
+/* FALSE when flow collections ([ and {) in text nest deeper than
+ * max_depth; line and col get the bracket that went too deep. Linear in
+ * len (config_depth.c: why libyaml needs it). */
+gboolean td_yaml_check_flow_depth (const char *text, gsize len, int max_depth, int *line,
+                                   int *col);
 
 /* Read a file, follow every `include:` key (in any mapping, recursively),
  * and return the merged tree. */

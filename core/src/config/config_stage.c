@@ -25,6 +25,7 @@ sweep_free (TdSweep *s)
 {
   g_ptr_array_unref (s->texts);
   g_ptr_array_unref (s->shown);
+  g_free (s->path);
   g_free (s);
 }
 
@@ -229,6 +230,8 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
   sw->name = spec->name;
   sw->texts = g_ptr_array_new_with_free_func (g_free);
   sw->shown = g_ptr_array_new_with_free_func (g_free);
+  sw->where = value;
+  sw->path = g_strdup (path);
   g_ptr_array_add (d->sweeps, sw);
   for (guint k = 0; k < value->items->len; k++)
     {
