@@ -120,7 +120,7 @@ design_budget (const TdExperiment *exp, TdDesignBudget *b, GError **error)
   gboolean kfold = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
                    || exp->split.method == TD_SPLIT_GROUP_KFOLD;
   *b = (TdDesignBudget) { .max_trials = TD_MAX_TRIALS_DEFAULT, .repeats = exp->repeats,
-                          .folds = kfold ? exp->split.folds : 1, .source = "the default" };
+                          .folds = kfold ? exp->split.folds : 1, .source = "the default; set TUNDISH_MAX_TRIALS to allow more" };
   b->trials_per_variant = (guint64) b->repeats * (guint64) b->folds;
   const char *env = g_getenv ("TUNDISH_MAX_TRIALS");
   if (env && *env)
@@ -132,7 +132,7 @@ design_budget (const TdExperiment *exp, TdDesignBudget *b, GError **error)
                        "number of trials an experiment may have)", env);
           return FALSE;
         }
-      b->source = "TUNDISH_MAX_TRIALS";
+      b->source = "set by TUNDISH_MAX_TRIALS";
     }
   return TRUE;
 }

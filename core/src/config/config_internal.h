@@ -12,7 +12,7 @@ typedef struct {
   guint64 max_trials;
   guint64 trials_per_variant;
   int repeats, folds;
-  const char *source;     /* "the default" or "TUNDISH_MAX_TRIALS" */
+  const char *source;     /* where max_trials came from, for the message */
 } TdDesignBudget;
 
 /* One swept parameter of a stage: the values, in file order. */

@@ -172,8 +172,7 @@ check_budget (const TdDesignBudget *budget, guint before, GArray *axes, const Td
                                "this sweep of %u values brings the design to at least %"
                                G_GUINT64_FORMAT " trials (%u variants before this pipeline "
                                "+ %" G_GUINT64_FORMAT ", x %d repeats x %d folds); expected "
-                               "at most %" G_GUINT64_FORMAT " trials (%s; set "
-                               "TUNDISH_MAX_TRIALS to allow more)", sw->texts->len, trials,
+                               "at most %" G_GUINT64_FORMAT " trials (%s)", sw->texts->len, trials,
                                before, variants, budget->repeats, budget->folds,
                                budget->max_trials, budget->source);
     }
@@ -182,8 +181,7 @@ check_budget (const TdDesignBudget *budget, guint before, GArray *axes, const Td
     return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
                            "this pipeline brings the design to %" G_GUINT64_FORMAT " trials "
                            "(%u variants before it + %" G_GUINT64_FORMAT ", x %d repeats x %d "
-                           "folds); expected at most %" G_GUINT64_FORMAT " trials (%s; set "
-                           "TUNDISH_MAX_TRIALS to allow more)", trials, before, variants,
+                           "folds); expected at most %" G_GUINT64_FORMAT " trials (%s)", trials, before, variants,
                            budget->repeats, budget->folds, budget->max_trials, budget->source);
   return TRUE;
 }
