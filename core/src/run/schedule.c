@@ -2,6 +2,7 @@
  * time, or a thread pool), or each in a forked worker (worker.h) whose
  * failure is recorded in the trial's folder; and the determinism reruns. */
 #include "run/schedule.h"
+#include "util/text.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -117,7 +118,7 @@ finish_worker (TdRunState *r, Slot *s, const char *run_dir, gboolean count)
     {
       t->ok = FALSE;
       t->done = TRUE;
-      t->error = g_steal_pointer (&failure);
+      t->error = td_text_escape (failure);   /* it quotes the worker's log */
       t->seconds = seconds;
       record_failure_file (r, run_dir, t);
     }

@@ -16,11 +16,28 @@
 #define LATEX_REPORTER_VERSION "1.0.0"
 
 /* Text-mode escaping of everything LaTeX treats specially. */
+/* Bytes of a control character at p (C0 other than line breaks and tab,
+ * DEL, a C1 in UTF-8), or 0: written as visible text, never raw. */
+static int
+control_len (const unsigned char *p)
+{
+  if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f)
+    return 1;
+  return *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
+}
+
 static void
 tex (GString *out, const char *s)
 {
   g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
   for (const char *p = valid; *p; p++)
+    if (control_len ((const unsigned char *) p))
+      {
+        int n = control_len ((const unsigned char *) p);
+        g_string_append_printf (out, "\\textbackslash{}x%02x", (unsigned char) p[n - 1]);
+        p += n - 1;
+      }
+    else
     switch (*p)
       {
       case '\\': g_string_append (out, "\\textbackslash{}"); break;
