@@ -1,4 +1,5 @@
 /* cmd_run.c — `tundish run`. */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,7 +80,7 @@ td_cmd_run (int argc, char **argv)
   signal (SIGXFSZ, SIG_IGN);
   g_autofree char *out_dir = NULL, *resume_dir = NULL, *seed_text = NULL, *policy_text = NULL;
   gint jobs = 0, threads = 1, memory_mb = 0;
-  double timeout = 0;
+  double timeout = NAN;           /* not given: the default trial timeout */
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) plugin_dirs = NULL;
   gboolean no_cache = FALSE, quiet = FALSE, isolate = FALSE, no_isolate = FALSE;
@@ -97,7 +98,7 @@ td_cmd_run (int argc, char **argv)
     { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, "Continue the run in RUN_DIR: keep finished trials, run failed and unfinished ones (EXPERIMENT.yaml optional: the manifest names it)", "RUN_DIR" },
     { "isolate", 0, 0, G_OPTION_ARG_NONE, &isolate, "Each trial in its own worker process, also with -j 1 (default when -j > 1)", NULL },
     { "no-isolate", 0, 0, G_OPTION_ARG_NONE, &no_isolate, "Trials in this process (threads for -j > 1): a crash ends the run", NULL },
-    { "trial-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Kill a trial after SECONDS and mark it failed (implies --isolate)", "SECONDS" },
+    { "trial-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Kill a trial after SECONDS and mark it failed (implies --isolate; default 6 hours, TUNDISH_TRIAL_TIMEOUT; 0: none)", "SECONDS" },
     { "trial-memory", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Address space a trial may add, in MB (RLIMIT_AS; implies --isolate)", "MB" },
     { "fail-fast", 0, 0, G_OPTION_ARG_NONE, &fail_fast, "Stop at the first failed trial (the rest stay for --resume)", NULL },
     { "verify-determinism", 0, 0, G_OPTION_ARG_NONE, &verify, "Run a sample of trials a second time and compare their files byte for byte", NULL },
@@ -209,7 +210,8 @@ td_cmd_run (int argc, char **argv)
     .overrides = resume_dir ? (const char *const *) info.overrides
                             : (const char *const *) overrides->pdata,
     .isolate = isolate ? TD_ISOLATE_ON : no_isolate ? TD_ISOLATE_OFF : TD_ISOLATE_AUTO,
-    .trial_timeout = timeout, .trial_memory_mb = memory_mb, .fail_fast = fail_fast,
+    .trial_timeout = isnan (timeout) ? 0 : timeout == 0 ? -1 : timeout,
+    .trial_memory_mb = memory_mb, .fail_fast = fail_fast,
     .verify_determinism = verify, .data_policy = policy,
     .plugin_dirs = (const char *const *) plugin_dirs,
     .resume = resume_dir != NULL, .started = info.started,
