@@ -26,7 +26,7 @@ cd "$TD_ROOT" || exit 1
 seconds="${1:-60}"
 shift || true
 harnesses=("$@")
-((${#harnesses[@]})) || harnesses=(experiment eval_csv trial_csv dataset_h5)
+((${#harnesses[@]})) || harnesses=(experiment eval_csv trial_csv dataset_h5 dataset_h5_untrusted)
 
 if ! command -v clang >/dev/null 2>&1; then
   td_log "clang not found: apt-get install clang libclang-rt-14-dev"
