@@ -17,6 +17,8 @@
  *                     are named and skipped, `tundish plugins` still works;
  *                     relative TUNDISH_PLUGIN_PATH entries are ignored and
  *                     world-writable plugin folders are warned about
+ *   terminal-escapes  escape sequences in a plugin's message reach neither
+ *                     the terminal nor the run's files raw (item 15)
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -301,6 +303,50 @@ test_plugin_scan (void)
   g_assert_null (strstr (rn.err, "writable by every user"));
 }
 
+/* no byte a terminal would obey: C0 other than tab and line feed, DEL, C1 */
+static void
+assert_no_controls (const char *what, const char *text)
+{
+  for (const unsigned char *c = (const unsigned char *) text; *c; c++)
+    if ((*c < 0x20 && *c != '\n' && *c != '\t' && *c != '\r') || *c == 0x7f
+        || (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f))
+      g_error ("%s holds control byte 0x%02x at %ld", what, *c, (long) (c - (const unsigned char *) text));
+}
+
+static void
+test_terminal_escapes (void)
+{
+  g_autofree char *dir = util_mkdir ("escapes");
+  g_autofree char *exp = util_experiment (
+    dir, "e.yaml", "",
+    "  - { name: rude, model: { plugin: crashy, params: { mode: error_escape, when: r0-f1 } } }\n",
+    "");
+  /* without -q and with stderr not a terminal: one line per trial */
+  for (int iso = 0; iso < 2; iso++)
+    {
+      g_autofree char *out = g_build_filename (dir, iso ? "run-iso" : "run", NULL);
+      g_auto (RunResult) r;
+      const char *args[] = { "run", exp, "-j", "1", iso ? "--isolate" : "--no-isolate", "-o", out,
+                             NULL };
+      util_run (&r, args, NULL);
+      g_assert_cmpint (r.exit_code, ==, 3);
+      assert_no_controls ("stderr", r.err);
+      assert_no_controls ("stdout", r.out);
+      /* shown, not obeyed (the invalid \x9b byte becomes U+FFFD) */
+      expect_in (r.err, "crashy: \\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mred\xef\xbf\xbd" "1m\\u009b2m\\x7f");
+      g_autofree char *failed = util_read2 (out, "failed_trials.csv");
+      assert_no_controls ("failed_trials.csv", failed);
+      g_autofree char *manifest = util_read2 (out, "manifest.yaml");
+      assert_no_controls ("manifest.yaml", manifest);
+      /* and the run still reads back */
+      g_auto (RunResult) rep;
+      const char *rargs[] = { "report", out, NULL };
+      util_run (&rep, rargs, NULL);
+      g_assert_cmpint (rep.exit_code, ==, 0);
+      assert_no_controls ("report's stderr", rep.err);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -312,6 +358,7 @@ main (int argc, char **argv)
   g_test_add_func ("/robust/guard/default-timeout", test_default_timeout);
   g_test_add_func ("/robust/guard/malloc-unchecked", test_malloc_unchecked);
   g_test_add_func ("/robust/guard/plugin-scan", test_plugin_scan);
+  g_test_add_func ("/robust/guard/terminal-escapes", test_terminal_escapes);
   int rc = g_test_run ();
   util_finish ();
   return rc;

@@ -175,9 +175,21 @@ render (const TdParams *params, const TdRunReport *r)
   paper_table_build (&t, r, metrics, n_metrics, decimals, test);
   GString *out = g_string_new ("% results.tex, written by tundish's latex reporter "
                                LATEX_REPORTER_VERSION " for the experiment ");
-  g_autofree char *exp_line = g_strdup (experiment);
+  /* a TeX comment: no TeX escapes, but line breaks and control characters
+   * never raw */
+  g_autofree char *exp_line = g_utf8_make_valid (experiment, -1);
   g_strdelimit (exp_line, "\r\n", ' ');
-  g_string_append (out, exp_line);
+  for (const char *p = exp_line; *p; p++)
+    {
+      int n = control_len ((const unsigned char *) p);
+      if (n)
+        {
+          g_string_append_printf (out, "\\x%02x", (unsigned char) p[n - 1]);
+          p += n - 1;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
   g_string_append (out, ".\n% Needs \\usepackage{booktabs}.\n\\begin{table}[htbp]\n  \\centering\n"
                         "  \\caption{");
   if (caption && *caption)

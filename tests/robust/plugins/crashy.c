@@ -7,7 +7,7 @@
  * matrices.
  *
  *   mode: none | segv | abort | loop | memory | error | exit | nondeterministic
- *         | exit0 | print | flood | malloc_unchecked
+ *         | exit0 | print | flood | malloc_unchecked | error_escape
  *   when: the trial to misbehave in, as the end of its folder ("r0-f1"), or
  *         "all". The folder comes from td_context_work_dir.
  *   tag:  free text, for sweeps with hostile values (unused otherwise)
@@ -22,7 +22,9 @@
  * flood writes 20 MiB to stdout ending in "FLOOD-END" and goes on;
  * malloc_unchecked allocates 64 MB blocks with malloc and writes into the
  * NULL it finally returns (what an unchecked allocation does under a memory
- * limit); nondeterministic adds the clock to its scores.
+ * limit); error_escape fails with a message full of terminal escape
+ * sequences (set the window title, clear the screen, red, a bell);
+ * nondeterministic adds the clock to its scores.
  * Everything happens in fit, except nondeterministic (predict).
  */
 #include <math.h>
@@ -44,7 +46,7 @@ struct TdModel {
 
 static const char *const mode_choices[] = { "none", "segv", "abort", "loop", "memory", "error",
                                             "exit", "nondeterministic", "exit0", "print",
-                                            "flood", "malloc_unchecked", NULL };
+                                            "flood", "malloc_unchecked", "error_escape", NULL };
 
 static const TdParamSpec crashy_params[] = {
   { "mode", TD_PARAM_ENUM, "none", 0, 0, mode_choices, "how to misbehave" },
@@ -143,6 +145,12 @@ misbehave (TdModel *m, GError **error)
       g_ptr_array_unref (held);
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
                    "crashy: held 8 GB without hitting a memory limit");
+      return FALSE;
+    }
+  else if (g_str_equal (m->mode, "error_escape"))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "crashy: \x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b" "1m\xc2\x9b" "2m\x7f");
       return FALSE;
     }
   else if (g_str_equal (m->mode, "error"))
