@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]
 #
 # SECONDS: how long each harness runs (default 60). HARNESS: any of
-# experiment eval_csv trial_csv dataset_h5 (default: all four).
+# experiment eval_csv trial_csv dataset_h5 dataset_h5_untrusted (default: all five).
 #
 # Builds build-fuzz/ with CC=clang, -Dfuzz=true, AddressSanitizer + UBSan on
 # every target and libFuzzer's coverage instrumentation on libtundish too,
