@@ -266,6 +266,19 @@ test_excerpt (void)
   g_autofree char *e3 = validate (dir, "v.yaml", vt, &rv, NULL);
   expect_refused (&rv, "… (100000 bytes)\" has characters outside [A-Za-z0-9_.-]");
   g_assert_cmpuint (strlen (rv.err), <, 400);
+  /* any other message that quotes a value whole keeps its head and tail */
+  GString *b = g_string_new ("experiment: x\ndata: { generator: robust_gen }\n"
+                             "pipelines: [{ name: p, model: crashy }]\ncompare: { baseline: ");
+  for (int k = 0; k < 200000; k++)
+    g_string_append_c (b, 'q');
+  g_string_append (b, " }\n");
+  g_autofree char *bt = g_string_free (b, FALSE);
+  g_auto (RunResult) rb;
+  g_autofree char *e4 = validate (dir, "b.yaml", bt, &rb, NULL);
+  expect_refused (&rb, "b.yaml:4:22: compare.baseline: \"qqqq");
+  expect_refused (&rb, " bytes left out] …");
+  expect_refused (&rb, "qqqq\" is not a pipeline; expected one of: p\n");
+  g_assert_cmpuint (strlen (rb.err), <, 1200);
   /* `tundish eval` on a 10 MB field (allowed through by --max-line) */
   GString *c = g_string_new ("label,score\n1,");
   for (int k = 0; k < 10000000; k++)

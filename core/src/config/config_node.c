@@ -12,13 +12,35 @@
 
 G_DEFINE_QUARK (td-config-error-quark, td_config_error)
 
+/* Values quoted in messages are cut to short excerpts where they are
+ * quoted (td_node_describe, names); this is the backstop for every other
+ * message that quotes a value whole: its head and tail are kept (the tail
+ * says what was expected), its middle is left out. */
+#define MAX_MESSAGE 1024
+
+static char *
+shorten (char *msg)
+{
+  gsize len = strlen (msg);
+  if (len <= MAX_MESSAGE)
+    return msg;
+  const char *head_end = g_utf8_find_prev_char (msg, msg + 600);
+  const char *tail = g_utf8_find_next_char (msg + len - 300, NULL);
+  if (!head_end || !tail)
+    return msg;
+  char *out = g_strdup_printf ("%.*s… [%" G_GSIZE_FORMAT " bytes left out] …%s",
+                               (int) (head_end - msg), msg, (gsize) (tail - head_end), tail);
+  g_free (msg);
+  return out;
+}
+
 gboolean
 td_config_fail (GError **error, TdConfigError code, const TdNode *at,
                 const char *path, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  g_autofree char *msg = shorten (g_strdup_vprintf (fmt, ap));
   va_end (ap);
   if (path && *path)
     g_set_error (error, TD_CONFIG_ERROR, (gint) code, "%s:%d:%d: %s: %s",
