@@ -82,15 +82,14 @@ static TdDataset *
 range_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
   size_t n_ch = in->n_channels, per_ch = self->iqr ? 2 : 1;
-  /* Same series, labels, ids and metadata as the input; one step, our columns. */
+  /* Same series, ids and metadata as the input (labels are hidden from
+   * transform); one step, our columns. */
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, n_ch * per_ch);
 
   for (size_t c = 0; c < n_ch; c++)
     {
-      g_autofree char *fallback = NULL;
-      const char *ch = in->channel_names ? in->channel_names[c] : NULL;
-      if (ch == NULL)
-        ch = fallback = g_strdup_printf ("c%zu", c);
+      char cb[TD_CHANNEL_NAME_BUF];
+      const char *ch = td_dataset_channel_name (in, c, cb);
       g_autofree char *range_name = g_strdup_printf ("%s.range", ch);
       td_dataset_set_channel_name (out, c * per_ch, range_name);
       if (self->iqr)
@@ -110,7 +109,7 @@ range_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **
                                "range_features: cancelled");
           return NULL;
         }
-      size_t len = in->lengths ? in->lengths[s] : in->n_steps;
+      size_t len = td_dataset_length (in, s);
       if (len > in->n_steps)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,

@@ -1,7 +1,7 @@
 /* latex — results.tex: the run's pipeline × metric table as a booktabs
  * LaTeX table for a paper (mean ± sd, best per metric in bold, significance
  * marks against the baseline with the test and the correction for multiple
- * comparisons stated under the table). See paper_table.h for the rules.
+ * comparisons stated under the table). See ../common/paper_table.h for the rules.
  *
  * \input{results.tex} in a document that loads booktabs. The bytes depend on
  * the report alone, so the same run gives the same file.
@@ -251,10 +251,9 @@ latex_write (const TdParams *params, const TdRunReport *report, GError **error)
   g_autofree char *text = render (params, report);
   g_autofree char *path = g_build_filename (report->run_dir, "results.tex", NULL);
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))   /* temp file + rename */
+  if (!td_file_write_atomic (path, text, -1, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "latex: cannot write %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "latex: %s", local->message);
       return FALSE;
     }
   return TRUE;

@@ -2,7 +2,7 @@
  * Markdown pipe table for a review, an issue or a notebook (mean ± sd, best
  * per metric in bold, significance marks against the baseline with the test
  * and the correction for multiple comparisons stated under the table). The
- * table model is shared with the latex reporter (../latex/paper_table.h).
+ * table model is shared with the latex reporter (../common/paper_table.h).
  *
  * The bytes depend on the report alone, so the same run gives the same file.
  */
@@ -226,10 +226,9 @@ markdown_write (const TdParams *params, const TdRunReport *report, GError **erro
   g_autofree char *text = render (params, report);
   g_autofree char *path = g_build_filename (report->run_dir, "results.md", NULL);
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))   /* temp file + rename */
+  if (!td_file_write_atomic (path, text, -1, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "markdown: cannot write %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "markdown: %s", local->message);
       return FALSE;
     }
   return TRUE;

@@ -1,0 +1,504 @@
+/* lstm_model.c — the model behind the LSTM-based plugins (lstm, cnn_lstm,
+ * attention_lstm): create from parameters, fit, predict, explain, save, load,
+ * and the attention-map extension when the model has self-attention. The
+ * plugins differ only in their parameters and name (../lstm/lstm.c, ../cnn_lstm/cnn_lstm.c,
+ * ../attention_lstm/attention_lstm.c).
+ *
+ * Inputs are standardised per channel with the training split's mean and
+ * standard deviation over valid steps (saved with the model). Variable
+ * lengths (TdDataset.lengths) are masked: padded steps change nothing.
+ * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
+ * dropout from td_context_derive_seed(ctx, "train"); restart k > 1 uses
+ * "init:restart<k>" and "train:restart<k>", so restarts = 1 is unchanged.
+ * Threads: see nn_train in tundish/nn.h (results do not depend on them).
+ * ../lstm/README.md has the details.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lstm.h"
+
+void
+lstm_clear_fit (TdModel *m)
+{
+  nn_seq_model_clear (&m->net);
+  g_clear_pointer (&m->P, g_free);
+  g_clear_pointer (&m->S, g_free);
+  g_clear_pointer (&m->prepared, g_free);
+  g_clear_pointer (&m->score_cache, nn_score_cache_free);
+  g_clear_pointer (&m->channel_names, g_strfreev);
+  g_clear_pointer (&m->mean, g_free);
+  g_clear_pointer (&m->scale, g_free);
+  m->C = 0;
+  m->fitted = FALSE;
+}
+
+void
+lstm_prepare (TdModel *m)
+{
+  g_free (m->prepared);
+  m->prepared = g_new (float, MAX (nn_seq_prepared_size_f32 (&m->net), 1));
+  nn_seq_prepare_f32 (&m->net, m->P, m->prepared);
+  g_clear_pointer (&m->score_cache, nn_score_cache_free);
+  m->score_cache = nn_score_cache_new ();
+}
+
+void
+lstm_destroy (TdModel *m)
+{
+  if (!m)
+    return;
+  lstm_clear_fit (m);
+  g_free (m->config_text);
+  g_free (m);
+}
+
+static gboolean
+declares (const TdParams *params, const char *name)
+{
+  size_t n = 0;
+  const TdParamSpec *specs = td_params_specs (params, &n);
+  for (size_t k = 0; k < n; k++)
+    if (g_str_equal (specs[k].name, name))
+      return TRUE;
+  return FALSE;
+}
+
+static TdModel *
+lstm_new (const char *plugin, const TdParams *params)
+{
+  TdModel *m = g_new0 (TdModel, 1);
+  m->plugin = plugin;
+  NnPool pool = NN_POOL_MEAN;
+  nn_pool_from_name (td_params_get_string (params, "pooling"), &pool);
+  const double dropout = td_params_get_double (params, "dropout");
+  m->arch = (NnSeqConfig) {
+    .hidden = (size_t) td_params_get_int (params, "hidden_size"),
+    .layers = (size_t) td_params_get_int (params, "num_layers"),
+    .bidirectional = td_params_get_bool (params, "bidirectional"),
+    .dropout = dropout,
+    .pool = pool,
+    .attention_dim = (size_t) td_params_get_int (params, "attention_dim"),
+    .head_hidden = (size_t) td_params_get_int (params, "head_hidden"),
+    .head_dropout = dropout,
+  };
+  if (declares (params, "conv_layers"))
+    {
+      m->arch.conv_layers = (size_t) td_params_get_int (params, "conv_layers");
+      m->arch.conv_channels = (size_t) td_params_get_int (params, "conv_channels");
+      m->arch.conv_kernel = (size_t) td_params_get_int (params, "conv_kernel");
+      m->arch.conv_pool = (size_t) td_params_get_int (params, "conv_pool");
+    }
+  if (declares (params, "num_heads"))
+    {
+      m->arch.attn_heads = (size_t) td_params_get_int (params, "num_heads");
+      m->arch.attn_dropout = td_params_get_double (params, "attention_dropout");
+    }
+  const char *sched = td_params_get_string (params, "lr_schedule");
+  m->train = (NnTrainConfig) {
+    .epochs = (int) td_params_get_int (params, "epochs"),
+    .batch_size = (size_t) td_params_get_int (params, "batch_size"),
+    .opt = { .kind = g_str_equal (td_params_get_string (params, "optimizer"), "adamw")
+                       ? NN_OPT_ADAMW : NN_OPT_ADAM,
+             .lr = td_params_get_double (params, "learning_rate"),
+             .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8,
+             .weight_decay = td_params_get_double (params, "weight_decay") },
+    .loss = { .kind = g_str_equal (td_params_get_string (params, "loss"), "focal")
+                        ? NN_LOSS_FOCAL : NN_LOSS_BCE,
+              .pos_weight = td_params_get_double (params, "pos_weight"),
+              .gamma = td_params_get_double (params, "focal_gamma") },
+    .clip_norm = td_params_get_double (params, "clip_norm"),
+    .schedule = g_str_equal (sched, "plateau") ? NN_SCHED_PLATEAU
+              : g_str_equal (sched, "cosine") ? NN_SCHED_COSINE : NN_SCHED_NONE,
+    .plateau_factor = td_params_get_double (params, "plateau_factor"),
+    .plateau_patience = (int) td_params_get_int (params, "plateau_patience"),
+    .patience = (int) td_params_get_int (params, "patience"),
+  };
+  m->auto_pos_weight = td_params_get_bool (params, "auto_pos_weight");
+  m->standardize = td_params_get_bool (params, "standardize");
+  m->restarts = (int) td_params_get_int (params, "restarts");
+  m->config_text = td_params_to_text (params);
+  return m;
+}
+
+/* Parameter combinations the specs cannot express, refused at create so a
+ * bad configuration fails before any training. */
+static gboolean
+check_arch (const TdModel *m, GError **error)
+{
+  const NnSeqConfig *a = &m->arch;
+  const size_t dirs = a->bidirectional ? 2 : 1, E = a->hidden * dirs;
+  if (a->attn_heads && E % a->attn_heads != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: the self-attention splits the LSTM's %zu outputs "
+                   "(hidden_size %zu%s) into num_heads = %zu heads, which needs them divisible; "
+                   "choose hidden_size%s a multiple of num_heads", m->plugin, E, a->hidden,
+                   dirs == 2 ? " × 2 directions" : "", a->attn_heads,
+                   dirs == 2 ? " × 2" : "");
+      return FALSE;
+    }
+  /* everything else the NN library checks (one input channel stands in for the data's) */
+  NnSeqConfig probe = *a;
+  probe.n_inputs = 1;
+  NnSeqModel net;
+  GError *local = NULL;
+  if (!nn_seq_model_init (&net, &probe, &local))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, "%s: %s", m->plugin,
+                   local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  nn_seq_model_clear (&net);
+  return TRUE;
+}
+
+TdModel *
+lstm_family_create (const char *plugin, const TdParams *params, GError **error)
+{
+  TdModel *m = lstm_new (plugin, params);
+  if (!check_arch (m, error))
+    {
+      lstm_destroy (m);
+      return NULL;
+    }
+  return m;
+}
+
+static gint64
+series_id (const TdDataset *ds, size_t s)
+{
+  return ds->series_id ? ds->series_id[s] : (gint64) s;
+}
+
+/* Shape, lengths and finite values over the valid steps. */
+static gboolean
+check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
+{
+  if (!td_dataset_check_sequences (ds, m->plugin, what, error))
+    return FALSE;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      size_t L = td_dataset_length (ds, s);
+      const float *x = td_dataset_series (ds, s);
+      for (size_t k = 0; k < L * ds->n_channels; k++)
+        if (!isfinite (x[k]))
+          {
+            char cb[TD_CHANNEL_NAME_BUF];
+            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                         "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
+                         "%zu, channel \"%s\"; impute or drop missing values before the model "
+                         "(e.g. a resample/zscore feature step)",
+                         m->plugin, series_id (ds, s), what,
+                         isnan (x[k]) ? "NaN" : "an infinite value",
+                         k / ds->n_channels,
+                         td_dataset_channel_name (ds, k % ds->n_channels, cb));
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_task (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->task != TD_TASK_BINARY)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "%s: the %s data is not a binary task (binary only)", m->plugin, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Mean and population standard deviation per channel over valid steps. */
+static void
+fit_standardiser (TdModel *m, const TdDataset *ds)
+{
+  const size_t C = ds->n_channels;
+  g_autofree double *sum = g_new0 (double, C);
+  g_autofree double *ss = g_new0 (double, C);
+  double count = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const float *x = td_dataset_series (ds, s);
+      size_t L = td_dataset_length (ds, s);
+      for (size_t t = 0; t < L; t++)
+        for (size_t c = 0; c < C; c++)
+          sum[c] += x[t * C + c];
+      count += (double) L;
+    }
+  m->mean = g_new (float, C);
+  m->scale = g_new (float, C);
+  for (size_t c = 0; c < C; c++)
+    sum[c] /= count;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const float *x = td_dataset_series (ds, s);
+      size_t L = td_dataset_length (ds, s);
+      for (size_t t = 0; t < L; t++)
+        for (size_t c = 0; c < C; c++)
+          {
+            double d = x[t * C + c] - sum[c];
+            ss[c] += d * d;
+          }
+    }
+  for (size_t c = 0; c < C; c++)
+    {
+      double sd = sqrt (ss[c] / count);
+      m->mean[c] = (float) sum[c];
+      m->scale[c] = sd > 1e-12 * fmax (1.0, fabs (sum[c])) ? (float) sd : 1.0f;
+    }
+}
+
+static NnSeqData
+seq_data (const TdModel *m, const TdDataset *ds)
+{
+  return (NnSeqData) { .n = ds->n_series, .T = ds->n_steps, .C = ds->n_channels, .x = ds->x,
+                       .len = ds->lengths, .y = ds->y, .mean = m->mean, .scale = m->scale };
+}
+
+/* Train m->restarts times, each from its own initial weights, shuffling and
+ * dropout, and keep in m->P, m->S and m->result the run whose best validation
+ * ROC-AUC is highest (the first on ties). Only the first run's curves keep
+ * their plain names; run k's are "restart<k>/train_loss" and so on. */
+static gboolean
+train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqData *va,
+                TdContext *ctx, GError **error)
+{
+  const int K = MAX (m->restarts, 1);
+  if (K > 1 && !va)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: restarts = %d keeps the run with the best validation ROC-AUC, but "
+                   "there is no validation split (set split.valid_size, or restarts: 1)",
+                   m->plugin, K);
+      return FALSE;
+    }
+  const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
+  g_autofree float *P = K > 1 ? g_new (float, np) : NULL;
+  g_autofree float *S = K > 1 ? g_new0 (float, ns) : NULL;
+  double best = -INFINITY;
+  int kept = 1;
+  for (int k = 1; k <= K; k++)
+    {
+      char init[32] = "init", seed[32] = "train", prefix[32] = "";
+      if (k > 1)
+        {
+          g_snprintf (init, sizeof init, "init:restart%d", k);
+          g_snprintf (seed, sizeof seed, "train:restart%d", k);
+          g_snprintf (prefix, sizeof prefix, "restart%d/", k);
+        }
+      float *p = k == 1 ? m->P : P, *s = k == 1 ? m->S : S;
+      nn_seq_init_params_f32 (&m->net, p, td_context_derive_seed (ctx, init));
+      memset (s, 0, ns * sizeof (float));
+      nn_seq_init_state_f32 (&m->net, s);
+      tc->seed = td_context_derive_seed (ctx, seed);
+      tc->curve_prefix = k > 1 ? prefix : NULL;
+      tc->progress_from = (double) (k - 1) / K;
+      tc->progress_to = (double) k / K;
+      NnTrainResult res;
+      const gboolean ok = nn_train_seq (&m->net, p, s, tc, tr, va, ctx, &res, error);
+      tc->curve_prefix = NULL;
+      if (!ok)
+        return FALSE;
+      /* a one-class validation split has no ROC-AUC: keep the first run */
+      const double auc = isnan (res.best_valid_auc) ? -INFINITY : res.best_valid_auc;
+      const gboolean keep = k == 1 || auc > best;
+      if (keep)
+        {
+          best = auc;
+          kept = k;
+          m->result = res;
+          if (k > 1)
+            {
+              memcpy (m->P, P, np * sizeof (float));
+              memcpy (m->S, S, ns * sizeof (float));
+            }
+        }
+      if (K > 1)
+        td_context_log (ctx, G_LOG_LEVEL_INFO, "restart %d of %d: best validation ROC-AUC %.4f "
+                        "at epoch %d%s", k, K, res.best_valid_auc, res.best_epoch + 1,
+                        keep ? " (the best so far)" : "");
+    }
+  /* a message, not info: it lands in the trial's log.txt by default */
+  if (K > 1)
+    td_context_log (ctx, G_LOG_LEVEL_MESSAGE, "restarts: kept run %d of %d (best validation "
+                    "ROC-AUC %.4f at epoch %d)", kept, K, m->result.best_valid_auc,
+                    m->result.best_epoch + 1);
+  return TRUE;
+}
+
+gboolean
+lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
+          GError **error)
+{
+  double n_pos = 0;
+  if (!check_task (m, train, "training", error) || !check_sequences (m, train, "training", error)
+      || !td_dataset_check_binary_targets (train, m->plugin, "training", &n_pos, error))
+    return FALSE;
+  if (valid && valid->n_series > 0)
+    {
+      if (!check_task (m, valid, "validation", error)
+          || !check_sequences (m, valid, "validation", error)
+          || !td_dataset_check_binary_targets (valid, m->plugin, "validation", NULL, error))
+        return FALSE;
+      if (valid->n_channels != train->n_channels)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: validation data has %zu channels, training data %zu",
+                       m->plugin, valid->n_channels, train->n_channels);
+          return FALSE;
+        }
+    }
+  lstm_clear_fit (m);
+  m->arch.n_inputs = train->n_channels;
+  if (!nn_seq_model_init (&m->net, &m->arch, error))
+    return FALSE;
+  m->C = train->n_channels;
+  m->channel_names = g_new0 (char *, m->C + 1);
+  for (size_t c = 0; c < m->C; c++)
+    m->channel_names[c] = g_strdup (train->channel_names && train->channel_names[c]
+                                    ? train->channel_names[c] : "");
+  if (m->standardize)
+    fit_standardiser (m, train);
+  const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
+  m->P = g_new (float, np);
+  m->S = g_new0 (float, ns);
+
+  NnTrainConfig tc = m->train;
+  if (m->auto_pos_weight)
+    tc.loss.pos_weight = ((double) train->n_series - n_pos) / n_pos;
+  m->pos_weight_used = tc.loss.pos_weight;
+  NnSeqData tr = seq_data (m, train), va = { 0 };
+  if (valid && valid->n_series > 0)
+    va = seq_data (m, valid);
+  if (!train_restarts (m, &tc, &tr, valid && valid->n_series ? &va : NULL, ctx, error))
+    {
+      lstm_clear_fit (m);
+      return FALSE;
+    }
+  m->fitted = TRUE;
+  lstm_prepare (m);
+  return TRUE;
+}
+
+static gboolean
+check_input (const TdModel *m, const TdDataset *ds, GError **error)
+{
+  if (!m->fitted)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
+                   m->plugin);
+      return FALSE;
+    }
+  if (!check_sequences (m, ds, "input", error))
+    return FALSE;
+  if (ds->n_channels != m->C)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: the model was fitted on %zu channels, the input has %zu", m->plugin, m->C,
+                   ds->n_channels);
+      return FALSE;
+    }
+  for (size_t c = 0; ds->channel_names && c < m->C; c++)
+    if (ds->channel_names[c] && *m->channel_names[c]
+        && g_strcmp0 (ds->channel_names[c], m->channel_names[c]) != 0)
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "%s: channel %zu is \"%s\" in the input but was \"%s\" at fit", m->plugin, c,
+                     ds->channel_names[c], m->channel_names[c]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, GError **error)
+{
+  if (!check_input (m, input, error))
+    return FALSE;
+  NnSeqData d = seq_data (m, input);
+  nn_predict_logits (&m->net, m->P, m->S, m->prepared, &d, td_context_threads (ctx),
+                     m->score_cache, out);
+  for (size_t s = 0; s < input->n_series; s++)
+    out[s] = 1.0 / (1.0 + exp (-out[s]));
+  return TRUE;
+}
+
+/* Input-gradient saliency: ∂logit/∂x × x in standardised units, per step
+ * and channel (0 at padded steps). */
+gboolean
+lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdContext *ctx,
+              GError **error)
+{
+  (void) ctx;
+  if (!check_input (m, input, error))
+    return FALSE;
+  if (series >= input->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: series %zu out of range (%zu series)", m->plugin, series, input->n_series);
+      return FALSE;
+    }
+  NnSeqData d = seq_data (m, input);
+  nn_saliency (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
+  return TRUE;
+}
+
+/* TD_EXT_ATTENTION_MAP: the self-attention's weights for one series,
+ * averaged over heads (attention_lstm), or the attention pooling's weights
+ * over steps (lstm, pooling: attention); see nn_attention_map. */
+static gboolean
+lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *out,
+                    TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  if (!check_input (m, input, error))
+    return FALSE;
+  if (series >= input->n_series)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "attention map: series %zu out of range (%zu series)", series,
+                   input->n_series);
+      return FALSE;
+    }
+  NnSeqData d = seq_data (m, input);
+  nn_attention_map (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
+  return TRUE;
+}
+
+static const TdAttentionMapExt attention_map_ext = { lstm_attention_map };
+
+const void *
+lstm_extension (TdModel *m, const char *id)
+{
+  if (m && nn_has_attention_map (&m->arch) && g_strcmp0 (id, TD_EXT_ATTENTION_MAP) == 0)
+    return &attention_map_ext;
+  return NULL;
+}
+
+gboolean
+lstm_save (TdModel *m, const char *path, GError **error)
+{
+  if (!m->fitted)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: nothing to save before fit",
+                   m->plugin);
+      return FALSE;
+    }
+  return lstm_save_h5 (m, path, error);
+}
+
+TdModel *
+lstm_family_load (const char *plugin, const TdParams *params, const char *path, GError **error)
+{
+  TdModel *m = lstm_new (plugin, params);
+  if (!lstm_load_h5 (m, path, error))
+    {
+      lstm_destroy (m);
+      return NULL;
+    }
+  return m;
+}
