@@ -7,17 +7,6 @@
 
 #include "robust_util.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 /* The failed_trials.csv message of pipeline name (exactly one row). */
 static char *
 failure_of (GPtrArray *rows, const char *pipeline, int *repeat, int *fold)

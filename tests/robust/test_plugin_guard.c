@@ -27,17 +27,6 @@
 #include "robust_util.h"
 #include "run/run_manifest.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 static void
 expect_in (const char *haystack, const char *needle)
 {
