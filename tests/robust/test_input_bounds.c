@@ -7,6 +7,8 @@
  *   foreign-out  -o into a folder that holds someone's files but no run
  *   nul, control a NUL or a control character in a YAML string: refused
  *                with line, column and character, at validate time
+ *   manifest-controls  a run folder named with C1, ESC and DEL still gives a
+ *                manifest.yaml that reads back (resume, report)
  *   depth        [[[[… 100,000 deep refused by the pre-scan in well under a
  *                second, with the line and column of the 65th bracket
  *   design       a design above the trial cap, refused at the sweep that
@@ -22,6 +24,7 @@
 #include <sys/wait.h>
 
 #include "robust_util.h"
+#include "run/run_manifest.h"
 
 static void
 expect_refused (const RunResult *r, const char *text)
@@ -146,6 +149,34 @@ test_nul_and_control (void)
                            NULL };
   util_run (&ok, okargs, NULL);
   g_assert_cmpint (ok.exit_code, ==, 0);
+}
+
+/* Text tundish did not get from the experiment file (a run folder's name,
+ * the command line) still reaches manifest.yaml as YAML that reads back:
+ * C0, DEL and C1 controls escaped. */
+static void
+test_manifest_controls (void)
+{
+  g_autofree char *dir = util_mkdir ("manifest-controls");
+  g_autofree char *exp = util_experiment (dir, "e.yaml", "", "  - { name: p, model: crashy }\n",
+                                          "");
+  g_autofree char *out = g_build_filename (dir, "run\xc2\x85\x1b\x7fx", NULL);
+  g_auto (RunResult) r;
+  const char *args[] = { "run", exp, "-q", "-j", "1", "-o", out, NULL };
+  util_run (&r, args, NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autofree char *m = util_read2 (out, "manifest.yaml");
+  g_assert_nonnull (strstr (m, "run\\u0085\\x1b\\x7fx"));
+  TdManifestInfo info;
+  g_autoptr (GError) e = NULL;
+  g_assert_true (td_manifest_read (out, &info, &e));
+  g_assert_no_error (e);
+  g_assert_cmpstr (info.status, ==, "finished");
+  td_manifest_info_clear (&info);
+  g_auto (RunResult) rep;
+  const char *rargs[] = { "report", out, NULL };
+  util_run (&rep, rargs, NULL);
+  g_assert_cmpint (rep.exit_code, ==, 0);
 }
 
 static void
@@ -362,6 +393,7 @@ main (int argc, char **argv)
   g_test_add_func ("/robust/input/names", test_names);
   g_test_add_func ("/robust/input/foreign-out", test_foreign_out);
   g_test_add_func ("/robust/input/nul-and-control", test_nul_and_control);
+  g_test_add_func ("/robust/input/manifest-controls", test_manifest_controls);
   g_test_add_func ("/robust/input/depth", test_depth);
   g_test_add_func ("/robust/input/design", test_design);
   g_test_add_func ("/robust/input/excerpt", test_excerpt);

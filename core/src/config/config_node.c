@@ -201,6 +201,7 @@ typedef struct {
   const char *file;         /* interned */
   int line_base, col_base;
   gboolean one_line;        /* a --set value: every mark stays on its line */
+  gboolean any_text;        /* tundish's own output read back: control characters are data */
   int end_col;              /* one_line: the column just past the text */
   guint n_nodes;
 } Builder;
@@ -264,7 +265,7 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
   switch (yn->type)
     {
     case YAML_SCALAR_NODE:
-      if (!check_text (&tmp, path, yn, error))
+      if (!b->any_text && !check_text (&tmp, path, yn, error))
         return NULL;
       n = node_new (TD_NODE_SCALAR, &tmp);
       n->value = g_strndup ((const char *) yn->data.scalar.value, yn->data.scalar.length);
@@ -296,7 +297,7 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
                               "a key is a list or mapping; expected a plain name");
               return NULL;
             }
-          if (!check_text (&kt, path, kn, error))
+          if (!b->any_text && !check_text (&kt, path, kn, error))
             return NULL;
           g_autofree char *key = g_strndup ((const char *) kn->data.scalar.value,
                                             kn->data.scalar.length);
@@ -346,13 +347,30 @@ syntax_error (GError **error, const yaml_parser_t *parser, const Builder *b)
                          "YAML syntax error: %s", problem);
 }
 
+static TdNode *parse (const char *text, gsize len, const char *file, int line_base,
+                      int col_base, gboolean any_text, GError **error);
+
 TdNode *
 td_node_parse (const char *text, gsize len, const char *file,
                int line_base, int col_base, GError **error)
 {
+  return parse (text, len, file, line_base, col_base, FALSE, error);
+}
+
+TdNode *
+td_node_parse_written (const char *text, gsize len, const char *file, GError **error)
+{
+  return parse (text, len, file, 1, 1, TRUE, error);
+}
+
+static TdNode *
+parse (const char *text, gsize len, const char *file, int line_base, int col_base,
+       gboolean any_text, GError **error)
+{
   Builder b = { .file = g_intern_string (file), .line_base = line_base, .col_base = col_base,
                 .one_line = memchr (text, '\n', len) == NULL,
-                .end_col = col_base + (int) g_utf8_strlen (text, (gssize) len) };
+                .end_col = col_base + (int) g_utf8_strlen (text, (gssize) len),
+                .any_text = any_text };
   int deep_line, deep_col;
   if (!td_yaml_check_flow_depth (text, len, MAX_DEPTH, &deep_line, &deep_col))
     {

@@ -52,12 +52,17 @@ void td_node_map_set (TdNode *map, const char *key, TdNode *value, const TdNode 
 /* Remove key; returns its value (caller owns) or NULL. */
 TdNode *td_node_map_take (TdNode *map, const char *key);
 
-/* Parse one YAML document. file names it in messages; line/col of every
+/* Parse one YAML document of configuration (NUL and control characters in
+ * its strings are refused with their place). file names it in messages; line/col of every
  * node are shifted by line_base - 1 and (on the first line) col_base - 1,
  * which lets an override's value report its place inside the --set
  * argument. An empty document is an error. */
 TdNode *td_node_parse (const char *text, gsize len, const char *file,
                        int line_base, int col_base, GError **error);
+/* The same for YAML tundish wrote itself and reads back (manifest.yaml):
+ * its strings are data (a plugin's message, a folder name), escaped by the
+ * writer, so control characters in them are not refused. */
+TdNode *td_node_parse_written (const char *text, gsize len, const char *file, GError **error);
 
 /* FALSE when flow collections ([ and {) in text nest deeper than
  * max_depth; line and col get the bracket that went too deep. Linear in
