@@ -334,6 +334,23 @@ test_terminal_escapes (void)
       g_assert_cmpint (rep.exit_code, ==, 0);
       assert_no_controls ("report's stderr", rep.err);
     }
+  /* `tundish compare` prints labels from results.csv files anyone may write */
+  g_autofree char *cmp = util_mkdir ("escapes/compare");
+  GString *csv = g_string_new ("experiment,pipeline,variant,repeat,fold,metric,value\n");
+  const char *names[] = { "a\x1b[2Jb", "c\x07" "d", "plain" };
+  for (int p = 0; p < 3; p++)
+    for (int k = 0; k < 6; k++)
+      g_string_append_printf (csv, "e,\"%s\",,%d,%d,roc_auc,0.%d\n", names[p], k / 3, k % 3,
+                              (p * 7 + k * 3) % 10);
+  g_autofree char *res = util_write (cmp, "results.csv", csv->str);
+  g_string_free (csv, TRUE);
+  g_auto (RunResult) c;
+  const char *cargs[] = { "compare", cmp, NULL };
+  util_run (&c, cargs, NULL);
+  g_assert_cmpint (c.exit_code, ==, 0);
+  assert_no_controls ("compare's stdout", c.out);
+  expect_in (c.out, "a\\x1b[2Jb");
+  expect_in (c.out, "c\\x07d");
 }
 
 int
