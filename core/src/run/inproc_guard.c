@@ -17,6 +17,7 @@ typedef struct {
 
 static struct {
   GMutex lock;
+  GCond wake;                   /* signalled by td_inproc_guard_end */
   TdRunState *run;              /* NULL: not guarding */
   GArray *running;              /* Running */
   double timeout;
@@ -74,10 +75,10 @@ static gpointer
 watchdog (gpointer unused)
 {
   (void) unused;
+  g_mutex_lock (&guard.lock);
   while (!g_atomic_int_get (&guard.stop))
     {
-      g_usleep (200 * 1000);
-      g_mutex_lock (&guard.lock);
+      g_cond_wait_until (&guard.wake, &guard.lock, g_get_monotonic_time () + 200 * 1000);
       gint64 now = g_get_monotonic_time ();
       for (guint k = 0; k < guard.running->len; k++)
         {
@@ -92,8 +93,8 @@ watchdog (gpointer unused)
                              : "--trial-timeout");
           fail_run (x->trial, why);
         }
-      g_mutex_unlock (&guard.lock);
     }
+  g_mutex_unlock (&guard.lock);
   return NULL;
 }
 
@@ -101,6 +102,7 @@ void
 td_inproc_guard_begin (TdRunState *r, double timeout, gboolean timeout_is_default)
 {
   g_mutex_init (&guard.lock);
+  g_cond_init (&guard.wake);
   guard.running = g_array_new (FALSE, FALSE, sizeof (Running));
   guard.timeout = timeout;
   guard.timeout_is_default = timeout_is_default;
@@ -141,11 +143,15 @@ td_inproc_guard_leave (TdTrial *t)
 void
 td_inproc_guard_end (void)
 {
+  g_mutex_lock (&guard.lock);
   g_atomic_int_set (&guard.stop, 1);
+  g_cond_signal (&guard.wake);
+  g_mutex_unlock (&guard.lock);
   if (guard.watchdog)
     g_thread_join (guard.watchdog);
   guard.watchdog = NULL;
   g_atomic_pointer_set (&guard.run, NULL);
   g_clear_pointer (&guard.running, g_array_unref);
+  g_cond_clear (&guard.wake);
   g_mutex_clear (&guard.lock);
 }
