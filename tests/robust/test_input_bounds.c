@@ -210,6 +210,16 @@ test_depth (void)
   g_auto (RunResult) ok;
   g_autofree char *e2 = validate (dir, "quoted.yaml", qt, &ok, NULL);
   g_assert_cmpint (ok.exit_code, ==, 0);
+  GString *b = g_string_new ("experiment: b\ndata: { generator: robust_gen }\npipelines:\n"
+                             "  - name: p\n    model:\n      plugin: crashy\n      params:\n"
+                             "        tag: |\n          ");
+  for (int k = 0; k < 100; k++)
+    g_string_append (b, "[{");
+  g_string_append (b, "\n          more [[[[\n        when: all\n");
+  g_autofree char *bt = g_string_free (b, FALSE);
+  g_auto (RunResult) okb;
+  g_autofree char *e3 = validate (dir, "block.yaml", bt, &okb, NULL);
+  g_assert_cmpint (okb.exit_code, ==, 0);
 }
 
 /* n pipelines, each sweeping tag over m values */
