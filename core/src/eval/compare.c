@@ -244,6 +244,11 @@ cmp_init (Cmp *c, const TdExperiment *exp, const TdRunReport *rep, GStringChunk 
 {
   *c = (Cmp) { .exp = exp, .rep = rep, .strings = strings };
   c->task = rep->data ? rep->data->task : TD_TASK_BINARY;
+  /* anomaly scores rank series as binary scores do: DeLong and the rank
+   * metrics' bootstrap apply (the threshold metrics, with no threshold
+   * column, are left out as for any run without one) */
+  if (c->task == TD_TASK_ANOMALY)
+    c->task = TD_TASK_BINARY;
   c->n_classes = rep->data ? rep->data->n_classes : 2;
   gboolean kfold = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
                    || exp->split.method == TD_SPLIT_GROUP_KFOLD;
