@@ -38,7 +38,7 @@ test_golden (void)
   JsonObject *root = json_node_get_object (json_parser_get_root (parser));
   JsonObject *p = json_object_get_object_member (root, "params");
   JsonArray *cases = json_object_get_array_member (root, "cases");
-  g_assert_cmpuint (json_array_get_length (cases), ==, 4);
+  g_assert_cmpuint (json_array_get_length (cases), ==, 5);
   for (guint k = 0; k < json_array_get_length (cases); k++)
     {
       JsonObject *c = json_array_get_object_element (cases, k);

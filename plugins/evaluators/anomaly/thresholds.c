@@ -115,7 +115,7 @@ gpd_fit (const double *y, size_t n, GpdFit *fit)
           if (gsl_multimin_fminimizer_iterate (s) == GSL_ENOPROG)
             status = GSL_SUCCESS;
           else
-            status = gsl_multimin_test_size (gsl_multimin_fminimizer_size (s), 1e-10);
+            status = gsl_multimin_test_size (gsl_multimin_fminimizer_size (s), 1e-7);
         }
       /* a restart that wanders on a flat top without converging may still
        * end a hair higher: keep the best point, converged once is enough */
