@@ -27,7 +27,7 @@ static const char *const channel_names[STEEL_N_CH] = {
 #define SENSOR_PARAMS(name, unit, base, noise, lo, hi, ar)                                   \
   { name "_base", TD_PARAM_DOUBLE, #base, 0, 0, NULL, name ": nominal level (" unit ")" },   \
   { name "_noise", TD_PARAM_DOUBLE, #noise, 0, 1e9, NULL,                                    \
-    name ": stationary sd of the AR(1) process (" unit ")" },                                 \
+    name ": stationary sd of the AR(1) process (" unit ")", TD_PARAM_MIN_EXCLUSIVE },         \
   { name "_min", TD_PARAM_DOUBLE, #lo, 0, 0, NULL, name ": lower end of the sensor range, values are clipped (" unit ")" }, \
   { name "_max", TD_PARAM_DOUBLE, #hi, 0, 0, NULL, name ": upper end of the sensor range, values are clipped (" unit ")" }, \
   { name "_ar", TD_PARAM_DOUBLE, #ar, 0, 0.9999, NULL,                                       \
@@ -53,11 +53,14 @@ static const TdParamSpec steel_params[] = {
   SENSOR_PARAMS ("cooling_water_flow", "L/min", 200, 15, 150, 250, 0.97),
   SENSOR_PARAMS ("superheat", "C", 25, 3, 15, 40, 0.995),
   { "level_band", TD_PARAM_DOUBLE, "15", 0, 1e9, NULL,
-    "mold level is outside the band when |level - mold_level_base| > level_band (mm)" },
-  { "level_min_seconds", TD_PARAM_INT, "30", 1, 3600, NULL,
-    "level_excursion: consecutive seconds outside the band" },
+    "mold level is outside the band when |level - mold_level_base| > level_band (mm); "
+    "the band must end inside mold_level_min and _max", TD_PARAM_MIN_EXCLUSIVE },
+  { "level_min_seconds", TD_PARAM_INT, "30", 16, 3600, NULL,
+    "level_excursion: consecutive seconds outside the band (at least "
+    "sequence_level_min_seconds + 15)" },
   { "temperature_drop", TD_PARAM_DOUBLE, "50", 0, 1e9, NULL,
-    "temperature_drop: fall below the trailing-window maximum (C)" },
+    "temperature_drop: fall below the trailing-window maximum (C); with 4 noise sd it must "
+    "fit between mold_temperature_min and _max", TD_PARAM_MIN_EXCLUSIVE },
   { "temperature_drop_window", TD_PARAM_INT, "60", 30, 600, NULL,
     "trailing window of both drop rules (seconds)" },
   { "speed_high", TD_PARAM_DOUBLE, "1.5", 0, 0, NULL,
@@ -67,9 +70,11 @@ static const TdParamSpec steel_params[] = {
   { "speed_superheat_min_seconds", TD_PARAM_INT, "20", 1, 3600, NULL,
     "speed_superheat: total seconds with both" },
   { "sequence_temperature_drop", TD_PARAM_DOUBLE, "30", 0, 1e9, NULL,
-    "drop_then_level: the (smaller) temperature drop that starts the clock (C)" },
-  { "sequence_level_min_seconds", TD_PARAM_INT, "10", 1, 3600, NULL,
-    "drop_then_level: consecutive seconds outside the level band" },
+    "drop_then_level: the (smaller) temperature drop that starts the clock (C), at least "
+    "1.5 mold_temperature_noise below temperature_drop", TD_PARAM_MIN_EXCLUSIVE },
+  { "sequence_level_min_seconds", TD_PARAM_INT, "10", 1, 3585, NULL,
+    "drop_then_level: consecutive seconds outside the level band (at most "
+    "level_min_seconds - 15)" },
   { "sequence_max_gap_seconds", TD_PARAM_INT, "120", 1, 3600, NULL,
     "drop_then_level: the excursion must start at most this long after a drop sample" },
   /* The defaults weight the timing mechanism and its look-alikes (wrong order,
@@ -569,12 +574,24 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* The rules across parameters, for `tundish validate` (TD_EXT_CHECK_PARAMS). */
+static gboolean
+steel_check_params (const TdParams *params, GError **error)
+{
+  SteelConfig cfg;
+  read_config (params, &cfg);
+  return validate_config (&cfg, error);
+}
+
 /* Every sensor is sampled at 1 Hz: reports give times in minutes. */
 static const void *
 steel_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { .seconds = 1.0 };
-  return g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0 ? &period : NULL;
+  static const TdCheckParamsExt check = { .check = steel_check_params };
+  if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
+    return &period;
+  return g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0 ? &check : NULL;
 }
 
 static const TdGeneratorVTable steel_vtable = {

@@ -684,7 +684,6 @@ test_bad_params (void)
   const BadParam bad[] = {
     { "casting_speed_min", "1.3" },          /* above base */
     { "mold_temperature_max", "1500" },      /* below base */
-    { "superheat_noise", "0" },
     { "level_band", "35" },                  /* wider than the range allows */
     { "sequence_level_min_seconds", "20" },  /* too close to level_min_seconds */
     { "temperature_drop", "70" },            /* does not fit the temperature range */
@@ -727,6 +726,8 @@ test_bad_params (void)
   g_autoptr (TdParams) params = td_params_new_defaults (dd->params, dd->n_params, NULL);
   g_assert_false (td_params_set_text (params, "cast_duration_minutes", "5", NULL));
   g_assert_false (td_params_set_text (params, "defect_probability", "1.5", NULL));
+  g_assert_false (td_params_set_text (params, "superheat_noise", "0", NULL));   /* (0, ...] */
+  g_assert_false (td_params_set_text (params, "level_min_seconds", "15", NULL));
 }
 
 /* Event weights set the mix of planned events: zero weights leave a kind
