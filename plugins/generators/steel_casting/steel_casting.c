@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "steel_events.h"
-#include "steel_rng.h"
+#include "gen_rng.h"
 #include "steel_rules.h"
 
 #define GEN_NAME "steel_casting"
@@ -267,7 +267,7 @@ validate_config (const SteelConfig *cfg, GError **error)
 
 typedef struct {
   const SteelConfig *cfg;
-  const SteelZiggurat *zig;
+  const GenZiggurat *zig;
   guint64 seed;
   const guint8 *plan;           /* SteelEventKind per cast */
   float lo[STEEL_N_CH], hi[STEEL_N_CH];   /* clip bounds, exactly representable */
@@ -286,7 +286,7 @@ typedef struct {
 
 /* The AR(1) processes, offsets and spikes of one cast, unclipped. */
 static void
-draw_base (const Job *job, SteelRng *rng, double *base)
+draw_base (const Job *job, GenRng *rng, double *base)
 {
   const SteelConfig *cfg = job->cfg;
   const size_t n = cfg->n_steps;
@@ -294,8 +294,8 @@ draw_base (const Job *job, SteelRng *rng, double *base)
   for (int c = 0; c < STEEL_N_CH; c++)
     {
       const SteelSensor *s = &cfg->shape.sensor[c];
-      mu[c] = s->base + cfg->offset_scale * s->noise * steel_normal (rng, job->zig);
-      e[c] = s->noise * steel_normal (rng, job->zig);   /* stationary start */
+      mu[c] = s->base + cfg->offset_scale * s->noise * gen_normal (rng, job->zig);
+      e[c] = s->noise * gen_normal (rng, job->zig);   /* stationary start */
       phi[c] = s->ar;
       innov[c] = sqrt (1.0 - s->ar * s->ar) * s->noise;
     }
@@ -304,7 +304,7 @@ draw_base (const Job *job, SteelRng *rng, double *base)
       double *row = base + t * STEEL_N_CH;
       for (int c = 0; c < STEEL_N_CH; c++)
         {
-          e[c] = phi[c] * e[c] + innov[c] * steel_normal (rng, job->zig);
+          e[c] = phi[c] * e[c] + innov[c] * gen_normal (rng, job->zig);
           row[c] = mu[c] + e[c];
         }
     }
@@ -315,15 +315,15 @@ draw_base (const Job *job, SteelRng *rng, double *base)
     {
       double noise = cfg->shape.sensor[c].noise;
       /* Poisson arrivals: exponential gaps */
-      double t = floor (-log (steel_uniform_pos (rng)) / rate);
+      double t = floor (-log (gen_uniform_pos (rng)) / rate);
       while (t < (double) n)
         {
-          size_t t0 = (size_t) t, len = 1 + (size_t) steel_below (rng, 3);
-          double amp = steel_range (rng, 2.0, 3.0) * noise
-                       * (steel_uniform (rng) < 0.5 ? -1.0 : 1.0);
+          size_t t0 = (size_t) t, len = 1 + (size_t) gen_below (rng, 3);
+          double amp = gen_range (rng, 2.0, 3.0) * noise
+                       * (gen_uniform (rng) < 0.5 ? -1.0 : 1.0);
           for (size_t k = t0; k < t0 + len && k < n; k++)
             base[k * STEEL_N_CH + (size_t) c] += amp;
-          t += (double) len + floor (-log (steel_uniform_pos (rng)) / rate);
+          t += (double) len + floor (-log (gen_uniform_pos (rng)) / rate);
         }
     }
 }
@@ -350,10 +350,10 @@ make_cast (Job *job, Scratch *sc, size_t cast)
   SteelEventKind kind = (SteelEventKind) job->plan[cast];
   guint expected = steel_event_expected (kind);
   float *out = td_dataset_series (job->ds, cast);
-  SteelRng rng;
-  steel_rng_init (&rng, job->seed, cast);
+  GenRng rng;
+  gen_rng_init (&rng, job->seed, cast);
   /* drawn first, so redraws below never change which labels flip */
-  gboolean flip = steel_uniform (&rng) < cfg->label_noise;
+  gboolean flip = gen_uniform (&rng) < cfg->label_noise;
 
   guint fired = 0;
   gboolean ok = FALSE;
@@ -468,11 +468,11 @@ make_plan (const SteelConfig *cfg, guint64 seed)
   g_autofree guint32 *order = g_new (guint32, n);
   for (size_t i = 0; i < n; i++)
     order[i] = (guint32) i;
-  SteelRng rng;
-  steel_rng_init (&rng, seed, UINT64_MAX);   /* no cast has this index */
+  GenRng rng;
+  gen_rng_init (&rng, seed, UINT64_MAX);   /* no cast has this index */
   for (size_t i = n - 1; i > 0; i--)
     {
-      size_t j = (size_t) steel_below (&rng, i + 1);
+      size_t j = (size_t) gen_below (&rng, i + 1);
       guint32 tmp = order[i];
       order[i] = order[j];
       order[j] = tmp;
@@ -512,8 +512,8 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
     return NULL;
 
   guint64 seed = td_context_seed (ctx);
-  SteelZiggurat zig;
-  steel_ziggurat_init (&zig);
+  GenZiggurat zig;
+  gen_ziggurat_init (&zig);
   g_autofree guint8 *plan = make_plan (&cfg, seed);
   g_autoptr (TdDataset) ds = td_dataset_new (cfg.n_casts, cfg.n_steps, STEEL_N_CH,
                                              TD_TASK_BINARY, 2);

@@ -11,7 +11,7 @@
 
 #include "plugin/registry.h"
 #include "steel_events.h"
-#include "steel_rng.h"
+#include "gen_rng.h"
 #include "steel_rules.h"
 
 static const char *const channels[] = {
@@ -774,16 +774,16 @@ test_event_weights (void)
 static void
 test_normal_sampler (void)
 {
-  SteelZiggurat z;
-  steel_ziggurat_init (&z);
-  SteelRng rng;
-  steel_rng_init (&rng, 99, 0);
+  GenZiggurat z;
+  gen_ziggurat_init (&z);
+  GenRng rng;
+  gen_rng_init (&rng, 99, 0);
   const size_t n = 2000000;
   double sum = 0, sum2 = 0, sum4 = 0;
   size_t over2 = 0, over3 = 0, over4 = 0;
   for (size_t k = 0; k < n; k++)
     {
-      double v = steel_normal (&rng, &z);
+      double v = gen_normal (&rng, &z);
       sum += v;
       sum2 += v * v;
       sum4 += v * v * v * v;
@@ -801,10 +801,10 @@ test_normal_sampler (void)
   g_assert_cmpuint (over4, >, 70);
   g_assert_cmpuint (over4, <, 190);
   /* different indices give different streams */
-  SteelRng a, b;
-  steel_rng_init (&a, 99, 1);
-  steel_rng_init (&b, 99, 2);
-  g_assert_cmpuint (steel_next (&a), !=, steel_next (&b));
+  GenRng a, b;
+  gen_rng_init (&a, 99, 1);
+  gen_rng_init (&b, 99, 2);
+  g_assert_cmpuint (gen_next (&a), !=, gen_next (&b));
 }
 
 static SteelShape
@@ -836,8 +836,8 @@ test_event_span (void)
   shapes[1].rules.sequence_max_gap_seconds = 600;
   shapes[2].rules.level_min_seconds = 200;
   shapes[2].rules.speed_superheat_min_seconds = 900;
-  SteelRng rng;
-  steel_rng_init (&rng, 5, 0);
+  GenRng rng;
+  gen_rng_init (&rng, 5, 0);
   for (size_t k = 0; k < G_N_ELEMENTS (shapes); k++)
     {
       double span = steel_event_max_span (&shapes[k]);
