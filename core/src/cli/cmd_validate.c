@@ -79,17 +79,10 @@ td_cmd_validate (int argc, char **argv)
       fprintf (stderr, "tundish validate: %s\n", error->message);
       return TD_EXIT_USAGE;
     }
-  /* Generators declare no task up front; binary is what every current one
-   * makes, and what an experiment's task: anomaly reads. */
-  TdTask task = exp->task ? exp->task : TD_TASK_BINARY;
-  for (guint p = 0; p < exp->pipelines->len; p++)
-    if (!td_pipeline_check (exp->pipelines->pdata[p], task, &error))
-      {
-        fprintf (stderr, "tundish validate: %s: %s\n", argv[1], error->message);
-        return TD_EXIT_USAGE;
-      }
   /* A source reads files: run it, so broken data shows here with its
-   * file:line:column. Generators (simulations) may take minutes: not run. */
+   * file:line:column, and its task is known. Generators (simulations) may
+   * take minutes: not run. */
+  TdTask data_task = 0;
   if (strcmp (exp->data_key, "source") == 0)
     {
       const TdGeneratorVTable *v = exp->data->entry->desc->vtable;
@@ -103,9 +96,7 @@ td_cmd_validate (int argc, char **argv)
           return TD_EXIT_USAGE;
         }
       printf ("data (source %s): %zu series × %zu steps × %zu channels, %s", name, ds->n_series,
-              ds->n_steps, ds->n_channels,
-              ds->task == TD_TASK_BINARY ? "binary" : ds->task == TD_TASK_MULTICLASS
-              ? "multiclass" : ds->task == TD_TASK_REGRESSION ? "regression" : "anomaly");
+              ds->n_steps, ds->n_channels, td_task_name (ds->task));
       if (ds->n_classes > 2 || ds->class_names)
         printf (" (%zu classes)", ds->n_classes);
       printf ("\n");
@@ -114,7 +105,18 @@ td_cmd_validate (int argc, char **argv)
           fprintf (stderr, "tundish validate: %s\n", error->message);
           return TD_EXIT_USAGE;
         }
+      data_task = ds->task;
     }
+  /* Generators declare no task up front; binary is what every current one
+   * makes, and what an experiment's task: anomaly reads. A source's data
+   * says its own. */
+  TdTask task = exp->task ? exp->task : data_task ? data_task : TD_TASK_BINARY;
+  for (guint p = 0; p < exp->pipelines->len; p++)
+    if (!td_pipeline_check (exp->pipelines->pdata[p], task, &error))
+      {
+        fprintf (stderr, "tundish validate: %s: %s\n", argv[1], error->message);
+        return TD_EXIT_USAGE;
+      }
   size_t folds = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
                  || exp->split.method == TD_SPLIT_GROUP_KFOLD ? (size_t) exp->split.folds : 1;
   printf ("%s: valid (config hash %s)\n", argv[1], exp->hash);

@@ -47,8 +47,29 @@ class_list (const LabelSet *l)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+static gboolean labels_read_new (LabelSet *l, const char *s, size_t n, double *out, char **why);
+
 gboolean
 labels_read (LabelSet *l, const char *s, size_t n, double *out, char **why)
+{
+  if (n && n == l->last_n && memcmp (s, l->last, n) == 0)
+    {
+      *out = l->last_out;
+      return TRUE;
+    }
+  if (!labels_read_new (l, s, n, out, why))
+    return FALSE;
+  if (n < sizeof l->last)
+    {
+      memcpy (l->last, s, n);
+      l->last_n = n;
+      l->last_out = *out;
+    }
+  return TRUE;
+}
+
+static gboolean
+labels_read_new (LabelSet *l, const char *s, size_t n, double *out, char **why)
 {
   if (is_na (s, n, l->na))
     {
@@ -57,10 +78,9 @@ labels_read (LabelSet *l, const char *s, size_t n, double *out, char **why)
     }
   double v;
   gboolean num = parse_number (s, n, l->decimal, &v) && isfinite (v);
-  g_autofree char *text = g_strndup (s, n);
   if (l->fixed)
     {
-      gpointer at = g_hash_table_lookup (l->index, text);
+      gpointer at = g_hash_table_lookup (l->index, s);
       if (at)
         *out = (double) (GPOINTER_TO_SIZE (at) - 1);
       else if (num && v == floor (v) && v >= 0 && v < l->classes->len)
@@ -69,7 +89,7 @@ labels_read (LabelSet *l, const char *s, size_t n, double *out, char **why)
         {
           g_autofree char *known = class_list (l);
           *why = g_strdup_printf ("label \"%s\" is neither a known class (%s) nor a class "
-                                  "index 0..%u", text, known, l->classes->len - 1);
+                                  "index 0..%u", s, known, l->classes->len - 1);
           return FALSE;
         }
       return TRUE;
@@ -82,19 +102,26 @@ labels_read (LabelSet *l, const char *s, size_t n, double *out, char **why)
                                   ? "label \"%s\"; expected 0 or 1 for task binary (or name "
                                     "the classes with classes: [...])"
                                   : "label \"%s\" is not a number; expected a number for task "
-                                    "regression", text);
+                                    "regression", s);
           return FALSE;
         }
       *out = v;
       return TRUE;
     }
-  /* Discovering: numbers by value, so "1" and "1.0" are one class. */
-  g_autofree char *name = num ? g_strdup_printf ("%.17g", v) : g_steal_pointer (&text);
+  /* Discovering: numbers by value, so "1" and "1.0" are one class. A name
+   * is copied only when it is new (labels repeat, per step especially). */
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *name = s;
+  if (num)
+    {
+      g_snprintf (buf, sizeof buf, "%.17g", v);
+      name = buf;
+    }
   gpointer at = g_hash_table_lookup (l->index, name);
   if (!at)
     {
       l->any_text |= !num;
-      g_ptr_array_add (l->classes, g_steal_pointer (&name));
+      g_ptr_array_add (l->classes, g_strdup (name));
       at = GSIZE_TO_POINTER (l->classes->len);
       g_hash_table_insert (l->index, l->classes->pdata[l->classes->len - 1], at);
     }

@@ -25,6 +25,10 @@ typedef struct {
   char decimal;
   const char *const *na;
   gboolean any_text;            /* a name that is not a number was met */
+  /* The last label read and its value: labels repeat row after row. */
+  char last[32];
+  size_t last_n;                /* 0: none */
+  double last_out;
 } LabelSet;
 
 /* want: a task name ("auto", "binary", "multiclass", "regression"). */
@@ -32,9 +36,10 @@ void labels_init (LabelSet *l, const char *want, const char *const *classes, siz
                   char decimal, const char *const *na);
 void labels_clear (LabelSet *l);
 
-/* One label: *out is its value (binary, regression, fixed classes) or the
- * index of its name among those met (discovering); NaN for an NA token.
- * FALSE with *why (caller frees) saying what was expected. */
+/* One label, s[0..n) with s[n] == '\0' (a field of the text reader): *out
+ * is its value (binary, regression, fixed classes) or the index of its name
+ * among those met (discovering); NaN for an NA token. No allocation unless
+ * the name is new. FALSE with *why (caller frees) saying what was expected. */
 gboolean labels_read (LabelSet *l, const char *s, size_t n, double *out, char **why);
 
 /* Decide the task and rewrite the values labels_read gave (in ys[k][0..ns[k]),
