@@ -144,7 +144,8 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, error))
+      if (!td_config_read_pipeline (reg, item, p, &interpret, td_config_data_task (exp->data),
+                                    exp->pipelines, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;

@@ -162,9 +162,11 @@ td_pipeline_check (const TdPipeline *p, TdTask task, GError **error)
     }
   if (!(mv->tasks & task))
     {
+      g_autofree char *supports = td_task_set_text (mv->tasks);
+      g_autofree char *got = td_task_set_text (task);
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
-                   "%s: %s: model \"%s\" does not support this dataset's task", p->label,
-                   p->model->key_path, p->model->entry->desc->name);
+                   "pipeline %s: %s: model \"%s\" supports %s, but the data is %s",
+                   p->label, p->model->key_path, p->model->entry->desc->name, supports, got);
       return FALSE;
     }
   return TRUE;
