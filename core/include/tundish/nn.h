@@ -450,6 +450,7 @@ typedef struct {
   int epochs_run;
   int best_epoch;              /* 0-based; -1 without validation data */
   double best_valid_auc, final_train_loss;
+  double best_valid_loss;      /* at best_epoch; NaN without validation data */
 } NnTrainResult;
 
 /* Train P [net->params->total] and state S [net->n_state] (both initialised

@@ -553,7 +553,7 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
   NnSchedule sched;
   nn_schedule_init (&sched, cfg->schedule, cfg->opt.lr, cfg->epochs, cfg->plateau_factor,
                     cfg->plateau_patience, 0.0);
-  *res = (NnTrainResult) { .best_epoch = -1, .best_valid_auc = NAN };
+  *res = (NnTrainResult) { .best_epoch = -1, .best_valid_auc = NAN, .best_valid_loss = NAN };
   double best_metric = -INFINITY, prev_metric = NAN;
   gboolean ok = TRUE;
 
@@ -627,6 +627,7 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
               best_metric = metric;
               res->best_epoch = epoch;
               res->best_valid_auc = vauc;
+              res->best_valid_loss = vloss;
               if (best)
                 memcpy (best, P, np * sizeof (float));
               if (best_state)
