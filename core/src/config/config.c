@@ -321,14 +321,14 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   g_autoptr (TdExperiment) exp = g_new0 (TdExperiment, 1);
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
-  exp->bootstrap_samples = 2000;
+  exp->bootstrap_samples = TD_BOOTSTRAP_SAMPLES_DEFAULT;
   exp->summary_bootstrap = TD_SUMMARY_BOOTSTRAP_DEFAULT;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);
   exp->metrics = g_ptr_array_new_with_free_func (g_free);
   exp->evaluators = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
   exp->compare_tests = g_ptr_array_new_with_free_func (g_free);
   exp->reporters = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
-  if (!read_experiment (reg, root, exp, error))
+  if (!read_experiment (reg, root, exp, error) || !td_config_check_create (exp, error))
     return NULL;
 
   exp->resolved_yaml = td_config_emit (exp);

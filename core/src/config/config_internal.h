@@ -74,6 +74,10 @@ gboolean td_config_read_evaluate (TdRegistry *reg, const TdNode *node, const TdN
 gboolean td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNode *root,
                                 const char *path, GPtrArray *out, GError **error);
 
+/* Create and destroy every distinct feature and model stage once on a
+ * throwaway context; the first refusal, at the stage's position. */
+gboolean td_config_check_create (const TdExperiment *exp, GError **error);
+
 /* Canonical YAML of the resolved experiment. */
 char *td_config_emit (const TdExperiment *exp);
 

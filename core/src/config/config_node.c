@@ -30,6 +30,12 @@ td_config_fail (GError **error, TdConfigError code, const TdNode *at,
 }
 
 char *
+td_node_where (const TdNode *node)
+{
+  return g_strdup_printf ("%s:%d:%d", node->file, node->line, node->col);
+}
+
+char *
 td_path_key (const char *path, const char *key)
 {
   if (!path || !*path)

@@ -69,6 +69,9 @@ gboolean td_node_apply_overrides (TdNode *root, const char *const *overrides, GE
 gboolean td_config_fail (GError **error, TdConfigError code, const TdNode *at,
                          const char *path, const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 
+/* "FILE:LINE:COL" of node, for messages made after loading. */
+char *td_node_where (const TdNode *node);
+
 /* path + "." + key, or key alone at the root. */
 char *td_path_key (const char *path, const char *key);
 /* path + "[i]". */

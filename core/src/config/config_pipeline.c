@@ -165,6 +165,7 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
   TdStage *s = g_new0 (TdStage, 1);
   s->entry = d->entry;
   s->key_path = g_strdup (d->key_path);
+  s->where = td_node_where (d->where);
   s->params = td_params_copy (d->params);
   for (guint i = 0; i < axes->len; i++)
     {

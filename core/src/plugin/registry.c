@@ -11,7 +11,19 @@ struct TdRegistry {
   GPtrArray *modules;           /* GModule* kept open while entries point into them */
   GHashTable *loaded;           /* canonical paths already loaded: a folder found twice
                                  * on the search path is not a duplicate */
+  GPtrArray *owned;             /* descriptors and specs upgraded from an older layout */
 };
+
+/* TdParamSpec as ABI 1.0 to 1.2 laid it out: a plugin built then has an
+ * array of these, whose stride is shorter than today's TdParamSpec. */
+typedef struct {
+  const char *name;
+  TdParamType type;
+  const char *default_value;
+  double min, max;
+  const char *const *choices;
+  const char *help;
+} ParamSpec11;
 
 GQuark
 td_registry_error_quark (void)
@@ -40,6 +52,7 @@ td_registry_new (void)
   reg->entries = g_ptr_array_new_with_free_func (entry_free);
   reg->modules = g_ptr_array_new_with_free_func (module_close);
   reg->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reg->owned = g_ptr_array_new_with_free_func (g_free);
   return reg;
 }
 
@@ -51,6 +64,7 @@ td_registry_free (TdRegistry *reg)
   g_ptr_array_unref (reg->entries);
   g_ptr_array_unref (reg->modules);
   g_hash_table_unref (reg->loaded);
+  g_ptr_array_unref (reg->owned);
   g_free (reg);
 }
 
@@ -187,6 +201,27 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
       for (size_t j = 0; j < k; j++)
         if (strcmp (d->params[j].name, s->name) == 0)
           BAD ("%s: plugin \"%s\": parameter %s is declared twice", origin, d->name, s->name);
+      gboolean numeric = s->type == TD_PARAM_INT || s->type == TD_PARAM_DOUBLE
+                         || s->type == TD_PARAM_INT_LIST || s->type == TD_PARAM_DOUBLE_LIST;
+      if (s->flags & ~(guint32) (TD_PARAM_MIN_EXCLUSIVE | TD_PARAM_MAX_EXCLUSIVE))
+        BAD ("%s: plugin \"%s\": parameter %s has unknown flags 0x%x", origin, d->name,
+             s->name, s->flags);
+      if (s->flags && !(numeric && s->min < s->max))
+        BAD ("%s: plugin \"%s\": parameter %s has an exclusive bound but no numeric range "
+             "(min < max)", origin, d->name, s->name);
+      if ((s->type == TD_PARAM_PARAMS) != (s->params_of != NULL))
+        BAD ("%s: plugin \"%s\": parameter %s: params_of goes with type %s, and only with it",
+             origin, d->name, s->name, td_param_type_name (TD_PARAM_PARAMS));
+      if (s->params_of)
+        {
+          const TdParamSpec *of = NULL;
+          for (size_t j = 0; j < d->n_params; j++)
+            if (d->params[j].name && strcmp (d->params[j].name, s->params_of) == 0)
+              of = &d->params[j];
+          if (!of || of->type != TD_PARAM_ENUM)
+            BAD ("%s: plugin \"%s\": parameter %s: params_of \"%s\" is not one of its "
+                 "choice parameters", origin, d->name, s->name, s->params_of);
+        }
       static const char *const reserved[] = { "plugin", "params", "include", NULL };
       if (g_strv_contains (reserved, s->name))
         BAD ("%s: plugin \"%s\": a parameter may not be called \"%s\" (the experiment "
@@ -205,6 +240,25 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
   return check_vtable (d, origin, error);
 }
 
+/* A descriptor of ABI 1.0-1.2 with parameters, as a copy whose specs have
+ * today's layout (the fields added since are 0); others as they are. */
+static const TdPluginDescriptor *
+upgrade (TdRegistry *reg, const TdPluginDescriptor *d)
+{
+  guint32 major = d->abi_version >> 16, minor = d->abi_version & 0xffff;
+  if (major != 1 || minor >= 3 || d->n_params == 0 || !d->params)
+    return d;
+  const ParamSpec11 *old = (const ParamSpec11 *) (const void *) d->params;
+  TdParamSpec *specs = g_new0 (TdParamSpec, d->n_params);
+  for (size_t k = 0; k < d->n_params; k++)
+    memcpy (&specs[k], &old[k], sizeof old[k]);
+  TdPluginDescriptor *copy = g_memdup2 (d, sizeof *d);
+  copy->params = specs;
+  g_ptr_array_add (reg->owned, specs);
+  g_ptr_array_add (reg->owned, copy);
+  return copy;
+}
+
 /* Check every descriptor of an entry function, then register them all or none. */
 static gboolean
 add_descriptors (TdRegistry *reg, TdPluginEntryFunc entry, const char *origin, GError **error)
@@ -215,6 +269,7 @@ add_descriptors (TdRegistry *reg, TdPluginEntryFunc entry, const char *origin, G
       const TdPluginDescriptor *d = entry (i);
       if (!d)
         break;
+      d = upgrade (reg, d);
       if (!td_descriptor_check (d, origin, error))
         return FALSE;
       for (guint j = 0; j < found->len; j++)

@@ -183,39 +183,20 @@ series_id (const TdDataset *ds, size_t s)
   return ds->series_id ? ds->series_id[s] : (gint64) s;
 }
 
-static size_t
-valid_steps (const TdDataset *ds, size_t s)
-{
-  return ds->lengths ? ds->lengths[s] : ds->n_steps;
-}
-
 /* Shape, lengths and finite values over the valid steps. */
 static gboolean
 check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
-  if (ds->n_series == 0 || ds->n_steps == 0 || ds->n_channels == 0)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: the %s data is empty (%zu series × %zu steps × %zu channels)",
-                   m->plugin, what, ds->n_series, ds->n_steps, ds->n_channels);
-      return FALSE;
-    }
+  if (!td_dataset_check_sequences (ds, m->plugin, what, error))
+    return FALSE;
   for (size_t s = 0; s < ds->n_series; s++)
     {
-      size_t L = valid_steps (ds, s);
-      if (L == 0 || L > ds->n_steps)
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "%s: series %" G_GINT64_FORMAT " of the %s data has length %zu; "
-                       "lengths must be in 1..%zu", m->plugin, series_id (ds, s), what, L,
-                       ds->n_steps);
-          return FALSE;
-        }
+      size_t L = td_dataset_length (ds, s);
       const float *x = td_dataset_series (ds, s);
       for (size_t k = 0; k < L * ds->n_channels; k++)
         if (!isfinite (x[k]))
           {
-            size_t c = k % ds->n_channels;
+            char cb[TD_CHANNEL_NAME_BUF];
             g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                          "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
                          "%zu, channel \"%s\"; impute or drop missing values before the model "
@@ -223,18 +204,11 @@ check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError
                          m->plugin, series_id (ds, s), what,
                          isnan (x[k]) ? "NaN" : "an infinite value",
                          k / ds->n_channels,
-                         ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?");
+                         td_dataset_channel_name (ds, k % ds->n_channels, cb));
             return FALSE;
           }
     }
   return TRUE;
-}
-
-static const char *
-task_name (TdTask task)
-{
-  return task == TD_TASK_MULTICLASS ? "multiclass" : task == TD_TASK_REGRESSION ? "regression"
-         : task == TD_TASK_BINARY ? "binary" : "anomaly";
 }
 
 /* The task, its targets, and a loss that fits it: bce/focal for binary, bce
@@ -271,7 +245,7 @@ check_task (const TdModel *m, const TdDataset *ds, const char *what, double *n_p
   if (bad)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED, "%s: the %s data is %s; "
-                   "%s", m->plugin, what, task_name (ds->task), bad);
+                   "%s", m->plugin, what, td_task_name (ds->task), bad);
       return FALSE;
     }
   for (size_t s = 0; s < ds->n_series; s++)
@@ -303,7 +277,7 @@ fit_standardiser (TdModel *m, const TdDataset *ds)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s);
-      size_t L = valid_steps (ds, s);
+      size_t L = td_dataset_length (ds, s);
       for (size_t t = 0; t < L; t++)
         for (size_t c = 0; c < C; c++)
           sum[c] += x[t * C + c];
@@ -316,7 +290,7 @@ fit_standardiser (TdModel *m, const TdDataset *ds)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s);
-      size_t L = valid_steps (ds, s);
+      size_t L = td_dataset_length (ds, s);
       for (size_t t = 0; t < L; t++)
         for (size_t c = 0; c < C; c++)
           {
@@ -462,8 +436,8 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                        "%s: validation data is %s with %zu classes, training data %s with %zu",
-                       m->plugin, task_name (valid->task), valid->n_classes,
-                       task_name (train->task), train->n_classes);
+                       m->plugin, td_task_name (valid->task), valid->n_classes,
+                       td_task_name (train->task), train->n_classes);
           return FALSE;
         }
       if (valid->n_channels != train->n_channels)

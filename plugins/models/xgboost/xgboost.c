@@ -52,14 +52,14 @@ static const TdParamSpec xgb_params[] = {
   { "learning_rate", TD_PARAM_DOUBLE, "0.3", 0, 1, NULL,
     "shrinkage (XGBoost's eta); 0.3 is XGBoost's own default" },
   { "subsample", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL,
-    "fraction of training rows sampled per tree, in (0, 1]" },
+    "fraction of training rows sampled per tree", TD_PARAM_MIN_EXCLUSIVE },
   { "colsample_bytree", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL,
-    "fraction of features sampled per tree, in (0, 1]" },
+    "fraction of features sampled per tree", TD_PARAM_MIN_EXCLUSIVE },
   { "min_child_weight", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
     "minimum hessian sum in a leaf" },
   { "reg_lambda", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL, "L2 penalty on leaf weights" },
   { "scale_pos_weight", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
-    "weight of positive examples, > 0 (n_neg / n_pos balances classes)" },
+    "weight of positive examples (n_neg / n_pos balances classes)", TD_PARAM_MIN_EXCLUSIVE },
   { "tree_method", TD_PARAM_ENUM, "hist", 0, 0, tree_method_choices,
     "XGBoost tree construction algorithm" },
   { "early_stopping_rounds", TD_PARAM_INT, "0", 0, 100000, NULL,
@@ -69,7 +69,7 @@ static const TdParamSpec xgb_params[] = {
     "auto follows the task (binary:logistic, multi:softprob, reg:squarederror); "
     "regression may choose squarederror or pseudohubererror (Huber-like, see huber_slope)" },
   { "huber_slope", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
-    "delta of reg:pseudohubererror (in target units), > 0" },
+    "delta of reg:pseudohubererror (in target units)", TD_PARAM_MIN_EXCLUSIVE },
 };
 
 /* -------------------------------------------------------- XGBoost plumbing */
@@ -164,19 +164,6 @@ xgb_seed (guint64 seed)
 
 /* ---------------------------------------------------------- input checks */
 
-static const char *
-task_name (TdTask task)
-{
-  switch (task)
-    {
-    case TD_TASK_BINARY: return "binary";
-    case TD_TASK_MULTICLASS: return "multiclass";
-    case TD_TASK_ANOMALY: return "anomaly";
-    case TD_TASK_REGRESSION: return "regression";
-    }
-  return "unknown";
-}
-
 static gint64
 series_id (const TdDataset *ds, size_t i)
 {
@@ -194,11 +181,11 @@ check_matrix (const TdDataset *ds, const char *what, GError **error)
     if (isinf (ds->x[i]))
       {
         size_t s = i / ds->n_channels, c = i % ds->n_channels;
+        char cb[TD_CHANNEL_NAME_BUF];
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                      "xgboost: feature \"%s\" of series %" G_GINT64_FORMAT " in the %s data "
                      "is infinite (NaN would mean missing; infinity is refused)",
-                     ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?",
-                     series_id (ds, s), what);
+                     td_dataset_channel_name (ds, c, cb), series_id (ds, s), what);
         return FALSE;
       }
   return TRUE;
@@ -279,15 +266,9 @@ static TdModel *
 xgb_create (const TdParams *params, TdContext *ctx, GError **error)
 {
   (void) ctx;
-  static const char *const positive[] = { "subsample", "colsample_bytree", "scale_pos_weight",
-                                          "huber_slope" };
-  for (size_t k = 0; k < G_N_ELEMENTS (positive); k++)
-    if (!(td_params_get_double (params, positive[k]) > 0))
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "xgboost: %s must be > 0", positive[k]);
-        return NULL;
-      }
+  (void) error;
+  /* subsample, colsample_bytree, scale_pos_weight and huber_slope are > 0 by
+   * their specs (exclusive minimum), which the core enforces before create. */
   TdModel *m = g_new0 (TdModel, 1);
   m->n_estimators = (int) td_params_get_int (params, "n_estimators");
   m->max_depth = (int) td_params_get_int (params, "max_depth");
@@ -324,7 +305,7 @@ configure_objective (TdModel *m, BoosterHandle b, const TdDataset *train, GError
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                    "xgboost: objective \"%s\" is for regression; this dataset's task is %s "
-                   "(use objective: auto)", m->objective, task_name (train->task));
+                   "(use objective: auto)", m->objective, td_task_name (train->task));
       return FALSE;
     }
   switch (train->task)
@@ -354,7 +335,7 @@ configure_objective (TdModel *m, BoosterHandle b, const TdDataset *train, GError
     }
   g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
                "xgboost: task \"%s\" is not supported (binary, multiclass, regression)",
-               task_name (train->task));
+               td_task_name (train->task));
   return FALSE;
 }
 
@@ -496,7 +477,7 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
                    "xgboost: task \"%s\" is not supported (binary, multiclass, regression)",
-                   task_name (train->task));
+                   td_task_name (train->task));
       return FALSE;
     }
   if (!check_matrix (train, "training", error) || !check_targets (train, "training", error))
@@ -519,8 +500,8 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                        "xgboost: the validation data is %s with %zu classes, training %s "
-                       "with %zu", task_name (valid->task), valid->n_classes,
-                       task_name (train->task), train->n_classes);
+                       "with %zu", td_task_name (valid->task), valid->n_classes,
+                       td_task_name (train->task), train->n_classes);
           return FALSE;
         }
     }
@@ -550,7 +531,7 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
   gboolean ok = xgb_ok (XGBoosterCreate (cache, dvalid ? 2 : 1, &b), "XGBoosterCreate", error)
                 && configure (m, b, train, ctx, error)
                 && set_attr (b, "tundish_format", XGB_FORMAT_VERSION, error)
-                && set_attr (b, "tundish_task", task_name (train->task), error)
+                && set_attr (b, "tundish_task", td_task_name (train->task), error)
                 && set_attr_int (b, "tundish_n_classes", (gint64) m->n_classes, error)
                 && boost (m, b, dtrain, dvalid, ctx, error);
   dmatrix_free (dtrain);
@@ -706,10 +687,9 @@ xgb_save (TdModel *m, const char *path, GError **error)
                "XGBoosterSaveModelToBuffer", error))
     return FALSE;
   GError *local = NULL;
-  if (!g_file_set_contents (path, buf, (gssize) len, &local))
+  if (!td_file_write_atomic (path, buf, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: saving %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: %s", local->message);
       g_error_free (local);
       return FALSE;
     }
@@ -746,7 +726,7 @@ restore_state (TdModel *m, const char *path, GError **error)
   static const TdTask tasks[] = { TD_TASK_BINARY, TD_TASK_MULTICLASS, TD_TASK_REGRESSION };
   gboolean known = FALSE;
   for (size_t t = 0; t < G_N_ELEMENTS (tasks) && !known; t++)
-    if (g_strcmp0 (task, task_name (tasks[t])) == 0)
+    if (g_strcmp0 (task, td_task_name (tasks[t])) == 0)
       m->task = tasks[t], known = TRUE;
   if (!known)
     {

@@ -1,8 +1,9 @@
 /* paper_fixture.h — the hand-built run report both paper-table tests
  * (test_latex.c, test_markdown.c) render; header-only, test-internal.
  *
- * Three pipelines, logistic the baseline; roc_auc, brier and n (unranked,
- * so not a column by default). On roc_auc gbdt has two tests: delong
+ * Three pipelines, logistic the baseline; roc_auc, brier, and n, tp and fp
+ * (unranked counts, so not a column by default; gbdt's tp and fp would be the
+ * best of their columns if counts were ranked). On roc_auc gbdt has two tests: delong
  * (listed first, adjusted p 0.0002) and ttest (preferred by default,
  * adjusted p 0.004: **); lstm has delong only (not significant). On brier
  * gbdt has an unadjusted bootstrap p of 0.0004 (***). The sweep variant's
@@ -13,7 +14,7 @@
 #include <glib/gstdio.h>
 #include <tundish/tundish.h>
 
-static const char *const fixture_metrics[] = { "roc_auc", "brier", "n", NULL };
+static const char *const fixture_metrics[] = { "roc_auc", "brier", "n", "tp", "fp", NULL };
 static const char *const fixture_pipelines[] = { "gbdt", "lstm[hidden_size=32,tag=a_b&c]",
                                                  "logistic", NULL };
 
@@ -21,12 +22,16 @@ static const TdSummaryRow fixture_summary[] = {
   { "gbdt", "", "roc_auc", 0.90213, 0.0081, 3 },
   { "gbdt", "", "brier", 0.0834, 0.0071, 3 },
   { "gbdt", "", "n", 240, 0, 3 },
+  { "gbdt", "", "tp", 30, 1, 3 },
+  { "gbdt", "", "fp", 3, 1, 3 },
   { "lstm", "hidden_size=32,tag=a_b&c", "roc_auc", 0.9018, 0.02, 3 },
   { "lstm", "hidden_size=32,tag=a_b&c", "brier", NAN, NAN, 0 },
   { "lstm", "hidden_size=32,tag=a_b&c", "n", 240, 0, 3 },
   { "logistic", "", "roc_auc", 0.881, 0.014, 3 },
   { "logistic", "", "brier", 0.0904, 0.0062, 3 },
   { "logistic", "", "n", 240, 0, 3 },
+  { "logistic", "", "tp", 28, 2, 3 },
+  { "logistic", "", "fp", 5, 2, 3 },
 };
 
 static const TdComparisonRow fixture_comparisons[] = {
