@@ -244,6 +244,20 @@ max_abs_diff (GHashTable *expected, const char *key, const double *got, size_t n
   return worst;
 }
 
+/* m saved to path and read back as the key file it is; the fit converged. */
+static GKeyFile *
+save_converged (TdModel *m, const char *path)
+{
+  GError *error = NULL;
+  g_assert_true (vt ()->save (m, path, &error));
+  g_assert_no_error (error);
+  GKeyFile *kf = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_key_file_get_boolean (kf, "logistic", "converged", NULL));
+  return kf;
+}
+
 static void
 check_golden_case (const char *file, const char *C, const char *class_weight)
 {
@@ -259,12 +273,7 @@ check_golden_case (const char *file, const char *C, const char *class_weight)
   GError *error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tdlogit-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "model.ini", NULL);
-  g_assert_true (vt ()->save (m, path, &error));
-  g_assert_no_error (error);
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_key_file_get_boolean (kf, "logistic", "converged", NULL));
+  g_autoptr (GKeyFile) kf = save_converged (m, path);
   gsize n = 0;
   g_autofree double *coef = g_key_file_get_double_list (kf, "logistic", "coef", &n, NULL);
   g_assert_cmpuint (n, ==, 4);
@@ -318,12 +327,7 @@ check_golden_multinomial (const char *file, const char *C, const char *class_wei
   GError *error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tdlogit-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "model.ini", NULL);
-  g_assert_true (vt ()->save (m, path, &error));
-  g_assert_no_error (error);
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_key_file_get_boolean (kf, "logistic", "converged", NULL));
+  g_autoptr (GKeyFile) kf = save_converged (m, path);
   g_autofree char *task = g_key_file_get_string (kf, "logistic", "task", NULL);
   g_assert_cmpstr (task, ==, "multiclass");
   gsize n = 0;

@@ -9,20 +9,21 @@
 #include <tundish/tundish.h>
 #include <xgboost/c_api.h>
 
+#include "test_xgboost.h"
+
 static const TdPluginDescriptor *
 desc (void)
 {
   return td_plugin_descriptor (0);
 }
 
-static const TdModelVTable *
+const TdModelVTable *
 vt (void)
 {
   return desc ()->vtable;
 }
 
-/* Params with defaults, then "name", "value" pairs, NULL-terminated. */
-static TdParams *
+TdParams *
 make_params (const char *first, ...)
 {
   GError *error = NULL;
@@ -65,7 +66,7 @@ make_easy (size_t n, size_t d, unsigned long seed, double *p_true)
   return ds;
 }
 
-static TdModel *
+TdModel *
 fit_model (TdParams *params, const TdDataset *train, const TdDataset *valid, TdContext *ctx)
 {
   GError *error = NULL;
@@ -299,7 +300,7 @@ test_seeds (void)
     vt ()->destroy (all[k]);
 }
 
-static int
+int
 argmin (GArray *a)
 {
   int best = 0;
@@ -809,5 +810,6 @@ main (int argc, char **argv)
   g_test_add_func ("/xgboost/cancel", test_cancel);
   g_test_add_func ("/xgboost/importance", test_importance);
   g_test_add_func ("/xgboost/importance-early-stopping", test_importance_early_stopping);
+  xgb_add_task_tests ();
   return g_test_run ();
 }

@@ -10,30 +10,7 @@
 #include <gsl/gsl_rng.h>
 #include <tundish/tundish.h>
 
-static const TdModelVTable *
-vt (void)
-{
-  return td_plugin_descriptor (0)->vtable;
-}
-
-/* Params with defaults, then "name", "value" pairs, NULL-terminated. */
-static TdParams *
-make_params (const char *first, ...)
-{
-  const TdPluginDescriptor *d = td_plugin_descriptor (0);
-  GError *error = NULL;
-  TdParams *p = td_params_new_defaults (d->params, d->n_params, &error);
-  g_assert_no_error (error);
-  va_list ap;
-  va_start (ap, first);
-  for (const char *name = first; name; name = va_arg (ap, const char *))
-    {
-      td_params_set_text (p, name, va_arg (ap, const char *), &error);
-      g_assert_no_error (error);
-    }
-  va_end (ap);
-  return p;
-}
+#include "test_xgboost.h"
 
 /* 4 features ~ N(0, 1). Multiclass: the class whose score (x0, x1, -x0-x1)
  * plus N(0, 0.3) noise is largest, so feature 3 is noise. Regression:
@@ -67,19 +44,8 @@ make_data (TdTask task, size_t n, unsigned long seed)
   return ds;
 }
 
-static TdModel *
-fit (TdParams *p, const TdDataset *train, const TdDataset *valid, TdContext *ctx)
-{
-  GError *error = NULL;
-  TdModel *m = vt ()->create (p, ctx, &error);
-  g_assert_no_error (error);
-  g_assert_true (vt ()->fit (m, train, valid, ctx, &error));
-  g_assert_no_error (error);
-  return m;
-}
-
 static double *
-predict (TdModel *m, const TdDataset *ds, size_t n_out, TdContext *ctx)
+predict_k (TdModel *m, const TdDataset *ds, size_t n_out, TdContext *ctx)
 {
   GError *error = NULL;
   double *out = g_new (double, ds->n_series * n_out);
@@ -103,16 +69,6 @@ record_curve (const char *name, int step, double value, gpointer user_data)
     g_error ("unexpected curve %s", name);
   g_assert_cmpint (step, ==, (int) a->len);
   g_array_append_val (a, value);
-}
-
-static int
-argmin (GArray *a)
-{
-  int best = 0;
-  for (guint i = 1; i < a->len; i++)
-    if (g_array_index (a, double, i) < g_array_index (a, double, best))
-      best = (int) i;
-  return best;
 }
 
 static void
@@ -143,7 +99,7 @@ check_early_stopping (TdTask task, const char *metric, size_t n_out)
   td_context_set_curve_sink (ctx, record_curve, &c);
   g_autoptr (TdParams) p = make_params ("n_estimators", "400", "learning_rate", "0.3",
                                         "early_stopping_rounds", "8", NULL);
-  TdModel *m = fit (p, train, valid, ctx);
+  TdModel *m = fit_model (p, train, valid, ctx);
   int best = argmin (c.valid);
   g_test_message ("%s: best round %d of %u run", metric, best, c.valid->len);
   g_assert_cmpuint (c.train->len, ==, c.valid->len);
@@ -155,9 +111,9 @@ check_early_stopping (TdTask task, const char *metric, size_t n_out)
   g_autoptr (TdContext) ctx2 = td_context_new (7);
   g_autofree char *rounds = g_strdup_printf ("%d", best + 1);
   g_autoptr (TdParams) ps = make_params ("n_estimators", rounds, "learning_rate", "0.3", NULL);
-  TdModel *short_model = fit (ps, train, NULL, ctx2);
-  g_autofree double *a = predict (m, test, n_out, ctx2);
-  g_autofree double *b = predict (short_model, test, n_out, ctx2);
+  TdModel *short_model = fit_model (ps, train, NULL, ctx2);
+  g_autofree double *a = predict_k (m, test, n_out, ctx2);
+  g_autofree double *b = predict_k (short_model, test, n_out, ctx2);
   g_assert_cmpmem (a, test->n_series * n_out * sizeof *a, b, test->n_series * n_out * sizeof *b);
   double wa[4], wb[4];
   importance_of (m, "weight", wa);
@@ -181,8 +137,8 @@ check_save_load (TdModel *m, TdParams *p, const TdDataset *test, size_t n_out, T
   g_assert_no_error (error);
   TdModel *loaded = vt ()->load (p, path, ctx, &error);
   g_assert_no_error (error);
-  g_autofree double *a = predict (m, test, n_out, ctx);
-  g_autofree double *b = predict (loaded, test, n_out, ctx);
+  g_autofree double *a = predict_k (m, test, n_out, ctx);
+  g_autofree double *b = predict_k (loaded, test, n_out, ctx);
   g_assert_cmpmem (a, test->n_series * n_out * sizeof *a, b, test->n_series * n_out * sizeof *b);
   vt ()->destroy (loaded);
   g_unlink (path);
@@ -196,8 +152,8 @@ test_multiclass (void)
   g_autoptr (TdDataset) test = make_data (TD_TASK_MULTICLASS, 300, 12);
   g_autoptr (TdContext) ctx = td_context_new (3);
   g_autoptr (TdParams) p = make_params ("n_estimators", "60", "max_depth", "3", NULL);
-  TdModel *m = fit (p, train, NULL, ctx);
-  g_autofree double *prob = predict (m, test, 3, ctx);
+  TdModel *m = fit_model (p, train, NULL, ctx);
+  g_autofree double *prob = predict_k (m, test, 3, ctx);
   size_t correct = 0;
   double spread = 0;
   for (size_t i = 0; i < test->n_series; i++)
@@ -293,8 +249,8 @@ test_regression (void)
   g_autoptr (TdContext) ctx = td_context_new (3);
   g_autoptr (TdParams) p = make_params ("n_estimators", "150", "max_depth", "3",
                                         "learning_rate", "0.1", NULL);
-  TdModel *m = fit (p, train, NULL, ctx);
-  g_autofree double *pred = predict (m, test, 1, ctx);
+  TdModel *m = fit_model (p, train, NULL, ctx);
+  g_autofree double *pred = predict_k (m, test, 1, ctx);
   double mean = 0, var = 0;
   for (size_t i = 0; i < test->n_series; i++)
     mean += test->y[i] / (double) test->n_series;
@@ -329,8 +285,8 @@ test_regression (void)
   for (size_t i = 0; i < train->n_series; i++)
     train_mean += train->y[i] / (double) train->n_series;
   g_autoptr (TdParams) p1 = make_params ("n_estimators", "1", "learning_rate", "0.001", NULL);
-  m = fit (p1, train, NULL, ctx);
-  g_autofree double *flat = predict (m, test, 1, ctx);
+  m = fit_model (p1, train, NULL, ctx);
+  g_autofree double *flat = predict_k (m, test, 1, ctx);
   g_test_message ("training mean %.4f, one-round prediction %.4f", train_mean, flat[0]);
   g_assert_cmpfloat (fabs (train_mean - 0.5), >, 0.3);
   g_assert_cmpfloat_with_epsilon (flat[0], train_mean, 0.02);
@@ -359,10 +315,10 @@ test_pseudohuber (void)
   g_autoptr (TdParams) ph = make_params ("n_estimators", "300", "max_depth", "3",
                                          "learning_rate", "0.1", "objective", "pseudohubererror",
                                          "huber_slope", "1", NULL);
-  TdModel *ms = fit (ps, train, NULL, ctx);
-  TdModel *mh = fit (ph, train, NULL, ctx);
-  g_autofree double *a = predict (ms, test, 1, ctx);
-  g_autofree double *b = predict (mh, test, 1, ctx);
+  TdModel *ms = fit_model (ps, train, NULL, ctx);
+  TdModel *mh = fit_model (ph, train, NULL, ctx);
+  g_autofree double *a = predict_k (ms, test, 1, ctx);
+  g_autofree double *b = predict_k (mh, test, 1, ctx);
   double mae_sq = mae (a, test), mae_h = mae (b, test);
   g_test_message ("test MAE with 10%% outliers in training: squarederror %.3f, "
                   "pseudohubererror %.3f", mae_sq, mae_h);
@@ -383,14 +339,12 @@ test_pseudohuber (void)
   vt ()->destroy (m);
 }
 
-int
-main (int argc, char **argv)
+void
+xgb_add_task_tests (void)
 {
-  g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/xgboost/multiclass", test_multiclass);
   g_test_add_func ("/xgboost/multiclass-early-stopping", test_multiclass_early_stopping);
   g_test_add_func ("/xgboost/regression", test_regression);
   g_test_add_func ("/xgboost/regression-early-stopping", test_regression_early_stopping);
   g_test_add_func ("/xgboost/pseudohuber", test_pseudohuber);
-  return g_test_run ();
 }
