@@ -425,7 +425,8 @@ typedef struct {
   NnSchedKind schedule;
   double plateau_factor;
   int plateau_patience;
-  int patience;                /* early stopping on valid ROC-AUC; 0 = off */
+  int patience;                /* early stopping (valid ROC-AUC, or valid loss for softmax,
+                                  MSE and Huber); 0 = off */
   uint64_t seed;               /* shuffling and dropout */
   /* When one fit trains several times (restarts): a prefix for the curve
    * names ("restart2/" gives "restart2/train_loss"; NULL = none) and the
