@@ -78,7 +78,8 @@ test_regression (void)
     "huber_slope: 2 } } }\n"
     "  - { name: ridge, features: [statistical], model: { plugin: ridge } }\n"
     "  - { name: lstm, features: [], model: %s }\n", lstm);
-  g_autofree char *exp = experiment (dir, "regression", pipelines, "rmse, mae, r2");
+  g_autofree char *exp = experiment (dir, "regression", pipelines,
+                                     "rmse, mae, r2, cmapss_score");
   g_autofree char *out = g_build_filename (dir, "run", NULL);
   run_ok (exp, out);
 
@@ -107,6 +108,10 @@ test_regression (void)
   g_test_message ("regression section: %u dots", count (body, "<circle"));
   g_assert_cmpuint (count (body, "<circle"), ==, 4 * 2 * 45);
   g_assert_null (strstr (html, "<section id=\"confusion\">"));
+  /* the results table ranks the errors downwards and R² upwards */
+  g_assert_nonnull (strstr (html, ">rmse <span class=\"dir\" title=\"lower is better\">"));
+  g_assert_nonnull (strstr (html, ">cmapss_score <span class=\"dir\" title=\"lower is better\">"));
+  g_assert_nonnull (strstr (html, ">r2 <span class=\"dir\" title=\"higher is better\">"));
 }
 
 static void
