@@ -21,7 +21,7 @@
 /* Values a generator needs to stay small whatever is being probed; a probe of
  * one of these parameters (or a relation below) keeps its own value. */
 static const char *const small_generator[] = {
-  "num_casts=40", "cast_duration_minutes=20", NULL,
+  "num_casts=40", "cast_duration_minutes=20", "num_series=40", "duration_minutes=45", NULL,
 };
 
 /* Probes of a parameter whose allowed values depend on another one: the
@@ -66,6 +66,18 @@ static const struct {
     "the sequence's level rule must be 15 s shorter than the level rule" },
   { "steel_casting", "temperature_drop", FALSE, NULL,
     "must exceed sequence_temperature_drop by 1.5 mold_temperature_noise" },
+  { "glass_line", "num_series", TRUE, NULL, "ten million lots do not fit a test" },
+  { "glass_line", "duration_minutes", TRUE, "num_series=2", "a day per lot" },
+  { "glass_line", "near_miss_probability", TRUE, "late_event_probability=0",
+    "near misses and late events share the good lots" },
+  { "glass_line", "late_event_probability", TRUE, "near_miss_probability=0",
+    "near misses and late events share the good lots" },
+  { "glass_line", "delay_forming_minutes", TRUE, "duration_minutes=300",
+    "the delays must leave 22 min of furnace glass that reaches inspection" },
+  { "glass_line", "delay_lehr_minutes", TRUE, "duration_minutes=300",
+    "the delays must leave 22 min of furnace glass that reaches inspection" },
+  { "glass_line", "delay_inspection_minutes", TRUE, "duration_minutes=300",
+    "the delays must leave 22 min of furnace glass that reaches inspection" },
   { "duration", "sample_seconds", FALSE, "min_run_seconds=0",
     "min_run_seconds / sample_seconds steps must fit 32 bits" },
   { "duration", "min_run_seconds", TRUE, "sample_seconds=1000",

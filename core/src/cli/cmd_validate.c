@@ -47,12 +47,13 @@ td_cmd_validate (int argc, char **argv)
       fprintf (stderr, "tundish validate: %s\n", error->message);
       return TD_EXIT_USAGE;
     }
-  /* The task the generator declares (TD_EXT_DATA_TASK); a generator that
-   * declares none is taken as binary, what the shipped one makes. */
-  guint32 task = td_config_data_task (exp->data);
+  /* The experiment's task: (anomaly), else the task the generator declares
+   * (TD_EXT_DATA_TASK); a generator that declares none is taken as binary,
+   * what the shipped caster makes. */
+  guint32 declared = td_config_data_task (exp->data);
+  TdTask task = exp->task ? exp->task : declared ? (TdTask) declared : TD_TASK_BINARY;
   for (guint p = 0; p < exp->pipelines->len; p++)
-    if (!td_pipeline_check (exp->pipelines->pdata[p], task ? (TdTask) task : TD_TASK_BINARY,
-                            &error))
+    if (!td_pipeline_check (exp->pipelines->pdata[p], task, &error))
       {
         fprintf (stderr, "tundish validate: %s: %s\n", argv[1], error->message);
         return TD_EXIT_USAGE;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char *const top_keys[] = {
-  "experiment", "seed", "repeats", "data", "split", "augment", "pipelines",
+  "experiment", "seed", "repeats", "task", "data", "split", "augment", "pipelines",
   "evaluate", "compare", "summary", "report", "interpret", NULL,
 };
 
@@ -55,14 +55,9 @@ read_scalars (const TdNode *root, TdExperiment *exp, GError **error)
   if (!v)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, root, "experiment",
                            "missing; expected experiment: NAME at the top level");
-  const char *name;
-  if (!td_config_string (v, "experiment", &name, error))
+  if (!td_config_check_name (v, "experiment", "an experiment name", error))
     return FALSE;
-  if (!td_config_is_name (name))
-    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, "experiment",
-                           "\"%s\" has characters outside [A-Za-z0-9_.-]; expected a name "
-                           "that can be a folder name", name);
-  exp->name = g_strdup (name);
+  exp->name = g_strdup (v->value);
 
   exp->seed = 42;
   if ((v = get (root, "seed")))
@@ -91,6 +86,18 @@ read_scalars (const TdNode *root, TdExperiment *exp, GError **error)
         }
       exp->repeats = (int) r;
     }
+
+  if ((v = get (root, "task")))
+    {
+      if (v->type != TD_NODE_SCALAR || strcmp (v->value, "anomaly") != 0)
+        {
+          g_autofree char *what = td_node_describe (v);
+          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, "task",
+                                 "got %s; expected anomaly (binary labels read as normal / "
+                                 "abnormal), or no task: for the data's own task", what);
+        }
+      exp->task = TD_TASK_ANOMALY;
+    }
   return TRUE;
 }
 
@@ -118,6 +125,30 @@ read_augment (TdRegistry *reg, const TdNode *node, TdExperiment *exp, GError **e
   return TRUE;
 }
 
+/* Holdouts give one trial per repeat, k-folds k. */
+static gboolean
+design_budget (const TdExperiment *exp, TdDesignBudget *b, GError **error)
+{
+  gboolean kfold = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
+                   || exp->split.method == TD_SPLIT_GROUP_KFOLD;
+  *b = (TdDesignBudget) { .max_trials = TD_MAX_TRIALS_DEFAULT, .repeats = exp->repeats,
+                          .folds = kfold ? exp->split.folds : 1, .source = "the default; set TUNDISH_MAX_TRIALS to allow more" };
+  b->trials_per_variant = (guint64) b->repeats * (guint64) b->folds;
+  const char *env = g_getenv ("TUNDISH_MAX_TRIALS");
+  if (env && *env)
+    {
+      if (!g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT64, &b->max_trials, NULL))
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                       "TUNDISH_MAX_TRIALS=%s: expected a positive integer (the largest "
+                       "number of trials an experiment may have)", env);
+          return FALSE;
+        }
+      b->source = "set by TUNDISH_MAX_TRIALS";
+    }
+  return TRUE;
+}
+
 static gboolean
 read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError **error)
 {
@@ -139,13 +170,19 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
       return td_config_fail (error, TD_CONFIG_ERROR_TYPE, node, "pipelines",
                              "got %s; expected a non-empty list of pipelines", what);
     }
+  TdDesignBudget budget;
+  if (!design_budget (exp, &budget, error))
+    return FALSE;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint k = 0; k < node->items->len; k++)
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, &interpret, td_config_data_task (exp->data),
-                                    exp->pipelines, error))
+      /* an experiment-level task: (anomaly) is checked by td_pipeline_check,
+       * which knows the supervised reference; here the data's own task */
+      if (!td_config_read_pipeline (reg, item, p, &interpret,
+                                    exp->task ? 0 : td_config_data_task (exp->data),
+                                    exp->pipelines, &budget, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;

@@ -34,8 +34,13 @@ put_string (GString *out, const char *s)
         g_string_append_printf (out, "\\%c", *c);
       else if (*c == '\n')
         g_string_append (out, "\\n");
-      else if (*c < 0x20)
+      else if (*c < 0x20 || *c == 0x7f)
         g_string_append_printf (out, "\\x%02x", *c);
+      else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+        {
+          g_string_append_printf (out, "\\u%04x", c[1]);   /* C1: refused raw by YAML */
+          c++;
+        }
       else
         g_string_append_c (out, (char) *c);
     }
@@ -133,8 +138,11 @@ td_config_emit (const TdExperiment *exp)
 {
   GString *out = g_string_new ("experiment: ");
   put_string (out, exp->name);
-  g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\ndata: ",
+  g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\n",
                           exp->seed, exp->repeats);
+  if (exp->task)   /* only when set: older experiments keep their hash */
+    g_string_append_printf (out, "task: %s\n", td_task_name (exp->task));
+  g_string_append (out, "data: ");
   put_stage (out, exp->data, "generator");
   g_string_append_c (out, '\n');
   put_split (out, &exp->split);

@@ -29,8 +29,8 @@ static const char *const grade_names[] = { "good", "minor", "major", "reject" };
 
 static const TdParamSpec glass_params[] = {
   { "num_series", TD_PARAM_INT, "1000", 1, 10000000, NULL, "lots (series) to generate" },
-  { "duration_minutes", TD_PARAM_INT, "60", 30, 1440, NULL,
-    "length of every lot in minutes, on a 1 Hz grid" },
+  { "duration_minutes", TD_PARAM_INT, "60", 42, 1440, NULL,
+    "length of every lot in minutes, on a 1 Hz grid (at least 22 min more than the delays)" },
   { "target", TD_PARAM_ENUM, "type", 0, 0, target_choices,
     "type: the defect type (6 classes, good first); binary: defective or not; grade: good, "
     "minor, major, reject by severity (ordinal)" },
@@ -49,7 +49,7 @@ static const TdParamSpec glass_params[] = {
     "transport delay from the furnace to the tin bath" },
   { "delay_lehr_minutes", TD_PARAM_INT, "5", 0, 240, NULL,
     "transport delay from the tin bath to the annealing lehr" },
-  { "delay_inspection_minutes", TD_PARAM_INT, "5", 0, 240, NULL,
+  { "delay_inspection_minutes", TD_PARAM_INT, "5", 3, 240, NULL,
     "transport delay from the lehr to inspection" },
   { "slow_sensor_resampling", TD_PARAM_ENUM, "hold", 0, 0, resampling_choices,
     "how furnace (10 s) and lehr (5 s) sensors reach the 1 Hz grid" },

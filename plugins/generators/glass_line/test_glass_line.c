@@ -268,11 +268,11 @@ test_targets (void)
 static void
 test_checks (void)
 {
-  const char *const short_lot[] = { "duration_minutes", "30", NULL };
+  const char *const short_lot[] = { "duration_minutes", "42", "delay_forming_minutes", "20", NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdDataset) ds = generate (short_lot, 1, 1, &error);
   g_assert_null (ds);
-  g_assert_nonnull (strstr (error->message, "duration_minutes 30"));
+  g_assert_nonnull (strstr (error->message, "duration_minutes 42"));
   const TdGeneratorVTable *vt = td_plugin_descriptor (0)->vtable;
   const TdCheckParamsExt *check = vt->extension (TD_EXT_CHECK_PARAMS);
   g_assert_nonnull (check);
