@@ -105,6 +105,18 @@ typedef struct {
   double seconds;               /* > 0 */
 } TdSamplePeriodExt;
 
+/* Extension: the task of the data a generator will make, known from its
+ * parameters alone (without generating), returned by
+ * TdGeneratorVTable.extension for this id. The experiment loader checks every
+ * pipeline's model against it, so `tundish validate` refuses, at the model's
+ * line, a model that cannot learn the task. Without it the loader cannot
+ * know the task (validate assumes binary, what the shipped generator makes);
+ * the runner checks the generated data's task in any case. */
+#define TD_EXT_DATA_TASK "tundish.data-task/1"
+typedef struct {
+  TdTask (*task) (const TdParams *params);
+} TdDataTaskExt;
+
 /* Extension: the rules across parameters that specs cannot state, checked
  * without doing the work, for the kinds that have no create (generators,
  * augmentations, evaluators, reporters); returned by the vtable's extension

@@ -107,10 +107,11 @@ td_cmd_validate (int argc, char **argv)
         }
       data_task = ds->task;
     }
-  /* Generators declare no task up front; binary is what every current one
-   * makes, and what an experiment's task: anomaly reads. A source's data
-   * says its own. */
-  TdTask task = exp->task ? exp->task : data_task ? data_task : TD_TASK_BINARY;
+  /* The experiment's task: (anomaly), else the task a source's data turned
+   * out to have, else the one the generator declares (TD_EXT_DATA_TASK); a
+   * generator that declares none is taken as binary, what the caster makes. */
+  guint32 declared = data_task ? (guint32) data_task : td_config_data_task (exp->data);
+  TdTask task = exp->task ? exp->task : declared ? (TdTask) declared : TD_TASK_BINARY;
   for (guint p = 0; p < exp->pipelines->len; p++)
     if (!td_pipeline_check (exp->pipelines->pdata[p], task, &error))
       {

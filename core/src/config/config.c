@@ -184,7 +184,11 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, &budget, error))
+      /* an experiment-level task: (anomaly) is checked by td_pipeline_check,
+       * which knows the supervised reference; here the data's own task */
+      if (!td_config_read_pipeline (reg, item, p, &interpret,
+                                    exp->task ? 0 : td_config_data_task (exp->data),
+                                    exp->pipelines, &budget, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;

@@ -33,6 +33,10 @@ typedef struct {
   char *where;                  /* "FILE:LINE:COL" of the stage in the YAML, for messages */
 } TdStage;
 
+/* The task the data's generator declares through TD_EXT_DATA_TASK (from its
+ * parameters, without generating), or 0 when it declares none. */
+guint32 td_config_data_task (const TdStage *data);
+
 /* interpret: what a trial explains after fit (docs/experiment-yaml.md). */
 typedef struct {
   int max_series;               /* test series explained per trial; 0: none (default 200) */

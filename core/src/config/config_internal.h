@@ -54,10 +54,12 @@ TdStage *td_stage_from_draft (TdStageDraft *draft);
 
 /* Read one pipeline mapping and append its variants to out (TdPipeline*);
  * interpret: the experiment's interpret: settings, which the pipeline's own
- * interpret: keys override. */
+ * interpret: keys override. data_task: the task the data declares
+ * (TD_EXT_DATA_TASK), which the model must support; 0 = not declared. */
 gboolean td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                                  const TdInterpretSpec *interpret, GPtrArray *out,
-                                  const TdDesignBudget *budget, GError **error);
+                                  const TdInterpretSpec *interpret, guint32 data_task,
+                                  GPtrArray *out, const TdDesignBudget *budget,
+                                  GError **error);
 /* interpret: (node may be NULL: base unchanged) into out, starting from base. */
 gboolean td_config_read_interpret (const TdNode *node, const char *path,
                                    const TdInterpretSpec *base, TdInterpretSpec *out,
