@@ -10,5 +10,6 @@
 #include <tundish/metrics.h>
 #include <tundish/stats.h>
 #include <tundish/plugin.h>
+#include <tundish/testing.h>
 
 #define TUNDISH_VERSION "0.1.0"
