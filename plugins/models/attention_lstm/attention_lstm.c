@@ -20,6 +20,9 @@ static const TdParamSpec attention_lstm_params[] = {
     "dropout on the attention weights (training only)" },
 };
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const attention_lstm_examples[] = { "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", "num_heads=2", NULL };
+
 static const TdPluginDescriptor attention_lstm_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
@@ -30,6 +33,7 @@ static const TdPluginDescriptor attention_lstm_descriptor = {
   .params = attention_lstm_params,
   .n_params = G_N_ELEMENTS (attention_lstm_params),
   .vtable = &lstm_model_vtable,
+  .example_params = attention_lstm_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

@@ -19,6 +19,9 @@ static const TdParamSpec cnn_lstm_params[] = {
     "max pooling over this many steps after the blocks (1 = none)" },
 };
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const cnn_lstm_examples[] = { "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", NULL };
+
 static const TdPluginDescriptor cnn_lstm_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
@@ -28,6 +31,7 @@ static const TdPluginDescriptor cnn_lstm_descriptor = {
   .params = cnn_lstm_params,
   .n_params = G_N_ELEMENTS (cnn_lstm_params),
   .vtable = &lstm_model_vtable,
+  .example_params = cnn_lstm_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *
