@@ -313,7 +313,7 @@ td_testing_dataset_equal (const TdDataset *a, const TdDataset *b, GError **error
 {
   g_return_val_if_fail (a && b, FALSE);
   if (a->n_series != b->n_series || a->n_steps != b->n_steps || a->n_channels != b->n_channels)
-    return differ (error, "shape: %zu×%zu×%zu vs %zu×%zu×%zu (series × steps × channels)",
+    return differ (error, "shape: %zux%zux%zu vs %zux%zux%zu (series x steps x channels)",
                    a->n_series, a->n_steps, a->n_channels, b->n_series, b->n_steps,
                    b->n_channels);
   if (a->task != b->task || a->n_classes != b->n_classes)

@@ -43,12 +43,12 @@ check_contract (const TdPluginEntry *en)
   size_t n = train->n_series, per = train->n_steps * train->n_channels;
   CONF_REQUIRE (en, out->n_steps == train->n_steps && out->n_channels == train->n_channels
                       && out->task == train->task && out->n_series >= n,
-                "the output is %zu × %zu × %zu (%s), the input %zu × %zu × %zu (%s)",
+                "the output is %zu x %zu x %zu (%s), the input %zu x %zu x %zu (%s)",
                 out->n_series, out->n_steps, out->n_channels, conf_task_name (out->task), n,
                 train->n_steps, train->n_channels, conf_task_name (train->task));
   for (size_t c = 0; c < train->n_channels; c++)
     CONF_REQUIRE (en, g_strcmp0 (out->channel_names[c], train->channel_names[c]) == 0,
-                  "channel %zu renamed \"%s\" → \"%s\"", c, train->channel_names[c],
+                  "channel %zu renamed \"%s\" -> \"%s\"", c, train->channel_names[c],
                   out->channel_names[c]);
   for (size_t s = 0; s < n; s++)
     {

@@ -10,7 +10,7 @@ static const TdTask all_tasks[] = { TD_TASK_BINARY, TD_TASK_MULTICLASS, TD_TASK_
                                     TD_TASK_REGRESSION };
 
 /* Labels and scores of n series for a task: a fair model's, or (one_class)
- * every label 0. Scores are n × n_outputs. */
+ * every label 0. Scores are n x n_outputs. */
 static void
 make_input (TdTask task, size_t n, gboolean one_class, double *y, double *scores,
             TdEvalInput *in)

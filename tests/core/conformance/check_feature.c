@@ -177,7 +177,7 @@ check_save_load (const TdPluginEntry *en)
   conf_rmtree (dir);
   CONF_REQUIRE_OK (en, ok && again, e, "fit, save, load and transform");
   gboolean same = td_testing_dataset_equal (r.out_test, again, &e);
-  CONF_REQUIRE (en, same, "transform after save → load differs from before: %s", e->message);
+  CONF_REQUIRE (en, same, "transform after save -> load differs from before: %s", e->message);
   CONF_REQUIRE (en, !g && garbage_error, "loading a garbage file %s",
                 g ? "succeeded" : "failed without a GError");
 }

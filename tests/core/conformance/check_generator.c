@@ -22,7 +22,7 @@ well_formed (const TdPluginEntry *en, const TdDataset *ds)
 {
   if (ds->n_series == 0 || ds->n_steps == 0 || ds->n_channels == 0)
     {
-      conf_fail (en, "empty dataset (%zu series × %zu steps × %zu channels)", ds->n_series,
+      conf_fail (en, "empty dataset (%zu series x %zu steps x %zu channels)", ds->n_series,
                  ds->n_steps, ds->n_channels);
       return FALSE;
     }

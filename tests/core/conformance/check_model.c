@@ -1,6 +1,6 @@
 /* check_model.c — a model learns each task it declares and refuses the others
  * with a message naming itself and the task; it predicts from series whose
- * labels and metadata are gone; fit → save → load → predict gives the same
+ * labels and metadata are gone; fit -> save -> load -> predict gives the same
  * numbers; the same seed gives the same predictions, whatever the thread
  * count. */
 #include <glib/gstdio.h>
@@ -47,7 +47,7 @@ training_view (const TdPluginEntry *en, const TdDataset *train)
 
 typedef struct {
   TdDataset *test;          /* labelled, for scoring */
-  double *scores;           /* test->n_series × n_out */
+  double *scores;           /* test->n_series x n_out */
   size_t n_out;
 } Prediction;
 
@@ -59,7 +59,7 @@ prediction_clear (Prediction *p)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Prediction, prediction_clear)
 
-/* create → fit(train, valid) → predict(blind test) with this seed and thread
+/* create -> fit(train, valid) -> predict(blind test) with this seed and thread
  * count; the model is saved to save_path when non-NULL. ragged and missing
  * shape every split. */
 static gboolean
@@ -195,7 +195,7 @@ check_save_load (const TdPluginEntry *en)
   conf_rmtree (dir);
   CONF_REQUIRE_OK (en, ok, e, "fit, save, load and predict");
   gssize d = conf_first_difference (pr.scores, again, n);
-  CONF_REQUIRE (en, d < 0, "predictions after save → load differ: output %zd is %.17g, was %.17g",
+  CONF_REQUIRE (en, d < 0, "predictions after save -> load differ: output %zd is %.17g, was %.17g",
                 d, d < 0 ? 0 : again[d], d < 0 ? 0 : pr.scores[d]);
   CONF_REQUIRE (en, !g && garbage_error, "loading a garbage file %s",
                 g ? "succeeded" : "failed without a GError");
