@@ -100,19 +100,17 @@ td_testing_params_strv (const TdPluginDescriptor *desc, const char *const *setti
 }
 
 TdParams *
-td_testing_params (const TdPluginDescriptor *desc, GError **error, ...)
+td_testing_params_valist (const TdPluginDescriptor *desc, GError **error, va_list pairs)
 {
   g_return_val_if_fail (desc, NULL);
   TdParams *p = defaults (desc, error);
   if (!p)
     return NULL;
-  va_list ap;
-  va_start (ap, error);
   const char *key;
   gboolean ok = TRUE;
-  while (ok && (key = va_arg (ap, const char *)))
+  while (ok && (key = va_arg (pairs, const char *)))
     {
-      const char *value = va_arg (ap, const char *);
+      const char *value = va_arg (pairs, const char *);
       if (!value)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -122,13 +120,22 @@ td_testing_params (const TdPluginDescriptor *desc, GError **error, ...)
       else
         ok = apply_setting (desc, p, key, value, error);
     }
-  va_end (ap);
   if (!ok)
     {
       td_params_free (p);
       return NULL;
     }
   return finish (desc, p, error);
+}
+
+TdParams *
+td_testing_params (const TdPluginDescriptor *desc, GError **error, ...)
+{
+  va_list ap;
+  va_start (ap, error);
+  TdParams *p = td_testing_params_valist (desc, error, ap);
+  va_end (ap);
+  return p;
 }
 
 TdParams *

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdarg.h>
 
 #include <tundish/dataset.h>
 #include <tundish/params.h>
@@ -41,6 +42,9 @@ TdParams *td_testing_params_strv (const TdPluginDescriptor *desc, const char *co
  *   td_testing_params (desc, &error, "depth", "3", "eta", "0.1", NULL); */
 TdParams *td_testing_params (const TdPluginDescriptor *desc, GError **error, ...)
   G_GNUC_NULL_TERMINATED;
+/* The same for a test helper that takes the pairs as its own "...". */
+TdParams *td_testing_params_valist (const TdPluginDescriptor *desc, GError **error,
+                                    va_list pairs);
 
 /* The descriptor's example_params (values for required parameters, small
  * sizes, few epochs), then extra settings (NULL-terminated, may be NULL). */
