@@ -110,7 +110,9 @@ typedef struct {
   /* Learn state from the training split only; NULL when stateless. */
   gboolean (*fit) (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error);
   /* New dataset (or a ref of the input). Feature columns get stable names
-   * "<channel>.<feature>", e.g. "mold_level.max". */
+   * "<channel>.<feature>", e.g. "mold_level.max". A series' output depends on
+   * that series and the fitted state only: never on its label, its metadata
+   * or the other series of the batch (tundish-plugin-check tests it). */
   TdDataset *(*transform) (TdFeature *self, const TdDataset *input, TdContext *ctx,
                            GError **error);
   void (*destroy) (TdFeature *self);

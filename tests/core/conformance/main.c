@@ -87,6 +87,10 @@ add_cases (const TdPluginEntry *en, const ConfCheck *checks, GPtrArray *keep)
 int
 main (int argc, char **argv)
 {
+  /* The children are started from argv[0]: found on PATH, it must become a path. */
+  g_autofree char *self = g_find_program_in_path (argv[0]);
+  if (self)
+    argv[0] = self;
   g_test_init (&argc, &argv, NULL);
   g_auto (GStrv) dirs = NULL;
   if (g_test_subprocess ())
