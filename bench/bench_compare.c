@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "eval/compare.h"
 
 static double
 now (void)

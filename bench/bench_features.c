@@ -7,11 +7,11 @@
  * steps × 5 channels; generator params may be given as param=value); with
  * --raw, a little-endian float32 file of N × 7200 × 5 values in the peer
  * generator's channel order (bench/features_peer_data.py writes it from
- * /tmp/steel.npz, so tundish and ../shared/peers/features_pandas.py time the
+ * /tmp/steel.npz, so tundish and bench/peers/features_pandas.py time the
  * very same numbers).
  *
  * Timed, per thread count (median of --reps runs, every run printed):
- *  - "peer56": the 56 features ../shared/peers/features_pandas.py computes
+ *  - "peer56": the 56 features bench/peers/features_pandas.py computes
  *    (statistical + stability + duration + interaction configured as that
  *    script defines them: fixed band base ± 2 sigma, spike threshold 3 sd of
  *    each series' differences, std with ddof 1), create + fit + transform of
@@ -28,7 +28,7 @@
  */
 #include <tundish/tundish.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
  */
 #include <tundish/tundish.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #       MODEL: lstm (default), cnn_lstm, attention_lstm
 #
 # Each round runs, in alternating order so drift in the machine's load hits
-# both alike: the PyTorch peer (../shared/peers/torch_lstm.py: LSTM 5→64×2,
+# both alike: the PyTorch peer (bench/peers/torch_lstm.py: LSTM 5→64×2,
 # last step, head 32, Adam, batch 32, 960 training sequences of 300 steps;
 # OPENBLAS_NUM_THREADS=1, torch threads 2) and `tundish bench lstm` with the same
 # architecture (pooling=last, no clipping, threads=2). `uptime` is logged before each run.
@@ -16,7 +16,7 @@
 # pooling is the peer's mean, so only clip_norm=0 is passed).
 # OpenBLAS picks its kernels from the CPU unless OPENBLAS_CORETYPE says otherwise; both
 # sides run under the same environment (the log records the core OpenBLAS chose).
-# The peer needs /tmp/steel.npz (python3 ../shared/peers/gen_steel.py), Debian's
+# The peer needs /tmp/steel.npz (python3 bench/peers/gen_steel.py), Debian's
 # python3-torch and libopenblas0-pthread. Not part of the test suite.
 set -eu
 build=${1:?usage: bench_lstm.sh BUILD_DIR [EPOCHS] [ROUNDS] [MODEL]}
@@ -29,7 +29,7 @@ case "$model" in
   attention_lstm) epochs_flag=--epochs; peer_model=attn_lstm; extra="" ;;
   *) echo "bench_lstm.sh: MODEL is lstm, cnn_lstm or attention_lstm" >&2; exit 1 ;;
 esac
-peers=${TUNDISH_PEERS:-$(dirname "$0")/../../shared/peers}
+peers=${TUNDISH_PEERS:-$(dirname "$0")/peers}
 out=${TMPDIR:-/tmp}/bench_lstm.$$
 mkdir -p "$out"
 

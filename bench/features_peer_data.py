@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Export the peer data for bench_features: /tmp/steel.npz (X float32 [N, 7200, 5],
-made by ../shared/peers/gen_steel.py) to a raw little-endian float32 file, and,
+made by bench/peers/gen_steel.py) to a raw little-endian float32 file, and,
 when present, the peer's features /tmp/steel_features.npz (F float64 [N, 56],
-made by ../shared/peers/features_pandas.py) to a raw float64 file, so that
+made by bench/peers/features_pandas.py) to a raw float64 file, so that
 bench_features times and checks the very same numbers.
 
   /usr/bin/python3 bench/features_peer_data.py [--npz /tmp/steel.npz]

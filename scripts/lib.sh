@@ -4,8 +4,9 @@
 # Provides:
 #   TD_ROOT                 absolute path of the repository
 #   td_log MSG...           a progress line on stderr
-#   td_missing_packages     print the packages of scripts/packages.txt not installed
-#   td_ensure_packages      install them (root) or print the sudo line and fail
+#   td_missing_packages [test]  print the packages of scripts/packages.txt not
+#                           installed: those above its "[tests]" line, or all with "test"
+#   td_ensure_packages [test]  install them (root) or print the sudo line and fail
 #   td_configure DIR OPT... configure DIR: reuse it, reconfigure only when an
 #                           option differs, recreate it when unusable
 #   td_build DIR [TARGET...] build DIR (everything, or the targets given)
@@ -44,6 +45,11 @@ td_meson_quiet() {
 td_missing_packages() {
   local pkg status
   while read -r pkg; do
+    # The demo needs only the build and run part; test.sh adds the rest.
+    if [[ $pkg == "[tests]"* ]]; then
+      [[ ${1:-} == test ]] || break
+      continue
+    fi
     pkg="${pkg%%#*}"
     pkg="${pkg//[[:space:]]/}"
     [[ -n $pkg ]] || continue
@@ -59,7 +65,7 @@ td_ensure_packages() {
     return 0
   fi
   local missing
-  mapfile -t missing < <(td_missing_packages)
+  mapfile -t missing < <(td_missing_packages "${1:-}")
   ((${#missing[@]} == 0)) && return 0
   if ((EUID != 0)); then
     td_log "missing Debian packages; install them with:"
@@ -77,7 +83,7 @@ td_ensure_packages() {
     return 1
   fi
   rm -f "$aptlog"
-  mapfile -t missing < <(td_missing_packages)
+  mapfile -t missing < <(td_missing_packages "${1:-}")
   if ((${#missing[@]} != 0)); then
     td_log "still not installed after apt-get: ${missing[*]}"
     return 1

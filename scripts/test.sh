@@ -128,7 +128,7 @@ out_of_tree() {
   [[ ${TD_TEST_KEEP:-0} == 1 ]] || rm -rf "$stage"
 }
 
-if ! td_ensure_packages; then
+if ! td_ensure_packages test; then
   failed=$((failed + 1))
   finish
 fi

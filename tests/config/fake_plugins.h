@@ -4,6 +4,6 @@
  * required parameter), evaluators binary / cost, reporters csv / html. */
 #pragma once
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 TdRegistry *fake_registry (void);

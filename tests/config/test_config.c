@@ -5,7 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "experiment.h"
+#include "config/config.h"
 #include "fake_plugins.h"
 
 typedef struct {

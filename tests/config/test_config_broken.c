@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "experiment.h"
+#include "config/config.h"
 #include "fake_plugins.h"
 
 #define BROKEN_DIR TD_CONFIG_TEST_DIR "/broken"

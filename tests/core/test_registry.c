@@ -3,7 +3,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 static const char *module_dir;
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "split.h"
+#include "data/split.h"
 
 static TdDataset *
 make_data (size_t n, double prevalence, size_t group_size)

@@ -5,7 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "run_output.h"
+#include "run/run_output.h"
+#include "run/trial_io.h"
 
 static void
 rm_rf (const char *dir)

@@ -27,7 +27,7 @@
 
 #include <tundish/dataset.h>
 
-#include "data_check.h"
+#include "data/data_check.h"
 
 typedef struct {
   const uint8_t *p;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "experiment.h"
+#include "config/config.h"
 #include "fake_plugins.h"
 
 static TdRegistry *reg;

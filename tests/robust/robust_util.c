@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "csv.h"
+#include "data/csv.h"
 
 static const char *tundish, *plugins, *extra;
 static char *tmp_root;

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "csv.h"
+#include "data/csv.h"
 
 static GPtrArray *
 parse_ok (const char *text)

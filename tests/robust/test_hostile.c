@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "robust_util.h"
-#include "run_output.h"
+#include "run/run_output.h"
+#include "run/run_manifest.h"
 
 static const char *const tags[] = { "<script>x</script>", "a,b", "q\"uote", "new\nline", NULL };
 

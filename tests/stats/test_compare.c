@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "compare.h"
+#include "eval/compare.h"
 #include "golden_ini.h"
 
 typedef struct {

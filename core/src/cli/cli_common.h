@@ -2,7 +2,7 @@
  * problems reported, and the experiment loaded with overrides. */
 #pragma once
 
-#include "../experiment.h"
+#include "config/config.h"
 
 /* Registry from the default search path. Plugin files that fail to load are
  * reported on stderr (one line each, naming the file) unless quiet. */

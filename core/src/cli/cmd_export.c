@@ -13,7 +13,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "../atomic_file.h"
+#include "util/atomic_file.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "export.h"

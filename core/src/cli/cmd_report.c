@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../runner.h"
+#include "run/runner.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "run_folder.h"

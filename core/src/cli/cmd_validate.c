@@ -1,7 +1,7 @@
 /* cmd_validate.c — `tundish validate`: everything `run` checks, nothing run. */
 #include <stdio.h>
 
-#include "../trial.h"
+#include "run/trial.h"
 #include "cli_common.h"
 #include "commands.h"
 

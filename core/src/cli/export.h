@@ -4,7 +4,7 @@
 
 #include <glib.h>
 
-#include "../experiment.h"
+#include "config/config.h"
 
 G_BEGIN_DECLS
 

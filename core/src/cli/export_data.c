@@ -9,10 +9,10 @@
 #include <string.h>
 #include <tundish/tundish.h>
 
-#include "../atomic_file.h"
-#include "../csv.h"
-#include "../runner.h"
-#include "../split.h"
+#include "util/atomic_file.h"
+#include "data/csv.h"
+#include "run/data_cache.h"
+#include "data/split.h"
 
 /* ------------------------------------------------------------- predictions */
 

@@ -3,7 +3,8 @@
  * extra plugin folders a user allowed (core/src/cli, executable-only). */
 #pragma once
 
-#include "../run_output.h"
+#include "run/run_manifest.h"
+#include "run/run_manifest.h"
 
 G_BEGIN_DECLS
 

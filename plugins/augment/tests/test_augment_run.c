@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "split.h"
+#include "data/split.h"
 
 static const char *tundish;
 static char *tmp_root;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <tundish/tundish.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 static const TdPluginDescriptor *
 desc (void)

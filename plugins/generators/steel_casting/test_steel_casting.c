@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 #include "steel_events.h"
 #include "steel_rng.h"
 #include "steel_rules.h"

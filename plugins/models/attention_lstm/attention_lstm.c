@@ -9,7 +9,7 @@
 #include "lstm.h"
 #include "lstm_params.h"
 
-/* Defaults: ../shared/peers/torch_lstm.py's AttnLSTM (LSTM H 128 × 2 layers,
+/* Defaults: bench/peers/torch_lstm.py's AttnLSTM (LSTM H 128 × 2 layers,
  * dropout 0.2, 8 heads, attention dropout 0, mean over time, head 32, Adam
  * 1e-3, weight decay 1e-4, batch 32). */
 static const TdParamSpec attention_lstm_params[] = {

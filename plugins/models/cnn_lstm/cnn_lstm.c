@@ -6,7 +6,7 @@
 #include "lstm.h"
 #include "lstm_params.h"
 
-/* Defaults: ../shared/peers/torch_lstm.py's CNN-LSTM (2 blocks of 64 channels,
+/* Defaults: bench/peers/torch_lstm.py's CNN-LSTM (2 blocks of 64 channels,
  * kernel 3, max pool 2, LSTM H 128 × 2, head 32), pooling as lstm's. */
 static const TdParamSpec cnn_lstm_params[] = {
   LSTM_COMMON_PARAMS ("128")

@@ -11,7 +11,7 @@ static const char *const optimizer_choices[] = { "adam", "adamw", NULL };
 static const char *const loss_choices[] = { "bce", "focal", NULL };
 static const char *const schedule_choices[] = { "none", "plateau", "cosine", NULL };
 
-/* Architecture defaults are ../shared/peers/torch_lstm.py's LSTM (H64 × 2,
+/* Architecture defaults are bench/peers/torch_lstm.py's LSTM (H64 × 2,
  * dropout 0.2, head 32, Adam 1e-3, weight decay 1e-4, batch 32) except the
  * pooling: with its last-step recipe that model stays at chance on the steel
  * data, so mean pooling is the default here. */

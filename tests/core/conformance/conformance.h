@@ -10,7 +10,7 @@
 #include <tundish/testing.h>
 #include <tundish/tundish.h>
 
-#include "registry.h"
+#include "plugin/registry.h"
 
 G_BEGIN_DECLS
 

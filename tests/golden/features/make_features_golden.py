@@ -5,7 +5,7 @@ Writes, next to this script:
   casts.csv           the input: 20 casts x 600 steps x 5 sensors (float32, %.9g),
                       columns cast,step,<sensor...>
   expected_peer56.csv the 56 baseline features of the peer script
-                      ../shared/peers/features_pandas.py (its vectorised numpy
+                      bench/peers/features_pandas.py (its vectorised numpy
                       path, mirrored below), one row per cast
   expected_stats.csv  the statistical plugin's extra statistics, by numpy/scipy:
                       std0 (np.std ddof 0), skew (scipy.stats.skew), kurtosis
@@ -13,8 +13,8 @@ Writes, next to this script:
                       crest_factor, last, slope (np.polyfit deg 1)
 
 SOURCE: features_numpy_chunk, _max_run and _corr are copied from
-../shared/peers/features_pandas.py (the peer reference). When that file exists
-(it does on the development machine, not in CI) the script imports it and checks
+bench/peers/features_pandas.py (the peer reference). When that file exists
+(bench/peers/ ships it) the script imports it and checks
 the copy gives identical numbers.
 
 The data follow the peer generator's model (gen_steel.py: AR(1) noise around
@@ -46,7 +46,7 @@ INTER = ["speed_x_superheat_mean", "speed_over_superheat_max", "temp_over_flow_m
 NAMES = [f"{s}__{f}" for s in SENSORS for f in PER] + INTER
 
 
-# ---- copied from ../shared/peers/features_pandas.py -------------------------
+# ---- copied from bench/peers/features_pandas.py -------------------------
 def _max_run(mask):
     c = np.cumsum(mask, axis=1, dtype=np.int32)
     reset = np.maximum.accumulate(np.where(mask, 0, c), axis=1)
@@ -143,7 +143,7 @@ def main():
     assert np.array_equal(back[:, 2:].astype(np.float32).reshape(n, T, C), X)
 
     F = features_numpy_chunk(X)
-    peer = "/work/shared/peers/features_pandas.py"
+    peer = os.path.join(HERE, "..", "..", "..", "bench", "peers", "features_pandas.py")
     if os.path.exists(peer):
         sys.path.insert(0, os.path.dirname(peer))
         import features_pandas

@@ -1,0 +1,99 @@
+/* experiment.h — an experiment YAML, parsed, resolved and validated (core-internal).
+ *
+ * td_experiment_load() reads the file (following include:), checks every key
+ * and every plugin parameter against the registry's specs, expands sweeps into
+ * pipeline variants, and fails with "FILE:LINE:COL: key.path: message" on the
+ * first problem.
+ */
+#pragma once
+
+#include "plugin/registry.h"
+
+G_BEGIN_DECLS
+
+#define TD_CONFIG_ERROR (td_config_error_quark ())
+GQuark td_config_error_quark (void);
+typedef enum {
+  TD_CONFIG_ERROR_IO,
+  TD_CONFIG_ERROR_SYNTAX,       /* YAML itself */
+  TD_CONFIG_ERROR_UNKNOWN_KEY,
+  TD_CONFIG_ERROR_MISSING_KEY,
+  TD_CONFIG_ERROR_TYPE,         /* wrong type/shape of a value */
+  TD_CONFIG_ERROR_VALUE,        /* out of range, bad choice */
+  TD_CONFIG_ERROR_PLUGIN,       /* unknown plugin / metric */
+} TdConfigError;
+
+/* One plugin use with validated parameters. */
+typedef struct {
+  const TdPluginEntry *entry;   /* owned by the registry */
+  TdParams *params;             /* complete and validated */
+  char *key_path;               /* "pipelines[1].model", for messages */
+} TdStage;
+
+/* interpret: what a trial explains after fit (docs/experiment-yaml.md). */
+typedef struct {
+  int max_series;               /* test series explained per trial; 0: none (default 200) */
+  int time_bins;                /* time bins of the saliency and attention maps (default 30) */
+} TdInterpretSpec;
+
+#define TD_INTERPRET_MAX_SERIES_DEFAULT 200
+#define TD_INTERPRET_TIME_BINS_DEFAULT 30
+
+typedef struct {
+  char *name;                   /* pipeline name from YAML */
+  char *variant;                /* "" or "max_depth=4,learning_rate=0.1" (swept params only) */
+  char *label;                  /* name, or "name[variant]" */
+  GPtrArray *augment;           /* of TdStage*: this pipeline's own augmentations, run on
+                                 * the training split after the experiment's */
+  gboolean augment_on_features; /* augment_space: features — the pipeline's own stages run on
+                                 * the training feature matrix, after feature extraction */
+  GPtrArray *features;          /* of TdStage* in order */
+  TdStage *model;
+  TdInterpretSpec interpret;    /* the experiment's interpret:, then the pipeline's own keys */
+} TdPipeline;
+
+typedef enum {
+  TD_SPLIT_STRATIFIED_HOLDOUT,
+  TD_SPLIT_STRATIFIED_KFOLD,
+  TD_SPLIT_GROUP_HOLDOUT,
+  TD_SPLIT_GROUP_KFOLD,
+} TdSplitMethod;
+
+typedef struct {
+  TdSplitMethod method;
+  double test_size;             /* holdout: fraction to test (default 0.2) */
+  double valid_size;            /* fraction of the non-test part to valid (default 0.1) */
+  int folds;                    /* k-fold: k (default 5) */
+  char *group_by;               /* grouped: metadata column name, or NULL = dataset group ids */
+} TdSplitSpec;
+
+typedef struct {
+  char *path;                   /* the experiment file */
+  char *name;                   /* experiment: */
+  guint64 seed;                 /* seed: (default 42) */
+  int repeats;                  /* repeats: (default 1) */
+  TdStage *data;                /* data: generator + params */
+  TdSplitSpec split;
+  GPtrArray *augment;           /* of TdStage*, may be empty */
+  GPtrArray *pipelines;         /* of TdPipeline*, sweeps expanded, in file order */
+  GPtrArray *metrics;           /* of char*: metric names, in order */
+  GPtrArray *evaluators;        /* of TdStage*: the evaluators producing those metrics */
+  char *baseline;               /* compare.baseline or NULL */
+  GPtrArray *compare_tests;     /* of char*: delong, bootstrap, mcnemar, ttest (empty = all) */
+  int bootstrap_samples;        /* compare.bootstrap_samples (default 2000) */
+  GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
+  char *resolved_yaml;          /* canonical text of everything above */
+  char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */
+} TdExperiment;
+
+/* overrides: NULL-terminated "key.path=value" strings from --set, applied
+ * after includes and before validation (e.g. "repeats=1",
+ * "data.params.num_casts=200", "pipelines.gbdt.model.params.max_depth=4"). */
+TdExperiment *td_experiment_load (const char *path, TdRegistry *reg,
+                                  const char *const *overrides, GError **error);
+void td_experiment_free (TdExperiment *exp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdExperiment, td_experiment_free)
+
+void td_stage_free (TdStage *stage);
+
+G_END_DECLS

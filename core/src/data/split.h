@@ -1,0 +1,28 @@
+/* split.h — train/valid/test index sets (core-internal).
+ *
+ * Every pipeline of a repeat sees the identical split: the split depends only
+ * on the dataset and the split seed derived from (master seed, repeat). */
+#pragma once
+
+#include <tundish/dataset.h>
+#include "config/config.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  size_t *train, *valid, *test;   /* ascending series indices */
+  size_t n_train, n_valid, n_test;
+} TdSplit;
+
+void td_split_free (TdSplit *split);
+
+/* Holdout methods give one split, k-fold methods give k (fold f tests on
+ * fold f; its validation part is carved, stratified, from the other folds).
+ * Returns an array of TdSplit* (free func set). */
+GPtrArray *td_split_make (const TdDataset *ds, const TdSplitSpec *spec, guint64 seed,
+                          GError **error);
+
+/* Defined with the config parser, which owns the method names. */
+const char *td_split_method_name (TdSplitMethod method);
+
+G_END_DECLS
