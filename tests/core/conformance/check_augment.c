@@ -83,30 +83,30 @@ check_contract (const TdPluginEntry *en)
     g_test_message ("%s adds no series with its example parameters", en->desc->name);
 }
 
+/* Two applies with the same seed, the second with threads_b threads. */
 static void
-check_seed (const TdPluginEntry *en)
+same_twice (const TdPluginEntry *en, int threads_b, const char *what)
 {
   g_autoptr (TdDataset) train = conf_data (TD_TASK_BINARY, FALSE, 5, TRUE, 0);
   g_autoptr (GError) e = NULL;
   g_autoptr (TdDataset) a = apply (en, train, 7, 1, &e);
   CONF_REQUIRE_OK (en, a != NULL, e, "apply");
-  g_autoptr (TdDataset) b = apply (en, train, 7, 1, &e);
+  g_autoptr (TdDataset) b = apply (en, train, 7, threads_b, &e);
   CONF_REQUIRE_OK (en, b != NULL, e, "apply again");
   gboolean same = td_testing_dataset_equal (a, b, &e);
-  CONF_REQUIRE (en, same, "the same seed gave different series: %s", e->message);
+  CONF_REQUIRE (en, same, "%s gave different series: %s", what, e->message);
+}
+
+static void
+check_seed (const TdPluginEntry *en)
+{
+  same_twice (en, 1, "the same seed");
 }
 
 static void
 check_threads (const TdPluginEntry *en)
 {
-  g_autoptr (TdDataset) train = conf_data (TD_TASK_BINARY, FALSE, 5, TRUE, 0);
-  g_autoptr (GError) e = NULL;
-  g_autoptr (TdDataset) a = apply (en, train, 7, 1, &e);
-  CONF_REQUIRE_OK (en, a != NULL, e, "apply with 1 thread");
-  g_autoptr (TdDataset) b = apply (en, train, 7, 3, &e);
-  CONF_REQUIRE_OK (en, b != NULL, e, "apply with 3 threads");
-  gboolean same = td_testing_dataset_equal (a, b, &e);
-  CONF_REQUIRE (en, same, "1 and 3 threads gave different series: %s", e->message);
+  same_twice (en, 3, "1 and 3 threads");
 }
 
 const ConfCheck conf_augment_checks[] = {
