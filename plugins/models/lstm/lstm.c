@@ -7,12 +7,14 @@
 #include "lstm.h"
 #include "lstm_params.h"
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const lstm_examples[] = {
+  "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", NULL
+};
+
 static const TdParamSpec lstm_params[] = {
   LSTM_COMMON_PARAMS ("64")
 };
-
-/* Small and quick, for tundish-plugin-check and tests. */
-static const char *const lstm_examples[] = { "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", NULL };
 
 static const TdPluginDescriptor lstm_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
@@ -20,10 +22,10 @@ static const TdPluginDescriptor lstm_descriptor = {
   .name = "lstm",
   .version = "1.0.0",
   .summary = "stacked LSTM, pooled over time (last/mean/max/attention), MLP head; binary",
+  .example_params = lstm_examples,
   .params = lstm_params,
   .n_params = G_N_ELEMENTS (lstm_params),
   .vtable = &lstm_model_vtable,
-  .example_params = lstm_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *
