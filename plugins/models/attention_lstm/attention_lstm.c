@@ -11,7 +11,8 @@
 
 /* Small and quick, for tundish-plugin-check and tests. */
 static const char *const attention_lstm_examples[] = {
-  "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", "num_heads=2", NULL
+  "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01",
+  "num_heads=2", NULL
 };
 
 /* Defaults: bench/peers/torch_lstm.py's AttnLSTM (LSTM H 128 × 2 layers,
