@@ -31,28 +31,40 @@ check_descriptor (const TdPluginEntry *en)
   CONF_REQUIRE (en, p != NULL, "no parameters");
 }
 
+/* create then destroy, for the kinds that have them. */
 static void
-check_create (const TdPluginEntry *en)
+create_once (const TdPluginEntry *en, const TdParams *p, const char *what)
 {
-  g_autoptr (TdParams) p = conf_params (en);
-  if (!p)
-    return;
   g_autoptr (TdContext) ctx = conf_context (1, 1);
   g_autoptr (GError) e = NULL;
   if (en->desc->kind == TD_KIND_FEATURE)
     {
       const TdFeatureVTable *v = en->desc->vtable;
       TdFeature *f = v->create (p, ctx, &e);
-      CONF_REQUIRE_OK (en, f != NULL, e, "create with the example parameters");
+      CONF_REQUIRE_OK (en, f != NULL, e, what);
       v->destroy (f);
     }
   else if (en->desc->kind == TD_KIND_MODEL)
     {
       const TdModelVTable *v = en->desc->vtable;
       TdModel *m = v->create (p, ctx, &e);
-      CONF_REQUIRE_OK (en, m != NULL, e, "create with the example parameters");
+      CONF_REQUIRE_OK (en, m != NULL, e, what);
       v->destroy (m);
     }
+}
+
+static void
+check_create (const TdPluginEntry *en)
+{
+  g_autoptr (TdParams) p = conf_params (en);
+  if (!p)
+    return;
+  create_once (en, p, "create with the example parameters");
+  /* The defaults alone must work too when nothing is required: they are
+   * what an experiment that names only the plugin gets. */
+  g_autoptr (TdParams) d = td_testing_params_strv (en->desc, NULL, NULL);
+  if (d)
+    create_once (en, d, "create with the defaults");
 }
 
 const ConfCheck conf_plugin_checks[] = {
