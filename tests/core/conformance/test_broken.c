@@ -82,6 +82,10 @@ test_passes_the_rest (void)
         g_error ("an unexpected failure: %s\n%s", lines[k], err_text);
     }
   g_assert_cmpuint (n_bad, ==, G_N_ELEMENTS (expected));
+  /* Every planned check reported: the crash ended one child, not the suite. */
+  const char *plan = strstr (out_text, "1..");
+  g_assert_nonnull (plan);
+  g_assert_cmpuint (g_ascii_strtoull (plan + 3, NULL, 10), ==, n_ok + n_bad);
   /* The checks that must pass did run: the crash did not end the suite
    * (crashy's metrics check and the plugins after it). */
   g_assert_cmpstr (verdict ("/conformance/evaluator/crashy/metrics"), ==, "ok");
