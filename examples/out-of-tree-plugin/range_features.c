@@ -82,7 +82,8 @@ static TdDataset *
 range_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
   size_t n_ch = in->n_channels, per_ch = self->iqr ? 2 : 1;
-  /* Same series, labels, ids and metadata as the input; one step, our columns. */
+  /* Same series, ids and metadata as the input (labels are hidden from
+   * transform); one step, our columns. */
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, n_ch * per_ch);
 
   for (size_t c = 0; c < n_ch; c++)

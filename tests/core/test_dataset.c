@@ -1,8 +1,12 @@
-/* Dataset bookkeeping and the HDF5 round trip. */
+/* Dataset bookkeeping, metadata roles and hidden labels, and the HDF5 round trip. */
 #include <glib/gstdio.h>
+#include <hdf5.h>
+#include <math.h>
 #include <string.h>
 
 #include <tundish/tundish.h>
+
+#include "data/labels.h"
 
 static TdDataset *
 sample (void)
@@ -102,6 +106,109 @@ test_h5_round_trip (void)
   g_rmdir (dir);
 }
 
+/* sample() plus an input column: true_defect_probability, mechanism (target,
+ * the default), grade (input). */
+static TdDataset *
+sample_with_input (void)
+{
+  TdDataset *ds = sample ();
+  const double grade[] = { 3, 1, 4, 1 };
+  td_dataset_add_meta_num (ds, "grade", grade);
+  g_assert_true (td_dataset_set_meta_role (ds, "grade", TD_META_INPUT));
+  g_assert_false (td_dataset_set_meta_role (ds, "no_such_column", TD_META_INPUT));
+  return ds;
+}
+
+static void
+test_meta_roles (void)
+{
+  g_autoptr (TdDataset) ds = sample_with_input ();
+  g_assert_cmpint (td_dataset_find_meta (ds, "mechanism")->role, ==, TD_META_TARGET);
+  size_t idx[] = { 2, 0 };
+  g_autoptr (TdDataset) sub = td_dataset_subset (ds, idx, 2);
+  g_autoptr (TdDataset) like = td_dataset_new_like (ds, 1, 1);
+  TdDataset *parts[] = { like, like };
+  g_autoptr (TdDataset) stacked = td_dataset_hstack (parts, 2, NULL);
+  const TdDataset *kept[] = { sub, like, stacked };
+  for (size_t k = 0; k < G_N_ELEMENTS (kept); k++)
+    {
+      g_assert_cmpint (td_dataset_find_meta (kept[k], "grade")->role, ==, TD_META_INPUT);
+      g_assert_cmpint (td_dataset_find_meta (kept[k], "true_defect_probability")->role, ==,
+                       TD_META_TARGET);
+    }
+
+  /* What transform and predict are handed: no label, inputs only. */
+  td_dataset_hide_labels (sub);
+  g_assert_true (isnan (sub->y[0]) && isnan (sub->y[1]));
+  g_assert_cmpuint (sub->meta->len, ==, 1);
+  g_assert_cmpfloat (td_dataset_find_meta (sub, "grade")->num[0], ==, 4);
+  g_assert_null (td_dataset_find_meta (sub, "mechanism"));
+  g_assert_cmpmem (td_dataset_series (sub, 0), 6 * sizeof (float), td_dataset_series (ds, 2),
+                   6 * sizeof (float));
+}
+
+static void
+test_labels_take_put (void)
+{
+  g_autoptr (TdDataset) ds = sample_with_input ();
+  g_autoptr (TdLabels) l = td_labels_take (ds);
+  g_assert_cmpuint (td_labels_n (l), ==, 4);
+  g_assert_cmpfloat (td_labels_y (l)[1], ==, 1.0);
+  for (size_t s = 0; s < 4; s++)
+    g_assert_true (isnan (ds->y[s]));
+  g_assert_cmpuint (ds->meta->len, ==, 1);
+
+  /* What a feature made of the unlabelled split, with a column of its own
+   * that has a hidden column's name: the labels replace it, in place. */
+  g_autoptr (TdDataset) made = td_dataset_new_like (ds, 1, 2);
+  const double fake[] = { 7, 7, 7, 7 };
+  td_dataset_add_meta_num (made, "true_defect_probability", fake);
+  td_labels_put (made, l);
+  td_labels_put (ds, l);
+  const TdDataset *back[] = { ds, made };
+  for (size_t k = 0; k < G_N_ELEMENTS (back); k++)
+    {
+      const TdDataset *d = back[k];
+      g_assert_cmpfloat (d->y[1], ==, 1.0);
+      g_assert_cmpfloat (d->y[2], ==, 0.0);
+      g_assert_cmpuint (d->meta->len, ==, 3);
+      const char *order[] = { "true_defect_probability", "mechanism", "grade" };
+      for (guint m = 0; m < 3; m++)
+        g_assert_cmpstr (((const TdMetaColumn *) d->meta->pdata[m])->name, ==, order[m]);
+      g_assert_cmpfloat (td_dataset_find_meta (d, "true_defect_probability")->num[1], ==, 0.9);
+      g_assert_cmpint (td_dataset_find_meta (d, "mechanism")->role, ==, TD_META_TARGET);
+      g_assert_cmpstr (td_dataset_find_meta (d, "mechanism")->str[1], ==, "temperature_drop");
+    }
+}
+
+/* Roles survive the cache; a file without /y (data to score) loads with NaN labels. */
+static void
+test_h5_roles_and_no_labels (void)
+{
+  g_autoptr (TdDataset) ds = sample_with_input ();
+  g_autofree char *dir = g_dir_make_tmp ("tundish-ds-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "d.h5", NULL);
+  g_autoptr (GError) e = NULL;
+  g_assert_true (td_dataset_save_h5 (ds, path, &e));
+  g_autoptr (TdDataset) back = td_dataset_load_h5 (path, &e);
+  g_assert_no_error (e);
+  g_assert_cmpint (td_dataset_find_meta (back, "grade")->role, ==, TD_META_INPUT);
+  g_assert_cmpint (td_dataset_find_meta (back, "mechanism")->role, ==, TD_META_TARGET);
+  g_assert_cmpfloat (back->y[1], ==, 1.0);
+
+  hid_t f = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
+  g_assert_cmpint (f, >=, 0);
+  g_assert_cmpint (H5Ldelete (f, "y", H5P_DEFAULT), >=, 0);
+  g_assert_cmpint (H5Fclose (f), >=, 0);
+  g_autoptr (TdDataset) unlabelled = td_dataset_load_h5 (path, &e);
+  g_assert_no_error (e);
+  for (size_t s = 0; s < 4; s++)
+    g_assert_true (isnan (unlabelled->y[s]));
+  g_assert_cmpmem (unlabelled->x, 24 * sizeof (float), ds->x, 24 * sizeof (float));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_params (void)
 {
@@ -151,6 +258,9 @@ main (int argc, char **argv)
   g_test_add_func ("/dataset/subset", test_subset);
   g_test_add_func ("/dataset/hstack", test_hstack);
   g_test_add_func ("/dataset/h5-round-trip", test_h5_round_trip);
+  g_test_add_func ("/dataset/meta-roles", test_meta_roles);
+  g_test_add_func ("/dataset/labels-take-put", test_labels_take_put);
+  g_test_add_func ("/dataset/h5-roles-and-no-labels", test_h5_roles_and_no_labels);
   g_test_add_func ("/params/basics", test_params);
   return g_test_run ();
 }

@@ -49,26 +49,6 @@ experiment (const char *dir, const char *name, const char *generator, const char
   return util_write (dir, name, text);
 }
 
-static gint
-column (GPtrArray *rows, const char *name)
-{
-  char **head = rows->pdata[0];
-  for (gint k = 0; head[k]; k++)
-    if (strcmp (head[k], name) == 0)
-      return k;
-  g_error ("no column %s", name);
-  return -1;
-}
-
-static double
-num (const char *text)
-{
-  char *end = NULL;
-  double v = g_ascii_strtod (text, &end);
-  g_assert_true (end != text && *end == '\0');
-  return v;
-}
-
 static void
 assert_same (const char *a_dir, const char *b_dir, const char *name)
 {
@@ -118,8 +98,9 @@ test_timings (void)
 {
   binary_run ();
   g_autoptr (GPtrArray) rows = util_csv (bin_dir, "timings.csv");
-  gint cp = column (rows, "pipeline"), cr = column (rows, "repeat"), cf = column (rows, "fold");
-  gint cs = column (rows, "stage"), cv = column (rows, "seconds");
+  gint cp = util_column (rows, "pipeline"), cr = util_column (rows, "repeat"),
+       cf = util_column (rows, "fold");
+  gint cs = util_column (rows, "stage"), cv = util_column (rows, "seconds");
   static const char *const always[] = { "split", "model_fit", "model_predict", "save",
                                         "evaluate", "write", NULL };
   static const char *const logit_only[] = { "feature_fit", "feature_transform_train",
@@ -137,8 +118,8 @@ test_timings (void)
               char **row = rows->pdata[i];
               if (strcmp (row[cp], pipes[p]) || strcmp (row[cr], rs) || strcmp (row[cf], fs))
                 continue;
-              g_assert_cmpfloat (num (row[cv]), >, 0);
-              g_assert_cmpfloat (num (row[cv]), <, 60);
+              g_assert_cmpfloat (util_num (row[cv]), >, 0);
+              g_assert_cmpfloat (util_num (row[cv]), <, 60);
               g_assert_false (g_hash_table_contains (seen, row[cs]));
               g_hash_table_add (seen, row[cs]);
             }
@@ -159,7 +140,7 @@ test_timings (void)
       g_assert_cmpstr (row[cr], ==, "");
       data = data || strcmp (row[cs], "data") == 0;
       report = report || strcmp (row[cs], "report") == 0;
-      g_assert_cmpfloat (num (row[cv]), >, 0);
+      g_assert_cmpfloat (util_num (row[cv]), >, 0);
     }
   g_assert_true (data && report);
 
@@ -191,10 +172,12 @@ test_saliency (void)
   binary_run ();
   g_autoptr (GPtrArray) rows = util_csv (bin_dir, "saliency.csv");
   g_assert_cmpstr (((char **) rows->pdata[0])[0], ==, "pipeline");
-  gint cp = column (rows, "pipeline"), cr = column (rows, "repeat"), cf = column (rows, "fold");
-  gint cc = column (rows, "class"), ch = column (rows, "channel"), cb = column (rows, "time_bin");
-  gint ct0 = column (rows, "t_start"), ct1 = column (rows, "t_end");
-  gint cv = column (rows, "value"), cn = column (rows, "n_series");
+  gint cp = util_column (rows, "pipeline"), cr = util_column (rows, "repeat"),
+       cf = util_column (rows, "fold");
+  gint cc = util_column (rows, "class"), ch = util_column (rows, "channel"),
+       cb = util_column (rows, "time_bin");
+  gint ct0 = util_column (rows, "t_start"), ct1 = util_column (rows, "t_end");
+  gint cv = util_column (rows, "value"), cn = util_column (rows, "n_series");
   /* 6 planted trials × 2 classes × 3 channels × 8 bins, none for logit */
   g_assert_cmpuint (rows->len - 1, ==, 6 * 2 * 3 * 8);
   g_autoptr (GHashTable) total = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -204,14 +187,14 @@ test_saliency (void)
       char **row = rows->pdata[i];
       g_assert_cmpstr (row[cp], ==, "planted");
       g_assert_true (strcmp (row[cc], "good") == 0 || strcmp (row[cc], "defect") == 0);
-      double v = num (row[cv]);
-      int bin = (int) num (row[cb]);
+      double v = util_num (row[cv]);
+      int bin = (int) util_num (row[cb]);
       g_assert_cmpfloat (v, >=, 0);
       /* 40 steps in 8 bins: bin b spans steps [5b, 5b + 5) */
-      g_assert_cmpfloat (num (row[ct0]), ==, 5.0 * bin);
-      g_assert_cmpfloat (num (row[ct1]), ==, 5.0 * bin + 5);
+      g_assert_cmpfloat (util_num (row[ct0]), ==, 5.0 * bin);
+      g_assert_cmpfloat (util_num (row[ct1]), ==, 5.0 * bin + 5);
       /* a 3-fold test split of 60 series: 10 per class */
-      g_assert_cmpfloat (num (row[cn]), ==, 10);
+      g_assert_cmpfloat (util_num (row[cn]), ==, 10);
       g_autofree char *key = g_strdup_printf ("%s/%s/%s", row[cr], row[cf], row[cc]);
       double *t = g_hash_table_lookup (total, key), *pl = g_hash_table_lookup (planted, key);
       if (!t)
@@ -239,15 +222,16 @@ test_saliency (void)
   /* the summary: mean over the 6 trials, sd 0 where every trial agrees */
   g_autoptr (GPtrArray) sum = util_csv (bin_dir, "saliency_summary.csv");
   g_assert_cmpuint (sum->len - 1, ==, 2 * 3 * 8);
-  gint sm = column (sum, "mean"), sn = column (sum, "n"), sc = column (sum, "channel");
-  gint sb = column (sum, "time_bin");
+  gint sm = util_column (sum, "mean"), sn = util_column (sum, "n"),
+       sc = util_column (sum, "channel");
+  gint sb = util_column (sum, "time_bin");
   for (guint i = 1; i < sum->len; i++)
     {
       char **row = sum->pdata[i];
       g_assert_cmpstr (row[sn], ==, "6");
-      int bin = (int) num (row[sb]);
+      int bin = (int) util_num (row[sb]);
       gboolean in = strcmp (row[sc], "sensor_1") == 0 && (bin == 2 || bin == 3);
-      g_assert_cmpfloat_with_epsilon (num (row[sm]), in ? 0.5 : 0.0, 1e-12);
+      g_assert_cmpfloat_with_epsilon (util_num (row[sm]), in ? 0.5 : 0.0, 1e-12);
     }
   /* the trial's own copy */
   g_autofree char *own = util_read2 (bin_dir, "trials/planted/r0-f1/saliency.csv");
@@ -262,15 +246,15 @@ test_attention (void)
 {
   binary_run ();
   g_autoptr (GPtrArray) rows = util_csv (bin_dir, "attention.csv");
-  gint cb = column (rows, "time_bin"), cv = column (rows, "value");
-  g_assert_cmpint (column (rows, "class"), ==, 4);
+  gint cb = util_column (rows, "time_bin"), cv = util_column (rows, "value");
+  g_assert_cmpint (util_column (rows, "class"), ==, 4);
   g_assert_cmpuint (rows->len - 1, ==, 6 * 2 * 8);
   for (guint i = 1; i < rows->len; i++)
     {
       char **row = rows->pdata[i];
-      int bin = (int) num (row[cb]);
+      int bin = (int) util_num (row[cb]);
       /* the window's 10 steps share every query's weight: half in each bin */
-      g_assert_cmpfloat_with_epsilon (num (row[cv]), bin == 2 || bin == 3 ? 0.5 : 0.0, 1e-7);
+      g_assert_cmpfloat_with_epsilon (util_num (row[cv]), bin == 2 || bin == 3 ? 0.5 : 0.0, 1e-7);
     }
   g_assert_cmpint (util_csv_rows (bin_dir, "attention_summary.csv"), ==, 2 * 8);
 }
@@ -284,9 +268,10 @@ static void
 check_confusion (const char *dir, const char *pipeline, int k, gboolean argmax)
 {
   g_autoptr (GPtrArray) rows = util_csv (dir, "confusion.csv");
-  gint cp = column (rows, "pipeline"), cr = column (rows, "repeat"), cf = column (rows, "fold");
-  gint ct = column (rows, "true_class"), cq = column (rows, "predicted_class");
-  gint cn = column (rows, "count");
+  gint cp = util_column (rows, "pipeline"), cr = util_column (rows, "repeat"),
+       cf = util_column (rows, "fold");
+  gint ct = util_column (rows, "true_class"), cq = util_column (rows, "predicted_class");
+  gint cn = util_column (rows, "count");
   for (int r = 0; r < 2; r++)
     for (int f = 0; f < 3; f++)
       {
@@ -298,9 +283,9 @@ check_confusion (const char *dir, const char *pipeline, int k, gboolean argmax)
         for (guint i = 1; argmax && i < pred->len; i++)
           {
             char **p = pred->pdata[i];
-            int y = (int) num (p[1]), best = 0;
+            int y = (int) util_num (p[1]), best = 0;
             for (int c = 1; c < k; c++)
-              if (num (p[2 + c]) > num (p[2 + best]))
+              if (util_num (p[2 + c]) > util_num (p[2 + best]))
                 best = c;
             want[y * k + best]++;
           }
@@ -308,8 +293,8 @@ check_confusion (const char *dir, const char *pipeline, int k, gboolean argmax)
         for (guint i = 1; i < rows->len; i++)
           {
             char **row = rows->pdata[i];
-            if (strcmp (row[cp], pipeline) == 0 && (int) num (row[cr]) == r
-                && (int) num (row[cf]) == f)
+            if (strcmp (row[cp], pipeline) == 0 && (int) util_num (row[cr]) == r
+                && (int) util_num (row[cf]) == f)
               g_ptr_array_add (cells, row);
           }
         g_assert_cmpuint (cells->len, ==, (guint) (k * k));
@@ -322,7 +307,7 @@ check_confusion (const char *dir, const char *pipeline, int k, gboolean argmax)
               g_assert_cmpstr (row[cq], ==, ((char **) cells->pdata[b])[cq]);
               g_assert_cmpstr (((char **) cells->pdata[a * k])[ct], ==,
                                ((char **) cells->pdata[a])[cq]);
-              double v = num (row[cn]);
+              double v = util_num (row[cn]);
               if (argmax)
                 g_assert_cmpfloat (v, ==, want[a * k + b]);
               sum += v;
@@ -421,17 +406,19 @@ test_options (void)
   g_autofree char *out = g_build_filename (dir, "run", NULL);
   run_ok (exp, out, NULL, NULL);
   g_autoptr (GPtrArray) rows = util_csv (out, "saliency.csv");
-  gint cp = column (rows, "pipeline"), cb = column (rows, "time_bin"), cn = column (rows, "n_series");
-  gint cc = column (rows, "class"), cr = column (rows, "repeat"), cf = column (rows, "fold");
+  gint cp = util_column (rows, "pipeline"), cb = util_column (rows, "time_bin"),
+       cn = util_column (rows, "n_series");
+  gint cc = util_column (rows, "class"), cr = util_column (rows, "repeat"),
+       cf = util_column (rows, "fold");
   g_autoptr (GHashTable) n_per_trial = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 1; i < rows->len; i++)
     {
       char **row = rows->pdata[i];
       g_assert_cmpstr (row[cp], ==, "few");
-      g_assert_cmpfloat (num (row[cb]), <, 4);
+      g_assert_cmpfloat (util_num (row[cb]), <, 4);
       g_autofree char *key = g_strdup_printf ("%s/%s/%s", row[cr], row[cf], row[cc]);
       g_hash_table_insert (n_per_trial, g_steal_pointer (&key),
-                           GINT_TO_POINTER ((int) num (row[cn])));
+                           GINT_TO_POINTER ((int) util_num (row[cn])));
     }
   g_assert_cmpuint (rows->len - 1, ==, 6 * 2 * 3 * 4);
   /* 5 series in turns: 3 good and 2 defect */
@@ -442,7 +429,7 @@ test_options (void)
     g_assert_cmpint (GPOINTER_TO_INT (v), ==, g_str_has_suffix (k, "good") ? 3 : 2);
   /* "off" and "unsupported" explained nothing: no interpret stage either */
   g_autoptr (GPtrArray) t = util_csv (out, "timings.csv");
-  gint tp = column (t, "pipeline"), ts = column (t, "stage");
+  gint tp = util_column (t, "pipeline"), ts = util_column (t, "stage");
   guint interpret = 0;
   for (guint i = 1; i < t->len; i++)
     if (strcmp (((char **) t->pdata[i])[ts], "interpret") == 0)
@@ -490,8 +477,9 @@ test_real_models (void)
   assert_same (a, b, "saliency_summary.csv");
   assert_same (a, b, "attention.csv");
   g_autoptr (GPtrArray) att = util_csv (a, "attention.csv");
-  gint ap = column (att, "pipeline"), ac = column (att, "class"), av = column (att, "value");
-  gint ar = column (att, "fold");
+  gint ap = util_column (att, "pipeline"), ac = util_column (att, "class"),
+       av = util_column (att, "value");
+  gint ar = util_column (att, "fold");
   g_assert_cmpuint (att->len - 1, ==, 3 * 2 * 8);    /* 3 folds, 2 classes, 8 bins */
   for (guint i = 1; i < att->len; i += 8)
     {
@@ -502,21 +490,23 @@ test_real_models (void)
           g_assert_cmpstr (row[ap], ==, "att");
           g_assert_cmpstr (row[ac], ==, ((char **) att->pdata[i])[ac]);
           g_assert_cmpstr (row[ar], ==, ((char **) att->pdata[i])[ar]);
-          profile += num (row[av]);
+          profile += util_num (row[av]);
         }
       g_assert_cmpfloat_with_epsilon (profile, 1.0, 1e-9);
     }
   g_autoptr (GPtrArray) sum = util_csv (a, "saliency_summary.csv");
-  gint cc = column (sum, "class"), ch = column (sum, "channel"), cb = column (sum, "time_bin");
-  gint cm = column (sum, "mean");
+  gint cc = util_column (sum, "class"), ch = util_column (sum, "channel"),
+       cb = util_column (sum, "time_bin");
+  gint cm = util_column (sum, "mean");
   double total = 0, channel = 0, window = 0;
   for (guint i = 1; i < sum->len; i++)
     {
       char **row = sum->pdata[i];
-      if (strcmp (row[cc], "defect") != 0 || strcmp (row[column (sum, "pipeline")], "lstm") != 0)
+      if (strcmp (row[cc], "defect") != 0 ||
+          strcmp (row[util_column (sum, "pipeline")], "lstm") != 0)
         continue;
-      double v = num (row[cm]);
-      int bin = (int) num (row[cb]);
+      double v = util_num (row[cm]);
+      int bin = (int) util_num (row[cb]);
       total += v;
       channel += strcmp (row[ch], "sensor_1") == 0 ? v : 0;
       window += bin == 2 || bin == 3 ? v : 0;
@@ -615,7 +605,7 @@ test_resume (void)
       g_autofree char *after = util_read2 (out, "trials/planted/r0-f0/trial.csv");
       g_assert_cmpstr (before, ==, after);
       g_autoptr (GPtrArray) t = util_csv (out, "timings.csv");
-      gint cs = column (t, "stage");
+      gint cs = util_column (t, "stage");
       guint interpret = 0;
       for (guint i = 1; i < t->len; i++)
         interpret += strcmp (((char **) t->pdata[i])[cs], "interpret") == 0;

@@ -148,6 +148,26 @@ util_csv (const char *dir, const char *name)
   return rows;
 }
 
+gint
+util_column (GPtrArray *rows, const char *name)
+{
+  char **head = rows->pdata[0];
+  for (gint k = 0; head[k]; k++)
+    if (strcmp (head[k], name) == 0)
+      return k;
+  g_error ("no column %s", name);
+  return -1;
+}
+
+double
+util_num (const char *text)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+  g_assert_true (end != text && *end == '\0');
+  return v;
+}
+
 int
 util_csv_rows (const char *dir, const char *name)
 {

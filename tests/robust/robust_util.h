@@ -44,6 +44,10 @@ char *util_read2 (const char *dir, const char *name);
 gboolean util_same_file (const char *a, const char *b);   /* both missing counts as same */
 /* Every record of a CSV file (td_csv_parse), or fails the test. */
 GPtrArray *util_csv (const char *dir, const char *name);
+/* Index of the header field name in rows (from util_csv); fails the test without it. */
+gint util_column (GPtrArray *rows, const char *name);
+/* A CSV field as a number; fails the test unless the whole field is one. */
+double util_num (const char *text);
 /* Number of data records (header excluded) of a CSV file; -1 when missing. */
 int util_csv_rows (const char *dir, const char *name);
 

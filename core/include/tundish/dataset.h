@@ -11,6 +11,16 @@
  *
  * Datasets are reference counted; a stage that does not change its input may
  * return td_dataset_ref(input).
+ *
+ * What each plugin sees (the leakage rule): feature `fit`, model `fit` and
+ * augmentations get the training split with its labels and all its metadata
+ * (model `fit` also gets the validation split labelled, for early stopping).
+ * Every other call that reads series — feature `transform` (of every split,
+ * training included), model `predict`, `explain` and attention maps, and
+ * `tundish score` — gets them with y = NaN and without the metadata columns
+ * whose role is TD_META_TARGET, so nothing a model scores with can carry the
+ * label. Evaluators and reporters get everything. A generator therefore marks
+ * the columns a model may use as TD_META_INPUT; an unmarked column is hidden.
  */
 #pragma once
 
@@ -26,11 +36,23 @@ typedef enum {
   TD_TASK_REGRESSION = 1u << 3,
 } TdTask;
 
+/* Who may see a metadata column (see the leakage rule above). */
+typedef enum {
+  /* The default: derived from the outcome or known only after it (true
+   * probability, mechanism, cause, RUL, class). Hidden from transform,
+   * predict and explain; evaluators and reporters still read it. */
+  TD_META_TARGET = 0,
+  /* Known before the outcome, so a model may use it (unit id, recipe, grade,
+   * a count a feature derived from the series). */
+  TD_META_INPUT = 1,
+} TdMetaRole;
+
 /* One per-series metadata column: numeric (num != NULL) or text (str != NULL). */
 typedef struct {
   char   *name;
   double *num;        /* [n_series] or NULL */
   char  **str;        /* [n_series] or NULL */
+  TdMetaRole role;    /* TD_META_TARGET unless set with td_dataset_set_meta_role */
 } TdMetaColumn;
 
 typedef struct {
@@ -63,10 +85,17 @@ void       td_dataset_unref (TdDataset *ds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdDataset, td_dataset_unref)
 
 void td_dataset_set_channel_name (TdDataset *ds, size_t channel, const char *name);
-/* Add a metadata column (values copied); returns the new column. */
+/* Add a metadata column (values copied, role TD_META_TARGET); returns the new column. */
 TdMetaColumn *td_dataset_add_meta_num (TdDataset *ds, const char *name, const double *values);
 TdMetaColumn *td_dataset_add_meta_str (TdDataset *ds, const char *name, const char *const *values);
 const TdMetaColumn *td_dataset_find_meta (const TdDataset *ds, const char *name);
+/* Declare who may see column name; FALSE when the dataset has no such column.
+ * Subsets, new_like, hstack and the HDF5 round trip keep the role. */
+gboolean td_dataset_set_meta_role (TdDataset *ds, const char *name, TdMetaRole role);
+/* What the core does to a split before transform / predict / explain, for
+ * plugin tests that want to see their input as the core hands it over: y
+ * becomes NaN and every TD_META_TARGET column is removed, in place. */
+void td_dataset_hide_labels (TdDataset *ds);
 
 /* Pointer to series s (n_steps × n_channels floats). */
 static inline float *
@@ -98,7 +127,9 @@ gboolean td_dataset_check_binary_targets (const TdDataset *ds, const char *who,
                                           const char *what, double *n_pos, GError **error);
 
 /* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional),
- * /channel_names, /meta/<name>; attributes task, n_classes. */
+ * /channel_names, /meta/<name> (attribute role: 1 for TD_META_INPUT, 0 or
+ * absent for TD_META_TARGET); attributes task, n_classes. A file without /y
+ * loads with y = NaN (data to score need not carry labels). */
 gboolean   td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error);
 TdDataset *td_dataset_load_h5 (const char *path, GError **error);
 

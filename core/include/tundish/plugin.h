@@ -17,6 +17,11 @@
  *
  * Every fallible call reports failure through GError (domain TD_PLUGIN_ERROR
  * or the plugin's own) and returns FALSE/NULL. Never exit() or abort().
+ *
+ * Labels reach only the calls that learn (the leakage rule, tundish/dataset.h):
+ * each call below says whether its datasets carry y and the TD_META_TARGET
+ * metadata columns ("labelled") or come with y = NaN and only the
+ * TD_META_INPUT columns ("unlabelled").
  */
 #pragma once
 
@@ -68,8 +73,10 @@ typedef enum {
 
 /* ---------------------------------------------------------------- generator */
 typedef struct {
-  /* Produce the whole dataset. The context's stream is the data seed. Record
-   * what a report may need per series (cause, true probability) as metadata. */
+  /* Produce the whole dataset, labelled. The context's stream is the data
+   * seed. Record what a report may need per series (cause, true probability)
+   * as metadata; mark the columns a model may read as inputs with
+   * td_dataset_set_meta_role (TD_META_INPUT); the rest stay hidden. */
   TdDataset *(*generate) (const TdParams *params, TdContext *ctx, GError **error);
   const void *(*extension) (const char *id);           /* optional */
 } TdGeneratorVTable;
@@ -85,8 +92,9 @@ typedef struct {
 /* ------------------------------------------------------------------ augment */
 typedef struct {
   /* Return the augmented training set: the originals followed by the added
-   * series. Called on the training split only. Added series carry
-   * series_id -1 and metadata column "augmented_from" (source series id). */
+   * series. Called on the training split only, labelled (and never on
+   * validation or test). Added series carry series_id -1 and metadata column
+   * "augmented_from" (source series id). */
   TdDataset *(*apply) (const TdParams *params, const TdDataset *train,
                        TdContext *ctx, GError **error);
   const void *(*extension) (const char *id);           /* optional */
@@ -108,12 +116,14 @@ typedef struct {
   TdFeatureRole role;
   guint32 accepts;                                      /* TdDataShape bits */
   TdFeature *(*create) (const TdParams *params, TdContext *ctx, GError **error);
-  /* Learn state from the training split only; NULL when stateless. */
+  /* Learn state from the training split only, labelled; NULL when stateless. */
   gboolean (*fit) (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error);
   /* New dataset (or a ref of the input). Feature columns get stable names
-   * "<channel>.<feature>", e.g. "mold_level.max". A series' output depends on
-   * that series and the fitted state only: never on its label, its metadata
-   * or the other series of the batch (tundish-plugin-check tests it). */
+   * "<channel>.<feature>", e.g. "mold_level.max". input is unlabelled, on
+   * every split (training too) and in `tundish score`: a transform computes
+   * from the series, the metadata inputs and what fit learnt. Metadata it
+   * adds is TD_META_TARGET (hidden from the next stage) unless it marks it
+   * TD_META_INPUT. */
   TdDataset *(*transform) (TdFeature *self, const TdDataset *input, TdContext *ctx,
                            GError **error);
   void (*destroy) (TdFeature *self);
@@ -136,12 +146,14 @@ typedef struct {
   guint32 tasks;                      /* TdTask bits */
   TdTrainOn train_on;
   TdModel *(*create) (const TdParams *params, TdContext *ctx, GError **error);
-  /* valid may be NULL; use it (never the test split) for early stopping. */
+  /* train and valid labelled; valid may be NULL; use it (never the test
+   * split) for early stopping. */
   gboolean (*fit) (TdModel *self, const TdDataset *train, const TdDataset *valid,
                    TdContext *ctx, GError **error);
   /* out: input->n_series × td_task_n_outputs() values, series-major.
    * binary: P(y = 1); multiclass: class probabilities; anomaly: a score,
-   * higher = more abnormal; regression: the prediction. */
+   * higher = more abnormal; regression: the prediction. input is unlabelled
+   * (test, validation, new data in `tundish score`). */
   gboolean (*predict) (TdModel *self, const TdDataset *input, double *out,
                        TdContext *ctx, GError **error);
   /* Save to path (a file the plugin names freely inside the run folder). */
@@ -149,7 +161,7 @@ typedef struct {
   TdModel *(*load) (const TdParams *params, const char *path, TdContext *ctx, GError **error);
   void (*destroy) (TdModel *self);
   /* Optional (NULL): attribution per step and channel for one series,
-   * out[n_steps × n_channels], for root-cause evaluation. */
+   * out[n_steps × n_channels], for root-cause evaluation. input unlabelled. */
   gboolean (*explain) (TdModel *self, const TdDataset *input, size_t series,
                        float *out, TdContext *ctx, GError **error);
   /* Optional: later capabilities ("onnx-export", "streaming") by id. */
@@ -180,7 +192,7 @@ typedef struct {
    * out[n_steps × n_steps], row = query step, column = key step, each valid
    * row summing to 1 over valid keys; rows of padded query steps and columns
    * of padded key steps are 0. n_steps is input->n_steps (the model's steps
-   * are the input's steps). */
+   * are the input's steps). input is unlabelled. */
   gboolean (*attention_map) (TdModel *self, const TdDataset *input, size_t series, float *out,
                              TdContext *ctx, GError **error);
 } TdAttentionMapExt;
@@ -194,8 +206,9 @@ typedef struct {
   size_t n, n_outputs, n_classes;
   const double *y;          /* [n] */
   const double *scores;     /* [n × n_outputs] */
-  const TdDataset *data;    /* the evaluated split's raw series (before features), with their
-                             * metadata (e.g. true_defect_probability); may be NULL */
+  const TdDataset *data;    /* the evaluated split's raw series (before features), labelled,
+                             * with all their metadata (e.g. true_defect_probability);
+                             * may be NULL */
   /* Validation split predictions of the same model, for choosing thresholds
    * without touching test; may be NULL. */
   size_t n_valid;

@@ -128,7 +128,8 @@ td_cmd_score (int argc, char **argv)
     "Loads the pipeline a finished run trained in one trial — each feature stage's fitted\n"
     "state (fitted on that trial's training split) and the model — and scores every series\n"
     "of DATA.h5 (a dataset in tundish's HDF5 layout, e.g. dataset.h5 from `tundish export`,\n"
-    "with the same channels). Prints series_id,score (one score column per output).\n"
+    "with the same channels; labels are not needed, and are hidden from the pipeline when\n"
+    "present). Prints series_id,score (one score column per output).\n"
     "The run's experiment file must be unchanged (checked against the manifest's hash).\n\n"
     "Examples:\n"
     "  tundish score reports/steel-casting-baseline/<run> new-casts.h5 --pipeline xgboost\n"
@@ -162,6 +163,8 @@ td_cmd_score (int argc, char **argv)
       fprintf (stderr, "tundish score: %s\n", error->message);
       return TD_EXIT_USAGE;
     }
+  /* As in a trial: what the features and the model read carries no label. */
+  td_dataset_hide_labels (data);
   g_autoptr (TdContext) ctx =
     td_context_new (td_seed_derive (exp->seed, repeat, fold, "model", p->label));
   g_autoptr (TdDataset) x = apply_features (argv[1], p, repeat, fold, data, ctx, &error);

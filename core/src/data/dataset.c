@@ -149,6 +149,15 @@ td_dataset_find_meta (const TdDataset *ds, const char *name)
   return NULL;
 }
 
+gboolean
+td_dataset_set_meta_role (TdDataset *ds, const char *name, TdMetaRole role)
+{
+  TdMetaColumn *c = (TdMetaColumn *) td_dataset_find_meta (ds, name);
+  if (c)
+    c->role = role;
+  return c != NULL;
+}
+
 /* Copy everything but x (and lengths) for the rows idx (or all rows when idx is NULL). */
 static void
 copy_bookkeeping (TdDataset *dst, const TdDataset *src, const size_t *idx, size_t n)
@@ -167,6 +176,7 @@ copy_bookkeeping (TdDataset *dst, const TdDataset *src, const size_t *idx, size_
       const TdMetaColumn *c = src->meta->pdata[m];
       TdMetaColumn *d = c->num ? td_dataset_add_meta_num (dst, c->name, NULL)
                                : td_dataset_add_meta_str (dst, c->name, NULL);
+      d->role = c->role;
       for (size_t k = 0; k < n; k++)
         {
           size_t s = idx ? idx[k] : k;

@@ -4,6 +4,7 @@
 #include <tundish/plugin.h>
 
 #include <errno.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -101,6 +102,14 @@ td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error)
           const TdMetaColumn *c = ds->meta->pdata[m];
           ok = c->num ? write_array (g, c->name, H5T_NATIVE_DOUBLE, 1, d1, c->num)
                       : write_strings (g, c->name, c->str, ds->n_series);
+          if (ok)
+            {
+              /* Cached data keeps what a model may see (dataset.h). */
+              hid_t d = H5Dopen2 (g, c->name, H5P_DEFAULT);
+              ok = d >= 0 && write_attr_u64 (d, "role", c->role);
+              if (d >= 0)
+                H5Dclose (d);
+            }
         }
       if (g >= 0)
         H5Gclose (g);
@@ -223,8 +232,8 @@ length_is (hid_t f, const char *name, hsize_t n)
   return ok;
 }
 
-/* /x's shape within bounds (no product overflows), /y and /channel_names
- * as long as /x says, checked before anything is allocated: a corrupt or
+/* /x's shape within bounds (no product overflows), /y (when present) and
+ * /channel_names as long as /x says, checked before anything is allocated: a corrupt or
  * crafted file must fail with a message, not abort or crawl through a huge
  * allocation. */
 static gboolean
@@ -238,7 +247,8 @@ sane_shape (hid_t f, const hsize_t dx[3])
   hsize_t n = dx[0] * dx[1];
   if (n && dx[2] > max_values / n)
     return FALSE;
-  return length_is (f, "y", dx[0]) && length_is (f, "channel_names", dx[2]);
+  return (H5Lexists (f, "y", H5P_DEFAULT) <= 0 || length_is (f, "y", dx[0]))
+         && length_is (f, "channel_names", dx[2]);
 }
 
 /* The dataset `name` holds all of its n elements, inside the file. The
@@ -297,7 +307,8 @@ td_dataset_load_h5 (const char *path, GError **error)
   else if (!sane_shape (f, dx))
     what = "accept /x: more than 2^28 series, 2^32 steps, 2^20 channels or 2^36 values, or "
            "/y or /channel_names of another length";
-  else if (!stored_in_file (f, "x", dx[0] * dx[1] * dx[2]) || !stored_in_file (f, "y", dx[0])
+  else if (!stored_in_file (f, "x", dx[0] * dx[1] * dx[2])
+           || (H5Lexists (f, "y", H5P_DEFAULT) > 0 && !stored_in_file (f, "y", dx[0]))
            || !stored_in_file (f, "channel_names", dx[2]))
     what = "accept /x: the file holds less data than /x, /y or /channel_names declares "
            "(truncated or not written by tundish)";
@@ -311,15 +322,19 @@ td_dataset_load_h5 (const char *path, GError **error)
   if (!what)
     {
       size_t n = ds->n_series;
+      gboolean has_y = H5Lexists (f, "y", H5P_DEFAULT) > 0;
       if (n * ds->n_steps * ds->n_channels > 0
           && H5Dread (xd, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, ds->x) < 0)
         what = "read /x";
-      else if (!read_array (f, "y", H5T_NATIVE_DOUBLE, n, ds->y))
+      else if (has_y && !read_array (f, "y", H5T_NATIVE_DOUBLE, n, ds->y))
         what = "read /y";
       else if (!read_array (f, "series_id", H5T_NATIVE_INT64, n, ds->series_id))
         what = "read /series_id";
       else if (!read_array (f, "group", H5T_NATIVE_INT64, n, ds->group))
         what = "read /group";
+      /* Data to score may come without labels: unknown, as the core hides them anyway. */
+      for (size_t s = 0; !what && !has_y && s < n; s++)
+        ds->y[s] = NAN;
       if (!what && H5Lexists (f, "lengths", H5P_DEFAULT) > 0)
         {
           ds->lengths = g_new (guint32, MAX (n, (size_t) 1));
@@ -355,6 +370,8 @@ td_dataset_load_h5 (const char *path, GError **error)
               hid_t d = H5Dopen2 (g, name, H5P_DEFAULT);
               hid_t t = H5Dget_type (d);
               gboolean is_str = H5Tget_class (t) == H5T_STRING;
+              guint64 role = TD_META_TARGET;   /* older files: hidden, the safe side */
+              read_attr_u64 (d, "role", &role);
               H5Tclose (t);
               H5Dclose (d);
               if (is_str)
@@ -371,6 +388,9 @@ td_dataset_load_h5 (const char *path, GError **error)
                   if (!read_array (g, name, H5T_NATIVE_DOUBLE, n, c->num))
                     what = "read a /meta numeric column";
                 }
+              if (!what)
+                ((TdMetaColumn *) g_ptr_array_index (ds->meta, ds->meta->len - 1))->role =
+                  role == TD_META_INPUT ? TD_META_INPUT : TD_META_TARGET;
             }
           g_ptr_array_unref (mn.names);
           H5Gclose (g);

@@ -40,14 +40,14 @@ td_interpret_cells_free (GArray *cells)
  * classes in class order, each class's series in input order, until
  * max_series are taken or none are left. */
 static GArray *
-pick_series (const TdDataset *input, size_t n_classes, size_t max_series)
+pick_series (const TdDataset *input, const double *labels, size_t n_classes, size_t max_series)
 {
   g_autoptr (GPtrArray) per = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   for (size_t c = 0; c < n_classes; c++)
     g_ptr_array_add (per, g_array_new (FALSE, FALSE, sizeof (size_t)));
   for (size_t s = 0; s < input->n_series; s++)
     {
-      double y = input->y[s];
+      double y = labels[s];
       if (isfinite (y) && y >= 0 && y < (double) n_classes && y == floor (y))
         g_array_append_val (per->pdata[(size_t) y], s);
     }
@@ -188,8 +188,8 @@ unsupported (GError **error)
 
 gboolean
 td_interpret_trial (const TdInterpretSpec *spec, TdModel *model, const TdModelVTable *mv,
-                    const TdDataset *input, size_t raw_steps, TdContext *ctx,
-                    GArray **saliency, GArray **attention, GError **error)
+                    const TdDataset *input, const double *labels, size_t raw_steps,
+                    TdContext *ctx, GArray **saliency, GArray **attention, GError **error)
 {
   *saliency = *attention = NULL;
   const TdAttentionMapExt *ext = mv->extension
@@ -216,7 +216,7 @@ td_interpret_trial (const TdInterpretSpec *spec, TdModel *model, const TdModelVT
   a.n_sal = n_sal;
   a.n_att = n_att;
 
-  g_autoptr (GArray) pick = pick_series (input, K, (size_t) spec->max_series);
+  g_autoptr (GArray) pick = pick_series (input, labels, K, (size_t) spec->max_series);
   g_autofree float *g = want_sal ? g_try_new (float, a.T * a.C) : NULL;
   g_autofree float *m = want_att ? g_try_new (float, a.T * a.T) : NULL;
   if ((want_sal && !g) || (want_att && !m))
@@ -233,7 +233,7 @@ td_interpret_trial (const TdInterpretSpec *spec, TdModel *model, const TdModelVT
           return FALSE;
         }
       size_t s = g_array_index (pick, size_t, k);
-      size_t cls = (size_t) input->y[s];
+      size_t cls = (size_t) labels[s];
       size_t valid = input->lengths ? MIN ((size_t) input->lengths[s], a.T) : a.T;
       if (want_sal)
         {

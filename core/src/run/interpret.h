@@ -29,12 +29,14 @@ G_BEGIN_DECLS
 
 /* Fill *saliency and *attention (GArray of TdInterpretCell, or left NULL
  * when the model offers nothing or the task has no classes). input is the
- * model's test input; raw_steps the generated series' steps. A model that
- * says TD_PLUGIN_ERROR_UNSUPPORTED leaves its maps out; other errors fail. */
+ * model's test input, without labels (tundish/dataset.h); labels[n_series]
+ * its true classes, which choose the series and the map they count in;
+ * raw_steps the generated series' steps. A model that says
+ * TD_PLUGIN_ERROR_UNSUPPORTED leaves its maps out; other errors fail. */
 gboolean td_interpret_trial (const TdInterpretSpec *spec, TdModel *model,
-                             const TdModelVTable *mv, const TdDataset *input, size_t raw_steps,
-                             TdContext *ctx, GArray **saliency, GArray **attention,
-                             GError **error);
+                             const TdModelVTable *mv, const TdDataset *input,
+                             const double *labels, size_t raw_steps, TdContext *ctx,
+                             GArray **saliency, GArray **attention, GError **error);
 
 /* "class,[channel,]time_bin,t_start,t_end," of a cell as CSV fields (the
  * channel when it has one: saliency), as every file of maps writes them. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/labels.h"
 #include "run/interpret.h"
 #include "run/killpoint.h"
 
@@ -238,18 +239,29 @@ apply_feature (const TdTrialEnv *env, TdTrial *t, guint index, TdDataset *in[3],
   };
   for (int k = 0; ok && k < 3; k++)
     {
+      if (!in[k])
+        continue;
+      /* Valid and test come without labels already; train's are held back
+       * around the call and given to what it made (transform never sees a
+       * label, so a feature computes the same on train as on new data). */
+      g_autoptr (TdLabels) held = k == 0 ? td_labels_take (in[0]) : NULL;
       t0 = td_clock ();
-      out[k] = in[k] ? v->transform (f, in[k], ctx, error) : NULL;
-      if (in[k])
-        td_trial_time (t, transform_stage[k], td_clock () - t0);
-      if (in[k] && !out[k])
+      out[k] = v->transform (f, in[k], ctx, error);
+      td_trial_time (t, transform_stage[k], td_clock () - t0);
+      if (held)
+        td_labels_put (in[0], held);
+      if (!out[k])
         ok = FALSE;
-      else if (out[k] && out[k]->n_series != in[k]->n_series)
+      else if (out[k]->n_series != in[k]->n_series)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
                        "returned %zu series for %zu", out[k]->n_series, in[k]->n_series);
           ok = FALSE;
         }
+      else if (held && out[k] != in[k])
+        td_labels_put (out[k], held);
+      else if (!held)
+        td_dataset_hide_labels (out[k]);   /* what it added unmarked stays hidden */
     }
   if (ok && v->save)
     {
@@ -502,6 +514,11 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
     sp->n_valid ? td_dataset_subset (env->data, sp->valid, sp->n_valid) : NULL,
     td_dataset_subset (env->data, sp->test, sp->n_test),
   };
+  /* The leakage rule (tundish/dataset.h): valid and test lose their labels
+   * here; valid's come back for model fit only, test's reach no plugin but
+   * the evaluators. */
+  g_autoptr (TdLabels) valid_labels = d[1] ? td_labels_take (d[1]) : NULL;
+  g_autoptr (TdLabels) test_labels = td_labels_take (d[2]);
   gboolean ok = FALSE;
   TdModel *model = NULL;
   const TdModelVTable *mv = p->model->entry->desc->vtable;
@@ -510,9 +527,6 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
   g_autofree char *model_abs = NULL;
   g_autofree char *safe = NULL;
   g_autofree char *model_dir = NULL;
-  /* Evaluators see the raw test series (labels, ids, metadata), not the
-   * feature matrix: `tundish report` can rebuild exactly that input. */
-  g_autoptr (TdDataset) raw_test = td_dataset_ref (d[2]);
   lap (t, TD_STAGE_SPLIT, &t0);
 
   gboolean aug_ok = run_augment (env, t, &d[0], FALSE, error);
@@ -543,7 +557,12 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
     }
   t->model_seed = td_context_seed (mctx);
   model = mv->create (p->model->params, mctx, error);
-  if (!model || !mv->fit (model, d[0], d[1], mctx, error))
+  if (d[1])
+    td_labels_put (d[1], valid_labels);   /* for early stopping */
+  gboolean fitted = model && mv->fit (model, d[0], d[1], mctx, error);
+  if (d[1])
+    td_dataset_hide_labels (d[1]);
+  if (!fitted)
     {
       prefix_error (error, p->model->key_path);
       goto out;
@@ -571,12 +590,12 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
     }
   lap (t, TD_STAGE_MODEL_PREDICT, &t0);
   t->test_ids = g_memdup2 (d[2]->series_id, t->n_test * sizeof (gint64));
-  t->test_y = g_memdup2 (d[2]->y, t->n_test * sizeof (double));
+  t->test_y = g_memdup2 (td_labels_y (test_labels), t->n_test * sizeof (double));
   if (d[1])
     {
       t->n_valid = d[1]->n_series;
       t->valid_ids = g_memdup2 (d[1]->series_id, MAX (t->n_valid, 1) * sizeof (gint64));
-      t->valid_y = g_memdup2 (d[1]->y, MAX (t->n_valid, 1) * sizeof (double));
+      t->valid_y = g_memdup2 (td_labels_y (valid_labels), MAX (t->n_valid, 1) * sizeof (double));
       t->valid_scores = g_steal_pointer (&valid_scores);
     }
 
@@ -593,14 +612,14 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
       prefix_error (error, "save model");
       goto out;
     }
-  ok = td_trial_evaluate (env->exp, raw_test, t, error);
-  lap (t, TD_STAGE_EVALUATE, &t0);
-  /* Last, on the test split only: nothing here reaches the model, the
-   * predictions or the metrics. */
-  if (ok && d[2]->n_steps > 1 && (mv->explain || mv->extension))
+  /* On the unlabelled test split, after its scores are kept: nothing here
+   * reaches the model, the predictions or the metrics. The labels only
+   * choose which series to explain. */
+  ok = TRUE;
+  if (d[2]->n_steps > 1 && (mv->explain || mv->extension))
     {
-      ok = td_interpret_trial (&p->interpret, model, mv, d[2], env->data->n_steps, mctx,
-                               &t->saliency, &t->attention, error);
+      ok = td_interpret_trial (&p->interpret, model, mv, d[2], td_labels_y (test_labels),
+                               env->data->n_steps, mctx, &t->saliency, &t->attention, error);
       if (!ok || t->saliency || t->attention)   /* a model with nothing to say: no stage */
         lap (t, TD_STAGE_INTERPRET, &t0);
     }
@@ -610,6 +629,15 @@ out:
   for (int k = 0; k < 3; k++)
     if (d[k])
       td_dataset_unref (d[k]);
+  if (ok)
+    {
+      /* Evaluators see the raw test series with labels and metadata, cut
+       * afresh (what no plugin held), as `tundish report` rebuilds it. */
+      g_autoptr (TdDataset) raw_test = td_dataset_subset (env->data, sp->test, sp->n_test);
+      t0 = td_clock ();
+      ok = td_trial_evaluate (env->exp, raw_test, t, error);
+      lap (t, TD_STAGE_EVALUATE, &t0);
+    }
   return ok;
 }
 

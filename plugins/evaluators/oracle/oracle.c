@@ -3,9 +3,9 @@
  *
  * Generators that know each series' true probability of the positive class
  * record it as a numeric metadata column (steel_casting:
- * "true_defect_probability" = P(label = 1 | signal)). Metadata travels with
- * the series through every stage, so the evaluated split (TdEvalInput.data)
- * still carries it. This evaluator ignores the model's scores and computes the
+ * "true_defect_probability" = P(label = 1 | signal)). Such a column is
+ * target-derived, hidden from features and models, but the evaluated split
+ * (TdEvalInput.data) carries every label and metadata column. This evaluator ignores the model's scores and computes the
  * binary metrics of that column against the labels: oracle_roc_auc,
  * oracle_pr_auc, oracle_brier and oracle_log_loss (tundish/metrics.h, so the
  * numbers are comparable to roc_auc, pr_auc, brier, log_loss of the models).

@@ -209,7 +209,8 @@ record_filled (TdDataset *out, const double *filled)
   TdMetaColumn *col = (TdMetaColumn *) td_dataset_find_meta (out, FILLED_COLUMN);
   if (!col || !col->num)
     {
-      td_dataset_add_meta_num (out, FILLED_COLUMN, filled);
+      /* Counted from the series themselves: an input the next stage may read. */
+      td_dataset_add_meta_num (out, FILLED_COLUMN, filled)->role = TD_META_INPUT;
       return;
     }
   for (size_t s = 0; s < out->n_series; s++)

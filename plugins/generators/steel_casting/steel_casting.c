@@ -556,12 +556,16 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
                     GEN_NAME ": %d of %zu casts kept a signal that differs from their plan "
                     "(labels still follow the signal)", job.mismatches, cfg.n_casts);
 
-  td_dataset_add_meta_str (ds, "mechanism", mechanism);
-  td_dataset_add_meta_num (ds, "true_defect_probability", true_p);
+  /* All three follow from the outcome (the mechanism that fired, P(defect |
+   * signal), the planned defect event or near miss), so models never see
+   * them (TD_META_TARGET); the oracle evaluator and the report do. A column
+   * a model may read (a steel grade, a strand) would be TD_META_INPUT. */
+  td_dataset_add_meta_str (ds, "mechanism", mechanism)->role = TD_META_TARGET;
+  td_dataset_add_meta_num (ds, "true_defect_probability", true_p)->role = TD_META_TARGET;
   g_autofree const char **events = g_new0 (const char *, cfg.n_casts);
   for (size_t i = 0; i < cfg.n_casts; i++)
     events[i] = steel_event_name ((SteelEventKind) plan[i]);
-  td_dataset_add_meta_str (ds, "event", events);
+  td_dataset_add_meta_str (ds, "event", events)->role = TD_META_TARGET;
   return g_steal_pointer (&ds);
 }
 
