@@ -87,7 +87,11 @@ test_dataset_tasks (void)
   g_assert_cmpstr (b->class_names[1], ==, "defect");
   g_assert_cmpuint (td_dataset_count_positive (b), ==, 20);
   g_assert_cmpint (b->group[7], ==, 1);
-  g_assert_nonnull (td_dataset_find_meta (b, "load"));
+  g_assert_cmpint (td_dataset_find_meta (b, "load")->role, ==, TD_META_INPUT);
+  g_assert_cmpint (td_dataset_find_meta (b, "recipe")->role, ==, TD_META_INPUT);
+  g_assert_cmpint (td_dataset_find_meta (b, "severity")->role, ==, TD_META_TARGET);
+  g_assert_cmpfloat (td_dataset_find_meta (b, "severity")->num[1], ==, 0);   /* y[1] = 0 */
+  g_assert_cmpfloat (td_dataset_find_meta (b, "severity")->num[0], >, 0);    /* y[0] = 1 */
   /* The class shows in channel 0: the mean of a positive is 1.5 higher. */
   double gap = 0;
   for (size_t s = 0; s < 60; s++)

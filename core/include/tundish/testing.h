@@ -71,12 +71,14 @@ typedef struct {
  *   by 1.5; regression: channel 0 raised by a level a ~ U(-1, 1) and
  *   y = 2a (no noise);
  * - class names "normal"/"defect" (binary, anomaly) or "class_<k>";
- * - series_id s, group s / 4, numeric metadata "load" and text "recipe".
+ * - series_id s, group s / 4; metadata inputs "load" (numeric) and "recipe"
+ *   (text), and "severity" = y × load, a TD_META_TARGET column that
+ *   td_dataset_hide_labels removes.
  * Fails only when the options are out of range or memory cannot be had. */
 TdDataset *td_testing_dataset (const TdTestingData *opts, GError **error);
 
 /* TRUE when a and b hold the same bytes: shape, task, x (NaN compares by
- * bits), y, lengths, ids, groups, channel names, metadata. Otherwise FALSE
+ * bits), y, lengths, ids, groups, channel names, metadata and its roles. Otherwise FALSE
  * with the first difference ("x[series 3, step 5, channel 1]: 0.25 vs 0.5"). */
 gboolean td_testing_dataset_equal (const TdDataset *a, const TdDataset *b, GError **error);
 

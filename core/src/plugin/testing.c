@@ -251,7 +251,7 @@ td_testing_dataset (const TdTestingData *opts, GError **error)
   g_autoptr (GRand) rm = stream (opts->seed, STREAM_MISSING);
   if (opts->ragged)
     ds->lengths = g_new (guint32, n);
-  g_autofree double *load = g_new (double, n);
+  g_autofree double *load = g_new (double, n), *severity = g_new (double, n);
   g_autofree const char **recipe = g_new0 (const char *, n + 1);
   for (size_t s = 0; s < n; s++)
     {
@@ -273,10 +273,12 @@ td_testing_dataset (const TdTestingData *opts, GError **error)
           }
       ds->group[s] = (gint64) (s / 4);
       load[s] = g_rand_double_range (r, 0.5, 1.0);
+      severity[s] = ds->y[s] * load[s];
       recipe[s] = s % 2 ? "B" : "A";
     }
-  td_dataset_add_meta_num (ds, "load", load);
-  td_dataset_add_meta_str (ds, "recipe", recipe);
+  td_dataset_add_meta_num (ds, "load", load)->role = TD_META_INPUT;
+  td_dataset_add_meta_str (ds, "recipe", recipe)->role = TD_META_INPUT;
+  td_dataset_add_meta_num (ds, "severity", severity);   /* TD_META_TARGET: from the label */
   return ds;
 }
 
@@ -305,7 +307,7 @@ same_meta (const TdDataset *a, const TdDataset *b, GError **error)
   for (guint k = 0; k < na; k++)
     {
       const TdMetaColumn *ca = a->meta->pdata[k], *cb = b->meta->pdata[k];
-      if (g_strcmp0 (ca->name, cb->name) != 0 || !ca->num != !cb->num)
+      if (g_strcmp0 (ca->name, cb->name) != 0 || !ca->num != !cb->num || ca->role != cb->role)
         return differ (error, "metadata column %u: \"%s\" vs \"%s\"", k, ca->name, cb->name);
       for (size_t s = 0; s < a->n_series; s++)
         if (ca->num ? memcmp (&ca->num[s], &cb->num[s], sizeof (double)) != 0

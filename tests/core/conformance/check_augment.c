@@ -62,9 +62,11 @@ check_contract (const TdPluginEntry *en)
     }
   for (guint k = 0; k < train->meta->len; k++)
     {
-      const TdMetaColumn *c = train->meta->pdata[k];
-      CONF_REQUIRE (en, td_dataset_find_meta (out, c->name) != NULL,
-                    "metadata column \"%s\" is lost", c->name);
+      const TdMetaColumn *c = train->meta->pdata[k], *o = td_dataset_find_meta (out, c->name);
+      CONF_REQUIRE (en, o != NULL, "metadata column \"%s\" is lost", c->name);
+      CONF_REQUIRE (en, o->role == c->role, "metadata column \"%s\" changed its role (%s -> %s)",
+                    c->name, c->role == TD_META_INPUT ? "input" : "target",
+                    o->role == TD_META_INPUT ? "input" : "target");
     }
   const TdMetaColumn *from = td_dataset_find_meta (out, FROM_COLUMN);
   CONF_REQUIRE (en, out->n_series == n || (from && from->num),

@@ -36,7 +36,9 @@ fitted (const TdPluginEntry *en, const TdDataset *train, TdContext *ctx, GError 
 }
 
 typedef struct {
-  TdDataset *train, *test, *out_train, *out_test;
+  TdDataset *train, *test;          /* labelled, as fit sees train */
+  TdDataset *train_in, *test_in;    /* unlabelled, as transform sees them */
+  TdDataset *out_train, *out_test;
 } Run;
 
 static void
@@ -44,25 +46,30 @@ run_clear (Run *r)
 {
   g_clear_pointer (&r->train, td_dataset_unref);
   g_clear_pointer (&r->test, td_dataset_unref);
+  g_clear_pointer (&r->train_in, td_dataset_unref);
+  g_clear_pointer (&r->test_in, td_dataset_unref);
   g_clear_pointer (&r->out_train, td_dataset_unref);
   g_clear_pointer (&r->out_test, td_dataset_unref);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Fit on one dataset, transform it and another with the given thread count;
- * the state is saved to save_path when non-NULL. */
+/* Fit on one dataset, transform it and another with the given thread count,
+ * as the core does (tundish/dataset.h's leakage rule); the state is saved to
+ * save_path when non-NULL. */
 static gboolean
 run_stage (const TdPluginEntry *en, int threads, const char *save_path, Run *r, GError **error)
 {
   const TdFeatureVTable *v = en->desc->vtable;
   r->train = conf_data (TD_TASK_BINARY, shape_matrix (en), 1, FALSE, 0);
   r->test = conf_data (TD_TASK_BINARY, shape_matrix (en), 2, FALSE, 0);
+  r->train_in = conf_blind (r->train);
+  r->test_in = conf_blind (r->test);
   g_autoptr (TdContext) ctx = conf_context (3, threads);
   TdFeature *f = fitted (en, r->train, ctx, error);
   if (!f)
     return FALSE;
-  gboolean ok = (r->out_train = v->transform (f, r->train, ctx, error)) != NULL
-                && (r->out_test = v->transform (f, r->test, ctx, error)) != NULL
+  gboolean ok = (r->out_train = v->transform (f, r->train_in, ctx, error)) != NULL
+                && (r->out_test = v->transform (f, r->test_in, ctx, error)) != NULL
                 && (!save_path || v->save (f, save_path, error));
   v->destroy (f);
   return ok;
@@ -76,7 +83,7 @@ check_transform (const TdPluginEntry *en)
   g_autoptr (GError) e = NULL;
   gboolean ok = run_stage (en, 1, NULL, &r, &e);
   CONF_REQUIRE_OK (en, ok, e, "create, fit and transform");
-  const TdDataset *in = r.test, *out = r.out_test;
+  const TdDataset *in = r.test_in, *out = r.out_test;
   CONF_REQUIRE (en, out->n_series == in->n_series, "%zu series in, %zu out", in->n_series,
                 out->n_series);
   CONF_REQUIRE (en, memcmp (out->y, in->y, in->n_series * sizeof (double)) == 0
@@ -101,7 +108,8 @@ check_transform (const TdPluginEntry *en)
   TdFeature *f = fitted (en, rough, ctx, &e);
   if (f)
     {
-      g_autoptr (TdDataset) o = v->transform (f, rough, ctx, &e);
+      g_autoptr (TdDataset) rough_in = conf_blind (rough);
+      g_autoptr (TdDataset) o = v->transform (f, rough_in, ctx, &e);
       v->destroy (f);
       CONF_REQUIRE (en, (o != NULL) != (e != NULL),
                     "on ragged data with missing values transform returned %s %s a GError",
@@ -125,21 +133,21 @@ check_train_only (const TdPluginEntry *en)
   g_autoptr (TdContext) ctx = conf_context (3, 1);
   TdFeature *f = fitted (en, r.train, ctx, &e);
   CONF_REQUIRE_OK (en, f != NULL, e, "create and fit");
-  /* Labels and metadata gone: the same columns. */
-  g_autoptr (TdDataset) blind = conf_blind (r.test);
-  g_autoptr (TdDataset) out_blind = v->transform (f, blind, ctx, &e);
+  /* Labels and target metadata present (a caller outside the core): the
+   * same columns as without them. */
+  g_autoptr (TdDataset) out_labelled = v->transform (f, r.test, ctx, &e);
   /* The first ten series alone: the same rows as in the whole batch. */
-  g_autoptr (TdDataset) head = conf_rows (r.test, 0, 10);
-  g_autoptr (TdDataset) out_head = out_blind ? v->transform (f, head, ctx, &e) : NULL;
+  g_autoptr (TdDataset) head = conf_rows (r.test_in, 0, 10);
+  g_autoptr (TdDataset) out_head = out_labelled ? v->transform (f, head, ctx, &e) : NULL;
   v->destroy (f);
-  CONF_REQUIRE_OK (en, out_blind && out_head, e, "transform");
+  CONF_REQUIRE_OK (en, out_labelled && out_head, e, "transform");
   size_t per = r.out_test->n_steps * r.out_test->n_channels;
-  CONF_REQUIRE (en, out_blind->n_series == r.out_test->n_series
-                      && out_blind->n_steps * out_blind->n_channels == per
-                      && memcmp (out_blind->x, r.out_test->x,
+  CONF_REQUIRE (en, out_labelled->n_series == r.out_test->n_series
+                      && out_labelled->n_steps * out_labelled->n_channels == per
+                      && memcmp (out_labelled->x, r.out_test->x,
                                  r.out_test->n_series * per * sizeof (float)) == 0,
-                "the output changed when the input's labels and metadata were removed: "
-                "transform reads what it must not (labels are absent outside fit)");
+                "the output changes when the input carries its labels and target metadata: "
+                "transform reads what it must not (they are hidden outside fit)");
   CONF_REQUIRE (en, out_head->n_steps * out_head->n_channels == per
                       && memcmp (out_head->x, r.out_test->x, 10 * per * sizeof (float)) == 0,
                 "a series' output depends on the other series of the batch (its first ten "
@@ -165,7 +173,7 @@ check_save_load (const TdPluginEntry *en)
   g_autoptr (TdParams) p = conf_params (en);
   g_autoptr (TdContext) ctx = conf_context (3, 1);
   TdFeature *f = ok && p ? v->load (p, path, ctx, &e) : NULL;
-  g_autoptr (TdDataset) again = f ? v->transform (f, r.test, ctx, &e) : NULL;
+  g_autoptr (TdDataset) again = f ? v->transform (f, r.test_in, ctx, &e) : NULL;
   if (f)
     v->destroy (f);
   /* A file that is not a saved state: an error, not a crash. */

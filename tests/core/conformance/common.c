@@ -67,9 +67,7 @@ TdDataset *
 conf_blind (const TdDataset *ds)
 {
   TdDataset *b = conf_rows (ds, 0, ds->n_series);
-  for (size_t s = 0; s < b->n_series; s++)
-    b->y[s] = NAN;
-  g_ptr_array_set_size (b->meta, 0);
+  td_dataset_hide_labels (b);
   return b;
 }
 

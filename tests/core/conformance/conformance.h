@@ -53,8 +53,8 @@ TdParams *conf_params (const TdPluginEntry *en);
 TdDataset *conf_data (TdTask task, gboolean matrix, guint64 seed, gboolean ragged,
                       double missing);
 TdContext *conf_context (guint64 seed, int threads);
-/* A copy of ds with labels NaN and no metadata: what transform and predict
- * may rely on. */
+/* A copy of ds as the core hands it to transform and predict: labels NaN,
+ * no TD_META_TARGET columns (td_dataset_hide_labels). */
 TdDataset *conf_blind (const TdDataset *ds);
 /* Rows [from, to) of ds. */
 TdDataset *conf_rows (const TdDataset *ds, size_t from, size_t to);
