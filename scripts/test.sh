@@ -3,14 +3,15 @@
 #
 #   1. install missing Debian packages (scripts/packages.txt)
 #   2. build/ with -Dwerror=true, then `meson test`
-#   3. install build/ into a staging folder, build examples/out-of-tree-plugin
-#      against the installed SDK with pkg-config, check it with the installed
-#      tundish-plugin-check and run its experiment with the installed tundish
-#      (one test in the totals)
+#   3. install build/ into a staging folder, build each out-of-tree example
+#      (examples/out-of-tree-plugin, a feature; examples/tcn-model-plugin, a
+#      model on the NN library, with its gradient check) against the installed
+#      SDK with pkg-config, check it with the installed tundish-plugin-check
+#      and run its experiment with the installed tundish (one test each)
 #   4. build-asan/ with AddressSanitizer + UBSan (+ LeakSanitizer), `meson test` again
 #   4b. scripts/fuzz.sh: libFuzzer on each input reader for TD_FUZZ_SECONDS (default 60)
 #   5. one closing line "N passed, N failed", summed from meson's testlog.json
-#      files plus the out-of-tree check; a step that cannot run (a failed
+#      files plus the out-of-tree examples; a step that cannot run (a failed
 #      build) counts as one failure.
 #
 # Exit status: 0 only when nothing failed. Stays well under 15 minutes on two cores.
@@ -65,9 +66,12 @@ run_suite() {
   td_log "$dir: $((SECONDS - t0))s"
 }
 
-# The out-of-tree plugin, built and run against the installed SDK only.
-out_of_tree() {
-  local stage
+# Install build/ into a staging folder once, for the out-of-tree examples;
+# sets stage, libdir and bindir.
+stage=""
+libdir=""
+bindir=""
+stage_install() {
   stage="$(mktemp -d "${TMPDIR:-/tmp}/tundish-install.XXXXXX")" || return 1
   td_log "installing build/ into $stage"
   if ! meson install -C build --no-rebuild --destdir "$stage" >"$stage/install.log" 2>&1; then
@@ -75,7 +79,7 @@ out_of_tree() {
     td_log "meson install failed (kept $stage)"
     return 1
   fi
-  local prefix libdir bindir
+  local prefix
   prefix="$("$TD_PYTHON" scripts/meson_option.py get build prefix)" &&
     libdir="$("$TD_PYTHON" scripts/meson_option.py get build libdir)" &&
     bindir="$("$TD_PYTHON" scripts/meson_option.py get build bindir)" || return 1
@@ -83,49 +87,62 @@ out_of_tree() {
   [[ $bindir == /* ]] || bindir="$prefix/$bindir"
   libdir="$stage$libdir"
   bindir="$stage$bindir"
+}
 
-  local ex=examples/out-of-tree-plugin
-  td_log "building $ex against $libdir/pkgconfig/tundish.pc"
-  if ! PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
-    make -s -C "$ex" OUT="$stage/plugins" CFLAGS="-O2 -g -Werror"; then
-    td_log "out-of-tree plugin build failed (kept $stage)"
+# out_of_tree DIR PLUGIN YAML PIPELINE: an out-of-tree plugin, built and run
+# against the staged install only. DIR's Makefile builds PLUGIN with
+# pkg-config (warnings are errors) into a folder of its own, which the
+# installed tundish-plugin-check checks; `make check` runs the example's own
+# tests when its Makefile has that target; then the installed tundish runs
+# DIR/YAML, and the example passes when results.csv holds PIPELINE's rows.
+out_of_tree() {
+  local ex="$1" plugin="$2" yaml="$3" pipeline="$4"
+  local out="$stage/$plugin"
+  local pc=(env PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}")
+  td_log "building $ex against the SDK in $libdir"
+  if ! "${pc[@]}" make -s -C "$ex" OUT="$out" CFLAGS="-O2 -g -Werror"; then
+    td_log "$ex: build failed (kept $stage)"
     return 1
   fi
-
   # Only the staged install and the new plugin: the installed binary must not
   # need the build tree.
   local installed=(env LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    TUNDISH_PLUGIN_PATH="$stage/plugins:$libdir/tundish/plugins")
+    TUNDISH_PLUGIN_PATH="$out:$libdir/tundish/plugins")
+  if grep -q '^check:' "$ex/Makefile" &&
+    ! "${pc[@]}" "${installed[@]}" make -s -C "$ex" OUT="$out" CFLAGS="-O2 -g -Werror" check \
+      >"$out/make-check.txt" 2>&1; then
+    cat "$out/make-check.txt" >&2
+    td_log "$ex: make check failed (kept $stage)"
+    return 1
+  fi
   local run=("${installed[@]}" "$bindir/tundish")
-  if ! "${run[@]}" inspect range_features >"$stage/inspect.txt" 2>&1 ||
-    ! grep -q range_features "$stage/inspect.txt"; then
-    cat "$stage/inspect.txt" >&2
-    td_log "installed tundish cannot inspect range_features (kept $stage)"
+  if ! "${run[@]}" inspect "$plugin" >"$out/inspect.txt" 2>&1 ||
+    ! grep -q "$plugin" "$out/inspect.txt"; then
+    cat "$out/inspect.txt" >&2
+    td_log "installed tundish cannot inspect $plugin (kept $stage)"
     return 1
   fi
   # The conformance check an out-of-tree author runs on their own folder.
-  if ! "${installed[@]}" "$bindir/tundish-plugin-check" "$stage/plugins" >"$stage/check.txt" 2>&1; then
-    cat "$stage/check.txt" >&2
-    td_log "tundish-plugin-check rejects range_features (kept $stage)"
+  if ! "${installed[@]}" "$bindir/tundish-plugin-check" "$out" >"$out/check.txt" 2>&1; then
+    cat "$out/check.txt" >&2
+    td_log "tundish-plugin-check rejects $plugin (kept $stage)"
     return 1
   fi
-  local out="$stage/run.log" run_dir="$stage/run"
-  td_log "running $ex/range-features.yaml with the installed tundish"
-  if ! TUNDISH_CACHE_DIR="$stage/cache" "${run[@]}" run "$ex/range-features.yaml" \
-    -o "$run_dir" >"$out" 2>&1; then
-    tail -n 30 "$out" >&2
-    td_log "out-of-tree experiment failed (kept $stage)"
+  local log="$out/run.log" run_dir="$out/run"
+  td_log "running $ex/$yaml with the installed tundish"
+  if ! TUNDISH_CACHE_DIR="$stage/cache" "${run[@]}" run "$ex/$yaml" -o "$run_dir" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    td_log "$ex: experiment failed (kept $stage)"
     return 1
   fi
   # results.csv: experiment,pipeline,variant,repeat,fold,metric,value
-  if ! awk -F, '$2 == "range_logistic" && $7 != "" { found = 1 } END { exit !found }' \
+  if ! awk -F, -v p="$pipeline" '$2 == p && $7 != "" { found = 1 } END { exit !found }' \
     "$run_dir/results.csv"; then
-    tail -n 30 "$out" >&2
-    td_log "no range_logistic rows in $run_dir/results.csv (kept $stage)"
+    tail -n 30 "$log" >&2
+    td_log "no $pipeline rows in $run_dir/results.csv (kept $stage)"
     return 1
   fi
-  td_log "out-of-tree plugin ran: $run_dir/results.csv"
-  [[ ${TD_TEST_KEEP:-0} == 1 ]] || rm -rf "$stage"
+  td_log "$ex ran: $run_dir/results.csv"
 }
 
 if ! td_ensure_packages test; then
@@ -137,12 +154,28 @@ SECONDS=0
 run_suite build 1 -- "${TD_BUILD_OPTS[@]}" -Dwerror=true
 build_ok=$?
 
+# The out-of-tree examples, one test each in the totals: a feature plugin on
+# the plugin SDK, and a model plugin on the NN library (tundish/nn.h).
 t0=$SECONDS
-if ((build_ok == 0)) && out_of_tree; then
-  passed=$((passed + 1))
-else
-  td_log "out-of-tree plugin check FAILED"
-  failed=$((failed + 1))
+examples=(
+  "examples/out-of-tree-plugin range_features range-features.yaml range_logistic"
+  "examples/tcn-model-plugin tcn tcn.yaml tcn"
+)
+staged=1
+((build_ok == 0)) && stage_install && staged=0
+example_failed=0
+for e in "${examples[@]}"; do
+  # shellcheck disable=SC2086 # the four fields are words
+  if ((staged == 0)) && out_of_tree $e; then
+    passed=$((passed + 1))
+  else
+    td_log "out-of-tree example ${e%% *} FAILED"
+    failed=$((failed + 1))
+    example_failed=1
+  fi
+done
+if [[ -n $stage ]] && ((example_failed == 0)) && [[ ${TD_TEST_KEEP:-0} != 1 ]]; then
+  rm -rf "$stage"
 fi
 td_log "out-of-tree: $((SECONDS - t0))s"
 

@@ -568,6 +568,29 @@ test_interpret (Fixture *fx, gconstpointer data)
 }
 
 /* The resolved text is YAML that libyaml reads back, with the expected keys. */
+/* summary.bootstrap_samples: default 1000, 0 allowed, in the resolved text
+ * (default included) and so in the hash. */
+static void
+test_summary (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml", minimal);
+  g_autoptr (TdExperiment) def = load_ok (fx, a, NULL);
+  g_assert_cmpint (def->summary_bootstrap, ==, 1000);
+  g_assert_nonnull (strstr (def->resolved_yaml, "\nsummary: {bootstrap_samples: 1000}\n"));
+  const char *const off[] = { "summary.bootstrap_samples=0", NULL };
+  g_autoptr (TdExperiment) e0 = load_ok (fx, a, off);
+  g_assert_cmpint (e0->summary_bootstrap, ==, 0);
+  const char *const more[] = { "summary.bootstrap_samples=2000", NULL };
+  g_autoptr (TdExperiment) e2 = load_ok (fx, a, more);
+  g_assert_cmpint (e2->summary_bootstrap, ==, 2000);
+  g_assert_cmpstr (e2->hash, !=, def->hash);
+  g_assert_cmpstr (e0->hash, !=, def->hash);
+  const char *const same[] = { "summary.bootstrap_samples=1000", NULL };
+  g_autoptr (TdExperiment) e1 = load_ok (fx, a, same);
+  g_assert_cmpstr (e1->hash, ==, def->hash);
+}
+
 static void
 test_resolved_parses (Fixture *fx, gconstpointer data)
 {
@@ -593,7 +616,8 @@ test_resolved_parses (Fixture *fx, gconstpointer data)
   g_assert_nonnull (root);
   g_assert_cmpint (root->type, ==, YAML_MAPPING_NODE);
   static const char *const want[] = { "experiment", "seed", "repeats", "data", "split",
-                                      "augment", "pipelines", "evaluate", "compare", "report" };
+                                      "augment", "pipelines", "evaluate", "compare", "summary",
+                                      "report" };
   guint n = 0;
   for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
        pr++, n++)
@@ -669,6 +693,7 @@ main (int argc, char **argv)
   ADD ("evaluate-forms", test_evaluate_forms);
   ADD ("hash", test_hash);
   ADD ("interpret", test_interpret);
+  ADD ("summary", test_summary);
   ADD ("resolved-parses", test_resolved_parses);
   ADD ("shipped-fragments", test_shipped_fragments);
   ADD ("missing-file", test_missing_file);

@@ -55,7 +55,7 @@ test_strings (void)
   /* summary.csv likewise */
   g_autoptr (GPtrArray) summary = util_csv (out, "summary.csv");
   for (guint k = 1; k < summary->len; k++)
-    g_assert_cmpuint (g_strv_length (summary->pdata[k]), ==, 7);
+    g_assert_cmpuint (g_strv_length (summary->pdata[k]), ==, 11);
   /* the failure message, HTML and all, in failed_trials.csv */
   g_autoptr (GPtrArray) failed = util_csv (out, "failed_trials.csv");
   g_assert_cmpuint (failed->len, ==, 2);

@@ -102,6 +102,22 @@ gboolean td_multiclass_metrics (const double *y, const double *scores, size_t n,
 /* Confusion counts, cm[true * n_classes + predicted], n_classes^2 entries. */
 gboolean td_multiclass_confusion (const double *y, const double *scores, size_t n,
                                   size_t n_classes, guint64 *cm, GError **error);
+/* Regression metrics of predictions p against targets y (n > 0, both
+ * finite; an error otherwise), as scikit-learn defines them: rmse, mae,
+ * mape = mean |y − p| / max(|y|, DBL_EPSILON) (a fraction, not a percent),
+ * r2 = 1 − SS_res / SS_tot (1 when both are 0, 0 when only SS_tot is: its
+ * force_finite rule), and the C-MAPSS scoring function of Saxena et al.
+ * (2008): s = Σ exp(−d/13) − 1 for d < 0 and exp(d/10) − 1 for d ≥ 0,
+ * d = p − y (late predictions cost more). */
+typedef enum {
+  TD_REG_N, TD_REG_RMSE, TD_REG_MAE, TD_REG_MAPE, TD_REG_R2, TD_REG_CMAPSS_SCORE,
+  TD_N_REGRESSION_METRICS
+} TdRegressionMetric;
+
+extern const char *const td_regression_metric_names[TD_N_REGRESSION_METRICS];
+gboolean td_regression_metrics (const double *y, const double *p, size_t n,
+                                double out[TD_N_REGRESSION_METRICS], GError **error);
+
 /* Index of the largest of row[0 .. k) (the first among equal ones). */
 size_t td_argmax (const double *row, size_t k);
 

@@ -37,8 +37,8 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 1   /* 1.1: TdRunReport grew timings, saliency, attention,
-                                 * confusion and sample_period */
+#define TD_PLUGIN_ABI_MINOR 2   /* 1.1: TdRunReport grew timings, saliency, attention,
+                                 * confusion and sample_period; 1.2: summary_ci */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 

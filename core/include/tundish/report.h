@@ -29,6 +29,25 @@ typedef struct {
   size_t n;
 } TdSummaryRow;
 
+/* The intervals of one summary row: report->summary_ci[i] belongs to
+ * report->summary[i]. Both at `level` (0.95); NaN where undefined.
+ *   t:         mean ± t_{(1+level)/2, n-1} sd / sqrt(n) over the trials
+ *              (n < 2: NaN); it treats the trials as independent.
+ *   bootstrap: the percentile interval of boot_samples replicates, each the
+ *              mean over the trials of the metric recomputed by the
+ *              evaluators on a resample of that trial's test predictions,
+ *              stratified by class and clustered by group when the split is
+ *              grouped; every pipeline sees the same resamples (seeded from
+ *              the master seed). It is the uncertainty from the finite test
+ *              sets, for these fitted models. boot_samples 0: not computed.
+ * docs/statistics.md states the method. */
+typedef struct {
+  double level;
+  double t_low, t_high;
+  double boot_low, boot_high;
+  size_t boot_samples;
+} TdSummaryInterval;
+
 typedef struct {
   const char *pipeline, *variant;
   int repeat, fold;
@@ -143,6 +162,8 @@ typedef struct {
   const TdInterpretRow *attention;        size_t n_attention;
   const TdConfusionRow *confusion;        size_t n_confusion;
   double sample_period;         /* seconds per step of the data (TD_EXT_SAMPLE_PERIOD); 0 unknown */
+  /* since ABI 1.2, filled by the runner: */
+  const TdSummaryInterval *summary_ci;    /* [n_summary], parallel to summary */
 } TdRunReport;
 
 G_END_DECLS

@@ -7,3 +7,12 @@
 /* Registry from the default search path. Plugin files that fail to load are
  * reported on stderr (one line each, naming the file) unless quiet. */
 TdRegistry *td_cli_registry (gboolean quiet);
+
+/* --log-format: "text" or "json" (*json set); FALSE, with the problem
+ * printed for cmd, otherwise. */
+gboolean td_cli_log_format (const char *text, gboolean *json, const char *cmd);
+
+/* Flush stdout; when its reader has gone (`tundish run ... | head -1`),
+ * note on stderr that the results are complete (in run_dir, may be NULL)
+ * instead of failing: the run's work must not be lost to a closed pipe. */
+void td_cli_flush_stdout (const char *cmd, const char *run_dir);

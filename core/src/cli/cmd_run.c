@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "run/runner.h"
+#include "util/json_line.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "run_folder.h"
@@ -20,6 +21,12 @@ static const char run_description[] =
   "grows past --trial-memory is marked failed with the reason, and the others go\n"
   "on. See docs/robustness.md.\n"
   "\n"
+  "Without a terminal, a line per finished trial and a status line (done/total,\n"
+  "failed, elapsed, ETA from the measured time of each pipeline's trials) every\n"
+  "--progress-interval seconds go to stderr; --log-format json writes events\n"
+  "instead (schema in docs/robustness.md). A closed stdout (| head) does not\n"
+  "stop the run.\n"
+  "\n"
   "Examples:\n"
   "  tundish run experiments/steel-casting-baseline.yaml\n"
   "  tundish run experiments/steel-casting-baseline.yaml -j 2 -o /tmp/run1\n"
@@ -28,9 +35,34 @@ static const char run_description[] =
   "  tundish run exp.yaml --trial-timeout 600 --trial-memory 4000 -o /tmp/night\n"
   "  tundish run --resume /tmp/night\n"
   "  tundish run exp.yaml --verify-determinism\n"
+  "  tundish run exp.yaml --log-format json 2> events.jsonl   # one JSON event per line\n"
+  "  nohup tundish run exp.yaml --progress-interval 60 > run.log 2>&1 &\n"
   "\n"
   "Exit status: 0 ok, 1 usage or config error, 2 runtime error (also: a\n"
   "--verify-determinism mismatch), 3 some trials failed (or --fail-fast stopped).";
+
+/* --log-format json: the last event (run_finished, run_stopped by
+ * --fail-fast, or run_failed with the message). */
+static void
+log_run_end (const char *event, const TdRunOutcome *o, int exit_code, const char *message)
+{
+  TdJson j;
+  td_json_begin (&j, event);
+  td_json_str (&j, "run_dir", o->run_dir);
+  td_json_int (&j, "exit_code", exit_code);
+  td_json_int (&j, "trials", (gint64) o->n_trials);
+  td_json_int (&j, "failed", (gint64) o->n_failed);
+  td_json_int (&j, "not_run", (gint64) o->n_not_run);
+  td_json_int (&j, "kept", (gint64) o->n_skipped);
+  if (o->n_verified)
+    {
+      td_json_int (&j, "verified", (gint64) o->n_verified);
+      td_json_int (&j, "verify_mismatches", (gint64) o->n_verify_mismatch);
+    }
+  if (message)
+    td_json_str (&j, "message", message);
+  td_json_emit (&j);
+}
 
 int
 td_cmd_run (int argc, char **argv)
@@ -39,8 +71,9 @@ td_cmd_run (int argc, char **argv)
    * like any write error, instead of killing the run without a word. */
   signal (SIGXFSZ, SIG_IGN);
   g_autofree char *out_dir = NULL, *resume_dir = NULL, *seed_text = NULL, *policy_text = NULL;
+  g_autofree char *log_format = NULL;
   gint jobs = 0, threads = 1, memory_mb = 0;
-  double timeout = 0;
+  double timeout = 0, interval = 10;
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) plugin_dirs = NULL;
   gboolean no_cache = FALSE, quiet = FALSE, isolate = FALSE, no_isolate = FALSE;
@@ -55,6 +88,8 @@ td_cmd_run (int argc, char **argv)
     { "threads-per-trial", 0, 0, G_OPTION_ARG_INT, &threads, "Threads each model/feature call may use (default 1; independent of -j)", "N" },
     { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, "Generate the data even when a cached copy exists", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL },
+    { "log-format", 0, 0, G_OPTION_ARG_STRING, &log_format, "Progress on stderr as text (default) or json: one JSON object per event and line (docs/robustness.md)", "FORMAT" },
+    { "progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &interval, "Without a terminal, a status line (done/total, failed, elapsed, ETA) every SECONDS (default 10; 0: none)", "SECONDS" },
     { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, "Continue the run in RUN_DIR: keep finished trials, run failed and unfinished ones (EXPERIMENT.yaml optional: the manifest names it)", "RUN_DIR" },
     { "isolate", 0, 0, G_OPTION_ARG_NONE, &isolate, "Each trial in its own worker process, also with -j 1 (default when -j > 1)", NULL },
     { "no-isolate", 0, 0, G_OPTION_ARG_NONE, &no_isolate, "Trials in this process (threads for -j > 1): a crash ends the run", NULL },
@@ -97,6 +132,15 @@ td_cmd_run (int argc, char **argv)
     {
       fprintf (stderr, "tundish run: --trial-timeout and --trial-memory need each trial in its "
                        "own worker process; drop --no-isolate\n");
+      return TD_EXIT_USAGE;
+    }
+  gboolean json = FALSE;
+  if (log_format && !td_cli_log_format (log_format, &json, "tundish run"))
+    return TD_EXIT_USAGE;
+  if (!(interval >= 0))
+    {
+      fprintf (stderr, "tundish run: --progress-interval: expected seconds >= 0 (0: no status "
+                       "lines), got %g\n", interval);
       return TD_EXIT_USAGE;
     }
   TdDataPolicy policy = TD_DATA_POLICY_REPAIR;
@@ -163,7 +207,7 @@ td_cmd_run (int argc, char **argv)
   TdRunOptions opt = {
     .run_dir = resume_dir ? resume_dir : out_dir, .jobs = jobs, .threads_per_trial = threads,
     .use_cache = !no_cache, .command_line = resume_dir && info.command ? info.command : cmdline,
-    .quiet = quiet,
+    .quiet = quiet, .log_json = json, .progress_interval = interval,
     .overrides = resume_dir ? (const char *const *) info.overrides
                             : (const char *const *) overrides->pdata,
     .isolate = isolate ? TD_ISOLATE_ON : no_isolate ? TD_ISOLATE_OFF : TD_ISOLATE_AUTO,
@@ -178,49 +222,53 @@ td_cmd_run (int argc, char **argv)
   td_manifest_info_clear (&info);
   if (!ok)
     {
+      int code = error->domain == TD_CONFIG_ERROR ? TD_EXIT_USAGE : TD_EXIT_RUNTIME;
+      if (json && !quiet)
+        log_run_end ("run_failed", &outcome, code, error->message);
       fprintf (stderr, "tundish run: %s\n", error->message);
       if (outcome.run_dir && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
         fprintf (stderr, "tundish run: finished trials are kept; once the problem is fixed, "
                          "continue with `tundish run --resume %s`\n", outcome.run_dir);
       td_run_outcome_clear (&outcome);
-      return error->domain == TD_CONFIG_ERROR ? TD_EXIT_USAGE : TD_EXIT_RUNTIME;
+      return code;
     }
   printf ("run folder: %s\n", outcome.run_dir);
+  g_autofree char *report = g_build_filename (outcome.run_dir, "report.html", NULL);
+  if (!outcome.n_not_run && g_file_test (report, G_FILE_TEST_EXISTS))
+    printf ("report: %s\n", report);
+  td_cli_flush_stdout ("tundish run", outcome.run_dir);
   int rc = TD_EXIT_OK;
+  if (verify && outcome.n_verify_mismatch)
+    rc = TD_EXIT_RUNTIME;
+  else if (outcome.n_failed || outcome.n_not_run)
+    rc = TD_EXIT_TRIALS_FAILED;
+  gboolean text = !quiet && !json;
+  if (json && !quiet)
+    log_run_end (outcome.n_not_run ? "run_stopped" : "run_finished", &outcome, rc, NULL);
   if (outcome.n_not_run)
     {
       fprintf (stderr, "tundish run: stopped at the first failure (--fail-fast): %zu failed, "
                        "%zu of %zu trials not run; continue with `tundish run --resume %s`\n",
                outcome.n_failed, outcome.n_not_run, outcome.n_trials, outcome.run_dir);
       td_run_outcome_clear (&outcome);
-      return TD_EXIT_TRIALS_FAILED;
+      return rc;
     }
-  g_autofree char *report = g_build_filename (outcome.run_dir, "report.html", NULL);
-  if (g_file_test (report, G_FILE_TEST_EXISTS))
-    printf ("report: %s\n", report);
-  if (outcome.n_skipped && !quiet)
+  if (outcome.n_skipped && text)
     fprintf (stderr, "tundish run: %zu trials were finished before the resume and kept\n",
              outcome.n_skipped);
   if (verify)
     {
       if (outcome.n_verify_mismatch)
-        {
-          fprintf (stderr, "tundish run: --verify-determinism: %zu of %zu rerun trials gave "
-                           "different files:\n%s", outcome.n_verify_mismatch, outcome.n_verified,
-                   outcome.verify_report ? outcome.verify_report : "");
-          rc = TD_EXIT_RUNTIME;
-        }
-      else if (!quiet)
+        fprintf (stderr, "tundish run: --verify-determinism: %zu of %zu rerun trials gave "
+                         "different files:\n%s", outcome.n_verify_mismatch, outcome.n_verified,
+                 outcome.verify_report ? outcome.verify_report : "");
+      else if (text)
         fprintf (stderr, "tundish run: --verify-determinism: %zu rerun trials gave identical "
                          "files\n", outcome.n_verified);
     }
-  if (outcome.n_failed)
-    {
-      fprintf (stderr, "tundish run: %zu of %zu trials failed (see failed_trials.csv and the report)\n",
-               outcome.n_failed, outcome.n_trials);
-      if (rc == TD_EXIT_OK)
-        rc = TD_EXIT_TRIALS_FAILED;
-    }
+  if (outcome.n_failed && !json)
+    fprintf (stderr, "tundish run: %zu of %zu trials failed (see failed_trials.csv and the report)\n",
+             outcome.n_failed, outcome.n_trials);
   td_run_outcome_clear (&outcome);
   return rc;
 }

@@ -1,12 +1,14 @@
 /* main.c — `tundish` command dispatch and top-level help. */
 #include <glib.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <tundish/tundish.h>
 
 #include "commands.h"
+#include "util/build_info.h"
 
 static const char usage_text[] =
   "Usage: tundish COMMAND [OPTIONS...]\n"
@@ -51,6 +53,10 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* Numbers in files are always C-locale. */
   setlocale (LC_NUMERIC, "C");
+  /* A reader that stops early (`tundish run ... | head -1`) must not kill a
+   * run that has hours of work in it: writes to the closed pipe fail with
+   * EPIPE instead, and the commands finish their files (td_cli_flush_stdout). */
+  signal (SIGPIPE, SIG_IGN);
   if (argc < 2)
     {
       fputs (usage_text, stderr);
@@ -64,8 +70,8 @@ main (int argc, char **argv)
     }
   if (strcmp (cmd, "--version") == 0)
     {
-      printf ("tundish %s (plugin ABI %d.%d)\n", TUNDISH_VERSION, TD_PLUGIN_ABI_MAJOR,
-              TD_PLUGIN_ABI_MINOR);
+      printf ("tundish %s (commit %s, plugin ABI %d.%d)\n", TUNDISH_VERSION,
+              td_build_commit (), TD_PLUGIN_ABI_MAJOR, TD_PLUGIN_ABI_MINOR);
       return TD_EXIT_OK;
     }
   static const struct { const char *name; int (*fn) (int, char **); } cmds[] = {

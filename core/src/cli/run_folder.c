@@ -56,6 +56,14 @@ td_cli_load_run (TdRegistry *reg, const char *run_dir, const char *exp_path,
       td_experiment_free (exp);
       return NULL;
     }
+  /* after the hash check: added metrics never change the hash */
+  if (!td_experiment_add_metrics (exp, reg, (const char *const *) info->added_metrics, &e))
+    {
+      g_set_error (error, TD_CONFIG_ERROR, e->code, "%s: the metrics added to this run "
+                   "(manifest.yaml: added_metrics) no longer load: %s", run_dir, e->message);
+      td_experiment_free (exp);
+      return NULL;
+    }
   return exp;
 }
 

@@ -15,7 +15,7 @@
 
 static const char *const top_keys[] = {
   "experiment", "seed", "repeats", "data", "split", "augment", "pipelines",
-  "evaluate", "compare", "report", "interpret", NULL,
+  "evaluate", "compare", "summary", "report", "interpret", NULL,
 };
 
 void
@@ -247,6 +247,39 @@ read_compare (const TdNode *node, TdExperiment *exp, GError **error)
   return TRUE;
 }
 
+/* summary: {bootstrap_samples: N} — the percentile bootstrap intervals of
+ * summary.csv (run/run_summary.c); 0 leaves them out. */
+static gboolean
+read_summary (const TdNode *node, TdExperiment *exp, GError **error)
+{
+  static const char *const keys[] = { "bootstrap_samples", NULL };
+  if (!node)
+    return TRUE;
+  if (node->type != TD_NODE_MAP)
+    {
+      g_autofree char *what = td_node_describe (node);
+      return td_config_fail (error, TD_CONFIG_ERROR_TYPE, node, "summary",
+                             "got %s; expected a mapping such as {bootstrap_samples: 1000}",
+                             what);
+    }
+  if (!td_config_check_keys (node, "summary", keys, error))
+    return FALSE;
+  const TdNode *bs = get (node, "bootstrap_samples");
+  if (bs)
+    {
+      gint64 v = -1;
+      char *end = NULL;
+      if (bs->type == TD_NODE_SCALAR && !td_node_is_null (bs))
+        v = g_ascii_strtoll (bs->value, &end, 10);
+      if (!end || *end || (v != 0 && (v < 100 || v > 1000000)))
+        return td_config_fail (error, TD_CONFIG_ERROR_VALUE, bs, "summary.bootstrap_samples",
+                               "expected 0 (no bootstrap intervals) or an integer in "
+                               "[100, 1000000]");
+      exp->summary_bootstrap = (int) v;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError **error)
 {
@@ -270,6 +303,7 @@ read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError 
          && read_pipelines (reg, root, exp, error)
          && td_config_read_evaluate (reg, get (root, "evaluate"), root, "evaluate", exp, error)
          && read_compare (get (root, "compare"), exp, error)
+         && read_summary (get (root, "summary"), exp, error)
          && td_config_read_report (reg, get (root, "report"), root, "report", exp->reporters,
                                    error);
 }
@@ -287,6 +321,7 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
   exp->bootstrap_samples = 2000;
+  exp->summary_bootstrap = TD_SUMMARY_BOOTSTRAP_DEFAULT;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);
   exp->metrics = g_ptr_array_new_with_free_func (g_free);
   exp->evaluators = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);

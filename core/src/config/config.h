@@ -67,6 +67,8 @@ typedef struct {
   char *group_by;               /* grouped: metadata column name, or NULL = dataset group ids */
 } TdSplitSpec;
 
+#define TD_SUMMARY_BOOTSTRAP_DEFAULT 1000
+
 typedef struct {
   char *path;                   /* the experiment file */
   char *name;                   /* experiment: */
@@ -81,6 +83,11 @@ typedef struct {
   char *baseline;               /* compare.baseline or NULL */
   GPtrArray *compare_tests;     /* of char*: delong, bootstrap, mcnemar, ttest (empty = all) */
   int bootstrap_samples;        /* compare.bootstrap_samples (default 2000) */
+  guint n_added_metrics;        /* the last n of metrics were added to a finished run
+                                 * (`tundish report --metrics`, td_experiment_add_metrics):
+                                 * not in resolved_yaml nor the hash; the manifest lists them */
+  int summary_bootstrap;        /* summary.bootstrap_samples: resamples behind the bootstrap
+                                 * intervals of summary.csv (0: none) */
   GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
   char *resolved_yaml;          /* canonical text of everything above */
   char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */
@@ -92,6 +99,14 @@ typedef struct {
 TdExperiment *td_experiment_load (const char *path, TdRegistry *reg,
                                   const char *const *overrides, GError **error);
 void td_experiment_free (TdExperiment *exp);
+
+/* Add metrics to a loaded experiment (a finished run's), each found through
+ * an evaluator the experiment has or, failing that, the installed evaluator
+ * producing it with its defaults. Names already there are skipped. The
+ * resolved configuration and hash stay those of the run; n_added_metrics
+ * counts them. FALSE (with did-you-mean) for a name no evaluator produces. */
+gboolean td_experiment_add_metrics (TdExperiment *exp, TdRegistry *reg,
+                                    const char *const *names, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdExperiment, td_experiment_free)
 
 void td_stage_free (TdStage *stage);

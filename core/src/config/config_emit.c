@@ -182,6 +182,7 @@ td_config_emit (const TdExperiment *exp)
   g_string_append (out, ", tests: ");
   put_names (out, exp->compare_tests);
   g_string_append (out, "}\n");
+  g_string_append_printf (out, "summary: {bootstrap_samples: %d}\n", exp->summary_bootstrap);
   put_stage_list (out, "", "report", exp->reporters);
   return g_string_free (out, FALSE);
 }

@@ -108,8 +108,9 @@ default_stage (const TdPluginEntry *e, const TdNode *at, const char *path, GErro
   return s;
 }
 
-static gboolean
-unknown_metric (TdRegistry *reg, const TdNode *item, const char *path, GError **error)
+/* "did you mean ..." or the list of what exists, for an unknown metric. */
+static char *
+unknown_metric_hint (TdRegistry *reg, const char *name)
 {
   g_autoptr (GPtrArray) evs = td_registry_list (reg, TD_KIND_EVALUATOR);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
@@ -121,17 +122,22 @@ unknown_metric (TdRegistry *reg, const TdNode *item, const char *path, GError **
         g_ptr_array_add (names, (gpointer) ms[j]);
       g_ptr_array_add (names, (gpointer) e->desc->name);
     }
-  const char *close = td_closest_name (item->value, (const char *const *) names->pdata,
-                                       names->len);
+  const char *close = td_closest_name (name, (const char *const *) names->pdata, names->len);
   if (close)
-    return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, item, path,
-                           "unknown metric \"%s\"; did you mean \"%s\"?", item->value, close);
+    return g_strdup_printf ("did you mean \"%s\"?", close);
   g_autoptr (GString) list = g_string_new ("");
   for (guint k = 0; k < names->len; k++)
     g_string_append_printf (list, "%s%s", k ? ", " : "", (const char *) names->pdata[k]);
-  return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, item, path,
-                         "unknown metric \"%s\"; expected a metric or evaluator among: %s",
-                         item->value, names->len ? list->str : "(no evaluators installed)");
+  return g_strdup_printf ("expected a metric or evaluator among: %s",
+                          names->len ? list->str : "(no evaluators installed)");
+}
+
+static gboolean
+unknown_metric (TdRegistry *reg, const TdNode *item, const char *path, GError **error)
+{
+  g_autofree char *hint = unknown_metric_hint (reg, item->value);
+  return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, item, path, "unknown metric \"%s\"; %s",
+                         item->value, hint);
 }
 
 static gboolean
@@ -268,6 +274,61 @@ td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNode *root,
                                    "reporter once", path, j);
           }
       g_ptr_array_add (out, td_stage_from_draft (d));
+    }
+  return TRUE;
+}
+
+gboolean
+td_experiment_add_metrics (TdExperiment *exp, TdRegistry *reg, const char *const *names,
+                           GError **error)
+{
+  for (size_t k = 0; names && names[k]; k++)
+    {
+      const char *name = names[k];
+      if (has_metric (exp, name))
+        continue;
+      if (!td_registry_find_metric (reg, name))
+        {
+          g_autofree char *hint = unknown_metric_hint (reg, name);
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
+                       "--metrics: unknown metric \"%s\"; %s", name, hint);
+          return FALSE;
+        }
+      gboolean have = FALSE;
+      for (guint e = 0; e < exp->evaluators->len && !have; e++)
+        {
+          const char *const *ms = evaluator_metrics (((TdStage *) exp->evaluators->pdata[e])->entry);
+          have = ms && g_strv_contains (ms, name);
+        }
+      /* As a metric named in evaluate: every evaluator producing it, with
+       * its defaults; the runner uses the one whose tasks match the data. */
+      g_autoptr (GPtrArray) evs = td_registry_list (reg, TD_KIND_EVALUATOR);
+      for (guint e = 0; !have && e < evs->len; e++)
+        {
+          const TdPluginEntry *ev = evs->pdata[e];
+          const char *const *ms = evaluator_metrics (ev);
+          if (!ms || !g_strv_contains (ms, name) || find_evaluator (exp, ev) >= 0)
+            continue;
+          g_autoptr (GError) err = NULL;
+          g_autoptr (TdParams) params = td_params_new_defaults (ev->desc->params,
+                                                                 ev->desc->n_params, &err);
+          if (params)
+            td_params_check_complete (params, &err);
+          if (err)
+            {
+              g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_MISSING_KEY,
+                           "--metrics: %s comes from evaluator %s, which cannot run with its "
+                           "defaults (%s)", name, ev->desc->name, err->message);
+              return FALSE;
+            }
+          TdStage *st = g_new0 (TdStage, 1);
+          st->entry = ev;
+          st->params = g_steal_pointer (&params);
+          st->key_path = g_strdup_printf ("evaluate(added).%s", ev->desc->name);
+          g_ptr_array_add (exp->evaluators, st);
+        }
+      g_ptr_array_add (exp->metrics, g_strdup (name));
+      exp->n_added_metrics++;
     }
   return TRUE;
 }

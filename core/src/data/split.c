@@ -121,6 +121,17 @@ group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **erro
   return TRUE;
 }
 
+gint64 *
+td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
+{
+  if (spec->method != TD_SPLIT_GROUP_HOLDOUT && spec->method != TD_SPLIT_GROUP_KFOLD)
+    return NULL;
+  g_autofree gint64 *out = g_new (gint64, MAX (ds->n_series, (size_t) 1));
+  if (!group_ids (ds, spec->group_by, out, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
 /* Distinct groups in first-seen order, shuffled; members listed per group. */
 typedef struct {
   GArray *members;   /* size_t */

@@ -22,6 +22,11 @@ void td_split_free (TdSplit *split);
 GPtrArray *td_split_make (const TdDataset *ds, const TdSplitSpec *spec, guint64 seed,
                           GError **error);
 
+/* The group id of every series of ds as a grouped split sees it (the
+ * dataset's group ids, or split.group_by's metadata column, text values
+ * numbered as first seen); NULL without an error when spec is not grouped. */
+gint64 *td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error);
+
 /* Defined with the config parser, which owns the method names. */
 const char *td_split_method_name (TdSplitMethod method);
 

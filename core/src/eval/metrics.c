@@ -9,6 +9,7 @@
 #include <tundish/metrics.h>
 #include <tundish/plugin.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -907,5 +908,53 @@ td_multiclass_metrics (const double *y, const double *scores, size_t n, size_t n
         acc_add (&auc, td_roc_auc (yc, sc, n));
     }
   out[TD_MC_ROC_AUC_OVR] = present < 2 ? NAN : acc_value (&auc) / (double) present;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ regression */
+
+const char *const td_regression_metric_names[TD_N_REGRESSION_METRICS] = {
+  "n", "rmse", "mae", "mape", "r2", "cmapss_score",
+};
+
+gboolean
+td_regression_metrics (const double *y, const double *p, size_t n,
+                       double out[TD_N_REGRESSION_METRICS], GError **error)
+{
+  if (n == 0)
+    {
+      g_set_error_literal (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                           "regression metrics of no series");
+      return FALSE;
+    }
+  double mean = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (!isfinite (y[i]) || !isfinite (p[i]))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "series %zu: %s is not a finite number", i,
+                       isfinite (y[i]) ? "the prediction" : "the target");
+          return FALSE;
+        }
+      mean += y[i];
+    }
+  mean /= (double) n;
+  double se = 0, ae = 0, ape = 0, tot = 0, score = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double d = p[i] - y[i];
+      se += d * d;
+      ae += fabs (d);
+      ape += fabs (d) / MAX (fabs (y[i]), DBL_EPSILON);
+      tot += (y[i] - mean) * (y[i] - mean);
+      score += d < 0 ? expm1 (-d / 13.0) : expm1 (d / 10.0);
+    }
+  out[TD_REG_N] = (double) n;
+  out[TD_REG_RMSE] = sqrt (se / (double) n);
+  out[TD_REG_MAE] = ae / (double) n;
+  out[TD_REG_MAPE] = ape / (double) n;
+  out[TD_REG_R2] = tot > 0 ? 1 - se / tot : se > 0 ? 0.0 : 1.0;
+  out[TD_REG_CMAPSS_SCORE] = score;
   return TRUE;
 }

@@ -11,6 +11,7 @@
 
 #include "util/atomic_file.h"
 #include "util/blas.h"
+#include "util/build_info.h"
 #include "config/config_node.h"
 #include "data/split.h"
 #include <tundish/tundish.h>
@@ -170,7 +171,9 @@ td_run_write_manifest (const TdRunMeta *m, GError **error)
   g_string_append_printf (s, "experiment: %s\nexperiment_file: ", exp->name);
   g_autofree char *exp_abs = g_canonicalize_filename (exp->path, NULL);
   yaml_quoted (s, exp_abs);
-  g_string_append_printf (s, "\nconfig_hash: \"%s\"\nstatus: %s\ncommand: ", exp->hash, m->status);
+  g_string_append_printf (s, "\nconfig_hash: \"%s\"\n", exp->hash);
+  td_manifest_added_metrics_line (s, exp);
+  g_string_append_printf (s, "status: %s\ncommand: ", m->status);
   yaml_quoted (s, m->command_line);
   g_string_append_c (s, '\n');
   quoted_list (s, "overrides", m->overrides);
@@ -180,8 +183,12 @@ td_run_write_manifest (const TdRunMeta *m, GError **error)
   quoted_list (s, "resumed", m->resumed);
   g_string_append (s, "host: ");
   yaml_quoted (s, g_get_host_name ());
+  /* git_commit: the experiment file's folder; tundish_commit: the sources
+   * of this tundish build */
   g_string_append (s, "\ngit_commit: ");
   yaml_quoted (s, commit);
+  g_string_append (s, "\ntundish_commit: ");
+  yaml_quoted (s, td_build_commit ());
   g_string_append_printf (s, "\njobs: %d\nthreads_per_trial: %d\nisolation: %s\n"
                           "trial_timeout_seconds: %g\ntrial_memory_mb: %d\ndata_policy: %s\n",
                           m->jobs, m->threads_per_trial, m->isolation ? m->isolation : "none",
@@ -264,6 +271,51 @@ td_run_write_manifest (const TdRunMeta *m, GError **error)
   return td_file_write_atomic (path, s->str, (gssize) s->len, error);
 }
 
+void
+td_manifest_added_metrics_line (GString *s, const TdExperiment *exp)
+{
+  g_autoptr (GPtrArray) added = g_ptr_array_new ();
+  for (guint k = exp->metrics->len - exp->n_added_metrics; k < exp->metrics->len; k++)
+    g_ptr_array_add (added, exp->metrics->pdata[k]);
+  g_ptr_array_add (added, NULL);
+  quoted_list (s, "added_metrics", (const char *const *) added->pdata);
+}
+
+gboolean
+td_manifest_update_added_metrics (const char *run_dir, const TdExperiment *exp, GError **error)
+{
+  g_autofree char *path = g_build_filename (run_dir, "manifest.yaml", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  g_autoptr (GString) line = g_string_new ("");
+  td_manifest_added_metrics_line (line, exp);
+  g_autoptr (GString) out = g_string_new ("");
+  gboolean placed = FALSE;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (size_t k = 0; lines[k]; k++)
+    {
+      if (!lines[k + 1] && !*lines[k])
+        break;     /* the final newline */
+      if (g_str_has_prefix (lines[k], "added_metrics:"))
+        continue;
+      g_string_append_printf (out, "%s\n", lines[k]);
+      /* beside the hash it qualifies (top-level keys only: no indent) */
+      if (!placed && g_str_has_prefix (lines[k], "config_hash:"))
+        {
+          g_string_append (out, line->str);
+          placed = TRUE;
+        }
+    }
+  if (!placed)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: no config_hash: not a run "
+                   "manifest", path);
+      return FALSE;
+    }
+  return td_file_write_atomic (path, out->str, (gssize) out->len, error);
+}
+
 /* ------------------------------------------------------------------ read */
 
 void
@@ -279,6 +331,7 @@ td_manifest_info_clear (TdManifestInfo *info)
   g_clear_pointer (&info->data_policy, g_free);
   g_clear_pointer (&info->overrides, g_strfreev);
   g_clear_pointer (&info->resumed, g_strfreev);
+  g_clear_pointer (&info->added_metrics, g_strfreev);
 }
 
 static char *
@@ -335,6 +388,7 @@ td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error)
   info->data_policy = scalar (root, "data_policy");
   info->overrides = scalar_list (root, "overrides");
   info->resumed = scalar_list (root, "resumed");
+  info->added_metrics = scalar_list (root, "added_metrics");
   const char *missing = !info->experiment_file ? "experiment_file"
                         : !info->config_hash ? "config_hash"
                         : !info->started ? "started" : NULL;

@@ -20,7 +20,17 @@ typedef struct {
   char *data_policy;
   GStrv overrides;              /* never NULL */
   GStrv resumed;                /* never NULL */
+  GStrv added_metrics;          /* `tundish report --metrics` since the run; never NULL */
 } TdManifestInfo;
+
+/* "added_metrics: [...]\n": the metrics added to the run after it began
+ * (the last exp->n_added_metrics), listed beside the config hash they do
+ * not change. */
+void td_manifest_added_metrics_line (GString *s, const TdExperiment *exp);
+/* Rewrite that line of RUN_DIR/manifest.yaml alone (atomically), leaving
+ * the rest as the run wrote it. */
+gboolean td_manifest_update_added_metrics (const char *run_dir, const TdExperiment *exp,
+                                           GError **error);
 
 gboolean td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error);
 void td_manifest_info_clear (TdManifestInfo *info);

@@ -9,6 +9,7 @@
 #include "run/run_output.h"
 #include "run/run_interpret.h"
 #include "run/run_timings.h"
+#include "run/run_summary.h"
 #include "run/run_manifest.h"
 
 #include <errno.h>
@@ -383,36 +384,11 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
         }
     }
   /* Summary per (label, metric) over the trials where the metric is defined. */
-  for (guint k = 0; k < trials->len;)
+  g_autoptr (GArray) summary_ci = g_array_new (FALSE, TRUE, sizeof (TdSummaryInterval));
+  if (!td_run_summary (m, trials, summary, summary_ci, error))
     {
-      guint end = td_run_label_end (trials, k);
-      const TdTrial *first = trials->pdata[k];
-      for (size_t j = 0; j < nm; j++)
-        {
-          double sum = 0, sum2 = 0;
-          size_t n = 0;
-          for (guint i = k; i < end; i++)
-            {
-              const TdTrial *t = trials->pdata[i];
-              if (t->ok && !isnan (t->metrics[j]))
-                {
-                  sum += t->metrics[j];
-                  n++;
-                }
-            }
-          double mean = n ? sum / (double) n : NAN;
-          for (guint i = k; i < end; i++)
-            {
-              const TdTrial *t = trials->pdata[i];
-              if (t->ok && !isnan (t->metrics[j]))
-                sum2 += (t->metrics[j] - mean) * (t->metrics[j] - mean);
-            }
-          TdSummaryRow row = { first->pipeline->name, first->pipeline->variant,
-                               exp->metrics->pdata[j], mean,
-                               n > 1 ? sqrt (sum2 / (double) (n - 1)) : (n == 1 ? 0.0 : NAN), n };
-          g_array_append_val (summary, row);
-        }
-      k = end;
+      g_string_chunk_free (strings);
+      return FALSE;
     }
 
   /* Left by a writer killed mid-file in an earlier attempt. */
@@ -458,6 +434,7 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     .attention = (TdInterpretRow *) attention->data, .n_attention = attention->len,
     .confusion = (TdConfusionRow *) confusion->data, .n_confusion = confusion->len,
     .sample_period = sample_period (exp),
+    .summary_ci = (TdSummaryInterval *) summary_ci->data,
   };
   td_run_timing_rows (m, trials, TRUE, timings);
   rep.timings = (TdStageTime *) timings->data;

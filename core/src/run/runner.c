@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/atomic_file.h"
+#include "util/json_line.h"
 #include "run/killpoint.h"
 #include "run/run_output.h"
 #include "run/trial_io.h"
@@ -39,6 +40,29 @@ td_run_outcome_clear (TdRunOutcome *o)
 #include "run/schedule.h"
 
 /* ------------------------------------------------------------- the run */
+
+/* --log-format json: the first event, once the trials are known. */
+static void
+log_run_started (const TdExperiment *exp, const char *run_dir, const TdDataset *data,
+                 size_t n_trials, size_t to_run, gboolean resume, int jobs)
+{
+  TdJson j;
+  td_json_begin (&j, "run_started");
+  td_json_str (&j, "experiment", exp->name);
+  td_json_str (&j, "config_hash", exp->hash);
+  td_json_str (&j, "run_dir", run_dir);
+  td_json_int (&j, "trials", (gint64) n_trials);
+  td_json_int (&j, "to_run", (gint64) to_run);
+  td_json_str (&j, "mode", resume ? "resume" : "new");
+  td_json_int (&j, "jobs", jobs);
+  td_json_object_begin (&j, "data");
+  td_json_int (&j, "series", (gint64) data->n_series);
+  td_json_int (&j, "steps", (gint64) data->n_steps);
+  td_json_int (&j, "channels", (gint64) data->n_channels);
+  td_json_int (&j, "positive", (gint64) td_dataset_count_positive (data));
+  td_json_object_end (&j);
+  td_json_emit (&j);
+}
 
 static char *
 default_run_dir (const TdExperiment *exp)
@@ -177,7 +201,9 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
   td_file_remove_stale_temps (run_dir);
 
   gboolean quiet = opt->quiet;
-  if (!quiet)
+  /* JSON: the run_started event below says the same, once the trials are known */
+  gboolean text = !quiet && !opt->log_json;
+  if (text)
     fprintf (stderr, "tundish: %s → %s%s\n", exp->name, run_dir, opt->resume ? " (resuming)" : "");
 
   gint64 t_data = g_get_monotonic_time ();
@@ -196,7 +222,7 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
     g_ascii_formatd (buf, sizeof buf, "%.9g", (double) (g_get_monotonic_time () - t_data) / 1e6);
     meta.data_seconds = g_ascii_strtod (buf, NULL);
   }
-  if (!quiet)
+  if (text)
     {
       fprintf (stderr, "data: %zu series × %zu steps × %zu channels, %zu positive (%.1fs)\n",
                data->n_series, data->n_steps, data->n_channels, td_dataset_count_positive (data),
@@ -240,16 +266,21 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
         }
       g_ptr_array_add (todo, t);
     }
-  if (opt->resume && !quiet)
+  if (opt->resume && text)
     fprintf (stderr, "resume: %zu of %u trials finished before; running %u (%zu failed "
              "before, %zu never finished)\n", outcome->n_skipped, trials->len, todo->len,
              failed_before, todo->len - failed_before);
 
   g_autofree char *journal_path = g_build_filename (run_dir, "journal.tsv", NULL);
+  r.jobs = MAX (1, MIN (r.jobs, (int) MAX (todo->len, 1u)));
   r.prog = (TdProgress) { .total = todo->len, .t0 = g_get_monotonic_time (),
-                        .tty = isatty (fileno (stderr)), .quiet = quiet, .exp = exp,
-                        .trials = (TdTrial *) trials->data, .n_trials = trials->len };
-  g_mutex_init (&r.prog.lock);
+                          .tty = isatty (fileno (stderr)), .quiet = quiet,
+                          .json = opt->log_json, .interval = opt->progress_interval,
+                          .jobs = r.jobs, .exp = exp, .trials = (TdTrial *) trials->data,
+                          .n_trials = trials->len };
+  td_progress_init (&r.prog);
+  if (opt->log_json && !quiet)
+    log_run_started (exp, run_dir, data, trials->len, todo->len, opt->resume, r.jobs);
   r.prog.journal = fopen (journal_path, "a");
   if (r.prog.journal && opt->resume)
     fprintf (r.prog.journal, "# resumed %s\n",
@@ -257,7 +288,6 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
   g_autoptr (TdContext) root = td_context_new (exp->seed);
   r.env = (TdTrialEnv) { .exp = exp, .data = data, .run_dir = run_dir,
                          .threads = meta.threads_per_trial, .parent = root };
-  r.jobs = MAX (1, MIN (r.jobs, (int) MAX (todo->len, 1u)));
   meta.jobs = r.jobs;
 
   gint *shared = NULL;
@@ -274,7 +304,8 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
     }
   else
     {
-      GThread *ticker = !quiet && r.prog.tty ? g_thread_new ("progress", td_progress_ticker, &r.prog)
+      GThread *ticker = !quiet && (r.prog.tty || r.prog.interval > 0)
+                          ? g_thread_new ("progress", td_progress_ticker, &r.prog)
                                              : NULL;
       td_schedule_in_process (&r, todo);
       if (ticker)
@@ -283,14 +314,14 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
           g_thread_join (ticker);
         }
     }
-  if (!quiet && r.prog.tty && todo->len)
+  if (text && r.prog.tty && todo->len)
     {
       td_progress_draw (&r.prog);
       fputc ('\n', stderr);
     }
   if (r.prog.journal)
     fclose (r.prog.journal);
-  g_mutex_clear (&r.prog.lock);
+  td_progress_clear (&r.prog);
 
   /* Every output is built from the trial folders as they are on disk. */
   size_t not_run = 0;
@@ -409,9 +440,19 @@ td_run_rebuild (const TdExperiment *exp, const char *run_dir_in, const TdRunOpti
           ok = FALSE;
           break;
         }
-      for (guint m = 0; m < exp->metrics->len; m++)
+      /* metrics added since the run have no stored value to differ from */
+      guint n_stored = t->metrics_partial ? exp->metrics->len - exp->n_added_metrics
+                                          : exp->metrics->len;
+      for (guint m = 0; m < n_stored; m++)
         if (!(stored[m] == t->metrics[m] || (isnan (stored[m]) && isnan (t->metrics[m]))))
           (*n_changed)++;
+      /* so resume and later reports read the added metrics back */
+      if (t->metrics_partial && !td_trial_write_metrics (run_dir, exp, t, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      t->metrics_partial = FALSE;
     }
   *n_trials = trials->len;
   if (ok)

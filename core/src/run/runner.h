@@ -23,6 +23,8 @@ typedef struct {
   const char *const *overrides; /* the --set/--seed overrides used, NULL-terminated; recorded
                                  * so the run can be reloaded (resume, report) */
   gboolean quiet;               /* no progress output */
+  gboolean log_json;            /* progress as JSON events, one per line (docs/robustness.md) */
+  double progress_interval;     /* seconds between status lines without a terminal; 0: none */
   /* robustness (docs/robustness.md) */
   TdIsolate isolate;
   double trial_timeout;         /* seconds; 0: none (needs isolation) */
@@ -60,7 +62,9 @@ void td_run_outcome_clear (TdRunOutcome *outcome);
  * folders, recomputing the metrics from the stored predictions with the
  * evaluators; no model is fitted. The caller checked the config hash.
  * n_changed receives how many metric values differ from the stored ones
- * (an evaluator changed since the run). */
+ * (an evaluator changed since the run). A trial stored without the metrics
+ * added since the run (exp->n_added_metrics) gets its metrics.csv
+ * rewritten with them. */
 gboolean td_run_rebuild (const TdExperiment *exp, const char *run_dir, const TdRunOptions *opt,
                          size_t *n_trials, size_t *n_failed, size_t *n_changed, GError **error);
 

@@ -53,6 +53,7 @@ work (gpointer data, gpointer user)
   if (g_atomic_int_get (&r->stop))
     return;     /* left not run: a resume runs it */
   fresh_trial_dir (r->run_dir, t);
+  td_progress_trial_started (&r->prog, t);
   td_trial_run (&r->env, t);
   GError *e = NULL;
   if (!td_run_write_trial (r->run_dir, r->exp, t, &e))
@@ -135,7 +136,6 @@ td_schedule_isolated (TdRunState *r, GPtrArray *todo, const char *run_dir, gbool
   g_autoptr (GArray) running = g_array_new (FALSE, FALSE, sizeof (Slot));
   guint next = 0;
   gboolean ok = TRUE;
-  gint64 last_draw = 0;
   while (next < todo->len || running->len)
     {
       while (ok && !g_atomic_int_get (&r->stop) && running->len < (guint) r->jobs
@@ -148,6 +148,8 @@ td_schedule_isolated (TdRunState *r, GPtrArray *todo, const char *run_dir, gbool
           ChildJob job = { r, t, run_dir };
           if (t->progress_slot)
             g_atomic_int_set (t->progress_slot, 0);
+          if (count)
+            td_progress_trial_started (&r->prog, t);
           Slot s = { td_worker_start (log, &r->limits, trial_child, &job, error), t };
           if (!s.w)
             {
@@ -195,14 +197,8 @@ td_schedule_isolated (TdRunState *r, GPtrArray *todo, const char *run_dir, gbool
           td_worker_free (s->w);
           g_array_remove_index (running, k);
         }
-      gint64 now = g_get_monotonic_time ();
-      if (count && r->prog.tty && !r->prog.quiet && now - last_draw > 200000)
-        {
-          g_mutex_lock (&r->prog.lock);
-          td_progress_draw (&r->prog);
-          g_mutex_unlock (&r->prog.lock);
-          last_draw = now;
-        }
+      if (count)
+        td_progress_tick (&r->prog);
     }
   return ok;
 }

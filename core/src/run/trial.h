@@ -63,6 +63,7 @@ typedef struct {
   gboolean done, ok;
   char *error;                  /* when !ok */
   double *metrics;              /* [exp->metrics->len], NaN where undefined */
+  gboolean metrics_partial;     /* loaded without the metrics added after the run (NaN) */
   size_t n_test, n_outputs;
   gint64 *test_ids;
   double *test_y, *test_scores; /* [n_test], [n_test × n_outputs] */

@@ -174,7 +174,15 @@ td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial 
   if (!write_in (dir, "trial.csv", s, error))
     return FALSE;
   td_kill_point ("trial-write", t->index);
-  g_string_assign (s, "metric,value\n");
+  return td_trial_write_metrics (run_dir, exp, t, error);
+}
+
+gboolean
+td_trial_write_metrics (const char *run_dir, const TdExperiment *exp, const TdTrial *t,
+                        GError **error)
+{
+  g_autofree char *dir = td_trial_dir (run_dir, t);
+  g_autoptr (GString) s = g_string_new ("metric,value\n");
   if (t->ok)
     for (guint m = 0; m < exp->metrics->len; m++)
       {
@@ -392,10 +400,16 @@ trial_load (const char *run_dir, const TdExperiment *exp, TdTrial *t, GError **e
       t->done = TRUE;
       return TRUE;
     }
-  if (mrows->len != exp->metrics->len + 1)
+  /* Metrics added after the run (`tundish report --metrics`) may be missing
+   * while that command has not yet rewritten this file: NaN until it does. */
+  guint n_stored = mrows->len - 1, n_base = exp->metrics->len - exp->n_added_metrics;
+  if (n_stored != exp->metrics->len && n_stored != n_base)
     return load_fail (error, mpath, mrows->len, "expected the experiment's metrics in order");
+  t->metrics_partial = n_stored != exp->metrics->len;
   t->metrics = g_new (double, MAX (exp->metrics->len, 1u));
-  for (guint m = 0; m < exp->metrics->len; m++)
+  for (guint m = n_stored; m < exp->metrics->len; m++)
+    t->metrics[m] = NAN;
+  for (guint m = 0; m < n_stored; m++)
     {
       char **f = mrows->pdata[m + 1];
       if (g_strv_length (f) != 2 || strcmp (f[0], exp->metrics->pdata[m]) != 0

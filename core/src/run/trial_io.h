@@ -11,6 +11,10 @@ G_BEGIN_DECLS
  * ends, metrics.csv last (trial_io.c has the format). */
 gboolean td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial *t,
                              GError **error);
+/* metrics.csv alone (atomically), e.g. after `tundish report --metrics`
+ * recomputed the trial's metrics with the ones added. */
+gboolean td_trial_write_metrics (const char *run_dir, const TdExperiment *exp, const TdTrial *t,
+                                 GError **error);
 /* Read a finished trial back from its folder (t->pipeline, repeat, fold
  * set by the caller): metrics, predictions, curves, importance, seeds and
  * time, or its failure. FALSE (t left cleared) when the trial has not

@@ -4,19 +4,19 @@
 #include <math.h>
 #include <string.h>
 
-const char *const td_band_choices[] = { "robust", "sd", "quantile", "fixed", NULL };
+const char *const band_choices[] = { "robust", "sd", "quantile", "fixed", NULL };
 
 /* 1 / Phi^-1(3/4): makes the MAD a consistent estimate of a normal sd. */
 #define MAD_TO_SD 1.482602218505602
 
 gboolean
-td_band_spec_init (TdBandSpec *spec, const TdParams *params, const char *who, GError **error)
+band_spec_init (BandSpec *spec, const TdParams *params, const char *who, GError **error)
 {
   memset (spec, 0, sizeof *spec);
   const char *m = td_params_get_string (params, "band");
-  spec->method = g_str_equal (m, "sd") ? TD_BAND_SD
-               : g_str_equal (m, "quantile") ? TD_BAND_QUANTILE
-               : g_str_equal (m, "fixed") ? TD_BAND_FIXED : TD_BAND_ROBUST;
+  spec->method = g_str_equal (m, "sd") ? BAND_SD
+               : g_str_equal (m, "quantile") ? BAND_QUANTILE
+               : g_str_equal (m, "fixed") ? BAND_FIXED : BAND_ROBUST;
   spec->k = td_params_get_double (params, "band_k");
 
   size_t nq = 0;
@@ -33,7 +33,7 @@ td_band_spec_init (TdBandSpec *spec, const TdParams *params, const char *who, GE
   size_t nl = 0, nh = 0;
   const double *lo = td_params_get_double_list (params, "band_low", &nl);
   const double *hi = td_params_get_double_list (params, "band_high", &nh);
-  if (spec->method == TD_BAND_FIXED)
+  if (spec->method == BAND_FIXED)
     {
       if (nl == 0 || nl != nh)
         {
@@ -60,7 +60,7 @@ td_band_spec_init (TdBandSpec *spec, const TdParams *params, const char *who, GE
 }
 
 void
-td_band_spec_clear (TdBandSpec *spec)
+band_spec_clear (BandSpec *spec)
 {
   g_clear_pointer (&spec->fixed_low, g_free);
   g_clear_pointer (&spec->fixed_high, g_free);
@@ -68,22 +68,22 @@ td_band_spec_clear (TdBandSpec *spec)
 }
 
 size_t
-td_feat_total_steps (const TdDataset *ds)
+feat_total_steps (const TdDataset *ds)
 {
   size_t total = 0;
   for (size_t s = 0; s < ds->n_series; s++)
-    total += td_feat_length (ds, s);
+    total += feat_length (ds, s);
   return total;
 }
 
 size_t
-td_feat_pool_values (const TdDataset *ds, size_t c, double *out)
+feat_pool_values (const TdDataset *ds, size_t c, double *out)
 {
   size_t m = 0, C = ds->n_channels;
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s) + c;
-      size_t len = td_feat_length (ds, s);
+      size_t len = feat_length (ds, s);
       for (size_t t = 0; t < len; t++)
         {
           float a = x[t * C];
@@ -95,13 +95,13 @@ td_feat_pool_values (const TdDataset *ds, size_t c, double *out)
 }
 
 size_t
-td_feat_pool_diffs (const TdDataset *ds, size_t c, double *out)
+feat_pool_diffs (const TdDataset *ds, size_t c, double *out)
 {
   size_t m = 0, C = ds->n_channels;
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s) + c;
-      size_t len = td_feat_length (ds, s);
+      size_t len = feat_length (ds, s);
       for (size_t t = 1; t < len; t++)
         {
           double d = (double) x[t * C] - (double) x[(t - 1) * C];
@@ -115,7 +115,7 @@ td_feat_pool_diffs (const TdDataset *ds, size_t c, double *out)
 static double
 population_sd (const double *v, size_t n, double *mean_out)
 {
-  double mean = td_feat_sum_d (v, n) / (double) n;
+  double mean = feat_sum_d (v, n) / (double) n;
   double q[8] = { 0 };
   size_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -134,25 +134,25 @@ population_sd (const double *v, size_t n, double *mean_out)
 #define MEANAD_TO_SD 1.2533141373155003
 
 double
-td_feat_robust_scale (double *v, size_t n, double *center)
+feat_robust_scale (double *v, size_t n, double *center)
 {
-  double med = td_feat_median_d (v, n);
+  double med = feat_median_d (v, n);
   for (size_t i = 0; i < n; i++)
     v[i] = fabs (v[i] - med);
-  double mad = td_feat_median_d (v, n);
+  double mad = feat_median_d (v, n);
   if (center)
     *center = med;
   if (mad > 0.0)
     return MAD_TO_SD * mad;
-  return MEANAD_TO_SD * td_feat_sum_d (v, n) / (double) n;
+  return MEANAD_TO_SD * feat_sum_d (v, n) / (double) n;
 }
 
 typedef struct {
-  const TdBandSpec *spec;
+  const BandSpec *spec;
   const TdDataset *train;
   double *low, *high, *center;
   gboolean *empty;
-  double **buf;        /* per worker, td_feat_total_steps (train) values */
+  double **buf;        /* per worker, feat_total_steps (train) values */
 } FitJob;
 
 static void
@@ -162,25 +162,25 @@ fit_channels (gpointer data, size_t worker, size_t begin, size_t end)
   double *v = j->buf[worker];
   for (size_t c = begin; c < end; c++)
     {
-      size_t n = td_feat_pool_values (j->train, c, v);
+      size_t n = feat_pool_values (j->train, c, v);
       j->empty[c] = n == 0;
       if (n == 0)
         continue;
       double center, half;
       switch (j->spec->method)
         {
-        case TD_BAND_SD:
+        case BAND_SD:
           half = j->spec->k * population_sd (v, n, &center);
           j->low[c] = center - half;
           j->high[c] = center + half;
           break;
-        case TD_BAND_QUANTILE:
-          j->low[c] = td_feat_quantile_d (v, n, j->spec->q_low);
-          j->high[c] = td_feat_quantile_d (v, n, j->spec->q_high);
+        case BAND_QUANTILE:
+          j->low[c] = feat_quantile_d (v, n, j->spec->q_low);
+          j->high[c] = feat_quantile_d (v, n, j->spec->q_high);
           center = 0.5 * (j->low[c] + j->high[c]);
           break;
         default:
-          half = j->spec->k * td_feat_robust_scale (v, n, &center);
+          half = j->spec->k * feat_robust_scale (v, n, &center);
           j->low[c] = center - half;
           j->high[c] = center + half;
           break;
@@ -190,11 +190,11 @@ fit_channels (gpointer data, size_t worker, size_t begin, size_t end)
 }
 
 gboolean
-td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx, double *low,
-             double *high, double *center, const char *who, GError **error)
+band_fit (const BandSpec *spec, const TdDataset *train, TdContext *ctx, double *low,
+          double *high, double *center, const char *who, GError **error)
 {
   size_t C = train->n_channels;
-  if (spec->method == TD_BAND_FIXED)
+  if (spec->method == BAND_FIXED)
     {
       if (spec->n_fixed != C)
         {
@@ -214,12 +214,12 @@ td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx, dou
 
   g_autofree gboolean *empty = g_new0 (gboolean, MAX (C, (size_t) 1));
   size_t values = train->n_series * train->n_steps * C;
-  size_t n_workers = td_feat_workers (ctx, C, values), total = td_feat_total_steps (train);
+  size_t n_workers = feat_workers (ctx, C, values), total = feat_total_steps (train);
   g_autofree double **buf = g_new0 (double *, MAX (n_workers, (size_t) 1));
   for (size_t w = 0; w < n_workers; w++)
     buf[w] = g_new (double, MAX (total, (size_t) 1));
   FitJob job = { spec, train, low, high, center, empty, buf };
-  gboolean ok = td_feat_run (ctx, n_workers, C, 1, fit_channels, &job, who, error);
+  gboolean ok = feat_run (ctx, n_workers, C, 1, fit_channels, &job, who, error);
   for (size_t w = 0; w < n_workers; w++)
     g_free (buf[w]);
   if (!ok)
@@ -227,7 +227,7 @@ td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx, dou
   for (size_t c = 0; c < C; c++)
     if (empty[c])
       {
-        g_autofree char *name = td_feat_channel_name (train, c);
+        g_autofree char *name = feat_channel_name (train, c);
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                      "%s: channel %s has no valid (non-NaN) training value to fit its band on",
                      who, name);

@@ -7,7 +7,7 @@
  *
  *   band: robust    center = median, half width = band_k × 1.4826 × MAD
  *                   (MAD = median |x - median|; when it is 0, 1.2533 × the
- *                   mean |x - median|: td_feat_robust_scale)
+ *                   mean |x - median|: feat_robust_scale)
  *         sd        center = mean, half width = band_k × sd (population)
  *         quantile  low, high = the band_quantiles of the training values
  *                   (numpy's linear interpolation); center = their midpoint
@@ -24,18 +24,18 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  TD_BAND_ROBUST,
-  TD_BAND_SD,
-  TD_BAND_QUANTILE,
-  TD_BAND_FIXED,
-} TdBandMethod;
+  BAND_ROBUST,
+  BAND_SD,
+  BAND_QUANTILE,
+  BAND_FIXED,
+} BandMethod;
 
-extern const char *const td_band_choices[];   /* "robust", "sd", "quantile", "fixed", NULL */
+extern const char *const band_choices[];   /* "robust", "sd", "quantile", "fixed", NULL */
 
 /* The band parameters, for a plugin's TdParamSpec array. */
-#define TD_BAND_PARAM_SPECS                                                               \
+#define BAND_PARAM_SPECS                                                               \
   { .name = "band", .type = TD_PARAM_ENUM, .default_value = "robust",                    \
-    .choices = td_band_choices,                                                          \
+    .choices = band_choices,                                                          \
     .help = "how the normal band of each channel is fitted on train: robust (median ± "  \
             "band_k·1.4826·MAD), sd (mean ± band_k·sd), quantile (band_quantiles), "     \
             "fixed (band_low/band_high)" },                                              \
@@ -49,34 +49,34 @@ extern const char *const td_band_choices[];   /* "robust", "sd", "quantile", "fi
     .help = "fixed band: upper limit per input channel, in channel order" }
 
 typedef struct {
-  TdBandMethod method;
+  BandMethod method;
   double k, q_low, q_high;
   double *fixed_low, *fixed_high;
   size_t n_fixed;
-} TdBandSpec;
+} BandSpec;
 
 /* Read and check the band parameters (quantiles ordered, fixed lists of
  * equal length with low <= high). */
-gboolean td_band_spec_init (TdBandSpec *spec, const TdParams *params, const char *who,
-                            GError **error);
-void td_band_spec_clear (TdBandSpec *spec);
+gboolean band_spec_init (BandSpec *spec, const TdParams *params, const char *who,
+                         GError **error);
+void band_spec_clear (BandSpec *spec);
 
 /* Fitted limits of every channel of train: low/high/center[n_channels].
  * Fails when a channel has no finite training value (robust, sd, quantile)
  * or the fixed lists do not match the channel count. Channels are fitted in
  * parallel (each the same way whatever the thread count). */
-gboolean td_band_fit (const TdBandSpec *spec, const TdDataset *train, TdContext *ctx,
-                      double *low, double *high, double *center, const char *who,
-                      GError **error);
+gboolean band_fit (const BandSpec *spec, const TdDataset *train, TdContext *ctx,
+                   double *low, double *high, double *center, const char *who,
+                   GError **error);
 
 /* Valid steps over all series of ds: the size a pooled buffer needs. */
-size_t td_feat_total_steps (const TdDataset *ds);
+size_t feat_total_steps (const TdDataset *ds);
 /* Every valid, non-NaN value of channel c over the series of ds, in double,
- * into out[td_feat_total_steps (ds)]; returns the count. */
-size_t td_feat_pool_values (const TdDataset *ds, size_t c, double *out);
+ * into out[feat_total_steps (ds)]; returns the count. */
+size_t feat_pool_values (const TdDataset *ds, size_t c, double *out);
 /* Every first difference x[t] - x[t-1] (t >= 1, both valid and not NaN) of
  * channel c over the series of ds, into out; returns the count. */
-size_t td_feat_pool_diffs (const TdDataset *ds, size_t c, double *out);
+size_t feat_pool_diffs (const TdDataset *ds, size_t c, double *out);
 
 /* A robust standard deviation of v[0..n) (n > 0): 1.4826 × MAD, the MAD
  * being median |v - median(v)|; when the MAD is 0 (more than half the
@@ -84,6 +84,6 @@ size_t td_feat_pool_diffs (const TdDataset *ds, size_t c, double *out);
  * usual fallback, also consistent for normal data); 0 when every value is
  * the same. The median goes to *center when non-NULL. v is overwritten
  * with the absolute deviations (no second copy of millions of values). */
-double td_feat_robust_scale (double *v, size_t n, double *center);
+double feat_robust_scale (double *v, size_t n, double *center);
 
 G_END_DECLS

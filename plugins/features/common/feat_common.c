@@ -15,7 +15,7 @@
 /* ------------------------------------------------------------- threading */
 
 size_t
-td_feat_workers (TdContext *ctx, size_t n_items, size_t n_values)
+feat_workers (TdContext *ctx, size_t n_items, size_t n_values)
 {
   if (n_items == 0)
     return 0;
@@ -29,7 +29,7 @@ td_feat_workers (TdContext *ctx, size_t n_items, size_t n_values)
 
 typedef struct {
   TdContext *ctx;
-  TdFeatWorkFunc func;
+  FeatWorkFunc func;
   gpointer data;
   size_t n_items, chunk;
   gint next_chunk;     /* atomic */
@@ -72,8 +72,8 @@ pool_thread (gpointer data)
 }
 
 gboolean
-td_feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
-             TdFeatWorkFunc func, gpointer data, const char *who, GError **error)
+feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
+          FeatWorkFunc func, gpointer data, const char *who, GError **error)
 {
   if (n_items == 0 || n_workers == 0)
     return TRUE;
@@ -108,7 +108,7 @@ td_feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
 /* --------------------------------------------------------------- inputs */
 
 gboolean
-td_feat_check_lengths (const TdDataset *in, const char *who, GError **error)
+feat_check_lengths (const TdDataset *in, const char *who, GError **error)
 {
   if (in->lengths == NULL)
     return TRUE;
@@ -124,7 +124,7 @@ td_feat_check_lengths (const TdDataset *in, const char *who, GError **error)
 }
 
 char *
-td_feat_channel_name (const TdDataset *in, size_t c)
+feat_channel_name (const TdDataset *in, size_t c)
 {
   const char *name = in->channel_names ? in->channel_names[c] : NULL;
   return name ? g_strdup (name) : g_strdup_printf ("c%zu", c);
@@ -141,7 +141,7 @@ td_feat_channel_name (const TdDataset *in, size_t c)
     }
 
 void
-td_feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst)
+feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst)
 {
   const size_t C = in->n_channels;
   const float *x = td_dataset_series (in, s);
@@ -161,11 +161,11 @@ td_feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst)
     }
 }
 
-TdFeatScratch *
-td_feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps)
+FeatScratch *
+feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps)
 {
   size_t n = MAX (n_steps, (size_t) 1);
-  TdFeatScratch *sc = g_new0 (TdFeatScratch, MAX (n_workers, (size_t) 1));
+  FeatScratch *sc = g_new0 (FeatScratch, MAX (n_workers, (size_t) 1));
   for (size_t w = 0; w < n_workers; w++)
     {
       sc[w].ch = g_new0 (float *, n_channels + 1);   /* NULL-terminated */
@@ -180,7 +180,7 @@ td_feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps)
 }
 
 void
-td_feat_scratch_free (TdFeatScratch *scratch, size_t n_workers)
+feat_scratch_free (FeatScratch *scratch, size_t n_workers)
 {
   if (!scratch)
     return;
@@ -201,7 +201,7 @@ td_feat_scratch_free (TdFeatScratch *scratch, size_t n_workers)
 }
 
 float
-td_feat_float_above (double high)
+feat_float_above (double high)
 {
   /* the largest float <= high: then x > high <=> x > it, for float x */
   float f = (float) high;
@@ -211,7 +211,7 @@ td_feat_float_above (double high)
 }
 
 float
-td_feat_float_below (double low)
+feat_float_below (double low)
 {
   /* the smallest float >= low */
   float f = (float) low;
@@ -221,7 +221,7 @@ td_feat_float_below (double low)
 }
 
 void
-td_feat_min_max (const float *v, size_t n, float *lo, float *hi)
+feat_min_max (const float *v, size_t n, float *lo, float *hi)
 {
   float l = v[0], h = v[0];
   size_t i = 0;
@@ -262,7 +262,7 @@ td_feat_min_max (const float *v, size_t n, float *lo, float *hi)
 }
 
 void
-td_feat_min_max_d (const double *v, size_t n, double *lo, double *hi)
+feat_min_max_d (const double *v, size_t n, double *lo, double *hi)
 {
   double l = v[0], h = v[0];
   size_t i = 0;
@@ -302,7 +302,7 @@ td_feat_min_max_d (const double *v, size_t n, double *lo, double *hi)
 #define LANES8(c) ((((c)[0] + (c)[1]) + ((c)[2] + (c)[3])) + (((c)[4] + (c)[5]) + ((c)[6] + (c)[7])))
 
 double
-td_feat_sum_d (const double *v, size_t n)
+feat_sum_d (const double *v, size_t n)
 {
   double c[8] = { 0 };
   size_t i = 0;
@@ -315,7 +315,7 @@ td_feat_sum_d (const double *v, size_t n)
 }
 
 double
-td_feat_cross_sum (const float *x, double mx, const float *y, double my, size_t n)
+feat_cross_sum (const float *x, double mx, const float *y, double my, size_t n)
 {
   double c[8] = { 0 };
   size_t i = 0;
@@ -328,7 +328,7 @@ td_feat_cross_sum (const float *x, double mx, const float *y, double my, size_t 
 }
 
 gboolean
-td_feat_has_nan (const float *v, size_t n)
+feat_has_nan (const float *v, size_t n)
 {
   /* branch-free OR over the block so the loop vectorises */
   int any = 0;
@@ -385,8 +385,8 @@ td_feat_has_nan (const float *v, size_t n)
     return v[k];                                                               \
   }
 
-DEFINE_SELECT (td_feat_select_d, double)
-DEFINE_SELECT (td_feat_select_f, float)
+DEFINE_SELECT (feat_select_d, double)
+DEFINE_SELECT (feat_select_f, float)
 
 /* The maximum of v[0..n), n > 0. */
 static float
@@ -404,7 +404,7 @@ median_by_select (const float *v, size_t n, float *tmp)
 {
   memcpy (tmp, v, n * sizeof (float));
   size_t half = n / 2;
-  float upper = td_feat_select_f (tmp, n, half);
+  float upper = feat_select_f (tmp, n, half);
   if (n % 2 == 1)
     return upper;
   /* after selection tmp[0..half) <= upper: the lower middle is their max */
@@ -441,7 +441,7 @@ collect_bin (const float *v, const guint16 *bins, size_t n, guint16 b, float *ou
 }
 
 double
-td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guint16 *bins)
+feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guint16 *bins)
 {
   if (lo == hi)
     return lo;
@@ -490,7 +490,7 @@ td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guin
 
   size_t m = collect_bin (v, bins, n, (guint16) b_hi, tmp);
   size_t r = k_hi - cum_hi;
-  float upper = td_feat_select_f (tmp, m, r);
+  float upper = feat_select_f (tmp, m, r);
   if (n % 2 == 1)
     return upper;
   float lower;
@@ -512,7 +512,7 @@ td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp, guin
  * [min, max] finds the bins holding ranks k1 and k2 in two streaming passes,
  * and only the values of the bins between them (usually one bin: a small
  * copy) go on, to another histogram or, once few, to quickselect. v is left
- * unchanged. Exact, as td_feat_median_f: bins are monotone in the value. */
+ * unchanged. Exact, as feat_median_f: bins are monotone in the value. */
 #define POOL_BINS 4096
 #define POOL_SMALL 4096
 
@@ -521,9 +521,9 @@ select2_small (const double *v, size_t n, size_t k1, size_t k2, double *a, doubl
 {
   double *copy = g_new (double, n);
   memcpy (copy, v, n * sizeof *copy);
-  *b = td_feat_select_d (copy, n, k2);
+  *b = feat_select_d (copy, n, k2);
   /* after selecting k2, copy[0..k2) <= *b: k1 is among them (or is k2) */
-  *a = k1 == k2 ? *b : td_feat_select_d (copy, k2, k1);
+  *a = k1 == k2 ? *b : feat_select_d (copy, k2, k1);
   g_free (copy);
 }
 
@@ -540,7 +540,7 @@ select2_pooled (const double *v, size_t n, size_t k1, size_t k2, double *a, doub
           select2_small (cur, n, k1, k2, a, b);
           return;
         }
-      td_feat_min_max_d (cur, n, &lo, &hi);
+      feat_min_max_d (cur, n, &lo, &hi);
       double width = hi - lo;
       if (lo == hi)
         {
@@ -608,7 +608,7 @@ select2_pooled (const double *v, size_t n, size_t k1, size_t k2, double *a, doub
 }
 
 double
-td_feat_median_d (const double *v, size_t n)
+feat_median_d (const double *v, size_t n)
 {
   double lower, upper;
   select2_pooled (v, n, n % 2 ? n / 2 : n / 2 - 1, n / 2, &lower, &upper);
@@ -616,7 +616,7 @@ td_feat_median_d (const double *v, size_t n)
 }
 
 double
-td_feat_quantile_d (const double *v, size_t n, double q)
+feat_quantile_d (const double *v, size_t n, double q)
 {
   double pos = q * (double) (n - 1);
   size_t i = (size_t) floor (pos);
@@ -630,7 +630,7 @@ td_feat_quantile_d (const double *v, size_t n, double q)
 /* ----------------------------------------------------------------- names */
 
 char *
-td_feat_number_token (double v)
+feat_number_token (double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (buf, sizeof buf, "%g", v);

@@ -15,37 +15,37 @@ G_BEGIN_DECLS
 
 /* Work on items [begin, end) by worker `worker` (0 .. n_workers-1); each
  * worker owns any scratch the caller set up for its index. */
-typedef void (*TdFeatWorkFunc) (gpointer data, size_t worker, size_t begin, size_t end);
+typedef void (*FeatWorkFunc) (gpointer data, size_t worker, size_t begin, size_t end);
 
 /* Workers for n_items items holding n_values input values in all:
  * min(td_context_threads, n_items), 1 when the input is too small to be
  * worth a thread, 0 when there is nothing to do. */
-size_t td_feat_workers (TdContext *ctx, size_t n_items, size_t n_values);
+size_t feat_workers (TdContext *ctx, size_t n_items, size_t n_values);
 
 /* Run func over [0, n_items) in chunks of `chunk` items taken in turn by
  * n_workers threads (the calling thread is worker 0). Every item is computed
  * the same way whichever worker takes it, so results do not depend on the
  * thread count. The cancel flag is polled between chunks; when set, fails
  * with TD_PLUGIN_ERROR_CANCELLED "<who>: cancelled". */
-gboolean td_feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
-                      TdFeatWorkFunc func, gpointer data, const char *who, GError **error);
+gboolean feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
+                   FeatWorkFunc func, gpointer data, const char *who, GError **error);
 
 /* --------------------------------------------------------------- inputs */
 
 /* Every series length <= n_steps (TD_PLUGIN_ERROR_INVALID_INPUT otherwise). */
-gboolean td_feat_check_lengths (const TdDataset *in, const char *who, GError **error);
+gboolean feat_check_lengths (const TdDataset *in, const char *who, GError **error);
 
 static inline size_t
-td_feat_length (const TdDataset *in, size_t s)
+feat_length (const TdDataset *in, size_t s)
 {
   return in->lengths ? in->lengths[s] : in->n_steps;
 }
 
 /* Channel c's name, or "c<c>" when the dataset has none. Caller frees. */
-char *td_feat_channel_name (const TdDataset *in, size_t c);
+char *feat_channel_name (const TdDataset *in, size_t c);
 
 /* De-interleave the first len steps of series s: dst[c][t] = x(s, t, c). */
-void td_feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst);
+void feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst);
 
 /* Per-worker scratch of n_channels arrays of n_steps floats (at least 1). */
 typedef struct {
@@ -54,40 +54,40 @@ typedef struct {
   double *dtmp;        /* [n_steps] */
   guint16 *bins;       /* [n_steps] */
   guint8 *mask;        /* [n_steps + 8] */
-} TdFeatScratch;
+} FeatScratch;
 
-TdFeatScratch *td_feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps);
-void td_feat_scratch_free (TdFeatScratch *scratch, size_t n_workers);
+FeatScratch *feat_scratch_new (size_t n_workers, size_t n_channels, size_t n_steps);
+void feat_scratch_free (FeatScratch *scratch, size_t n_workers);
 
 /* Float thresholds equivalent to double limits for float data: for every
  * float x (NaN and infinities included), x > high exactly when
- * x > td_feat_float_above (high), and x < low exactly when
- * x < td_feat_float_below (low). Comparing in float lets the loops work on
+ * x > feat_float_above (high), and x < low exactly when
+ * x < feat_float_below (low). Comparing in float lets the loops work on
  * twice as many values per instruction without changing any answer. */
-float td_feat_float_above (double high);
-float td_feat_float_below (double low);
+float feat_float_above (double high);
+float feat_float_below (double low);
 
 /* Minimum and maximum of v[0..n), n > 0, no NaN (NaN is not detected:
  * the callers rule it out first). */
-void td_feat_min_max (const float *v, size_t n, float *lo, float *hi);
+void feat_min_max (const float *v, size_t n, float *lo, float *hi);
 
-void td_feat_min_max_d (const double *v, size_t n, double *lo, double *hi);
+void feat_min_max_d (const double *v, size_t n, double *lo, double *hi);
 
 /* sum v[i] and sum (x[i] - mx)(y[i] - my), in eight double lanes (fixed
  * order, vectorised). */
-double td_feat_sum_d (const double *v, size_t n);
-double td_feat_cross_sum (const float *x, double mx, const float *y, double my, size_t n);
+double feat_sum_d (const double *v, size_t n);
+double feat_cross_sum (const float *x, double mx, const float *y, double my, size_t n);
 
 /* TRUE when v[0..n) holds a NaN. */
-gboolean td_feat_has_nan (const float *v, size_t n);
+gboolean feat_has_nan (const float *v, size_t n);
 
 /* ------------------------------------------------------------ selection */
 
 /* The k-th smallest of v[0..n) (0-based), reordering v so that
  * v[0..k) <= v[k] <= v[k+1..n). Deterministic quickselect (median of three,
  * Hoare partition that stops on equal keys); v holds no NaN. */
-double td_feat_select_d (double *v, size_t n, size_t k);
-float  td_feat_select_f (float *v, size_t n, size_t k);
+double feat_select_d (double *v, size_t n, size_t k);
+float  feat_select_f (float *v, size_t n, size_t k);
 
 /* Median of v[0..n) (n > 0, no NaN; the mean of the two middle values, in
  * double, when n is even). lo and hi are the minimum and maximum of v.
@@ -96,23 +96,23 @@ float  td_feat_select_f (float *v, size_t n, size_t k);
  * values are selected, so the cost is two linear passes for any data whose
  * middle bin is not most of the series. Exact: the bin index is a monotone
  * function of the value, so bins partition the sorted order. */
-double td_feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp,
-                         guint16 *bins);
+double feat_median_f (const float *v, size_t n, float lo, float hi, float *tmp,
+                      guint16 *bins);
 
 /* Median of v[0..n) (n > 0, no NaN; the mean of the two middle values when
  * n is even). Made for pooled training values (millions): histogram
  * selection, see feat_common.c. v is not changed. */
-double td_feat_median_d (const double *v, size_t n);
+double feat_median_d (const double *v, size_t n);
 
 /* The q-quantile of v[0..n) (n > 0, no NaN, 0 <= q <= 1) with linear
  * interpolation between order statistics (numpy's default "linear" method:
  * position q (n - 1)). v is not changed. */
-double td_feat_quantile_d (const double *v, size_t n, double q);
+double feat_quantile_d (const double *v, size_t n, double q);
 
 /* ----------------------------------------------------------------- names */
 
 /* A number for a column name: %g with '.' written as 'p' and '-' as 'm'
  * ("0.05" -> "0p05"), so names keep '.' only between channel and feature. */
-char *td_feat_number_token (double v);
+char *feat_number_token (double v);
 
 G_END_DECLS

@@ -1,10 +1,11 @@
-/* feat_plugins.h — the feature extractors' descriptors by name, for the
- * window plugin, which compiles their sources into its own module and runs
- * them on windows of each series.
+/* feat_plugins.h — the feature extractors' descriptors, for their own
+ * plugins' entry points (<name>_entry.c) and for the window plugin, which
+ * links every extractor's static library and runs them on windows of each
+ * series.
  *
- * Each extractor's source defines its accessor (hidden by the modules'
- * symbol visibility). Compiled with -DTD_FEATURE_NO_ENTRY, a source leaves
- * out td_plugin_descriptor(), so the window module exports only its own.
+ * Each extractor's source (statistical.c, ...) defines its accessor and no
+ * td_plugin_descriptor(); the modules' hidden visibility keeps the accessors
+ * private, so each module exports only its own td_plugin_descriptor.
  */
 #pragma once
 
@@ -12,10 +13,10 @@
 
 G_BEGIN_DECLS
 
-const TdPluginDescriptor *td_feature_statistical_descriptor (void);
-const TdPluginDescriptor *td_feature_stability_descriptor (void);
-const TdPluginDescriptor *td_feature_duration_descriptor (void);
-const TdPluginDescriptor *td_feature_interaction_descriptor (void);
-const TdPluginDescriptor *td_feature_spectral_descriptor (void);
+const TdPluginDescriptor *feat_statistical_descriptor (void);
+const TdPluginDescriptor *feat_stability_descriptor (void);
+const TdPluginDescriptor *feat_duration_descriptor (void);
+const TdPluginDescriptor *feat_interaction_descriptor (void);
+const TdPluginDescriptor *feat_spectral_descriptor (void);
 
 G_END_DECLS

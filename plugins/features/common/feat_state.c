@@ -5,10 +5,10 @@
 #include <stdlib.h>
 
 GKeyFile *
-td_state_new (const char *plugin, const char *version, char *const *channels, size_t n_channels)
+feat_state_new (const char *plugin, const char *version, char *const *channels, size_t n_channels)
 {
   GKeyFile *kf = g_key_file_new ();
-  g_key_file_set_integer (kf, plugin, "format", TD_FEAT_STATE_FORMAT);
+  g_key_file_set_integer (kf, plugin, "format", FEAT_STATE_FORMAT);
   g_key_file_set_string (kf, plugin, "version", version);
   g_key_file_set_string_list (kf, plugin, "channels", (const char *const *) channels,
                               n_channels);
@@ -16,8 +16,8 @@ td_state_new (const char *plugin, const char *version, char *const *channels, si
 }
 
 void
-td_state_set_doubles (GKeyFile *kf, const char *plugin, const char *key, const double *v,
-                      size_t n)
+feat_state_set_doubles (GKeyFile *kf, const char *plugin, const char *key, const double *v,
+                        size_t n)
 {
   char **text = g_new0 (char *, n + 1);
   for (size_t i = 0; i < n; i++)
@@ -31,7 +31,7 @@ td_state_set_doubles (GKeyFile *kf, const char *plugin, const char *key, const d
 }
 
 gboolean
-td_state_save (GKeyFile *kf, const char *path, const char *plugin, GError **error)
+feat_state_save (GKeyFile *kf, const char *path, const char *plugin, GError **error)
 {
   GError *e = NULL;
   if (!g_key_file_save_to_file (kf, path, &e))
@@ -45,8 +45,8 @@ td_state_save (GKeyFile *kf, const char *path, const char *plugin, GError **erro
 }
 
 GKeyFile *
-td_state_load (const char *path, const char *plugin, char ***channels, size_t *n_channels,
-               GError **error)
+feat_state_load (const char *path, const char *plugin, char ***channels, size_t *n_channels,
+                 GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   GError *e = NULL;
@@ -58,11 +58,11 @@ td_state_load (const char *path, const char *plugin, char ***channels, size_t *n
       return NULL;
     }
   gint format = g_key_file_get_integer (kf, plugin, "format", &e);
-  if (e || format != TD_FEAT_STATE_FORMAT)
+  if (e || format != FEAT_STATE_FORMAT)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
                    "%s: %s is not a %s fitted state of format %d%s%s", plugin, path, plugin,
-                   TD_FEAT_STATE_FORMAT, e ? ": " : "", e ? e->message : "");
+                   FEAT_STATE_FORMAT, e ? ": " : "", e ? e->message : "");
       g_clear_error (&e);
       return NULL;
     }
@@ -81,8 +81,8 @@ td_state_load (const char *path, const char *plugin, char ***channels, size_t *n
 }
 
 gboolean
-td_state_get_doubles (GKeyFile *kf, const char *plugin, const char *key, double *v, size_t n,
-                      GError **error)
+feat_state_get_doubles (GKeyFile *kf, const char *plugin, const char *key, double *v, size_t n,
+                        GError **error)
 {
   GError *e = NULL;
   gsize m = 0;
@@ -125,19 +125,19 @@ td_state_get_doubles (GKeyFile *kf, const char *plugin, const char *key, double 
 }
 
 char **
-td_state_channel_names (const TdDataset *in)
+feat_state_channel_names (const TdDataset *in)
 {
   char **names = g_new0 (char *, in->n_channels + 1);
   for (size_t c = 0; c < in->n_channels; c++)
-    names[c] = td_feat_channel_name (in, c);
+    names[c] = feat_channel_name (in, c);
   return names;
 }
 
 gboolean
-td_state_check_channels (const TdDataset *in, char *const *channels, size_t n_channels,
-                         const char *plugin, GError **error)
+feat_state_check_channels (const TdDataset *in, char *const *channels, size_t n_channels,
+                           const char *plugin, GError **error)
 {
-  g_auto (GStrv) names = td_state_channel_names (in);
+  g_auto (GStrv) names = feat_state_channel_names (in);
   gboolean same = in->n_channels == n_channels;
   for (size_t c = 0; same && c < n_channels; c++)
     same = g_strcmp0 (names[c], channels[c]) == 0;

@@ -45,7 +45,7 @@ struct TdFeature {
   size_t n_features;
   double sample_seconds, min_run_seconds;
   size_t min_run_steps;
-  TdBandSpec band;
+  BandSpec band;
   /* fitted */
   gboolean fitted;
   char **channels;
@@ -58,7 +58,7 @@ duration_destroy (TdFeature *self)
 {
   if (!self)
     return;
-  td_band_spec_clear (&self->band);
+  band_spec_clear (&self->band);
   g_strfreev (self->channels);
   g_free (self->low);
   g_free (self->high);
@@ -100,7 +100,7 @@ duration_create (const TdParams *params, TdContext *ctx, GError **error)
       return NULL;
     }
   self->min_run_steps = steps < 1.0 ? 1 : (size_t) steps;
-  if (!td_band_spec_init (&self->band, params, PLUGIN, error))
+  if (!band_spec_init (&self->band, params, PLUGIN, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -118,22 +118,22 @@ alloc_state (TdFeature *self, size_t n_channels)
 static gboolean
 duration_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (train, PLUGIN, error))
+  if (!feat_check_lengths (train, PLUGIN, error))
     return FALSE;
   g_strfreev (self->channels);
   g_free (self->low);
   g_free (self->high);
   g_free (self->center);
-  self->channels = td_state_channel_names (train);
+  self->channels = feat_state_channel_names (train);
   alloc_state (self, train->n_channels);
-  self->fitted = td_band_fit (&self->band, train, ctx, self->low, self->high, self->center,
-                              PLUGIN, error);
+  self->fitted = band_fit (&self->band, train, ctx, self->low, self->high, self->center,
+                           PLUGIN, error);
   return self->fitted;
 }
 
 /* Counts of one channel: above, below, longest run outside, long runs;
  * FALSE when v holds a NaN. lo and hi are the band as float thresholds
- * (td_feat_float_below/above: the same answers as the double limits).
+ * (feat_float_below/above: the same answers as the double limits).
  * The first pass is branch-free and vectorises; it leaves the outside mask,
  * which the second walks eight steps at a time, stopping only where a step
  * is outside, usually a small fraction of the series. */
@@ -188,7 +188,7 @@ typedef struct {
   const TdFeature *self;
   const TdDataset *in;
   TdDataset *out;
-  TdFeatScratch *scratch;
+  FeatScratch *scratch;
 } Job;
 
 static void
@@ -196,21 +196,21 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 {
   Job *j = data;
   const TdFeature *self = j->self;
-  TdFeatScratch *sc = &j->scratch[worker];
+  FeatScratch *sc = &j->scratch[worker];
   size_t C = j->in->n_channels, K = self->n_features;
   const double dt = self->sample_seconds;
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = td_feat_length (j->in, s);
-      td_feat_gather (j->in, s, len, sc->ch);
+      size_t len = feat_length (j->in, s);
+      feat_gather (j->in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
         {
           double all[F_N] = { NAN, NAN, NAN, NAN };
           size_t n[F_N];
           if (len > 0
-              && channel_counts (sc->ch[c], len, td_feat_float_below (self->low[c]),
-                                 td_feat_float_above (self->high[c]), self->min_run_steps,
+              && channel_counts (sc->ch[c], len, feat_float_below (self->low[c]),
+                                 feat_float_above (self->high[c]), self->min_run_steps,
                                  sc->mask, n))
             {
               all[F_ABOVE] = (double) n[F_ABOVE] * dt;
@@ -233,8 +233,8 @@ duration_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError
                            PLUGIN ": transform before fit (or load)");
       return NULL;
     }
-  if (!td_feat_check_lengths (in, PLUGIN, error)
-      || !td_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
+  if (!feat_check_lengths (in, PLUGIN, error)
+      || !feat_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
     return NULL;
 
   size_t C = in->n_channels, K = self->n_features;
@@ -247,12 +247,12 @@ duration_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError
         td_dataset_set_channel_name (out, c * K + k, name);
       }
 
-  size_t n_workers = td_feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
-  TdFeatScratch *scratch = td_feat_scratch_new (n_workers, C, in->n_steps);
+  size_t n_workers = feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
+  FeatScratch *scratch = feat_scratch_new (n_workers, C, in->n_steps);
   Job job = { self, in, out, scratch };
-  gboolean ok = td_feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job, PLUGIN,
-                             error);
-  td_feat_scratch_free (scratch, n_workers);
+  gboolean ok = feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job, PLUGIN,
+                          error);
+  feat_scratch_free (scratch, n_workers);
   return ok ? g_steal_pointer (&out) : NULL;
 }
 
@@ -265,11 +265,11 @@ duration_save (TdFeature *self, const char *path, GError **error)
                            PLUGIN ": nothing to save before fit");
       return FALSE;
     }
-  g_autoptr (GKeyFile) kf = td_state_new (PLUGIN, VERSION, self->channels, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "low", self->low, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "high", self->high, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "center", self->center, self->n_channels);
-  return td_state_save (kf, path, PLUGIN, error);
+  g_autoptr (GKeyFile) kf = feat_state_new (PLUGIN, VERSION, self->channels, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "low", self->low, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "high", self->high, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "center", self->center, self->n_channels);
+  return feat_state_save (kf, path, PLUGIN, error);
 }
 
 static TdFeature *
@@ -279,13 +279,13 @@ duration_load (const TdParams *params, const char *path, TdContext *ctx, GError 
   if (!self)
     return NULL;
   size_t n = 0;
-  g_autoptr (GKeyFile) kf = td_state_load (path, PLUGIN, &self->channels, &n, error);
+  g_autoptr (GKeyFile) kf = feat_state_load (path, PLUGIN, &self->channels, &n, error);
   if (!kf)
     return NULL;
   alloc_state (self, n);
-  if (!td_state_get_doubles (kf, PLUGIN, "low", self->low, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "high", self->high, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "center", self->center, n, error))
+  if (!feat_state_get_doubles (kf, PLUGIN, "low", self->low, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "high", self->high, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "center", self->center, n, error))
     return NULL;
   self->fitted = TRUE;
   return g_steal_pointer (&self);
@@ -301,7 +301,7 @@ static const TdParamSpec duration_params[] = {
     .max = 1e9, .help = "seconds per step" },
   { .name = "min_run_seconds", .type = TD_PARAM_DOUBLE, .default_value = "30", .min = 0,
     .max = 1e12, .help = "long_runs_outside counts runs outside the band lasting at least this" },
-  TD_BAND_PARAM_SPECS,
+  BAND_PARAM_SPECS,
 };
 
 static const TdFeatureVTable duration_vtable = {
@@ -328,15 +328,7 @@ static const TdPluginDescriptor duration_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_duration_descriptor (void)
+feat_duration_descriptor (void)
 {
   return &duration_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &duration_descriptor : NULL;
-}
-#endif

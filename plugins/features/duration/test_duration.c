@@ -19,7 +19,7 @@ desc (void)
   g_assert_nonnull (d);
   g_assert_null (td_plugin_descriptor (1));
   g_assert_cmpstr (d->name, ==, "duration");
-  g_assert_true (d == td_feature_duration_descriptor ());
+  g_assert_true (d == feat_duration_descriptor ());
   return d;
 }
 
@@ -178,7 +178,7 @@ test_float_thresholds (void)
     {
       double lim = i < G_N_ELEMENTS (special) ? special[i]
                  : g_rand_double_range (r, -1e3, 1e3) * pow (10, g_rand_int_range (r, -8, 9));
-      float above = td_feat_float_above (lim), below = td_feat_float_below (lim);
+      float above = feat_float_above (lim), below = feat_float_below (lim);
       float x0 = (float) lim;
       float probes[] = { x0, nextafterf (x0, INFINITY), nextafterf (x0, -INFINITY),
                          nextafterf (nextafterf (x0, INFINITY), INFINITY), INFINITY, -INFINITY,

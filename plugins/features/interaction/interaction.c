@@ -67,7 +67,7 @@ struct TdFeature {
   char **ratio_pairs, **product_pairs, **deviation_pairs, **corr_pairs, **cooccur_pairs;
   gboolean ratio_stats[4];
   double sample_seconds;
-  TdBandSpec band;
+  BandSpec band;
   /* fitted */
   gboolean fitted;
   char **channels;
@@ -92,7 +92,7 @@ interaction_destroy (TdFeature *self)
   g_strfreev (self->deviation_pairs);
   g_strfreev (self->corr_pairs);
   g_strfreev (self->cooccur_pairs);
-  td_band_spec_clear (&self->band);
+  band_spec_clear (&self->band);
   g_strfreev (self->channels);
   g_free (self->low);
   g_free (self->high);
@@ -203,7 +203,7 @@ interaction_create (const TdParams *params, TdContext *ctx, GError **error)
       || !check_entries (self->deviation_pairs, "deviation_pairs", FALSE, FALSE, FALSE, error)
       || !check_entries (self->corr_pairs, "corr_pairs", FALSE, FALSE, TRUE, error)
       || !check_entries (self->cooccur_pairs, "cooccur_pairs", FALSE, TRUE, FALSE, error)
-      || !td_band_spec_init (&self->band, params, PLUGIN, error))
+      || !band_spec_init (&self->band, params, PLUGIN, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -397,7 +397,7 @@ alloc_state (TdFeature *self, size_t n_channels)
 static gboolean
 interaction_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (train, PLUGIN, error))
+  if (!feat_check_lengths (train, PLUGIN, error))
     return FALSE;
   self->fitted = FALSE;
   g_strfreev (self->channels);
@@ -405,15 +405,15 @@ interaction_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError
   g_free (self->high);
   g_free (self->center);
   g_clear_pointer (&self->columns, g_array_unref);
-  self->channels = td_state_channel_names (train);
+  self->channels = feat_state_channel_names (train);
   alloc_state (self, train->n_channels);
   self->columns = resolve (self, self->channels, self->n_channels, error);
   if (!self->columns)
     return FALSE;
-  if (needs_band (self->columns) || self->band.method == TD_BAND_FIXED)
+  if (needs_band (self->columns) || self->band.method == BAND_FIXED)
     {
-      if (!td_band_fit (&self->band, train, ctx, self->low, self->high, self->center, PLUGIN,
-                        error))
+      if (!band_fit (&self->band, train, ctx, self->low, self->high, self->center, PLUGIN,
+                     error))
         return FALSE;
     }
   else
@@ -474,7 +474,7 @@ ratio_stats (const float *a, const float *b, size_t n, double *r, double *mean, 
 {
   for (size_t t = 0; t < n; t++)
     r[t] = (double) a[t] / (double) b[t];
-  double sum = td_feat_sum_d (r, n);
+  double sum = feat_sum_d (r, n);
   *mean = sum / (double) n;
   /* 0/0 gives NaN, which max/min would not see: propagate it as the mean
    * does (a NaN sum may also come from +inf with -inf, hence the look) */
@@ -487,14 +487,14 @@ ratio_stats (const float *a, const float *b, size_t n, double *r, double *mean, 
       *max = *min = NAN;
       return;
     }
-  td_feat_min_max_d (r, n, min, max);
+  feat_min_max_d (r, n, min, max);
 }
 
 static double
 pearson (const float *a, double ma, const float *b, double mb, size_t n)
 {
-  double den = sqrt (td_feat_cross_sum (a, ma, a, ma, n) * td_feat_cross_sum (b, mb, b, mb, n));
-  return den > 0.0 ? td_feat_cross_sum (a, ma, b, mb, n) / den : NAN;
+  double den = sqrt (feat_cross_sum (a, ma, a, ma, n) * feat_cross_sum (b, mb, b, mb, n));
+  return den > 0.0 ? feat_cross_sum (a, ma, b, mb, n) / den : NAN;
 }
 
 static size_t
@@ -515,7 +515,7 @@ typedef struct {
   const TdFeature *self;
   const TdDataset *in;
   TdDataset *out;
-  TdFeatScratch *scratch;
+  FeatScratch *scratch;
   gboolean *used;          /* [n_channels] channels any column reads */
 } Job;
 
@@ -524,20 +524,20 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 {
   Job *j = data;
   const TdFeature *self = j->self;
-  TdFeatScratch *sc = &j->scratch[worker];
+  FeatScratch *sc = &j->scratch[worker];
   size_t C = j->in->n_channels;
   g_autofree double *mean = g_new (double, MAX (C, (size_t) 1));
   g_autofree gboolean *bad = g_new (gboolean, MAX (C, (size_t) 1));
   for (size_t s = begin; s < end; s++)
     {
-      size_t n = td_feat_length (j->in, s);
-      td_feat_gather (j->in, s, n, sc->ch);
+      size_t n = feat_length (j->in, s);
+      feat_gather (j->in, s, n, sc->ch);
       /* The means double as the NaN check: a NaN makes the sum NaN (so does
        * +inf with -inf, hence the look before calling the channel bad). */
       for (size_t c = 0; c < C; c++)
         {
           mean[c] = n > 0 && j->used[c] ? mean_of (sc->ch[c], n) : NAN;
-          bad[c] = n == 0 || (isnan (mean[c]) && td_feat_has_nan (sc->ch[c], n));
+          bad[c] = n == 0 || (isnan (mean[c]) && feat_has_nan (sc->ch[c], n));
         }
       float *dst = td_dataset_series (j->out, s);
       for (guint k = 0; k < self->columns->len; k++)
@@ -593,8 +593,8 @@ interaction_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GEr
                            PLUGIN ": transform before fit (or load)");
       return NULL;
     }
-  if (!td_feat_check_lengths (in, PLUGIN, error)
-      || !td_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
+  if (!feat_check_lengths (in, PLUGIN, error)
+      || !feat_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
     return NULL;
 
   size_t C = in->n_channels, K = self->columns->len;
@@ -607,12 +607,12 @@ interaction_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GEr
       used[col->a] = used[col->b] = TRUE;
     }
 
-  size_t n_workers = td_feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
-  TdFeatScratch *scratch = td_feat_scratch_new (n_workers, C, in->n_steps);
+  size_t n_workers = feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
+  FeatScratch *scratch = feat_scratch_new (n_workers, C, in->n_steps);
   Job job = { self, in, out, scratch, used };
-  gboolean ok = td_feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job, PLUGIN,
-                             error);
-  td_feat_scratch_free (scratch, n_workers);
+  gboolean ok = feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job, PLUGIN,
+                          error);
+  feat_scratch_free (scratch, n_workers);
   return ok ? g_steal_pointer (&out) : NULL;
 }
 
@@ -627,11 +627,11 @@ interaction_save (TdFeature *self, const char *path, GError **error)
                            PLUGIN ": nothing to save before fit");
       return FALSE;
     }
-  g_autoptr (GKeyFile) kf = td_state_new (PLUGIN, VERSION, self->channels, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "low", self->low, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "high", self->high, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "center", self->center, self->n_channels);
-  return td_state_save (kf, path, PLUGIN, error);
+  g_autoptr (GKeyFile) kf = feat_state_new (PLUGIN, VERSION, self->channels, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "low", self->low, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "high", self->high, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "center", self->center, self->n_channels);
+  return feat_state_save (kf, path, PLUGIN, error);
 }
 
 static TdFeature *
@@ -641,13 +641,13 @@ interaction_load (const TdParams *params, const char *path, TdContext *ctx, GErr
   if (!self)
     return NULL;
   size_t n = 0;
-  g_autoptr (GKeyFile) kf = td_state_load (path, PLUGIN, &self->channels, &n, error);
+  g_autoptr (GKeyFile) kf = feat_state_load (path, PLUGIN, &self->channels, &n, error);
   if (!kf)
     return NULL;
   alloc_state (self, n);
-  if (!td_state_get_doubles (kf, PLUGIN, "low", self->low, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "high", self->high, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "center", self->center, n, error))
+  if (!feat_state_get_doubles (kf, PLUGIN, "low", self->low, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "high", self->high, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "center", self->center, n, error))
     return NULL;
   /* the columns follow from the parameters and the fitted channels */
   self->columns = resolve (self, self->channels, n, error);
@@ -678,7 +678,7 @@ static const TdParamSpec interaction_params[] = {
             "casting_speed.high:superheat.low when both exist" },
   { .name = "sample_seconds", .type = TD_PARAM_DOUBLE, .default_value = "1", .min = 1e-9,
     .max = 1e9, .help = "seconds per step" },
-  TD_BAND_PARAM_SPECS,
+  BAND_PARAM_SPECS,
 };
 
 static const TdFeatureVTable interaction_vtable = {
@@ -705,15 +705,7 @@ static const TdPluginDescriptor interaction_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_interaction_descriptor (void)
+feat_interaction_descriptor (void)
 {
   return &interaction_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &interaction_descriptor : NULL;
-}
-#endif

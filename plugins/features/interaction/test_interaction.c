@@ -20,7 +20,7 @@ desc (void)
   g_assert_nonnull (d);
   g_assert_null (td_plugin_descriptor (1));
   g_assert_cmpstr (d->name, ==, "interaction");
-  g_assert_true (d == td_feature_interaction_descriptor ());
+  g_assert_true (d == feat_interaction_descriptor ());
   return d;
 }
 

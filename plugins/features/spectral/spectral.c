@@ -89,8 +89,8 @@ spectral_create (const TdParams *params, TdContext *ctx, GError **error)
   self->names = g_new0 (char *, n + 1);
   for (size_t i = 0; i + 1 < n; i++)
     {
-      g_autofree char *lo = td_feat_number_token (e[i]);
-      g_autofree char *hi = td_feat_number_token (e[i + 1]);
+      g_autofree char *lo = feat_number_token (e[i]);
+      g_autofree char *hi = feat_number_token (e[i + 1]);
       self->names[i] = g_strdup_printf ("band_power_%s_%shz", lo, hi);
     }
   self->names[n - 1] = g_strdup ("dominant_frequency_hz");
@@ -135,7 +135,7 @@ channel_spectrum (const TdFeature *self, Fft *f, const float *v, size_t n, doubl
   size_t n_bands = self->n_edges - 1;
   for (size_t i = 0; i <= n_bands; i++)
     out[i] = NAN;
-  if (n < 2 || td_feat_has_nan (v, n))
+  if (n < 2 || feat_has_nan (v, n))
     return TRUE;
   if (!fft_prepare (f, n))
     return FALSE;
@@ -194,7 +194,7 @@ typedef struct {
   const TdFeature *self;
   const TdDataset *in;
   TdDataset *out;
-  TdFeatScratch *scratch;
+  FeatScratch *scratch;
   Fft *fft;                  /* per worker */
   gint failed;               /* atomic */
 } Job;
@@ -204,13 +204,13 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 {
   Job *j = data;
   const TdFeature *self = j->self;
-  TdFeatScratch *sc = &j->scratch[worker];
+  FeatScratch *sc = &j->scratch[worker];
   size_t C = j->in->n_channels, K = self->n_edges;   /* n_bands + 1 columns */
   g_autofree double *vals = g_new (double, K);
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = td_feat_length (j->in, s);
-      td_feat_gather (j->in, s, len, sc->ch);
+      size_t len = feat_length (j->in, s);
+      feat_gather (j->in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
         {
@@ -225,13 +225,13 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 static TdDataset *
 spectral_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (in, PLUGIN, error))
+  if (!feat_check_lengths (in, PLUGIN, error))
     return NULL;
   size_t C = in->n_channels, K = self->n_edges;
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, C * K);
   for (size_t c = 0; c < C; c++)
     {
-      g_autofree char *ch = td_feat_channel_name (in, c);
+      g_autofree char *ch = feat_channel_name (in, c);
       for (size_t k = 0; k < K; k++)
         {
           g_autofree char *name = g_strdup_printf ("%s.%s", ch, self->names[k]);
@@ -239,16 +239,16 @@ spectral_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError
         }
     }
 
-  size_t n_workers = td_feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
-  TdFeatScratch *scratch = td_feat_scratch_new (n_workers, C, in->n_steps);
+  size_t n_workers = feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
+  FeatScratch *scratch = feat_scratch_new (n_workers, C, in->n_steps);
   Fft *fft = g_new0 (Fft, MAX (n_workers, (size_t) 1));
   Job job = { self, in, out, scratch, fft, 0 };
-  gboolean ok = td_feat_run (ctx, n_workers, in->n_series, 4, compute_series, &job, PLUGIN,
-                             error);
+  gboolean ok = feat_run (ctx, n_workers, in->n_series, 4, compute_series, &job, PLUGIN,
+                          error);
   for (size_t w = 0; w < n_workers; w++)
     fft_clear (&fft[w]);
   g_free (fft);
-  td_feat_scratch_free (scratch, n_workers);
+  feat_scratch_free (scratch, n_workers);
   if (ok && job.failed)
     {
       g_set_error_literal (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
@@ -290,15 +290,7 @@ static const TdPluginDescriptor spectral_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_spectral_descriptor (void)
+feat_spectral_descriptor (void)
 {
   return &spectral_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &spectral_descriptor : NULL;
-}
-#endif

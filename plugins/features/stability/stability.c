@@ -53,7 +53,7 @@ struct TdFeature {
   size_t n_features;
   double spike_k, sample_seconds;
   gboolean series_sd;
-  TdBandSpec band;
+  BandSpec band;
   /* fitted */
   gboolean fitted;
   char **channels;
@@ -66,7 +66,7 @@ stability_destroy (TdFeature *self)
 {
   if (!self)
     return;
-  td_band_spec_clear (&self->band);
+  band_spec_clear (&self->band);
   g_strfreev (self->channels);
   g_free (self->low);
   g_free (self->high);
@@ -102,7 +102,7 @@ stability_create (const TdParams *params, TdContext *ctx, GError **error)
   self->spike_k = td_params_get_double (params, "spike_k");
   self->sample_seconds = td_params_get_double (params, "sample_seconds");
   self->series_sd = g_str_equal (td_params_get_string (params, "spike_scale"), "series_sd");
-  if (!td_band_spec_init (&self->band, params, PLUGIN, error))
+  if (!band_spec_init (&self->band, params, PLUGIN, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -124,7 +124,7 @@ typedef struct {
   const TdDataset *train;
   double *scale;
   gboolean *empty;
-  double **buf;        /* per worker, td_feat_total_steps (train) values */
+  double **buf;        /* per worker, feat_total_steps (train) values */
 } ScaleJob;
 
 static void
@@ -133,23 +133,23 @@ fit_scales (gpointer data, size_t worker, size_t begin, size_t end)
   ScaleJob *j = data;
   for (size_t c = begin; c < end; c++)
     {
-      size_t n = td_feat_pool_diffs (j->train, c, j->buf[worker]);
+      size_t n = feat_pool_diffs (j->train, c, j->buf[worker]);
       j->empty[c] = n == 0;
-      j->scale[c] = n ? td_feat_robust_scale (j->buf[worker], n, NULL) : NAN;
+      j->scale[c] = n ? feat_robust_scale (j->buf[worker], n, NULL) : NAN;
     }
 }
 
 static gboolean
 stability_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (train, PLUGIN, error))
+  if (!feat_check_lengths (train, PLUGIN, error))
     return FALSE;
   g_strfreev (self->channels);
   g_free (self->low);
   g_free (self->high);
   g_free (self->center);
   g_free (self->scale);
-  self->channels = td_state_channel_names (train);
+  self->channels = feat_state_channel_names (train);
   alloc_state (self, train->n_channels);
   self->fitted = FALSE;
 
@@ -161,10 +161,10 @@ stability_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError *
     }
   /* Limits are fitted even when no column uses them only if they are free
    * (fixed); otherwise an unused band would cost a pass over train. */
-  if (need_band || self->band.method == TD_BAND_FIXED)
+  if (need_band || self->band.method == BAND_FIXED)
     {
-      if (!td_band_fit (&self->band, train, ctx, self->low, self->high, self->center, PLUGIN,
-                        error))
+      if (!band_fit (&self->band, train, ctx, self->low, self->high, self->center, PLUGIN,
+                     error))
         return FALSE;
     }
   else
@@ -177,13 +177,13 @@ stability_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError *
     {
       size_t C = train->n_channels;
       g_autofree gboolean *empty = g_new0 (gboolean, MAX (C, (size_t) 1));
-      size_t n_workers = td_feat_workers (ctx, C, train->n_series * train->n_steps * C);
-      size_t total = td_feat_total_steps (train);
+      size_t n_workers = feat_workers (ctx, C, train->n_series * train->n_steps * C);
+      size_t total = feat_total_steps (train);
       g_autofree double **buf = g_new0 (double *, MAX (n_workers, (size_t) 1));
       for (size_t w = 0; w < n_workers; w++)
         buf[w] = g_new (double, MAX (total, (size_t) 1));
       ScaleJob job = { train, self->scale, empty, buf };
-      gboolean ok = td_feat_run (ctx, n_workers, C, 1, fit_scales, &job, PLUGIN, error);
+      gboolean ok = feat_run (ctx, n_workers, C, 1, fit_scales, &job, PLUGIN, error);
       for (size_t w = 0; w < n_workers; w++)
         g_free (buf[w]);
       if (!ok)
@@ -264,7 +264,7 @@ channel_values (const TdFeature *self, size_t c, const float *v, size_t n, doubl
   *out = (Values) { NAN, NAN, NAN, NAN };
   if (n == 0)
     return;
-  const float lo = td_feat_float_below (self->low[c]), hi = td_feat_float_above (self->high[c]);
+  const float lo = feat_float_below (self->low[c]), hi = feat_float_above (self->high[c]);
 
   /* d[t] d[t-1] < 0 exactly when the float steps go up then down or down
    * then up, which float comparisons tell exactly (a zero step is neither) */
@@ -311,7 +311,7 @@ typedef struct {
   const TdFeature *self;
   const TdDataset *in;
   TdDataset *out;
-  TdFeatScratch *scratch;
+  FeatScratch *scratch;
 } Job;
 
 static void
@@ -319,12 +319,12 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 {
   Job *j = data;
   const TdFeature *self = j->self;
-  TdFeatScratch *sc = &j->scratch[worker];
+  FeatScratch *sc = &j->scratch[worker];
   size_t C = j->in->n_channels, K = self->n_features;
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = td_feat_length (j->in, s);
-      td_feat_gather (j->in, s, len, sc->ch);
+      size_t len = feat_length (j->in, s);
+      feat_gather (j->in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
         {
@@ -346,8 +346,8 @@ stability_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GErro
                            PLUGIN ": transform before fit (or load)");
       return NULL;
     }
-  if (!td_feat_check_lengths (in, PLUGIN, error)
-      || !td_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
+  if (!feat_check_lengths (in, PLUGIN, error)
+      || !feat_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
     return NULL;
 
   size_t C = in->n_channels, K = self->n_features;
@@ -360,12 +360,12 @@ stability_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GErro
         td_dataset_set_channel_name (out, c * K + k, name);
       }
 
-  size_t n_workers = td_feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
-  TdFeatScratch *scratch = td_feat_scratch_new (n_workers, C, in->n_steps);
+  size_t n_workers = feat_workers (ctx, in->n_series, in->n_series * in->n_steps * C);
+  FeatScratch *scratch = feat_scratch_new (n_workers, C, in->n_steps);
   Job job = { self, in, out, scratch };
-  gboolean ok = td_feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job, PLUGIN,
-                             error);
-  td_feat_scratch_free (scratch, n_workers);
+  gboolean ok = feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job, PLUGIN,
+                          error);
+  feat_scratch_free (scratch, n_workers);
   return ok ? g_steal_pointer (&out) : NULL;
 }
 
@@ -380,12 +380,12 @@ stability_save (TdFeature *self, const char *path, GError **error)
                            PLUGIN ": nothing to save before fit");
       return FALSE;
     }
-  g_autoptr (GKeyFile) kf = td_state_new (PLUGIN, VERSION, self->channels, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "low", self->low, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "high", self->high, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "center", self->center, self->n_channels);
-  td_state_set_doubles (kf, PLUGIN, "spike_scale", self->scale, self->n_channels);
-  return td_state_save (kf, path, PLUGIN, error);
+  g_autoptr (GKeyFile) kf = feat_state_new (PLUGIN, VERSION, self->channels, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "low", self->low, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "high", self->high, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "center", self->center, self->n_channels);
+  feat_state_set_doubles (kf, PLUGIN, "spike_scale", self->scale, self->n_channels);
+  return feat_state_save (kf, path, PLUGIN, error);
 }
 
 static TdFeature *
@@ -395,14 +395,14 @@ stability_load (const TdParams *params, const char *path, TdContext *ctx, GError
   if (!self)
     return NULL;
   size_t n = 0;
-  g_autoptr (GKeyFile) kf = td_state_load (path, PLUGIN, &self->channels, &n, error);
+  g_autoptr (GKeyFile) kf = feat_state_load (path, PLUGIN, &self->channels, &n, error);
   if (!kf)
     return NULL;
   alloc_state (self, n);
-  if (!td_state_get_doubles (kf, PLUGIN, "low", self->low, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "high", self->high, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "center", self->center, n, error)
-      || !td_state_get_doubles (kf, PLUGIN, "spike_scale", self->scale, n, error))
+  if (!feat_state_get_doubles (kf, PLUGIN, "low", self->low, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "high", self->high, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "center", self->center, n, error)
+      || !feat_state_get_doubles (kf, PLUGIN, "spike_scale", self->scale, n, error))
     return NULL;
   self->fitted = TRUE;
   return g_steal_pointer (&self);
@@ -424,7 +424,7 @@ static const TdParamSpec stability_params[] = {
             "fitted) or series_sd (each series' own sd, ddof 1)" },
   { .name = "sample_seconds", .type = TD_PARAM_DOUBLE, .default_value = "1", .min = 1e-9,
     .max = 1e9, .help = "seconds per step (mean_abs_derivative is per second)" },
-  TD_BAND_PARAM_SPECS,
+  BAND_PARAM_SPECS,
 };
 
 static const TdFeatureVTable stability_vtable = {
@@ -451,15 +451,7 @@ static const TdPluginDescriptor stability_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_stability_descriptor (void)
+feat_stability_descriptor (void)
 {
   return &stability_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &stability_descriptor : NULL;
-}
-#endif

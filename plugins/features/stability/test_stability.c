@@ -19,7 +19,7 @@ desc (void)
   g_assert_nonnull (d);
   g_assert_null (td_plugin_descriptor (1));
   g_assert_cmpstr (d->name, ==, "stability");
-  g_assert_true (d == td_feature_stability_descriptor ());
+  g_assert_true (d == feat_stability_descriptor ());
   return d;
 }
 

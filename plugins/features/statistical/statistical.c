@@ -37,7 +37,7 @@
  * vectorised passes over cache-resident data: the sum (which doubles as the
  * NaN check), the extremes, the sum of squares about the mean (or the
  * higher moments when asked for) and a histogram selection for the median
- * (see td_feat_median_f). Sums use eight accumulators, so they run at
+ * (see feat_median_f). Sums use eight accumulators, so they run at
  * throughput rather than at the latency of one dependent chain; the order is
  * fixed, so results stay deterministic.
  */
@@ -129,7 +129,7 @@ sum_min_max (const float *v, size_t n, double *sum, float *lo, float *hi)
   for (; i < n; i++)
     s[0] += v[i];
   *sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-  td_feat_min_max (v, n, lo, hi);
+  feat_min_max (v, n, lo, hi);
 }
 
 static double
@@ -199,7 +199,7 @@ stats_of (const TdFeature *self, const float *v, size_t n, float *tmp, guint16 *
   float lo, hi;
   sum_min_max (v, n, &sum, &lo, &hi);
   /* A NaN makes the sum NaN (so does +inf with -inf): only then look */
-  if (isnan (sum) && td_feat_has_nan (v, n))
+  if (isnan (sum) && feat_has_nan (v, n))
     return;
   double dn = (double) n, mean = sum / dn;
   out[ST_MEAN] = mean;
@@ -237,14 +237,14 @@ stats_of (const TdFeature *self, const float *v, size_t n, float *tmp, guint16 *
     }
 
   if (need[ST_MEDIAN])
-    out[ST_MEDIAN] = td_feat_median_f (v, n, lo, hi, tmp, bins);
+    out[ST_MEDIAN] = feat_median_f (v, n, lo, hi, tmp, bins);
 }
 
 typedef struct {
   const TdFeature *self;
   const TdDataset *in;
   TdDataset *out;
-  TdFeatScratch *scratch;
+  FeatScratch *scratch;
 } Job;
 
 static void
@@ -252,14 +252,14 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 {
   Job *j = data;
   const TdDataset *in = j->in;
-  TdFeatScratch *sc = &j->scratch[worker];
+  FeatScratch *sc = &j->scratch[worker];
   size_t C = in->n_channels, K = j->self->n_stats;
   double st[ST_N];
 
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = td_feat_length (in, s);
-      td_feat_gather (in, s, len, sc->ch);
+      size_t len = feat_length (in, s);
+      feat_gather (in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
         {
@@ -275,7 +275,7 @@ name_columns (const TdFeature *self, const TdDataset *in, TdDataset *out)
 {
   for (size_t c = 0; c < in->n_channels; c++)
     {
-      g_autofree char *ch = td_feat_channel_name (in, c);
+      g_autofree char *ch = feat_channel_name (in, c);
       for (size_t j = 0; j < self->n_stats; j++)
         {
           g_autofree char *name = g_strdup_printf ("%s.%s", ch, stat_names[self->stats[j]]);
@@ -288,19 +288,19 @@ static TdDataset *
 statistical_transform (TdFeature *self, const TdDataset *in, TdContext *ctx,
                        GError **error)
 {
-  if (!td_feat_check_lengths (in, "statistical", error))
+  if (!feat_check_lengths (in, "statistical", error))
     return NULL;
 
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, in->n_channels * self->n_stats);
   name_columns (self, in, out);
 
-  size_t n_workers = td_feat_workers (ctx, in->n_series,
-                                      in->n_series * in->n_steps * in->n_channels);
-  TdFeatScratch *scratch = td_feat_scratch_new (n_workers, in->n_channels, in->n_steps);
+  size_t n_workers = feat_workers (ctx, in->n_series,
+                                   in->n_series * in->n_steps * in->n_channels);
+  FeatScratch *scratch = feat_scratch_new (n_workers, in->n_channels, in->n_steps);
   Job job = { self, in, out, scratch };
-  gboolean ok = td_feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job,
-                             "statistical", error);
-  td_feat_scratch_free (scratch, n_workers);
+  gboolean ok = feat_run (ctx, n_workers, in->n_series, 8, compute_series, &job,
+                          "statistical", error);
+  feat_scratch_free (scratch, n_workers);
   return ok ? g_steal_pointer (&out) : NULL;
 }
 
@@ -335,15 +335,7 @@ static const TdPluginDescriptor statistical_descriptor = {
 };
 
 const TdPluginDescriptor *
-td_feature_statistical_descriptor (void)
+feat_statistical_descriptor (void)
 {
   return &statistical_descriptor;
 }
-
-#ifndef TD_FEATURE_NO_ENTRY
-G_MODULE_EXPORT const TdPluginDescriptor *
-td_plugin_descriptor (size_t index)
-{
-  return index == 0 ? &statistical_descriptor : NULL;
-}
-#endif

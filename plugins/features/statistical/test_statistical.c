@@ -360,7 +360,7 @@ test_extra_known_answers (void)
   const char *kv[] = { NULL, NULL };
   g_autofree char *stats = g_strdup_printf ("stats=%s", all_stats);
   kv[0] = stats;
-  g_autoptr (TdDataset) out = tu_run (td_feature_statistical_descriptor (), kv, in, in, 1, NULL);
+  g_autoptr (TdDataset) out = tu_run (feat_statistical_descriptor (), kv, in, in, 1, NULL);
   g_assert_cmpuint (out->n_channels, ==, 12);
 
   /* step: mean 0.5, m2 = 0.25, m3 = 0, m4 = 0.0625 -> skew 0, kurtosis -2;
@@ -414,7 +414,7 @@ test_ddof (void)
 {
   g_autoptr (TdDataset) in = hand_made ();
   const char *kv[] = { "stats=[std]", "ddof=1", NULL };
-  g_autoptr (TdDataset) out = tu_run (td_feature_statistical_descriptor (), kv, in, in, 1, NULL);
+  g_autoptr (TdDataset) out = tu_run (feat_statistical_descriptor (), kv, in, in, 1, NULL);
   /* s0 a = 1 2 3 10: sum of squares 50 over n - 1 = 3 */
   tu_assert_close (tu_value (out, 0, "a.std"), sqrt (50.0 / 3.0), 1e-7, 0, "ddof 1");
   /* s2 has one value: n - ddof = 0 -> NaN */
@@ -448,7 +448,7 @@ test_histogram_median (void)
           tu_set (in, s, t, 0, (float) v);
         }
     }
-  g_autoptr (TdDataset) out = tu_run (td_feature_statistical_descriptor (), (const char *[]) {
+  g_autoptr (TdDataset) out = tu_run (feat_statistical_descriptor (), (const char *[]) {
                                         "stats=[median]", NULL }, in, in, 2, NULL);
   g_autofree double *v = g_new (double, T);
   for (size_t s = 0; s < n; s++)
@@ -477,11 +477,11 @@ test_golden_numpy (void)
 
   /* the peer's five (std with ddof 1) */
   const char *kv1[] = { "ddof=1", NULL };
-  g_autoptr (TdDataset) out1 = tu_run (td_feature_statistical_descriptor (), kv1, in, in, 2, NULL);
+  g_autoptr (TdDataset) out1 = tu_run (feat_statistical_descriptor (), kv1, in, in, 2, NULL);
   /* the extra statistics (std with ddof 0 as std0) */
   g_autofree char *stats = g_strdup_printf ("stats=%s", all_stats);
   const char *kv0[] = { stats, NULL };
-  g_autoptr (TdDataset) out0 = tu_run (td_feature_statistical_descriptor (), kv0, in, in, 1, NULL);
+  g_autoptr (TdDataset) out0 = tu_run (feat_statistical_descriptor (), kv0, in, in, 1, NULL);
 
   const char *five[] = { "mean", "std", "min", "max", "median" };
   const char *more[] = { "std0", "skew", "kurtosis", "rms", "peak_to_peak", "crest_factor",
@@ -530,7 +530,7 @@ test_golden_numpy_double (void)
   g_autoptr (TuCsv) peer = tu_csv_read (p56);
   g_autoptr (TuCsv) extra = tu_csv_read (pst);
   g_autoptr (GError) error = NULL;
-  g_autoptr (TdParams) p = tu_params (td_feature_statistical_descriptor (),
+  g_autoptr (TdParams) p = tu_params (feat_statistical_descriptor (),
                                       (const char *[]) { "ddof=1", NULL });
   g_autoptr (TdContext) ctx = td_context_new (1);
   TdFeature *f = statistical_create (p, ctx, &error);

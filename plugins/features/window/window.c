@@ -82,15 +82,15 @@ static const TdPluginDescriptor *
 inner_by_name (const char *name)
 {
   if (g_str_equal (name, "statistical"))
-    return td_feature_statistical_descriptor ();
+    return feat_statistical_descriptor ();
   if (g_str_equal (name, "stability"))
-    return td_feature_stability_descriptor ();
+    return feat_stability_descriptor ();
   if (g_str_equal (name, "duration"))
-    return td_feature_duration_descriptor ();
+    return feat_duration_descriptor ();
   if (g_str_equal (name, "interaction"))
-    return td_feature_interaction_descriptor ();
+    return feat_interaction_descriptor ();
   if (g_str_equal (name, "spectral"))
-    return td_feature_spectral_descriptor ();
+    return feat_spectral_descriptor ();
   return NULL;
 }
 
@@ -211,8 +211,8 @@ window_create (const TdParams *params, TdContext *ctx, GError **error)
       return NULL;
     }
 
-  g_autofree char *lt = td_feat_number_token (last);
-  g_autofree char *wt = td_feat_number_token (win);
+  g_autofree char *lt = feat_number_token (last);
+  g_autofree char *wt = feat_number_token (win);
   if (self->last_steps && self->win_steps)
     self->suffix = g_strdup_printf ("last_%smin_win_%smin", lt, wt);
   else if (self->last_steps)
@@ -267,7 +267,7 @@ build_windows (const TdFeature *self, const TdDataset *in, size_t s0, size_t s1,
   for (size_t s = s0; s < s1; s++)
     {
       first[s - s0] = starts->len;
-      series_windows (self, td_feat_length (in, s), starts, lens);
+      series_windows (self, feat_length (in, s), starts, lens);
     }
   first[s1 - s0] = starts->len;
   for (guint i = 0; i < lens->len; i++)
@@ -277,7 +277,7 @@ build_windows (const TdFeature *self, const TdDataset *in, size_t s0, size_t s1,
   TdDataset *w = td_dataset_new (nw, max_len, C, in->task, in->n_classes);
   for (size_t c = 0; c < C; c++)
     {
-      g_autofree char *name = td_feat_channel_name (in, c);
+      g_autofree char *name = feat_channel_name (in, c);
       td_dataset_set_channel_name (w, c, name);
     }
   w->lengths = g_new (guint32, MAX (nw, (size_t) 1));
@@ -310,7 +310,7 @@ block_series (const TdFeature *self, const TdDataset *in)
 static gboolean
 window_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (train, PLUGIN, error))
+  if (!feat_check_lengths (train, PLUGIN, error))
     return FALSE;
   if (!self->iv->fit)
     return TRUE;
@@ -327,7 +327,7 @@ window_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
 static TdDataset *
 window_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!td_feat_check_lengths (in, PLUGIN, error))
+  if (!feat_check_lengths (in, PLUGIN, error))
     return NULL;
   size_t N = in->n_series, block = block_series (self, in);
   gboolean sliding = self->win_steps > 0;

@@ -2,7 +2,7 @@
  * multi-head self-attention over its outputs (torch.nn.MultiheadAttention
  * semantics, padded steps masked), pooled over valid steps (mean by
  * default), then the head Linear → ReLU → Dropout → Linear → one logit.
- * Binary task. The model is ../lstm/lstm_model.c with the attention layer of
+ * Binary task. The model is ../lstm_family/lstm_model.c with the attention layer of
  * ../nn/nn_attention.inc, checked against PyTorch by tests/golden/attention_lstm.
  * Its attention maps are available through TD_EXT_ATTENTION_MAP. README.md
  * in this folder has the details. */
@@ -26,6 +26,22 @@ static const TdParamSpec attention_lstm_params[] = {
     "dropout on the attention weights (training only)" },
 };
 
+static TdModel *
+attention_lstm_create (const TdParams *params, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  return lstm_family_create ("attention_lstm", params, error);
+}
+
+static TdModel *
+attention_lstm_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  return lstm_family_load ("attention_lstm", params, path, error);
+}
+
+static const TdModelVTable attention_lstm_vtable = LSTM_FAMILY_VTABLE (attention_lstm_create, attention_lstm_load);
+
 static const TdPluginDescriptor attention_lstm_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
@@ -36,7 +52,7 @@ static const TdPluginDescriptor attention_lstm_descriptor = {
   .example_params = attention_lstm_examples,
   .params = attention_lstm_params,
   .n_params = G_N_ELEMENTS (attention_lstm_params),
-  .vtable = &lstm_model_vtable,
+  .vtable = &attention_lstm_vtable,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

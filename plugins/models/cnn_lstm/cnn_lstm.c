@@ -1,7 +1,7 @@
 /* cnn_lstm.c — the `cnn_lstm` model plugin: a convolutional front-end
  * (conv_layers × [Conv1d → ReLU → BatchNorm1d], then MaxPool1d over time)
  * before the stacked LSTM, pooling and head of `lstm`. Binary task. The
- * model is ../lstm/lstm_model.c; the front-end is in ../nn/nn_conv.inc,
+ * model is ../lstm_family/lstm_model.c; the front-end is in ../nn/nn_conv.inc,
  * checked against PyTorch by tests/golden/cnn_lstm. README.md has the details. */
 #include "lstm.h"
 #include "lstm_params.h"
@@ -24,6 +24,22 @@ static const TdParamSpec cnn_lstm_params[] = {
     "max pooling over this many steps after the blocks (1 = none)" },
 };
 
+static TdModel *
+cnn_lstm_create (const TdParams *params, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  return lstm_family_create ("cnn_lstm", params, error);
+}
+
+static TdModel *
+cnn_lstm_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  return lstm_family_load ("cnn_lstm", params, path, error);
+}
+
+static const TdModelVTable cnn_lstm_vtable = LSTM_FAMILY_VTABLE (cnn_lstm_create, cnn_lstm_load);
+
 static const TdPluginDescriptor cnn_lstm_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
@@ -33,7 +49,7 @@ static const TdPluginDescriptor cnn_lstm_descriptor = {
   .example_params = cnn_lstm_examples,
   .params = cnn_lstm_params,
   .n_params = G_N_ELEMENTS (cnn_lstm_params),
-  .vtable = &lstm_model_vtable,
+  .vtable = &cnn_lstm_vtable,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

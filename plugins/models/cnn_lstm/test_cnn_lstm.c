@@ -1,6 +1,7 @@
 /* test_cnn_lstm.c — the cnn_lstm model plugin: learns a temporal task,
  * padding invariance, save/load (with BatchNorm statistics), determinism
- * across threads, and a bad kernel size as an error. The layers themselves
+ * across threads, a bad kernel size as an error, and errors that name
+ * cnn_lstm (not lstm, whose model code it shares). The layers themselves
  * are checked by ../nn (finite differences, PyTorch golden file). */
 #include <glib/gstdio.h>
 #include <math.h>
@@ -100,6 +101,35 @@ test_bad_kernel (void)
   g_assert_nonnull (strstr (e->message, "odd"));
 }
 
+/* The model code is the LSTM family's, shared with lstm: its messages must
+ * still name cnn_lstm, the plugin the user configured (they once said "lstm:"). */
+static void
+test_errors_name_the_plugin (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tundish-cnn-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.h5", NULL);
+  g_assert_true (g_file_set_contents (path, "not a model\n", -1, NULL));
+  g_autoptr (TdParams) p = params_with (NULL);
+  g_autoptr (TdContext) ctx = td_context_new (1);
+  g_autoptr (GError) e = NULL;
+  g_assert_null (vt->load (p, path, ctx, &e));
+  g_assert_error (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO);
+  g_autofree char *want = g_strdup_printf ("cnn_lstm: %s: not an HDF5 file", path);
+  g_test_message ("%s", e->message);
+  g_assert_true (g_str_has_prefix (e->message, want));
+  g_unlink (path);
+  g_rmdir (dir);
+
+  g_clear_error (&e);
+  TdModel *m = vt->create (p, ctx, &e);
+  g_assert_no_error (e);
+  g_autoptr (TdDataset) ds = order_task (4, 8, 1);
+  double out[4];
+  g_assert_false (vt->predict (m, ds, out, ctx, &e));
+  g_assert_true (g_str_has_prefix (e->message, "cnn_lstm: predict before fit"));
+  vt->destroy (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -110,5 +140,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cnn_lstm/padding-save-load", test_padding_and_save_load);
   g_test_add_func ("/cnn_lstm/determinism", test_determinism);
   g_test_add_func ("/cnn_lstm/bad-kernel", test_bad_kernel);
+  g_test_add_func ("/cnn_lstm/errors-name-the-plugin", test_errors_name_the_plugin);
   return g_test_run ();
 }

@@ -30,7 +30,7 @@ struct TdModel {
   char **names;          /* [d] feature names at fit, NULL-terminated */
   double *mean, *scale;  /* [d] */
   double *beta;          /* [d + 1], intercept first, standardised space */
-  TdLogitResult fit_info;
+  LogitResult fit_info;
 };
 
 static const char *const class_weight_choices[] = { "none", "balanced", NULL };
@@ -206,7 +206,7 @@ logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdCont
         return FALSE;
       }
 
-  TdLogitProblem pb = {
+  LogitProblem pb = {
     .n = n, .d = d, .z = z, .y = train->y,
     .c_pos = 1.0, .c_neg = 1.0,
     .l2 = 1.0 / (m->C * (double) n),
@@ -217,7 +217,7 @@ logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdCont
       pb.c_pos = (double) n / (2.0 * n_pos);
       pb.c_neg = (double) n / (2.0 * ((double) n - n_pos));
     }
-  if (!td_logit_newton (&pb, m->beta, &m->fit_info, ctx, error))
+  if (!logit_newton (&pb, m->beta, &m->fit_info, ctx, error))
     {
       logistic_clear_fit (m);
       return FALSE;
@@ -286,7 +286,7 @@ logistic_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ct
     {
       if (!standardise_row (m, input, i, z, error))
         return FALSE;
-      out[i] = td_logit_sigmoid (linear_predictor (m, z));
+      out[i] = logit_sigmoid (linear_predictor (m, z));
     }
   return TRUE;
 }

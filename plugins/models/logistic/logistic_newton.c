@@ -13,7 +13,7 @@
 #include <tundish/plugin.h>
 
 double
-td_logit_sigmoid (double eta)
+logit_sigmoid (double eta)
 {
   if (eta >= 0)
     return 1.0 / (1.0 + exp (-eta));
@@ -29,7 +29,7 @@ softplus (double t)
 }
 
 static void
-linear_predictor (const TdLogitProblem *pb, const double *beta, double *eta)
+linear_predictor (const LogitProblem *pb, const double *beta, double *eta)
 {
   for (size_t i = 0; i < pb->n; i++)
     eta[i] = beta[0];
@@ -38,7 +38,7 @@ linear_predictor (const TdLogitProblem *pb, const double *beta, double *eta)
 }
 
 static double
-objective (const TdLogitProblem *pb, const double *beta, const double *eta)
+objective (const LogitProblem *pb, const double *beta, const double *eta)
 {
   double loss = 0;
   for (size_t i = 0; i < pb->n; i++)
@@ -60,7 +60,7 @@ objective (const TdLogitProblem *pb, const double *beta, const double *eta)
 /* Gradient g[p] and, when h != NULL, the lower triangle of the Hessian h[p][p]
  * (a is scratch of n × p). Returns max |g|. */
 static double
-derivatives (const TdLogitProblem *pb, const double *beta, const double *eta,
+derivatives (const LogitProblem *pb, const double *beta, const double *eta,
              double *r, double *g, double *h, double *a)
 {
   const size_t n = pb->n, d = pb->d, p = d + 1;
@@ -71,7 +71,7 @@ derivatives (const TdLogitProblem *pb, const double *beta, const double *eta,
     {
       double y = pb->y[i];
       double cw = pb->c_pos * y + pb->c_neg * (1 - y);
-      double mu = td_logit_sigmoid (eta[i]);
+      double mu = logit_sigmoid (eta[i]);
       r[i] = cw * mu - pb->c_pos * y;
       g0 += r[i];
       if (h)
@@ -181,8 +181,8 @@ newton_direction (const double *h, size_t p, const double *g, double *dir, doubl
 }
 
 gboolean
-td_logit_newton (const TdLogitProblem *pb, double *beta, TdLogitResult *res,
-                 TdContext *ctx, GError **error)
+logit_newton (const LogitProblem *pb, double *beta, LogitResult *res,
+              TdContext *ctx, GError **error)
 {
   const size_t n = pb->n, p = pb->d + 1;
   g_autofree double *eta = g_new (double, n);

@@ -26,22 +26,22 @@ typedef struct {
   double l2;             /* > 0 */
   int max_iter;
   double tol;            /* stop when max |gradient| <= tol */
-} TdLogitProblem;
+} LogitProblem;
 
 typedef struct {
   int n_iter;
   double objective;
   double grad_max;       /* max |gradient| at the returned beta */
   gboolean converged;
-} TdLogitResult;
+} LogitResult;
 
 /* Fit beta[0..d] (intercept first), starting from zero. Emits the curve
  * "train_loss" (objective f) per iteration and polls cancellation. Fails on
  * cancellation or a numerically singular Hessian. */
-gboolean td_logit_newton (const TdLogitProblem *pb, double *beta, TdLogitResult *res,
-                          TdContext *ctx, GError **error);
+gboolean logit_newton (const LogitProblem *pb, double *beta, LogitResult *res,
+                       TdContext *ctx, GError **error);
 
 /* P(y = 1) for a linear predictor, without overflow for large |eta|. */
-double td_logit_sigmoid (double eta);
+double logit_sigmoid (double eta);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* lstm.c — the `lstm` model plugin: a stacked (optionally bidirectional)
  * LSTM over the sequences, pooled over time (last step, mean, max or
  * attention), then a head Linear → ReLU → Dropout → Linear → one logit.
- * Binary task. The model is lstm_model.c, written on the NN library in ../nn
+ * Binary task. The model is ../lstm_family/lstm_model.c, written on the NN library in ../nn
  * (explicit forward and backward, float32 training, checked against PyTorch
  * by tests/golden). README.md in this folder has the details. */
 #include "lstm.h"
@@ -16,6 +16,22 @@ static const TdParamSpec lstm_params[] = {
   LSTM_COMMON_PARAMS ("64")
 };
 
+static TdModel *
+lstm_create (const TdParams *params, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  return lstm_family_create ("lstm", params, error);
+}
+
+static TdModel *
+lstm_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+{
+  (void) ctx;
+  return lstm_family_load ("lstm", params, path, error);
+}
+
+static const TdModelVTable lstm_vtable = LSTM_FAMILY_VTABLE (lstm_create, lstm_load);
+
 static const TdPluginDescriptor lstm_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
@@ -25,7 +41,7 @@ static const TdPluginDescriptor lstm_descriptor = {
   .example_params = lstm_examples,
   .params = lstm_params,
   .n_params = G_N_ELEMENTS (lstm_params),
-  .vtable = &lstm_model_vtable,
+  .vtable = &lstm_vtable,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#include <tundish/nn.h>
 
 G_DEFINE_QUARK (nn-error-quark, nn_error)
 

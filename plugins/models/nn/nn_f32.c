@@ -3,7 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#define NN_TEMPLATE_NAMES   /* NN(), NNT(): see tundish/nn_real.h */
+#include <tundish/nn.h>
 #include "nn_math.h"
 
 #define NN_REAL float
@@ -13,7 +14,6 @@
 #define NN_SIGMOID(x) nn_sigmoidf (x)
 #define NN_TANH(x) nn_tanhf (x)
 #define NN_EXP(x) nn_expf (x)
-#include "nn_tmpl.h"
 
 /* The elementwise kernels in AVX-512, AVX2 and baseline versions, chosen at
  * load time (GCC function multiversioning). */

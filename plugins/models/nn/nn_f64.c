@@ -3,7 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#define NN_TEMPLATE_NAMES   /* NN(), NNT(): see tundish/nn_real.h */
+#include <tundish/nn.h>
 #include "nn_math.h"
 
 #define NN_REAL double
@@ -13,7 +14,6 @@
 #define NN_SIGMOID(x) nn_sigmoid (x)
 #define NN_TANH(x) tanh (x)
 #define NN_EXP(x) exp (x)
-#include "nn_tmpl.h"
 
 /* The elementwise kernels in AVX-512, AVX2 and baseline versions, chosen at
  * load time (GCC function multiversioning). */

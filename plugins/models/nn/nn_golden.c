@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#define NN_TEMPLATE_NAMES   /* NN(), NNT(): see tundish/nn_real.h */
+#include <tundish/nn.h>
 #include "nn_golden.h"
 
 /* A tensor of the file: shape and row-major data. */

@@ -1,8 +1,10 @@
-/* nn_train.c — see nn_train.h. */
+/* nn_train.c — the training loop and the scoring functions of any NnNet,
+ * and the sequence classifier as an NnNet (see tundish/nn.h). */
 #include <math.h>
 #include <string.h>
 
-#include "nn_train.h"
+#include <tundish/nn.h>
+#include <tundish/tundish.h>
 
 /* From OpenBLAS's cblas.h; declared here so any CBLAS header will do. */
 void openblas_set_num_threads (int num_threads);
@@ -17,7 +19,8 @@ blas_single_thread (void)
 
 /* One thread's workspace: a tape and one gathered shard. */
 typedef struct {
-  NnSeqTape_f32 *tp;
+  void *tp;
+  void (*tape_free) (void *tape);
   float *x;          /* [T,NN_SHARD,C] time-major, standardised, zero-padded */
   float *y;          /* [NN_SHARD] */
   guint32 *len;      /* [NN_SHARD] */
@@ -28,13 +31,14 @@ typedef struct {
  * tape only as wide as needed keeps scoring one series cheap (the
  * self-attention's weights alone are width × heads × T² floats). */
 static Worker *
-workers_new (const NnSeqModel *m, size_t T, int n, size_t width)
+workers_new (const NnNet *net, size_t T, size_t C, int n, size_t width)
 {
   Worker *w = g_new0 (Worker, n);
   for (int k = 0; k < n; k++)
     {
-      w[k].tp = nn_seq_tape_new_f32 (m, T, width);
-      w[k].x = g_new0 (float, T * NN_SHARD * m->cfg.n_inputs);
+      w[k].tp = net->tape_new (net->self, T, width);
+      w[k].tape_free = net->tape_free;
+      w[k].x = g_new0 (float, T * NN_SHARD * C);
       w[k].y = g_new0 (float, NN_SHARD);
       w[k].len = g_new0 (guint32, NN_SHARD);
       w[k].dz = g_new0 (float, NN_SHARD);
@@ -47,7 +51,7 @@ workers_free (Worker *w, int n)
 {
   for (int k = 0; k < n; k++)
     {
-      nn_seq_tape_free_f32 (w[k].tp);
+      w[k].tape_free (w[k].tp);
       g_free (w[k].x);
       g_free (w[k].y);
       g_free (w[k].len);
@@ -133,15 +137,8 @@ run_shards (Worker *workers, int n_workers, size_t n_shards, ShardFunc func, gpo
 
 /* ------------------------------------------------------------ one batch */
 
-/* One shard's BatchNorm batch statistics, kept until the running statistics
- * are updated in shard order. */
 typedef struct {
-  float *mean, *var;      /* [conv_layers × C'] */
-  double count[NN_MAX_CONV];
-} ShardStats;
-
-typedef struct {
-  const NnSeqModel *m;
+  const NnNet *net;
   const float *P;
   const float *S;
   const NnSeqData *data;
@@ -151,7 +148,7 @@ typedef struct {
   uint64_t seed;
   float **G;              /* [n_shards] gradient buffers */
   double *shard_loss;     /* [n_shards] */
-  ShardStats *stats;      /* [n_shards] */
+  double **stats;         /* [n_shards] batch statistics (net->n_stats each) */
 } TrainJob;
 
 static void
@@ -159,25 +156,20 @@ train_shard (Worker *w, size_t s, gpointer data)
 {
   TrainJob *job = data;
   const size_t start = s * NN_SHARD, Bs = MIN ((size_t) NN_SHARD, job->B - start);
+  const NnNet *net = job->net;
   gather (w, job->data, job->idx + start, Bs);
-  nn_seq_forward_f32 (job->m, job->P, job->S, w->tp, job->data->T, Bs, w->x, w->len, TRUE,
-                      nn_seed_mix (job->seed, s, 0, 0));
-  const size_t Cc = job->m->cfg.conv_channels;
-  for (size_t k = 0; k < job->m->cfg.conv_layers; k++)
-    {
-      memcpy (job->stats[s].mean + k * Cc, w->tp->bn_mean[k], Cc * sizeof (float));
-      memcpy (job->stats[s].var + k * Cc, w->tp->bn_var[k], Cc * sizeof (float));
-      job->stats[s].count[k] = w->tp->bn_count[k];
-    }
+  const float *logits = net->forward (net->self, job->P, job->S, w->tp, job->data->T, Bs, w->x,
+                                      w->len, TRUE, nn_seed_mix (job->seed, s, 0, 0));
+  if (net->n_stats)
+    net->batch_stats (net->self, w->tp, job->stats[s]);
   /* mean over the whole batch: each shard scales by 1/B */
-  job->shard_loss[s] = nn_loss_f32 (job->loss, Bs, w->tp->logits, w->y, w->dz,
-                                    1.0 / (double) job->B);
-  memset (job->G[s], 0, job->m->layout.total * sizeof (float));
-  nn_seq_backward_f32 (job->m, job->P, job->G[s], w->tp, w->dz, NULL);
+  job->shard_loss[s] = nn_loss_f32 (job->loss, Bs, logits, w->y, w->dz, 1.0 / (double) job->B);
+  memset (job->G[s], 0, net->params->total * sizeof (float));
+  net->backward (net->self, job->P, job->G[s], w->tp, w->dz, NULL);
 }
 
 typedef struct {
-  const NnSeqModel *m;
+  const NnNet *net;
   const float *P;
   const float *S;
   const NnSeqData *data;
@@ -195,16 +187,17 @@ predict_shard (Worker *w, size_t s, gpointer data)
   for (size_t b = 0; b < Bs; b++)
     local[b] = job->idx ? job->idx[start + b] : start + b;
   gather (w, job->data, local, Bs);
-  nn_seq_forward_f32 (job->m, job->P, job->S, w->tp, job->data->T, Bs, w->x, w->len, FALSE, 0);
+  const float *logits = job->net->forward (job->net->self, job->P, job->S, w->tp, job->data->T,
+                                           Bs, w->x, w->len, FALSE, 0);
   for (size_t b = 0; b < Bs; b++)
-    job->out[start + b] = w->tp->logits[b];
+    job->out[start + b] = logits[b];
 }
 
 static void
-predict_with (const NnSeqModel *m, const float *P, const float *S, const NnSeqData *data,
+predict_with (const NnNet *net, const float *P, const float *S, const NnSeqData *data,
               Worker *workers, int n_workers, double *out)
 {
-  PredictJob job = { m, P, S, data, NULL, data->n, out };
+  PredictJob job = { net, P, S, data, NULL, data->n, out };
   run_shards (workers, n_workers, (data->n + NN_SHARD - 1) / NN_SHARD, predict_shard, &job);
 }
 
@@ -214,7 +207,7 @@ struct NnScoreCache {
   GMutex lock;
   Worker *w;         /* [n] */
   int n;
-  size_t T, width;   /* what the tapes hold */
+  size_t T, C, width;   /* what the tapes hold */
 };
 
 NnScoreCache *
@@ -236,21 +229,23 @@ nn_score_cache_free (NnScoreCache *c)
   g_free (c);
 }
 
-/* n workers for T steps × width sequences: the cache's (grown when too
- * small), or fresh ones when there is no cache or another call holds it. */
+/* n workers for T steps × width sequences of C channels: the cache's (grown
+ * when too small), or fresh ones when there is no cache or another call
+ * holds it. */
 static Worker *
-workers_acquire (NnScoreCache *c, const NnSeqModel *m, size_t T, int n, size_t width)
+workers_acquire (NnScoreCache *c, const NnNet *net, size_t T, size_t C, int n, size_t width)
 {
   if (!c || !g_mutex_trylock (&c->lock))
-    return workers_new (m, T, n, width);
-  if (!c->w || c->n < n || c->T < T || c->width < width)
+    return workers_new (net, T, C, n, width);
+  if (!c->w || c->n < n || c->T < T || c->width < width || c->C != C)
     {
       if (c->w)
         workers_free (c->w, c->n);
       c->n = MAX (c->n, n);
       c->T = MAX (c->T, T);
+      c->C = C;
       c->width = MAX (c->width, width);
-      c->w = workers_new (m, c->T, c->n, c->width);
+      c->w = workers_new (net, c->T, C, c->n, c->width);
     }
   return c->w;
 }
@@ -264,41 +259,147 @@ workers_release (NnScoreCache *c, Worker *w, int n)
     workers_free (w, n);
 }
 
+/* ------------------------------------------------- the sequence classifier */
+
+static void *
+seq_tape_new (const void *self, size_t max_T, size_t max_B)
+{
+  return nn_seq_tape_new_f32 (((const NnSeqNetSelf *) self)->m, max_T, max_B);
+}
+
+static void
+seq_tape_free (void *tape)
+{
+  nn_seq_tape_free_f32 (tape);
+}
+
+static const float *
+seq_forward (const void *self, const float *P, const float *S, void *tape, size_t T, size_t B,
+             const float *x, const guint32 *len, gboolean train, uint64_t seed)
+{
+  const NnSeqNetSelf *h = self;
+  NnSeqTape_f32 *tp = tape;
+  tp->prepared = h->prepared;
+  nn_seq_forward_f32 (h->m, P, S, tp, T, B, x, len, train, seed);
+  return tp->logits;
+}
+
+static void
+seq_backward (const void *self, const float *P, float *G, void *tape, const float *dlogits,
+              float *dx)
+{
+  nn_seq_backward_f32 (((const NnSeqNetSelf *) self)->m, P, G, tape, dlogits, dx);
+}
+
+/* Per conv block: mean [C'], var [C'], count. */
+static void
+seq_batch_stats (const void *self, const void *tape, double *stats)
+{
+  const NnSeqModel *m = ((const NnSeqNetSelf *) self)->m;
+  const NnSeqTape_f32 *tp = tape;
+  const size_t Cc = m->cfg.conv_channels;
+  for (size_t k = 0; k < m->cfg.conv_layers; k++, stats += 2 * Cc + 1)
+    {
+      for (size_t c = 0; c < Cc; c++)
+        {
+          stats[c] = tp->bn_mean[k][c];
+          stats[Cc + c] = tp->bn_var[k][c];
+        }
+      stats[2 * Cc] = tp->bn_count[k];
+    }
+}
+
+static void
+seq_update_state (const void *self, float *S, const double *stats)
+{
+  const NnSeqModel *m = ((const NnSeqNetSelf *) self)->m;
+  const size_t Cc = m->cfg.conv_channels;
+  g_autofree float *mean = g_new (float, MAX (Cc, 1));
+  g_autofree float *var = g_new (float, MAX (Cc, 1));
+  for (size_t k = 0; k < m->cfg.conv_layers; k++, stats += 2 * Cc + 1)
+    {
+      /* the tape's float statistics, exactly (float → double → float) */
+      for (size_t c = 0; c < Cc; c++)
+        {
+          mean[c] = (float) stats[c];
+          var[c] = (float) stats[Cc + c];
+        }
+      nn_bn_update_running_f32 (&m->bn[k], S, mean, var, stats[2 * Cc]);
+    }
+}
+
+void
+nn_seq_net_init (NnNet *net, NnSeqNetSelf *holder, const NnSeqModel *m, const float *prepared)
+{
+  *holder = (NnSeqNetSelf) { m, prepared };
+  const gboolean bn = m->cfg.conv_layers > 0;
+  *net = (NnNet) {
+    .self = holder,
+    .params = &m->layout,
+    .n_state = m->state.total,
+    .tape_new = seq_tape_new,
+    .tape_free = seq_tape_free,
+    .forward = seq_forward,
+    .backward = seq_backward,
+    .n_stats = bn ? m->cfg.conv_layers * (2 * m->cfg.conv_channels + 1) : 0,
+    .batch_stats = bn ? seq_batch_stats : NULL,
+    .update_state = bn ? seq_update_state : NULL,
+  };
+}
+
 /* ---------------------------------------------------------------- scoring */
 
 void
-nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
-                   const NnSeqData *data, int threads, NnScoreCache *cache, double *out)
+nn_net_predict (const NnNet *net, const float *P, const float *S, const NnSeqData *data,
+                int threads, NnScoreCache *cache, double *out)
 {
   if (data->n == 0)
     return;
   blas_single_thread ();
   const size_t n_shards = (data->n + NN_SHARD - 1) / NN_SHARD;
   int nw = (int) MIN ((size_t) MAX (threads, 1), n_shards);
-  Worker *workers = workers_acquire (cache, m, data->T, nw, MIN ((size_t) NN_SHARD, data->n));
-  for (int k = 0; k < nw; k++)
-    workers[k].tp->prepared = prepared;
-  predict_with (m, P, S, data, workers, nw, out);
+  Worker *workers = workers_acquire (cache, net, data->T, data->C, nw,
+                                     MIN ((size_t) NN_SHARD, data->n));
+  predict_with (net, P, S, data, workers, nw, out);
   workers_release (cache, workers, nw);
+}
+
+void
+nn_predict_logits (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
+                   const NnSeqData *data, int threads, NnScoreCache *cache, double *out)
+{
+  NnNet net;
+  NnSeqNetSelf holder;
+  nn_seq_net_init (&net, &holder, m, prepared);
+  nn_net_predict (&net, P, S, data, threads, cache, out);
+}
+
+void
+nn_net_saliency (const NnNet *net, const float *P, const float *S, const NnSeqData *data,
+                 size_t s, NnScoreCache *cache, float *out)
+{
+  blas_single_thread ();
+  const size_t T = data->T, C = data->C;
+  Worker *w = workers_acquire (cache, net, T, C, 1, 1);
+  gather (w, data, &s, 1);
+  net->forward (net->self, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  g_autofree float *G = g_new0 (float, net->params->total);
+  g_autofree float *dx = g_new0 (float, T * C);
+  float one = 1;
+  net->backward (net->self, P, G, w->tp, &one, dx);
+  for (size_t k = 0; k < T * C; k++)
+    out[k] = dx[k] * w->x[k];     /* B = 1: time-major is [T,C] */
+  workers_release (cache, w, 1);
 }
 
 void
 nn_saliency (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
              const NnSeqData *data, size_t s, NnScoreCache *cache, float *out)
 {
-  blas_single_thread ();
-  const size_t T = data->T, C = data->C;
-  Worker *w = workers_acquire (cache, m, T, 1, 1);
-  w->tp->prepared = prepared;
-  gather (w, data, &s, 1);
-  nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
-  g_autofree float *G = g_new0 (float, m->layout.total);
-  g_autofree float *dx = g_new0 (float, T * C);
-  float one = 1;
-  nn_seq_backward_f32 (m, P, G, w->tp, &one, dx);
-  for (size_t k = 0; k < T * C; k++)
-    out[k] = dx[k] * w->x[k];     /* B = 1: time-major is [T,C] */
-  workers_release (cache, w, 1);
+  NnNet net;
+  NnSeqNetSelf holder;
+  nn_seq_net_init (&net, &holder, m, prepared);
+  nn_net_saliency (&net, P, S, data, s, cache, out);
 }
 
 void
@@ -307,16 +408,19 @@ nn_attention_map (const NnSeqModel *m, const float *P, const float *S, const flo
 {
   blas_single_thread ();
   const size_t T = data->T;
-  Worker *w = workers_acquire (cache, m, T, 1, 1);
-  w->tp->prepared = prepared;
+  NnNet net;
+  NnSeqNetSelf holder;
+  nn_seq_net_init (&net, &holder, m, prepared);
+  Worker *w = workers_acquire (cache, &net, T, data->C, 1, 1);
   gather (w, data, &s, 1);
-  nn_seq_forward_f32 (m, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  net.forward (net.self, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  const NnSeqTape_f32 *tp = w->tp;
   if (m->mha.heads > 0)
-    nn_mha_head_average_f32 (&m->mha, w->tp->T, w->len, 0, w->tp->mha_attn, T, out);
+    nn_mha_head_average_f32 (&m->mha, tp->T, w->len, 0, tp->mha_attn, T, out);
   else
     {
       const size_t L = MIN ((size_t) w->len[0], T);
-      const float *alpha = w->tp->att_alpha;      /* [T,B], B = 1 */
+      const float *alpha = tp->att_alpha;      /* [T,B], B = 1 */
       memset (out, 0, T * T * sizeof (float));
       for (size_t q = 0; q < L; q++)
         memcpy (out + q * T, alpha, L * sizeof (float));
@@ -385,31 +489,27 @@ progress (TdContext *ctx, const NnTrainConfig *cfg, double fraction)
 }
 
 gboolean
-nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
-              const NnSeqData *train, const NnSeqData *valid, TdContext *ctx, NnTrainResult *res,
-              GError **error)
+nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
+          const NnSeqData *train, const NnSeqData *valid, TdContext *ctx, NnTrainResult *res,
+          GError **error)
 {
   blas_single_thread ();
-  const size_t n = train->n, np = m->layout.total;
+  const size_t n = train->n, np = net->params->total;
   const size_t bs = MAX (cfg->batch_size, 1);
   const size_t max_shards = (MIN (bs, n) + NN_SHARD - 1) / NN_SHARD;
   const int n_workers = (int) MIN ((size_t) MAX (td_context_threads (ctx), 1), max_shards);
   const gboolean use_valid = valid && valid->n > 0;
-  Worker *workers = workers_new (m, MAX (train->T, use_valid ? valid->T : 0), n_workers,
-                                 NN_SHARD);
+  Worker *workers = workers_new (net, MAX (train->T, use_valid ? valid->T : 0), train->C,
+                                 n_workers, NN_SHARD);
   float **G = g_new (float *, max_shards);
   for (size_t s = 0; s < max_shards; s++)
     G[s] = g_new0 (float, np);
   g_autofree double *shard_loss = g_new0 (double, max_shards);
-  const size_t n_stats = m->cfg.conv_layers * m->cfg.conv_channels;
-  ShardStats *stats = g_new0 (ShardStats, max_shards);
+  double **stats = g_new (double *, max_shards);
   for (size_t s = 0; s < max_shards; s++)
-    {
-      stats[s].mean = g_new0 (float, MAX (n_stats, 1));
-      stats[s].var = g_new0 (float, MAX (n_stats, 1));
-    }
-  /* the best epoch's BatchNorm running statistics go with its weights */
-  const size_t ns = m->state.total;
+    stats[s] = g_new0 (double, MAX (net->n_stats, 1));
+  /* the best epoch's state (BatchNorm running statistics) goes with its weights */
+  const size_t ns = net->n_state;
   g_autofree float *best_state = use_valid && cfg->patience > 0 && ns ? g_new (float, ns) : NULL;
   if (best_state)
     memcpy (best_state, S, ns * sizeof (float));
@@ -445,15 +545,12 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
               break;
             }
           const size_t B = MIN (bs, n - start), n_shards = (B + NN_SHARD - 1) / NN_SHARD;
-          TrainJob job = { m, P, S, train, &cfg->loss, perm + start, B,
+          TrainJob job = { net, P, S, train, &cfg->loss, perm + start, B,
                            nn_seed_mix (cfg->seed, 0x4452, (uint64_t) epoch, batch), G,
                            shard_loss, stats };
           run_shards (workers, n_workers, n_shards, train_shard, &job);
-          const size_t Cc = m->cfg.conv_channels;
-          for (size_t s = 0; s < n_shards; s++)
-            for (size_t k = 0; k < m->cfg.conv_layers; k++)
-              nn_bn_update_running_f32 (&m->bn[k], S, stats[s].mean + k * Cc,
-                                        stats[s].var + k * Cc, stats[s].count[k]);
+          for (size_t s = 0; net->n_stats && s < n_shards; s++)
+            net->update_state (net->self, S, stats[s]);
           memcpy (grad, G[0], np * sizeof (float));
           loss_sum += shard_loss[0];
           for (size_t s = 1; s < n_shards; s++)
@@ -486,7 +583,7 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
       if (use_valid)
         {
           double vloss, vauc;
-          predict_with (m, P, S, valid, workers, n_workers, vlogits);
+          predict_with (net, P, S, valid, workers, n_workers, vlogits);
           score_valid (&cfg->loss, valid, vlogits, &vloss, &vauc);
           curve (ctx, cfg, "valid_loss", epoch + 1, vloss);
           if (!isnan (vauc))
@@ -518,10 +615,7 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
         memcpy (S, best_state, ns * sizeof (float));
     }
   for (size_t s = 0; s < max_shards; s++)
-    {
-      g_free (stats[s].mean);
-      g_free (stats[s].var);
-    }
+    g_free (stats[s]);
   g_free (stats);
   progress (ctx, cfg, 1.0);
   nn_adam_clear_f32 (&opt);
@@ -530,4 +624,15 @@ nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
   g_free (G);
   workers_free (workers, n_workers);
   return ok;
+}
+
+gboolean
+nn_train_seq (const NnSeqModel *m, float *P, float *S, const NnTrainConfig *cfg,
+              const NnSeqData *train, const NnSeqData *valid, TdContext *ctx, NnTrainResult *res,
+              GError **error)
+{
+  NnNet net;
+  NnSeqNetSelf holder;
+  nn_seq_net_init (&net, &holder, m, NULL);
+  return nn_train (&net, P, S, cfg, train, valid, ctx, res, error);
 }

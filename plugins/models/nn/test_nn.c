@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#include <tundish/nn.h>
 #include "nn_math.h"
 
 typedef struct {

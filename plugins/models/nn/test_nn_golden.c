@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn.h"
+#include <tundish/nn.h>
 #include "nn_golden.h"
 
 #define GOLDEN NN_GOLDEN_DIR "/golden_lstm_small.json"

@@ -2,7 +2,11 @@
  *
  * Writes into report->run_dir:
  *   results.csv        experiment,pipeline,variant,repeat,fold,metric,value
- *   summary.csv        experiment,pipeline,variant,metric,mean,sd,n
+ *   summary.csv        experiment,pipeline,variant,metric,mean,sd,n,
+ *                      t_low,t_high,boot_low,boot_high: the 95 % t interval of
+ *                      the mean over trials and the percentile bootstrap
+ *                      interval over the test sets (tundish/report.h
+ *                      TdSummaryInterval; nan where undefined)
  *   failed_trials.csv  experiment,pipeline,variant,repeat,fold,message
  *                      (only when trials failed; a stale one is removed)
  *
@@ -95,17 +99,25 @@ results_csv (const TdRunReport *r)
 static char *
 summary_csv (const TdRunReport *r)
 {
-  GString *out = g_string_new ("experiment,pipeline,variant,metric,mean,sd,n\n");
+  GString *out = g_string_new ("experiment,pipeline,variant,metric,mean,sd,n,t_low,t_high,"
+                                "boot_low,boot_high\n");
   for (size_t i = 0; i < r->n_summary; i++)
     {
       const TdSummaryRow *row = &r->summary[i];
+      /* NULL in a report built by hand (tests): no intervals */
+      const TdSummaryInterval none = { 0.95, NAN, NAN, NAN, NAN, 0 };
+      const TdSummaryInterval *ci = r->summary_ci ? &r->summary_ci[i] : &none;
       put_field (out, r->experiment); put_sep (out);
       put_field (out, row->pipeline); put_sep (out);
       put_field (out, row->variant); put_sep (out);
       put_field (out, row->metric); put_sep (out);
       put_double (out, row->mean); put_sep (out);
       put_double (out, row->sd); put_sep (out);
-      put_int (out, (gint64) row->n);
+      put_int (out, (gint64) row->n); put_sep (out);
+      put_double (out, ci->t_low); put_sep (out);
+      put_double (out, ci->t_high); put_sep (out);
+      put_double (out, ci->boot_low); put_sep (out);
+      put_double (out, ci->boot_high);
       end_record (out);
     }
   return g_string_free (out, FALSE);

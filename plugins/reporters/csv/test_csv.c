@@ -35,6 +35,17 @@ static const TdSummaryRow summary[] = {
   { .pipeline = "say \"hi\"", .variant = "", .metric = "roc_auc", .mean = INFINITY, .sd = 0, .n = 0 },
 };
 
+/* Bounds as given (binary fractions, so %.17g prints them short); the
+ * reporter only writes them, beside their row. */
+static const TdSummaryInterval summary_ci[] = {
+  { .level = 0.95, .t_low = 0.78125, .t_high = 0.84375, .boot_low = 0.75,
+    .boot_high = 0.875, .boot_samples = 1000 },
+  { .level = 0.95, .t_low = NAN, .t_high = NAN, .boot_low = 0.0625, .boot_high = 0.125,
+    .boot_samples = 1000 },
+  { .level = 0.95, .t_low = NAN, .t_high = NAN, .boot_low = NAN, .boot_high = NAN,
+    .boot_samples = 0 },
+};
+
 static const TdFailedTrial failed[] = {
   { .pipeline = "lstm", .variant = "hidden_size=32", .repeat = 3, .fold = 1,
     .message = "fit: loss is NaN at epoch 7, \"diverged\"\nlast lr 0.1" },
@@ -50,10 +61,12 @@ static const char expect_results[] =
   "\"exp, \"\"1\"\"\",Gießpfanne µ→∞,,0,0,log_loss,1e-300\n";
 
 static const char expect_summary[] =
-  "experiment,pipeline,variant,metric,mean,sd,n\n"
-  "\"exp, \"\"1\"\"\",gbdt,,roc_auc,0.8125,0.015625,5\n"
-  "\"exp, \"\"1\"\"\",\"a,b\",\"max_depth=4,learning_rate=0.1\",roc_auc,0.10000000000000001,nan,1\n"
-  "\"exp, \"\"1\"\"\",\"say \"\"hi\"\"\",,roc_auc,inf,0,0\n";
+  "experiment,pipeline,variant,metric,mean,sd,n,t_low,t_high,boot_low,boot_high\n"
+  "\"exp, \"\"1\"\"\",gbdt,,roc_auc,0.8125,0.015625,5,0.78125,0.84375,"
+  "0.75,0.875\n"
+  "\"exp, \"\"1\"\"\",\"a,b\",\"max_depth=4,learning_rate=0.1\",roc_auc,0.10000000000000001,nan,1,"
+  "nan,nan,0.0625,0.125\n"
+  "\"exp, \"\"1\"\"\",\"say \"\"hi\"\"\",,roc_auc,inf,0,0,nan,nan,nan,nan\n";
 
 static const char expect_failed[] =
   "experiment,pipeline,variant,repeat,fold,message\n"
@@ -67,7 +80,7 @@ make_report (const char *dir, gboolean with_failures)
     .experiment = "exp, \"1\"",
     .run_dir = dir,
     .results = results, .n_results = G_N_ELEMENTS (results),
-    .summary = summary, .n_summary = G_N_ELEMENTS (summary),
+    .summary = summary, .n_summary = G_N_ELEMENTS (summary), .summary_ci = summary_ci,
     .failed = with_failures ? failed : NULL,
     .n_failed = with_failures ? G_N_ELEMENTS (failed) : 0,
   };

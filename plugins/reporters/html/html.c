@@ -170,8 +170,18 @@ column_best (const HtmlDoc *t, guint col)
   return n_finite >= 2 ? best : NAN;
 }
 
+/* The bootstrap interval of summary row c (NULL when the core gave none). */
+static const TdSummaryInterval *
+boot_interval (const TdRunReport *r, const TdSummaryRow *c)
+{
+  if (!r->summary_ci || c < r->summary || c >= r->summary + r->n_summary)
+    return NULL;
+  const TdSummaryInterval *ci = &r->summary_ci[c - r->summary];
+  return ci->boot_samples && isfinite (ci->boot_low) && isfinite (ci->boot_high) ? ci : NULL;
+}
+
 static void
-summary_cell (GString *out, const TdSummaryRow *c, double best)
+summary_cell (GString *out, const TdRunReport *r, const TdSummaryRow *c, double best)
 {
   if (c == NULL)
     {
@@ -200,6 +210,16 @@ summary_cell (GString *out, const TdSummaryRow *c, double best)
       html_number (out, c->mean - half);
       g_string_append (out, ", ");
       html_number (out, c->mean + half);
+      g_string_append (out, "]</span>");
+    }
+  const TdSummaryInterval *ci = boot_interval (r, c);
+  if (ci)
+    {
+      g_string_append (out, "<span class=\"ci boot\" title=\"percentile bootstrap over the "
+                            "test sets\">boot [");
+      html_number (out, ci->boot_low);
+      g_string_append (out, ", ");
+      html_number (out, ci->boot_high);
       g_string_append (out, "]</span>");
     }
   g_string_append (out, "</td>");
@@ -271,6 +291,14 @@ section_results (GString *out, const TdRunReport *r, const HtmlDoc *t)
                         "so read it as a lower bound on the uncertainty. "
                         "Bold: best mean per metric (\xe2\x86\x91 higher is better, "
                         "\xe2\x86\x93 lower is better).");
+  size_t B = r->summary_ci && r->n_summary ? r->summary_ci[0].boot_samples : 0;
+  if (B)
+    g_string_append_printf (out, " boot [\xe2\x80\xa6]: the 95\xc2\xa0%% percentile bootstrap "
+                            "interval of the mean over %zu resamples of each trial\xe2\x80\x99s "
+                            "test predictions (stratified by class%s): the uncertainty from the "
+                            "finite test sets, for these fitted models.", B,
+                            r->split_method && g_str_has_prefix (r->split_method, "group")
+                              ? ", clustered by group" : "");
   if (r->baseline && *r->baseline)
     {
       g_string_append (out, " Comparisons are against the baseline <strong>");
@@ -291,7 +319,7 @@ section_results (GString *out, const TdRunReport *r, const HtmlDoc *t)
       g_string_append (out, t->baseline[row] ? "<tr class=\"baseline\">" : "<tr>");
       pipeline_cell (out, t->labels->pdata[row], t->baseline[row]);
       for (guint col = 0; col < n_cols; col++)
-        summary_cell (out, html_doc_cell (t, row, col), best[col]);
+        summary_cell (out, r, html_doc_cell (t, row, col), best[col]);
       g_string_append (out, "</tr>\n");
     }
   g_string_append (out, "</tbody>\n</table></div>\n");

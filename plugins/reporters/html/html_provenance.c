@@ -123,7 +123,8 @@ html_section_provenance (GString *out, const HtmlDoc *doc)
     {
       fact_node (out, "Experiment file", y, "experiment_file", TRUE);
       fact_node (out, "Command", y, "command", TRUE);
-      fact_node (out, "Git commit", y, "git_commit", TRUE);
+      fact_node (out, "Git commit", y, "git_commit", TRUE);     /* the experiment file's */
+      fact_node (out, "tundish commit", y, "tundish_commit", TRUE);
       fact_node (out, "Host", y, "host", FALSE);
       seeds (out, y);
       versions (out, y);

@@ -41,6 +41,14 @@ static const TdSummaryRow summary[] = {
   { EVIL, "", "n", 240, NAN, 1 },
 };
 
+/* Parallel to summary: only lstm's roc_auc has a bootstrap interval. */
+#define NO_CI { 0.95, NAN, NAN, NAN, NAN, 1000 }
+static const TdSummaryInterval summary_ci[] = {
+  NO_CI, NO_CI, NO_CI,
+  { 0.95, NAN, NAN, 0.75, 0.83, 1000 }, NO_CI, NO_CI,
+  NO_CI, NO_CI, NO_CI,
+};
+
 static const TdResultRow results[] = {
   { "gbdt", "", "roc_auc", 0, 0, 0.80 },
   { "gbdt", "", "roc_auc", 1, 0, 0.83 },
@@ -91,7 +99,7 @@ make_report (const char *dir, const TdDataset *data, gboolean with_failures)
     .pipelines = pipelines,
     .baseline = "gbdt",
     .results = results, .n_results = G_N_ELEMENTS (results),
-    .summary = summary, .n_summary = G_N_ELEMENTS (summary),
+    .summary = summary, .n_summary = G_N_ELEMENTS (summary), .summary_ci = summary_ci,
     .failed = with_failures ? failed : NULL,
     .n_failed = with_failures ? G_N_ELEMENTS (failed) : 0,
     .n_trials = 11,
@@ -187,7 +195,10 @@ test_summary_cells (void)
                          "<span class=\"ci\">[0.794, 0.831]</span></td>");
   /* lstm roc_auc: plain cell, with its n; t(0.975, 3) = 3.182446: 0.79 ± 0.0318 */
   assert_contains (html, "<td class=\"num\">0.790 <span class=\"sd\">\xc2\xb1\xc2\xa0" "0.020</span>\xc2\xa0"
-                         "<span class=\"n\">(4)</span><span class=\"ci\">[0.758, 0.822]</span></td>");
+                         "<span class=\"n\">(4)</span><span class=\"ci\">[0.758, 0.822]</span>"
+                         "<span class=\"ci boot\" title=\"percentile bootstrap over the test "
+                         "sets\">boot [0.750, 0.830]</span></td>");
+  assert_contains (html, "interval of the mean over 1000 resamples");
   /* sd undefined (NaN): mean and n only, no interval */
   assert_contains (html, "<td class=\"num\">0.500\xc2\xa0<span class=\"n\">(1)</span></td>");
   /* whole counts print without decimals */
@@ -356,6 +367,7 @@ static const char rich_manifest[] =
   "command: \"tundish run rich.yaml\"\n"
   "host: \"box <1>\"\n"
   "git_commit: \"0123abcd (with local changes)\"\n"
+  "tundish_commit: \"8d7b51d-dirty\"\n"
   "versions:\n  tundish: \"0.1.0\"\n  gsl: \"2.7.1\"\n"
   "plugins:\n"
   "  - { kind: model, name: xgboost, version: \"1.0.0\", file: \"/p/model_xgboost.so\" }\n"
@@ -643,6 +655,7 @@ test_sections (void)
   /* provenance from manifest.yaml, escaped */
   g_autofree char *prov = element (html, "<section id=\"provenance\">", "</section>");
   assert_contains (prov, "<dt>Git commit</dt><dd><code>0123abcd (with local changes)</code></dd>");
+  assert_contains (prov, "<dt>tundish commit</dt><dd><code>8d7b51d-dirty</code></dd>");
   assert_contains (prov, "<dt>Host</dt><dd>box &lt;1&gt;</dd>");
   assert_contains (prov, "master <code>42</code>");
   assert_contains (prov, "r1 <code>3125504766317961001</code>");

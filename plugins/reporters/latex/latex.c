@@ -1,7 +1,7 @@
 /* latex — results.tex: the run's pipeline × metric table as a booktabs
  * LaTeX table for a paper (mean ± sd, best per metric in bold, significance
  * marks against the baseline with the test and the correction for multiple
- * comparisons stated under the table). See paper_table.h for the rules.
+ * comparisons stated under the table). See ../common/paper_table.h for the rules.
  *
  * \input{results.tex} in a document that loads booktabs. The bytes depend on
  * the report alone, so the same run gives the same file.

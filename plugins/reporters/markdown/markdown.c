@@ -2,7 +2,7 @@
  * Markdown pipe table for a review, an issue or a notebook (mean ± sd, best
  * per metric in bold, significance marks against the baseline with the test
  * and the correction for multiple comparisons stated under the table). The
- * table model is shared with the latex reporter (../latex/paper_table.h).
+ * table model is shared with the latex reporter (../common/paper_table.h).
  *
  * The bytes depend on the report alone, so the same run gives the same file.
  */

@@ -1,6 +1,6 @@
 /* paper_table.h — the pipeline × metric table of a paper or a review, shared
- * by the latex and markdown reporters (plugin-internal; markdown compiles
- * this file too).
+ * by the latex and markdown reporters (plugin-internal: a static library
+ * both link, see meson.build here).
  *
  * Rows are pipelines in the experiment's order, columns the ranked metrics
  * (or those asked for). A cell holds mean ± sd over trials; the best mean

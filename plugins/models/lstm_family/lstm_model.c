@@ -1,7 +1,7 @@
 /* lstm_model.c — the model behind the LSTM-based plugins (lstm, cnn_lstm,
  * attention_lstm): create from parameters, fit, predict, explain, save, load,
  * and the attention-map extension when the model has self-attention. The
- * plugins differ only in their parameters (lstm.c, ../cnn_lstm/cnn_lstm.c,
+ * plugins differ only in their parameters and name (../lstm/lstm.c, ../cnn_lstm/cnn_lstm.c,
  * ../attention_lstm/attention_lstm.c).
  *
  * Inputs are standardised per channel with the training split's mean and
@@ -10,7 +10,8 @@
  * Seeds: the weights from td_context_derive_seed(ctx, "init"), shuffling and
  * dropout from td_context_derive_seed(ctx, "train"); restart k > 1 uses
  * "init:restart<k>" and "train:restart<k>", so restarts = 1 is unchanged.
- * Threads: see nn_train.h (results do not depend on them). README.md in this folder has the details.
+ * Threads: see nn_train in tundish/nn.h (results do not depend on them).
+ * ../lstm/README.md has the details.
  */
 #include <math.h>
 #include <string.h>
@@ -42,7 +43,7 @@ lstm_prepare (TdModel *m)
   m->score_cache = nn_score_cache_new ();
 }
 
-static void
+void
 lstm_destroy (TdModel *m)
 {
   if (!m)
@@ -63,10 +64,11 @@ declares (const TdParams *params, const char *name)
   return FALSE;
 }
 
-TdModel *
-lstm_new (const TdParams *params)
+static TdModel *
+lstm_new (const char *plugin, const TdParams *params)
 {
   TdModel *m = g_new0 (TdModel, 1);
+  m->plugin = plugin;
   NnPool pool = NN_POOL_MEAN;
   nn_pool_from_name (td_params_get_string (params, "pooling"), &pool);
   const double dropout = td_params_get_double (params, "dropout");
@@ -122,15 +124,16 @@ lstm_new (const TdParams *params)
 /* Parameter combinations the specs cannot express, refused at create so a
  * bad configuration fails before any training. */
 static gboolean
-check_arch (const NnSeqConfig *a, GError **error)
+check_arch (const TdModel *m, GError **error)
 {
+  const NnSeqConfig *a = &m->arch;
   const size_t dirs = a->bidirectional ? 2 : 1, E = a->hidden * dirs;
   if (a->attn_heads && E % a->attn_heads != 0)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "attention_lstm: the self-attention splits the LSTM's %zu outputs "
+                   "%s: the self-attention splits the LSTM's %zu outputs "
                    "(hidden_size %zu%s) into num_heads = %zu heads, which needs them divisible; "
-                   "choose hidden_size%s a multiple of num_heads", E, a->hidden,
+                   "choose hidden_size%s a multiple of num_heads", m->plugin, E, a->hidden,
                    dirs == 2 ? " × 2 directions" : "", a->attn_heads,
                    dirs == 2 ? " × 2" : "");
       return FALSE;
@@ -142,7 +145,8 @@ check_arch (const NnSeqConfig *a, GError **error)
   GError *local = NULL;
   if (!nn_seq_model_init (&net, &probe, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, "%s", local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, "%s: %s", m->plugin,
+                   local->message);
       g_error_free (local);
       return FALSE;
     }
@@ -150,12 +154,11 @@ check_arch (const NnSeqConfig *a, GError **error)
   return TRUE;
 }
 
-static TdModel *
-lstm_create (const TdParams *params, TdContext *ctx, GError **error)
+TdModel *
+lstm_family_create (const char *plugin, const TdParams *params, GError **error)
 {
-  (void) ctx;
-  TdModel *m = lstm_new (params);
-  if (!check_arch (&m->arch, error))
+  TdModel *m = lstm_new (plugin, params);
+  if (!check_arch (m, error))
     {
       lstm_destroy (m);
       return NULL;
@@ -177,13 +180,13 @@ valid_steps (const TdDataset *ds, size_t s)
 
 /* Shape, lengths and finite values over the valid steps. */
 static gboolean
-check_sequences (const TdDataset *ds, const char *what, GError **error)
+check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
   if (ds->n_series == 0 || ds->n_steps == 0 || ds->n_channels == 0)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "lstm: the %s data is empty (%zu series × %zu steps × %zu channels)", what,
-                   ds->n_series, ds->n_steps, ds->n_channels);
+                   "%s: the %s data is empty (%zu series × %zu steps × %zu channels)",
+                   m->plugin, what, ds->n_series, ds->n_steps, ds->n_channels);
       return FALSE;
     }
   for (size_t s = 0; s < ds->n_series; s++)
@@ -192,8 +195,9 @@ check_sequences (const TdDataset *ds, const char *what, GError **error)
       if (L == 0 || L > ds->n_steps)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "lstm: series %" G_GINT64_FORMAT " of the %s data has length %zu; "
-                       "lengths must be in 1..%zu", series_id (ds, s), what, L, ds->n_steps);
+                       "%s: series %" G_GINT64_FORMAT " of the %s data has length %zu; "
+                       "lengths must be in 1..%zu", m->plugin, series_id (ds, s), what, L,
+                       ds->n_steps);
           return FALSE;
         }
       const float *x = td_dataset_series (ds, s);
@@ -202,10 +206,11 @@ check_sequences (const TdDataset *ds, const char *what, GError **error)
           {
             size_t c = k % ds->n_channels;
             g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                         "lstm: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
+                         "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
                          "%zu, channel \"%s\"; impute or drop missing values before the model "
                          "(e.g. a resample/zscore feature step)",
-                         series_id (ds, s), what, isnan (x[k]) ? "NaN" : "an infinite value",
+                         m->plugin, series_id (ds, s), what,
+                         isnan (x[k]) ? "NaN" : "an infinite value",
                          k / ds->n_channels,
                          ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?");
             return FALSE;
@@ -215,12 +220,12 @@ check_sequences (const TdDataset *ds, const char *what, GError **error)
 }
 
 static gboolean
-check_task (const TdDataset *ds, const char *what, GError **error)
+check_task (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
   if (ds->task != TD_TASK_BINARY)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "lstm: the %s data is not a binary task (binary only)", what);
+                   "%s: the %s data is not a binary task (binary only)", m->plugin, what);
       return FALSE;
     }
   return TRUE;
@@ -285,8 +290,9 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
   if (K > 1 && !va)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "lstm: restarts = %d keeps the run with the best validation ROC-AUC, but "
-                   "there is no validation split (set split.valid_size, or restarts: 1)", K);
+                   "%s: restarts = %d keeps the run with the best validation ROC-AUC, but "
+                   "there is no validation split (set split.valid_size, or restarts: 1)",
+                   m->plugin, K);
       return FALSE;
     }
   const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
@@ -343,24 +349,25 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
   return TRUE;
 }
 
-static gboolean
+gboolean
 lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
           GError **error)
 {
   double n_pos = 0;
-  if (!check_task (train, "training", error) || !check_sequences (train, "training", error)
-      || !td_dataset_check_binary_targets (train, "lstm", "training", &n_pos, error))
+  if (!check_task (m, train, "training", error) || !check_sequences (m, train, "training", error)
+      || !td_dataset_check_binary_targets (train, m->plugin, "training", &n_pos, error))
     return FALSE;
   if (valid && valid->n_series > 0)
     {
-      if (!check_task (valid, "validation", error) || !check_sequences (valid, "validation", error)
-          || !td_dataset_check_binary_targets (valid, "lstm", "validation", NULL, error))
+      if (!check_task (m, valid, "validation", error)
+          || !check_sequences (m, valid, "validation", error)
+          || !td_dataset_check_binary_targets (valid, m->plugin, "validation", NULL, error))
         return FALSE;
       if (valid->n_channels != train->n_channels)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "lstm: validation data has %zu channels, training data %zu",
-                       valid->n_channels, train->n_channels);
+                       "%s: validation data has %zu channels, training data %zu",
+                       m->plugin, valid->n_channels, train->n_channels);
           return FALSE;
         }
     }
@@ -401,15 +408,16 @@ check_input (const TdModel *m, const TdDataset *ds, GError **error)
 {
   if (!m->fitted)
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "lstm: predict before fit or load");
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
+                   m->plugin);
       return FALSE;
     }
-  if (!check_sequences (ds, "input", error))
+  if (!check_sequences (m, ds, "input", error))
     return FALSE;
   if (ds->n_channels != m->C)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "lstm: the model was fitted on %zu channels, the input has %zu", m->C,
+                   "%s: the model was fitted on %zu channels, the input has %zu", m->plugin, m->C,
                    ds->n_channels);
       return FALSE;
     }
@@ -418,14 +426,14 @@ check_input (const TdModel *m, const TdDataset *ds, GError **error)
         && g_strcmp0 (ds->channel_names[c], m->channel_names[c]) != 0)
       {
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "lstm: channel %zu is \"%s\" in the input but was \"%s\" at fit", c,
+                     "%s: channel %zu is \"%s\" in the input but was \"%s\" at fit", m->plugin, c,
                      ds->channel_names[c], m->channel_names[c]);
         return FALSE;
       }
   return TRUE;
 }
 
-static gboolean
+gboolean
 lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, GError **error)
 {
   if (!check_input (m, input, error))
@@ -440,7 +448,7 @@ lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, G
 
 /* Input-gradient saliency: ∂logit/∂x × x in standardised units, per step
  * and channel (0 at padded steps). */
-static gboolean
+gboolean
 lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdContext *ctx,
               GError **error)
 {
@@ -450,7 +458,7 @@ lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdC
   if (series >= input->n_series)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "lstm: series %zu out of range (%zu series)", series, input->n_series);
+                   "%s: series %zu out of range (%zu series)", m->plugin, series, input->n_series);
       return FALSE;
     }
   NnSeqData d = seq_data (m, input);
@@ -482,7 +490,7 @@ lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *ou
 
 static const TdAttentionMapExt attention_map_ext = { lstm_attention_map };
 
-static const void *
+const void *
 lstm_extension (TdModel *m, const char *id)
 {
   if (m && nn_has_attention_map (&m->arch) && g_strcmp0 (id, TD_EXT_ATTENTION_MAP) == 0)
@@ -490,22 +498,22 @@ lstm_extension (TdModel *m, const char *id)
   return NULL;
 }
 
-static gboolean
+gboolean
 lstm_save (TdModel *m, const char *path, GError **error)
 {
   if (!m->fitted)
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "lstm: nothing to save before fit");
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: nothing to save before fit",
+                   m->plugin);
       return FALSE;
     }
   return lstm_save_h5 (m, path, error);
 }
 
-static TdModel *
-lstm_load (const TdParams *params, const char *path, TdContext *ctx, GError **error)
+TdModel *
+lstm_family_load (const char *plugin, const TdParams *params, const char *path, GError **error)
 {
-  (void) ctx;
-  TdModel *m = lstm_new (params);
+  TdModel *m = lstm_new (plugin, params);
   if (!lstm_load_h5 (m, path, error))
     {
       lstm_destroy (m);
@@ -513,17 +521,3 @@ lstm_load (const TdParams *params, const char *path, TdContext *ctx, GError **er
     }
   return m;
 }
-
-const TdModelVTable lstm_model_vtable = {
-  .accepts = TD_DATA_SEQUENCE,
-  .tasks = TD_TASK_BINARY,
-  .train_on = TD_TRAIN_ON_ALL,
-  .create = lstm_create,
-  .fit = lstm_fit,
-  .predict = lstm_predict,
-  .save = lstm_save,
-  .load = lstm_load,
-  .destroy = lstm_destroy,
-  .explain = lstm_explain,
-  .extension = lstm_extension,
-};

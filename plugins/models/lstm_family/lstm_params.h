@@ -4,7 +4,7 @@
 
 #include <tundish/tundish.h>
 
-#include "nn.h"
+#include <tundish/nn.h>
 
 static const char *const pooling_choices[] = { "last", "mean", "max", "attention", NULL };
 static const char *const optimizer_choices[] = { "adam", "adamw", NULL };

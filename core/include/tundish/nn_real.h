@@ -1,8 +1,15 @@
-/* nn_api.h — the per-precision half of nn.h. Included twice by nn.h, with
- * NN_REAL = float, NN_SFX = f32 and NN_REAL = double, NN_SFX = f64; do not
- * include it directly. NN(x) names a function nn_x_<sfx>, NNT(X) a type
- * NnX_<sfx>. No include guard on purpose. */
-#include "nn_tmpl.h"
+/* tundish/nn_real.h — the per-precision half of tundish/nn.h. Included
+ * twice by nn.h, with NN_REAL = float, NN_SFX = f32 and NN_REAL = double,
+ * NN_SFX = f64; do not include it directly. NN(x) names a function
+ * nn_x_<sfx>, NNT(X) a type NnX_<sfx>. No include guard on purpose. */
+#undef NN_PASTE_
+#undef NN_PASTE
+#undef NN
+#undef NNT
+#define NN_PASTE_(a, b, c) a##b##_##c
+#define NN_PASTE(a, b, c) NN_PASTE_ (a, b, c)
+#define NN(x) NN_PASTE (nn_, x, NN_SFX)
+#define NNT(x) NN_PASTE (Nn, x, NN_SFX)
 
 /* ---------------------------------------------------------------- workspace */
 
@@ -135,13 +142,15 @@ void NN (lstm_backward) (const NnLstmDir *L, const NN_REAL *P, NN_REAL *G, size_
 
 /* Pooling of h [T,B,D] over valid steps into pooled [B,D]; see NnPool. For
  * NN_POOL_LAST with two directions (dirs == 2), the first D/2 columns come
- * from the last valid step and the rest from step 0. The cache arguments
- * (argmax, u, alpha) are used by the pooling that needs them. */
+ * from the last valid step and the rest from step 0. The caches are needed
+ * only by the pooling that uses them (NULL otherwise): argmax [B,D] for max;
+ * att, P, u [T,B,A] and alpha [T,B] for attention. */
 void NN (pool_forward) (NnPool pool, const NnAttnPool *att, const NN_REAL *P, size_t dirs,
                         size_t T, size_t B, size_t D, const NN_REAL *h, const guint32 *len,
                         NN_REAL *pooled, int32_t *argmax, NN_REAL *u, NN_REAL *alpha);
-/* dh [T,B,D] is ACCUMULATED; attention parameter gradients into G; scratch
- * du [T,B,A] and dscore [B,A]... (attention only). */
+/* Backward of pool_forward from dpooled [B,D]: dh [T,B,D] is ACCUMULATED;
+ * attention parameter gradients go into G, with du [T,B,A] as scratch
+ * (attention only; NULL otherwise). */
 void NN (pool_backward) (NnPool pool, const NnAttnPool *att, const NN_REAL *P, NN_REAL *G,
                          size_t dirs, size_t T, size_t B, size_t D, const NN_REAL *h,
                          const guint32 *len, const int32_t *argmax, const NN_REAL *u,
@@ -170,25 +179,60 @@ void NN (mha_backward) (const NnMha *M, const NN_REAL *P, NN_REAL *G, size_t T, 
 void NN (mha_head_average) (const NnMha *M, size_t T, const guint32 *len, size_t b,
                             const NN_REAL *attn, size_t T_out, float *out);
 
-/* Conv1d, ReLU + BatchNorm1d and MaxPool1d of the conv front-end: see nn.h
- * and nn_conv.inc for the exact semantics with lengths. */
+/* Conv1d over time (NnConv, 'same' zero padding), x [T,B,in] → z [T,B,out].
+ * col [T,B,in·K] receives the im2col rows (row (t,b) holds x[t+k-K/2, b, i]
+ * at column i·K + k), zero outside 0 <= t+k-K/2 < len[b]: steps at or after
+ * a sequence's length read as zero, like the padding before step 0, so z at
+ * valid steps never depends on what follows a sequence. z at padded steps
+ * holds the bias only. */
 void NN (conv_forward) (const NnConv *L, const NN_REAL *P, size_t T, size_t B,
                         const NN_REAL *x, const guint32 *len, NN_REAL *col, NN_REAL *z);
+/* Backward of conv_forward, from dz [T,B,out] (read at every step: zero it
+ * at padded steps, as relu_backward does): dW += dz^T col, db += Σ dz; dx
+ * [T,B,in] (when not NULL) is ACCUMULATED over valid source steps. dcol
+ * [T,B,in·K] is scratch. */
 void NN (conv_backward) (const NnConv *L, const NN_REAL *P, NN_REAL *G, size_t T, size_t B,
                          const guint32 *len, const NN_REAL *col, const NN_REAL *dz,
                          NN_REAL *dcol, NN_REAL *dx);
+
+/* y = max(z, 0) over z [T,B,C], and y = 0 at padded steps (t >= len[b]), so
+ * a following convolution reads them as padding. z and y may be the same
+ * array. */
+void NN (relu_forward) (size_t T, size_t B, size_t C, const guint32 *len, const NN_REAL *z,
+                        NN_REAL *y);
+/* dz [T,B,C] = dy where z > 0 at a valid step, else 0 (overwritten; dz and
+ * dy may be the same array). */
+void NN (relu_backward) (size_t T, size_t B, size_t C, const guint32 *len, const NN_REAL *z,
+                         const NN_REAL *dy, NN_REAL *dz);
+
+/* ReLU then BatchNorm1d (NnBatchNorm) over z [T,B,C]: y = γ (r - μ) inv + β
+ * with r = ReLU(z), inv = 1/sqrt(σ² + eps). Training: μ and σ² (biased)
+ * over the valid steps of the batch, returned in mean, var [C] and count
+ * (valid steps) for bn_update_running; eval: the running statistics of S.
+ * xhat [T,B,C] and inv [C] are kept for the backward pass; y is 0 at padded
+ * steps. */
 void NN (relu_bn_forward) (const NnBatchNorm *N, const NN_REAL *P, const NN_REAL *S,
                            gboolean train, size_t T, size_t B, const guint32 *len,
                            const NN_REAL *z, NN_REAL *xhat, NN_REAL *y, NN_REAL *mean,
                            NN_REAL *var, NN_REAL *inv, double *count);
+/* Backward of relu_bn_forward: dz [T,B,C] (overwritten, 0 at padded steps)
+ * from dy [T,B,C]; dγ, dβ into G. Training differentiates through the batch
+ * statistics; eval through the affine map only. */
 void NN (relu_bn_backward) (const NnBatchNorm *N, const NN_REAL *P, NN_REAL *G, gboolean train,
                             size_t T, size_t B, const guint32 *len, const NN_REAL *z,
                             const NN_REAL *xhat, const NN_REAL *inv, double count,
                             const NN_REAL *dy, NN_REAL *dz);
+/* The running statistics in S follow one training batch's (momentum
+ * NN_BN_MOMENTUM, σ² unbiased with count), as torch. */
 void NN (bn_update_running) (const NnBatchNorm *N, NN_REAL *S, const NN_REAL *mean,
                              const NN_REAL *var, double count);
+/* MaxPool1d over time, x [T,B,C] → out [T',B,C], T' = ceil(T / pool): the max
+ * over the valid steps of each window of pool steps (the last, partial
+ * window of a sequence is kept); arg [T',B,C] keeps the step of each max (-1
+ * past the sequence), len_out [B] = ceil(len / pool). */
 void NN (maxpool_forward) (size_t pool, size_t T, size_t B, size_t C, const NN_REAL *x,
                            const guint32 *len, NN_REAL *out, int32_t *arg, guint32 *len_out);
+/* dx [T,B,C] (overwritten) from dout [T',B,C]: each window's max takes it all. */
 void NN (maxpool_backward) (size_t pool, size_t T, size_t B, size_t C, const NN_REAL *dout,
                             const int32_t *arg, NN_REAL *dx);
 

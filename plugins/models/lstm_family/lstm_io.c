@@ -24,10 +24,11 @@
 
 #include "lstm.h"
 
+/* Named after the plugin the user configured (lstm, cnn_lstm, attention_lstm). */
 static gboolean
-io_fail (GError **error, const char *path, const char *what)
+io_fail (const TdModel *m, GError **error, const char *path, const char *what)
 {
-  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "lstm: %s: %s", path, what);
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "%s: %s: %s", m->plugin, path, what);
   return FALSE;
 }
 
@@ -292,7 +293,7 @@ lstm_save_h5 (const TdModel *m, const char *path, GError **error)
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0)
-    return io_fail (error, tmp, "cannot create the HDF5 file");
+    return io_fail (m, error, tmp, "cannot create the HDF5 file");
   gboolean ok = save_groups (m, f);
   ok = H5Fclose (f) >= 0 && ok;
   if (ok && g_rename (tmp, path) != 0)
@@ -300,7 +301,7 @@ lstm_save_h5 (const TdModel *m, const char *path, GError **error)
   if (!ok)
     {
       g_unlink (tmp);
-      return io_fail (error, path, "cannot write the model file");
+      return io_fail (m, error, path, "cannot write the model file");
     }
   return TRUE;
 }
@@ -313,7 +314,7 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
   hid_t g = H5Lexists (f, "architecture", H5P_DEFAULT) > 0
     ? H5Gopen2 (f, "architecture", H5P_DEFAULT) : -1;
   if (g < 0)
-    return io_fail (error, path, "no /architecture group");
+    return io_fail (m, error, path, "no /architecture group");
   gint64 n_inputs = 0, hidden = 0, layers = 0, bidir = 0, att = 0, head = 0;
   gint64 conv_layers = 0, conv_channels = 0, conv_kernel = 0, conv_pool = 0, heads = 0;
   double dropout = 0, attn_dropout = 0;
@@ -337,7 +338,7 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
       || att > 1 << 20 || n_inputs > 1 << 24 || conv_layers < 0 || conv_layers > NN_MAX_CONV
       || conv_channels < 0 || conv_channels > 1 << 20 || conv_kernel < 0 || conv_kernel > 1 << 10
       || conv_pool < 0 || conv_pool > 1 << 20 || heads < 0 || heads > 1 << 20)
-    return io_fail (error, path, "/architecture is incomplete or out of range");
+    return io_fail (m, error, path, "/architecture is incomplete or out of range");
   m->arch = (NnSeqConfig) {
     .n_inputs = (size_t) n_inputs, .hidden = (size_t) hidden, .layers = (size_t) layers,
     .bidirectional = bidir != 0, .dropout = dropout, .pool = p,
@@ -349,7 +350,7 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
   GError *local = NULL;
   if (!nn_seq_model_init (&m->net, &m->arch, &local))
     {
-      io_fail (error, path, local->message);
+      io_fail (m, error, path, local->message);
       g_error_free (local);
       return FALSE;
     }
@@ -383,7 +384,7 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
   hid_t g = H5Lexists (f, "preprocess", H5P_DEFAULT) > 0
     ? H5Gopen2 (f, "preprocess", H5P_DEFAULT) : -1;
   if (g < 0)
-    return io_fail (error, path, "no /preprocess group");
+    return io_fail (m, error, path, "no /preprocess group");
   gint64 standardize = 0;
   hsize_t dc[1] = { m->C };
   gboolean ok = read_i64 (g, "standardize", &standardize)
@@ -398,11 +399,11 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
     }
   H5Gclose (g);
   if (!ok)
-    return io_fail (error, path, "/preprocess is incomplete or invalid");
+    return io_fail (m, error, path, "/preprocess is incomplete or invalid");
 
   g = H5Lexists (f, "weights", H5P_DEFAULT) > 0 ? H5Gopen2 (f, "weights", H5P_DEFAULT) : -1;
   if (g < 0)
-    return io_fail (error, path, "no /weights group");
+    return io_fail (m, error, path, "no /weights group");
   m->P = g_new (float, m->net.layout.total);
   for (size_t k = 0; ok && k < m->net.layout.n; k++)
     {
@@ -416,7 +417,7 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
           H5Gclose (g);
           g_autofree char *msg = g_strdup_printf ("weight \"%s\" is missing or not of shape "
                                                   "the architecture implies", t->name);
-          return io_fail (error, path, msg);
+          return io_fail (m, error, path, msg);
         }
     }
   H5Gclose (g);
@@ -426,7 +427,7 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
     {
       g = H5Lexists (f, "state", H5P_DEFAULT) > 0 ? H5Gopen2 (f, "state", H5P_DEFAULT) : -1;
       if (g < 0)
-        return io_fail (error, path, "no /state group (BatchNorm statistics)");
+        return io_fail (m, error, path, "no /state group (BatchNorm statistics)");
       for (size_t k = 0; ok && k < m->net.state.n; k++)
         {
           const NnTensor *t = &m->net.state.t[k];
@@ -435,7 +436,7 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
         }
       H5Gclose (g);
       if (!ok)
-        return io_fail (error, path, "/state is incomplete");
+        return io_fail (m, error, path, "/state is incomplete");
     }
   return TRUE;
 }
@@ -446,22 +447,23 @@ lstm_load_h5 (TdModel *m, const char *path, GError **error)
   lstm_clear_fit (m);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   if (H5Fis_hdf5 (path) <= 0)
-    return io_fail (error, path, "not an HDF5 file (an lstm model file is)");
+    return io_fail (m, error, path, "not an HDF5 file (a model file is)");
   hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0)
-    return io_fail (error, path, "cannot open the HDF5 file");
+    return io_fail (m, error, path, "cannot open the HDF5 file");
   g_autofree char *magic = read_str (f, "magic");
   gint64 version = 0;
   gboolean ok = TRUE;
   if (g_strcmp0 (magic, LSTM_MAGIC) != 0)
-    ok = io_fail (error, path, "not an lstm model file (magic \"" LSTM_MAGIC "\" missing)");
+    ok = io_fail (m, error, path,
+                  "not a model file of the LSTM family (magic \"" LSTM_MAGIC "\" missing)");
   else if (!read_i64 (f, "format_version", &version) || version < 1
            || version > LSTM_FORMAT_VERSION)
     {
       g_autofree char *msg = g_strdup_printf ("format_version %" G_GINT64_FORMAT
                                               " is not 1..%d, the versions this plugin reads",
                                               version, LSTM_FORMAT_VERSION);
-      ok = io_fail (error, path, msg);
+      ok = io_fail (m, error, path, msg);
     }
   ok = ok && load_architecture (m, f, path, error) && load_rest (m, f, path, error);
   H5Fclose (f);

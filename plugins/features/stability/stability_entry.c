@@ -1,0 +1,9 @@
+/* stability_entry.c — the stability plugin's entry point. The extractor itself is
+ * stability.c, a static library that the window plugin links too. */
+#include "feat_plugins.h"
+
+G_MODULE_EXPORT const TdPluginDescriptor *
+td_plugin_descriptor (size_t index)
+{
+  return index == 0 ? feat_stability_descriptor () : NULL;
+}
