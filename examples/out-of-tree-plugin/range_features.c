@@ -88,10 +88,8 @@ range_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **
 
   for (size_t c = 0; c < n_ch; c++)
     {
-      g_autofree char *fallback = NULL;
-      const char *ch = in->channel_names ? in->channel_names[c] : NULL;
-      if (ch == NULL)
-        ch = fallback = g_strdup_printf ("c%zu", c);
+      char cb[TD_CHANNEL_NAME_BUF];
+      const char *ch = td_dataset_channel_name (in, c, cb);
       g_autofree char *range_name = g_strdup_printf ("%s.range", ch);
       td_dataset_set_channel_name (out, c * per_ch, range_name);
       if (self->iqr)
@@ -111,7 +109,7 @@ range_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **
                                "range_features: cancelled");
           return NULL;
         }
-      size_t len = in->lengths ? in->lengths[s] : in->n_steps;
+      size_t len = td_dataset_length (in, s);
       if (len > in->n_steps)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,

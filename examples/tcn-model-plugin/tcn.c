@@ -313,23 +313,26 @@ tcn_create (const TdParams *params, TdContext *ctx, GError **error)
   return m;
 }
 
-/* Finite values at every valid step: the convolutions would spread a NaN. */
+/* A sequence set with finite values at every valid step: the convolutions
+ * would spread a NaN. */
 static gboolean
 check_finite (const TdDataset *ds, const char *what, GError **error)
 {
+  if (!td_dataset_check_sequences (ds, "tcn", what, error))
+    return FALSE;
   for (size_t s = 0; s < ds->n_series; s++)
     {
-      const size_t L = ds->lengths ? ds->lengths[s] : ds->n_steps;
+      const size_t L = td_dataset_length (ds, s);
       const float *x = td_dataset_series (ds, s);
       for (size_t k = 0; k < L * ds->n_channels; k++)
         if (!isfinite (x[k]))
           {
-            const size_t c = k % ds->n_channels;
+            char cb[TD_CHANNEL_NAME_BUF];
             g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                          "tcn: series %zu of the %s data holds %s at step %zu, channel \"%s\"; "
                          "impute or drop missing values before the model", s, what,
                          isnan (x[k]) ? "NaN" : "an infinite value", k / ds->n_channels,
-                         ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?");
+                         td_dataset_channel_name (ds, k % ds->n_channels, cb));
             return FALSE;
           }
     }
@@ -346,7 +349,7 @@ fit_standardiser (TdModel *m, const TdDataset *ds)
   double n = 0;
   for (size_t s = 0; s < ds->n_series; s++)
     {
-      const size_t L = ds->lengths ? ds->lengths[s] : ds->n_steps;
+      const size_t L = td_dataset_length (ds, s);
       const float *x = td_dataset_series (ds, s);
       for (size_t k = 0; k < L * C; k++)
         sum[k % C] += x[k];
@@ -354,7 +357,7 @@ fit_standardiser (TdModel *m, const TdDataset *ds)
     }
   for (size_t s = 0; s < ds->n_series; s++)
     {
-      const size_t L = ds->lengths ? ds->lengths[s] : ds->n_steps;
+      const size_t L = td_dataset_length (ds, s);
       const float *x = td_dataset_series (ds, s);
       for (size_t k = 0; k < L * C; k++)
         {
@@ -497,9 +500,8 @@ tcn_save (TdModel *m, const char *path, GError **error)
       g_key_file_set_value (kf, "tcn", arrays[k].key, s->str);
     }
   g_autofree char *text = g_key_file_to_data (kf, NULL, NULL);
-  /* temporary file, fsync, rename: never a torn model file */
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT
-                                 | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+  /* tundish/io.h: temporary file, fsync, rename, fsync of the folder */
+  if (!td_file_write_atomic (path, text, -1, error))
     {
       g_prefix_error (error, "tcn: ");
       return FALSE;

@@ -154,6 +154,9 @@ test_tolerant (void)
                 0.5, y, s, 4);
   check_values ("label,score\n1,0.9\n0,0.25\n1,0.5\n0,0.75", 0.3, y, s, 4);
   check_values ("\n\nlabel,score\n1,0.9\n0,0.25\n1,0.5\n0,0.75\n", 0.8, y, s, 4);
+  /* RFC 4180: quoted header and fields, a quoted id holding a comma, a quote and a line break */
+  check_values ("\"id\",\"label\",\"score\"\n\"a,\"\"1\"\"\nx\",\"1\",\"0.9\"\nb,0,0.25\n"
+                "c,1,\"0.5\"\nd,0,0.75\n", 0.5, y, s, 4);
 }
 
 static void
@@ -205,6 +208,10 @@ test_bad_input (void)
     { "label,score\n1,0.5,0.3\n", ":2: more fields" },
     { "label,score,score_b\n1,0.5\n", ":2: fewer fields" },
     { "label,score\n1 0.5\n", ":2: fewer fields" },
+    { "label,score\n1,\"0.5\n0,0.1\n", ":2: quoted field never closed" },
+    { "label,score\n1,\"0.5\"x\n", ":2: text after a closing quote" },
+    { "label,score\n\"a\nb\",0.5,1\n0,0.1\n", ":2: more fields" },
+    { "id,label,score\n\"a\nb\",1,0.5\nc,0,x\n", ":4: score 'x' is not a number" },
   };
   for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
     {

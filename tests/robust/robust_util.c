@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "data/csv.h"
+#include <tundish/io.h>
 
 static const char *tundish, *plugins, *extra;
 static char *tmp_root;

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "data/csv.h"
+#include <tundish/io.h>
 
 static GPtrArray *
 parse_ok (const char *text)

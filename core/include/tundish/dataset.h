@@ -104,6 +104,23 @@ td_dataset_series (const TdDataset *ds, size_t s)
   return ds->x + s * ds->n_steps * ds->n_channels;
 }
 
+/* Valid steps of series s: lengths[s] (never more than n_steps), or n_steps
+ * when the dataset has no lengths. */
+static inline size_t
+td_dataset_length (const TdDataset *ds, size_t s)
+{
+  return ds->lengths ? MIN ((size_t) ds->lengths[s], ds->n_steps) : ds->n_steps;
+}
+
+/* Channel c's name, or "c<c>" (written into buf) when the dataset has none,
+ * for messages and output columns. */
+#define TD_CHANNEL_NAME_BUF 24
+const char *td_dataset_channel_name (const TdDataset *ds, size_t c,
+                                     char buf[TD_CHANNEL_NAME_BUF]);
+
+/* "binary", "multiclass", "anomaly", "regression" (the names of the YAML). */
+const char *td_task_name (TdTask task);
+
 /* The rows idx[0..n) as a new dataset (data, targets, ids, groups, metadata copied). */
 TdDataset *td_dataset_subset (const TdDataset *ds, const size_t *idx, size_t n);
 /* Same shape and labels bookkeeping, new x of n_steps × n_channels (for features):
@@ -125,6 +142,14 @@ gboolean td_dataset_check_matrix (const TdDataset *ds, const char *who, const ch
  * also requires both classes and stores the sum of y. */
 gboolean td_dataset_check_binary_targets (const TdDataset *ds, const char *who,
                                           const char *what, double *n_pos, GError **error);
+
+/* Every series length <= n_steps ("<who>: series <id> has length ..."). */
+gboolean td_dataset_check_lengths (const TdDataset *ds, const char *who, GError **error);
+/* A sequence set, what sequence models need: non-empty, more than one step
+ * per series (a feature matrix is refused with a message saying to drop the
+ * feature extractors before the model), every length in 1..n_steps. */
+gboolean td_dataset_check_sequences (const TdDataset *ds, const char *who, const char *what,
+                                     GError **error);
 
 /* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional),
  * /channel_names, /meta/<name> (attribute role: 1 for TD_META_INPUT, 0 or

@@ -3,6 +3,7 @@
  * (Wilcoxon signed-rank, Holm-corrected; Nemenyi on request), prints a
  * table and can write the pairwise tests as CSV and a critical-difference
  * diagram as SVG. Conventions: docs/statistics.md. */
+#include <tundish/io.h>
 #include <tundish/stats.h>
 
 #include <math.h>
@@ -213,54 +214,24 @@ typedef struct {
 } PairTest;
 
 static void
-csv_field (GString *s, const char *f)
-{
-  if (!strpbrk (f, ",\"\r\n"))
-    {
-      g_string_append (s, f);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (; *f; f++)
-    {
-      if (*f == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *f);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
-csv_double (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (isnan (v))
-    g_string_append (s, "nan");
-  else if (isinf (v))
-    g_string_append (s, v > 0 ? "inf" : "-inf");
-  else
-    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
-}
-
-static void
 csv_row (GString *s, const char *metric, const char *a, const char *b, const char *test,
          double stat, double p, const char *corr, double padj, double ra, double rb)
 {
-  csv_field (s, metric);
+  td_csv_field (s, metric);
   g_string_append_c (s, ',');
-  csv_field (s, a);
+  td_csv_field (s, a);
   g_string_append_c (s, ',');
-  csv_field (s, b);
+  td_csv_field (s, b);
   g_string_append_printf (s, ",%s,", test);
-  csv_double (s, stat);
+  td_csv_double (s, stat);
   g_string_append_c (s, ',');
-  csv_double (s, p);
+  td_csv_double (s, p);
   g_string_append_printf (s, ",%s,", corr);
-  csv_double (s, padj);
+  td_csv_double (s, padj);
   g_string_append_c (s, ',');
-  csv_double (s, ra);
+  td_csv_double (s, ra);
   g_string_append_c (s, ',');
-  csv_double (s, rb);
+  td_csv_double (s, rb);
   g_string_append_c (s, '\n');
 }
 
@@ -454,7 +425,7 @@ td_cmd_compare (int argc, char **argv)
                      pairs[q].p_nemenyi, "nemenyi", pairs[q].p_nemenyi, ranks[pairs[q].a],
                      ranks[pairs[q].b]);
         }
-      if (!g_file_set_contents (csv, s->str, (gssize) s->len, &error))
+      if (!td_file_write_atomic (csv, s->str, (gssize) s->len, &error))
         {
           g_printerr ("tundish compare: %s\n", error->message);
           g_clear_error (&error);
@@ -482,7 +453,7 @@ td_cmd_compare (int argc, char **argv)
       TdCdDiagram dg = { title, k, (const char *const *) t.labels->pdata, ranks, same,
                          nemenyi ? cd : NAN, note };
       g_autofree char *text = td_cd_diagram_svg (&dg);
-      if (!g_file_set_contents (svg, text, -1, &error))
+      if (!td_file_write_atomic (svg, text, -1, &error))
         {
           g_printerr ("tundish compare: %s\n", error->message);
           rc = TD_EXIT_RUNTIME;

@@ -1,6 +1,8 @@
 /* cmd_score.c — `tundish score RUN_DIR DATA.h5`: score new series with a
  * pipeline trained in a finished run, from what the run saved (each
  * stateful feature stage's fitted state and the model), without refitting. */
+#include <tundish/io.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -200,13 +202,16 @@ td_cmd_score (int argc, char **argv)
     {
       g_string_append_printf (s, "%" G_GINT64_FORMAT, x->series_id[i]);
       for (size_t o = 0; o < k; o++)
-        g_string_append_printf (s, ",%.17g", scores[i * k + o]);
+        {
+          g_string_append_c (s, ',');
+          td_csv_double (s, scores[i * k + o]);
+        }
       g_string_append_c (s, '\n');
     }
   int rc = TD_EXIT_OK;
   if (out_path)
     {
-      if (!g_file_set_contents (out_path, s->str, (gssize) s->len, &error))
+      if (!td_file_write_atomic (out_path, s->str, (gssize) s->len, &error))
         {
           fprintf (stderr, "tundish score: %s\n", error->message);
           rc = TD_EXIT_RUNTIME;

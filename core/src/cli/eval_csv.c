@@ -1,8 +1,10 @@
-/* eval_csv.c — the CSV reader behind `tundish eval` (see eval_csv.h). */
+/* eval_csv.c — `tundish eval`'s label,score columns, read with the core's
+ * one CSV reader (tundish/io.h); see eval_csv.h. */
 #include "eval_csv.h"
 
 #include <math.h>
-#include <string.h>
+
+#include <tundish/io.h>
 
 void
 td_eval_data_clear (TdEvalData *d)
@@ -13,57 +15,26 @@ td_eval_data_clear (TdEvalData *d)
   g_clear_pointer (&d->b, g_array_unref);
 }
 
-/* Next line of buf starting at *pos, NUL-terminated in place, without its
- * line ending (LF or CRLF) or surrounding blanks; NULL at the end. */
-static char *
-next_line (char *buf, gsize len, gsize *pos)
+/* Fields with blanks around them stripped (in place); a record of blanks
+ * only is an empty line. */
+static gboolean
+strip_fields (char **fields)
 {
-  if (*pos >= len)
-    return NULL;
-  char *line = buf + *pos;
-  char *nl = memchr (line, '\n', len - *pos);
-  if (nl != NULL)
-    {
-      *nl = '\0';
-      *pos = (gsize) (nl - buf) + 1;
-    }
-  else
-    {
-      *pos = len;
-    }
-  return g_strstrip (line);
-}
-
-/* Splits a line at commas into at most max fields, stripping each; returns
- * the number of fields found (max + 1 means "more than max"). */
-static guint
-split_fields (char *line, char **fields, guint max)
-{
-  guint n = 0;
-  for (char *f = line;; n++)
-    {
-      char *comma = strchr (f, ',');
-      if (n == max)
-        return max + 1;
-      if (comma != NULL)
-        *comma = '\0';
-      fields[n] = g_strstrip (f);
-      if (comma == NULL)
-        return n + 1;
-      f = comma + 1;
-    }
+  gboolean blank = TRUE;
+  for (char **f = fields; *f; f++)
+    blank = !*g_strstrip (*f) && blank;
+  return blank && g_strv_length (fields) == 1;
 }
 
 enum { COL_LABEL, COL_SCORE, COL_SCORE_B, N_KNOWN };
 #define MAX_COLUMNS 256
 
 static gboolean
-parse_header (char *line, const char *path, guint lineno, int col[N_KNOWN],
+parse_header (char **fields, const char *path, guint lineno, int col[N_KNOWN],
               guint *n_cols, GError **error)
 {
   static const char *const known[N_KNOWN] = { "label", "score", "score_b" };
-  char *fields[MAX_COLUMNS];
-  guint n = split_fields (line, fields, MAX_COLUMNS);
+  guint n = g_strv_length (fields);
   if (n > MAX_COLUMNS)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -97,22 +68,11 @@ parse_header (char *line, const char *path, guint lineno, int col[N_KNOWN],
 }
 
 static gboolean
-parse_number (const char *text, double *out)
-{
-  char *end = NULL;
-  if (*text == '\0')
-    return FALSE;
-  *out = g_ascii_strtod (text, &end);
-  return *end == '\0';
-}
-
-static gboolean
-parse_row (char *line, guint lineno, const int col[N_KNOWN], guint n_cols,
+parse_row (char **fields, guint lineno, const int col[N_KNOWN], guint n_cols,
            TdEvalData *d, GError **error)
 {
   static const char *const what[N_KNOWN] = { "label", "score", "score_b" };
-  char *fields[MAX_COLUMNS];
-  guint n = split_fields (line, fields, n_cols);
+  guint n = g_strv_length (fields);
   if (n != n_cols)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -126,7 +86,7 @@ parse_row (char *line, guint lineno, const int col[N_KNOWN], guint n_cols,
       if (col[k] < 0)
         continue;
       const char *text = fields[col[k]];
-      if (!parse_number (text, &v[k]))
+      if (!td_csv_parse_double (text, &v[k]))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                        "%s:%u: %s '%s' is not a number", d->path, lineno, what[k], text);
@@ -152,50 +112,53 @@ parse_row (char *line, guint lineno, const int col[N_KNOWN], guint n_cols,
   return TRUE;
 }
 
+/* The next record that is not an empty line, fields stripped; NULL at the
+ * end or on malformed CSV (error set). */
+static char **
+next_record (TdCsvReader *r, GError **error)
+{
+  char **fields;
+  while ((fields = td_csv_reader_next (r, error)) != NULL && strip_fields (fields))
+    g_strfreev (fields);
+  return fields;
+}
 
 gboolean
-td_eval_csv_parse (char *text, gsize len, const char *name, TdEvalData *d, GError **error)
+td_eval_csv_parse (const char *text, gsize len, const char *name, TdEvalData *d,
+                   GError **error)
 {
   d->path = g_strdup (name);
-  if (memchr (text, '\0', len) != NULL)
+  g_autoptr (TdCsvReader) r = td_csv_reader_new (text, len, name);
+  GError *e = NULL;
+  g_auto (GStrv) header = next_record (r, &e);
+  if (header == NULL)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "%s: contains NUL bytes; expected a text CSV", d->path);
+      if (e)
+        g_propagate_error (error, e);
+      else
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     "%s: empty file; expected a header 'label,score'", d->path);
       return FALSE;
     }
-  gsize pos = 0;
-  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)   /* spreadsheet BOM */
-    pos = 3;
-
-  guint lineno = 0;
-  char *line;
   int col[N_KNOWN];
   guint n_cols = 0;
-  /* blank lines before the header are tolerated */
-  do
-    {
-      line = next_line (text, len, &pos);
-      lineno++;
-    }
-  while (line != NULL && *line == '\0');
-  if (line == NULL)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "%s: empty file; expected a header 'label,score'", d->path);
-      return FALSE;
-    }
-  if (!parse_header (line, d->path, lineno, col, &n_cols, error))
+  if (!parse_header (header, d->path, td_csv_reader_line (r), col, &n_cols, error))
     return FALSE;
   d->y = g_array_new (FALSE, FALSE, sizeof (double));
   d->a = g_array_new (FALSE, FALSE, sizeof (double));
   d->b = col[COL_SCORE_B] >= 0 ? g_array_new (FALSE, FALSE, sizeof (double)) : NULL;
-  while ((line = next_line (text, len, &pos)) != NULL)
+  char **fields;
+  while ((fields = next_record (r, &e)) != NULL)
     {
-      lineno++;
-      if (*line == '\0')
-        continue;
-      if (!parse_row (line, lineno, col, n_cols, d, error))
+      gboolean ok = parse_row (fields, td_csv_reader_line (r), col, n_cols, d, error);
+      g_strfreev (fields);
+      if (!ok)
         return FALSE;
+    }
+  if (e)
+    {
+      g_propagate_error (error, e);
+      return FALSE;
     }
   if (d->y->len == 0)
     {
@@ -205,4 +168,3 @@ td_eval_csv_parse (char *text, gsize len, const char *name, TdEvalData *d, GErro
     }
   return TRUE;
 }
-

@@ -13,11 +13,12 @@ typedef struct {
 
 void td_eval_data_clear (TdEvalData *d);
 
-/* Parse a label,score[,score_b] CSV held in text[0..len) (modified in
- * place; text[len] must be a NUL). name is used in messages ("FILE:LINE:
- * ..."). FALSE with error on the first problem; d is then partly filled and
- * must still be cleared. */
-gboolean td_eval_csv_parse (char *text, gsize len, const char *name, TdEvalData *d,
+/* Parse a label,score[,score_b] CSV held in text[0..len): RFC 4180 (quoted
+ * headers and fields), columns in any order, case-insensitive names, blanks
+ * around fields and empty lines ignored. name is used in messages ("FILE:
+ * LINE: ..."). FALSE with error on the first problem; d is then partly
+ * filled and must still be cleared. */
+gboolean td_eval_csv_parse (const char *text, gsize len, const char *name, TdEvalData *d,
                             GError **error);
 
 G_END_DECLS

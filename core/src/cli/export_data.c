@@ -2,15 +2,13 @@
  * from predictions.h5, and the dataset with its splits. See export.h. */
 #include "export.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 #include <tundish/tundish.h>
 
 #include "util/atomic_file.h"
-#include "data/csv.h"
+#include <tundish/io.h>
 #include "run/data_cache.h"
 #include "data/split.h"
 
@@ -259,54 +257,42 @@ series_csv (GString *s, const TdDataset *d)
     }
 }
 
-/* Streamed to a temporary file (a long dataset is hundreds of megabytes as
- * text), then committed like every other file. */
+/* Streamed (a long dataset is hundreds of megabytes as text), committed
+ * like every other file. */
 static gboolean
 signals_csv (const TdDataset *d, const char *dir, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "signals.csv", NULL);
-  g_autofree char *tmp = td_file_temp_name (path);
-  FILE *fp = fopen (tmp, "w");
+  g_autoptr (TdAtomicFile) fp = td_atomic_file_open (path, error);
   if (fp == NULL)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s: %s",
-                   path, g_strerror (errno));
-      return FALSE;
-    }
+    return FALSE;
   g_autoptr (GString) s = g_string_new ("series_id,step");
   for (size_t c = 0; c < d->n_channels; c++)
     {
       g_string_append_c (s, ',');
-      td_csv_field (s, d->channel_names && d->channel_names[c] ? d->channel_names[c] : "");
+      char cb[TD_CHANNEL_NAME_BUF];
+      td_csv_field (s, td_dataset_channel_name (d, c, cb));
     }
   g_string_append_c (s, '\n');
   gboolean ok = TRUE;
   for (size_t i = 0; ok && i < d->n_series; i++)
     {
-      size_t len = d->lengths ? MIN ((size_t) d->lengths[i], d->n_steps) : d->n_steps;
+      size_t len = td_dataset_length (d, i);
       const float *x = td_dataset_series (d, i);
       for (size_t t = 0; t < len; t++)
         {
           g_string_append_printf (s, "%" G_GINT64_FORMAT ",%zu", d->series_id[i], t);
           for (size_t c = 0; c < d->n_channels; c++)
             {
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
-              /* %.9g round-trips a float */
               g_string_append_c (s, ',');
-              g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.9g", x[t * d->n_channels + c]));
+              td_csv_float (s, x[t * d->n_channels + c]);
             }
           g_string_append_c (s, '\n');
         }
-      ok = fwrite (s->str, 1, s->len, fp) == s->len;
+      ok = td_atomic_file_write (fp, s->str, (gssize) s->len);
       g_string_truncate (s, 0);
     }
-  if (fclose (fp) != 0 || !ok)
-    {
-      g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write %s (disk full?)", path);
-      return FALSE;
-    }
-  return td_file_commit (tmp, path, error);
+  return td_atomic_file_commit (g_steal_pointer (&fp), error);
 }
 
 static gboolean

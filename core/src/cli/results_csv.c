@@ -2,8 +2,8 @@
 #include "results_csv.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
+
+#include <tundish/io.h>
 
 static void
 record_clear (gpointer p)
@@ -14,75 +14,11 @@ record_clear (gpointer p)
   g_free (r->metric);
 }
 
-/* One RFC 4180 record starting at *pos: fields appended to out (owned
- * strings); FALSE at the end of the text. Quoted fields may hold commas,
- * doubled quotes and line breaks; CRLF and LF both end a record. */
-static gboolean
-next_record (const char *text, gsize len, gsize *pos, GPtrArray *out, guint *line,
-             GError **error, const char *path)
-{
-  g_ptr_array_set_size (out, 0);
-  if (*pos >= len)
-    return FALSE;
-  GString *f = g_string_new (NULL);
-  gsize i = *pos;
-  for (;;)
-    {
-      if (i < len && text[i] == '"')
-        {
-          i++;
-          for (;;)
-            {
-              if (i >= len)
-                {
-                  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                               "%s:%u: unterminated quoted field", path, *line);
-                  g_string_free (f, TRUE);
-                  return FALSE;
-                }
-              if (text[i] == '"' && i + 1 < len && text[i + 1] == '"')
-                {
-                  g_string_append_c (f, '"');
-                  i += 2;
-                }
-              else if (text[i] == '"')
-                {
-                  i++;
-                  break;
-                }
-              else
-                {
-                  if (text[i] == '\n')
-                    (*line)++;
-                  g_string_append_c (f, text[i++]);
-                }
-            }
-        }
-      while (i < len && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-        g_string_append_c (f, text[i++]);
-      g_ptr_array_add (out, g_string_free (f, FALSE));
-      if (i < len && text[i] == ',')
-        {
-          i++;
-          f = g_string_new (NULL);
-          continue;
-        }
-      if (i < len && text[i] == '\r')
-        i++;
-      if (i < len && text[i] == '\n')
-        i++;
-      break;
-    }
-  *pos = i;
-  (*line)++;
-  return TRUE;
-}
-
 static int
-column (GPtrArray *header, const char *name)
+column (char **header, const char *name)
 {
-  for (guint k = 0; k < header->len; k++)
-    if (g_ascii_strcasecmp (g_strstrip ((char *) header->pdata[k]), name) == 0)
+  for (guint k = 0; header[k]; k++)
+    if (g_ascii_strcasecmp (g_strstrip (header[k]), name) == 0)
       return (int) k;
   return -1;
 }
@@ -97,14 +33,10 @@ td_results_csv_read (const char *path, GError **error)
   gsize len = 0;
   if (!g_file_get_contents (file, &text, &len, error))
     return NULL;
-  gsize pos = 0;
-  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-    pos = 3;
-  guint line = 1;
-  g_autoptr (GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (TdCsvReader) reader = td_csv_reader_new (text, len, file);
   GError *err = NULL;
-  if (!next_record (text, len, &pos, header, &line, &err, file))
+  g_auto (GStrv) header = td_csv_reader_next (reader, &err);
+  if (!header)
     {
       if (err)
         g_propagate_error (error, err);
@@ -112,34 +44,32 @@ td_results_csv_read (const char *path, GError **error)
         g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: empty file", file);
       return NULL;
     }
+  guint n_header = g_strv_length (header);
   const char *names[] = { "pipeline", "variant", "repeat", "fold", "metric", "value" };
   int col[6];
   for (int k = 0; k < 6; k++)
     if ((col[k] = column (header, names[k])) < 0)
       {
         g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                     "%s:1: no '%s' column in the header (is this a tundish results.csv?)",
-                     file, names[k]);
+                     "%s:%u: no '%s' column in the header (is this a tundish results.csv?)",
+                     file, td_csv_reader_line (reader), names[k]);
         return NULL;
       }
   int col_exp = column (header, "experiment");
   GArray *rows = g_array_new (FALSE, TRUE, sizeof (TdResultRecord));
   g_array_set_clear_func (rows, record_clear);
-  for (;;)
+  char **f;
+  while ((f = td_csv_reader_next (reader, &err)) != NULL)
     {
-      guint at = line;
-      if (!next_record (text, len, &pos, fields, &line, &err, file))
-        break;
-      if (fields->len == 1 && *(char *) fields->pdata[0] == '\0')
-        continue;   /* blank line */
-      if (fields->len != header->len)
+      g_auto (GStrv) fields = f;
+      guint at = td_csv_reader_line (reader);
+      if (g_strv_length (f) != n_header)
         {
           g_set_error (&err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: %u fields, the header has %u", file, at, fields->len,
-                       header->len);
+                       "%s:%u: %u fields, the header has %u", file, at, g_strv_length (f),
+                       n_header);
           break;
         }
-      char **f = (char **) fields->pdata;
       char *end_r, *end_f, *end_v;
       gint64 rep = g_ascii_strtoll (f[col[2]], &end_r, 10);
       gint64 fold = g_ascii_strtoll (f[col[3]], &end_f, 10);

@@ -50,18 +50,6 @@ bad (GError **error, const char *fmt, ...)
   return FALSE;
 }
 
-static const char *
-channel_name (const TdDataset *ds, size_t c)
-{
-  return ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?";
-}
-
-static size_t
-series_length (const TdDataset *ds, size_t s)
-{
-  return ds->lengths ? ds->lengths[s] : ds->n_steps;
-}
-
 /* Targets: never repaired. */
 static gboolean
 check_targets (const TdDataset *ds, GError **error)
@@ -108,6 +96,7 @@ td_data_check (TdDataset **data, TdDataPolicy policy, TdDataQuality *q, GError *
     return FALSE;
 
   size_t nc = ds->n_channels, nt = ds->n_steps;
+  char cb[TD_CHANNEL_NAME_BUF];   /* channel names in messages */
   g_autofree size_t *miss = g_new0 (size_t, MAX (nc, (size_t) 1));
   g_autofree size_t *inf = g_new0 (size_t, MAX (nc, (size_t) 1));
   g_autofree float *first = g_new (float, MAX (nc, (size_t) 1));
@@ -117,7 +106,7 @@ td_data_check (TdDataset **data, TdDataPolicy policy, TdDataQuality *q, GError *
   size_t n_keep = 0;
   for (size_t s = 0; s < ds->n_series; s++)
     {
-      size_t len = series_length (ds, s);
+      size_t len = td_dataset_length (ds, s);
       if (len == 0 || nt == 0)
         {
           if (strict)
@@ -138,7 +127,7 @@ td_data_check (TdDataset **data, TdDataPolicy policy, TdDataQuality *q, GError *
                 if (strict)
                   return bad (error, "series %zu (id %" G_GINT64_FORMAT "), channel \"%s\", "
                               "step %zu: %s; --data-policy repair makes it a missing sample",
-                              s, ds->series_id[s], channel_name (ds, c), t,
+                              s, ds->series_id[s], td_dataset_channel_name (ds, c, cb), t,
                               *v > 0 ? "+Inf" : "-Inf");
                 *v = NAN;
                 inf[c]++;
@@ -149,7 +138,7 @@ td_data_check (TdDataset **data, TdDataPolicy policy, TdDataQuality *q, GError *
                   return bad (error, "series %zu (id %" G_GINT64_FORMAT "), channel \"%s\", "
                               "step %zu: missing sample (NaN); --data-policy repair leaves "
                               "it to the pipeline (feature `missing`)", s, ds->series_id[s],
-                              channel_name (ds, c), t);
+                              td_dataset_channel_name (ds, c, cb), t);
                 miss[c]++;
                 any_missing = TRUE;
                 continue;
@@ -170,7 +159,7 @@ td_data_check (TdDataset **data, TdDataPolicy policy, TdDataQuality *q, GError *
       q->inf_replaced += inf[c];
       if (miss[c] || inf[c])
         {
-          TdChannelQuality cq = { g_strdup (channel_name (ds, c)), miss[c], inf[c] };
+          TdChannelQuality cq = { g_strdup (td_dataset_channel_name (ds, c, cb)), miss[c], inf[c] };
           g_array_append_val (q->channels, cq);
         }
       if (!varies[c] && n_keep > 0)
@@ -180,11 +169,11 @@ td_data_check (TdDataset **data, TdDataPolicy policy, TdDataQuality *q, GError *
               if (seen[c])
                 return bad (error, "channel \"%s\" is constant (every sample is %g); "
                             "--data-policy repair keeps it and lists it in the manifest",
-                            channel_name (ds, c), (double) first[c]);
+                            td_dataset_channel_name (ds, c, cb), (double) first[c]);
               return bad (error, "channel \"%s\" has no sample at all (every value is missing)",
-                          channel_name (ds, c));
+                          td_dataset_channel_name (ds, c, cb));
             }
-          g_ptr_array_add (q->constant_channels, g_strdup (channel_name (ds, c)));
+          g_ptr_array_add (q->constant_channels, g_strdup (td_dataset_channel_name (ds, c, cb)));
         }
     }
   if (n_keep == 0)

@@ -1,13 +1,13 @@
 /* dataset_h5.c — TdDataset to and from HDF5 (the generated-data cache and
  * exports for notebooks). */
 #include <tundish/dataset.h>
+#include <tundish/io.h>
 #include <tundish/plugin.h>
 
 #include <errno.h>
 #include <math.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
-#include <unistd.h>
 #include <string.h>
 
 #define H5_FORMAT_VERSION 1
@@ -73,8 +73,8 @@ write_attr_u64 (hid_t loc, const char *name, guint64 v)
 gboolean
 td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error)
 {
-  /* Write next to the target and rename, so a crash never leaves a torn cache. */
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
+  /* Write next to the target and commit, so a crash never leaves a torn cache. */
+  g_autofree char *tmp = td_file_temp_name (path);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0)
@@ -121,14 +121,7 @@ td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error)
       g_unlink (tmp);
       return h5_fail (error, path, "write the dataset");
     }
-  if (g_rename (tmp, path) != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "%s: cannot rename into place: %s",
-                   path, g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
+  return td_file_commit (tmp, path, error);
 }
 
 static gboolean

@@ -337,10 +337,9 @@ td_testing_dataset_equal (const TdDataset *a, const TdDataset *b, GError **error
     {
       if (memcmp (&a->y[s], &b->y[s], sizeof (double)) != 0)
         return differ (error, "y[%zu]: %.17g vs %.17g", s, a->y[s], b->y[s]);
-      guint32 la = a->lengths ? a->lengths[s] : (guint32) a->n_steps;
-      guint32 lb = b->lengths ? b->lengths[s] : (guint32) b->n_steps;
+      size_t la = td_dataset_length (a, s), lb = td_dataset_length (b, s);
       if (la != lb)
-        return differ (error, "lengths[%zu]: %u vs %u", s, la, lb);
+        return differ (error, "lengths[%zu]: %zu vs %zu", s, la, lb);
       if (a->series_id[s] != b->series_id[s] || a->group[s] != b->group[s])
         return differ (error, "series_id or group of series %zu differs", s);
     }

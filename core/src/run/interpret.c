@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "data/csv.h"
+#include <tundish/io.h>
 
 void
 td_interpret_cell_csv (GString *s, const TdInterpretCell *c)
@@ -160,10 +160,10 @@ cells_of (const Acc *a, const TdDataset *input, size_t n_classes, gboolean atten
         for (size_t c = 0; c < (attention ? 1 : a->C); c++)
           {
             double sum = attention ? a->att[cls * a->B + b] : a->sal[(cls * a->B + b) * a->C + c];
-            const char *ch = input->channel_names ? input->channel_names[c] : NULL;
+            char cb[TD_CHANNEL_NAME_BUF];
             TdInterpretCell cell = {
               .class_index = (int) cls, .class_name = class_name (input, cls),
-              .channel = attention ? NULL : (ch ? g_strdup (ch) : g_strdup_printf ("c%zu", c)),
+              .channel = attention ? NULL : g_strdup (td_dataset_channel_name (input, c, cb)),
               .time_bin = (int) b,
               .t_start = (double) b * (double) a->raw / (double) a->B,
               .t_end = (double) (b + 1) * (double) a->raw / (double) a->B,
@@ -234,7 +234,7 @@ td_interpret_trial (const TdInterpretSpec *spec, TdModel *model, const TdModelVT
         }
       size_t s = g_array_index (pick, size_t, k);
       size_t cls = (size_t) labels[s];
-      size_t valid = input->lengths ? MIN ((size_t) input->lengths[s], a.T) : a.T;
+      size_t valid = td_dataset_length (input, s);
       if (want_sal)
         {
           memset (g, 0, a.T * a.C * sizeof *g);

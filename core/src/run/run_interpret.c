@@ -13,7 +13,7 @@
 #include <tundish/tundish.h>
 
 #include "util/atomic_file.h"
-#include "data/csv.h"
+#include <tundish/io.h>
 #include "run/interpret.h"
 
 static void

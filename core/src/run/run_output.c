@@ -21,7 +21,7 @@
 
 #include "util/atomic_file.h"
 #include "eval/compare.h"
-#include "data/csv.h"
+#include <tundish/io.h>
 #include "run/killpoint.h"
 #include "data/split.h"
 #include <tundish/tundish.h>

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "util/atomic_file.h"
-#include "data/csv.h"
+#include <tundish/io.h>
 
 void
 td_run_timing_rows (const TdRunMeta *m, GPtrArray *trials, gboolean ok_only, GArray *rows)

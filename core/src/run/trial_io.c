@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "util/atomic_file.h"
-#include "data/csv.h"
+#include <tundish/io.h>
 #include "run/interpret.h"
 #include "run/killpoint.h"
 

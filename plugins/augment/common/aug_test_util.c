@@ -157,7 +157,7 @@ aug_test_check_contract (const TdDataset *train, const TdDataset *out, size_t n_
       g_assert_cmpuint (src, !=, G_MAXSIZE);
       g_assert_cmpint (out->group[k], ==, train->group[src]);
       check_meta_row (train, src, out, k);
-      size_t len = aug_len (train, src);
+      size_t len = td_dataset_length (train, src);
       if (train->lengths)
         g_assert_cmpuint (out->lengths[k], ==, len);
       /* Padding is the source's, untouched. */

@@ -27,14 +27,8 @@ aug_check_input (const TdDataset *train, const char *who, size_t min_steps, GErr
                    train->n_series, train->n_channels);
       return FALSE;
     }
-  for (size_t s = 0; train->lengths && s < train->n_series; s++)
-    if (train->lengths[s] > train->n_steps)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "%s: series %zu has length %u > n_steps %zu", who, s,
-                     (unsigned) train->lengths[s], train->n_steps);
-        return FALSE;
-      }
+  if (!td_dataset_check_lengths (train, who, error))
+    return FALSE;
   if (min_steps > 1 && train->n_steps < min_steps)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -220,7 +214,7 @@ aug_channel_sd (const TdDataset *ds, double *out)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s);
-      size_t len = aug_len (ds, s);
+      size_t len = td_dataset_length (ds, s);
       for (size_t t = 0; t < len; t++)
         for (size_t c = 0; c < nc; c++)
           if (!isnan (x[t * nc + c]))
@@ -235,7 +229,7 @@ aug_channel_sd (const TdDataset *ds, double *out)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s);
-      size_t len = aug_len (ds, s);
+      size_t len = td_dataset_length (ds, s);
       for (size_t t = 0; t < len; t++)
         for (size_t c = 0; c < nc; c++)
           if (!isnan (x[t * nc + c]))

@@ -34,13 +34,6 @@ G_BEGIN_DECLS
 
 extern const char *const aug_apply_to_choices[];
 
-/* Valid steps of series s. */
-static inline size_t
-aug_len (const TdDataset *ds, size_t s)
-{
-  return ds->lengths ? ds->lengths[s] : ds->n_steps;
-}
-
 /* Hard class of series s (binary/anomaly: y >= 0.5; multiclass: round(y)). */
 int aug_hard_class (const TdDataset *ds, size_t s);
 

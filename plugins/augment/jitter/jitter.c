@@ -49,7 +49,7 @@ jitter_apply (const TdParams *params, const TdDataset *train, TdContext *ctx, GE
         }
       size_t row = train->n_series + k;
       float *x = td_dataset_series (out, row);
-      size_t len = aug_len (out, row);
+      size_t len = td_dataset_length (out, row);
       for (size_t t = 0; t < len; t++)
         for (size_t c = 0; c < nc; c++)
           {

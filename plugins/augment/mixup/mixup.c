@@ -75,7 +75,7 @@ mixup_apply (const TdParams *params, const TdDataset *train, TdContext *ctx, GEr
       double w = MAX (lambda, 1.0 - lambda);
 
       size_t row = train->n_series + k;
-      size_t len = aug_len (out, row), len_b = aug_len (train, b);
+      size_t len = td_dataset_length (out, row), len_b = td_dataset_length (train, b);
       const float *xb = td_dataset_series (train, b);
       if (len_b != len)
         {

@@ -52,7 +52,7 @@ static double
 series_distance (const TdDataset *ds, size_t a, size_t b)
 {
   size_t nc = ds->n_channels;
-  size_t len = MIN (aug_len (ds, a), aug_len (ds, b));
+  size_t len = MIN (td_dataset_length (ds, a), td_dataset_length (ds, b));
   if (len == 0)
     return INFINITY;
   const float *xa = td_dataset_series (ds, a), *xb = td_dataset_series (ds, b);
@@ -130,7 +130,7 @@ smote_fill (const TdDataset *train, TdDataset *out, const GArray *sel, const siz
       size_t b = nn[gsl_rng_uniform_int (rng, (unsigned long) n_nn)];
       double u = gsl_rng_uniform (rng);
       size_t row = train->n_series + r;
-      size_t len = aug_len (out, row), len_b = aug_len (train, b);
+      size_t len = td_dataset_length (out, row), len_b = td_dataset_length (train, b);
       const float *xb = td_dataset_series (train, b);
       if (len_b != len)
         {

@@ -56,7 +56,7 @@ scaling_apply (const TdParams *params, const TdDataset *train, TdContext *ctx, G
         }
       size_t row = train->n_series + k;
       float *x = td_dataset_series (out, row);
-      size_t len = aug_len (out, row);
+      size_t len = td_dataset_length (out, row);
       for (size_t c = 0; c < nc; c++)
         {
           double f = 1.0 + gsl_ran_gaussian_ziggurat (rng, sigma);

@@ -98,7 +98,7 @@ time_warp_apply (const TdParams *params, const TdDataset *train, TdContext *ctx,
           return NULL;
         }
       size_t row = train->n_series + k;
-      size_t len = aug_len (out, row);
+      size_t len = td_dataset_length (out, row);
       if (len < 2)
         continue;   /* nothing to warp: the copy stays as it is */
       if (!warp_path (rng, n_knots, sigma, len, w, error))

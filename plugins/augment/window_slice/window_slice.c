@@ -42,7 +42,7 @@ window_slice_apply (const TdParams *params, const TdDataset *train, TdContext *c
           return NULL;
         }
       size_t row = train->n_series + k;
-      size_t len = aug_len (out, row);
+      size_t len = td_dataset_length (out, row);
       if (len < 2)
         continue;
       size_t width = (size_t) floor (crop * (double) len + 0.5);

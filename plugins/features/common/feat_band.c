@@ -72,7 +72,7 @@ feat_total_steps (const TdDataset *ds)
 {
   size_t total = 0;
   for (size_t s = 0; s < ds->n_series; s++)
-    total += feat_length (ds, s);
+    total += td_dataset_length (ds, s);
   return total;
 }
 
@@ -83,7 +83,7 @@ feat_pool_values (const TdDataset *ds, size_t c, double *out)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s) + c;
-      size_t len = feat_length (ds, s);
+      size_t len = td_dataset_length (ds, s);
       for (size_t t = 0; t < len; t++)
         {
           float a = x[t * C];
@@ -101,7 +101,7 @@ feat_pool_diffs (const TdDataset *ds, size_t c, double *out)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s) + c;
-      size_t len = feat_length (ds, s);
+      size_t len = td_dataset_length (ds, s);
       for (size_t t = 1; t < len; t++)
         {
           double d = (double) x[t * C] - (double) x[(t - 1) * C];
@@ -227,7 +227,8 @@ band_fit (const BandSpec *spec, const TdDataset *train, TdContext *ctx, double *
   for (size_t c = 0; c < C; c++)
     if (empty[c])
       {
-        g_autofree char *name = feat_channel_name (train, c);
+        char cb[TD_CHANNEL_NAME_BUF];
+        const char *name = td_dataset_channel_name (train, c, cb);
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                      "%s: channel %s has no valid (non-NaN) training value to fit its band on",
                      who, name);

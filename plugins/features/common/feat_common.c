@@ -107,29 +107,6 @@ feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chunk,
 
 /* --------------------------------------------------------------- inputs */
 
-gboolean
-feat_check_lengths (const TdDataset *in, const char *who, GError **error)
-{
-  if (in->lengths == NULL)
-    return TRUE;
-  for (size_t s = 0; s < in->n_series; s++)
-    if (in->lengths[s] > in->n_steps)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "%s: series %zu has length %u > n_steps %zu",
-                     who, s, (unsigned) in->lengths[s], in->n_steps);
-        return FALSE;
-      }
-  return TRUE;
-}
-
-char *
-feat_channel_name (const TdDataset *in, size_t c)
-{
-  const char *name = in->channel_names ? in->channel_names[c] : NULL;
-  return name ? g_strdup (name) : g_strdup_printf ("c%zu", c);
-}
-
 /* One sweep of rows of C channels into C arrays; C a compile-time constant
  * in the common cases so the inner loop unrolls into plain moves. */
 #define GATHER_ROWS(C)                                  \

@@ -32,18 +32,6 @@ gboolean feat_run (TdContext *ctx, size_t n_workers, size_t n_items, size_t chun
 
 /* --------------------------------------------------------------- inputs */
 
-/* Every series length <= n_steps (TD_PLUGIN_ERROR_INVALID_INPUT otherwise). */
-gboolean feat_check_lengths (const TdDataset *in, const char *who, GError **error);
-
-static inline size_t
-feat_length (const TdDataset *in, size_t s)
-{
-  return in->lengths ? in->lengths[s] : in->n_steps;
-}
-
-/* Channel c's name, or "c<c>" when the dataset has none. Caller frees. */
-char *feat_channel_name (const TdDataset *in, size_t c);
-
 /* De-interleave the first len steps of series s: dst[c][t] = x(s, t, c). */
 void feat_gather (const TdDataset *in, size_t s, size_t len, float *const *dst);
 

@@ -34,7 +34,9 @@ gboolean
 feat_state_save (GKeyFile *kf, const char *path, const char *plugin, GError **error)
 {
   GError *e = NULL;
-  if (!g_key_file_save_to_file (kf, path, &e))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &e))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "%s: cannot save fitted state: %s",
                    plugin, e->message);
@@ -128,8 +130,9 @@ char **
 feat_state_channel_names (const TdDataset *in)
 {
   char **names = g_new0 (char *, in->n_channels + 1);
+  char cb[TD_CHANNEL_NAME_BUF];
   for (size_t c = 0; c < in->n_channels; c++)
-    names[c] = feat_channel_name (in, c);
+    names[c] = g_strdup (td_dataset_channel_name (in, c, cb));
   return names;
 }
 

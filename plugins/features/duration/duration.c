@@ -118,7 +118,7 @@ alloc_state (TdFeature *self, size_t n_channels)
 static gboolean
 duration_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!feat_check_lengths (train, PLUGIN, error))
+  if (!td_dataset_check_lengths (train, PLUGIN, error))
     return FALSE;
   g_strfreev (self->channels);
   g_free (self->low);
@@ -201,7 +201,7 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
   const double dt = self->sample_seconds;
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = feat_length (j->in, s);
+      size_t len = td_dataset_length (j->in, s);
       feat_gather (j->in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
@@ -233,7 +233,7 @@ duration_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError
                            PLUGIN ": transform before fit (or load)");
       return NULL;
     }
-  if (!feat_check_lengths (in, PLUGIN, error)
+  if (!td_dataset_check_lengths (in, PLUGIN, error)
       || !feat_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
     return NULL;
 

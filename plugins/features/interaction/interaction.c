@@ -397,7 +397,7 @@ alloc_state (TdFeature *self, size_t n_channels)
 static gboolean
 interaction_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!feat_check_lengths (train, PLUGIN, error))
+  if (!td_dataset_check_lengths (train, PLUGIN, error))
     return FALSE;
   self->fitted = FALSE;
   g_strfreev (self->channels);
@@ -530,7 +530,7 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
   g_autofree gboolean *bad = g_new (gboolean, MAX (C, (size_t) 1));
   for (size_t s = begin; s < end; s++)
     {
-      size_t n = feat_length (j->in, s);
+      size_t n = td_dataset_length (j->in, s);
       feat_gather (j->in, s, n, sc->ch);
       /* The means double as the NaN check: a NaN makes the sum NaN (so does
        * +inf with -inf, hence the look before calling the channel bad). */
@@ -593,7 +593,7 @@ interaction_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GEr
                            PLUGIN ": transform before fit (or load)");
       return NULL;
     }
-  if (!feat_check_lengths (in, PLUGIN, error)
+  if (!td_dataset_check_lengths (in, PLUGIN, error)
       || !feat_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
     return NULL;
 

@@ -64,7 +64,7 @@ static gboolean
 series_has_nan (const TdDataset *in, size_t s, size_t *at)
 {
   const float *x = td_dataset_series (in, s);
-  size_t n = feat_length (in, s) * in->n_channels;
+  size_t n = td_dataset_length (in, s) * in->n_channels;
   for (size_t i = 0; i < n; i++)
     if (isnan (x[i]))
       {
@@ -77,7 +77,7 @@ series_has_nan (const TdDataset *in, size_t s, size_t *at)
 static gboolean
 check_input (const TdDataset *in, const char *what, GError **error)
 {
-  if (!feat_check_lengths (in, "minirocket", error))
+  if (!td_dataset_check_lengths (in, "minirocket", error))
     return FALSE;
   if (in->n_series == 0 || in->n_channels == 0)
     {
@@ -100,7 +100,7 @@ static const float *
 gathered_series (gpointer data, size_t example, int channel, size_t *len)
 {
   Gathered *g = data;
-  *len = feat_length (g->ds, example);
+  *len = td_dataset_length (g->ds, example);
   if (g->cached != example)
     {
       feat_gather (g->ds, example, *len, g->ch);
@@ -143,7 +143,7 @@ minirocket_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError 
                     "values are not used for the biases", train->n_series - clean->len);
   size_t longest = 0;
   for (size_t s = 0; s < train->n_series; s++)
-    longest = MAX (longest, feat_length (train, s));
+    longest = MAX (longest, td_dataset_length (train, s));
   MrParams p = { 0 };
   if (!mr_fit_dilations ((int) MIN (longest, (size_t) G_MAXINT), self->num_features,
                          self->max_dilations, &p, error))
@@ -188,7 +188,7 @@ transform_range (gpointer data, size_t worker, size_t begin, size_t end)
   float **ch = j->scratch[worker].ch;
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = feat_length (j->in, s), at;
+      size_t len = td_dataset_length (j->in, s), at;
       if (series_has_nan (j->in, s, &at))
         {
           float *out = td_dataset_series (j->out, s);
@@ -221,11 +221,11 @@ minirocket_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GErr
   if (!check_input (in, "input", error))
     return NULL;
   for (size_t s = 0; s < in->n_series; s++)
-    if (feat_length (in, s) < MR_KERNEL_LENGTH)
+    if (td_dataset_length (in, s) < MR_KERNEL_LENGTH)
       {
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                      "minirocket: series %zu has %zu steps, fewer than the kernel length 9", s,
-                     feat_length (in, s));
+                     td_dataset_length (in, s));
         return NULL;
       }
   size_t n_missing = 0, at;
@@ -294,10 +294,11 @@ minirocket_save (TdFeature *self, const char *path, GError **error)
     b[i] = p->biases[i];
   g_key_file_set_double_list (kf, "minirocket", "biases", b, p->n_features);
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "minirocket: saving %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "minirocket: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

@@ -93,35 +93,6 @@ missing_destroy (TdFeature *self)
   g_free (self);
 }
 
-static const char *
-channel_name (const TdDataset *ds, size_t c, char buf[32])
-{
-  if (ds->channel_names && ds->channel_names[c])
-    return ds->channel_names[c];
-  g_snprintf (buf, 32, "c%zu", c);
-  return buf;
-}
-
-static size_t
-series_len (const TdDataset *ds, size_t s)
-{
-  return ds->lengths ? ds->lengths[s] : ds->n_steps;
-}
-
-static gboolean
-check_lengths (const TdDataset *in, GError **error)
-{
-  for (size_t s = 0; in->lengths && s < in->n_series; s++)
-    if (in->lengths[s] > in->n_steps)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "missing: series %zu has length %u > n_steps %zu", s,
-                     (unsigned) in->lengths[s], in->n_steps);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 static gboolean
 check_channels (const TdFeature *self, const TdDataset *in, GError **error)
 {
@@ -136,8 +107,8 @@ check_channels (const TdFeature *self, const TdDataset *in, GError **error)
     }
   for (size_t c = 0; c < in->n_channels; c++)
     {
-      char buf[32];
-      const char *name = channel_name (in, c, buf);
+      char buf[TD_CHANNEL_NAME_BUF];
+      const char *name = td_dataset_channel_name (in, c, buf);
       if (strcmp (name, self->channel_names[c]) != 0)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -157,8 +128,8 @@ remember_channels (TdFeature *self, const TdDataset *ds)
   self->channel_names = g_new0 (char *, ds->n_channels + 1);
   for (size_t c = 0; c < ds->n_channels; c++)
     {
-      char buf[32];
-      self->channel_names[c] = g_strdup (channel_name (ds, c, buf));
+      char buf[TD_CHANNEL_NAME_BUF];
+      self->channel_names[c] = g_strdup (td_dataset_channel_name (ds, c, buf));
     }
 }
 
@@ -166,7 +137,7 @@ static gboolean
 missing_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
   (void) ctx;
-  if (!check_lengths (train, error))
+  if (!td_dataset_check_lengths (train, "missing", error))
     return FALSE;
   const size_t nc = train->n_channels;
   g_autofree double *sum = g_new0 (double, MAX (nc, (size_t) 1));
@@ -174,7 +145,7 @@ missing_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **e
   for (size_t s = 0; s < train->n_series; s++)
     {
       const float *x = td_dataset_series (train, s);
-      size_t len = series_len (train, s);
+      size_t len = td_dataset_length (train, s);
       for (size_t t = 0; t < len; t++)
         for (size_t c = 0; c < nc; c++)
           if (!isnan (x[t * nc + c]))
@@ -226,7 +197,7 @@ refuse_nan (const TdDataset *in, GError **error)
   for (size_t s = 0; s < in->n_series; s++)
     {
       const float *x = td_dataset_series (in, s);
-      size_t len = series_len (in, s), before = n_nan;
+      size_t len = td_dataset_length (in, s), before = n_nan;
       for (size_t i = 0; i < len * nc; i++)
         if (isnan (x[i]) && n_nan++ == 0)
           first_s = s, first_t = i / nc, first_c = i % nc;
@@ -234,11 +205,11 @@ refuse_nan (const TdDataset *in, GError **error)
     }
   if (n_nan == 0)
     return td_dataset_ref ((TdDataset *) in);
-  char buf[32];
+  char buf[TD_CHANNEL_NAME_BUF];
   g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                "missing: series %" G_GINT64_FORMAT " has NaN in channel \"%s\" at step %zu "
                "(%zu NaN values in %zu of %zu series; policy refuses missing values)",
-               in->series_id[first_s], channel_name (in, first_c, buf), first_t, n_nan,
+               in->series_id[first_s], td_dataset_channel_name (in, first_c, buf), first_t, n_nan,
                n_series, in->n_series);
   return NULL;
 }
@@ -293,18 +264,18 @@ forward_fill (const TdFeature *self, const TdDataset *in, TdContext *ctx, GError
           return NULL;
         }
       float *x = td_dataset_series (out, s);
-      size_t len = series_len (in, s);
+      size_t len = td_dataset_length (in, s);
       for (size_t c = 0; c < nc; c++)
         {
           double fallback = self->fitted && self->empty_from_train ? self->train_mean[c] : NAN;
           gssize k = ffill_channel (x, len, nc, c, fallback);
           if (k < 0)
             {
-              char buf[32];
+              char buf[TD_CHANNEL_NAME_BUF];
               g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                            "missing: series %" G_GINT64_FORMAT " has no valid value in "
                            "channel \"%s\" to fill from (%s)", in->series_id[s],
-                           channel_name (in, c, buf),
+                           td_dataset_channel_name (in, c, buf),
                            !self->empty_from_train ? "empty: error"
                            : self->fitted ? "the training split had none either"
                                           : "not fitted, so no training mean");
@@ -331,7 +302,7 @@ drop_series (const TdDataset *in, TdContext *ctx, GError **error)
   for (size_t s = 0; s < in->n_series; s++)
     {
       const float *x = td_dataset_series (in, s);
-      size_t len = series_len (in, s), i = 0;
+      size_t len = td_dataset_length (in, s), i = 0;
       while (i < len * nc && !isnan (x[i]))
         i++;
       if (i == len * nc)
@@ -356,7 +327,7 @@ drop_series (const TdDataset *in, TdContext *ctx, GError **error)
 static TdDataset *
 missing_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!check_lengths (in, error) || !check_channels (self, in, error))
+  if (!td_dataset_check_lengths (in, "missing", error) || !check_channels (self, in, error))
     return NULL;
   Policy p = self->policy;
   if (p == POLICY_DROP)
@@ -393,10 +364,11 @@ missing_save (TdFeature *self, const char *path, GError **error)
   g_key_file_set_double_list (kf, "missing", "train_mean", self->train_mean,
                               self->n_channels);
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "missing: saving %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "missing: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

@@ -72,10 +72,8 @@ name_channels (const TdFeature *self, const TdDataset *in, TdDataset *out)
   static const char *const suffix[3] = { "min", "max", "mean" };
   for (size_t c = 0; c < in->n_channels; c++)
     {
-      g_autofree char *fallback = NULL;
-      const char *ch = in->channel_names ? in->channel_names[c] : NULL;
-      if (ch == NULL)
-        ch = fallback = g_strdup_printf ("c%zu", c);
+      char cb[TD_CHANNEL_NAME_BUF];
+      const char *ch = td_dataset_channel_name (in, c, cb);
       if (!self->minmaxmean)
         {
           td_dataset_set_channel_name (out, c, ch);
@@ -124,7 +122,7 @@ resample_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError
         }
       const float *x = td_dataset_series (in, s);
       float *y = td_dataset_series (out, s);
-      size_t len = in->lengths ? in->lengths[s] : n, n_out = 0;
+      size_t len = td_dataset_length (in, s), n_out = 0;
       for (size_t b = 0; b < L && block_start (b, n, L) < len; b++, n_out++)
         {
           size_t t0 = block_start (b, n, L), t1 = MIN (block_end (b, n, L), len);

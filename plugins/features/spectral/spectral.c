@@ -209,7 +209,7 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
   g_autofree double *vals = g_new (double, K);
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = feat_length (j->in, s);
+      size_t len = td_dataset_length (j->in, s);
       feat_gather (j->in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
@@ -225,13 +225,14 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 static TdDataset *
 spectral_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!feat_check_lengths (in, PLUGIN, error))
+  if (!td_dataset_check_lengths (in, PLUGIN, error))
     return NULL;
   size_t C = in->n_channels, K = self->n_edges;
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, C * K);
   for (size_t c = 0; c < C; c++)
     {
-      g_autofree char *ch = feat_channel_name (in, c);
+      char cb[TD_CHANNEL_NAME_BUF];
+      const char *ch = td_dataset_channel_name (in, c, cb);
       for (size_t k = 0; k < K; k++)
         {
           g_autofree char *name = g_strdup_printf ("%s.%s", ch, self->names[k]);

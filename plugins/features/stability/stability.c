@@ -142,7 +142,7 @@ fit_scales (gpointer data, size_t worker, size_t begin, size_t end)
 static gboolean
 stability_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!feat_check_lengths (train, PLUGIN, error))
+  if (!td_dataset_check_lengths (train, PLUGIN, error))
     return FALSE;
   g_strfreev (self->channels);
   g_free (self->low);
@@ -323,7 +323,7 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
   size_t C = j->in->n_channels, K = self->n_features;
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = feat_length (j->in, s);
+      size_t len = td_dataset_length (j->in, s);
       feat_gather (j->in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
@@ -346,7 +346,7 @@ stability_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GErro
                            PLUGIN ": transform before fit (or load)");
       return NULL;
     }
-  if (!feat_check_lengths (in, PLUGIN, error)
+  if (!td_dataset_check_lengths (in, PLUGIN, error)
       || !feat_state_check_channels (in, self->channels, self->n_channels, PLUGIN, error))
     return NULL;
 

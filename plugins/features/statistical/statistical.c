@@ -258,7 +258,7 @@ compute_series (gpointer data, size_t worker, size_t begin, size_t end)
 
   for (size_t s = begin; s < end; s++)
     {
-      size_t len = feat_length (in, s);
+      size_t len = td_dataset_length (in, s);
       feat_gather (in, s, len, sc->ch);
       float *dst = td_dataset_series (j->out, s);
       for (size_t c = 0; c < C; c++)
@@ -275,7 +275,8 @@ name_columns (const TdFeature *self, const TdDataset *in, TdDataset *out)
 {
   for (size_t c = 0; c < in->n_channels; c++)
     {
-      g_autofree char *ch = feat_channel_name (in, c);
+      char cb[TD_CHANNEL_NAME_BUF];
+      const char *ch = td_dataset_channel_name (in, c, cb);
       for (size_t j = 0; j < self->n_stats; j++)
         {
           g_autofree char *name = g_strdup_printf ("%s.%s", ch, stat_names[self->stats[j]]);
@@ -288,7 +289,7 @@ static TdDataset *
 statistical_transform (TdFeature *self, const TdDataset *in, TdContext *ctx,
                        GError **error)
 {
-  if (!feat_check_lengths (in, "statistical", error))
+  if (!td_dataset_check_lengths (in, "statistical", error))
     return NULL;
 
   g_autoptr (TdDataset) out = td_dataset_new_like (in, 1, in->n_channels * self->n_stats);

@@ -267,7 +267,7 @@ build_windows (const TdFeature *self, const TdDataset *in, size_t s0, size_t s1,
   for (size_t s = s0; s < s1; s++)
     {
       first[s - s0] = starts->len;
-      series_windows (self, feat_length (in, s), starts, lens);
+      series_windows (self, td_dataset_length (in, s), starts, lens);
     }
   first[s1 - s0] = starts->len;
   for (guint i = 0; i < lens->len; i++)
@@ -277,7 +277,8 @@ build_windows (const TdFeature *self, const TdDataset *in, size_t s0, size_t s1,
   TdDataset *w = td_dataset_new (nw, max_len, C, in->task, in->n_classes);
   for (size_t c = 0; c < C; c++)
     {
-      g_autofree char *name = feat_channel_name (in, c);
+      char cb[TD_CHANNEL_NAME_BUF];
+      const char *name = td_dataset_channel_name (in, c, cb);
       td_dataset_set_channel_name (w, c, name);
     }
   w->lengths = g_new (guint32, MAX (nw, (size_t) 1));
@@ -310,7 +311,7 @@ block_series (const TdFeature *self, const TdDataset *in)
 static gboolean
 window_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!feat_check_lengths (train, PLUGIN, error))
+  if (!td_dataset_check_lengths (train, PLUGIN, error))
     return FALSE;
   if (!self->iv->fit)
     return TRUE;
@@ -327,7 +328,7 @@ window_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
 static TdDataset *
 window_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!feat_check_lengths (in, PLUGIN, error))
+  if (!td_dataset_check_lengths (in, PLUGIN, error))
     return NULL;
   size_t N = in->n_series, block = block_series (self, in);
   gboolean sliding = self->win_steps > 0;
@@ -418,7 +419,7 @@ window_save (TdFeature *self, const char *path, GError **error)
   g_autofree char *text = g_strdup_printf ("[window]\nformat=1\ninner=%s\nstateless=true\n",
                                            self->inner_desc->name);
   GError *e = NULL;
-  if (!g_file_set_contents (path, text, -1, &e))
+  if (!td_file_write_atomic (path, text, -1, &e))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, PLUGIN ": %s", e->message);
       g_error_free (e);

@@ -49,39 +49,10 @@ zscore_destroy (TdFeature *self)
   g_free (self);
 }
 
-static const char *
-channel_name (const TdDataset *ds, size_t c, char buf[32])
-{
-  if (ds->channel_names && ds->channel_names[c])
-    return ds->channel_names[c];
-  g_snprintf (buf, 32, "c%zu", c);
-  return buf;
-}
-
-static size_t
-series_len (const TdDataset *ds, size_t s)
-{
-  return ds->lengths ? ds->lengths[s] : ds->n_steps;
-}
-
-static gboolean
-check_lengths (const TdDataset *in, GError **error)
-{
-  for (size_t s = 0; in->lengths && s < in->n_series; s++)
-    if (in->lengths[s] > in->n_steps)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "zscore: series %zu has length %u > n_steps %zu", s,
-                     (unsigned) in->lengths[s], in->n_steps);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 static gboolean
 zscore_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **error)
 {
-  if (!check_lengths (train, error))
+  if (!td_dataset_check_lengths (train, "zscore", error))
     return FALSE;
   const size_t nc = train->n_channels;
   g_autofree double *sum = g_new0 (double, MAX (nc, (size_t) 1));
@@ -90,7 +61,7 @@ zscore_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
   for (size_t s = 0; s < train->n_series; s++)
     {
       const float *x = td_dataset_series (train, s);
-      for (size_t i = 0; i < series_len (train, s) * nc; i++)
+      for (size_t i = 0; i < td_dataset_length (train, s) * nc; i++)
         if (!isnan (x[i]))
           {
             sum[i % nc] += x[i];
@@ -100,10 +71,10 @@ zscore_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
   for (size_t c = 0; c < nc; c++)
     if (count[c] == 0)
       {
-        char buf[32];
+        char buf[TD_CHANNEL_NAME_BUF];
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                      "zscore: channel \"%s\" has no valid value in the training split",
-                     channel_name (train, c, buf));
+                     td_dataset_channel_name (train, c, buf));
         return FALSE;
       }
   /* Second pass about the mean: sensors sit at large offsets (1520 °C) with
@@ -113,7 +84,7 @@ zscore_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
   for (size_t s = 0; s < train->n_series; s++)
     {
       const float *x = td_dataset_series (train, s);
-      for (size_t i = 0; i < series_len (train, s) * nc; i++)
+      for (size_t i = 0; i < td_dataset_length (train, s) * nc; i++)
         if (!isnan (x[i]))
           {
             double d = x[i] - sum[i % nc];
@@ -130,8 +101,8 @@ zscore_fit (TdFeature *self, const TdDataset *train, TdContext *ctx, GError **er
   self->sd = g_new (double, MAX (nc, (size_t) 1));
   for (size_t c = 0; c < nc; c++)
     {
-      char buf[32];
-      self->channel_names[c] = g_strdup (channel_name (train, c, buf));
+      char buf[TD_CHANNEL_NAME_BUF];
+      self->channel_names[c] = g_strdup (td_dataset_channel_name (train, c, buf));
       self->mean[c] = sum[c];
       self->sd[c] = sqrt (ss[c] / (double) count[c]);
       if (!(self->sd[c] > 0))
@@ -164,8 +135,8 @@ check_channels (const TdFeature *self, const TdDataset *in, GError **error)
     }
   for (size_t c = 0; c < in->n_channels; c++)
     {
-      char buf[32];
-      const char *name = channel_name (in, c, buf);
+      char buf[TD_CHANNEL_NAME_BUF];
+      const char *name = td_dataset_channel_name (in, c, buf);
       if (strcmp (name, self->channel_names[c]) != 0)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -180,7 +151,7 @@ check_channels (const TdFeature *self, const TdDataset *in, GError **error)
 static TdDataset *
 zscore_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError **error)
 {
-  if (!check_lengths (in, error) || !check_channels (self, in, error))
+  if (!td_dataset_check_lengths (in, "zscore", error) || !check_channels (self, in, error))
     return NULL;
   const size_t nc = in->n_channels;
   g_autoptr (TdDataset) out = td_dataset_new_like (in, in->n_steps, nc);
@@ -197,7 +168,7 @@ zscore_transform (TdFeature *self, const TdDataset *in, TdContext *ctx, GError *
       const float *x = td_dataset_series (in, s);
       float *y = td_dataset_series (out, s);
       /* Padding stays 0 (from td_dataset_new_like). */
-      for (size_t i = 0; i < series_len (in, s) * nc; i++)
+      for (size_t i = 0; i < td_dataset_length (in, s) * nc; i++)
         y[i] = (float) ((x[i] - self->mean[i % nc]) / self->sd[i % nc]);
     }
   return g_steal_pointer (&out);
@@ -219,10 +190,11 @@ zscore_save (TdFeature *self, const char *path, GError **error)
   g_key_file_set_double_list (kf, "zscore", "mean", self->mean, self->n_channels);
   g_key_file_set_double_list (kf, "zscore", "sd", self->sd, self->n_channels);
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "zscore: saving %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "zscore: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

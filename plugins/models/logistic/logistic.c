@@ -48,19 +48,6 @@ static const TdParamSpec logistic_params[] = {
     "NaN features: error, or mean (impute the training mean)" },
 };
 
-static const char *
-task_name (TdTask task)
-{
-  switch (task)
-    {
-    case TD_TASK_BINARY: return "binary";
-    case TD_TASK_MULTICLASS: return "multiclass";
-    case TD_TASK_ANOMALY: return "anomaly";
-    case TD_TASK_REGRESSION: return "regression";
-    }
-  return "unknown";
-}
-
 static TdModel *
 logistic_new_empty (const TdParams *params)
 {
@@ -100,12 +87,6 @@ logistic_create (const TdParams *params, TdContext *ctx, GError **error)
   return logistic_new_empty (params);
 }
 
-static const char *
-feature_name (const TdDataset *ds, size_t j)
-{
-  return ds->channel_names && ds->channel_names[j] ? ds->channel_names[j] : "?";
-}
-
 /* A non-finite value that the missing policy does not cover. */
 static gboolean
 check_value (const TdModel *m, const TdDataset *ds, size_t i, size_t j, float v,
@@ -113,9 +94,10 @@ check_value (const TdModel *m, const TdDataset *ds, size_t i, size_t j, float v,
 {
   if (isfinite (v) || (isnan (v) && m->impute))
     return TRUE;
+  char cb[TD_CHANNEL_NAME_BUF];
   g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                "logistic: feature \"%s\" of series %" G_GINT64_FORMAT " is %s; %s",
-               feature_name (ds, j), ds->series_id ? ds->series_id[i] : (gint64) i,
+               td_dataset_channel_name (ds, j, cb), ds->series_id ? ds->series_id[i] : (gint64) i,
                isnan (v) ? "NaN" : "infinite",
                isnan (v) ? "set missing: mean to impute the training mean, or use a model "
                            "that handles missing values (xgboost)"
@@ -178,7 +160,7 @@ logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdCont
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
                    "logistic: task \"%s\" is not supported (binary only)",
-                   task_name (train->task));
+                   td_task_name (train->task));
       return FALSE;
     }
   if (!td_dataset_check_matrix (train, "logistic", "training", error))
@@ -195,7 +177,10 @@ logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdCont
   m->beta = g_new0 (double, d + 1);
   m->names = g_new0 (char *, d + 1);
   for (size_t j = 0; j < d; j++)
-    m->names[j] = g_strdup (feature_name (train, j));
+    {
+      char cb[TD_CHANNEL_NAME_BUF];
+      m->names[j] = g_strdup (td_dataset_channel_name (train, j, cb));
+    }
   fit_standardiser (m, train);
 
   g_autofree double *z = g_new (double, n * d);
@@ -348,10 +333,11 @@ logistic_save (TdModel *m, const char *path, GError **error)
                           "sum_j coef_j (x_j - mean_j) / scale_j)))", NULL);
 
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: saving %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "logistic: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

@@ -288,22 +288,26 @@ save_groups (const TdModel *m, hid_t f)
 gboolean
 lstm_save_h5 (const TdModel *m, const char *path, GError **error)
 {
-  /* Written beside the target and renamed: never a torn model file. */
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
+  /* Written beside the target and committed (tundish/io.h): never a torn model file. */
+  g_autofree char *tmp = td_file_temp_name (path);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0)
     return io_fail (m, error, tmp, "cannot create the HDF5 file");
   gboolean ok = save_groups (m, f);
   ok = H5Fclose (f) >= 0 && ok;
-  if (ok && g_rename (tmp, path) != 0)
-    ok = FALSE;
   if (!ok)
     {
       g_unlink (tmp);
       return io_fail (m, error, path, "cannot write the model file");
     }
-  return TRUE;
+  GError *local = NULL;
+  if (!td_file_commit (tmp, path, &local))
+    {
+      ok = io_fail (m, error, path, local->message);
+      g_error_free (local);
+    }
+  return ok;
 }
 
 /* ------------------------------------------------------------------- load */

@@ -172,39 +172,20 @@ series_id (const TdDataset *ds, size_t s)
   return ds->series_id ? ds->series_id[s] : (gint64) s;
 }
 
-static size_t
-valid_steps (const TdDataset *ds, size_t s)
-{
-  return ds->lengths ? ds->lengths[s] : ds->n_steps;
-}
-
 /* Shape, lengths and finite values over the valid steps. */
 static gboolean
 check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
-  if (ds->n_series == 0 || ds->n_steps == 0 || ds->n_channels == 0)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: the %s data is empty (%zu series × %zu steps × %zu channels)",
-                   m->plugin, what, ds->n_series, ds->n_steps, ds->n_channels);
-      return FALSE;
-    }
+  if (!td_dataset_check_sequences (ds, m->plugin, what, error))
+    return FALSE;
   for (size_t s = 0; s < ds->n_series; s++)
     {
-      size_t L = valid_steps (ds, s);
-      if (L == 0 || L > ds->n_steps)
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "%s: series %" G_GINT64_FORMAT " of the %s data has length %zu; "
-                       "lengths must be in 1..%zu", m->plugin, series_id (ds, s), what, L,
-                       ds->n_steps);
-          return FALSE;
-        }
+      size_t L = td_dataset_length (ds, s);
       const float *x = td_dataset_series (ds, s);
       for (size_t k = 0; k < L * ds->n_channels; k++)
         if (!isfinite (x[k]))
           {
-            size_t c = k % ds->n_channels;
+            char cb[TD_CHANNEL_NAME_BUF];
             g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                          "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
                          "%zu, channel \"%s\"; impute or drop missing values before the model "
@@ -212,7 +193,7 @@ check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError
                          m->plugin, series_id (ds, s), what,
                          isnan (x[k]) ? "NaN" : "an infinite value",
                          k / ds->n_channels,
-                         ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?");
+                         td_dataset_channel_name (ds, k % ds->n_channels, cb));
             return FALSE;
           }
     }
@@ -242,7 +223,7 @@ fit_standardiser (TdModel *m, const TdDataset *ds)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s);
-      size_t L = valid_steps (ds, s);
+      size_t L = td_dataset_length (ds, s);
       for (size_t t = 0; t < L; t++)
         for (size_t c = 0; c < C; c++)
           sum[c] += x[t * C + c];
@@ -255,7 +236,7 @@ fit_standardiser (TdModel *m, const TdDataset *ds)
   for (size_t s = 0; s < ds->n_series; s++)
     {
       const float *x = td_dataset_series (ds, s);
-      size_t L = valid_steps (ds, s);
+      size_t L = td_dataset_length (ds, s);
       for (size_t t = 0; t < L; t++)
         for (size_t c = 0; c < C; c++)
           {

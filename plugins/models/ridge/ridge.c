@@ -100,12 +100,6 @@ ridge_create (const TdParams *params, TdContext *ctx, GError **error)
   return m;
 }
 
-static const char *
-feature_name (const TdDataset *ds, size_t j)
-{
-  return ds->channel_names && ds->channel_names[j] ? ds->channel_names[j] : "?";
-}
-
 /* The input as standardised doubles; FALSE on a non-finite value. */
 static double *
 design (const TdModel *m, const TdDataset *ds, GError **error)
@@ -124,10 +118,11 @@ design (const TdModel *m, const TdDataset *ds, GError **error)
         float v = ds->x[i * p + j];
         if (!isfinite (v))
           {
+            char cb[TD_CHANNEL_NAME_BUF];
             g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                          "ridge: feature \"%s\" of series %" G_GINT64_FORMAT " is %s; impute "
                          "or drop missing values before the model (e.g. a `missing` feature "
-                         "step)", feature_name (ds, j),
+                         "step)", td_dataset_channel_name (ds, j, cb),
                          ds->series_id ? ds->series_id[i] : (gint64) i,
                          isnan (v) ? "NaN" : "infinite");
             g_free (x);
@@ -293,7 +288,10 @@ ridge_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext
   m->intercept = g_steal_pointer (&fit.intercept);
   m->names = g_new0 (char *, p + 1);
   for (size_t j = 0; j < p; j++)
-    m->names[j] = g_strdup (feature_name (train, j));
+    {
+      char cb[TD_CHANNEL_NAME_BUF];
+      m->names[j] = g_strdup (td_dataset_channel_name (train, j, cb));
+    }
   m->platt_a = g_new0 (double, k);
   m->platt_b = g_new0 (double, k);
   if (task != TD_TASK_REGRESSION && m->platt)
@@ -436,10 +434,11 @@ ridge_save (TdModel *m, const char *path, GError **error)
   g_key_file_set_double_list (kf, GROUP, "platt_a", m->platt_a, m->t);
   g_key_file_set_double_list (kf, GROUP, "platt_b", m->platt_b, m->t);
   GError *local = NULL;
-  if (!g_key_file_save_to_file (kf, path, &local))
+  gsize len = 0;
+  g_autofree char *text = g_key_file_to_data (kf, &len, NULL);
+  if (!td_file_write_atomic (path, text, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "ridge: saving %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "ridge: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

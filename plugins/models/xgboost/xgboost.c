@@ -150,19 +150,6 @@ xgb_seed (guint64 seed)
 
 /* ---------------------------------------------------------- input checks */
 
-static const char *
-task_name (TdTask task)
-{
-  switch (task)
-    {
-    case TD_TASK_BINARY: return "binary";
-    case TD_TASK_MULTICLASS: return "multiclass";
-    case TD_TASK_ANOMALY: return "anomaly";
-    case TD_TASK_REGRESSION: return "regression";
-    }
-  return "unknown";
-}
-
 static gint64
 series_id (const TdDataset *ds, size_t i)
 {
@@ -180,11 +167,11 @@ check_matrix (const TdDataset *ds, const char *what, GError **error)
     if (isinf (ds->x[i]))
       {
         size_t s = i / ds->n_channels, c = i % ds->n_channels;
+        char cb[TD_CHANNEL_NAME_BUF];
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                      "xgboost: feature \"%s\" of series %" G_GINT64_FORMAT " in the %s data "
                      "is infinite (NaN would mean missing; infinity is refused)",
-                     ds->channel_names && ds->channel_names[c] ? ds->channel_names[c] : "?",
-                     series_id (ds, s), what);
+                     td_dataset_channel_name (ds, c, cb), series_id (ds, s), what);
         return FALSE;
       }
   return TRUE;
@@ -269,7 +256,7 @@ configure_objective (BoosterHandle b, TdTask task, GError **error)
       break;
     }
   g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-               "xgboost: task \"%s\" is not supported (binary only)", task_name (task));
+               "xgboost: task \"%s\" is not supported (binary only)", td_task_name (task));
   return FALSE;
 }
 
@@ -406,7 +393,7 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
                    "xgboost: task \"%s\" is not supported (binary only)",
-                   task_name (train->task));
+                   td_task_name (train->task));
       return FALSE;
     }
   if (!check_matrix (train, "training", error) || !td_dataset_check_binary_targets (train, "xgboost", "training", NULL, error))
@@ -450,7 +437,7 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
   gboolean ok = xgb_ok (XGBoosterCreate (cache, dvalid ? 2 : 1, &b), "XGBoosterCreate", error)
                 && configure (m, b, train->task, ctx, error)
                 && set_attr (b, "tundish_format", XGB_FORMAT_VERSION, error)
-                && set_attr (b, "tundish_task", task_name (train->task), error)
+                && set_attr (b, "tundish_task", td_task_name (train->task), error)
                 && boost (m, b, dtrain, dvalid, ctx, error);
   dmatrix_free (dtrain);
   dmatrix_free (dvalid);
@@ -593,10 +580,9 @@ xgb_save (TdModel *m, const char *path, GError **error)
                "XGBoosterSaveModelToBuffer", error))
     return FALSE;
   GError *local = NULL;
-  if (!g_file_set_contents (path, buf, (gssize) len, &local))
+  if (!td_file_write_atomic (path, buf, (gssize) len, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: saving %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "xgboost: %s", local->message);
       g_error_free (local);
       return FALSE;
     }

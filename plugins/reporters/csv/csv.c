@@ -14,55 +14,20 @@
  * Fields are quoted as RFC 4180 says (comma, double quote, CR or LF inside ->
  * "..." with quotes doubled); records end with LF. Numbers are printed with
  * %.17g in the C locale (they round-trip to the same double); non-finite
- * values are written nan, inf and -inf, which pandas and R both read. Every
- * file is written to a temporary file in the same folder and renamed, so a
- * reader never sees half a table.
+ * values are written nan, inf and -inf, which pandas and R both read
+ * (tundish/io.h). Every file is written atomically, so a reader never sees
+ * half a table.
  */
 #include <errno.h>
 #include <math.h>
-#include <string.h>
 
 #include <glib/gstdio.h>
 #include <tundish/tundish.h>
 
 static void
-put_field (GString *out, const char *field)
-{
-  if (field == NULL)
-    field = "";
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, field);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = field; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 put_sep (GString *out)
 {
   g_string_append_c (out, ',');
-}
-
-static void
-put_double (GString *out, double v)
-{
-  if (isnan (v))
-    g_string_append (out, "nan");
-  else if (isinf (v))
-    g_string_append (out, v > 0 ? "inf" : "-inf");
-  else
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
-    }
 }
 
 static void
@@ -84,13 +49,13 @@ results_csv (const TdRunReport *r)
   for (size_t i = 0; i < r->n_results; i++)
     {
       const TdResultRow *row = &r->results[i];
-      put_field (out, r->experiment); put_sep (out);
-      put_field (out, row->pipeline); put_sep (out);
-      put_field (out, row->variant); put_sep (out);
+      td_csv_field (out, r->experiment); put_sep (out);
+      td_csv_field (out, row->pipeline); put_sep (out);
+      td_csv_field (out, row->variant); put_sep (out);
       put_int (out, row->repeat); put_sep (out);
       put_int (out, row->fold); put_sep (out);
-      put_field (out, row->metric); put_sep (out);
-      put_double (out, row->value);
+      td_csv_field (out, row->metric); put_sep (out);
+      td_csv_double (out, row->value);
       end_record (out);
     }
   return g_string_free (out, FALSE);
@@ -107,17 +72,17 @@ summary_csv (const TdRunReport *r)
       /* NULL in a report built by hand (tests): no intervals */
       const TdSummaryInterval none = { 0.95, NAN, NAN, NAN, NAN, 0 };
       const TdSummaryInterval *ci = r->summary_ci ? &r->summary_ci[i] : &none;
-      put_field (out, r->experiment); put_sep (out);
-      put_field (out, row->pipeline); put_sep (out);
-      put_field (out, row->variant); put_sep (out);
-      put_field (out, row->metric); put_sep (out);
-      put_double (out, row->mean); put_sep (out);
-      put_double (out, row->sd); put_sep (out);
+      td_csv_field (out, r->experiment); put_sep (out);
+      td_csv_field (out, row->pipeline); put_sep (out);
+      td_csv_field (out, row->variant); put_sep (out);
+      td_csv_field (out, row->metric); put_sep (out);
+      td_csv_double (out, row->mean); put_sep (out);
+      td_csv_double (out, row->sd); put_sep (out);
       put_int (out, (gint64) row->n); put_sep (out);
-      put_double (out, ci->t_low); put_sep (out);
-      put_double (out, ci->t_high); put_sep (out);
-      put_double (out, ci->boot_low); put_sep (out);
-      put_double (out, ci->boot_high);
+      td_csv_double (out, ci->t_low); put_sep (out);
+      td_csv_double (out, ci->t_high); put_sep (out);
+      td_csv_double (out, ci->boot_low); put_sep (out);
+      td_csv_double (out, ci->boot_high);
       end_record (out);
     }
   return g_string_free (out, FALSE);
@@ -130,12 +95,12 @@ failed_csv (const TdRunReport *r)
   for (size_t i = 0; i < r->n_failed; i++)
     {
       const TdFailedTrial *row = &r->failed[i];
-      put_field (out, r->experiment); put_sep (out);
-      put_field (out, row->pipeline); put_sep (out);
-      put_field (out, row->variant); put_sep (out);
+      td_csv_field (out, r->experiment); put_sep (out);
+      td_csv_field (out, row->pipeline); put_sep (out);
+      td_csv_field (out, row->variant); put_sep (out);
       put_int (out, row->repeat); put_sep (out);
       put_int (out, row->fold); put_sep (out);
-      put_field (out, row->message);
+      td_csv_field (out, row->message);
       end_record (out);
     }
   return g_string_free (out, FALSE);
@@ -146,11 +111,10 @@ write_file (const char *dir, const char *name, const char *text, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr (GError) local = NULL;
-  /* g_file_set_contents writes a temporary file beside path and renames it. */
-  if (!g_file_set_contents (path, text, -1, &local))
+  if (!td_file_write_atomic (path, text, -1, &local))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
-                   "csv: cannot write %s: %s", path, local->message);
+                   "csv: %s", local->message);
       return FALSE;
     }
   return TRUE;

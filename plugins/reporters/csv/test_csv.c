@@ -185,7 +185,7 @@ test_errors (void)
   g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  TdRunReport missing = make_report ("/nonexistent/td-csv-run", FALSE);
+  TdRunReport missing = make_report ("/dev/null/td-csv-run", FALSE);
   g_assert_false (vtable ()->write (NULL, &missing, &error));
   g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "results.csv"));

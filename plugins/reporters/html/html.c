@@ -463,11 +463,10 @@ html_write (const TdParams *params, const TdRunReport *report, GError **error)
   g_autofree char *text = render (report, title);
   g_autofree char *path = g_build_filename (report->run_dir, "report.html", NULL);
   g_autoptr (GError) local = NULL;
-  /* Atomic: a temporary file beside path, then rename. */
-  if (!g_file_set_contents (path, text, -1, &local))
+  if (!td_file_write_atomic (path, text, -1, &local))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
-                   "html: cannot write %s: %s", path, local->message);
+                   "html: %s", local->message);
       return FALSE;
     }
   return TRUE;

@@ -134,11 +134,9 @@ data_channels (GString *out, const TdDataset *d)
   size_t shown = MIN (d->n_channels, (size_t) CHANNEL_CHIPS_MAX);
   for (size_t c = 0; c < shown; c++)
     {
+      char cb[TD_CHANNEL_NAME_BUF];
       g_string_append (out, "<code>");
-      if (d->channel_names && d->channel_names[c])
-        html_escape (out, d->channel_names[c]);
-      else
-        g_string_append_printf (out, "c%zu", c);
+      html_escape (out, td_dataset_channel_name (d, c, cb));
       g_string_append (out, "</code>");
     }
   if (shown < d->n_channels)
@@ -288,18 +286,12 @@ pick_examples (const TdDataset *d, gssize *good, gssize *bad)
       *good = (gssize) s;
 }
 
-static size_t
-valid_length (const TdDataset *d, size_t s)
-{
-  return d->lengths ? MIN ((size_t) d->lengths[s], d->n_steps) : d->n_steps;
-}
-
 /* Channel c of series s thinned to each bucket's minimum and maximum, in
  * time order. */
 static size_t
 thin (const TdDataset *d, size_t s, size_t c, double *x, double *y)
 {
-  size_t len = valid_length (d, s), n = 0;
+  size_t len = td_dataset_length (d, s), n = 0;
   const float *v = td_dataset_series (d, s);
   size_t buckets = MIN (len, (size_t) EXAMPLE_BUCKETS);
   for (size_t b = 0; b < buckets; b++)
@@ -349,18 +341,18 @@ example_chart (GString *out, const TdDataset *d, size_t c, size_t good, size_t b
         hi = MAX (hi, by[i]);
       }
   svg_pad_range (&lo, &hi, 0.05);
-  double steps = (double) MAX (valid_length (d, good), valid_length (d, bad));
+  double steps = (double) MAX (td_dataset_length (d, good), td_dataset_length (d, bad));
   SvgPlot p = svg_plot (W, H, 0, MAX (steps - 1, 1.0), lo, hi);
-  const char *name = d->channel_names && d->channel_names[c] ? d->channel_names[c] : NULL;
-  g_autofree char *fallback = g_strdup_printf ("c%zu", c);
+  char cb[TD_CHANNEL_NAME_BUF];
+  const char *name = td_dataset_channel_name (d, c, cb);
   g_string_append (out, "<figure class=\"chart\">\n");
-  svg_open (out, W, H, name ? name : fallback);
+  svg_open (out, W, H, name);
   svg_axes (out, &p, 4, 3, "step", NULL);
   svg_line (out, &p, gx, gy, ng, SVG_LINE, GOOD_COLOUR, 1.0, 0.9, FALSE);
   svg_line (out, &p, bx, by, nb, SVG_LINE, DEFECT_COLOUR, 1.0, 0.9, FALSE);
   svg_close (out);
   g_string_append (out, "<figcaption><code>");
-  html_escape (out, name ? name : fallback);
+  html_escape (out, name);
   g_string_append (out, "</code></figcaption>\n</figure>\n");
 }
 

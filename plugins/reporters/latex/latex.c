@@ -222,10 +222,9 @@ latex_write (const TdParams *params, const TdRunReport *report, GError **error)
   g_autofree char *text = render (params, report);
   g_autofree char *path = g_build_filename (report->run_dir, "results.tex", NULL);
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))   /* temp file + rename */
+  if (!td_file_write_atomic (path, text, -1, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "latex: cannot write %s: %s", path,
-                   local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "latex: %s", local->message);
       return FALSE;
     }
   return TRUE;

@@ -204,10 +204,9 @@ markdown_write (const TdParams *params, const TdRunReport *report, GError **erro
   g_autofree char *text = render (params, report);
   g_autofree char *path = g_build_filename (report->run_dir, "results.md", NULL);
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))   /* temp file + rename */
+  if (!td_file_write_atomic (path, text, -1, &local))
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "markdown: cannot write %s: %s",
-                   path, local->message);
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO, "markdown: %s", local->message);
       return FALSE;
     }
   return TRUE;

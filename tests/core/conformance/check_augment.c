@@ -44,8 +44,8 @@ check_contract (const TdPluginEntry *en)
   CONF_REQUIRE (en, out->n_steps == train->n_steps && out->n_channels == train->n_channels
                       && out->task == train->task && out->n_series >= n,
                 "the output is %zu x %zu x %zu (%s), the input %zu x %zu x %zu (%s)",
-                out->n_series, out->n_steps, out->n_channels, conf_task_name (out->task), n,
-                train->n_steps, train->n_channels, conf_task_name (train->task));
+                out->n_series, out->n_steps, out->n_channels, td_task_name (out->task), n,
+                train->n_steps, train->n_channels, td_task_name (train->task));
   for (size_t c = 0; c < train->n_channels; c++)
     CONF_REQUIRE (en, g_strcmp0 (out->channel_names[c], train->channel_names[c]) == 0,
                   "channel %zu renamed \"%s\" -> \"%s\"", c, train->channel_names[c],
@@ -56,7 +56,7 @@ check_contract (const TdPluginEntry *en)
                               per * sizeof (float)) == 0
                       && out->y[s] == train->y[s] && out->series_id[s] == train->series_id[s]
                       && out->group[s] == train->group[s]
-                      && (out->lengths ? out->lengths[s] : out->n_steps) == train->lengths[s];
+                      && td_dataset_length (out, s) == td_dataset_length (train, s);
       CONF_REQUIRE (en, same, "original series %zu is changed or moved (the originals come "
                     "first, unchanged and in order)", s);
     }

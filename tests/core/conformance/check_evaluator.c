@@ -73,10 +73,10 @@ check_metrics (const TdPluginEntry *en)
         values[k] = 12345.0;   /* a value the evaluator did not write shows */
       g_autoptr (GError) e = NULL;
       gboolean ok = evaluate (en, &in, values, &e);
-      CONF_REQUIRE_OK (en, ok, e, conf_task_name (all_tasks[t]));
+      CONF_REQUIRE_OK (en, ok, e, td_task_name (all_tasks[t]));
       for (size_t k = 0; k < nm; k++)
         CONF_REQUIRE (en, values[k] != 12345.0 && !isinf (values[k]),
-                      "%s: metric %s is %g (unwritten or infinite)", conf_task_name (all_tasks[t]),
+                      "%s: metric %s is %g (unwritten or infinite)", td_task_name (all_tasks[t]),
                       v->metrics[k], values[k]);
     }
 }
@@ -112,10 +112,10 @@ check_undefined (const TdPluginEntry *en)
               gboolean undefined = n > 0 && strstr (v->metrics[k], "auc") != NULL;
               CONF_REQUIRE (en, !undefined || isnan (values[k]),
                             "%s with %s: metric %s is %g, expected NaN (undefined)",
-                            conf_task_name (task), n ? "one class only" : "no series",
+                            td_task_name (task), n ? "one class only" : "no series",
                             v->metrics[k], values[k]);
               CONF_REQUIRE (en, !isinf (values[k]), "%s with %zu series of one class: metric %s is %g",
-                            conf_task_name (task), n, v->metrics[k], values[k]);
+                            td_task_name (task), n, v->metrics[k], values[k]);
             }
         }
     }

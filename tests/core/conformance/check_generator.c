@@ -42,7 +42,7 @@ well_formed (const TdPluginEntry *en, const TdDataset *ds)
       if (!ok || (ds->lengths && ds->lengths[s] > ds->n_steps))
         {
           conf_fail (en, "series %zu: label %g or length out of range for a %s task", s, y,
-                     conf_task_name (ds->task));
+                     td_task_name (ds->task));
           return FALSE;
         }
     }

@@ -107,7 +107,7 @@ scores_valid (const TdPluginEntry *en, TdTask task, const Prediction *pr)
           if (!isfinite (v) || (prob && (v < 0 || v > 1)))
             {
               conf_fail (en, "%s: output %zu of series %zu is %g (expected %s)",
-                         conf_task_name (task), j, s, v,
+                         td_task_name (task), j, s, v,
                          prob ? "a probability" : "a finite number");
               return FALSE;
             }
@@ -147,19 +147,19 @@ check_tasks (const TdPluginEntry *en)
       if (v->tasks & task)
         {
           CONF_REQUIRE (en, ok && !e, "%s (declared): fit and predict failed: %s",
-                        conf_task_name (task), e ? e->message : "no GError");
+                        td_task_name (task), e ? e->message : "no GError");
           if (!scores_valid (en, task, &pr))
             return;
           continue;
         }
-      const char *name = conf_task_name (task);
+      const char *name = td_task_name (task);
       CONF_REQUIRE (en, !ok, "%s is not declared in tasks, yet fit and predict accepted it",
                     name);
       CONF_REQUIRE (en, e != NULL, "%s (not declared) refused without a GError", name);
       /* Clear: it names the plugin, and the task refused or one it supports. */
       gboolean says_task = strstr (e->message, name) != NULL;
       for (size_t j = 0; j < G_N_ELEMENTS (all_tasks); j++)
-        says_task |= (v->tasks & all_tasks[j]) && strstr (e->message, conf_task_name (all_tasks[j]));
+        says_task |= (v->tasks & all_tasks[j]) && strstr (e->message, td_task_name (all_tasks[j]));
       CONF_REQUIRE (en, strstr (e->message, en->desc->name) && says_task,
                     "%s (not declared) refused with \"%s\": the message should name the plugin "
                     "(%s) and the task refused or the tasks supported", name, e->message,

@@ -104,16 +104,3 @@ conf_first_difference (const double *a, const double *b, size_t n)
       return (gssize) k;
   return -1;
 }
-
-const char *
-conf_task_name (TdTask task)
-{
-  switch (task)
-    {
-    case TD_TASK_BINARY: return "binary";
-    case TD_TASK_MULTICLASS: return "multiclass";
-    case TD_TASK_ANOMALY: return "anomaly";
-    case TD_TASK_REGRESSION: return "regression";
-    }
-  return "?";
-}

@@ -63,6 +63,5 @@ char *conf_tmpdir (void);
 void conf_rmtree (const char *dir);
 /* Index of the first differing double (bitwise), or -1. */
 gssize conf_first_difference (const double *a, const double *b, size_t n);
-const char *conf_task_name (TdTask task);
 
 G_END_DECLS

@@ -55,7 +55,7 @@ planted_create (const TdParams *params, TdContext *ctx, GError **error)
 static size_t
 window_end (const TdModel *m, const TdDataset *d, size_t s)
 {
-  size_t len = d->lengths ? d->lengths[s] : d->n_steps;
+  size_t len = td_dataset_length (d, s);
   return MIN (m->end, len);
 }
 
@@ -206,7 +206,7 @@ planted_attention (TdModel *m, const TdDataset *input, size_t series, float *out
   (void) ctx;
   if (!check_series (m, input, series, error))
     return FALSE;
-  size_t T = input->n_steps, len = input->lengths ? input->lengths[series] : T;
+  size_t T = input->n_steps, len = td_dataset_length (input, series);
   size_t e = window_end (m, input, series);
   memset (out, 0, T * T * sizeof *out);
   for (size_t q = 0; q < len && e > m->start; q++)

@@ -264,7 +264,7 @@ model_attention (TdModel *m, const TdDataset *input, size_t series, float *out, 
     log_input (ctx, "peek_model.attention", 0, input);
   m->attended = TRUE;
   size_t T = input->n_steps;
-  size_t len = input->lengths ? input->lengths[series] : T;
+  size_t len = td_dataset_length (input, series);
   memset (out, 0, T * T * sizeof *out);
   for (size_t q = 0; q < len; q++)
     for (size_t k = 0; k < len; k++)

@@ -61,7 +61,7 @@ static double
 series_mean (const TdDataset *d, size_t s)
 {
   const float *x = td_dataset_series (d, s);
-  size_t len = d->lengths ? d->lengths[s] : d->n_steps;
+  size_t len = td_dataset_length (d, s);
   double sum = 0;
   size_t n = 0;
   for (size_t t = 0; t < len; t++)

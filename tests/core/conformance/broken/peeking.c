@@ -18,7 +18,7 @@ peeking_create (const TdParams *params, TdContext *ctx, GError **error)
 static double
 series_mean (const TdDataset *ds, size_t s)
 {
-  size_t len = ds->lengths ? ds->lengths[s] : ds->n_steps;
+  size_t len = td_dataset_length (ds, s);
   double sum = 0;
   for (size_t t = 0; t < len; t++)
     sum += td_dataset_series (ds, s)[t * ds->n_channels];
