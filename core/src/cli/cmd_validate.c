@@ -47,9 +47,11 @@ td_cmd_validate (int argc, char **argv)
       fprintf (stderr, "tundish validate: %s\n", error->message);
       return TD_EXIT_USAGE;
     }
-  /* Generators declare no task up front; binary is what every current one makes. */
+  /* Generators declare no task up front; binary is what every current one
+   * makes, and what an experiment's task: anomaly reads. */
+  TdTask task = exp->task ? exp->task : TD_TASK_BINARY;
   for (guint p = 0; p < exp->pipelines->len; p++)
-    if (!td_pipeline_check (exp->pipelines->pdata[p], TD_TASK_BINARY, &error))
+    if (!td_pipeline_check (exp->pipelines->pdata[p], task, &error))
       {
         fprintf (stderr, "tundish validate: %s: %s\n", argv[1], error->message);
         return TD_EXIT_USAGE;

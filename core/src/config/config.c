@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char *const top_keys[] = {
-  "experiment", "seed", "repeats", "data", "split", "augment", "pipelines",
+  "experiment", "seed", "repeats", "task", "data", "split", "augment", "pipelines",
   "evaluate", "compare", "summary", "report", "interpret", NULL,
 };
 
@@ -85,6 +85,18 @@ read_scalars (const TdNode *root, TdExperiment *exp, GError **error)
                                  "got %s; expected an integer in [1, 100000]", what);
         }
       exp->repeats = (int) r;
+    }
+
+  if ((v = get (root, "task")))
+    {
+      if (v->type != TD_NODE_SCALAR || strcmp (v->value, "anomaly") != 0)
+        {
+          g_autofree char *what = td_node_describe (v);
+          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, "task",
+                                 "got %s; expected anomaly (binary labels read as normal / "
+                                 "abnormal), or no task: for the data's own task", what);
+        }
+      exp->task = TD_TASK_ANOMALY;
     }
   return TRUE;
 }

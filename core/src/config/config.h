@@ -77,6 +77,8 @@ typedef struct {
   char *path;                   /* the experiment file */
   char *name;                   /* experiment: */
   guint64 seed;                 /* seed: (default 42) */
+  TdTask task;                  /* task: 0 = the data's own (default); TD_TASK_ANOMALY reads
+                                 * binary labels as normal (0) / abnormal (1) */
   int repeats;                  /* repeats: (default 1) */
   TdStage *data;                /* data: generator + params */
   TdSplitSpec split;

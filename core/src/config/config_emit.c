@@ -138,8 +138,11 @@ td_config_emit (const TdExperiment *exp)
 {
   GString *out = g_string_new ("experiment: ");
   put_string (out, exp->name);
-  g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\ndata: ",
+  g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\n",
                           exp->seed, exp->repeats);
+  if (exp->task)   /* only when set: older experiments keep their hash */
+    g_string_append_printf (out, "task: %s\n", td_task_name (exp->task));
+  g_string_append (out, "data: ");
   put_stage (out, exp->data, "generator");
   g_string_append_c (out, '\n');
   put_split (out, &exp->split);

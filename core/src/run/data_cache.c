@@ -146,6 +146,26 @@ data_child (gpointer p)
   return 0;
 }
 
+/* The experiment's task: (config.h): an anomaly experiment reads binary
+ * labels as 0 normal / 1 abnormal. The cache keeps the generator's own
+ * dataset, so the same cached data serves both readings. */
+static gboolean
+read_as_task (TdDataset *ds, const TdExperiment *exp, GError **error)
+{
+  if (!exp->task || ds->task == exp->task)
+    return TRUE;
+  if (exp->task == TD_TASK_ANOMALY && ds->task == TD_TASK_BINARY)
+    {
+      ds->task = TD_TASK_ANOMALY;
+      return TRUE;
+    }
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+               "%s: task: %s reads binary labels (0 normal, 1 abnormal), and generator %s "
+               "makes %s data; expected a generator of binary labels, or no task:", exp->path,
+               td_task_name (exp->task), exp->data->entry->desc->name, td_task_name (ds->task));
+  return FALSE;
+}
+
 TdDataset *
 td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *scratch_dir,
                   TdDataQuality *quality, GError **error)
@@ -193,6 +213,11 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
       td_worker_free (w);
       if (!ds)
         return NULL;
+    }
+  if (!read_as_task (ds, exp, error))
+    {
+      td_dataset_unref (ds);
+      return NULL;
     }
   /* Every run sees its data as read from HDF5 (first run or cached), so a
    * second run cannot differ from the first by how the data arrived. */
