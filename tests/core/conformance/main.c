@@ -21,6 +21,9 @@
 #define FILE_ENV "TD_PLUGIN_CHECK_FILE"
 #define CHECK_TIMEOUT_US (120 * G_USEC_PER_SEC)
 
+/* Set when a child ran its check: a child that found nothing to run fails. */
+static gboolean ran_check;
+
 typedef struct {
   const TdPluginEntry *entry;
   const ConfCheck *check;
@@ -50,6 +53,7 @@ run_case (gconstpointer data)
     {
       conf_set_check (c->check->name);
       c->check->func (c->entry);
+      ran_check = TRUE;
       return;
     }
   g_setenv (FILE_ENV, c->entry->path, TRUE);
@@ -142,5 +146,11 @@ main (int argc, char **argv)
       add_cases (en, conf_plugin_checks, keep);
       add_cases (en, kind_checks (en->desc->kind), keep);
     }
-  return g_test_run ();
+  int rc = g_test_run ();
+  if (g_test_subprocess () && !ran_check && rc == 0)
+    {
+      g_printerr ("tundish-plugin-check: the child found no check to run in %s\n", one);
+      return 1;
+    }
+  return rc;
 }
