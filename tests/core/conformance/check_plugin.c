@@ -16,7 +16,7 @@ check_descriptor (const TdPluginEntry *en)
   for (size_t k = 0; k < en->desc->n_params; k++)
     {
       const TdParamSpec *s = &en->desc->params[k];
-      if (!s->default_value)
+      if (!s->default_value && s->type != TD_PARAM_PATH && s->type != TD_PARAM_PATH_LIST)
         {
           gboolean given = FALSE;
           g_autofree char *prefix = g_strdup_printf ("%s=", s->name);

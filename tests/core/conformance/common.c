@@ -25,11 +25,61 @@ conf_fail (const TdPluginEntry *en, const char *fmt, ...)
   g_test_fail ();
 }
 
+gboolean conf_skipped;
+
+/* A data source names files: its example_params give them relative to the
+ * folder in TUNDISH_CHECK_DATA_DIR (meson test sets the source tree), as the
+ * core resolves them against an experiment's folder. Without that folder, or
+ * without an example value for a required path, there is no file to read and
+ * the check is skipped, said so, not failed. */
+static gboolean
+example_paths (const TdPluginEntry *en, GPtrArray *extra)
+{
+  const char *dir = g_getenv ("TUNDISH_CHECK_DATA_DIR");
+  const char *const *ex = en->desc->example_params;
+  for (size_t k = 0; k < en->desc->n_params; k++)
+    {
+      const TdParamSpec *s = &en->desc->params[k];
+      if (s->type != TD_PARAM_PATH && s->type != TD_PARAM_PATH_LIST)
+        continue;
+      g_autofree char *prefix = g_strdup_printf ("%s=", s->name);
+      const char *given = NULL;
+      for (size_t i = 0; ex && ex[i]; i++)
+        if (g_str_has_prefix (ex[i], prefix))
+          given = ex[i] + strlen (prefix);
+      if (!given && s->default_value)
+        continue;
+      if (!given || !dir || !*dir || s->type == TD_PARAM_PATH_LIST)
+        {
+          conf_skipped = TRUE;
+          g_test_skip_printf ("%s %s reads files (%s): %s", td_kind_name (en->desc->kind),
+                              en->desc->name, s->name,
+                              given ? "set TUNDISH_CHECK_DATA_DIR to the folder its "
+                                      "example_params are relative to"
+                                    : "its example_params name no file");
+          return FALSE;
+        }
+      g_ptr_array_add (extra, g_strdup_printf ("%s=%s/%s", s->name, dir, given));
+    }
+  return TRUE;
+}
+
+gboolean
+conf_can_run (const TdPluginEntry *en)
+{
+  g_autoptr (GPtrArray) extra = g_ptr_array_new_with_free_func (g_free);
+  return example_paths (en, extra);
+}
+
 TdParams *
 conf_params (const TdPluginEntry *en)
 {
   g_autoptr (GError) e = NULL;
-  TdParams *p = td_testing_params_example (en->desc, NULL, &e);
+  g_autoptr (GPtrArray) extra = g_ptr_array_new_with_free_func (g_free);
+  if (!example_paths (en, extra))
+    return NULL;
+  g_ptr_array_add (extra, NULL);
+  TdParams *p = td_testing_params_example (en->desc, (const char *const *) extra->pdata, &e);
   if (!p)
     conf_fail (en, "parameters from the defaults and example_params: %s", e->message);
   return p;

@@ -34,11 +34,18 @@ extern const ConfCheck conf_reporter_checks[];
 void conf_fail (const TdPluginEntry *en, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void conf_set_check (const char *name);
 
+/* Set when the running check was skipped (a data source without its files). */
+extern gboolean conf_skipped;
+/* FALSE (the check marked skipped, with the reason) when the plugin reads
+ * files and TUNDISH_CHECK_DATA_DIR or its example_params do not name them. */
+gboolean conf_can_run (const TdPluginEntry *en);
+
 #define CONF_REQUIRE(en, cond, ...)                                                          \
   do {                                                                                       \
     if (!(cond))                                                                             \
       {                                                                                      \
-        conf_fail ((en), __VA_ARGS__);                                                       \
+        if (!conf_skipped)                                                                   \
+          conf_fail ((en), __VA_ARGS__);                                                     \
         return;                                                                              \
       }                                                                                      \
   } while (0)
