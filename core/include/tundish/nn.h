@@ -241,6 +241,9 @@ size_t   nn_seq_pooled_len (const NnSeqModel *m, size_t len);
 typedef enum {
   NN_LOSS_BCE,             /* BCE with logits, pos_weight on positives (soft labels allowed) */
   NN_LOSS_FOCAL,           /* binary focal loss with logits, pos_weight as α on positives */
+  NN_LOSS_OUTPUT,          /* the network's outputs are its per-sequence losses (reconstruction
+                              networks, tundish/nn_recon.h): loss = output, targets unused;
+                              validation then has no ROC-AUC and early stopping reads its loss */
 } NnLoss;
 
 typedef struct {
@@ -409,6 +412,11 @@ typedef struct {
    * (both 0 = all of it). */
   const char *curve_prefix;
   double progress_from, progress_to;
+  /* Optional: called before epoch e's first batch (0-based), when no
+   * forward runs, with epoch_data: lets a network change a training
+   * setting per epoch (a VAE's KL warm-up, nn_vae_warmup). NULL = none. */
+  void (*epoch_start) (gpointer data, int epoch);
+  gpointer epoch_data;
 } NnTrainConfig;
 
 /* Sequences as TdDataset holds them (batch-first), standardised while a

@@ -450,6 +450,11 @@ score_valid (const NnLossConfig *lc, const NnSeqData *d, const double *logits, d
   g_autofree double *dz = g_new (double, d->n);
   g_autofree double *p = g_new (double, d->n);
   *loss = nn_loss_f64 (lc, d->n, logits, d->y, dz, 1.0) / (double) d->n;
+  if (lc->kind == NN_LOSS_OUTPUT)
+    {
+      *auc = NAN;            /* outputs are losses, not logits */
+      return;
+    }
   for (size_t i = 0; i < d->n; i++)
     p[i] = sigmoid (logits[i]);
   *auc = td_roc_auc (d->y, p, d->n);
@@ -533,6 +538,8 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
   for (int epoch = 0; ok && epoch < cfg->epochs; epoch++)
     {
       const double lr = nn_schedule_lr (&sched, epoch, prev_metric);
+      if (cfg->epoch_start)
+        cfg->epoch_start (cfg->epoch_data, epoch);
       shuffle (perm, n, nn_seed_mix (cfg->seed, 0x5348, (uint64_t) epoch, 0));
       double loss_sum = 0;
       for (size_t start = 0, batch = 0; start < n; start += bs, batch++)
