@@ -54,10 +54,11 @@ gboolean recon_explain (TdModel *m, const TdDataset *input, size_t series, float
 gboolean recon_save (TdModel *m, const char *path, GError **error);
 void recon_destroy (TdModel *m);
 
-/* Binary too, so that an unsupervised detector can be scored against a
- * binary label (the core hands fit the normal series either way). */
+/* The anomaly task only: scores are not probabilities, which a binary
+ * model's must be. (fit and predict still take binary-task data, whose
+ * labels they never read: `tundish bench` trains on such random data.) */
 #define RECON_VTABLE(create_fn, load_fn) { \
-    .accepts = TD_DATA_SEQUENCE, .tasks = TD_TASK_ANOMALY | TD_TASK_BINARY, \
+    .accepts = TD_DATA_SEQUENCE, .tasks = TD_TASK_ANOMALY, \
     .train_on = TD_TRAIN_ON_NORMAL, \
     .create = (create_fn), .fit = recon_fit, .predict = recon_predict, .save = recon_save, \
     .load = (load_fn), .destroy = recon_destroy, .explain = recon_explain, }

@@ -129,15 +129,16 @@ series_id (const TdDataset *ds, size_t s)
   return ds->series_id ? ds->series_id[s] : (gint64) s;
 }
 
-/* Task, shape, lengths and finite values over the valid steps. */
+/* Task, shape, lengths and finite values over the valid steps. Binary-task
+ * data passes too (labels are never read; `tundish bench` makes such data). */
 static gboolean
 check_data (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
   if (ds->task != TD_TASK_ANOMALY && ds->task != TD_TASK_BINARY)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "%s: the %s data is a %s task; this model scores abnormality (tasks anomaly, "
-                   "binary)", m->plugin, what, td_task_name (ds->task));
+                   "%s: the %s data is a %s task; this model scores abnormality (task anomaly)",
+                   m->plugin, what, td_task_name (ds->task));
       return FALSE;
     }
   if (!td_dataset_check_sequences (ds, m->plugin, what, error))
