@@ -3,7 +3,8 @@
  * every gradient, the input gradient and three Adam steps, float64 to 1e-10
  * and float32 to 1e-5 (max_rel as nn_golden.h defines it). Then the checker
  * itself: a corrupted copy must fail, in the library, in tundish-gradcheck
- * and through `tundish gradcheck` (argv[1], the tundish executable). */
+ * and through `tundish gradcheck` (argv[1], the tundish executable). The
+ * same for the reconstruction networks (LSTM autoencoder, VAE). */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -15,6 +16,8 @@
 #define GOLDEN NN_GOLDEN_DIR "/golden_lstm_small.json"
 #define GOLDEN_CNN NN_GOLDEN_DIR "/../cnn_lstm/golden_cnn_lstm_small.json"
 #define GOLDEN_ATTN NN_GOLDEN_DIR "/../attention_lstm/golden_attention_lstm_small.json"
+#define GOLDEN_AE NN_GOLDEN_DIR "/../lstm_autoencoder/golden_lstm_autoencoder_small.json"
+#define GOLDEN_VAE NN_GOLDEN_DIR "/../vae/golden_vae_small.json"
 
 static const char *tundish_exe;
 
@@ -119,21 +122,21 @@ test_reproduces_pytorch_attention (void)
   g_assert_true (g_str_has_prefix (lines[1], "max_rel_err="));
 }
 
-/* A copy of the golden file with one gradient entry of lstm2 (float32)
- * off by 0.1 %; returns its path. */
+/* A copy of src with the largest entry of models.<model>.float32.grads.<tensor>
+ * off by 0.1 %; returns its path in dir. */
 static char *
-corrupted_copy (const char *dir)
+corrupted_copy_of (const char *src, const char *dir, const char *model, const char *tensor)
 {
   g_autoptr (JsonParser) p = json_parser_new ();
-  g_assert_true (json_parser_load_from_file (p, GOLDEN, NULL));
+  g_assert_true (json_parser_load_from_file (p, src, NULL));
   JsonObject *doc = json_node_get_object (json_parser_get_root (p));
   JsonObject *g = json_object_get_object_member (
     json_object_get_object_member (
       json_object_get_object_member (
-        json_object_get_object_member (json_object_get_object_member (doc, "models"), "lstm2"),
+        json_object_get_object_member (json_object_get_object_member (doc, "models"), model),
         "float32"),
       "grads"),
-    "weight_hh_l1");
+    tensor);
   JsonArray *data = json_object_get_array_member (g, "data");
   /* the largest entry, so the change shows at any tolerance */
   guint imax = 0;
@@ -153,6 +156,14 @@ corrupted_copy (const char *dir)
   char *path = g_build_filename (dir, "corrupted.json", NULL);
   g_assert_true (json_generator_to_file (gen, path, NULL));
   return path;
+}
+
+/* A copy of the LSTM golden file with one gradient entry of lstm2 (float32)
+ * off by 0.1 %. */
+static char *
+corrupted_copy (const char *dir)
+{
+  return corrupted_copy_of (GOLDEN, dir, "lstm2", "weight_hh_l1");
 }
 
 static void
@@ -208,6 +219,64 @@ test_corrupted_fails (void)
   g_rmdir (dir);
 }
 
+/* The reconstruction networks' files (tests/golden/lstm_autoencoder, vae):
+ * reconstruction, per-sequence losses, μ and log σ² (vae, with the file's
+ * ε), every gradient and the input gradient, float32 to 1e-5; a copy with
+ * one gradient entry 0.1 % off fails on that row only, in the library and
+ * through `tundish gradcheck`. */
+static void
+check_recon_file (const char *path, const char *model, const char *tensor, const char *const *must)
+{
+  g_autoptr (NnCheckReport) rep = check_file_ok (path);
+  for (size_t k = 0; must[k]; k++)
+    if (!find_row (rep, must[k]))
+      g_error ("no comparison of %s", must[k]);
+  g_autofree char *dir = g_dir_make_tmp ("tundish-golden-XXXXXX", NULL);
+  g_autofree char *bad = corrupted_copy_of (path, dir, model, tensor);
+  g_autoptr (NnCheckReport) brep = nn_check_report_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_true (nn_golden_check_file (bad, NULL, brep, &e));
+  g_assert_false (brep->ok);
+  g_autofree char *row = g_strdup_printf ("%s/float32/grads/%s", model, tensor);
+  for (guint k = 0; k < brep->rows->len; k++)
+    {
+      const NnCheckRow *r = &g_array_index (brep->rows, NnCheckRow, k);
+      g_assert_cmpint (r->ok, ==, !g_str_equal (r->name, row));
+    }
+  for (int corrupt = 0; corrupt < 2 && tundish_exe; corrupt++)
+    {
+      const char *argv[] = { tundish_exe, "gradcheck", corrupt ? bad : path, NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      int status = 0;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                   &err, &status, NULL));
+      if (g_spawn_check_wait_status (status, NULL) == (gboolean) corrupt)
+        g_error ("tundish gradcheck %s: exit %d (%s%s)", argv[2], status, out, err);
+    }
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+static void
+test_reproduces_pytorch_autoencoder (void)
+{
+  const char *must[] = { "ae/float32/recon", "ae/float32/loss_per_seq", "ae/float32/loss",
+                         "ae/float32/grads/encoder.weight_hh_l0", "ae/float32/grads/latent.weight",
+                         "ae/float32/grads/decoder.weight_ih_l0", "ae/float32/grads/output.bias",
+                         "ae/float32/grad_input", NULL };
+  check_recon_file (GOLDEN_AE, "ae", "encoder.weight_ih_l0", must);
+}
+
+static void
+test_reproduces_pytorch_vae (void)
+{
+  const char *must[] = { "vae/float32/recon", "vae/float32/mu", "vae/float32/logvar",
+                         "vae/float32/loss_per_seq", "vae/float32/grads/enc.0.weight",
+                         "vae/float32/grads/logvar.bias", "vae/float32/grads/dec.2.weight",
+                         "vae/float32/grad_input", NULL };
+  check_recon_file (GOLDEN_VAE, "vae", "logvar.weight", must);
+}
+
 static void
 check_rejects (const char *content, const char *expect)
 {
@@ -237,6 +306,11 @@ test_malformed (void)
   check_rejects ("{\"input\": {\"shape\": [1,2,1], \"data\": [1]}, "
                  "\"target\": {\"shape\": [1], \"data\": [1]}, \"models\": {\"a\": {}}}",
                  "shape says 2 values");
+  check_rejects ("{\"meta\": {\"network\": \"gan\"}, \"models\": {\"a\": {}}}",
+                 "unknown network \"gan\"");
+  check_rejects ("{\"meta\": {\"network\": \"vae\"}, \"input\": {\"shape\": [1,2,1], "
+                 "\"data\": [1,2]}, \"models\": {\"a\": {\"params\": {}, \"float32\": {}}}}",
+                 "enc.0.weight");
 }
 
 int
@@ -248,6 +322,9 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/golden/reproduces-pytorch-cnn", test_reproduces_pytorch_cnn);
   g_test_add_func ("/nn/golden/reproduces-pytorch-attention", test_reproduces_pytorch_attention);
   g_test_add_func ("/nn/golden/corrupted-fails", test_corrupted_fails);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-autoencoder",
+                   test_reproduces_pytorch_autoencoder);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-vae", test_reproduces_pytorch_vae);
   g_test_add_func ("/nn/golden/malformed", test_malformed);
   return g_test_run ();
 }
