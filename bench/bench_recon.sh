@@ -35,7 +35,7 @@ run_torch () {
   echo "== torch $peer $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$peers/torch_recon.py" --model "$peer" \
     --sequences "$seqs" --steps 300 --channels 5 --epochs "$epochs" --threads 2 \
-    | grep -E '^(epoch_seconds|seconds_per_epoch|infer_ms_per_sequence)='
+    | grep -E '^(fit_cpu_seconds|epoch_seconds|seconds_per_epoch|infer_ms_per_sequence)='
 }
 
 i=1

@@ -15,8 +15,9 @@ Adam(lr 1e-3), batch 32, shuffled (torch.Generator seeded 42), no gradient clipp
 validation split: what `tundish bench MODEL clip_norm=0` does. Data: uniform(-1.7, 1.7) of
 the given shape (as tundish bench's, whose labels these models never read).
 Run with OPENBLAS_NUM_THREADS=1 (torch.set_num_threads(threads) does the threading).
-Prints seconds per epoch (each, and the median) and the median single-sequence inference
-latency over 200 calls (torch.no_grad, batch 1).
+Prints seconds per epoch (each, and the median), the training's CPU seconds (all threads,
+time.process_time: a measure a loaded machine disturbs less than wall time) and the median
+single-sequence inference latency over 200 calls (torch.no_grad, batch 1).
 """
 import argparse
 import json
@@ -79,9 +80,9 @@ def main():
     x = (torch.rand(a.sequences, a.steps, a.channels, generator=g) * 3.4 - 1.7)
     net = Ae(a.channels) if a.model == "ae" else Vae(a.channels)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    epoch_s = []
+    epoch_s, epoch_cpu = [], []
     for _ in range(a.epochs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         perm = torch.randperm(a.sequences, generator=g)
         total = 0.0
         for s in range(0, a.sequences, 32):
@@ -92,6 +93,7 @@ def main():
             opt.step()
             total += float(loss) * xb.shape[0]
         epoch_s.append(time.perf_counter() - t0)
+        epoch_cpu.append(time.process_time() - c0)
         print("epoch %d: loss %.5f, %.3f s" % (len(epoch_s), total / a.sequences, epoch_s[-1]))
     lat = []
     with torch.no_grad():
@@ -105,11 +107,12 @@ def main():
     med = sorted(epoch_s)[len(epoch_s) // 2] if len(epoch_s) % 2 else \
         0.5 * sum(sorted(epoch_s)[len(epoch_s) // 2 - 1:len(epoch_s) // 2 + 1])
     lat.sort()
-    r = {"model": a.model, "epoch_s": epoch_s, "epoch_s_median": med,
+    r = {"model": a.model, "epoch_s": epoch_s, "epoch_s_median": med, "epoch_cpu_s": epoch_cpu,
          "infer_b1_ms_median": 0.5 * (lat[99] + lat[100]), "torch": torch.__version__,
          "threads": a.threads}
     print("epoch_seconds=" + ",".join("%.4f" % s for s in epoch_s))
     print("seconds_per_epoch=%.4f" % med)
+    print("fit_cpu_seconds=%.4f" % sum(epoch_cpu))
     print("infer_ms_per_sequence=%.4f" % r["infer_b1_ms_median"])
     if a.json:
         with open(a.json, "w") as f:

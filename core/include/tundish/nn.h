@@ -380,7 +380,10 @@ void nn_seq_net_init (NnNet *net, NnSeqNetSelf *holder, const NnSeqModel *m,
 /* Mini-batch training of an NnNet on a binary task (one logit per sequence,
  * float32): seeded shuffling and dropout, Adam/AdamW, gradient clipping by
  * global norm, a learning-rate schedule, and early stopping on the
- * validation split's ROC-AUC that restores the best weights. Per epoch it
+ * validation split's ROC-AUC that restores the best weights. With
+ * loss.kind NN_LOSS_OUTPUT the network's outputs are per-sequence losses
+ * (tundish/nn_recon.h): their batch mean is minimised, and early stopping
+ * reads the validation split's mean output (lower = better). Per epoch it
  * reports train_loss, valid_loss, valid_auc and lr as training curves
  * (td_context_curve) and the progress to the TdContext, and honours
  * cancellation.
