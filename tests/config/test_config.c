@@ -567,6 +567,73 @@ test_interpret (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (s->hash, !=, e->hash);
 }
 
+/* compare.bootstrap_samples is in the resolved text, so in the hash and the
+ * manifest: `tundish report` refuses an experiment whose count changed
+ * instead of silently rewriting comparisons.csv. The default is left out (as
+ * interpret's), so older runs keep their hash. */
+static void
+test_bootstrap_samples (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml", minimal);
+  g_autoptr (TdExperiment) plain = load_ok (fx, a, NULL);
+  g_assert_cmpint (plain->bootstrap_samples, ==, 2000);
+  g_assert_nonnull (strstr (plain->resolved_yaml, "compare: {baseline: null, tests: []}\n"));
+  const char *const same[] = { "compare.bootstrap_samples=2000", NULL };
+  g_autoptr (TdExperiment) spelled = load_ok (fx, a, same);
+  g_assert_cmpstr (spelled->hash, ==, plain->hash);
+  const char *const more[] = { "compare.bootstrap_samples=5000", NULL };
+  g_autoptr (TdExperiment) e = load_ok (fx, a, more);
+  g_assert_cmpint (e->bootstrap_samples, ==, 5000);
+  g_assert_nonnull (strstr (e->resolved_yaml, ", bootstrap_samples: 5000}\n"));
+  g_assert_cmpstr (e->hash, !=, plain->hash);
+}
+
+/* Another plugin's parameters (TD_PARAM_PARAMS): checked against the plugin
+ * its ENUM names, stored as the given keys in canonical form (so they enter
+ * the hash), reachable by --set, refused where they do not fit. */
+static void
+test_nested_params (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml",
+    "experiment: nested\n"
+    "data: {generator: steel_casting}\n"
+    "pipelines:\n"
+    "  - name: gbdt\n"
+    "    features: [{plugin: window, inner_params: {stats: [max, mean]}},\n"
+    "               {plugin: window, inner: resample, inner_params: {length: 1e3}}]\n"
+    "    model: xgboost\n");
+  g_autoptr (TdExperiment) e = load_ok (fx, a, NULL);
+  const TdParams *wp = ((TdStage *) pipeline (e, 0)->features->pdata[0])->params;
+  g_autofree char *text = td_params_value_text (wp, "inner_params");
+  g_assert_cmpstr (text, ==, "{stats: [max, mean]}");
+  const TdParams *rp = ((TdStage *) pipeline (e, 0)->features->pdata[1])->params;
+  g_autofree char *rtext = td_params_value_text (rp, "inner_params");
+  g_assert_cmpstr (rtext, ==, "{length: 1000}");
+  g_assert_nonnull (strstr (e->resolved_yaml, "inner_params: {stats: [max, mean]}"));
+  /* the plugin reads them back as the inner plugin's parameters */
+  const TdPluginEntry *st = td_registry_find (fx->reg, TD_KIND_FEATURE, "statistical");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdParams) inner = td_params_get_params (wp, "inner_params", st->desc->params,
+                                                     st->desc->n_params, &error);
+  g_assert_no_error (error);
+  size_t n = 0;
+  const char *const *stats = td_params_get_string_list (inner, "stats", &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (stats[1], ==, "mean");
+
+  const char *const sets[] = { "pipelines[0].features[0].inner_params.stats=[min]", NULL };
+  g_autoptr (TdExperiment) s = load_ok (fx, a, sets);
+  g_assert_nonnull (strstr (s->resolved_yaml, "inner_params: {stats: [min]}"));
+  g_assert_cmpstr (s->hash, !=, e->hash);
+
+  /* an inner parameter of the other plugin is unknown here */
+  const char *const wrong[] = { "pipelines[0].features[1].inner_params.stats=[min]", NULL };
+  g_assert_null (td_experiment_load (a, fx->reg, wrong, &error));
+  g_assert_nonnull (strstr (error->message, "unknown parameter \"stats\" of feature resample"));
+}
+
 /* The resolved text is YAML that libyaml reads back, with the expected keys. */
 /* summary.bootstrap_samples: default 1000, 0 allowed, in the resolved text
  * (default included) and so in the hash. */
@@ -693,6 +760,8 @@ main (int argc, char **argv)
   ADD ("evaluate-forms", test_evaluate_forms);
   ADD ("hash", test_hash);
   ADD ("interpret", test_interpret);
+  ADD ("bootstrap-samples", test_bootstrap_samples);
+  ADD ("nested-params", test_nested_params);
   ADD ("summary", test_summary);
   ADD ("resolved-parses", test_resolved_parses);
   ADD ("shipped-fragments", test_shipped_fragments);

@@ -131,6 +131,92 @@ test_require_suggests (void)
   g_assert_null (td_closest_name ("zzz", cands, 3));
 }
 
+/* A plugin built against ABI 1.1 or 1.2 has specs of the old layout (no
+ * flags, no params_of): the registry reads them with that stride, so every
+ * parameter after the first keeps its name, range and default. */
+typedef struct {
+  const char *name;
+  TdParamType type;
+  const char *default_value;
+  double min, max;
+  const char *const *choices;
+  const char *help;
+} Spec11;
+
+static const Spec11 old_specs[] = {
+  { "count", TD_PARAM_INT, "3", 1, 10, NULL, "a count" },
+  { "rate", TD_PARAM_DOUBLE, "0.5", 0, 1, NULL, "a rate" },
+  { "label", TD_PARAM_STRING, "x", 0, 0, NULL, "a label" },
+};
+
+static TdDataset *
+old_generate (const TdParams *p, TdContext *c, GError **e)
+{
+  (void) p; (void) c;
+  g_set_error_literal (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED, "not called");
+  return NULL;
+}
+
+static const TdGeneratorVTable old_vt = { .generate = old_generate };
+static const TdPluginDescriptor old_desc = {
+  .abi_version = (1u << 16) | 2u, .kind = TD_KIND_GENERATOR, .name = "old_layout",
+  .version = "1.0", .summary = "built against ABI 1.2",
+  .params = (const TdParamSpec *) (const void *) old_specs, .n_params = 3, .vtable = &old_vt,
+};
+
+static const TdPluginDescriptor *
+old_entry (size_t index)
+{
+  return index == 0 ? &old_desc : NULL;
+}
+
+static void
+test_abi_1_1_specs (void)
+{
+  g_assert_cmpuint (sizeof (Spec11), <, sizeof (TdParamSpec));   /* the case is real */
+  g_autoptr (TdRegistry) reg = td_registry_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_true (td_registry_add_entry (reg, old_entry, "old.so", &e));
+  g_assert_no_error (e);
+  const TdPluginEntry *en = td_registry_find (reg, TD_KIND_GENERATOR, "old_layout");
+  g_assert_nonnull (en);
+  const TdParamSpec *s = en->desc->params;
+  g_assert_cmpstr (s[1].name, ==, "rate");
+  g_assert_cmpfloat (s[1].max, ==, 1.0);
+  g_assert_cmpstr (s[2].name, ==, "label");
+  g_assert_cmpstr (s[2].default_value, ==, "x");
+  g_assert_cmpuint (s[2].flags, ==, 0);
+  g_assert_null (s[2].params_of);
+  g_autoptr (TdParams) p = td_params_new_defaults (s, en->desc->n_params, &e);
+  g_assert_no_error (e);
+  g_assert_cmpfloat (td_params_get_double (p, "rate"), ==, 0.5);
+}
+
+/* Exclusive bounds: the bound itself is refused, and messages show it. */
+static void
+test_exclusive_bounds (void)
+{
+  static const TdParamSpec specs[] = {
+    { .name = "share", .type = TD_PARAM_DOUBLE, .default_value = "1", .min = 0, .max = 1,
+      .help = "h", .flags = TD_PARAM_MIN_EXCLUSIVE },
+    { .name = "k", .type = TD_PARAM_INT, .default_value = "1", .min = 0, .max = 5,
+      .help = "h", .flags = TD_PARAM_MIN_EXCLUSIVE | TD_PARAM_MAX_EXCLUSIVE },
+  };
+  g_autoptr (GError) e = NULL;
+  g_autoptr (TdParams) p = td_params_new_defaults (specs, 2, &e);
+  g_assert_no_error (e);
+  g_assert_false (td_params_set_text (p, "share", "0", &e));
+  g_assert_nonnull (strstr (e->message, "in (0, 1]"));
+  g_clear_error (&e);
+  g_assert_true (td_params_set_text (p, "share", "1e-300", &e));
+  g_assert_true (td_params_set_text (p, "share", "1", &e));
+  g_assert_false (td_params_set_text (p, "k", "5", &e));
+  g_assert_nonnull (strstr (e->message, "in (0, 5)"));
+  g_clear_error (&e);
+  g_assert_true (td_params_set_text (p, "k", "4", &e));
+  g_assert_no_error (e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,5 +233,7 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/duplicate", test_duplicate);
   g_test_add_func ("/registry/scan", test_scan_collects_errors);
   g_test_add_func ("/registry/require-suggests", test_require_suggests);
+  g_test_add_func ("/registry/abi-1.2-specs", test_abi_1_1_specs);
+  g_test_add_func ("/registry/exclusive-bounds", test_exclusive_bounds);
   return g_test_run ();
 }

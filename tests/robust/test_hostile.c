@@ -163,6 +163,43 @@ test_plugin_path (void)
                                     "provided by"));
 }
 
+/* inspect, plugins and validate take --allow-plugin-path like run and report,
+ * so an allowed plugin can be looked at and checked before a run. */
+static void
+test_plugin_path_inspect (void)
+{
+  g_auto (RunResult) r1;
+  const char *a1[] = { "inspect", "extra_model", NULL };
+  util_run (&r1, a1, NULL);
+  g_assert_cmpint (r1.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r1.err, "no plugin named \"extra_model\""));
+  g_auto (RunResult) r2;
+  const char *a2[] = { "inspect", "extra_model", "--allow-plugin-path", util_extra_plugins (),
+                       NULL };
+  util_run (&r2, a2, NULL);
+  g_assert_cmpint (r2.exit_code, ==, 0);
+  g_assert_true (g_str_has_prefix (r2.out, "model extra_model "));
+  g_assert_nonnull (strstr (r2.out, "parameters:"));
+  g_auto (RunResult) r3;
+  const char *a3[] = { "plugins", "model", "--allow-plugin-path", util_extra_plugins (), NULL };
+  util_run (&r3, a3, NULL);
+  g_assert_cmpint (r3.exit_code, ==, 0);
+  g_assert_nonnull (strstr (r3.out, "  extra_model "));
+  g_autofree char *dir = util_mkdir ("plugin-path-validate");
+  g_autofree char *exp = util_experiment (dir, "extra.yaml", "",
+                                          "  - { name: p, model: extra_model }\n", "");
+  g_auto (RunResult) r4;
+  const char *a4[] = { "validate", exp, "--allow-plugin-path", util_extra_plugins (), NULL };
+  util_run (&r4, a4, NULL);
+  g_assert_cmpint (r4.exit_code, ==, 0);
+  g_auto (RunResult) r5;
+  const char *a5[] = { "inspect", "extra_model", "--allow-plugin-path", "/nonexistent-dir",
+                       NULL };
+  util_run (&r5, a5, NULL);
+  g_assert_cmpint (r5.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r5.err, "--allow-plugin-path /nonexistent-dir: not a folder"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,6 +208,7 @@ main (int argc, char **argv)
   g_test_add_func ("/robust/hostile/strings", test_strings);
   g_test_add_func ("/robust/hostile/names-refused", test_names_refused);
   g_test_add_func ("/robust/hostile/plugin-path", test_plugin_path);
+  g_test_add_func ("/robust/hostile/plugin-path-inspect", test_plugin_path_inspect);
   int rc = g_test_run ();
   util_finish ();
   return rc;

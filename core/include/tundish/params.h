@@ -22,11 +22,27 @@ typedef enum {
   TD_PARAM_INT_LIST,     /* YAML sequence of integers */
   TD_PARAM_DOUBLE_LIST,
   TD_PARAM_STRING_LIST,
+  /* ABI 1.3: another plugin's parameters, a YAML mapping ({stats: [mean, max]}),
+   * validated by the core against that plugin's specs (see params_of below)
+   * and read with td_params_get_params(). */
+  TD_PARAM_PARAMS,
 } TdParamType;
 
+/* TdParamSpec.flags (ABI 1.3): the bound itself is outside the range, so
+ * (0, 1] is { .min = 0, .max = 1, .flags = TD_PARAM_MIN_EXCLUSIVE }. */
+#define TD_PARAM_MIN_EXCLUSIVE (1u << 0)
+#define TD_PARAM_MAX_EXCLUSIVE (1u << 1)
+
 /* One parameter. Range: [min, max] is enforced for INT, DOUBLE and their lists
- * only when min < max; leave both 0 for "unbounded". default_value is YAML
- * text ("0.1", "[1, 2]", "hist"); NULL means the parameter is required. */
+ * only when min < max; leave both 0 for "unbounded". The range must be what
+ * create and fit accept: `tundish inspect` shows it and the config enforces
+ * it, so a value inside it must never fail a trial. default_value is YAML
+ * text ("0.1", "[1, 2]", "hist"); NULL means the parameter is required.
+ *
+ * The fields after help came with ABI 1.3 (a plugin built against 1.0-1.2
+ * has specs without them; the core reads those with the old layout and takes
+ * the new fields as 0). Positional initialisers of the first seven fields
+ * leave them 0. */
 typedef struct {
   const char *name;
   TdParamType type;
@@ -34,6 +50,11 @@ typedef struct {
   double min, max;
   const char *const *choices;   /* ENUM (and optionally STRING_LIST): NULL-terminated */
   const char *help;             /* one line, shown by `tundish inspect` */
+  guint32 flags;                /* TD_PARAM_MIN_EXCLUSIVE, TD_PARAM_MAX_EXCLUSIVE */
+  /* TD_PARAM_PARAMS: the name of this plugin's ENUM parameter that names the
+   * plugin, of this plugin's own kind, whose parameters the mapping holds
+   * (window's inner_params follow its inner). */
+  const char *params_of;
 } TdParamSpec;
 
 typedef struct TdParams TdParams;
@@ -68,7 +89,17 @@ const char *const *td_params_get_string_list (const TdParams *params, const char
 char *td_params_value_text (const TdParams *params, const char *name);
 char *td_params_to_text (const TdParams *params);
 
+/* TD_PARAM_PARAMS: the other plugin's parameters, given its specs: its
+ * defaults with the mapping's values applied and validated. The config has
+ * already checked the mapping against the same specs, so this fails only for
+ * parameters built by hand (tests). Caller frees. */
+TdParams *td_params_get_params (const TdParams *params, const char *name,
+                                const TdParamSpec *specs, size_t n_specs, GError **error);
+
 const TdParamSpec *td_params_specs (const TdParams *params, size_t *n_specs);
+/* " in [0, 1]", " in (0, 1]", "" when unbounded: the range as messages and
+ * `tundish inspect` show it. Caller frees. */
+char *td_param_range_text (const TdParamSpec *spec);
 const char *td_param_type_name (TdParamType type);
 
 G_END_DECLS

@@ -18,6 +18,13 @@
  * Every fallible call reports failure through GError (domain TD_PLUGIN_ERROR
  * or the plugin's own) and returns FALSE/NULL. Never exit() or abort().
  *
+ * `create` (features, models) must be cheap and free of side effects: check
+ * the parameters, allocate the instance, nothing more (no files, no threads,
+ * no large buffers, no training). `tundish validate` and `tundish run`, before
+ * any trial, call create and destroy once per configured stage on a throwaway
+ * context so that every refusal is reported at the stage's YAML line; work
+ * that needs data belongs in fit.
+ *
  * Labels reach only the calls that learn (the leakage rule, tundish/dataset.h):
  * each call below says whether its datasets carry y and the TD_META_TARGET
  * metadata columns ("labelled") or come with y = NaN and only the
@@ -37,8 +44,10 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 2   /* 1.1: TdRunReport grew timings, saliency, attention,
-                                 * confusion and sample_period; 1.2: summary_ci */
+#define TD_PLUGIN_ABI_MINOR 3   /* 1.1: TdRunReport grew timings, saliency, attention,
+                                 * confusion and sample_period; 1.2: summary_ci; 1.3:
+                                 * TdParamSpec grew flags (exclusive bounds) and
+                                 * params_of, and the TD_PARAM_PARAMS type */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 
@@ -88,6 +97,18 @@ typedef struct {
 typedef struct {
   double seconds;               /* > 0 */
 } TdSamplePeriodExt;
+
+/* Extension: the rules across parameters that specs cannot state, checked
+ * without doing the work, for the kinds that have no create (generators,
+ * augmentations, evaluators, reporters); returned by the vtable's extension
+ * for this id. `tundish validate` and `run` (before any trial or data) call it
+ * once per configured stage, as they call create for features and models, and
+ * report a refusal at the stage's YAML line. Cheap and side-effect free; the
+ * plugin still checks the same rules where it does the work. */
+#define TD_EXT_CHECK_PARAMS "tundish.check-params/1"
+typedef struct {
+  gboolean (*check) (const TdParams *params, GError **error);
+} TdCheckParamsExt;
 
 /* ------------------------------------------------------------------ augment */
 typedef struct {

@@ -5,6 +5,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "run_folder.h"
 
 static gboolean
 parse_kind (const char *text, TdKind *out)
@@ -27,8 +28,10 @@ int
 td_cmd_plugins (int argc, char **argv)
 {
   gboolean verbose = FALSE;
+  g_auto (GStrv) plugin_dirs = NULL;
   GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also show each plugin's file and parameters", NULL },
+    { "allow-plugin-path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs, "Also load plugins from DIR (after the search path; repeatable)", "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) oc = g_option_context_new ("[KIND] - list plugins");
@@ -52,6 +55,8 @@ td_cmd_plugins (int argc, char **argv)
       return TD_EXIT_USAGE;
     }
   g_autoptr (TdRegistry) reg = td_cli_registry (FALSE);
+  if (!td_cli_allow_plugin_dirs (reg, plugin_dirs, "tundish plugins"))
+    return TD_EXIT_USAGE;
   g_autoptr (GPtrArray) list = td_registry_list (reg, kind);
   int last = -1;
   for (guint k = 0; k < list->len; k++)
@@ -77,18 +82,19 @@ td_cmd_plugins (int argc, char **argv)
 }
 
 static void
-print_param (const TdParamSpec *s)
+print_param (const TdParamSpec *s, TdKind kind)
 {
   printf ("  %s\n", s->name);
   printf ("      type:    %s\n", td_param_type_name (s->type));
   printf ("      default: %s\n", s->default_value ? s->default_value : "(required)");
   if (s->min < s->max)
     {
-      if (s->type == TD_PARAM_INT || s->type == TD_PARAM_INT_LIST)
-        printf ("      range:   [%.0f, %.0f]\n", s->min, s->max);
-      else
-        printf ("      range:   [%g, %g]\n", s->min, s->max);
+      g_autofree char *range = td_param_range_text (s);
+      printf ("      range:  %s\n", range + strlen (" in"));
     }
+  if (s->params_of)
+    printf ("      of:      the %s plugin its %s names (a mapping of that plugin's "
+            "parameters)\n", td_kind_name (kind), s->params_of);
   if (s->choices)
     {
       printf ("      choices:");
@@ -137,8 +143,10 @@ int
 td_cmd_inspect (int argc, char **argv)
 {
   g_autofree char *kind_text = NULL;
+  g_auto (GStrv) plugin_dirs = NULL;
   GOptionEntry entries[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_text, "Which kind, when two kinds share the name", "KIND" },
+    { "allow-plugin-path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs, "Also load plugins from DIR (after the search path; repeatable)", "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) oc = g_option_context_new ("PLUGIN - show a plugin's parameters");
@@ -147,7 +155,8 @@ td_cmd_inspect (int argc, char **argv)
     "Shows the plugin's kind, version, file, capabilities and every parameter with\n"
     "its type, default, range or choices and help.\n\n"
     "Examples:\n  tundish inspect xgboost\n  tundish inspect steel_casting\n"
-    "  tundish inspect --kind evaluator binary");
+    "  tundish inspect --kind evaluator binary\n"
+    "  tundish inspect my_model --allow-plugin-path ~/my-plugins");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (oc, &argc, &argv, &error) || argc != 2)
     {
@@ -161,6 +170,8 @@ td_cmd_inspect (int argc, char **argv)
       return TD_EXIT_USAGE;
     }
   g_autoptr (TdRegistry) reg = td_cli_registry (FALSE);
+  if (!td_cli_allow_plugin_dirs (reg, plugin_dirs, "tundish inspect"))
+    return TD_EXIT_USAGE;
   g_autoptr (GPtrArray) all = td_registry_list (reg, only);
   int shown = 0;
   for (guint k = 0; k < all->len; k++)
@@ -177,7 +188,7 @@ td_cmd_inspect (int argc, char **argv)
       print_capabilities (d);
       printf ("parameters:%s\n", d->n_params ? "" : " none");
       for (size_t p = 0; p < d->n_params; p++)
-        print_param (&d->params[p]);
+        print_param (&d->params[p], d->kind);
     }
   if (!shown)
     {

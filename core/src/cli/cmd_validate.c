@@ -4,12 +4,15 @@
 #include "run/trial.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "run_folder.h"
 
 int
 td_cmd_validate (int argc, char **argv)
 {
   g_auto (GStrv) sets = NULL;
+  g_auto (GStrv) plugin_dirs = NULL;
   GOptionEntry entries[] = {
+    { "allow-plugin-path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs, "Also load plugins from DIR (after the search path; repeatable)", "DIR" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value: key.path=value (repeatable)", "KEY=VALUE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -17,7 +20,8 @@ td_cmd_validate (int argc, char **argv)
   g_option_context_add_main_entries (oc, entries, NULL);
   g_option_context_set_description (oc,
     "Loads every plugin the experiment names and checks every key and parameter\n"
-    "(type, range, choices), the sweeps, includes and the pipelines' data shapes.\n"
+    "(type, range, choices), the sweeps, includes and the pipelines' data shapes,\n"
+    "and creates every feature and model once, as run does before any trial.\n"
     "Prints the pipelines and variants it would run.\n\n"
     "Examples:\n"
     "  tundish validate experiments/steel-casting-baseline.yaml\n"
@@ -35,6 +39,8 @@ td_cmd_validate (int argc, char **argv)
       return TD_EXIT_USAGE;
     }
   g_autoptr (TdRegistry) reg = td_cli_registry (FALSE);
+  if (!td_cli_allow_plugin_dirs (reg, plugin_dirs, "tundish validate"))
+    return TD_EXIT_USAGE;
   g_autoptr (TdExperiment) exp = td_experiment_load (argv[1], reg, (const char *const *) sets, &error);
   if (!exp)
     {

@@ -1,5 +1,6 @@
 /* run_folder.c — see run_folder.h. */
 #include "run_folder.h"
+#include "cli_common.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,9 +80,7 @@ td_cli_allow_plugin_dirs (TdRegistry *reg, char **dirs, const char *cmd)
         }
       g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
       td_registry_scan_dir (reg, dirs[k], errors);
-      for (guint j = 0; j < errors->len; j++)
-        fprintf (stderr, "%s: warning: skipped plugin: %s\n", cmd,
-                 ((GError *) errors->pdata[j])->message);
+      td_cli_print_registry_errors (cmd, errors);
     }
   return TRUE;
 }

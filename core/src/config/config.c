@@ -55,14 +55,9 @@ read_scalars (const TdNode *root, TdExperiment *exp, GError **error)
   if (!v)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, root, "experiment",
                            "missing; expected experiment: NAME at the top level");
-  const char *name;
-  if (!td_config_string (v, "experiment", &name, error))
+  if (!td_config_check_name (v, "experiment", "an experiment name", error))
     return FALSE;
-  if (!td_config_is_name (name))
-    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, "experiment",
-                           "\"%s\" has characters outside [A-Za-z0-9_.-]; expected a name "
-                           "that can be a folder name", name);
-  exp->name = g_strdup (name);
+  exp->name = g_strdup (v->value);
 
   exp->seed = 42;
   if ((v = get (root, "seed")))
@@ -118,6 +113,30 @@ read_augment (TdRegistry *reg, const TdNode *node, TdExperiment *exp, GError **e
   return TRUE;
 }
 
+/* Holdouts give one trial per repeat, k-folds k. */
+static gboolean
+design_budget (const TdExperiment *exp, TdDesignBudget *b, GError **error)
+{
+  gboolean kfold = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
+                   || exp->split.method == TD_SPLIT_GROUP_KFOLD;
+  *b = (TdDesignBudget) { .max_trials = TD_MAX_TRIALS_DEFAULT, .repeats = exp->repeats,
+                          .folds = kfold ? exp->split.folds : 1, .source = "the default; set TUNDISH_MAX_TRIALS to allow more" };
+  b->trials_per_variant = (guint64) b->repeats * (guint64) b->folds;
+  const char *env = g_getenv ("TUNDISH_MAX_TRIALS");
+  if (env && *env)
+    {
+      if (!g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT64, &b->max_trials, NULL))
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                       "TUNDISH_MAX_TRIALS=%s: expected a positive integer (the largest "
+                       "number of trials an experiment may have)", env);
+          return FALSE;
+        }
+      b->source = "set by TUNDISH_MAX_TRIALS";
+    }
+  return TRUE;
+}
+
 static gboolean
 read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError **error)
 {
@@ -139,12 +158,15 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
       return td_config_fail (error, TD_CONFIG_ERROR_TYPE, node, "pipelines",
                              "got %s; expected a non-empty list of pipelines", what);
     }
+  TdDesignBudget budget;
+  if (!design_budget (exp, &budget, error))
+    return FALSE;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint k = 0; k < node->items->len; k++)
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, error))
+      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, &budget, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;
@@ -320,14 +342,14 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   g_autoptr (TdExperiment) exp = g_new0 (TdExperiment, 1);
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
-  exp->bootstrap_samples = 2000;
+  exp->bootstrap_samples = TD_BOOTSTRAP_SAMPLES_DEFAULT;
   exp->summary_bootstrap = TD_SUMMARY_BOOTSTRAP_DEFAULT;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);
   exp->metrics = g_ptr_array_new_with_free_func (g_free);
   exp->evaluators = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
   exp->compare_tests = g_ptr_array_new_with_free_func (g_free);
   exp->reporters = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
-  if (!read_experiment (reg, root, exp, error))
+  if (!read_experiment (reg, root, exp, error) || !td_config_check_create (exp, error))
     return NULL;
 
   exp->resolved_yaml = td_config_emit (exp);

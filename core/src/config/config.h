@@ -1,9 +1,11 @@
-/* experiment.h — an experiment YAML, parsed, resolved and validated (core-internal).
+/* config.h — an experiment YAML, parsed, resolved and validated (core-internal).
  *
  * td_experiment_load() reads the file (following include:), checks every key
  * and every plugin parameter against the registry's specs, expands sweeps into
- * pipeline variants, and fails with "FILE:LINE:COL: key.path: message" on the
- * first problem.
+ * pipeline variants, creates and destroys every feature and model once on a
+ * throwaway context (so what a plugin refuses at create is refused here, not in
+ * every trial), and fails with "FILE:LINE:COL: key.path: message" on the first
+ * problem.
  */
 #pragma once
 
@@ -28,6 +30,7 @@ typedef struct {
   const TdPluginEntry *entry;   /* owned by the registry */
   TdParams *params;             /* complete and validated */
   char *key_path;               /* "pipelines[1].model", for messages */
+  char *where;                  /* "FILE:LINE:COL" of the stage in the YAML, for messages */
 } TdStage;
 
 /* interpret: what a trial explains after fit (docs/experiment-yaml.md). */
@@ -38,6 +41,7 @@ typedef struct {
 
 #define TD_INTERPRET_MAX_SERIES_DEFAULT 200
 #define TD_INTERPRET_TIME_BINS_DEFAULT 30
+#define TD_BOOTSTRAP_SAMPLES_DEFAULT 2000
 
 typedef struct {
   char *name;                   /* pipeline name from YAML */
@@ -82,7 +86,7 @@ typedef struct {
   GPtrArray *evaluators;        /* of TdStage*: the evaluators producing those metrics */
   char *baseline;               /* compare.baseline or NULL */
   GPtrArray *compare_tests;     /* of char*: delong, bootstrap, mcnemar, ttest (empty = all) */
-  int bootstrap_samples;        /* compare.bootstrap_samples (default 2000) */
+  int bootstrap_samples;        /* compare.bootstrap_samples (TD_BOOTSTRAP_SAMPLES_DEFAULT) */
   guint n_added_metrics;        /* the last n of metrics were added to a finished run
                                  * (`tundish report --metrics`, td_experiment_add_metrics):
                                  * not in resolved_yaml nor the hash; the manifest lists them */

@@ -34,8 +34,13 @@ put_string (GString *out, const char *s)
         g_string_append_printf (out, "\\%c", *c);
       else if (*c == '\n')
         g_string_append (out, "\\n");
-      else if (*c < 0x20)
+      else if (*c < 0x20 || *c == 0x7f)
         g_string_append_printf (out, "\\x%02x", *c);
+      else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+        {
+          g_string_append_printf (out, "\\u%04x", c[1]);   /* C1: refused raw by YAML */
+          c++;
+        }
       else
         g_string_append_c (out, (char) *c);
     }
@@ -181,6 +186,11 @@ td_config_emit (const TdExperiment *exp)
     g_string_append (out, "null");
   g_string_append (out, ", tests: ");
   put_names (out, exp->compare_tests);
+  /* Resamples change comparisons.csv: a report rebuilt with another count
+   * must not pass for the same run. The default is left out, as interpret's
+   * are, so runs made before the key entered the text keep their hash. */
+  if (exp->bootstrap_samples != TD_BOOTSTRAP_SAMPLES_DEFAULT)
+    g_string_append_printf (out, ", bootstrap_samples: %d", exp->bootstrap_samples);
   g_string_append (out, "}\n");
   g_string_append_printf (out, "summary: {bootstrap_samples: %d}\n", exp->summary_bootstrap);
   put_stage_list (out, "", "report", exp->reporters);

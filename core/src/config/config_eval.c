@@ -105,6 +105,7 @@ default_stage (const TdPluginEntry *e, const TdNode *at, const char *path, GErro
   s->entry = e;
   s->params = g_steal_pointer (&params);
   s->key_path = g_strdup (path);
+  s->where = td_node_where (at);
   return s;
 }
 

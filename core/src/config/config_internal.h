@@ -6,12 +6,28 @@
 
 G_BEGIN_DECLS
 
+/* What the design may still grow by: trials_per_variant (repeats x folds)
+ * and the cap on trials, with where it came from for the message. */
+typedef struct {
+  guint64 max_trials;
+  guint64 trials_per_variant;
+  int repeats, folds;
+  const char *source;     /* where max_trials came from, for the message */
+} TdDesignBudget;
+
 /* One swept parameter of a stage: the values, in file order. */
 typedef struct {
   const char *name;       /* the spec's name */
   GPtrArray *texts;       /* char*: text for td_params_set_text, one per value */
   GPtrArray *shown;       /* char*: the value as written, for variant names */
+  const TdNode *where;    /* the list (valid while loading) */
+  char *path;             /* its key path, "pipelines[0].model.params.max_depth" */
 } TdSweep;
+
+/* The largest design (trials = variants x repeats x folds) an experiment may
+ * have unless TUNDISH_MAX_TRIALS says otherwise: validating a million trials
+ * takes seconds and gigabytes, and no machine would finish running them. */
+#define TD_MAX_TRIALS_DEFAULT 100000
 
 /* A plugin use as written, before sweeps are expanded. */
 typedef struct {
@@ -41,7 +57,7 @@ TdStage *td_stage_from_draft (TdStageDraft *draft);
  * interpret: keys override. */
 gboolean td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
                                   const TdInterpretSpec *interpret, GPtrArray *out,
-                                  GError **error);
+                                  const TdDesignBudget *budget, GError **error);
 /* interpret: (node may be NULL: base unchanged) into out, starting from base. */
 gboolean td_config_read_interpret (const TdNode *node, const char *path,
                                    const TdInterpretSpec *base, TdInterpretSpec *out,
@@ -59,8 +75,10 @@ gboolean td_config_check_keys (const TdNode *map, const char *path,
 /* A required plain string (not a list or mapping, not null). */
 gboolean td_config_string (const TdNode *node, const char *path, const char **out,
                            GError **error);
-/* [A-Za-z0-9_.-]+ */
-gboolean td_config_is_name (const char *s);
+/* A plain string that can be a folder name: [A-Za-z0-9_.-]+, not "." or
+ * "..", at most 100 characters. what: "a name", "a pipeline name". */
+gboolean td_config_check_name (const TdNode *node, const char *path, const char *what,
+                               GError **error);
 
 /* split: (node may be NULL: the defaults). */
 gboolean td_config_read_split (const TdNode *node, const char *path, TdSplitSpec *out,
@@ -72,6 +90,10 @@ gboolean td_config_read_evaluate (TdRegistry *reg, const TdNode *node, const TdN
 /* report: into out (node NULL: csv and html). */
 gboolean td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNode *root,
                                 const char *path, GPtrArray *out, GError **error);
+
+/* Create and destroy every distinct feature and model stage once on a
+ * throwaway context; the first refusal, at the stage's position. */
+gboolean td_config_check_create (const TdExperiment *exp, GError **error);
 
 /* Canonical YAML of the resolved experiment. */
 char *td_config_emit (const TdExperiment *exp);

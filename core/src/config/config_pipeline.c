@@ -140,6 +140,7 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
   TdStage *s = g_new0 (TdStage, 1);
   s->entry = d->entry;
   s->key_path = g_strdup (d->key_path);
+  s->where = td_node_where (d->where);
   s->params = td_params_copy (d->params);
   for (guint i = 0; i < axes->len; i++)
     {
@@ -155,10 +156,41 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
   return s;
 }
 
+/* The design so far (out) plus this pipeline's variants, against the cap:
+ * refused at the sweep that took it over, before a variant is built. */
+static gboolean
+check_budget (const TdDesignBudget *budget, guint before, GArray *axes, const TdNode *node,
+              const char *path, GError **error)
+{
+  guint64 variants = 1;
+  for (guint i = 0; i < axes->len; i++)
+    {
+      const TdSweep *sw = g_array_index (axes, Axis, i).sweep;
+      variants *= sw->texts->len;
+      guint64 trials = ((guint64) before + variants) * budget->trials_per_variant;
+      if (trials > budget->max_trials)
+        return td_config_fail (error, TD_CONFIG_ERROR_VALUE, sw->where, sw->path,
+                               "this sweep of %u values brings the design to at least %"
+                               G_GUINT64_FORMAT " trials (%u variants before this pipeline "
+                               "+ %" G_GUINT64_FORMAT ", x %d repeats x %d folds); expected "
+                               "at most %" G_GUINT64_FORMAT " trials (%s)", sw->texts->len, trials,
+                               before, variants, budget->repeats, budget->folds,
+                               budget->max_trials, budget->source);
+    }
+  guint64 trials = ((guint64) before + variants) * budget->trials_per_variant;
+  if (trials > budget->max_trials)
+    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
+                           "this pipeline brings the design to %" G_GUINT64_FORMAT " trials "
+                           "(%u variants before it + %" G_GUINT64_FORMAT ", x %d repeats x %d "
+                           "folds); expected at most %" G_GUINT64_FORMAT " trials (%s)", trials, before, variants,
+                           budget->repeats, budget->folds, budget->max_trials, budget->source);
+  return TRUE;
+}
+
 static gboolean
 expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *features,
         TdStageDraft *model, const TdInterpretSpec *interpret, const TdNode *node,
-        const char *path, GPtrArray *out, GError **error)
+        const char *path, GPtrArray *out, const TdDesignBudget *budget, GError **error)
 {
   g_autoptr (GArray) axes = g_array_new (FALSE, TRUE, sizeof (Axis));
   g_array_set_clear_func (axes, axis_clear);
@@ -175,11 +207,14 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
           g_array_append_val (axes, a);
           n_variants *= a.sweep->texts->len;
           if (n_variants > MAX_VARIANTS)
-            return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
-                                   "the sweeps make more than %d variants; expected a "
-                                   "smaller grid", MAX_VARIANTS);
+            return td_config_fail (error, TD_CONFIG_ERROR_VALUE, a.sweep->where, a.sweep->path,
+                                   "this sweep of %u values makes the pipeline's grid more "
+                                   "than %d variants; expected a smaller grid",
+                                   a.sweep->texts->len, MAX_VARIANTS);
         }
     }
+  if (budget && !check_budget (budget, out->len, axes, node, path, error))
+    return FALSE;
   name_axes (axes);
 
   g_autofree guint *pick = g_new0 (guint, MAX (axes->len, 1));
@@ -234,7 +269,8 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
 
 gboolean
 td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                         const TdInterpretSpec *interpret, GPtrArray *out, GError **error)
+                         const TdInterpretSpec *interpret, GPtrArray *out,
+                         const TdDesignBudget *budget, GError **error)
 {
   static const char *const keys[] = { "name", "augment", "augment_space", "features", "model",
                                       "interpret", NULL };
@@ -250,16 +286,12 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
 
   const TdNode *name_node = td_node_map_get (node, "name", NULL);
   g_autofree char *name_path = td_path_key (path, "name");
-  const char *name;
   if (!name_node)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, node, path,
                            "no \"name\" key; expected name: NAME");
-  if (!td_config_string (name_node, name_path, &name, error))
+  if (!td_config_check_name (name_node, name_path, "a pipeline name", error))
     return FALSE;
-  if (!td_config_is_name (name))
-    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, name_node, name_path,
-                           "\"%s\" has characters outside [A-Za-z0-9_.-]; expected a plain "
-                           "name", name);
+  const char *name = name_node->value;
 
   g_autoptr (GPtrArray) features =
     g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_draft_free);
@@ -342,5 +374,6 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
   if (!td_config_read_interpret (td_node_map_get (node, "interpret", NULL), ipath, interpret,
                                  &own, error))
     return FALSE;
-  return expand (name, augment, on_features, features, model, &own, node, path, out, error);
+  return expand (name, augment, on_features, features, model, &own, node, path, out, budget,
+                 error);
 }

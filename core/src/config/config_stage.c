@@ -17,6 +17,7 @@ td_stage_free (TdStage *stage)
     return;
   td_params_free (stage->params);
   g_free (stage->key_path);
+  g_free (stage->where);
   g_free (stage);
 }
 
@@ -25,6 +26,7 @@ sweep_free (TdSweep *s)
 {
   g_ptr_array_unref (s->texts);
   g_ptr_array_unref (s->shown);
+  g_free (s->path);
   g_free (s);
 }
 
@@ -47,6 +49,7 @@ td_stage_from_draft (TdStageDraft *d)
   s->entry = d->entry;
   s->params = g_steal_pointer (&d->params);
   s->key_path = g_steal_pointer (&d->key_path);
+  s->where = td_node_where (d->where);
   td_stage_draft_free (d);
   return s;
 }
@@ -70,6 +73,7 @@ type_example (TdParamType t)
     case TD_PARAM_INT_LIST: return "a list of integers such as [1, 2]";
     case TD_PARAM_DOUBLE_LIST: return "a list of numbers such as [0.1, 0.2]";
     case TD_PARAM_STRING_LIST: return "a list of strings such as [a, b]";
+    case TD_PARAM_PARAMS: return "a mapping of parameters such as {stats: [mean, max]}";
     }
   return "a value";
 }
@@ -225,10 +229,13 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
                            type_example (spec->type));
   g_autoptr (TdParams) scratch = td_params_copy (d->params);
   g_autoptr (GPtrArray) canon = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   TdSweep *sw = g_new0 (TdSweep, 1);
   sw->name = spec->name;
   sw->texts = g_ptr_array_new_with_free_func (g_free);
   sw->shown = g_ptr_array_new_with_free_func (g_free);
+  sw->where = value;
+  sw->path = g_strdup (path);
   g_ptr_array_add (d->sweeps, sw);
   for (guint k = 0; k < value->items->len; k++)
     {
@@ -248,15 +255,19 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
       if (!set_node (scratch, spec, text, it, p, error))
         return FALSE;
       char *c = td_params_value_text (scratch, spec->name);
-      for (guint j = 0; j < canon->len; j++)
-        if (strcmp (canon->pdata[j], c) == 0)
-          {
-            g_free (c);
-            return td_config_fail (error, TD_CONFIG_ERROR_VALUE, it, p,
-                                   "%s repeats item %u of the sweep; expected distinct values",
-                                   it->type == TD_NODE_SCALAR ? it->value : "this list", j);
-          }
+      gpointer first;
+      if (g_hash_table_lookup_extended (seen, c, NULL, &first))
+        {
+          g_free (c);
+          g_autofree char *shown = td_excerpt (it->type == TD_NODE_SCALAR ? it->value
+                                                                       : "this list", -1);
+          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, it, p,
+                                 "%s repeats item %u of the sweep; expected distinct values",
+                                 shown, GPOINTER_TO_UINT (first));
+        }
       g_ptr_array_add (canon, c);
+      /* a hash, not a scan: a 10,000-value sweep is checked in linear time */
+      g_hash_table_insert (seen, c, GUINT_TO_POINTER (k));
       g_ptr_array_add (sw->shown, shown_text (it));
     }
   /* A single value does not vary: it is a plain setting, not a sweep. */
@@ -266,10 +277,23 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
   return ok;
 }
 
+/* A TD_PARAM_PARAMS value waiting for the parameter that names its plugin. */
+typedef struct {
+  const TdParamSpec *spec;
+  const TdNode *value;
+  char *path;
+} Nested;
+
+static void
+nested_clear (gpointer p)
+{
+  g_free (((Nested *) p)->path);
+}
+
 static gboolean
 read_param (TdStageDraft *d, GHashTable *given, const TdNode *key, const TdNode *value,
             const char *path, gboolean allow_sweep, const char *const *extra_keys,
-            GError **error)
+            GArray *d_nested, GError **error)
 {
   const TdPluginDescriptor *desc = d->entry->desc;
   const TdParamSpec *spec = NULL;
@@ -288,6 +312,14 @@ read_param (TdStageDraft *d, GHashTable *given, const TdNode *key, const TdNode 
                                     (const char *const *) known->pdata, known->len);
     }
   g_hash_table_add (given, (gpointer) spec->name);
+  if (spec->type == TD_PARAM_PARAMS)
+    {
+      /* Read once every other parameter is known: the plugin they belong to
+       * is named by one of those (read_nested). */
+      Nested n = { spec, value, g_strdup (path) };
+      g_array_append_val (d_nested, n);
+      return TRUE;
+    }
   if (is_sweep (spec, value))
     {
       if (!allow_sweep)
@@ -301,6 +333,81 @@ read_param (TdStageDraft *d, GHashTable *given, const TdNode *key, const TdNode 
   if (!value_text (spec, value, path, &text, error))
     return FALSE;
   return set_node (d->params, spec, text, value, path, error);
+}
+
+static int
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Another plugin's parameters (TD_PARAM_PARAMS): a mapping checked against
+ * that plugin's specs exactly as its own stage would be (did-you-mean, types,
+ * ranges), then stored as canonical text: the keys given, sorted. */
+static gboolean
+read_nested (TdRegistry *reg, TdStageDraft *d, const Nested *n, GError **error)
+{
+  const TdParamSpec *spec = n->spec;
+  for (guint k = 0; k < d->sweeps->len; k++)
+    if (strcmp (((TdSweep *) d->sweeps->pdata[k])->name, spec->params_of) == 0)
+      return td_config_fail (error, TD_CONFIG_ERROR_VALUE, n->value, n->path,
+                             "%s sweeps, and these parameters belong to one plugin; expected "
+                             "one %s beside %s (or one pipeline per %s)", spec->params_of,
+                             spec->params_of, spec->name, spec->params_of);
+  const char *name = td_params_get_string (d->params, spec->params_of);
+  TdKind kind = d->entry->desc->kind;
+  const TdPluginEntry *of = td_registry_find (reg, kind, name);
+  if (!of)
+    return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, n->value, n->path,
+                           "%s \"%s\" is not an installed %s plugin, so its parameters "
+                           "cannot be checked; expected one that `tundish plugins %s` lists",
+                           spec->params_of, name, td_kind_name (kind), td_kind_name (kind));
+  if (td_node_is_null (n->value))
+    return TRUE;
+  if (n->value->type != TD_NODE_MAP)
+    {
+      g_autofree char *what = td_node_describe (n->value);
+      return td_config_fail (error, TD_CONFIG_ERROR_TYPE, n->value, n->path,
+                             "got %s; expected a mapping of %s's parameters such as "
+                             "{%s: VALUE}", what, name,
+                             of->desc->n_params ? of->desc->params[0].name : "name");
+    }
+  g_autoptr (TdStageDraft) inner = g_new0 (TdStageDraft, 1);
+  inner->entry = of;
+  inner->sweeps = g_ptr_array_new ();
+  g_autoptr (GError) e = NULL;
+  inner->params = td_params_new_defaults (of->desc->params, of->desc->n_params, &e);
+  if (!inner->params)
+    return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, n->value, n->path,
+                           "plugin %s has a bad parameter default (%s)", name, e->message);
+  g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GArray) deeper = g_array_new (FALSE, TRUE, sizeof (Nested));
+  g_array_set_clear_func (deeper, nested_clear);
+  for (guint k = 0; k < n->value->keys->len; k++)
+    {
+      const TdNode *key = n->value->keys->pdata[k];
+      g_autofree char *p = td_path_key (n->path, key->value);
+      if (!read_param (inner, given, key, n->value->items->pdata[k], p, FALSE, NULL, deeper,
+                       error))
+        return FALSE;
+    }
+  if (deeper->len)
+    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, n->value, n->path,
+                           "%s's own plugin parameters cannot nest here; expected plain "
+                           "values", name);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  for (size_t k = 0; k < of->desc->n_params; k++)
+    if (g_hash_table_contains (given, of->desc->params[k].name))
+      g_ptr_array_add (keys, (gpointer) of->desc->params[k].name);
+  g_ptr_array_sort (keys, cmp_names);
+  g_autoptr (GString) text = g_string_new ("{");
+  for (guint k = 0; k < keys->len; k++)
+    {
+      g_autofree char *v = td_params_value_text (inner->params, keys->pdata[k]);
+      g_string_append_printf (text, "%s%s: %s", k ? ", " : "", (const char *) keys->pdata[k], v);
+    }
+  g_string_append_c (text, '}');
+  return set_value (d->params, spec, text->str, n->value, n->path, error);
 }
 
 static gboolean
@@ -366,6 +473,8 @@ td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *node, const ch
     }
 
   g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GArray) nested = g_array_new (FALSE, TRUE, sizeof (Nested));
+  g_array_set_clear_func (nested, nested_clear);
   if (node->type == TD_NODE_MAP)
     {
       const char *const extra[] = { plugin_key, "params", NULL };
@@ -382,7 +491,8 @@ td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *node, const ch
                               "inline or under params:, not both");
               return NULL;
             }
-          if (!read_param (d, given, key, node->items->pdata[k], p, allow_sweep, extra, error))
+          if (!read_param (d, given, key, node->items->pdata[k], p, allow_sweep, extra, nested,
+                           error))
             return NULL;
         }
       if (params && params->type != TD_NODE_MAP && !td_node_is_null (params))
@@ -400,11 +510,16 @@ td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *node, const ch
             {
               const TdNode *key = params->keys->pdata[k];
               g_autofree char *p = td_path_key (pp, key->value);
-              if (!read_param (d, given, key, params->items->pdata[k], p, allow_sweep, NULL, error))
+              if (!read_param (d, given, key, params->items->pdata[k], p, allow_sweep, NULL,
+                               nested, error))
                 return NULL;
             }
         }
     }
+
+  for (guint k = 0; k < nested->len; k++)
+    if (!read_nested (reg, d, &g_array_index (nested, Nested, k), error))
+      return NULL;
 
   const TdPluginDescriptor *desc = d->entry->desc;
   for (size_t k = 0; k < desc->n_params; k++)

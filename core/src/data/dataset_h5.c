@@ -163,7 +163,8 @@ read_strings (hid_t loc, const char *name, size_t n)
   hid_t type = H5Tcopy (H5T_C_S1);
   H5Tset_size (type, H5T_VARIABLE);
   H5Tset_cset (type, H5T_CSET_UTF8);
-  if (dims_of (d, 1, dims) && (n == (size_t) -1 || dims[0] == n))
+  /* n unknown (class names): at most as many as n_classes may be */
+  if (dims_of (d, 1, dims) && (n == (size_t) -1 ? dims[0] <= 65536 : dims[0] == n))
     {
       char **raw = g_new0 (char *, dims[0] + 1);
       if (dims[0] == 0 || H5Dread (d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0)

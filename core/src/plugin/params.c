@@ -35,6 +35,7 @@ td_param_type_name (TdParamType type)
     case TD_PARAM_INT_LIST: return "list of integers";
     case TD_PARAM_DOUBLE_LIST: return "list of numbers";
     case TD_PARAM_STRING_LIST: return "list of strings";
+    case TD_PARAM_PARAMS: return "parameters of another plugin";
     }
   return "?";
 }
@@ -63,14 +64,29 @@ find_spec (const TdParams *p, const char *name)
   return -1;
 }
 
-static char *
-range_text (const TdParamSpec *spec)
+char *
+td_param_range_text (const TdParamSpec *spec)
 {
   if (!(spec->min < spec->max))
     return g_strdup ("");
+  char lo = (spec->flags & TD_PARAM_MIN_EXCLUSIVE) ? '(' : '[';
+  char hi = (spec->flags & TD_PARAM_MAX_EXCLUSIVE) ? ')' : ']';
   if (spec->type == TD_PARAM_INT || spec->type == TD_PARAM_INT_LIST)
-    return g_strdup_printf (" in [%.0f, %.0f]", spec->min, spec->max);
-  return g_strdup_printf (" in [%g, %g]", spec->min, spec->max);
+    return g_strdup_printf (" in %c%.0f, %.0f%c", lo, spec->min, spec->max, hi);
+  return g_strdup_printf (" in %c%g, %g%c", lo, spec->min, spec->max, hi);
+}
+
+#define range_text td_param_range_text
+
+/* v inside the spec's range (always, when the spec has none). */
+static gboolean
+in_range (const TdParamSpec *spec, double v)
+{
+  if (!(spec->min < spec->max))
+    return TRUE;
+  gboolean lo_ok = (spec->flags & TD_PARAM_MIN_EXCLUSIVE) ? v > spec->min : v >= spec->min;
+  gboolean hi_ok = (spec->flags & TD_PARAM_MAX_EXCLUSIVE) ? v < spec->max : v <= spec->max;
+  return lo_ok && hi_ok;
 }
 
 static char *
@@ -113,7 +129,7 @@ parse_int (const TdParamSpec *spec, const char *text, gint64 *out, GError **erro
           return FALSE;
         }
     }
-  if (spec->min < spec->max && ((double) v < spec->min || (double) v > spec->max))
+  if (!in_range (spec, (double) v))
     {
       g_autofree char *r = range_text (spec);
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -137,7 +153,7 @@ parse_double (const TdParamSpec *spec, const char *text, double *out, GError **e
                    "%s: expected a finite number%s, got \"%s\"", spec->name, r, text);
       return FALSE;
     }
-  if (spec->min < spec->max && (v < spec->min || v > spec->max))
+  if (!in_range (spec, v))
     {
       g_autofree char *r = range_text (spec);
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -202,6 +218,63 @@ split_flow_list (const char *text, GError **error, const TdParamSpec *spec)
   return items;
 }
 
+/* Split a flow mapping "{a: 1, b: [x, y], c: \"p, q\"}" into its "key: value"
+ * items at the commas outside brackets and quotes; NULL when it is not one. */
+static char **
+split_flow_map (const char *text)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text));
+  size_t n = strlen (t);
+  if (n < 2 || t[0] != '{' || t[n - 1] != '}')
+    return NULL;
+  t[n - 1] = '\0';
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  int depth = 0;
+  char quote = 0;
+  const char *start = t + 1;
+  for (const char *c = t + 1;; c++)
+    {
+      if (quote)
+        {
+          if (*c == '\0')
+            return NULL;
+          if (*c == '\\' && quote == '"' && c[1])
+            c++;
+          else if (*c == quote)
+            quote = 0;
+          continue;
+        }
+      if (*c == '"' || *c == '\'')
+        quote = *c;
+      else if (*c == '[' || *c == '{')
+        depth++;
+      else if ((*c == ']' || *c == '}') && --depth < 0)
+        return NULL;
+      else if ((*c == ',' && depth == 0) || *c == '\0')
+        {
+          char *item = g_strstrip (g_strndup (start, (gsize) (c - start)));
+          if (*item || *c == ',' || items->len)
+            {
+              if (!strstr (item, ": ") && !g_str_has_suffix (item, ":"))
+                {
+                  g_free (item);
+                  return NULL;
+                }
+              g_ptr_array_add (items, item);
+            }
+          else
+            g_free (item);
+          if (*c == '\0')
+            break;
+          start = c + 1;
+        }
+    }
+  if (depth != 0)
+    return NULL;
+  g_ptr_array_add (items, NULL);
+  return (char **) g_ptr_array_steal (items, NULL);
+}
+
 static gboolean
 parse_value (const TdParamSpec *spec, const char *text, TdParamValue *v, GError **error)
 {
@@ -224,6 +297,22 @@ parse_value (const TdParamSpec *spec, const char *text, TdParamValue *v, GError 
     case TD_PARAM_ENUM:
       if (!check_choice (spec, scalar, error)) return FALSE;
       nv.s = g_strdup (scalar);
+      break;
+    case TD_PARAM_PARAMS:
+      {
+        /* The values are checked where the other plugin's specs are known
+         * (the config, td_params_get_params); here only the form. */
+        g_auto (GStrv) items = split_flow_map (text);
+        if (!items)
+          {
+            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                         "%s: expected a mapping of parameters such as {stats: [mean, max]}, "
+                         "got \"%s\"", spec->name, text);
+            return FALSE;
+          }
+        g_autofree char *joined = g_strjoinv (", ", items);
+        nv.s = g_strdup_printf ("{%s}", joined);
+      }
       break;
     case TD_PARAM_INT_LIST:
     case TD_PARAM_DOUBLE_LIST:
@@ -522,6 +611,7 @@ append_value (GString *out, const TdParamSpec *spec, const TdParamValue *v)
     case TD_PARAM_BOOL: g_string_append (out, v->b ? "true" : "false"); break;
     case TD_PARAM_STRING:
     case TD_PARAM_ENUM: append_yaml_string (out, v->s); break;
+    case TD_PARAM_PARAMS: g_string_append (out, v->s); break;
     case TD_PARAM_INT_LIST:
     case TD_PARAM_DOUBLE_LIST:
     case TD_PARAM_STRING_LIST:
@@ -577,6 +667,39 @@ td_params_to_text (const TdParams *params)
     }
   g_string_append_c (s, '}');
   return g_string_free (s, FALSE);
+}
+
+TdParams *
+td_params_get_params (const TdParams *params, const char *name, const TdParamSpec *specs,
+                      size_t n_specs, GError **error)
+{
+  const TdParamValue *v = get (params, name, TD_PARAM_PARAMS, FALSE);
+  if (!v)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "%s: not a parameter of type %s", name,
+                   td_param_type_name (TD_PARAM_PARAMS));
+      return NULL;
+    }
+  g_autoptr (TdParams) inner = td_params_new_defaults (specs, n_specs, error);
+  if (!inner)
+    return NULL;
+  g_auto (GStrv) items = split_flow_map (v->s ? v->s : "{}");
+  for (size_t k = 0; items && items[k]; k++)
+    {
+      char *colon = strchr (items[k], ':');
+      g_autofree char *key = g_strstrip (g_strndup (items[k], (gsize) (colon - items[k])));
+      g_autoptr (GError) e = NULL;
+      if (!td_params_set_text (inner, key, g_strstrip (colon + 1), &e))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, "%s: %s", name,
+                       e->message);
+          return NULL;
+        }
+    }
+  if (!td_params_check_complete (inner, error))
+    return NULL;
+  return g_steal_pointer (&inner);
 }
 
 const TdParamSpec *

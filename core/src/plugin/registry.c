@@ -1,9 +1,12 @@
 /* registry.c — find plugin shared objects, check their descriptors, look them up. */
 #include "plugin/registry.h"
+#include "plugin/plugin_probe.h"
+#include "util/text.h"
 
 #include <gmodule.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct TdRegistry {
@@ -11,7 +14,19 @@ struct TdRegistry {
   GPtrArray *modules;           /* GModule* kept open while entries point into them */
   GHashTable *loaded;           /* canonical paths already loaded: a folder found twice
                                  * on the search path is not a duplicate */
+  GPtrArray *owned;             /* descriptors and specs upgraded from an older layout */
 };
+
+/* TdParamSpec as ABI 1.0 to 1.2 laid it out: a plugin built then has an
+ * array of these, whose stride is shorter than today's TdParamSpec. */
+typedef struct {
+  const char *name;
+  TdParamType type;
+  const char *default_value;
+  double min, max;
+  const char *const *choices;
+  const char *help;
+} ParamSpec11;
 
 GQuark
 td_registry_error_quark (void)
@@ -40,6 +55,7 @@ td_registry_new (void)
   reg->entries = g_ptr_array_new_with_free_func (entry_free);
   reg->modules = g_ptr_array_new_with_free_func (module_close);
   reg->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reg->owned = g_ptr_array_new_with_free_func (g_free);
   return reg;
 }
 
@@ -51,6 +67,7 @@ td_registry_free (TdRegistry *reg)
   g_ptr_array_unref (reg->entries);
   g_ptr_array_unref (reg->modules);
   g_hash_table_unref (reg->loaded);
+  g_ptr_array_unref (reg->owned);
   g_free (reg);
 }
 
@@ -147,6 +164,12 @@ check_vtable (const TdPluginDescriptor *d, const char *origin, GError **error)
   return TRUE;
 }
 
+static gboolean
+has_control (const char *text)
+{
+  return td_text_find_control (text, strlen (text)) >= 0;
+}
+
 gboolean
 td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **error)
 {
@@ -173,6 +196,10 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
     BAD ("%s: plugin \"%s\" has an empty summary", origin, d->name);
   if (!d->vtable)
     BAD ("%s: plugin \"%s\" has no vtable", origin, d->name);
+  /* its texts are printed by `tundish plugins` and inspect: nothing a terminal obeys */
+  if (has_control (d->version) || has_control (d->summary))
+    BAD ("%s: plugin \"%s\": its version or summary holds a control character", origin,
+         d->name);
   if (d->n_params && !d->params)
     BAD ("%s: plugin \"%s\" declares %zu parameters but params is NULL", origin, d->name,
          d->n_params);
@@ -184,9 +211,36 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
              origin, d->name, k);
       if (!s->help || !*s->help)
         BAD ("%s: plugin \"%s\": parameter %s has no help text", origin, d->name, s->name);
+      gboolean control = has_control (s->help) || (s->default_value && has_control (s->default_value));
+      for (size_t c = 0; s->choices && s->choices[c]; c++)
+        control = control || has_control (s->choices[c]);
+      if (control)
+        BAD ("%s: plugin \"%s\": parameter %s: its help, default or choices hold a control "
+             "character", origin, d->name, s->name);
       for (size_t j = 0; j < k; j++)
         if (strcmp (d->params[j].name, s->name) == 0)
           BAD ("%s: plugin \"%s\": parameter %s is declared twice", origin, d->name, s->name);
+      gboolean numeric = s->type == TD_PARAM_INT || s->type == TD_PARAM_DOUBLE
+                         || s->type == TD_PARAM_INT_LIST || s->type == TD_PARAM_DOUBLE_LIST;
+      if (s->flags & ~(guint32) (TD_PARAM_MIN_EXCLUSIVE | TD_PARAM_MAX_EXCLUSIVE))
+        BAD ("%s: plugin \"%s\": parameter %s has unknown flags 0x%x", origin, d->name,
+             s->name, s->flags);
+      if (s->flags && !(numeric && s->min < s->max))
+        BAD ("%s: plugin \"%s\": parameter %s has an exclusive bound but no numeric range "
+             "(min < max)", origin, d->name, s->name);
+      if ((s->type == TD_PARAM_PARAMS) != (s->params_of != NULL))
+        BAD ("%s: plugin \"%s\": parameter %s: params_of goes with type %s, and only with it",
+             origin, d->name, s->name, td_param_type_name (TD_PARAM_PARAMS));
+      if (s->params_of)
+        {
+          const TdParamSpec *of = NULL;
+          for (size_t j = 0; j < d->n_params; j++)
+            if (d->params[j].name && strcmp (d->params[j].name, s->params_of) == 0)
+              of = &d->params[j];
+          if (!of || of->type != TD_PARAM_ENUM)
+            BAD ("%s: plugin \"%s\": parameter %s: params_of \"%s\" is not one of its "
+                 "choice parameters", origin, d->name, s->name, s->params_of);
+        }
       static const char *const reserved[] = { "plugin", "params", "include", NULL };
       if (g_strv_contains (reserved, s->name))
         BAD ("%s: plugin \"%s\": a parameter may not be called \"%s\" (the experiment "
@@ -205,6 +259,25 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
   return check_vtable (d, origin, error);
 }
 
+/* A descriptor of ABI 1.0-1.2 with parameters, as a copy whose specs have
+ * today's layout (the fields added since are 0); others as they are. */
+static const TdPluginDescriptor *
+upgrade (TdRegistry *reg, const TdPluginDescriptor *d)
+{
+  guint32 major = d->abi_version >> 16, minor = d->abi_version & 0xffff;
+  if (major != 1 || minor >= 3 || d->n_params == 0 || !d->params)
+    return d;
+  const ParamSpec11 *old = (const ParamSpec11 *) (const void *) d->params;
+  TdParamSpec *specs = g_new0 (TdParamSpec, d->n_params);
+  for (size_t k = 0; k < d->n_params; k++)
+    memcpy (&specs[k], &old[k], sizeof old[k]);
+  TdPluginDescriptor *copy = g_memdup2 (d, sizeof *d);
+  copy->params = specs;
+  g_ptr_array_add (reg->owned, specs);
+  g_ptr_array_add (reg->owned, copy);
+  return copy;
+}
+
 /* Check every descriptor of an entry function, then register them all or none. */
 static gboolean
 add_descriptors (TdRegistry *reg, TdPluginEntryFunc entry, const char *origin, GError **error)
@@ -215,6 +288,7 @@ add_descriptors (TdRegistry *reg, TdPluginEntryFunc entry, const char *origin, G
       const TdPluginDescriptor *d = entry (i);
       if (!d)
         break;
+      d = upgrade (reg, d);
       if (!td_descriptor_check (d, origin, error))
         return FALSE;
       for (guint j = 0; j < found->len; j++)
@@ -275,6 +349,8 @@ td_registry_load_file (TdRegistry *reg, const char *path, GError **error)
   g_autofree char *canonical = realpath (path, NULL);
   if (canonical && g_hash_table_contains (reg->loaded, canonical))
     return TRUE;
+  if (!td_plugin_probe (path, error))
+    return FALSE;
   /* LOCAL: two plugins may define the same static-looking helper names. */
   GModule *mod = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (!mod)
@@ -335,9 +411,25 @@ collect_so (const char *dir, GPtrArray *out, int depth)
   g_dir_close (d);
 }
 
+/* Anyone who can write into a plugin folder can run code in every tundish
+ * started with it on the path: said, not refused (shared scratch machines). */
+static void
+warn_world_writable (const char *dir, GPtrArray *errors)
+{
+  struct stat st;
+  if (!errors || stat (dir, &st) != 0 || !(st.st_mode & S_IWOTH))
+    return;
+  g_ptr_array_add (errors, g_error_new (TD_REGISTRY_ERROR, TD_REGISTRY_ERROR_UNSAFE_PATH,
+                                        "plugin folder %s is writable by every user (mode "
+                                        "%04o): anyone on this machine can put code into "
+                                        "tundish there; `chmod o-w %s`", dir,
+                                        (unsigned) (st.st_mode & 07777), dir));
+}
+
 void
 td_registry_scan_dir (TdRegistry *reg, const char *dir, GPtrArray *errors)
 {
+  warn_world_writable (dir, errors);
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   collect_so (dir, files, 0);
   g_ptr_array_sort (files, cmp_str);    /* deterministic order, deterministic duplicates */
@@ -374,8 +466,23 @@ td_registry_scan_default (TdRegistry *reg, GPtrArray *errors)
     {
       g_auto (GStrv) dirs = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
       for (size_t k = 0; dirs[k]; k++)
-        if (*dirs[k])
+        {
+          if (!*dirs[k])
+            continue;
+          /* "." or "plugins" would load whatever lies where tundish happens to be started */
+          if (!g_path_is_absolute (dirs[k]))
+            {
+              if (errors)
+                g_ptr_array_add (errors, g_error_new (TD_REGISTRY_ERROR,
+                                                      TD_REGISTRY_ERROR_UNSAFE_PATH,
+                                                      "TUNDISH_PLUGIN_PATH entry \"%s\" is a "
+                                                      "relative path; ignored (it would load "
+                                                      "plugins from the current folder); give "
+                                                      "an absolute path", dirs[k]));
+              continue;
+            }
           td_registry_scan_dir (reg, dirs[k], errors);
+        }
     }
 #ifdef TD_PLUGIN_BUILD_DIR
   if (running_from_build_tree ())

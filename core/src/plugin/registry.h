@@ -14,6 +14,8 @@ typedef enum {
   TD_REGISTRY_ERROR_DUPLICATE,        /* same kind and name twice */
   TD_REGISTRY_ERROR_BAD_DESCRIPTOR,   /* missing/empty fields, bad param specs */
   TD_REGISTRY_ERROR_NOT_FOUND,
+  TD_REGISTRY_ERROR_UNSAFE_PATH,      /* a warning about the search path itself: a
+                                       * relative entry (ignored), a world-writable folder */
 } TdRegistryError;
 
 typedef struct {

@@ -168,7 +168,7 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
     {
       g_autofree char *scratch = g_build_filename (scratch_dir, ".data-scratch.h5", NULL);
       DataJob job = { exp, seed, opt->use_cache ? path : NULL, scratch };
-      TdWorkerLimits none = { 0, 0 };
+      TdWorkerLimits none = { 0 };
       TdWorker *w = td_worker_start (NULL, &none, data_child, &job, error);
       if (!w)
         return NULL;

@@ -34,7 +34,7 @@ git_commit (const char *dir)
 }
 
 /* A YAML double-quoted scalar that any YAML reader takes back unchanged:
- * control characters escaped, invalid UTF-8 replaced. */
+ * control characters (C0, DEL, C1) escaped, invalid UTF-8 replaced. */
 static void
 yaml_quoted (GString *s, const char *text)
 {
@@ -48,6 +48,12 @@ yaml_quoted (GString *s, const char *text)
         g_string_append (s, "\\n");
       else if (*c < 0x20 || *c == 0x7f)
         g_string_append_printf (s, "\\x%02x", *c);
+      else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+        {
+          /* C1 controls: a YAML reader refuses them raw */
+          g_string_append_printf (s, "\\u%04x", c[1]);
+          c++;
+        }
       else
         g_string_append_c (s, (char) *c);
     }
@@ -370,7 +376,7 @@ td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error)
                    "before it wrote one; start it again)", run_dir);
       return FALSE;
     }
-  g_autoptr (TdNode) root = td_node_parse (text, len, path, 1, 1, error);
+  g_autoptr (TdNode) root = td_node_parse_written (text, len, path, error);
   if (!root)
     return FALSE;
   if (root->type != TD_NODE_MAP)

@@ -169,7 +169,7 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
                    "process; drop --no-isolate");
       return FALSE;
     }
-  r.limits.timeout = opt->trial_timeout;
+  td_schedule_timeout (opt, &r.limits);
   r.limits.memory_mb = opt->trial_memory_mb;
   g_mutex_init (&r.save_lock);
 
@@ -190,7 +190,7 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
                      .jobs = r.jobs, .threads_per_trial = opt->threads_per_trial > 0
                                                            ? opt->threads_per_trial : 1,
                      .status = "running", .isolation = r.isolate ? "fork" : "none",
-                     .trial_timeout = opt->trial_timeout, .trial_memory_mb = opt->trial_memory_mb,
+                     .trial_timeout = r.limits.timeout, .trial_memory_mb = opt->trial_memory_mb,
                      .data_policy = opt->data_policy,
                      .resumed = (const char *const *) resumed->pdata,
                      .plugin_dirs = opt->plugin_dirs };

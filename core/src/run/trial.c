@@ -2,6 +2,7 @@
  * train only) → model (fit on train, early stopping on valid) → predictions
  * on test → metrics. Never touches another trial's state. */
 #include "run/trial.h"
+#include "util/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -654,7 +655,8 @@ td_trial_run (const TdTrialEnv *env, TdTrial *t)
   t->ok = trial_body (env, t, &error);
   if (!t->ok)
     {
-      t->error = g_strdup (error ? error->message : "failed without a message (plugin bug)");
+      /* a plugin's message reaches terminals and every report: no raw controls */
+      t->error = td_text_escape (error ? error->message : "failed without a message (plugin bug)");
       g_clear_pointer (&t->metrics, g_free);
     }
   g_clear_error (&error);

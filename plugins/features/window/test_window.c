@@ -47,7 +47,7 @@ static void
 test_last_minutes (void)
 {
   g_autoptr (TdDataset) in = ramps ();
-  const char *kv[] = { "sample_seconds=60", "last_minutes=3", "inner_params=[stats=mean;max]",
+  const char *kv[] = { "sample_seconds=60", "last_minutes=3", "inner_params={stats: [mean, max]}",
                        NULL };
   g_autoptr (TdDataset) out = tu_run (desc (), kv, in, in, 1, NULL);
   g_assert_cmpuint (out->n_channels, ==, 2);
@@ -60,7 +60,7 @@ test_last_minutes (void)
       tu_assert_close (tu_value (out, s, "x.max.last_3min"), max[s], 0, 0, "max");
     }
   /* the NaN at t = 1 of s3 is outside its last 3 minutes, inside the last 9 */
-  const char *kv2[] = { "sample_seconds=60", "last_minutes=9", "inner_params=[stats=[mean]]",
+  const char *kv2[] = { "sample_seconds=60", "last_minutes=9", "inner_params={stats: [mean]}",
                         NULL };
   g_autoptr (TdDataset) o2 = tu_run (desc (), kv2, in, in, 1, NULL);
   tu_assert_close (tu_value (o2, 0, "x.mean.last_9min"), 6, 0, 0, "last 9 of 1..10");
@@ -73,7 +73,7 @@ test_sliding (void)
   g_autoptr (TdDataset) in = ramps ();
   /* windows of 2 from the end: [9 10] [7 8] [5 6] [3 4] [1 2] */
   const char *kv[] = { "sample_seconds=60", "last_minutes=0", "window_minutes=2",
-                       "inner_params=[stats=mean]", NULL };
+                       "inner_params={stats: [mean]}", NULL };
   g_autoptr (TdDataset) out = tu_run (desc (), kv, in, in, 1, NULL);
   g_assert_cmpuint (out->n_channels, ==, 2);
   g_assert_cmpstr (out->channel_names[0], ==, "x.mean.win_2min_max");
@@ -92,19 +92,19 @@ test_sliding (void)
   /* overlapping: stride 1 gives 9 windows [9 10] [8 9] ... [1 2]; max over
    * each is 10 .. 2, their mean 6 */
   const char *kv2[] = { "sample_seconds=60", "last_minutes=0", "window_minutes=2",
-                        "stride_minutes=1", "inner_params=[stats=max]", "aggregate=[mean]", NULL };
+                        "stride_minutes=1", "inner_params={stats: [max]}", "aggregate=[mean]", NULL };
   g_autoptr (TdDataset) o2 = tu_run (desc (), kv2, in, in, 1, NULL);
   g_assert_cmpuint (o2->n_channels, ==, 1);
   tu_assert_close (tu_value (o2, 0, "x.max.win_2min_mean"), 6, 0, 0, "overlapping");
 
   /* within the last 6 minutes: [9 10] [7 8] [5 6] */
   const char *kv3[] = { "sample_seconds=60", "last_minutes=6", "window_minutes=2",
-                        "inner_params=[stats=mean]", NULL };
+                        "inner_params={stats: [mean]}", NULL };
   g_autoptr (TdDataset) o3 = tu_run (desc (), kv3, in, in, 1, NULL);
   tu_assert_close (tu_value (o3, 0, "x.mean.last_6min_win_2min_mean"), 7.5, 0, 0, "last 6");
   /* a region shorter than the window is one window */
   const char *kv4[] = { "sample_seconds=60", "last_minutes=0", "window_minutes=20",
-                        "inner_params=[stats=mean]", NULL };
+                        "inner_params={stats: [mean]}", NULL };
   g_autoptr (TdDataset) o4 = tu_run (desc (), kv4, in, in, 1, NULL);
   tu_assert_close (tu_value (o4, 0, "x.mean.win_20min_max"), 5.5, 0, 0, "short");
 }
@@ -133,12 +133,12 @@ test_inner_params_errors (void)
 {
   g_autoptr (TdDataset) in = ramps ();
   const char *bad[][3] = {
-    { "inner_params=[nope=1]", NULL, NULL },              /* no such parameter */
-    { "inner_params=[stats=variance]", NULL, NULL },      /* value refused by the spec */
-    { "inner_params=[stats]", NULL, NULL },               /* not key=value */
+    { "inner_params={nope: 1}", NULL, NULL },             /* no such parameter */
+    { "inner_params={stats: [variance]}", NULL, NULL },   /* value refused by the spec */
+    { "inner_params={stats: []}", NULL, NULL },           /* the inner's create refuses */
     { "last_minutes=0", NULL, NULL },                     /* no window at all */
     { "window_minutes=1", "aggregate=[]", NULL },         /* nothing to aggregate */
-    { "inner=duration", "inner_params=[band=fixed]", NULL },   /* the inner's own check */
+    { "inner=duration", "inner_params={band: fixed}", NULL },   /* the inner's own check */
   };
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -155,7 +155,7 @@ test_leakage_stateful_inner (void)
 {
   g_autoptr (TdDataset) full = tu_steel_like (40, 300, 8, TRUE);
   const char *kv[] = { "inner=duration", "last_minutes=3", "window_minutes=1",
-                       "stride_minutes=0.5", "inner_params=[min_run_seconds=5, band=sd]", NULL };
+                       "stride_minutes=0.5", "inner_params={min_run_seconds: 5, band: sd}", NULL };
   tu_check_leakage (desc (), kv, full);
   const char *kv2[] = { "inner=stability", "last_minutes=2", NULL };
   tu_check_leakage (desc (), kv2, full);

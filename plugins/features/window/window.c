@@ -2,11 +2,11 @@
  * windows aggregated over the series.
  *
  * `inner` names the extractor (statistical, stability, duration,
- * interaction, spectral); `inner_params` sets its parameters as "key=value"
- * strings (a list value as "[a; b]"-free text "a;b": "stats=mean;max").
- * The inner extractors' sources are compiled into this module (see
- * meson.build), so it needs no registry: it dispatches by name through
- * feat_plugins.h.
+ * interaction, spectral); `inner_params` holds its parameters as a mapping
+ * ({stats: [mean, max]}), which the core checks against that extractor's
+ * specs when the experiment loads (TD_PARAM_PARAMS). The extractors come
+ * from their plugins' static libraries (see meson.build), so window needs
+ * no registry: it dispatches by name through feat_plugins.h.
  *
  * Region: the last `last_minutes` of each series' valid steps (all of them
  * when 0 or when the series is shorter), N = round(last_minutes · 60 /
@@ -94,71 +94,6 @@ inner_by_name (const char *name)
   return NULL;
 }
 
-static const TdParamSpec *
-find_spec (const TdPluginDescriptor *d, const char *key)
-{
-  for (size_t k = 0; k < d->n_params; k++)
-    if (g_str_equal (d->params[k].name, key))
-      return &d->params[k];
-  return NULL;
-}
-
-/* The inner's parameters: its defaults with inner_params applied. */
-static TdParams *
-inner_params_from (const TdPluginDescriptor *d, const TdParams *params, GError **error)
-{
-  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, error);
-  if (!p)
-    return NULL;
-  size_t n = 0;
-  const char *const *list = td_params_get_string_list (params, "inner_params", &n);
-  for (size_t i = 0; i < n; i++)
-    {
-      const char *eq = strchr (list[i], '=');
-      if (!eq || eq == list[i])
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       PLUGIN ": inner_params: \"%s\" is not key=value", list[i]);
-          return NULL;
-        }
-      g_autofree char *key = g_strstrip (g_strndup (list[i], (gsize) (eq - list[i])));
-      g_autofree char *value = g_strstrip (g_strdup (eq + 1));
-      const TdParamSpec *spec = find_spec (d, key);
-      if (!spec)
-        {
-          GString *names = g_string_new (NULL);
-          for (size_t k = 0; k < d->n_params; k++)
-            g_string_append_printf (names, "%s%s", k ? ", " : "", d->params[k].name);
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       PLUGIN ": inner_params: %s has no parameter \"%s\" (it has: %s)",
-                       d->name, key, names->str);
-          g_string_free (names, TRUE);
-          return NULL;
-        }
-      gboolean is_list = spec->type == TD_PARAM_INT_LIST || spec->type == TD_PARAM_DOUBLE_LIST
-                         || spec->type == TD_PARAM_STRING_LIST;
-      g_autofree char *text = NULL;
-      if (is_list && value[0] != '[')
-        {
-          /* "a;b;c" -> "[a, b, c]": commas cannot appear inside one entry */
-          g_auto (GStrv) items = g_strsplit (value, ";", -1);
-          g_autofree char *joined = g_strjoinv (", ", items);
-          text = g_strdup_printf ("[%s]", joined);
-        }
-      else
-        text = g_strdup (value);
-      GError *e = NULL;
-      if (!td_params_set_text (p, key, text, &e))
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       PLUGIN ": inner_params: %s: %s", d->name, e->message);
-          g_error_free (e);
-          return NULL;
-        }
-    }
-  return g_steal_pointer (&p);
-}
-
 static size_t
 minutes_to_steps (double minutes, double sample_seconds)
 {
@@ -179,9 +114,13 @@ window_create (const TdParams *params, TdContext *ctx, GError **error)
       return NULL;
     }
   self->iv = self->inner_desc->vtable;
-  self->inner_params = inner_params_from (self->inner_desc, params, error);
+  self->inner_params = td_params_get_params (params, "inner_params", self->inner_desc->params,
+                                             self->inner_desc->n_params, error);
   if (!self->inner_params)
-    return NULL;
+    {
+      g_prefix_error (error, PLUGIN ": inner %s: ", self->inner_desc->name);
+      return NULL;
+    }
 
   double dt = td_params_get_double (params, "sample_seconds");
   double last = td_params_get_double (params, "last_minutes");
@@ -468,8 +407,9 @@ window_load (const TdParams *params, const char *path, TdContext *ctx, GError **
 static const TdParamSpec window_params[] = {
   { .name = "inner", .type = TD_PARAM_ENUM, .default_value = "statistical",
     .choices = inner_choices, .help = "the feature extractor run on the windows" },
-  { .name = "inner_params", .type = TD_PARAM_STRING_LIST, .default_value = "[]",
-    .help = "the inner extractor's parameters as \"key=value\"; list values as a;b;c" },
+  { .name = "inner_params", .type = TD_PARAM_PARAMS, .default_value = "{}",
+    .params_of = "inner",
+    .help = "the inner extractor's parameters, a mapping such as {stats: [mean, max]}" },
   { .name = "last_minutes", .type = TD_PARAM_DOUBLE, .default_value = "10", .min = 0,
     .max = 1e9, .help = "use only the last N minutes of each series (0 = all of it)" },
   { .name = "window_minutes", .type = TD_PARAM_DOUBLE, .default_value = "0", .min = 0,

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "steel_events.h"
-#include "steel_rng.h"
+#include "gen_rng.h"
 #include "steel_rules.h"
 
 #define GEN_NAME "steel_casting"
@@ -27,7 +27,7 @@ static const char *const channel_names[STEEL_N_CH] = {
 #define SENSOR_PARAMS(name, unit, base, noise, lo, hi, ar)                                   \
   { name "_base", TD_PARAM_DOUBLE, #base, 0, 0, NULL, name ": nominal level (" unit ")" },   \
   { name "_noise", TD_PARAM_DOUBLE, #noise, 0, 1e9, NULL,                                    \
-    name ": stationary sd of the AR(1) process (" unit ")" },                                 \
+    name ": stationary sd of the AR(1) process (" unit ")", TD_PARAM_MIN_EXCLUSIVE },         \
   { name "_min", TD_PARAM_DOUBLE, #lo, 0, 0, NULL, name ": lower end of the sensor range, values are clipped (" unit ")" }, \
   { name "_max", TD_PARAM_DOUBLE, #hi, 0, 0, NULL, name ": upper end of the sensor range, values are clipped (" unit ")" }, \
   { name "_ar", TD_PARAM_DOUBLE, #ar, 0, 0.9999, NULL,                                       \
@@ -53,11 +53,14 @@ static const TdParamSpec steel_params[] = {
   SENSOR_PARAMS ("cooling_water_flow", "L/min", 200, 15, 150, 250, 0.97),
   SENSOR_PARAMS ("superheat", "C", 25, 3, 15, 40, 0.995),
   { "level_band", TD_PARAM_DOUBLE, "15", 0, 1e9, NULL,
-    "mold level is outside the band when |level - mold_level_base| > level_band (mm)" },
-  { "level_min_seconds", TD_PARAM_INT, "30", 1, 3600, NULL,
-    "level_excursion: consecutive seconds outside the band" },
+    "mold level is outside the band when |level - mold_level_base| > level_band (mm); "
+    "the band must end inside mold_level_min and _max", TD_PARAM_MIN_EXCLUSIVE },
+  { "level_min_seconds", TD_PARAM_INT, "30", 16, 3600, NULL,
+    "level_excursion: consecutive seconds outside the band (at least "
+    "sequence_level_min_seconds + 15)" },
   { "temperature_drop", TD_PARAM_DOUBLE, "50", 0, 1e9, NULL,
-    "temperature_drop: fall below the trailing-window maximum (C)" },
+    "temperature_drop: fall below the trailing-window maximum (C); with 4 noise sd it must "
+    "fit between mold_temperature_min and _max", TD_PARAM_MIN_EXCLUSIVE },
   { "temperature_drop_window", TD_PARAM_INT, "60", 30, 600, NULL,
     "trailing window of both drop rules (seconds)" },
   { "speed_high", TD_PARAM_DOUBLE, "1.5", 0, 0, NULL,
@@ -67,9 +70,11 @@ static const TdParamSpec steel_params[] = {
   { "speed_superheat_min_seconds", TD_PARAM_INT, "20", 1, 3600, NULL,
     "speed_superheat: total seconds with both" },
   { "sequence_temperature_drop", TD_PARAM_DOUBLE, "30", 0, 1e9, NULL,
-    "drop_then_level: the (smaller) temperature drop that starts the clock (C)" },
-  { "sequence_level_min_seconds", TD_PARAM_INT, "10", 1, 3600, NULL,
-    "drop_then_level: consecutive seconds outside the level band" },
+    "drop_then_level: the (smaller) temperature drop that starts the clock (C), at least "
+    "1.5 mold_temperature_noise below temperature_drop", TD_PARAM_MIN_EXCLUSIVE },
+  { "sequence_level_min_seconds", TD_PARAM_INT, "10", 1, 3585, NULL,
+    "drop_then_level: consecutive seconds outside the level band (at most "
+    "level_min_seconds - 15)" },
   { "sequence_max_gap_seconds", TD_PARAM_INT, "120", 1, 3600, NULL,
     "drop_then_level: the excursion must start at most this long after a drop sample" },
   /* The defaults weight the timing mechanism and its look-alikes (wrong order,
@@ -262,7 +267,7 @@ validate_config (const SteelConfig *cfg, GError **error)
 
 typedef struct {
   const SteelConfig *cfg;
-  const SteelZiggurat *zig;
+  const GenZiggurat *zig;
   guint64 seed;
   const guint8 *plan;           /* SteelEventKind per cast */
   float lo[STEEL_N_CH], hi[STEEL_N_CH];   /* clip bounds, exactly representable */
@@ -281,7 +286,7 @@ typedef struct {
 
 /* The AR(1) processes, offsets and spikes of one cast, unclipped. */
 static void
-draw_base (const Job *job, SteelRng *rng, double *base)
+draw_base (const Job *job, GenRng *rng, double *base)
 {
   const SteelConfig *cfg = job->cfg;
   const size_t n = cfg->n_steps;
@@ -289,8 +294,8 @@ draw_base (const Job *job, SteelRng *rng, double *base)
   for (int c = 0; c < STEEL_N_CH; c++)
     {
       const SteelSensor *s = &cfg->shape.sensor[c];
-      mu[c] = s->base + cfg->offset_scale * s->noise * steel_normal (rng, job->zig);
-      e[c] = s->noise * steel_normal (rng, job->zig);   /* stationary start */
+      mu[c] = s->base + cfg->offset_scale * s->noise * gen_normal (rng, job->zig);
+      e[c] = s->noise * gen_normal (rng, job->zig);   /* stationary start */
       phi[c] = s->ar;
       innov[c] = sqrt (1.0 - s->ar * s->ar) * s->noise;
     }
@@ -299,7 +304,7 @@ draw_base (const Job *job, SteelRng *rng, double *base)
       double *row = base + t * STEEL_N_CH;
       for (int c = 0; c < STEEL_N_CH; c++)
         {
-          e[c] = phi[c] * e[c] + innov[c] * steel_normal (rng, job->zig);
+          e[c] = phi[c] * e[c] + innov[c] * gen_normal (rng, job->zig);
           row[c] = mu[c] + e[c];
         }
     }
@@ -310,15 +315,15 @@ draw_base (const Job *job, SteelRng *rng, double *base)
     {
       double noise = cfg->shape.sensor[c].noise;
       /* Poisson arrivals: exponential gaps */
-      double t = floor (-log (steel_uniform_pos (rng)) / rate);
+      double t = floor (-log (gen_uniform_pos (rng)) / rate);
       while (t < (double) n)
         {
-          size_t t0 = (size_t) t, len = 1 + (size_t) steel_below (rng, 3);
-          double amp = steel_range (rng, 2.0, 3.0) * noise
-                       * (steel_uniform (rng) < 0.5 ? -1.0 : 1.0);
+          size_t t0 = (size_t) t, len = 1 + (size_t) gen_below (rng, 3);
+          double amp = gen_range (rng, 2.0, 3.0) * noise
+                       * (gen_uniform (rng) < 0.5 ? -1.0 : 1.0);
           for (size_t k = t0; k < t0 + len && k < n; k++)
             base[k * STEEL_N_CH + (size_t) c] += amp;
-          t += (double) len + floor (-log (steel_uniform_pos (rng)) / rate);
+          t += (double) len + floor (-log (gen_uniform_pos (rng)) / rate);
         }
     }
 }
@@ -345,10 +350,10 @@ make_cast (Job *job, Scratch *sc, size_t cast)
   SteelEventKind kind = (SteelEventKind) job->plan[cast];
   guint expected = steel_event_expected (kind);
   float *out = td_dataset_series (job->ds, cast);
-  SteelRng rng;
-  steel_rng_init (&rng, job->seed, cast);
+  GenRng rng;
+  gen_rng_init (&rng, job->seed, cast);
   /* drawn first, so redraws below never change which labels flip */
-  gboolean flip = steel_uniform (&rng) < cfg->label_noise;
+  gboolean flip = gen_uniform (&rng) < cfg->label_noise;
 
   guint fired = 0;
   gboolean ok = FALSE;
@@ -463,11 +468,11 @@ make_plan (const SteelConfig *cfg, guint64 seed)
   g_autofree guint32 *order = g_new (guint32, n);
   for (size_t i = 0; i < n; i++)
     order[i] = (guint32) i;
-  SteelRng rng;
-  steel_rng_init (&rng, seed, UINT64_MAX);   /* no cast has this index */
+  GenRng rng;
+  gen_rng_init (&rng, seed, UINT64_MAX);   /* no cast has this index */
   for (size_t i = n - 1; i > 0; i--)
     {
-      size_t j = (size_t) steel_below (&rng, i + 1);
+      size_t j = (size_t) gen_below (&rng, i + 1);
       guint32 tmp = order[i];
       order[i] = order[j];
       order[j] = tmp;
@@ -507,8 +512,8 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
     return NULL;
 
   guint64 seed = td_context_seed (ctx);
-  SteelZiggurat zig;
-  steel_ziggurat_init (&zig);
+  GenZiggurat zig;
+  gen_ziggurat_init (&zig);
   g_autofree guint8 *plan = make_plan (&cfg, seed);
   g_autoptr (TdDataset) ds = td_dataset_new (cfg.n_casts, cfg.n_steps, STEEL_N_CH,
                                              TD_TASK_BINARY, 2);
@@ -569,12 +574,24 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* The rules across parameters, for `tundish validate` (TD_EXT_CHECK_PARAMS). */
+static gboolean
+steel_check_params (const TdParams *params, GError **error)
+{
+  SteelConfig cfg;
+  read_config (params, &cfg);
+  return validate_config (&cfg, error);
+}
+
 /* Every sensor is sampled at 1 Hz: reports give times in minutes. */
 static const void *
 steel_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { .seconds = 1.0 };
-  return g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0 ? &period : NULL;
+  static const TdCheckParamsExt check = { .check = steel_check_params };
+  if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
+    return &period;
+  return g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0 ? &check : NULL;
 }
 
 static const TdGeneratorVTable steel_vtable = {

@@ -101,10 +101,10 @@ trapezoid (SteelEvent *ev, int channel, double start, double ramp, double hold, 
 /* Mold level off by amp (either side) for hold seconds; the operator slows
  * the strand a little meanwhile. Returns the end time. */
 static double
-level_excursion (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double start,
+level_excursion (SteelEvent *ev, const SteelShape *sh, GenRng *rng, double start,
                  double amp, double hold)
 {
-  double sign = steel_uniform (rng) < 0.5 ? -1.0 : 1.0;
+  double sign = gen_uniform (rng) < 0.5 ? -1.0 : 1.0;
   trapezoid (ev, STEEL_CH_LEVEL, start, LEVEL_RAMP, hold, sign * amp);
   trapezoid (ev, STEEL_CH_SPEED, start, LEVEL_RAMP, hold,
              -0.6 * sh->sensor[STEEL_CH_SPEED].noise);
@@ -114,17 +114,17 @@ level_excursion (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double sta
 /* Clearly outside the band: 2 to 3.5 noise sd beyond it, so noise rarely
  * breaks the run. */
 static double
-outside_amp (const SteelShape *sh, SteelRng *rng)
+outside_amp (const SteelShape *sh, GenRng *rng)
 {
-  return sh->rules.level_band + steel_range (rng, 2.0, 3.5) * sh->sensor[STEEL_CH_LEVEL].noise;
+  return sh->rules.level_band + gen_range (rng, 2.0, 3.5) * sh->sensor[STEEL_CH_LEVEL].noise;
 }
 
 /* Long enough for the timing rule, too short for the level rule (the run
  * outside the band lasts about hold + 4 s). */
 static double
-short_hold (const SteelShape *sh, SteelRng *rng)
+short_hold (const SteelShape *sh, GenRng *rng)
 {
-  return steel_range (rng, sh->rules.sequence_level_min_seconds + 2,
+  return gen_range (rng, sh->rules.sequence_level_min_seconds + 2,
                       sh->rules.level_min_seconds - 10);
 }
 
@@ -133,7 +133,7 @@ short_hold (const SteelShape *sh, SteelRng *rng)
  * surges around the fall. The peak sits as high as the range allows so
  * that the trough stays above the lower clip. Returns the fall's end. */
 static double
-temperature_event (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double fall_start,
+temperature_event (SteelEvent *ev, const SteelShape *sh, GenRng *rng, double fall_start,
                    double drop)
 {
   const SteelSensor *ts = &sh->sensor[STEEL_CH_TEMPERATURE];
@@ -142,12 +142,12 @@ temperature_event (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double f
   double hi_peak = ts->max - 0.5 * ts->noise;
   if (lo_peak > hi_peak)
     lo_peak = hi_peak;
-  double peak = steel_range (rng, lo_peak, hi_peak) - ts->base;
-  double rise = steel_range (rng, 60, RISE_MAX);
-  double hold = steel_range (rng, 30, PEAK_HOLD_MAX);
-  double fall = steel_range (rng, 10, sh->rules.temperature_drop_window - 20);
-  double low = steel_range (rng, 60, LOW_HOLD_MAX);
-  double recovery = steel_range (rng, 90, RECOVERY_MAX);
+  double peak = gen_range (rng, lo_peak, hi_peak) - ts->base;
+  double rise = gen_range (rng, 60, RISE_MAX);
+  double hold = gen_range (rng, 30, PEAK_HOLD_MAX);
+  double fall = gen_range (rng, 10, sh->rules.temperature_drop_window - 20);
+  double low = gen_range (rng, 60, LOW_HOLD_MAX);
+  double recovery = gen_range (rng, 90, RECOVERY_MAX);
   double fall_end = fall_start + fall;
 
   SteelPwl *p = new_part (ev, STEEL_CH_TEMPERATURE);
@@ -158,7 +158,7 @@ temperature_event (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double f
   knot (p, fall_end + low, peak - drop);
   knot (p, fall_end + low + recovery, 0);
 
-  double surge = steel_range (rng, 1.3, 2.3) * ws->noise;
+  double surge = gen_range (rng, 1.3, 2.3) * ws->noise;
   p = new_part (ev, STEEL_CH_WATER);
   knot (p, fall_start - 20, 0);
   knot (p, fall_start, surge);
@@ -170,38 +170,38 @@ temperature_event (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double f
 /* The timing rule's drop: past its threshold, well short of the plain drop
  * rule's. */
 static double
-sequence_drop (const SteelShape *sh, SteelRng *rng)
+sequence_drop (const SteelShape *sh, GenRng *rng)
 {
   const SteelRules *r = &sh->rules;
   return r->sequence_temperature_drop
-         + steel_range (rng, 0.1, 0.3) * (r->temperature_drop - r->sequence_temperature_drop);
+         + gen_range (rng, 0.1, 0.3) * (r->temperature_drop - r->sequence_temperature_drop);
 }
 
 static void
-speed_superheat (SteelEvent *ev, const SteelShape *sh, SteelRng *rng, double speed,
+speed_superheat (SteelEvent *ev, const SteelShape *sh, GenRng *rng, double speed,
                  double superheat)
 {
-  double hold = sh->rules.speed_superheat_min_seconds + steel_range (rng, 40, SPEED_EXTRA_MAX);
+  double hold = sh->rules.speed_superheat_min_seconds + gen_range (rng, 40, SPEED_EXTRA_MAX);
   trapezoid (ev, STEEL_CH_SPEED, 0, SPEED_RAMP, hold, speed - sh->sensor[STEEL_CH_SPEED].base);
   trapezoid (ev, STEEL_CH_SUPERHEAT, 0, SPEED_RAMP, hold,
              superheat - sh->sensor[STEEL_CH_SUPERHEAT].base);
 }
 
 static double
-high_speed (const SteelShape *sh, SteelRng *rng)
+high_speed (const SteelShape *sh, GenRng *rng)
 {
-  return sh->rules.speed_high + steel_range (rng, 1.2, 4.0) * sh->sensor[STEEL_CH_SPEED].noise;
+  return sh->rules.speed_high + gen_range (rng, 1.2, 4.0) * sh->sensor[STEEL_CH_SPEED].noise;
 }
 
 static double
-low_superheat (const SteelShape *sh, SteelRng *rng)
+low_superheat (const SteelShape *sh, GenRng *rng)
 {
   return sh->rules.superheat_low
-         - steel_range (rng, 0.8, 1.6) * sh->sensor[STEEL_CH_SUPERHEAT].noise;
+         - gen_range (rng, 0.8, 1.6) * sh->sensor[STEEL_CH_SUPERHEAT].noise;
 }
 
 static void
-draw_relative (SteelEventKind kind, const SteelShape *sh, SteelRng *rng, SteelEvent *ev)
+draw_relative (SteelEventKind kind, const SteelShape *sh, GenRng *rng, SteelEvent *ev)
 {
   const SteelRules *r = &sh->rules;
   const SteelSensor *ts = &sh->sensor[STEEL_CH_TEMPERATURE];
@@ -215,11 +215,11 @@ draw_relative (SteelEventKind kind, const SteelShape *sh, SteelRng *rng, SteelEv
       break;
     case STEEL_EV_LEVEL_EXCURSION:
       level_excursion (ev, sh, rng, 0, outside_amp (sh, rng),
-                       steel_range (rng, r->level_min_seconds + 5, r->level_min_seconds + 90));
+                       gen_range (rng, r->level_min_seconds + 5, r->level_min_seconds + 90));
       break;
     case STEEL_EV_TEMPERATURE_DROP:
       temperature_event (ev, sh, rng, 0,
-                         r->temperature_drop + steel_range (rng, 1.0, 2.5) * ts->noise);
+                         r->temperature_drop + gen_range (rng, 1.0, 2.5) * ts->noise);
       break;
     case STEEL_EV_SPEED_SUPERHEAT:
       speed_superheat (ev, sh, rng, high_speed (sh, rng), low_superheat (sh, rng));
@@ -227,39 +227,39 @@ draw_relative (SteelEventKind kind, const SteelShape *sh, SteelRng *rng, SteelEv
     case STEEL_EV_DROP_THEN_LEVEL:
       fall_end = temperature_event (ev, sh, rng, 0, sequence_drop (sh, rng));
       level_excursion (ev, sh, rng,
-                       fall_end + steel_range (rng, 0, 0.6 * r->sequence_max_gap_seconds),
+                       fall_end + gen_range (rng, 0, 0.6 * r->sequence_max_gap_seconds),
                        outside_amp (sh, rng), short_hold (sh, rng));
       break;
     case STEEL_EV_NM_LEVEL_SHORT:
       level_excursion (ev, sh, rng, 0, outside_amp (sh, rng),
-                       steel_range (rng, 2, r->level_min_seconds - 10));
+                       gen_range (rng, 2, r->level_min_seconds - 10));
       break;
     case STEEL_EV_NM_LEVEL_INSIDE:
       level_excursion (ev, sh, rng, 0,
                        MAX (0.3 * r->level_band,
-                            r->level_band - steel_range (rng, 1.2, 2.0) * ls->noise),
-                       steel_range (rng, 2.0 * r->level_min_seconds,
+                            r->level_band - gen_range (rng, 1.2, 2.0) * ls->noise),
+                       gen_range (rng, 2.0 * r->level_min_seconds,
                                     2.0 * r->level_min_seconds + 180));
       break;
     case STEEL_EV_NM_TEMPERATURE_SMALL:
       temperature_event (ev, sh, rng, 0,
                          MAX (0.3 * r->temperature_drop,
-                              r->temperature_drop - steel_range (rng, 1.5, 3.0) * ts->noise));
+                              r->temperature_drop - gen_range (rng, 1.5, 3.0) * ts->noise));
       break;
     case STEEL_EV_NM_SPEED_ONLY:
       speed_superheat (ev, sh, rng, high_speed (sh, rng),
                        r->superheat_low
-                       + steel_range (rng, 1.5, 2.3) * sh->sensor[STEEL_CH_SUPERHEAT].noise);
+                       + gen_range (rng, 1.5, 2.3) * sh->sensor[STEEL_CH_SUPERHEAT].noise);
       break;
     case STEEL_EV_NM_SUPERHEAT_ONLY:
       speed_superheat (ev, sh, rng,
                        r->speed_high
-                       - steel_range (rng, 2.5, 4.0) * sh->sensor[STEEL_CH_SPEED].noise,
+                       - gen_range (rng, 2.5, 4.0) * sh->sensor[STEEL_CH_SPEED].noise,
                        low_superheat (sh, rng));
       break;
     case STEEL_EV_NM_WRONG_ORDER:
       end = level_excursion (ev, sh, rng, 0, outside_amp (sh, rng), short_hold (sh, rng));
-      temperature_event (ev, sh, rng, end + steel_range (rng, 30, WRONG_ORDER_LEAD_MAX),
+      temperature_event (ev, sh, rng, end + gen_range (rng, 30, WRONG_ORDER_LEAD_MAX),
                          sequence_drop (sh, rng));
       break;
     case STEEL_EV_NM_TOO_LATE:
@@ -267,23 +267,23 @@ draw_relative (SteelEventKind kind, const SteelShape *sh, SteelRng *rng, SteelEv
       fall_end = temperature_event (ev, sh, rng, 0, sequence_drop (sh, rng));
       level_excursion (ev, sh, rng,
                        fall_end + r->temperature_drop_window + r->sequence_max_gap_seconds
-                       + steel_range (rng, 30, TOO_LATE_EXTRA_MAX),
+                       + gen_range (rng, 30, TOO_LATE_EXTRA_MAX),
                        outside_amp (sh, rng), short_hold (sh, rng));
       break;
     case STEEL_EV_NM_WEAK_DROP:
       fall_end = temperature_event (ev, sh, rng, 0,
                                     MAX (0.3 * r->sequence_temperature_drop,
                                          r->sequence_temperature_drop
-                                         - steel_range (rng, 1.5, 2.0) * ts->noise));
+                                         - gen_range (rng, 1.5, 2.0) * ts->noise));
       level_excursion (ev, sh, rng,
-                       fall_end + steel_range (rng, 0, 0.6 * r->sequence_max_gap_seconds),
+                       fall_end + gen_range (rng, 0, 0.6 * r->sequence_max_gap_seconds),
                        outside_amp (sh, rng), short_hold (sh, rng));
       break;
     }
 }
 
 void
-steel_event_draw (SteelEventKind kind, const SteelShape *shape, SteelRng *rng,
+steel_event_draw (SteelEventKind kind, const SteelShape *shape, GenRng *rng,
                   size_t n_steps, SteelEvent *ev)
 {
   ev->n_parts = 0;
@@ -300,7 +300,7 @@ steel_event_draw (SteelEventKind kind, const SteelShape *shape, SteelRng *rng,
   /* validation guarantees room; should it not, start at the margin and let
    * steel_event_add cut the event at the cast's end */
   double room = (double) n_steps - 2.0 * STEEL_EVENT_MARGIN - (t1 - t0);
-  double start = STEEL_EVENT_MARGIN + (room > 0 ? steel_range (rng, 0, room) : 0);
+  double start = STEEL_EVENT_MARGIN + (room > 0 ? gen_range (rng, 0, room) : 0);
   double shift = floor (start) - t0;
   for (int k = 0; k < ev->n_parts; k++)
     for (int j = 0; j < ev->part[k].n_knots; j++)

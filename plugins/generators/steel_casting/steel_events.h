@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "steel_rng.h"
+#include "gen_rng.h"
 #include "steel_rules.h"
 
 typedef struct {
@@ -68,7 +68,7 @@ guint steel_event_expected (SteelEventKind kind);
  * needs n_steps >= span + 2 * STEEL_EVENT_MARGIN. */
 double steel_event_max_span (const SteelShape *shape);
 /* Draw one event of this kind and place it at a random start in the cast. */
-void steel_event_draw (SteelEventKind kind, const SteelShape *shape, SteelRng *rng,
+void steel_event_draw (SteelEventKind kind, const SteelShape *shape, GenRng *rng,
                        size_t n_steps, SteelEvent *ev);
 /* delta[t * STEEL_N_CH + c] += the event; widens [*lo, *hi) to the touched steps. */
 void steel_event_add (const SteelEvent *ev, double *delta, size_t n_steps,

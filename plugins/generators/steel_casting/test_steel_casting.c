@@ -11,7 +11,7 @@
 
 #include "plugin/registry.h"
 #include "steel_events.h"
-#include "steel_rng.h"
+#include "gen_rng.h"
 #include "steel_rules.h"
 
 static const char *const channels[] = {
@@ -684,7 +684,6 @@ test_bad_params (void)
   const BadParam bad[] = {
     { "casting_speed_min", "1.3" },          /* above base */
     { "mold_temperature_max", "1500" },      /* below base */
-    { "superheat_noise", "0" },
     { "level_band", "35" },                  /* wider than the range allows */
     { "sequence_level_min_seconds", "20" },  /* too close to level_min_seconds */
     { "temperature_drop", "70" },            /* does not fit the temperature range */
@@ -727,6 +726,8 @@ test_bad_params (void)
   g_autoptr (TdParams) params = td_params_new_defaults (dd->params, dd->n_params, NULL);
   g_assert_false (td_params_set_text (params, "cast_duration_minutes", "5", NULL));
   g_assert_false (td_params_set_text (params, "defect_probability", "1.5", NULL));
+  g_assert_false (td_params_set_text (params, "superheat_noise", "0", NULL));   /* (0, ...] */
+  g_assert_false (td_params_set_text (params, "level_min_seconds", "15", NULL));
 }
 
 /* Event weights set the mix of planned events: zero weights leave a kind
@@ -773,16 +774,16 @@ test_event_weights (void)
 static void
 test_normal_sampler (void)
 {
-  SteelZiggurat z;
-  steel_ziggurat_init (&z);
-  SteelRng rng;
-  steel_rng_init (&rng, 99, 0);
+  GenZiggurat z;
+  gen_ziggurat_init (&z);
+  GenRng rng;
+  gen_rng_init (&rng, 99, 0);
   const size_t n = 2000000;
   double sum = 0, sum2 = 0, sum4 = 0;
   size_t over2 = 0, over3 = 0, over4 = 0;
   for (size_t k = 0; k < n; k++)
     {
-      double v = steel_normal (&rng, &z);
+      double v = gen_normal (&rng, &z);
       sum += v;
       sum2 += v * v;
       sum4 += v * v * v * v;
@@ -800,10 +801,10 @@ test_normal_sampler (void)
   g_assert_cmpuint (over4, >, 70);
   g_assert_cmpuint (over4, <, 190);
   /* different indices give different streams */
-  SteelRng a, b;
-  steel_rng_init (&a, 99, 1);
-  steel_rng_init (&b, 99, 2);
-  g_assert_cmpuint (steel_next (&a), !=, steel_next (&b));
+  GenRng a, b;
+  gen_rng_init (&a, 99, 1);
+  gen_rng_init (&b, 99, 2);
+  g_assert_cmpuint (gen_next (&a), !=, gen_next (&b));
 }
 
 static SteelShape
@@ -835,8 +836,8 @@ test_event_span (void)
   shapes[1].rules.sequence_max_gap_seconds = 600;
   shapes[2].rules.level_min_seconds = 200;
   shapes[2].rules.speed_superheat_min_seconds = 900;
-  SteelRng rng;
-  steel_rng_init (&rng, 5, 0);
+  GenRng rng;
+  gen_rng_init (&rng, 5, 0);
   for (size_t k = 0; k < G_N_ELEMENTS (shapes); k++)
     {
       double span = steel_event_max_span (&shapes[k]);

@@ -44,14 +44,14 @@ static const TdParamSpec xgb_params[] = {
   { "learning_rate", TD_PARAM_DOUBLE, "0.3", 0, 1, NULL,
     "shrinkage (XGBoost's eta); 0.3 is XGBoost's own default" },
   { "subsample", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL,
-    "fraction of training rows sampled per tree, in (0, 1]" },
+    "fraction of training rows sampled per tree", TD_PARAM_MIN_EXCLUSIVE },
   { "colsample_bytree", TD_PARAM_DOUBLE, "1.0", 0, 1, NULL,
-    "fraction of features sampled per tree, in (0, 1]" },
+    "fraction of features sampled per tree", TD_PARAM_MIN_EXCLUSIVE },
   { "min_child_weight", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
     "minimum hessian sum in a leaf" },
   { "reg_lambda", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL, "L2 penalty on leaf weights" },
   { "scale_pos_weight", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
-    "weight of positive examples, > 0 (n_neg / n_pos balances classes)" },
+    "weight of positive examples (n_neg / n_pos balances classes)", TD_PARAM_MIN_EXCLUSIVE },
   { "tree_method", TD_PARAM_ENUM, "hist", 0, 0, tree_method_choices,
     "XGBoost tree construction algorithm" },
   { "early_stopping_rounds", TD_PARAM_INT, "0", 0, 100000, NULL,
@@ -217,14 +217,9 @@ static TdModel *
 xgb_create (const TdParams *params, TdContext *ctx, GError **error)
 {
   (void) ctx;
-  static const char *const positive[] = { "subsample", "colsample_bytree", "scale_pos_weight" };
-  for (size_t k = 0; k < G_N_ELEMENTS (positive); k++)
-    if (!(td_params_get_double (params, positive[k]) > 0))
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "xgboost: %s must be > 0", positive[k]);
-        return NULL;
-      }
+  (void) error;
+  /* subsample, colsample_bytree and scale_pos_weight are > 0 by their specs
+   * (exclusive minimum), which the core enforces before create. */
   TdModel *m = g_new0 (TdModel, 1);
   m->n_estimators = (int) td_params_get_int (params, "n_estimators");
   m->max_depth = (int) td_params_get_int (params, "max_depth");

@@ -1,8 +1,9 @@
 /* paper_fixture.h — the hand-built run report both paper-table tests
  * (test_latex.c, test_markdown.c) render; header-only, test-internal.
  *
- * Three pipelines, logistic the baseline; roc_auc, brier and n (unranked,
- * so not a column by default). On roc_auc gbdt has two tests: delong
+ * Three pipelines, logistic the baseline; roc_auc, brier, and n, tp and fp
+ * (unranked counts, so not a column by default; gbdt's tp and fp would be the
+ * best of their columns if counts were ranked). On roc_auc gbdt has two tests: delong
  * (listed first, adjusted p 0.0002) and ttest (preferred by default,
  * adjusted p 0.004: **); lstm has delong only (not significant). On brier
  * gbdt has an unadjusted bootstrap p of 0.0004 (***). The sweep variant's
@@ -13,7 +14,7 @@
 #include <glib/gstdio.h>
 #include <tundish/tundish.h>
 
-static const char *const fixture_metrics[] = { "roc_auc", "brier", "n", NULL };
+static const char *const fixture_metrics[] = { "roc_auc", "brier", "n", "tp", "fp", NULL };
 static const char *const fixture_pipelines[] = { "gbdt", "lstm[hidden_size=32,tag=a_b&c]",
                                                  "logistic", NULL };
 
@@ -21,12 +22,16 @@ static const TdSummaryRow fixture_summary[] = {
   { "gbdt", "", "roc_auc", 0.90213, 0.0081, 3 },
   { "gbdt", "", "brier", 0.0834, 0.0071, 3 },
   { "gbdt", "", "n", 240, 0, 3 },
+  { "gbdt", "", "tp", 30, 1, 3 },
+  { "gbdt", "", "fp", 3, 1, 3 },
   { "lstm", "hidden_size=32,tag=a_b&c", "roc_auc", 0.9018, 0.02, 3 },
   { "lstm", "hidden_size=32,tag=a_b&c", "brier", NAN, NAN, 0 },
   { "lstm", "hidden_size=32,tag=a_b&c", "n", 240, 0, 3 },
   { "logistic", "", "roc_auc", 0.881, 0.014, 3 },
   { "logistic", "", "brier", 0.0904, 0.0062, 3 },
   { "logistic", "", "n", 240, 0, 3 },
+  { "logistic", "", "tp", 28, 2, 3 },
+  { "logistic", "", "fp", 5, 2, 3 },
 };
 
 static const TdComparisonRow fixture_comparisons[] = {
@@ -54,15 +59,18 @@ fixture_report (const char *dir, gboolean with_comparisons)
   };
 }
 
-/* The report's file name in dir after write(), read back and removed. */
+/* The report's file name in dir after write(), read back and removed;
+ * experiment (NULL: the fixture's) names the experiment. */
 static char *
-fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with_comparisons,
-                const char *file)
+fixture_render_named (const TdReporterVTable *v, const TdParams *params,
+                      gboolean with_comparisons, const char *file, const char *experiment)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("td-paper-XXXXXX", &error);
   g_assert_no_error (error);
   TdRunReport r = fixture_report (dir, with_comparisons);
+  if (experiment)
+    r.experiment = experiment;
   g_assert_true (v->write (params, &r, &error));
   g_assert_no_error (error);
   g_autofree char *path = g_build_filename (dir, file, NULL);
@@ -71,4 +79,23 @@ fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);   /* no temporary file left */
   return text;
+}
+
+static G_GNUC_UNUSED char *
+fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with_comparisons,
+                const char *file)
+{
+  return fixture_render_named (v, params, with_comparisons, file, NULL);
+}
+
+/* An experiment name with terminal escapes (a window title, clear screen,
+ * a bell, DEL and a C1 CSI): `cat results.md` must not obey them. */
+#define FIXTURE_ESCAPES "line\x1b]0;t\x07\x1b[2J\x7f\xc2\x9bx"
+
+static G_GNUC_UNUSED void
+fixture_assert_no_controls (const char *text)
+{
+  for (const unsigned char *c = (const unsigned char *) text; *c; c++)
+    g_assert_true (!((*c < 0x20 && *c != '\n') || *c == 0x7f
+                     || (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)));
 }

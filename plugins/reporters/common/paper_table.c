@@ -4,14 +4,16 @@
 #include <math.h>
 #include <string.h>
 
-/* The same lists as the html reporter (html_util.c): a metric is ranked
- * lower-is-better by name, n and n_pos are not ranked at all. */
+/* A metric is ranked lower-is-better by name. Counts are not ranked at all:
+ * n and n_pos, and the confusion counts, whose size follows the test split's
+ * size and class balance as much as the model (fewer false positives may be
+ * fewer positives called at all), so a best count would mislead. */
 static const char *const lower_is_better[] = {
-  "brier", "log_loss", "fp", "fn", "fpr", "fnr", "miss_rate", "false_alarm_rate",
+  "brier", "log_loss", "fpr", "fnr", "miss_rate", "false_alarm_rate",
   "mae", "mse", "rmse", "mape", "smape", "ece", "mce", "detection_delay",
   "fit_seconds", "predict_seconds", NULL
 };
-static const char *const unranked[] = { "n", "n_pos", NULL };
+static const char *const unranked[] = { "n", "n_pos", "tp", "fp", "tn", "fn", NULL };
 
 static gboolean
 ends_with (const char *s, const char *suffix)

@@ -1,0 +1,287 @@
+/* test_glass_line.c — the glass line generator: same seed same bytes, any
+ * thread count; the planned mix of defect types; every defective lot's cause
+ * (stage, channels, window) visible in its signal; material flow (a furnace
+ * disturbance reaches the thickness gauge after the transport delay);
+ * sampling rates; the three targets; the parameter checks. */
+#include <math.h>
+#include <string.h>
+
+#include <tundish/tundish.h>
+
+#include "glass_process.h"
+
+const TdPluginDescriptor *td_plugin_descriptor (size_t index);
+
+static TdDataset *
+generate (const char *const *kv, guint64 seed, int threads, GError **error)
+{
+  const TdPluginDescriptor *d = td_plugin_descriptor (0);
+  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
+  for (size_t i = 0; kv && kv[i]; i += 2)
+    g_assert_true (td_params_set_text (p, kv[i], kv[i + 1], NULL));
+  g_autoptr (TdContext) ctx = td_context_new (seed);
+  td_context_set_threads (ctx, threads);
+  return ((const TdGeneratorVTable *) d->vtable)->generate (p, ctx, error);
+}
+
+static const char *const small[] = { "num_series", "300", NULL };
+
+static const char *
+meta_str (const TdDataset *ds, const char *name, size_t s)
+{
+  const TdMetaColumn *m = td_dataset_find_meta (ds, name);
+  g_assert_nonnull (m);
+  g_assert_nonnull (m->str);
+  return m->str[s];
+}
+
+static double
+meta_num (const TdDataset *ds, const char *name, size_t s)
+{
+  const TdMetaColumn *m = td_dataset_find_meta (ds, name);
+  g_assert_nonnull (m);
+  g_assert_nonnull (m->num);
+  return m->num[s];
+}
+
+static int
+channel (const TdDataset *ds, const char *name)
+{
+  for (size_t c = 0; c < ds->n_channels; c++)
+    if (g_str_equal (ds->channel_names[c], name))
+      return (int) c;
+  g_assert_not_reached ();
+}
+
+static void
+test_determinism_and_threads (void)
+{
+  g_autoptr (TdDataset) a = generate (small, 5, 1, NULL);
+  g_autoptr (TdDataset) b = generate (small, 5, 3, NULL);
+  g_autoptr (TdDataset) c = generate (small, 6, 1, NULL);
+  size_t bytes = a->n_series * a->n_steps * a->n_channels * sizeof (float);
+  g_assert_cmpmem (a->x, bytes, b->x, bytes);
+  g_assert_cmpmem (a->y, a->n_series * sizeof (double), b->y, b->n_series * sizeof (double));
+  g_assert_true (memcmp (a->x, c->x, bytes) != 0);
+  for (size_t s = 0; s < a->n_series; s++)
+    g_assert_cmpstr (meta_str (a, "event", s), ==, meta_str (b, "event", s));
+}
+
+/* The defect mix follows the plan, every class appears, good is the
+ * majority, and the label noise rate is near its parameter. */
+static void
+test_classes (void)
+{
+  const char *const kv[] = { "num_series", "1500", NULL };
+  g_autoptr (TdDataset) ds = generate (kv, 11, 2, NULL);
+  g_assert_cmpint (ds->task, ==, TD_TASK_MULTICLASS);
+  g_assert_cmpuint (ds->n_classes, ==, 6);
+  g_assert_cmpstr (ds->class_names[0], ==, "good");
+  size_t count[6] = { 0 }, noisy = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      count[(int) ds->y[s]]++;
+      noisy += !g_str_equal (meta_str (ds, "defect_type", s), ds->class_names[(int) ds->y[s]]);
+    }
+  g_assert_cmpuint (count[0], >, ds->n_series / 2);
+  for (int k = 1; k < 6; k++)
+    g_assert_cmpuint (count[k], >, 50);   /* ~90 each at 0.3 / 5 */
+  double defect_rate = 1 - (double) count[0] / ds->n_series;
+  g_assert_cmpfloat (fabs (defect_rate - 0.3), <, 0.05);
+  g_assert_cmpfloat ((double) noisy / ds->n_series, >, 0.005);
+  g_assert_cmpfloat ((double) noisy / ds->n_series, <, 0.04);
+  /* true probabilities: 1 - noise on the rule's class */
+  for (size_t s = 0; s < 20; s++)
+    {
+      g_autofree char *name = g_strdup_printf ("true_probability.%s",
+                                               meta_str (ds, "defect_type", s));
+      g_assert_cmpfloat (fabs (meta_num (ds, name, s) - 0.98), <, 1e-12);
+    }
+  /* hidden from models: everything that follows from the outcome */
+  g_assert_cmpint (td_dataset_find_meta (ds, "cause_channels")->role, ==, TD_META_TARGET);
+  g_assert_cmpint (td_dataset_find_meta (ds, "true_probability.good")->role, ==,
+                   TD_META_TARGET);
+  g_assert_cmpint (td_dataset_find_meta (ds, "sample_period_s.crown_temperature")->role, ==,
+                   TD_META_INPUT);
+}
+
+/* Each defective lot's cause channel moves inside the recorded window and
+ * not outside it; the window's glass reaches inspection. */
+static void
+test_causes_visible (void)
+{
+  const char *const kv[] = { "num_series", "600", "label_noise", "0", NULL };
+  g_autoptr (TdDataset) ds = generate (kv, 3, 2, NULL);
+  size_t checked[6] = { 0 };
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const char *type = meta_str (ds, "defect_type", s);
+      if (g_str_equal (type, "good"))
+        {
+          g_assert_cmpfloat (meta_num (ds, "cause_start", s), ==, -1);
+          g_assert_cmpstr (meta_str (ds, "cause_stage", s), ==, "none");
+          continue;
+        }
+      int start = (int) meta_num (ds, "cause_start", s), end = (int) meta_num (ds, "cause_end", s);
+      g_assert_cmpint (start, >=, 0);
+      g_assert_cmpint (end, >, start);
+      g_auto (GStrv) causes = g_strsplit (meta_str (ds, "cause_channels", s), ";", -1);
+      int c = channel (ds, causes[0]);
+      const float *x = td_dataset_series (ds, s);
+      /* mean deviation from nominal inside the middle of the window vs before it */
+      double in = 0, out = 0, base = glass_sensors[c].base;
+      int mid0 = start + 60, mid1 = end - 60, n_in = 0, n_out = 0;
+      for (int t = mid0; t < mid1; t++, n_in++)
+        in += fabs (x[(size_t) t * ds->n_channels + c] - base);
+      for (int t = 0; t < MIN (start, 600); t++, n_out++)
+        out += fabs (x[(size_t) t * ds->n_channels + c] - base);
+      if (n_in > 0 && n_out > 30)
+        {
+          g_assert_cmpfloat (in / n_in, >, 4 * out / n_out);
+          checked[(int) ds->y[s]]++;
+        }
+      const char *stage = meta_str (ds, "cause_stage", s);
+      g_assert_true (g_str_equal (stage, "furnace") || g_str_equal (stage, "forming")
+                     || g_str_equal (stage, "annealing"));
+    }
+  for (int k = 1; k < 6; k++)
+    g_assert_cmpuint (checked[k], >, 10);
+}
+
+/* A furnace disturbance reaches the thickness gauge delay_forming later:
+ * the lag of the largest covariance between the crown temperature's drop and
+ * the thickness is the transport delay. */
+static void
+test_material_flow (void)
+{
+  const char *const kv[] = { "num_series", "400", "delay_forming_minutes", "12", NULL };
+  g_autoptr (TdDataset) ds = generate (kv, 21, 2, NULL);
+  int crown = channel (ds, "crown_temperature"), thick = channel (ds, "thickness");
+  size_t nc = ds->n_channels, T = ds->n_steps;
+  int found = 0;
+  for (size_t s = 0; s < ds->n_series && found < 6; s++)
+    {
+      const char *ev = meta_str (ds, "event", s);
+      if (!g_str_equal (ev, "crown_drop"))
+        continue;
+      const float *x = td_dataset_series (ds, s);
+      double mc = 0, mt = 0;
+      for (size_t t = 0; t < T; t++)
+        {
+          mc += x[t * nc + crown];
+          mt += x[t * nc + thick];
+        }
+      mc /= (double) T;
+      mt /= (double) T;
+      int best = -1;
+      double best_cov = -INFINITY;
+      for (int lag = 0; lag <= 1500; lag += 10)
+        {
+          double cov = 0;
+          for (size_t t = 0; t + (size_t) lag < T; t++)
+            cov += -(x[t * nc + crown] - mc) * (x[(t + lag) * nc + thick] - mt);
+          cov /= (double) (T - lag);
+          if (cov > best_cov)
+            {
+              best_cov = cov;
+              best = lag;
+            }
+        }
+      found++;
+      /* 12 min = 720 s, within the furnace's 10 s sampling */
+      g_assert_cmpint (best, >=, 700);
+      g_assert_cmpint (best, <=, 740);
+    }
+  g_assert_cmpint (found, >=, 3);
+}
+
+/* Furnace sensors are held over their 10 s samples, lehr ones over 5 s,
+ * forming sensors vary every second; linear resampling interpolates. */
+static void
+test_sampling (void)
+{
+  g_autoptr (TdDataset) ds = generate (small, 1, 1, NULL);
+  const float *x = td_dataset_series (ds, 0);
+  size_t nc = ds->n_channels;
+  int crown = channel (ds, "crown_temperature"), lehr = channel (ds, "lehr_zone1_temperature"),
+      tin = channel (ds, "tin_bath_temperature");
+  size_t tin_changes = 0;
+  for (size_t t = 1; t < 600; t++)
+    {
+      if (t % 10)
+        g_assert_cmpfloat (x[t * nc + crown], ==, x[(t - 1) * nc + crown]);
+      if (t % 5)
+        g_assert_cmpfloat (x[t * nc + lehr], ==, x[(t - 1) * nc + lehr]);
+      tin_changes += x[t * nc + tin] != x[(t - 1) * nc + tin];
+    }
+  g_assert_cmpuint (tin_changes, >, 550);
+  g_assert_cmpfloat (meta_num (ds, "sample_period_s.crown_temperature", 0), ==, 10);
+  g_assert_cmpstr (meta_str (ds, "resampling.crown_temperature", 0), ==, "hold");
+  const char *const lin[] = { "num_series", "20", "slow_sensor_resampling", "linear", NULL };
+  g_autoptr (TdDataset) li = generate (lin, 1, 1, NULL);
+  const float *y = td_dataset_series (li, 0);
+  size_t held = 0;
+  for (size_t t = 1; t < 600; t++)
+    held += t % 10 && y[t * nc + crown] == y[(t - 1) * nc + crown];
+  g_assert_cmpuint (held, <, 20);
+  g_assert_cmpstr (meta_str (li, "resampling.crown_temperature", 0), ==, "linear");
+}
+
+static void
+test_targets (void)
+{
+  const char *const bin[] = { "num_series", "300", "target", "binary", NULL };
+  g_autoptr (TdDataset) b = generate (bin, 2, 1, NULL);
+  g_assert_cmpint (b->task, ==, TD_TASK_BINARY);
+  g_assert_nonnull (td_dataset_find_meta (b, "true_defect_probability"));
+  const char *const gr[] = { "num_series", "800", "target", "grade", "label_noise", "0", NULL };
+  g_autoptr (TdDataset) g = generate (gr, 2, 1, NULL);
+  g_assert_cmpuint (g->n_classes, ==, 4);
+  g_assert_cmpstr (g->class_names[3], ==, "reject");
+  size_t count[4] = { 0 };
+  for (size_t s = 0; s < g->n_series; s++)
+    {
+      count[(int) g->y[s]]++;
+      /* ordinal: the grade rises with the severity */
+      double sev = meta_num (g, "severity", s);
+      int want = sev == 0 ? 0 : sev < 1.8 ? 1 : sev < 2.2 ? 2 : 3;
+      g_assert_cmpint ((int) g->y[s], ==, want);
+    }
+  g_test_message ("grades %zu %zu %zu %zu", count[0], count[1], count[2], count[3]);
+  for (int k = 0; k < 4; k++)
+    g_assert_cmpuint (count[k], >, 10);
+}
+
+static void
+test_checks (void)
+{
+  const char *const short_lot[] = { "duration_minutes", "42", "delay_forming_minutes", "20", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdDataset) ds = generate (short_lot, 1, 1, &error);
+  g_assert_null (ds);
+  g_assert_nonnull (strstr (error->message, "duration_minutes 42"));
+  const TdGeneratorVTable *vt = td_plugin_descriptor (0)->vtable;
+  const TdCheckParamsExt *check = vt->extension (TD_EXT_CHECK_PARAMS);
+  g_assert_nonnull (check);
+  const TdPluginDescriptor *d = td_plugin_descriptor (0);
+  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
+  g_assert_true (check->check (p, NULL));
+  g_assert_true (td_params_set_text (p, "defect_weights", "[1, 1]", NULL));
+  g_clear_error (&error);
+  g_assert_false (check->check (p, &error));
+  g_assert_nonnull (strstr (error->message, "defect_weights needs 5"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/glass_line/determinism-and-threads", test_determinism_and_threads);
+  g_test_add_func ("/glass_line/classes", test_classes);
+  g_test_add_func ("/glass_line/causes-visible", test_causes_visible);
+  g_test_add_func ("/glass_line/material-flow", test_material_flow);
+  g_test_add_func ("/glass_line/sampling", test_sampling);
+  g_test_add_func ("/glass_line/targets", test_targets);
+  g_test_add_func ("/glass_line/checks", test_checks);
+  return g_test_run ();
+}
