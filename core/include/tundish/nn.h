@@ -332,8 +332,9 @@ uint64_t nn_seed_mix (uint64_t base, uint64_t a, uint64_t b, uint64_t c);
 /* ------------------------------------------------------------ networks */
 
 /* A network the training loop and the scoring functions can run: a float32
- * forward pass from a time-major batch to one logit per sequence, and its
- * backward pass. The sequence classifier is one (nn_seq_net_init); a plugin
+ * forward pass from a time-major batch to one logit per sequence (or, for a
+ * network trained with NN_LOSS_OUTPUT, one loss per sequence: see
+ * tundish/nn_recon.h), and its backward pass. The sequence classifier is one (nn_seq_net_init); a plugin
  * describes its own architecture with one of these (examples/
  * tcn-model-plugin). The loop calls forward and backward from several
  * threads at once, each thread with its own tape, so neither may write to

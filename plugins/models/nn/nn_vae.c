@@ -44,7 +44,7 @@ nn_vae_init (NnVae *v, const NnVaeConfig *cfg, GError **error)
   if (cfg->K % 2 == 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_CONFIG, "the VAE's kernel size must be odd ('same' "
-                   "padding), got %zu", cfg->K);
+                   "padding): kernel_size %zu", cfg->K);
       return FALSE;
     }
   v->cfg = *cfg;
