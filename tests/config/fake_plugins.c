@@ -188,6 +188,13 @@ static const TdParamSpec html_params[] = {
   { "plots", TD_PARAM_BOOL, "true", 0, 0, NULL, "embed plots" },
 };
 
+static const TdParamSpec table_params[] = {
+  { "path", TD_PARAM_PATH, NULL, 0, 0, NULL, "the data file" },
+  { "test_path", TD_PARAM_PATH, "", 0, 0, NULL, "optional second file" },
+  { "channel_paths", TD_PARAM_PATH_LIST, "[]", 0, 0, NULL, "more files" },
+  { "header", TD_PARAM_BOOL, "true", 0, 0, NULL, "header line" },
+};
+
 #define DESC(kind, name, params, vt) \
   { TD_PLUGIN_ABI_VERSION, kind, name, "1.0.0", "fake " name, params, \
     G_N_ELEMENTS (params), &vt, { 0 } }
@@ -196,6 +203,7 @@ static const TdParamSpec html_params[] = {
 
 static const TdPluginDescriptor fakes[] = {
   DESC (TD_KIND_GENERATOR, "steel_casting", steel_params, gen_vt),
+  DESC (TD_KIND_GENERATOR, "table", table_params, gen_vt),
   DESC (TD_KIND_AUGMENT, "jitter", jitter_params, aug_vt),
   DESC (TD_KIND_FEATURE, "statistical", statistical_params, extract_seq_vt),
   DESC (TD_KIND_FEATURE, "window", window_params, extract_seq_vt),

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 void html_section_glance (GString *out, const HtmlDoc *doc);
 /* report->comparisons against the baseline, the correction stated. */
 void html_section_significance (GString *out, const HtmlDoc *doc);
+/* Anomaly detectors: FPR, recall, precision, F1 at each validation-calibrated
+ * threshold method, against the plan's FPR < 0.05 (fpr_<method> metrics). */
+void html_section_thresholds (GString *out, const HtmlDoc *doc);
 /* ROC, precision-recall and reliability diagrams from the predictions. */
 void html_section_curves (GString *out, const HtmlDoc *doc);
 /* One chart per reported training curve. */
