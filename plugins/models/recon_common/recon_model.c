@@ -129,12 +129,11 @@ series_id (const TdDataset *ds, size_t s)
   return ds->series_id ? ds->series_id[s] : (gint64) s;
 }
 
-/* Task, shape, lengths and finite values over the valid steps. Binary-task
- * data passes too (labels are never read; `tundish bench` makes such data). */
+/* Task, shape, lengths and finite values over the valid steps. */
 static gboolean
 check_data (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
-  if (ds->task != TD_TASK_ANOMALY && ds->task != TD_TASK_BINARY)
+  if (ds->task != TD_TASK_ANOMALY)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
                    "%s: the %s data is a %s task; this model scores abnormality (task anomaly)",
