@@ -118,9 +118,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdDriftTable, td_drift_table_free)
 const char *td_drift_test_name (TdDriftTest test);
 TdDriftTest td_drift_test_from_name (const char *name);
 
-/* The table as CSV (header + one line per row; prefix, e.g. "0,", is put
- * before every data line and prefix_header before the header), appended to
- * out. Numbers with 17 significant digits. */
+/* The table as CSV, appended to out: the header when prefix_header is not
+ * NULL (after it; "" for none), then one line per row, each after prefix
+ * (e.g. "0,0,"; NULL for none). Numbers as td_csv_double writes them. */
 void td_drift_table_csv (const TdDriftTable *t, const char *prefix_header, const char *prefix,
                          GString *out);
 

@@ -187,9 +187,9 @@ void
 td_drift_table_csv (const TdDriftTable *t, const char *prefix_header, const char *prefix,
                     GString *out)
 {
-  g_string_append (out, prefix_header ? prefix_header : "");
-  g_string_append (out, "channel,summary,n_ref,n_new,ks,p_ks,p_ks_holm,wasserstein,mmd2,"
-                        "mmd_bandwidth,p_mmd,p_mmd_holm\n");
+  if (prefix_header)
+    g_string_append_printf (out, "%schannel,summary,n_ref,n_new,ks,p_ks,p_ks_holm,wasserstein,"
+                            "mmd2,mmd_bandwidth,p_mmd,p_mmd_holm\n", prefix_header);
   for (guint i = 0; i < t->rows->len; i++)
     {
       const TdDriftRow *r = t->rows->pdata[i];
