@@ -589,18 +589,22 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   double fraction = td_params_get_double (params, "recalibration_fraction");
   double offset = td_params_get_double (params, "recalibration_offset");
   double gain = td_params_get_double (params, "recalibration_gain");
-  if (fraction > 0 && (offset != 0 || gain != 1))
+  if (fraction > 0)
     {
+      /* The column is there whenever a fraction is given, even with no
+       * offset and gain 1: the same casts then form a control without drift. */
       const char *name = td_params_get_string (params, "recalibration_channel");
       size_t ch = 0;
       while (ch < STEEL_N_CH && strcmp (channel_names[ch], name) != 0)
         ch++;
       g_autofree double *flags = g_new (double, cfg.n_casts);
-      size_t n = steel_recalibrate (ds, ch, cfg.shape.sensor[ch].base, fraction, offset, gain,
-                                    flags);
+      gboolean moves = offset != 0 || gain != 1;
+      size_t n = steel_recalibrate (ds, ch, cfg.shape.sensor[ch].base, fraction,
+                                    moves ? offset : 0.0, moves ? gain : 1.0, moves, flags);
       td_dataset_add_meta_num (ds, "recalibrated", flags)->role = TD_META_TARGET;
-      td_context_log (ctx, G_LOG_LEVEL_INFO, GEN_NAME ": %zu casts read %s recalibrated", n,
-                      name);
+      if (moves)
+        td_context_log (ctx, G_LOG_LEVEL_INFO, GEN_NAME ": %zu casts read %s recalibrated", n,
+                        name);
     }
   return g_steal_pointer (&ds);
 }
@@ -634,7 +638,7 @@ static const TdPluginDescriptor steel_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = GEN_NAME,
-  .version = "1.0.0",
+  .version = "1.1.0",
   .summary = "continuous steel caster, 5 sensors at 1 Hz, defects from timed process events",
   .params = steel_params,
   .n_params = G_N_ELEMENTS (steel_params),

@@ -5,7 +5,7 @@
 
 size_t
 steel_recalibrate (TdDataset *ds, size_t channel, double base, double fraction, double offset,
-                   double gain, double *flags)
+                   double gain, gboolean apply, double *flags)
 {
   size_t n = ds->n_series;
   size_t n_shift = (size_t) floor (fraction * (double) n + 0.5);
@@ -13,7 +13,7 @@ steel_recalibrate (TdDataset *ds, size_t channel, double base, double fraction, 
   for (size_t s = 0; s < n; s++)
     {
       flags[s] = s >= n - n_shift;
-      if (!flags[s])
+      if (!flags[s] || !apply)
         continue;
       float *x = td_dataset_series (ds, s);
       for (size_t t = 0; t < ds->n_steps; t++)

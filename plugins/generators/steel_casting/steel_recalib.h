@@ -12,7 +12,7 @@
 
 #include <tundish/dataset.h>
 
-/* Shift channel of the last round(fraction n_series) series; flags[s] = 1 for
- * a shifted series, 0 otherwise. Returns how many were shifted. */
+/* Mark the last round(fraction n_series) series in flags (1, others 0) and,
+ * when apply, shift their channel. Returns how many were marked. */
 size_t steel_recalibrate (TdDataset *ds, size_t channel, double base, double fraction,
-                          double offset, double gain, double *flags);
+                          double offset, double gain, gboolean apply, double *flags);

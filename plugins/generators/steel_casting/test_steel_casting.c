@@ -924,6 +924,18 @@ test_recalibration (void)
   g_assert_cmpuint (n_flagged, ==, 10);
   /* The check is not vacuous: the shifted casts' values did change. */
   g_assert_cmpuint (n_moved, >, 10 * plain->n_steps / 2);
+
+  /* A fraction without offset or gain: the same casts marked, nothing moved
+   * (the control of experiments/steel-casting-drift.yaml). */
+  g_autoptr (TdDataset) control = generate_full (7, 2, &err, "num_casts", "40",
+                                                 "cast_duration_minutes", "20",
+                                                 "recalibration_fraction", "0.25", NULL);
+  g_assert_no_error (err);
+  flag = td_dataset_find_meta (control, "recalibrated");
+  g_assert_nonnull (flag);
+  g_assert_cmpfloat (flag->num[30], ==, 1.0);
+  g_assert_cmpmem (control->x, plain->n_series * plain->n_steps * stride * sizeof (float),
+                   plain->x, plain->n_series * plain->n_steps * stride * sizeof (float));
 }
 
 int
