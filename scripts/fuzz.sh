@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]
 #
 # SECONDS: how long each harness runs (default 60). HARNESS: any of
-# experiment eval_csv trial_csv dataset_h5 dataset_h5_untrusted (default: all five).
+# experiment eval_csv trial_csv dataset_h5 dataset_h5_untrusted table (default: all six).
 #
 # Builds build-fuzz/ with CC=clang, -Dfuzz=true, AddressSanitizer + UBSan on
 # every target and libFuzzer's coverage instrumentation on libtundish too,
@@ -26,7 +26,7 @@ cd "$TD_ROOT" || exit 1
 seconds="${1:-60}"
 shift || true
 harnesses=("$@")
-((${#harnesses[@]})) || harnesses=(experiment eval_csv trial_csv dataset_h5 dataset_h5_untrusted)
+((${#harnesses[@]})) || harnesses=(experiment eval_csv trial_csv dataset_h5 dataset_h5_untrusted table)
 
 if ! command -v clang >/dev/null 2>&1; then
   td_log "clang not found: apt-get install clang libclang-rt-14-dev"

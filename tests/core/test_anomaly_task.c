@@ -114,8 +114,8 @@ test_needs_task (void)
   const char *argv[] = { tundish, "validate", yaml, NULL };
   g_autofree char *err = NULL;
   g_assert_cmpint (run (argv, &err), ==, 1);
-  g_assert_nonnull (strstr (err, "pipelines[0].model: model \"isolation_forest\" does not "
-                                 "support binary data"));
+  g_assert_nonnull (strstr (err, "pipelines[0].model: model \"isolation_forest\" supports "
+                                 "anomaly, but the data is binary"));
   g_assert_nonnull (strstr (err, "set task: anomaly"));
 }
 

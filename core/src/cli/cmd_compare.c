@@ -46,7 +46,8 @@ static gboolean
 lower_is_better (const char *metric)
 {
   static const char *const names[] = { "brier", "log_loss", "ece", "ece_mass", "oracle_brier",
-                                       "oracle_log_loss", NULL };
+                                       "oracle_log_loss", "rmse", "mae", "mse", "mape",
+                                       "cmapss_score", NULL };
   for (size_t k = 0; names[k]; k++)
     if (strcmp (metric, names[k]) == 0)
       return TRUE;

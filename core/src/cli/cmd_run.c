@@ -225,6 +225,8 @@ td_cmd_run (int argc, char **argv)
   if (resume_dir)
     {
       exp = td_cli_load_run (reg, resume_dir, argc == 2 ? argv[1] : NULL, &info, &error);
+      if (exp && !td_cli_check_data_files (exp, &info, resume_dir, &error))
+        g_clear_pointer (&exp, td_experiment_free);
       if (exp && info.data_policy)
         {
           TdDataPolicy was = TD_DATA_POLICY_REPAIR;

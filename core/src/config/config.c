@@ -26,7 +26,13 @@ td_experiment_free (TdExperiment *exp)
   g_free (exp->path);
   g_free (exp->name);
   td_stage_free (exp->data);
+  td_params_free (exp->data_params);
+  if (exp->data_files)
+    g_ptr_array_unref (exp->data_files);
   g_free (exp->split.group_by);
+  g_free (exp->split.order_by);
+  g_free (exp->split.where);
+  td_window_spec_clear (&exp->window);
   g_clear_pointer (&exp->augment, g_ptr_array_unref);
   g_clear_pointer (&exp->pipelines, g_ptr_array_unref);
   g_clear_pointer (&exp->metrics, g_ptr_array_unref);
@@ -178,7 +184,11 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, &budget, error))
+      /* an experiment-level task: (anomaly) is checked by td_pipeline_check,
+       * which knows the supervised reference; here the data's own task */
+      if (!td_config_read_pipeline (reg, item, p, &interpret,
+                                    exp->task ? 0 : td_config_data_task (exp->data),
+                                    exp->pipelines, &budget, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;
@@ -326,13 +336,28 @@ read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError 
   if (!data)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, root, "data",
                            "missing; expected data: {generator: NAME, params: {...}}");
-  TdStageDraft *d = td_config_read_stage (reg, TD_KIND_GENERATOR, data, "data", "generator",
+  /* A generator simulates data, a source reads files: both are generator plugins. */
+  gboolean is_map = data->type == TD_NODE_MAP;
+  const TdNode *src = is_map ? get (data, "source") : NULL;
+  if (src && get (data, "generator"))
+    return td_config_fail (error, TD_CONFIG_ERROR_TYPE, src, "data.source",
+                           "beside data.generator; expected one of them");
+  if (is_map && !src && !get (data, "generator"))
+    return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, data, "data",
+                           "no \"generator\" or \"source\" key; expected data: {generator: NAME, "
+                           "params: {...}} or data: {source: NAME, params: {path: FILE}}");
+  exp->data_key = src ? "source" : "generator";
+  TdStageDraft *d = td_config_read_stage (reg, TD_KIND_GENERATOR, data, "data", exp->data_key,
                                           FALSE, error);
   if (!d)
     return FALSE;
   exp->data = td_stage_from_draft (d);
+  if (!td_config_resolve_data_files (exp, data, error))
+    return FALSE;
 
-  return td_config_read_split (get (root, "split"), "split", &exp->split, error)
+  return td_config_read_window (data->type == TD_NODE_MAP ? get (data, "window") : NULL,
+                                "data.window", &exp->window, error)
+         && td_config_read_split (get (root, "split"), "split", root, &exp->split, error)
          && read_augment (reg, get (root, "augment"), exp, error)
          && read_pipelines (reg, root, exp, error)
          && td_config_read_evaluate (reg, get (root, "evaluate"), root, "evaluate", exp, error)
@@ -355,6 +380,7 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   g_autoptr (TdExperiment) exp = g_new0 (TdExperiment, 1);
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
+  exp->data_files = g_ptr_array_new_with_free_func ((GDestroyNotify) td_data_file_free);
   exp->bootstrap_samples = TD_BOOTSTRAP_SAMPLES_DEFAULT;
   exp->summary_bootstrap = TD_SUMMARY_BOOTSTRAP_DEFAULT;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);

@@ -54,10 +54,12 @@ TdStage *td_stage_from_draft (TdStageDraft *draft);
 
 /* Read one pipeline mapping and append its variants to out (TdPipeline*);
  * interpret: the experiment's interpret: settings, which the pipeline's own
- * interpret: keys override. */
+ * interpret: keys override. data_task: the task the data declares
+ * (TD_EXT_DATA_TASK), which the model must support; 0 = not declared. */
 gboolean td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                                  const TdInterpretSpec *interpret, GPtrArray *out,
-                                  const TdDesignBudget *budget, GError **error);
+                                  const TdInterpretSpec *interpret, guint32 data_task,
+                                  GPtrArray *out, const TdDesignBudget *budget,
+                                  GError **error);
 /* interpret: (node may be NULL: base unchanged) into out, starting from base. */
 gboolean td_config_read_interpret (const TdNode *node, const char *path,
                                    const TdInterpretSpec *base, TdInterpretSpec *out,
@@ -80,9 +82,17 @@ gboolean td_config_string (const TdNode *node, const char *path, const char **ou
 gboolean td_config_check_name (const TdNode *node, const char *path, const char *what,
                                GError **error);
 
-/* split: (node may be NULL: the defaults). */
-gboolean td_config_read_split (const TdNode *node, const char *path, TdSplitSpec *out,
-                               GError **error);
+/* map's key (absent: *out unchanged) as an integer in [min, max] (max <=
+ * G_MAXINT32); "got X; expected <expected>" at the value otherwise. */
+gboolean td_config_uint (const TdNode *map, const char *key, const char *path, guint64 min,
+                         guint64 max, const char *expected, int *out, GError **error);
+/* split: (node may be NULL: the defaults; root is where errors found only
+ * in the data then point). */
+gboolean td_config_read_split (const TdNode *node, const char *path, const TdNode *root,
+                               TdSplitSpec *out, GError **error);
+/* data.window: (node may be NULL: no windowing) into out (config_window.c). */
+gboolean td_config_read_window (const TdNode *node, const char *path, TdWindowSpec *out,
+                                GError **error);
 const char *td_split_method_name (TdSplitMethod m);
 /* evaluate: into exp->metrics and exp->evaluators (node NULL: every evaluator). */
 gboolean td_config_read_evaluate (TdRegistry *reg, const TdNode *node, const TdNode *root,
@@ -101,5 +111,10 @@ void td_config_emit_drift (GString *out, const TdDriftSpec *drift);
 
 /* Canonical YAML of the resolved experiment. */
 char *td_config_emit (const TdExperiment *exp);
+
+/* Resolve the data stage's path parameters against the experiment file's
+ * folder into exp->data_params, check they exist and hash them into
+ * exp->data_files (config_data.c). data is the data: node, for messages. */
+gboolean td_config_resolve_data_files (TdExperiment *exp, const TdNode *data, GError **error);
 
 G_END_DECLS

@@ -85,6 +85,34 @@ check_shapes (GPtrArray *features, const TdStageDraft *model, GError **error)
   return TRUE;
 }
 
+guint32
+td_config_data_task (const TdStage *data)
+{
+  const TdGeneratorVTable *gv = data ? data->entry->desc->vtable : NULL;
+  const TdDataTaskExt *ext = gv && gv->extension ? gv->extension (TD_EXT_DATA_TASK) : NULL;
+  return ext && ext->task ? ext->task (data->params) : 0;
+}
+
+/* The model must learn the task the data declares (when it declares one). */
+static gboolean
+check_task (const TdNode *pipeline, const TdStageDraft *model, guint32 data_task,
+            GError **error)
+{
+  const TdModelVTable *mv = model->entry->desc->vtable;
+  if (!data_task || !mv || (mv->tasks & data_task))
+    return TRUE;
+  const TdNode *name = td_node_map_get (pipeline, "name", NULL);
+  g_autofree char *supports = td_task_set_text (mv->tasks);
+  g_autofree char *task = td_task_set_text (data_task);
+  const gboolean detector = (mv->tasks & TD_TASK_ANOMALY) && data_task == TD_TASK_BINARY;
+  return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, model->where, model->key_path,
+                         "pipeline %s: model %s supports %s, but the data is %s; expected a "
+                         "model for %s data%s", name && name->value ? name->value : "?",
+                         model->entry->desc->name, supports, task, task,
+                         detector ? ", or task: anomaly at the top of the experiment (it "
+                                    "detects anomalies)" : "");
+}
+
 typedef struct {
   TdStageDraft *stage;
   TdSweep *sweep;
@@ -269,7 +297,7 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
 
 gboolean
 td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                         const TdInterpretSpec *interpret, GPtrArray *out,
+                         const TdInterpretSpec *interpret, guint32 data_task, GPtrArray *out,
                          const TdDesignBudget *budget, GError **error)
 {
   static const char *const keys[] = { "name", "augment", "augment_space", "features", "model",
@@ -348,7 +376,7 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
     return FALSE;
   model->local_path = g_strdup ("model");
 
-  if (!check_shapes (features, model, error))
+  if (!check_shapes (features, model, error) || !check_task (node, model, data_task, error))
     return FALSE;
   /* augment_space: sequences (default: before the features) | features (after them, on the
    * training feature matrix: SMOTE in feature space). */

@@ -57,7 +57,8 @@ td_stage_from_draft (TdStageDraft *d)
 static gboolean
 is_list_type (TdParamType t)
 {
-  return t == TD_PARAM_INT_LIST || t == TD_PARAM_DOUBLE_LIST || t == TD_PARAM_STRING_LIST;
+  return t == TD_PARAM_INT_LIST || t == TD_PARAM_DOUBLE_LIST || t == TD_PARAM_STRING_LIST
+         || t == TD_PARAM_PATH_LIST;
 }
 
 static const char *
@@ -74,6 +75,8 @@ type_example (TdParamType t)
     case TD_PARAM_DOUBLE_LIST: return "a list of numbers such as [0.1, 0.2]";
     case TD_PARAM_STRING_LIST: return "a list of strings such as [a, b]";
     case TD_PARAM_PARAMS: return "a mapping of parameters such as {stats: [mean, max]}";
+    case TD_PARAM_PATH: return "a path (relative to the experiment file)";
+    case TD_PARAM_PATH_LIST: return "a list of paths such as [a.csv, b.csv]";
     }
   return "a value";
 }
@@ -109,7 +112,8 @@ set_node (TdParams *params, const TdParamSpec *spec, const char *text, const TdN
         {
           const TdNode *it = node->items->pdata[k];
           g_autofree char *p = td_path_index (path, k);
-          g_autofree char *one = g_strdup_printf (spec->type == TD_PARAM_STRING_LIST
+          g_autofree char *one = g_strdup_printf ((spec->type == TD_PARAM_STRING_LIST
+                                                   || spec->type == TD_PARAM_PATH_LIST)
                                                   ? "[\"%s\"]" : "[%s]", it->value);
           if (!set_value (scratch, spec, one, it, p, error))
             return FALSE;
@@ -162,7 +166,7 @@ list_text (const TdParamSpec *spec, const TdNode *seq, const char *path, char **
                                it->value);
       if (k)
         g_string_append (s, ", ");
-      if (spec->type == TD_PARAM_STRING_LIST)
+      if (spec->type == TD_PARAM_STRING_LIST || spec->type == TD_PARAM_PATH_LIST)
         g_string_append_printf (s, "\"%s\"", it->value);
       else
         g_string_append (s, it->value);
@@ -477,11 +481,14 @@ td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *node, const ch
   g_array_set_clear_func (nested, nested_clear);
   if (node->type == TD_NODE_MAP)
     {
-      const char *const extra[] = { plugin_key, "params", NULL };
+      /* data: also holds window: (config_window.c), which is not a parameter */
+      gboolean data = kind == TD_KIND_GENERATOR;
+      const char *const extra[] = { plugin_key, "params", data ? "window" : NULL, NULL };
       for (guint k = 0; k < node->keys->len; k++)
         {
           const TdNode *key = node->keys->pdata[k];
-          if (strcmp (key->value, plugin_key) == 0 || strcmp (key->value, "params") == 0)
+          if (strcmp (key->value, plugin_key) == 0 || strcmp (key->value, "params") == 0
+              || (data && strcmp (key->value, "window") == 0))
             continue;
           g_autofree char *p = td_path_key (path, key->value);
           if (params)

@@ -25,6 +25,10 @@ typedef struct {
 
 typedef struct TdRegistry TdRegistry;
 
+/* "binary, multiclass": the names of the TdTask bits set in tasks, for
+ * messages (the YAML's names); "none" when no bit is set. */
+char *td_task_set_text (guint32 tasks);
+
 TdRegistry *td_registry_new (void);
 void        td_registry_free (TdRegistry *reg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdRegistry, td_registry_free)

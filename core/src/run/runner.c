@@ -81,7 +81,7 @@ make_splits (const TdExperiment *exp, const TdDataset *data, GError **error)
   for (int r = 0; r < exp->repeats; r++)
     {
       guint64 seed = td_seed_derive (exp->seed, r, 0, "split", "");
-      GPtrArray *s = td_split_make (data, &exp->split, seed, error);
+      GPtrArray *s = td_split_make (data, &exp->split, r, seed, error);
       if (!s)
         {
           g_ptr_array_unref (splits);

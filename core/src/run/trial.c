@@ -163,9 +163,11 @@ td_pipeline_check (const TdPipeline *p, TdTask task, GError **error)
     }
   if (!(mv->tasks & task) && !td_model_is_supervised_reference (mv, task))
     {
+      g_autofree char *supports = td_task_set_text (mv->tasks);
+      g_autofree char *got = td_task_set_text (task);
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
-                   "%s: %s: model \"%s\" does not support %s data%s", p->label,
-                   p->model->key_path, p->model->entry->desc->name, td_task_name (task),
+                   "pipeline %s: %s: model \"%s\" supports %s, but the data is %s%s",
+                   p->label, p->model->key_path, p->model->entry->desc->name, supports, got,
                    (mv->tasks & TD_TASK_ANOMALY) && task == TD_TASK_BINARY
                      ? "; it detects anomalies: set task: anomaly at the top of the experiment"
                      : "");

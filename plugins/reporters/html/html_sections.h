@@ -30,6 +30,9 @@ void html_section_timing (GString *out, const HtmlDoc *doc);
 /* "What drives the score": saliency heatmaps, channel shares, top time
  * windows and attention profiles per pipeline (report->saliency, attention). */
 void html_section_drivers (GString *out, const HtmlDoc *doc);
+/* Regression runs: per pipeline, test predictions against the true values
+ * and the residuals, pooled over its trials. */
+void html_section_regression (GString *out, const HtmlDoc *doc);
 /* Confusion matrices summed over each pipeline's trials. */
 void html_section_confusion (GString *out, const HtmlDoc *doc);
 /* Seeds, versions, plugins, commit (manifest.yaml) and the configuration. */
