@@ -5,7 +5,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
+
+#include "cli_run.h"
 
 static const char *tundish;
 static char *tmp;
@@ -13,18 +14,7 @@ static char *tmp;
 static int
 run (const char *const *args, char **out, char **err)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) tundish);
-  g_ptr_array_add (argv, "drift");
-  for (size_t i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  int status = 0;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return cli_run (tundish, "drift", args, out, err);
 }
 
 /* n series of 3 channels; channel 1 ("temp") moved up by shift. */
@@ -117,9 +107,14 @@ main (int argc, char **argv)
   g_test_add_func ("/drift-cli/flags-shifted-channel", test_flags_shifted_channel);
   g_test_add_func ("/drift-cli/errors", test_errors);
   int rc = g_test_run ();
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
-  if (system (cmd) != 0)
-    rc = 1;
+  /* The folder holds only the files the tests wrote. */
+  g_autoptr (GDir) dir = g_dir_open (tmp, 0, NULL);
+  for (const char *name; dir && (name = g_dir_read_name (dir));)
+    {
+      g_autofree char *path = g_build_filename (tmp, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (tmp);
   g_free (tmp);
   return rc;
 }
