@@ -12,5 +12,6 @@
 #include <tundish/drift.h>
 #include <tundish/io.h>
 #include <tundish/plugin.h>
+#include <tundish/testing.h>
 
 #define TUNDISH_VERSION "0.1.0"
