@@ -114,7 +114,7 @@ experiment (const char *dir, const char *gen_params)
     "split: { method: stratified_holdout, test_size: 0.3, valid_size: 0.2 }\n"
     "pipelines:\n%s"
     "evaluate: [roc_auc]\n"
-    "report: [csv]\n", gen_params, pipelines);
+    "report: [csv, html]\n", gen_params, pipelines);
   return util_write (dir, "exp.yaml", text);
 }
 
@@ -169,6 +169,13 @@ test_end_to_end (void)
   g_assert_cmpint (util_csv_rows (out, "root_cause.csv"), ==, 3 * 2 * 14);
   g_assert_cmpint (util_csv_rows (out, "root_cause_shares.csv"), ==, 3 * 2 * 3);
 
+  /* the report's section: scores with chance, shares, one example per type */
+  g_autofree char *html = util_read2 (out, "report.html");
+  g_assert_nonnull (strstr (html, "<section id=\"root-cause\">"));
+  g_assert_nonnull (strstr (html, "chance 0.333"));   /* top-1 of 3 sensors */
+  g_assert_nonnull (strstr (html, "<h3>Example defects</h3>"));
+  g_assert_nonnull (strstr (html, "<rect fill=\"rgba(180,77,18,0.18)\""));
+
   /* rebuilt from the trial folders: the same bytes */
   g_autofree char *copy = g_build_filename (dir, "summary_before.csv", NULL);
   g_autofree char *before = util_read2 (out, "root_cause_summary.csv");
@@ -186,6 +193,8 @@ test_end_to_end (void)
   const char *args2[] = { "run", exp2, "-q", "-o", out2, NULL };
   run_ok (args2);
   g_assert_cmpint (util_csv_rows (out2, "root_cause_summary.csv"), ==, -1);
+  g_autofree char *html2 = util_read2 (out2, "report.html");
+  g_assert_null (strstr (html2, "id=\"root-cause\""));
 }
 
 int

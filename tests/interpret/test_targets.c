@@ -32,7 +32,7 @@ experiment (const char *dir, const char *name, gboolean with_targets)
     "  - { name: wrong, model: { plugin: planted, params: { channel: 0 } }%s }\n"
     "  - { name: none, model: { plugin: planted, params: { channel: 0 } }%s }\n"
     "evaluate: [accuracy, recall, roc_auc]\n"
-    "report: [csv]\n",
+    "report: [csv, html]\n",
     with_targets ? "targets: { accuracy: \">= 0.85\", recall: \">= 0.90\" }\n" : "",
     with_targets ? ",\n      targets: { recall: \"> 0.0\" }" : "",
     with_targets ? ", targets: {}" : "");
@@ -89,6 +89,11 @@ test_targets (void)
         g_assert_cmpstr (f[v], ==, "miss");
     }
   g_assert_true (saw_miss && saw_pass);   /* both verdicts occur: not vacuous */
+
+  g_autofree char *html = util_read2 (out, "report.html");
+  g_assert_nonnull (strstr (html, "<section id=\"targets\">"));
+  g_assert_nonnull (strstr (html, "\xe2\x9c\x93 pass"));
+  g_assert_nonnull (strstr (html, "\xe2\x9c\x97 miss"));
 
   /* the same run rebuilt */
   g_autofree char *before = util_read2 (out, "targets.csv");
