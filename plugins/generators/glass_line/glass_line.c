@@ -399,7 +399,7 @@ static const TdPluginDescriptor glass_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = GEN_NAME,
-  .version = "1.0.0",
+  .version = "1.1.0",   /* 1.1: stage.<channel> */
   .summary = "float-glass line: furnace, tin bath, lehr; causal defect types with their "
              "cause channels, stage and window",
   .params = glass_params,
