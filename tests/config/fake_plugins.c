@@ -104,6 +104,25 @@ rep (const TdParams *p, const TdRunReport *r, GError **e)
 }
 
 static const TdGeneratorVTable gen_vt = { .generate = gen };
+
+/* task_gen declares its data's task from its `task` parameter. */
+static TdTask
+declared_task (const TdParams *params)
+{
+  const char *t = td_params_get_string (params, "task");
+  return g_str_equal (t, "regression") ? TD_TASK_REGRESSION
+         : g_str_equal (t, "multiclass") ? TD_TASK_MULTICLASS : TD_TASK_BINARY;
+}
+
+static const void *
+task_gen_extension (const char *id)
+{
+  static const TdDataTaskExt ext = { declared_task };
+  return g_strcmp0 (id, TD_EXT_DATA_TASK) == 0 ? &ext : NULL;
+}
+
+static const TdGeneratorVTable task_gen_vt = { .generate = gen,
+                                               .extension = task_gen_extension };
 static const TdAugmentVTable aug_vt = { .apply = aug };
 static const TdFeatureVTable extract_seq_vt = {
   .role = TD_FEATURE_EXTRACT, .accepts = TD_DATA_SEQUENCE,
@@ -137,6 +156,10 @@ static const TdParamSpec steel_params[] = {
   { "defect_probability", TD_PARAM_DOUBLE, "0.15", 0, 1, NULL, "share of defective casts" },
   { "sensors", TD_PARAM_STRING_LIST, "[mold_level, casting_speed]", 0, 0, NULL, "channels" },
   { "noise", TD_PARAM_BOOL, "true", 0, 0, NULL, "add sensor noise" },
+};
+static const char *const task_choices[] = { "binary", "multiclass", "regression", NULL };
+static const TdParamSpec task_gen_params[] = {
+  { "task", TD_PARAM_ENUM, "binary", 0, 0, task_choices, "the task of the data" },
 };
 static const TdParamSpec jitter_params[] = {
   { "sigma", TD_PARAM_DOUBLE, "0.03", 0, 1, NULL, "noise sd" },
@@ -188,6 +211,13 @@ static const TdParamSpec html_params[] = {
   { "plots", TD_PARAM_BOOL, "true", 0, 0, NULL, "embed plots" },
 };
 
+static const TdParamSpec table_params[] = {
+  { "path", TD_PARAM_PATH, NULL, 0, 0, NULL, "the data file" },
+  { "test_path", TD_PARAM_PATH, "", 0, 0, NULL, "optional second file" },
+  { "channel_paths", TD_PARAM_PATH_LIST, "[]", 0, 0, NULL, "more files" },
+  { "header", TD_PARAM_BOOL, "true", 0, 0, NULL, "header line" },
+};
+
 #define DESC(kind, name, params, vt) \
   { TD_PLUGIN_ABI_VERSION, kind, name, "1.0.0", "fake " name, params, \
     G_N_ELEMENTS (params), &vt, { 0 } }
@@ -196,6 +226,8 @@ static const TdParamSpec html_params[] = {
 
 static const TdPluginDescriptor fakes[] = {
   DESC (TD_KIND_GENERATOR, "steel_casting", steel_params, gen_vt),
+  DESC (TD_KIND_GENERATOR, "table", table_params, gen_vt),
+  DESC (TD_KIND_GENERATOR, "task_gen", task_gen_params, task_gen_vt),
   DESC (TD_KIND_AUGMENT, "jitter", jitter_params, aug_vt),
   DESC (TD_KIND_FEATURE, "statistical", statistical_params, extract_seq_vt),
   DESC (TD_KIND_FEATURE, "window", window_params, extract_seq_vt),

@@ -706,6 +706,89 @@ test_resolved_parses (Fixture *fx, gconstpointer data)
                                                 "valid_size: 0.1}\n"));
 }
 
+/* split methods predefined / time_holdout and data.window: read into the
+ * specs, in the resolved text (which still parses) and the hash; the
+ * defaults leave older experiments' text as it was. */
+static void
+test_split_window (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: windows\n"
+    "data:\n"
+    "  generator: steel_casting\n"
+    "  window: {length: 30, stride: 5, label: ahead, horizon: 10, short: drop,\n"
+    "           test_windows: last}\n"
+    "split: {method: predefined, valid_size: 0.2, group_by: unit, resample_test: true}\n"
+    "pipelines:\n"
+    "  - {name: gbdt, features: [statistical], model: xgboost}\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+  const TdWindowSpec *w = &exp->window;
+  g_assert_true (w->enabled);
+  g_assert_cmpint (w->length, ==, 30);
+  g_assert_cmpint (w->stride, ==, 5);
+  g_assert_cmpint (w->label, ==, TD_WINDOW_LABEL_AHEAD);
+  g_assert_cmpint (w->horizon, ==, 10);
+  g_assert_true (w->drop_short && w->last_test_only);
+  g_autofree char *at_label = g_strdup_printf ("%s:4:42", path);
+  g_assert_cmpstr (w->where_label, ==, at_label);
+  const TdSplitSpec *sp = &exp->split;
+  g_assert_cmpint (sp->method, ==, TD_SPLIT_PREDEFINED);
+  g_assert_true (sp->grouped && sp->resample_test);   /* group_by implies grouped */
+  g_assert_cmpstr (sp->group_by, ==, "unit");
+  g_autofree char *at_method = g_strdup_printf ("%s:6:17", path);
+  g_assert_cmpstr (sp->where, ==, at_method);
+  g_assert_nonnull (strstr (exp->resolved_yaml,
+    ", window: {length: 30, stride: 5, label: ahead, horizon: 10, short: drop, "
+    "test_windows: last}}\n"
+    "split: {method: predefined, valid_size: 0.2, grouped: true, group_by: unit, "
+    "resample_test: true}\n"));
+
+  /* every window and split key is in the hash */
+  const char *const sets[][2] = {
+    { "data.window.stride=4", NULL }, { "data.window.horizon=11", NULL },
+    { "data.window.short=pad", NULL }, { "split.resample_test=false", NULL },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (sets); k++)
+    {
+      g_autoptr (TdExperiment) other = load_ok (fx, path, sets[k]);
+      g_assert_cmpstr (other->hash, !=, exp->hash);
+    }
+
+  g_autofree char *t = put (fx, "time.yaml",
+    "experiment: time\n"
+    "data: {generator: steel_casting, window: {length: 8}}\n"
+    "split: {method: time_holdout, test_size: 0.3, gap: 12}\n"
+    "pipelines:\n"
+    "  - {name: gbdt, features: [statistical], model: xgboost}\n");
+  g_autoptr (TdExperiment) te = load_ok (fx, t, NULL);
+  g_assert_cmpint (te->split.method, ==, TD_SPLIT_TIME_HOLDOUT);
+  g_assert_cmpint (te->split.gap, ==, 12);
+  g_assert_cmpstr (te->split.order_by, ==, TD_META_WINDOW_START);
+  g_assert_nonnull (strstr (te->resolved_yaml,
+    ", window: {length: 8, stride: 1, label: last, short: pad, test_windows: all}}\n"
+    "split: {method: time_holdout, test_size: 0.3, valid_size: 0.1, gap: 12, "
+    "order_by: window_start, group_by: null}\n"));
+  g_test_message ("%s", te->resolved_yaml);
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  g_assert_true (yaml_parser_initialize (&parser));
+  yaml_parser_set_input_string (&parser, (const unsigned char *) te->resolved_yaml,
+                                strlen (te->resolved_yaml));
+  g_assert_true (yaml_parser_load (&parser, &doc));
+  g_assert_nonnull (yaml_document_get_root_node (&doc));
+  yaml_document_delete (&doc);
+  yaml_parser_delete (&parser);
+
+  /* without window: and the new split keys, the text has neither */
+  g_autofree char *m = put (fx, "minimal.yaml", minimal);
+  g_autoptr (TdExperiment) me = load_ok (fx, m, NULL);
+  g_assert_false (me->window.enabled);
+  g_assert_null (strstr (me->resolved_yaml, "window"));
+  g_assert_nonnull (strstr (me->resolved_yaml, "split: {method: stratified_holdout, "
+                                               "test_size: 0.2, valid_size: 0.1}\n"));
+}
+
 /* The fragments shipped in configs/ stay includable (the fake xgboost and
  * steel_casting declare the parameters they set). */
 static void
@@ -746,11 +829,65 @@ test_missing_file (Fixture *fx, gconstpointer data)
   g_assert_true (g_str_has_prefix (error->message, path));
 }
 
+/* data: {source: ...}: paths relative to the experiment file, resolved for
+ * the plugin, kept as written in the resolved configuration, hashed. */
+static void
+test_source_paths (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *sub = g_build_filename (fx->dir, "d", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_autofree char *csv = put (fx, "d/x.csv", "id,v,label\n1,2,0\n");
+  g_autofree char *other = put (fx, "d/y.csv", "id,v,label\n1,3,1\n");
+  g_autofree char *path = put (fx, "exp.yaml",
+    "experiment: src\n"
+    "data: {source: table, params: {path: d/x.csv, channel_paths: [d/y.csv, d]}}\n"
+    "pipelines:\n  - name: gbdt\n    features: [statistical]\n    model: xgboost\n");
+  g_autoptr (TdExperiment) exp = load_ok (fx, path, NULL);
+  g_assert_cmpstr (exp->data_key, ==, "source");
+  /* The plugin gets absolute paths; the resolved configuration keeps them as written. */
+  g_assert_cmpstr (td_params_get_string (exp->data_params, "path"), ==, csv);
+  g_assert_cmpstr (td_params_get_string (exp->data->params, "path"), ==, "d/x.csv");
+  size_t n = 0;
+  const char *const *more = td_params_get_string_list (exp->data_params, "channel_paths", &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (more[0], ==, other);
+  g_assert_cmpstr (more[1], ==, sub);
+  g_assert_nonnull (strstr (exp->resolved_yaml, "source: table"));
+  g_assert_nonnull (strstr (exp->resolved_yaml, "path: d/x.csv"));
+  g_assert_null (strstr (exp->resolved_yaml, fx->dir));
+  /* Files by content (sha256sum's value), a folder by its files; test_path "" is none. */
+  g_assert_cmpuint (exp->data_files->len, ==, 3);
+  const TdDataFile *f = exp->data_files->pdata[0];
+  g_assert_cmpstr (f->param, ==, "path");
+  g_autofree char *want = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                         "id,v,label\n1,2,0\n", -1);
+  g_assert_cmpstr (f->sha256, ==, want);
+  const TdDataFile *d = exp->data_files->pdata[2];
+  g_assert_cmpstr (d->param, ==, "channel_paths[1]");
+  g_assert_cmpuint (strlen (d->sha256), ==, 64);
+  /* Changing a file changes its hash and nothing else. */
+  g_autofree char *hash_before = g_strdup (exp->hash);
+  g_autofree char *sha_before = g_strdup (d->sha256);
+  g_free (put (fx, "d/y.csv", "id,v,label\n1,4,1\n"));
+  g_autoptr (TdExperiment) again = load_ok (fx, path, NULL);
+  g_assert_cmpstr (again->hash, ==, hash_before);
+  g_assert_cmpstr (((TdDataFile *) again->data_files->pdata[2])->sha256, !=, sha_before);
+  g_assert_cmpstr (((TdDataFile *) again->data_files->pdata[0])->sha256, ==, want);
+  /* generator: keeps working, with no files. */
+  g_autofree char *gen = put (fx, "gen.yaml", minimal);
+  g_autoptr (TdExperiment) g = load_ok (fx, gen, NULL);
+  g_assert_cmpstr (g->data_key, ==, "generator");
+  g_assert_cmpuint (g->data_files->len, ==, 0);
+  g_assert_nonnull (strstr (g->resolved_yaml, "generator: steel_casting"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add ("/config/" name, Fixture, NULL, fx_setup, fn, fx_teardown)
+  ADD ("split-window", test_split_window);
   ADD ("defaults", test_defaults);
   ADD ("full", test_full);
   ADD ("include", test_include);
@@ -766,5 +903,6 @@ main (int argc, char **argv)
   ADD ("resolved-parses", test_resolved_parses);
   ADD ("shipped-fragments", test_shipped_fragments);
   ADD ("missing-file", test_missing_file);
+  ADD ("source-paths", test_source_paths);
   return g_test_run ();
 }

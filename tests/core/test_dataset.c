@@ -181,6 +181,32 @@ test_labels_take_put (void)
     }
 }
 
+/* Per-step targets are labels: taken with y, back on the split they came
+ * from, not onto a feature matrix (other steps), gone after hide_labels. */
+static void
+test_labels_y_step (void)
+{
+  g_autoptr (TdDataset) ds = td_dataset_new (2, 3, 1, TD_TASK_BINARY, 2);
+  double *ys = td_dataset_alloc_y_step (ds);
+  for (size_t k = 0; k < 6; k++)
+    ys[k] = (double) (k % 2);
+  g_autoptr (TdLabels) l = td_labels_take (ds);
+  g_assert_null (ds->y_step);
+  g_autoptr (TdDataset) made = td_dataset_new_like (ds, 1, 2);
+  td_labels_put (made, l);
+  g_assert_null (made->y_step);
+  td_labels_put (ds, l);
+  g_assert_nonnull (ds->y_step);
+  g_assert_cmpfloat (ds->y_step[5], ==, 1.0);
+  g_assert_cmpfloat (ds->y_step[4], ==, 0.0);
+  const size_t idx[] = { 1 };
+  g_autoptr (TdDataset) one = td_dataset_subset (ds, idx, 1);
+  g_assert_cmpfloat (one->y_step[2], ==, 1.0);
+  td_dataset_hide_labels (one);
+  g_assert_null (one->y_step);
+  g_assert_true (isnan (one->y[0]));
+}
+
 /* Roles survive the cache; a file without /y (data to score) loads with NaN labels. */
 static void
 test_h5_roles_and_no_labels (void)
@@ -260,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dataset/h5-round-trip", test_h5_round_trip);
   g_test_add_func ("/dataset/meta-roles", test_meta_roles);
   g_test_add_func ("/dataset/labels-take-put", test_labels_take_put);
+  g_test_add_func ("/dataset/labels-y-step", test_labels_y_step);
   g_test_add_func ("/dataset/h5-roles-and-no-labels", test_h5_roles_and_no_labels);
   g_test_add_func ("/params/basics", test_params);
   return g_test_run ();

@@ -177,7 +177,8 @@ top_dir (const char *md_dir)
 }
 
 /* A scratch tree: dir/<the block's folder>/ for the block, every other
- * top-level entry of the source linked beside it. */
+ * top-level entry of the source linked beside it, and the entries of the
+ * block's own folder linked into it (docs/examples/ for a block in docs/). */
 static char *
 scratch_tree (const char *md_dir)
 {
@@ -198,6 +199,14 @@ scratch_tree (const char *md_dir)
     }
   g_autofree char *sub = g_build_filename (dir, md_dir, NULL);
   g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_autofree char *own = g_build_filename (src_root, md_dir, NULL);
+  g_autoptr (GDir) od = strcmp (md_dir, ".") != 0 ? g_dir_open (own, 0, NULL) : NULL;
+  while (od && (name = g_dir_read_name (od)))
+    {
+      g_autofree char *target = g_build_filename (own, name, NULL);
+      g_autofree char *link = g_build_filename (sub, name, NULL);
+      g_assert_cmpint (symlink (target, link), ==, 0);
+    }
   return dir;
 }
 
@@ -214,6 +223,13 @@ remove_tree (const char *dir, const char *md_dir, const char *file)
         g_unlink (p);
       }
   g_unlink (file);
+  g_autofree char *block_dir = g_build_filename (dir, md_dir, NULL);
+  g_autoptr (GDir) bd = strcmp (md_dir, ".") != 0 ? g_dir_open (block_dir, 0, NULL) : NULL;
+  while (bd && (name = g_dir_read_name (bd)))
+    {
+      g_autofree char *p = g_build_filename (block_dir, name, NULL);
+      g_unlink (p);
+    }
   for (g_autofree char *sub = g_strdup (md_dir); strcmp (sub, ".") != 0;)
     {
       g_autofree char *full = g_build_filename (dir, sub, NULL);

@@ -5,6 +5,19 @@
 
 #include <glib.h>
 
+/* 1 in an AddressSanitizer build: ASan reserves terabytes of address space
+ * up front, so RLIMIT_AS (--trial-memory) cannot work there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 G_BEGIN_DECLS
 
 typedef struct {

@@ -111,7 +111,9 @@ test_trials_cannot_be_saved (gconstpointer isolated)
   g_autofree char *trials = g_build_filename (out, "trials", NULL);
   g_assert_true (g_file_set_contents (trials, "in the way", -1, NULL));
   g_auto (RunResult) r;
-  const char *args[] = { "run", exp, "-q", "-o", out, "-j", isolated ? "2" : "1", NULL };
+  /* --force: the folder is not empty and holds no run (test_input_bounds) */
+  const char *args[] = { "run", exp, "-q", "-o", out, "--force", "-j", isolated ? "2" : "1",
+                         NULL };
   util_run (&r, args, NULL);
   g_assert_cmpint (r.exit_code, ==, 2);
   g_assert_nonnull (strstr (r.err, "Not a directory"));

@@ -17,9 +17,9 @@
  * (model `fit` also gets the validation split labelled, for early stopping).
  * Every other call that reads series — feature `transform` (of every split,
  * training included), model `predict`, `explain` and attention maps, and
- * `tundish score` — gets them with y = NaN and without the metadata columns
- * whose role is TD_META_TARGET, so nothing a model scores with can carry the
- * label. Evaluators and reporters get everything. A generator therefore marks
+ * `tundish score` — gets them with y = NaN, y_step NULL and without the
+ * metadata columns whose role is TD_META_TARGET, so nothing a model scores
+ * with can carry the label. Evaluators and reporters get everything. A generator therefore marks
  * the columns a model may use as TD_META_INPUT; an unmarked column is hidden.
  */
 #pragma once
@@ -47,6 +47,26 @@ typedef enum {
   TD_META_INPUT = 1,
 } TdMetaRole;
 
+/* Metadata columns the core reads by name (docs/experiment-yaml.md, split
+ * and data.window).
+ *
+ * TD_META_PARTITION — the train/test partition the data itself defines:
+ * numeric, 0 = train, 1 = test, one value per series. A source that knows
+ * one (UCR TRAIN/TEST files, C-MAPSS train/test, a table's test file or
+ * split column) writes it; `split: {method: predefined}` uses it, and
+ * data.window's `test_windows: last` keeps the last window of each
+ * partition-1 recording. Any other value (NaN included) is an error there.
+ *
+ * TD_META_RECORDING, TD_META_WINDOW_START — written by data.window for each
+ * window: the series_id of the recording it was cut from and the step of
+ * that recording where it starts (both TD_META_INPUT: known before the
+ * outcome). A window keeps its recording's group, so a grouped split never
+ * puts windows of one recording on both sides; time_holdout orders each
+ * group's windows by TD_META_WINDOW_START. */
+#define TD_META_PARTITION    "partition"
+#define TD_META_RECORDING    "recording"
+#define TD_META_WINDOW_START "window_start"
+
 /* One per-series metadata column: numeric (num != NULL) or text (str != NULL). */
 typedef struct {
   char   *name;
@@ -70,6 +90,13 @@ typedef struct {
   GPtrArray *meta;        /* of TdMetaColumn*; may be empty */
   /*< private >*/
   gint ref_count;
+  /*< public (ABI 1.4), after ref_count so older plugins' layout holds >*/
+  double *y_step;         /* [n_series][n_steps] per-step targets (a fault flag or the
+                           * remaining useful life at each step; NaN on padding), or
+                           * NULL. Set by sources whose labels are per step; y then
+                           * holds the label of each series' last valid step. Kept by
+                           * subset, new_like (same n_steps) and the HDF5 round trip;
+                           * removed (NULL) with the labels by td_dataset_hide_labels. */
 } TdDataset;
 
 /* A new dataset with zeroed x and y, series_id = 0..n-1, group = series_id,
@@ -151,10 +178,14 @@ gboolean td_dataset_check_lengths (const TdDataset *ds, const char *who, GError 
 gboolean td_dataset_check_sequences (const TdDataset *ds, const char *who, const char *what,
                                      GError **error);
 
+/* Allocate ds->y_step filled with NaN and return it (aborts when memory
+ * runs out, like td_dataset_new). */
+double *td_dataset_alloc_y_step (TdDataset *ds);
+
 /* HDF5 round trip: datasets /x, /y, /series_id, /group, /lengths (optional),
- * /channel_names, /meta/<name> (attribute role: 1 for TD_META_INPUT, 0 or
- * absent for TD_META_TARGET); attributes task, n_classes. A file without /y
- * loads with y = NaN (data to score need not carry labels). */
+ * /y_step (optional), /channel_names, /meta/<name> (attribute role: 1 for
+ * TD_META_INPUT, 0 or absent for TD_META_TARGET); attributes task, n_classes.
+ * A file without /y loads with y = NaN (data to score need not carry labels). */
 gboolean   td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error);
 TdDataset *td_dataset_load_h5 (const char *path, GError **error);
 

@@ -184,7 +184,8 @@ typedef struct {
 
 /* -------------------------------------------------------- sequence classifier */
 
-/* Stacked LSTM [→ self-attention] → pooling → head → one logit. */
+/* Stacked LSTM [→ self-attention] → pooling → head → one logit, or
+ * n_outputs outputs (a softmax head's class logits). */
 typedef struct {
   size_t n_inputs;         /* channels C */
   size_t hidden;           /* H per direction */
@@ -209,6 +210,9 @@ typedef struct {
    * last valid step). attn_heads == 0: none. */
   size_t attn_heads;
   double attn_dropout;
+  /* Outputs of the head's last Linear: 0 or 1 gives one (a binary logit or a
+   * regression value); K >= 2 gives K class logits for NN_LOSS_SOFTMAX. */
+  size_t n_outputs;
 } NnSeqConfig;
 
 typedef struct {
@@ -241,13 +245,28 @@ size_t   nn_seq_pooled_len (const NnSeqModel *m, size_t len);
 typedef enum {
   NN_LOSS_BCE,             /* BCE with logits, pos_weight on positives (soft labels allowed) */
   NN_LOSS_FOCAL,           /* binary focal loss with logits, pos_weight as α on positives */
+  /* Cross-entropy of n_classes logits per sequence against a class index,
+   * weighted by class_weights[y] (NULL = 1): Σ_i w_{y_i} CE_i, so a mean is
+   * Σ w CE / N — not torch's weighted mean Σ w CE / Σ w, which would make a
+   * batch's gradient scale depend on its class mix. */
+  NN_LOSS_SOFTMAX,
+  NN_LOSS_MSE,             /* (z - y)², one output per sequence (regression) */
+  /* torch.nn.HuberLoss(delta): (z - y)² / 2 within delta, delta (|z - y| - delta / 2)
+   * beyond, one output per sequence (regression) */
+  NN_LOSS_HUBER,
 } NnLoss;
 
 typedef struct {
   NnLoss kind;
   double pos_weight;       /* 1 = unweighted */
   double gamma;            /* focal */
+  size_t n_classes;        /* softmax: K >= 2 logits per sequence */
+  const double *class_weights;   /* softmax: [K] or NULL */
+  double huber_delta;      /* huber: > 0 */
 } NnLossConfig;
+
+/* Outputs per sequence a loss reads: n_classes for softmax, else 1. */
+size_t nn_loss_outputs (const NnLossConfig *cfg);
 
 /* ----------------------------------------------------------------- optimisers */
 
@@ -329,8 +348,8 @@ uint64_t nn_seed_mix (uint64_t base, uint64_t a, uint64_t b, uint64_t c);
 /* ------------------------------------------------------------ networks */
 
 /* A network the training loop and the scoring functions can run: a float32
- * forward pass from a time-major batch to one logit per sequence, and its
- * backward pass. The sequence classifier is one (nn_seq_net_init); a plugin
+ * forward pass from a time-major batch to one logit per sequence (or
+ * n_outputs outputs, series-major [B,n_outputs]), and its backward pass. The sequence classifier is one (nn_seq_net_init); a plugin
  * describes its own architecture with one of these (examples/
  * tcn-model-plugin). The loop calls forward and backward from several
  * threads at once, each thread with its own tape, so neither may write to
@@ -361,6 +380,9 @@ typedef struct {
   size_t n_stats;
   void (*batch_stats) (const void *self, const void *tape, double *stats);
   void (*update_state) (const void *self, float *S, const double *stats);
+  /* Outputs per sequence: forward's logits and backward's dlogits are
+   * [B,n_outputs]; 0 means 1 (a network written before this field). */
+  size_t n_outputs;
 } NnNet;
 
 /* The sequence classifier as an NnNet. prepared: nn_seq_prepare_f32's
@@ -374,11 +396,13 @@ void nn_seq_net_init (NnNet *net, NnSeqNetSelf *holder, const NnSeqModel *m,
 
 /* --------------------------------------------------------- training loop */
 
-/* Mini-batch training of an NnNet on a binary task (one logit per sequence,
- * float32): seeded shuffling and dropout, Adam/AdamW, gradient clipping by
- * global norm, a learning-rate schedule, and early stopping on the
- * validation split's ROC-AUC that restores the best weights. Per epoch it
- * reports train_loss, valid_loss, valid_auc and lr as training curves
+/* Mini-batch training of an NnNet (float32) under its loss: binary (BCE or
+ * focal on one logit), multiclass (softmax over the net's n_outputs) or
+ * regression (MSE or Huber on one output): seeded shuffling and dropout,
+ * Adam/AdamW, gradient clipping by global norm, a learning-rate schedule, and
+ * early stopping on the validation split that restores the best weights —
+ * on its ROC-AUC for a binary loss, on its loss otherwise. Per epoch it
+ * reports train_loss, valid_loss, valid_auc (binary) and lr as training curves
  * (td_context_curve) and the progress to the TdContext, and honours
  * cancellation.
  *
@@ -401,7 +425,8 @@ typedef struct {
   NnSchedKind schedule;
   double plateau_factor;
   int plateau_patience;
-  int patience;                /* early stopping on valid ROC-AUC; 0 = off */
+  int patience;                /* early stopping (valid ROC-AUC, or valid loss for softmax,
+                                  MSE and Huber); 0 = off */
   uint64_t seed;               /* shuffling and dropout */
   /* When one fit trains several times (restarts): a prefix for the curve
    * names ("restart2/" gives "restart2/train_loss"; NULL = none) and the
@@ -417,7 +442,8 @@ typedef struct {
   size_t n, T, C;
   const float *x;              /* [n,T,C] batch-first */
   const guint32 *len;          /* [n] or NULL = all T */
-  const double *y;             /* [n] targets in [0, 1] */
+  const double *y;             /* [n] targets: in [0, 1] (binary), a class index
+                                  (softmax), a value (regression) */
   const float *mean, *scale;   /* [C] (x - mean) / scale; NULL = as is */
 } NnSeqData;
 
@@ -425,6 +451,7 @@ typedef struct {
   int epochs_run;
   int best_epoch;              /* 0-based; -1 without validation data */
   double best_valid_auc, final_train_loss;
+  double best_valid_loss;      /* at best_epoch; NaN without validation data */
 } NnTrainResult;
 
 /* Train P [net->params->total] and state S [net->n_state] (both initialised
@@ -447,7 +474,7 @@ typedef struct NnScoreCache NnScoreCache;
 NnScoreCache *nn_score_cache_new (void);
 void nn_score_cache_free (NnScoreCache *c);
 
-/* Logits of every sequence, out [n], in eval mode (no dropout). Sequences
+/* Logits of every sequence, out [n,n_outputs], in eval mode (no dropout). Sequences
  * are scored in consecutive shards of NN_SHARD, spread over threads.
  * cache: NULL, or the model's workspace. */
 void nn_net_predict (const NnNet *net, const float *P, const float *S, const NnSeqData *data,
@@ -459,7 +486,8 @@ void nn_predict_logits (const NnSeqModel *m, const float *P, const float *S,
                         NnScoreCache *cache, double *out);
 
 /* d logit / d x (standardised input) × x for sequence s: out [T,C] (zero at
- * padded steps). Input-gradient saliency, for a model's explain. */
+ * padded steps). Input-gradient saliency, for a model's explain. With
+ * several outputs, of the largest one (the predicted class's logit). */
 void nn_net_saliency (const NnNet *net, const float *P, const float *S, const NnSeqData *data,
                       size_t s, NnScoreCache *cache, float *out);
 void nn_saliency (const NnSeqModel *m, const float *P, const float *S, const float *prepared,
@@ -484,7 +512,7 @@ void nn_attention_map (const NnSeqModel *m, const float *P, const float *S, cons
 /* ------------------------------------------------------- gradient check */
 
 /* Finite differences against an NnNet's backward, for a plugin's own tests:
- * f = Σ_b w_b logit_b (w drawn from seed, eval mode). For every parameter
+ * f = Σ_b Σ_k w_bk logit_bk over its n_outputs (w drawn from seed, eval mode). For every parameter
  * tensor of net->params, and for the input at valid steps, `directions`
  * ±1 directions v over its elements (the first along the signs of the
  * analytic gradient, the others random): the analytic derivative G·v against

@@ -56,7 +56,7 @@ typedef struct {
   NN_REAL *att_alpha;                   /* [T,B] attention weights (0 at padded steps) */
   NN_REAL *head_h;                      /* [B,Hh] after ReLU and dropout */
   NN_REAL *head_mask;                   /* [B,Hh] dropout factor */
-  NN_REAL *logits;                      /* [B] */
+  NN_REAL *logits;                      /* [B,n_outputs] */
   /* Backward scratch: */
   NN_REAL *d_out;                       /* [T,B,D] ∂/∂ output of the current layer */
   NN_REAL *d_in;                        /* [T,B,max(C,D)] ∂/∂ input of the current layer */
@@ -87,7 +87,7 @@ void NN (seq_init_params) (const NnSeqModel *m, NN_REAL *P, uint64_t seed);
 void NN (seq_init_state) (const NnSeqModel *m, NN_REAL *S);
 
 /* Forward pass of B sequences of T steps: x [T,B,C], len [B] (NULL = all T).
- * Logits end in tp->logits [B]. In training mode dropout masks are drawn
+ * Logits end in tp->logits [B,n_outputs]. In training mode dropout masks are drawn
  * from seed (same seed → same masks) and BatchNorm uses the batch's
  * statistics; in eval mode dropout is off and BatchNorm reads the running
  * statistics from S (the state buffer; NULL without a conv front-end). */
@@ -104,7 +104,7 @@ void NN (seq_prepare) (const NnSeqModel *m, const NN_REAL *P, NN_REAL *prepared)
 /* After a training-mode forward: the BatchNorm running statistics in S
  * follow that batch's (a no-op without a conv front-end). */
 void NN (seq_update_state) (const NnSeqModel *m, NN_REAL *S, const NNT (SeqTape) *tp);
-/* Backward pass of the last forward: dlogits [B] in, gradients ACCUMULATED
+/* Backward pass of the last forward: dlogits [B,n_outputs] in, gradients ACCUMULATED
  * into G (same layout as P), and into dx [T,B,C] (overwritten) when not NULL. */
 void NN (seq_backward) (const NnSeqModel *m, const NN_REAL *P, NN_REAL *G, NNT (SeqTape) *tp,
                         const NN_REAL *dlogits, NN_REAL *dx);
@@ -242,8 +242,9 @@ void NN (dropout_mask) (size_t n, double p, uint64_t seed, NN_REAL *mask);
 
 /* --------------------------------------------------------------------- loss */
 
-/* Σ_i l(z_i, y_i) over n logits z [n] with targets y [n] in [0, 1]; writes
- * dz [n] = scale · ∂l_i/∂z_i (the caller's scale is 1/N for a mean). */
+/* Σ_i l(z_i, y_i) over n sequences: outputs z [n,K] (K = nn_loss_outputs)
+ * with targets y [n] (in [0, 1], a class index or a value, by cfg->kind);
+ * writes dz [n,K] = scale · ∂l_i/∂z_i (the caller's scale is 1/N for a mean). */
 double NN (loss) (const NnLossConfig *cfg, size_t n, const NN_REAL *z, const NN_REAL *y,
                   NN_REAL *dz, double scale);
 

@@ -26,6 +26,14 @@ typedef enum {
    * validated by the core against that plugin's specs (see params_of below)
    * and read with td_params_get_params(). */
   TD_PARAM_PARAMS,
+  /* ABI 1.4. A file or folder a data source reads, written relative to the
+   * experiment file. The core resolves it to an absolute path before the
+   * plugin sees it (read it with td_params_get_string), checks that it
+   * exists, and puts the SHA-256 of its content into manifest.yaml and the
+   * data cache key (a folder: every regular file directly in it). An empty
+   * value (a default of "") means no file. */
+  TD_PARAM_PATH,
+  TD_PARAM_PATH_LIST,    /* the same for a list (td_params_get_string_list) */
 } TdParamType;
 
 /* TdParamSpec.flags (ABI 1.3): the bound itself is outside the range, so

@@ -44,10 +44,11 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 3   /* 1.1: TdRunReport grew timings, saliency, attention,
+#define TD_PLUGIN_ABI_MINOR 4   /* 1.1: TdRunReport grew timings, saliency, attention,
                                  * confusion and sample_period; 1.2: summary_ci; 1.3:
                                  * TdParamSpec grew flags (exclusive bounds) and
-                                 * params_of, and the TD_PARAM_PARAMS type */
+                                 * params_of, and the TD_PARAM_PARAMS type; 1.4: path
+                                 * parameters (TD_PARAM_PATH) and TdDataset.y_step */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 
@@ -81,11 +82,17 @@ typedef enum {
 } TdDataShape;
 
 /* ---------------------------------------------------------------- generator */
+/* Generators simulate data; data sources (table, ucr, cmapss, hdf5) are the
+ * same kind and read it from files named by TD_PARAM_PATH parameters, which
+ * arrive resolved to absolute paths. An experiment names a generator with
+ * `data: {generator: NAME}` and a source with `data: {source: NAME}`. */
 typedef struct {
   /* Produce the whole dataset, labelled. The context's stream is the data
    * seed. Record what a report may need per series (cause, true probability)
    * as metadata; mark the columns a model may read as inputs with
-   * td_dataset_set_meta_role (TD_META_INPUT); the rest stay hidden. */
+   * td_dataset_set_meta_role (TD_META_INPUT); the rest stay hidden. A source
+   * with its own train/test partition records it as the numeric metadata
+   * column "partition" (0 train, 1 test). */
   TdDataset *(*generate) (const TdParams *params, TdContext *ctx, GError **error);
   const void *(*extension) (const char *id);           /* optional */
 } TdGeneratorVTable;
@@ -97,6 +104,18 @@ typedef struct {
 typedef struct {
   double seconds;               /* > 0 */
 } TdSamplePeriodExt;
+
+/* Extension: the task of the data a generator will make, known from its
+ * parameters alone (without generating), returned by
+ * TdGeneratorVTable.extension for this id. The experiment loader checks every
+ * pipeline's model against it, so `tundish validate` refuses, at the model's
+ * line, a model that cannot learn the task. Without it the loader cannot
+ * know the task (validate assumes binary, what the shipped generator makes);
+ * the runner checks the generated data's task in any case. */
+#define TD_EXT_DATA_TASK "tundish.data-task/1"
+typedef struct {
+  TdTask (*task) (const TdParams *params);
+} TdDataTaskExt;
 
 /* Extension: the rules across parameters that specs cannot state, checked
  * without doing the work, for the kinds that have no create (generators,

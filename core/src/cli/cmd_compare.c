@@ -12,6 +12,7 @@
 
 #include "cd_diagram.h"
 #include "commands.h"
+#include "util/text.h"
 #include "results_csv.h"
 
 static const char compare_description[] =
@@ -45,7 +46,8 @@ static gboolean
 lower_is_better (const char *metric)
 {
   static const char *const names[] = { "brier", "log_loss", "ece", "ece_mass", "oracle_brier",
-                                       "oracle_log_loss", NULL };
+                                       "oracle_log_loss", "rmse", "mae", "mse", "mape",
+                                       "cmapss_score", NULL };
   for (size_t k = 0; names[k]; k++)
     if (strcmp (metric, names[k]) == 0)
       return TRUE;
@@ -378,14 +380,19 @@ td_cmd_compare (int argc, char **argv)
         order[j] = order[j - 1];
         order[j - 1] = tmp;
       }
+  /* labels come from CSV files anyone may have written: shown, never obeyed */
+  g_autoptr (GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
   int w = 8;
   for (size_t j = 0; j < k; j++)
-    w = MAX (w, (int) strlen (t.labels->pdata[j]));
+    {
+      g_ptr_array_add (shown, td_text_escape (t.labels->pdata[j]));
+      w = MAX (w, (int) strlen (shown->pdata[j]));
+    }
   printf ("%s (%s is better): %zu pipelines over %zu %s\n\n", metric, asc ? "lower" : "higher", k,
           n, by_trial ? "trials" : "runs");
   printf ("%-*s  %9s  %12s\n", w, "pipeline", "mean rank", "mean");
   for (size_t j = 0; j < k; j++)
-    printf ("%-*s  %9.3f  %12.6g\n", w, (char *) t.labels->pdata[order[j]], ranks[order[j]],
+    printf ("%-*s  %9.3f  %12.6g\n", w, (char *) shown->pdata[order[j]], ranks[order[j]],
             means[order[j]]);
   printf ("\nFriedman chi2 = %.4g (df %.0f), p = %.3g; Iman-Davenport F = %.4g (df %.0f, %.0f), "
           "p = %.3g\n", fr.chi2, fr.df, fr.p, fr.f, fr.df1, fr.df2, fr.p_f);
@@ -396,8 +403,8 @@ td_cmd_compare (int argc, char **argv)
           "p", "p_holm", nemenyi ? "  p_nemenyi" : "");
   for (size_t q = 0; q < n_pairs; q++)
     {
-      printf ("%-*s  %-*s  %9.4g  %10.3g  %10.3g", w, (char *) t.labels->pdata[pairs[q].a], w,
-              (char *) t.labels->pdata[pairs[q].b], pairs[q].w.statistic, pairs[q].w.p,
+      printf ("%-*s  %-*s  %9.4g  %10.3g  %10.3g", w, (char *) shown->pdata[pairs[q].a], w,
+              (char *) shown->pdata[pairs[q].b], pairs[q].w.statistic, pairs[q].w.p,
               pairs[q].p_holm);
       if (nemenyi)
         printf ("  %10.3g", pairs[q].p_nemenyi);

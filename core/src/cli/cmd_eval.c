@@ -4,6 +4,7 @@
  * for predictions made anywhere. */
 #include <tundish/metrics.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,37 +12,27 @@
 #include "commands.h"
 #include "eval_csv.h"
 
-static gboolean
-read_contents (const char *path, char **text, gsize *len, GError **error)
-{
-  if (strcmp (path, "-") != 0)
-    return g_file_get_contents (path, text, len, error);
-  GString *s = g_string_new (NULL);
-  char chunk[65536];
-  size_t got;
-  while ((got = fread (chunk, 1, sizeof chunk, stdin)) > 0)
-    g_string_append_len (s, chunk, (gssize) got);
-  if (ferror (stdin))
-    {
-      g_string_free (s, TRUE);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot read standard input");
-      return FALSE;
-    }
-  *len = s->len;
-  *text = g_string_free (s, FALSE);
-  return TRUE;
-}
-
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TdEvalData, td_eval_data_clear)
 
 static gboolean
-load_csv (const char *path, TdEvalData *d, GError **error)
+load_csv (const char *path, const TdEvalLimits *limits, TdEvalData *d, GError **error)
 {
+  gboolean from_stdin = strcmp (path, "-") == 0;
+  const char *name = from_stdin ? "<stdin>" : path;
+  FILE *f = from_stdin ? stdin : fopen (path, "rb");
+  if (!f)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: cannot open: %s",
+                   path, g_strerror (e));
+      return FALSE;
+    }
   g_autofree char *text = NULL;
   gsize len = 0;
-  if (!read_contents (path, &text, &len, error))
-    return FALSE;
-  return td_eval_csv_parse (text, len, strcmp (path, "-") == 0 ? "<stdin>" : path, d, error);
+  gboolean ok = td_eval_csv_read (f, name, limits, &text, &len, error);
+  if (!from_stdin)
+    fclose (f);
+  return ok && td_eval_csv_parse (text, len, name, d, error);
 }
 
 static void
@@ -59,7 +50,9 @@ static const char eval_description[] =
   "column 'score_b' (a second model's scores for the same items) it also prints\n"
   "DeLong's test of roc_auc(score) against roc_auc(score_b): delong_auc_a,\n"
   "delong_auc_b, delong_var_a, delong_var_b, delong_cov, delong_z, delong_p.\n"
-  "FILE '-' reads standard input. ROC-AUC and PR-AUC print nan when only one\n"
+  "FILE '-' reads standard input. Input with a NUL byte, a line longer than\n"
+  "--max-line or more than --max-input-mb in all is refused as soon as it is seen.\n"
+  "Fields may be quoted as RFC 4180 says (\"label\",\"score\"). ROC-AUC and PR-AUC print nan when only one\n"
   "class is present.\n"
   "\n"
   "Examples:\n"
@@ -74,7 +67,12 @@ int
 td_cmd_eval (int argc, char **argv)
 {
   double threshold = 0.5;
+  int max_mb = TD_EVAL_MAX_MB, max_line = TD_EVAL_MAX_LINE;
   GOptionEntry entries[] = {
+    { "max-input-mb", 0, 0, G_OPTION_ARG_INT, &max_mb,
+      "Refuse more than MB megabytes of input (default 1024)", "MB" },
+    { "max-line", 0, 0, G_OPTION_ARG_INT, &max_line,
+      "Refuse a line longer than BYTES (default 65536)", "BYTES" },
     { "threshold", 't', 0, G_OPTION_ARG_DOUBLE, &threshold,
       "Predict positive when score >= T (default 0.5)", "T" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -104,8 +102,15 @@ td_cmd_eval (int argc, char **argv)
       return TD_EXIT_USAGE;
     }
 
+  if (max_mb < 1 || max_line < 16)
+    {
+      g_printerr ("tundish eval: --max-input-mb must be at least 1 and --max-line at least "
+                  "16\n");
+      return TD_EXIT_USAGE;
+    }
+  TdEvalLimits limits = { .max_bytes = (gsize) max_mb << 20, .max_line = (gsize) max_line };
   g_auto (TdEvalData) data = { 0 };
-  if (!load_csv (argv[1], &data, &error))
+  if (!load_csv (argv[1], &limits, &data, &error))
     {
       g_printerr ("tundish eval: %s\n", error->message);
       return TD_EXIT_USAGE;

@@ -1,4 +1,5 @@
 /* cmd_run.c — `tundish run`. */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "run_folder.h"
+#include "util/text.h"
 
 static const char run_description[] =
   "Runs every pipeline of EXPERIMENT.yaml on the same splits (repeats × folds),\n"
@@ -42,6 +44,44 @@ static const char run_description[] =
   "Exit status: 0 ok, 1 usage or config error, 2 runtime error (also: a\n"
   "--verify-determinism mismatch), 3 some trials failed (or --fail-fast stopped).";
 
+/* -o into a folder that already holds files but no run (a manifest.yaml:
+ * the runner refuses those itself) would overwrite whatever is there with
+ * the same names (results.csv, report.html) without a word. */
+static gboolean
+foreign_folder_ok (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  if (!d)
+    return TRUE;            /* missing (created by the run) or not a folder (the run says) */
+  g_autofree char *manifest = g_build_filename (dir, "manifest.yaml", NULL);
+  if (g_file_test (manifest, G_FILE_TEST_EXISTS))
+    return TRUE;
+  const char *first = g_dir_read_name (d);
+  if (!first)
+    return TRUE;
+  g_autofree char *shown = td_text_escape (first);
+  fprintf (stderr, "tundish run: -o %s: the folder is not empty (it holds %s%s) and is not a "
+                   "tundish run (no manifest.yaml); the run would overwrite files in it. "
+                   "Choose a new folder, or pass --force to write into this one\n",
+           dir, shown, g_dir_read_name (d) ? " and more" : "");
+  return FALSE;
+}
+
+/* Resume keeps what finished; before any trial ran (the pipelines did not
+ * fit the data, the data failed its checks) there is nothing to keep, and
+ * the fix changes the configuration, which a resume refuses. */
+static void
+advise_after_failure (const char *run_dir, gboolean resuming)
+{
+  g_autofree char *trials = g_build_filename (run_dir, "trials", NULL);
+  if (resuming || g_file_test (trials, G_FILE_TEST_IS_DIR))
+    fprintf (stderr, "tundish run: finished trials are kept; once the problem is fixed, "
+                     "continue with `tundish run --resume %s`\n", run_dir);
+  else
+    fprintf (stderr, "tundish run: no trial ran, so there is nothing to resume; fix the "
+                     "problem and start a new run (remove %s, or give another -o)\n", run_dir);
+}
+
 /* --log-format json: the last event (run_finished, run_stopped by
  * --fail-fast, or run_failed with the message). */
 static void
@@ -74,11 +114,11 @@ td_cmd_run (int argc, char **argv)
   g_autofree char *out_dir = NULL, *resume_dir = NULL, *seed_text = NULL, *policy_text = NULL;
   g_autofree char *log_format = NULL, *check_targets = NULL;
   gint jobs = 0, threads = 1, memory_mb = 0;
-  double timeout = 0, interval = 10;
+  double timeout = NAN, interval = 10;   /* timeout not given: the default */
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) plugin_dirs = NULL;
   gboolean no_cache = FALSE, quiet = FALSE, isolate = FALSE, no_isolate = FALSE;
-  gboolean fail_fast = FALSE, verify = FALSE;
+  gboolean fail_fast = FALSE, verify = FALSE, force = FALSE;
   g_autofree char *args = g_strjoinv (" ", argv);
   g_autofree char *cmdline = g_strconcat ("tundish ", args, NULL);
   GOptionEntry entries[] = {
@@ -94,12 +134,13 @@ td_cmd_run (int argc, char **argv)
     { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, "Continue the run in RUN_DIR: keep finished trials, run failed and unfinished ones (EXPERIMENT.yaml optional: the manifest names it)", "RUN_DIR" },
     { "isolate", 0, 0, G_OPTION_ARG_NONE, &isolate, "Each trial in its own worker process, also with -j 1 (default when -j > 1)", NULL },
     { "no-isolate", 0, 0, G_OPTION_ARG_NONE, &no_isolate, "Trials in this process (threads for -j > 1): a crash ends the run", NULL },
-    { "trial-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Kill a trial after SECONDS and mark it failed (implies --isolate)", "SECONDS" },
+    { "trial-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Kill a trial after SECONDS and mark it failed (implies --isolate; default 6 hours, TUNDISH_TRIAL_TIMEOUT; 0: none)", "SECONDS" },
     { "trial-memory", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Address space a trial may add, in MB (RLIMIT_AS; implies --isolate)", "MB" },
     { "fail-fast", 0, 0, G_OPTION_ARG_NONE, &fail_fast, "Stop at the first failed trial (the rest stay for --resume)", NULL },
     { "verify-determinism", 0, 0, G_OPTION_ARG_NONE, &verify, "Run a sample of trials a second time and compare their files byte for byte", NULL },
     { "allow-plugin-path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs, "Also load plugins from DIR (after the search path; repeatable)", "DIR" },
     { "check-targets", 0, 0, G_OPTION_ARG_STRING, &check_targets, "Exit 4 when PIPELINE (a name, or a label name[variant]) misses one of its targets: (targets.csv; docs/experiment-yaml.md)", "PIPELINE" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Write the run into an -o folder that holds other files (they stay; same-named ones are overwritten)", NULL },
     { "data-policy", 0, 0, G_OPTION_ARG_STRING, &policy_text, "Bad values in the data: repair (default) or strict (docs/robustness.md)", "POLICY" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -159,6 +200,8 @@ td_cmd_run (int argc, char **argv)
                        "given with it\n");
       return TD_EXIT_USAGE;
     }
+  if (out_dir && !force && !foreign_folder_ok (out_dir))
+    return TD_EXIT_USAGE;
   g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
   if (seed_text)
     {
@@ -184,6 +227,8 @@ td_cmd_run (int argc, char **argv)
   if (resume_dir)
     {
       exp = td_cli_load_run (reg, resume_dir, argc == 2 ? argv[1] : NULL, &info, &error);
+      if (exp && !td_cli_check_data_files (exp, &info, resume_dir, &error))
+        g_clear_pointer (&exp, td_experiment_free);
       if (exp && info.data_policy)
         {
           TdDataPolicy was = TD_DATA_POLICY_REPAIR;
@@ -218,7 +263,8 @@ td_cmd_run (int argc, char **argv)
     .overrides = resume_dir ? (const char *const *) info.overrides
                             : (const char *const *) overrides->pdata,
     .isolate = isolate ? TD_ISOLATE_ON : no_isolate ? TD_ISOLATE_OFF : TD_ISOLATE_AUTO,
-    .trial_timeout = timeout, .trial_memory_mb = memory_mb, .fail_fast = fail_fast,
+    .trial_timeout = isnan (timeout) ? 0 : timeout == 0 ? -1 : timeout,
+    .trial_memory_mb = memory_mb, .fail_fast = fail_fast,
     .verify_determinism = verify, .data_policy = policy,
     .plugin_dirs = (const char *const *) plugin_dirs,
     .resume = resume_dir != NULL, .started = info.started,
@@ -234,8 +280,7 @@ td_cmd_run (int argc, char **argv)
         log_run_end ("run_failed", &outcome, code, error->message);
       fprintf (stderr, "tundish run: %s\n", error->message);
       if (outcome.run_dir && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
-        fprintf (stderr, "tundish run: finished trials are kept; once the problem is fixed, "
-                         "continue with `tundish run --resume %s`\n", outcome.run_dir);
+        advise_after_failure (outcome.run_dir, resume_dir != NULL);
       td_run_outcome_clear (&outcome);
       return code;
     }

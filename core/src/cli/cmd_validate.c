@@ -1,10 +1,38 @@
 /* cmd_validate.c — `tundish validate`: everything `run` checks, nothing run. */
 #include <stdio.h>
+#include <string.h>
 
+#include "data/split.h"
+#include "data/window.h"
 #include "run/trial.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "run_folder.h"
+
+/* What only the data can tell about data.window and split: (a label rule
+ * without per-step labels, predefined without a partition): cut the windows
+ * and make the first repeats' splits, as a run would. */
+static gboolean
+check_windows_and_split (const TdExperiment *exp, TdDataset **ds, GError **error)
+{
+  if (exp->window.enabled)
+    {
+      TdDataset *win = td_window_apply (*ds, &exp->window, error);
+      if (!win)
+        return FALSE;
+      td_dataset_unref (*ds);
+      *ds = win;
+      printf ("data.window: %zu windows of %zu steps\n", win->n_series, win->n_steps);
+    }
+  for (int r = 0; r < MIN (exp->repeats, 2); r++)
+    {
+      guint64 seed = td_seed_derive (exp->seed, r, 0, "split", "");
+      g_autoptr (GPtrArray) splits = td_split_make (*ds, &exp->split, r, seed, error);
+      if (!splits)
+        return FALSE;
+    }
+  return TRUE;
+}
 
 int
 td_cmd_validate (int argc, char **argv)
@@ -22,7 +50,11 @@ td_cmd_validate (int argc, char **argv)
     "Loads every plugin the experiment names and checks every key and parameter\n"
     "(type, range, choices), the sweeps, includes and the pipelines' data shapes,\n"
     "and creates every feature and model once, as run does before any trial.\n"
-    "Prints the pipelines and variants it would run.\n\n"
+    "A data source (data: {source: ...}) is run too, so a malformed data file is\n"
+    "reported with its file:line:column, and its windows (data.window) and splits\n"
+    "are made, so what only the data can tell (a partition for split: predefined,\n"
+    "per-step labels for a window label rule) shows too; a generator is not run.\n"
+    "Prints the data's shape and the pipelines and variants it would run.\n\n"
     "Examples:\n"
     "  tundish validate experiments/steel-casting-baseline.yaml\n"
     "  tundish validate exp.yaml --set pipelines.gbdt.model.params.max_depth=[4,6]\n\n"
@@ -47,9 +79,41 @@ td_cmd_validate (int argc, char **argv)
       fprintf (stderr, "tundish validate: %s\n", error->message);
       return TD_EXIT_USAGE;
     }
-  /* Generators declare no task up front; binary is what every current one makes. */
+  /* A source reads files: run it, so broken data shows here with its
+   * file:line:column, and its task is known. Generators (simulations) may
+   * take minutes: not run. */
+  TdTask data_task = 0;
+  if (strcmp (exp->data_key, "source") == 0)
+    {
+      const TdGeneratorVTable *v = exp->data->entry->desc->vtable;
+      const char *name = exp->data->entry->desc->name;
+      g_autoptr (TdContext) ctx = td_context_new (td_seed_derive (exp->seed, 0, 0, "data", name));
+      g_autoptr (TdDataset) ds = v->generate (exp->data_params, ctx, &error);
+      if (!ds)
+        {
+          fprintf (stderr, "tundish validate: %s: data (source %s): %s\n", argv[1], name,
+                   error ? error->message : "no dataset came back");
+          return TD_EXIT_USAGE;
+        }
+      printf ("data (source %s): %zu series × %zu steps × %zu channels, %s", name, ds->n_series,
+              ds->n_steps, ds->n_channels, td_task_name (ds->task));
+      if (ds->n_classes > 2 || ds->class_names)
+        printf (" (%zu classes)", ds->n_classes);
+      printf ("\n");
+      if (!check_windows_and_split (exp, &ds, &error))
+        {
+          fprintf (stderr, "tundish validate: %s\n", error->message);
+          return TD_EXIT_USAGE;
+        }
+      data_task = ds->task;
+    }
+  /* The experiment's task: (anomaly), else the task a source's data turned
+   * out to have, else the one the generator declares (TD_EXT_DATA_TASK); a
+   * generator that declares none is taken as binary, what the caster makes. */
+  guint32 declared = data_task ? (guint32) data_task : td_config_data_task (exp->data);
+  TdTask task = exp->task ? exp->task : declared ? (TdTask) declared : TD_TASK_BINARY;
   for (guint p = 0; p < exp->pipelines->len; p++)
-    if (!td_pipeline_check (exp->pipelines->pdata[p], TD_TASK_BINARY, &error))
+    if (!td_pipeline_check (exp->pipelines->pdata[p], task, &error))
       {
         fprintf (stderr, "tundish validate: %s: %s\n", argv[1], error->message);
         return TD_EXIT_USAGE;

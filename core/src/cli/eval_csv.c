@@ -2,9 +2,12 @@
  * one CSV reader (tundish/io.h); see eval_csv.h. */
 #include "eval_csv.h"
 
+#include <errno.h>
 #include <math.h>
 
 #include <tundish/io.h>
+
+#include "util/text.h"
 
 void
 td_eval_data_clear (TdEvalData *d)
@@ -86,22 +89,23 @@ parse_row (char **fields, guint lineno, const int col[N_KNOWN], guint n_cols,
       if (col[k] < 0)
         continue;
       const char *text = fields[col[k]];
+      g_autofree char *shown = td_excerpt (text, -1);
       if (!td_csv_parse_double (text, &v[k]))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: %s '%s' is not a number", d->path, lineno, what[k], text);
+                       "%s:%u: %s '%s' is not a number", d->path, lineno, what[k], shown);
           return FALSE;
         }
       if (k == COL_LABEL && v[k] != 0.0 && v[k] != 1.0)
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: label '%s' is not 0 or 1", d->path, lineno, text);
+                       "%s:%u: label '%s' is not 0 or 1", d->path, lineno, shown);
           return FALSE;
         }
       if (k != COL_LABEL && !isfinite (v[k]))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s:%u: %s '%s' is not finite", d->path, lineno, what[k], text);
+                       "%s:%u: %s '%s' is not finite", d->path, lineno, what[k], shown);
           return FALSE;
         }
     }
@@ -166,5 +170,68 @@ td_eval_csv_parse (const char *text, gsize len, const char *name, TdEvalData *d,
                    "%s: no data rows after the header", d->path);
       return FALSE;
     }
+  return TRUE;
+}
+
+
+/* Reads stream in chunks and refuses as soon as the input cannot be a
+ * label,score CSV: a NUL byte (a binary file, /dev/zero), a line longer
+ * than the limit, or more bytes in all than the limit (an endless pipe). */
+gboolean
+td_eval_csv_read (FILE *stream, const char *name, const TdEvalLimits *limits, char **text,
+                  gsize *len, GError **error)
+{
+  GString *s = g_string_new (NULL);
+  char chunk[65536];
+  size_t got;
+  gsize line_len = 0, lineno = 1;
+  while ((got = fread (chunk, 1, sizeof chunk, stream)) > 0)
+    {
+      for (size_t k = 0; k < got; k++)
+        {
+          if (chunk[k] == '\0')
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           "%s:%" G_GSIZE_FORMAT ": a NUL byte at byte %" G_GSIZE_FORMAT
+                           "; expected a text CSV", name, lineno, s->len + k);
+              g_string_free (s, TRUE);
+              return FALSE;
+            }
+          if (chunk[k] == '\n')
+            {
+              lineno++;
+              line_len = 0;
+            }
+          else if (++line_len > limits->max_line)
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           "%s:%" G_GSIZE_FORMAT ": the line is longer than %" G_GSIZE_FORMAT
+                           " bytes; expected label,score rows (--max-line raises the limit)",
+                           name, lineno, limits->max_line);
+              g_string_free (s, TRUE);
+              return FALSE;
+            }
+        }
+      if (s->len + got > limits->max_bytes)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       "%s: more than %" G_GSIZE_FORMAT " MB of input; expected a smaller "
+                       "CSV (--max-input-mb raises the limit)", name,
+                       limits->max_bytes >> 20);
+          g_string_free (s, TRUE);
+          return FALSE;
+        }
+      g_string_append_len (s, chunk, (gssize) got);
+    }
+  if (ferror (stream))
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: cannot read: %s",
+                   name, g_strerror (e));
+      g_string_free (s, TRUE);
+      return FALSE;
+    }
+  *len = s->len;
+  *text = g_string_free (s, FALSE);
   return TRUE;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,20 @@ void td_eval_data_clear (TdEvalData *d);
  * filled and must still be cleared. */
 gboolean td_eval_csv_parse (const char *text, gsize len, const char *name, TdEvalData *d,
                             GError **error);
+
+/* What `tundish eval` reads at most before it refuses its input. */
+typedef struct {
+  gsize max_bytes;       /* the whole input (default TD_EVAL_MAX_MB MB, --max-input-mb) */
+  gsize max_line;        /* one line (default TD_EVAL_MAX_LINE bytes, --max-line) */
+} TdEvalLimits;
+#define TD_EVAL_MAX_MB 1024
+#define TD_EVAL_MAX_LINE 65536
+
+/* Read stream to its end into *text (NUL-terminated, *len bytes), or fail
+ * as soon as a NUL byte, a line longer than limits->max_line or more than
+ * limits->max_bytes bytes in all show it is not a CSV to evaluate. name
+ * names the input in messages. */
+gboolean td_eval_csv_read (FILE *stream, const char *name, const TdEvalLimits *limits,
+                           char **text, gsize *len, GError **error);
 
 G_END_DECLS

@@ -323,7 +323,7 @@ td_export_dataset (const TdExperiment *exp, const char *data_policy, TdExportDat
   for (int r = 0; r < exp->repeats; r++)
     {
       guint64 seed = td_seed_derive (exp->seed, r, 0, "split", "");
-      g_autoptr (GPtrArray) folds = td_split_make (data, &exp->split, seed, error);
+      g_autoptr (GPtrArray) folds = td_split_make (data, &exp->split, r, seed, error);
       if (!folds)
         return FALSE;
       for (guint f = 0; f < folds->len; f++)

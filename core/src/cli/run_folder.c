@@ -1,5 +1,6 @@
 /* run_folder.c — see run_folder.h. */
 #include "run_folder.h"
+#include "cli_common.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +69,42 @@ td_cli_load_run (TdRegistry *reg, const char *run_dir, const char *exp_path,
 }
 
 gboolean
+td_cli_check_data_files (const TdExperiment *exp, const TdManifestInfo *info,
+                         const char *run_dir, GError **error)
+{
+  guint n_was = g_strv_length (info->data_files);
+  for (guint k = 0; k < exp->data_files->len; k++)
+    {
+      const TdDataFile *f = exp->data_files->pdata[k];
+      const char *was = NULL;
+      for (guint j = 0; j < n_was; j++)
+        {
+          const char *eq = strchr (info->data_files[j], '=');
+          if (eq && (size_t) (eq - info->data_files[j]) == strlen (f->param)
+              && strncmp (info->data_files[j], f->param, strlen (f->param)) == 0)
+            was = eq + 1;
+        }
+      if (!was || strcmp (was, f->sha256) != 0)
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                       "%s: data file %s (data.params.%s) changed since this run began "
+                       "(sha256 %.12s… in the run, %.12s… now); its trials would not see the "
+                       "same data. Restore the file, or start a new run",
+                       run_dir, f->path, f->param, was ? was : "(none)", f->sha256);
+          return FALSE;
+        }
+    }
+  if (n_was != exp->data_files->len)
+    {
+      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                   "%s: the run read %u data file(s), the experiment now names %u; restore "
+                   "the experiment, or start a new run", run_dir, n_was, exp->data_files->len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 td_cli_allow_plugin_dirs (TdRegistry *reg, char **dirs, const char *cmd)
 {
   for (size_t k = 0; dirs && dirs[k]; k++)
@@ -79,9 +116,7 @@ td_cli_allow_plugin_dirs (TdRegistry *reg, char **dirs, const char *cmd)
         }
       g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
       td_registry_scan_dir (reg, dirs[k], errors);
-      for (guint j = 0; j < errors->len; j++)
-        fprintf (stderr, "%s: warning: skipped plugin: %s\n", cmd,
-                 ((GError *) errors->pdata[j])->message);
+      td_cli_print_registry_errors (cmd, errors);
     }
   return TRUE;
 }

@@ -15,6 +15,12 @@ G_BEGIN_DECLS
 TdExperiment *td_cli_load_run (TdRegistry *reg, const char *run_dir, const char *exp_path,
                                TdManifestInfo *info, GError **error);
 
+/* --resume: FALSE, naming the file and both hashes, when a data file the run
+ * read (manifest data_files:) has another SHA-256 now, or the data stage
+ * reads other files; a run's trials must all see the same data. */
+gboolean td_cli_check_data_files (const TdExperiment *exp, const TdManifestInfo *info,
+                                  const char *run_dir, GError **error);
+
 /* --allow-plugin-path: scan each folder into reg after the default search
  * path (so it cannot replace a plugin found there); problems are printed.
  * FALSE when a folder does not exist. */

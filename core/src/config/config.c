@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char *const top_keys[] = {
-  "experiment", "seed", "repeats", "data", "split", "augment", "pipelines",
+  "experiment", "seed", "repeats", "task", "data", "split", "augment", "pipelines",
   "evaluate", "compare", "summary", "report", "interpret", "targets", NULL,
 };
 
@@ -26,7 +26,13 @@ td_experiment_free (TdExperiment *exp)
   g_free (exp->path);
   g_free (exp->name);
   td_stage_free (exp->data);
+  td_params_free (exp->data_params);
+  if (exp->data_files)
+    g_ptr_array_unref (exp->data_files);
   g_free (exp->split.group_by);
+  g_free (exp->split.order_by);
+  g_free (exp->split.where);
+  td_window_spec_clear (&exp->window);
   g_clear_pointer (&exp->augment, g_ptr_array_unref);
   g_clear_pointer (&exp->pipelines, g_ptr_array_unref);
   g_clear_pointer (&exp->metrics, g_ptr_array_unref);
@@ -55,14 +61,9 @@ read_scalars (const TdNode *root, TdExperiment *exp, GError **error)
   if (!v)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, root, "experiment",
                            "missing; expected experiment: NAME at the top level");
-  const char *name;
-  if (!td_config_string (v, "experiment", &name, error))
+  if (!td_config_check_name (v, "experiment", "an experiment name", error))
     return FALSE;
-  if (!td_config_is_name (name))
-    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, "experiment",
-                           "\"%s\" has characters outside [A-Za-z0-9_.-]; expected a name "
-                           "that can be a folder name", name);
-  exp->name = g_strdup (name);
+  exp->name = g_strdup (v->value);
 
   exp->seed = 42;
   if ((v = get (root, "seed")))
@@ -91,6 +92,18 @@ read_scalars (const TdNode *root, TdExperiment *exp, GError **error)
         }
       exp->repeats = (int) r;
     }
+
+  if ((v = get (root, "task")))
+    {
+      if (v->type != TD_NODE_SCALAR || strcmp (v->value, "anomaly") != 0)
+        {
+          g_autofree char *what = td_node_describe (v);
+          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, v, "task",
+                                 "got %s; expected anomaly (binary labels read as normal / "
+                                 "abnormal), or no task: for the data's own task", what);
+        }
+      exp->task = TD_TASK_ANOMALY;
+    }
   return TRUE;
 }
 
@@ -118,6 +131,30 @@ read_augment (TdRegistry *reg, const TdNode *node, TdExperiment *exp, GError **e
   return TRUE;
 }
 
+/* Holdouts give one trial per repeat, k-folds k. */
+static gboolean
+design_budget (const TdExperiment *exp, TdDesignBudget *b, GError **error)
+{
+  gboolean kfold = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
+                   || exp->split.method == TD_SPLIT_GROUP_KFOLD;
+  *b = (TdDesignBudget) { .max_trials = TD_MAX_TRIALS_DEFAULT, .repeats = exp->repeats,
+                          .folds = kfold ? exp->split.folds : 1, .source = "the default; set TUNDISH_MAX_TRIALS to allow more" };
+  b->trials_per_variant = (guint64) b->repeats * (guint64) b->folds;
+  const char *env = g_getenv ("TUNDISH_MAX_TRIALS");
+  if (env && *env)
+    {
+      if (!g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT64, &b->max_trials, NULL))
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                       "TUNDISH_MAX_TRIALS=%s: expected a positive integer (the largest "
+                       "number of trials an experiment may have)", env);
+          return FALSE;
+        }
+      b->source = "set by TUNDISH_MAX_TRIALS";
+    }
+  return TRUE;
+}
+
 static gboolean
 read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError **error)
 {
@@ -139,12 +176,19 @@ read_pipelines (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError *
       return td_config_fail (error, TD_CONFIG_ERROR_TYPE, node, "pipelines",
                              "got %s; expected a non-empty list of pipelines", what);
     }
+  TdDesignBudget budget;
+  if (!design_budget (exp, &budget, error))
+    return FALSE;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint k = 0; k < node->items->len; k++)
     {
       const TdNode *item = node->items->pdata[k];
       g_autofree char *p = td_path_index ("pipelines", k);
-      if (!td_config_read_pipeline (reg, item, p, &interpret, exp->pipelines, error))
+      /* an experiment-level task: (anomaly) is checked by td_pipeline_check,
+       * which knows the supervised reference; here the data's own task */
+      if (!td_config_read_pipeline (reg, item, p, &interpret,
+                                    exp->task ? 0 : td_config_data_task (exp->data),
+                                    exp->pipelines, &budget, error))
         return FALSE;
       const TdNode *name = td_node_map_get (item, "name", NULL);
       gpointer first;
@@ -292,13 +336,28 @@ read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError 
   if (!data)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, root, "data",
                            "missing; expected data: {generator: NAME, params: {...}}");
-  TdStageDraft *d = td_config_read_stage (reg, TD_KIND_GENERATOR, data, "data", "generator",
+  /* A generator simulates data, a source reads files: both are generator plugins. */
+  gboolean is_map = data->type == TD_NODE_MAP;
+  const TdNode *src = is_map ? get (data, "source") : NULL;
+  if (src && get (data, "generator"))
+    return td_config_fail (error, TD_CONFIG_ERROR_TYPE, src, "data.source",
+                           "beside data.generator; expected one of them");
+  if (is_map && !src && !get (data, "generator"))
+    return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, data, "data",
+                           "no \"generator\" or \"source\" key; expected data: {generator: NAME, "
+                           "params: {...}} or data: {source: NAME, params: {path: FILE}}");
+  exp->data_key = src ? "source" : "generator";
+  TdStageDraft *d = td_config_read_stage (reg, TD_KIND_GENERATOR, data, "data", exp->data_key,
                                           FALSE, error);
   if (!d)
     return FALSE;
   exp->data = td_stage_from_draft (d);
+  if (!td_config_resolve_data_files (exp, data, error))
+    return FALSE;
 
-  return td_config_read_split (get (root, "split"), "split", &exp->split, error)
+  return td_config_read_window (data->type == TD_NODE_MAP ? get (data, "window") : NULL,
+                                "data.window", &exp->window, error)
+         && td_config_read_split (get (root, "split"), "split", root, &exp->split, error)
          && read_augment (reg, get (root, "augment"), exp, error)
          && read_pipelines (reg, root, exp, error)
          && td_config_read_evaluate (reg, get (root, "evaluate"), root, "evaluate", exp, error)
@@ -321,6 +380,7 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   g_autoptr (TdExperiment) exp = g_new0 (TdExperiment, 1);
   exp->path = g_strdup (path);
   exp->augment = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
+  exp->data_files = g_ptr_array_new_with_free_func ((GDestroyNotify) td_data_file_free);
   exp->bootstrap_samples = TD_BOOTSTRAP_SAMPLES_DEFAULT;
   exp->summary_bootstrap = TD_SUMMARY_BOOTSTRAP_DEFAULT;
   exp->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pipeline_free);

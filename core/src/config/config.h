@@ -33,6 +33,10 @@ typedef struct {
   char *where;                  /* "FILE:LINE:COL" of the stage in the YAML, for messages */
 } TdStage;
 
+/* The task the data's generator declares through TD_EXT_DATA_TASK (from its
+ * parameters, without generating), or 0 when it declares none. */
+guint32 td_config_data_task (const TdStage *data);
+
 /* interpret: what a trial explains after fit (docs/experiment-yaml.md). */
 typedef struct {
   int max_series;               /* test series explained per trial; 0: none (default 200) */
@@ -75,15 +79,67 @@ typedef enum {
   TD_SPLIT_STRATIFIED_KFOLD,
   TD_SPLIT_GROUP_HOLDOUT,
   TD_SPLIT_GROUP_KFOLD,
+  TD_SPLIT_PREDEFINED,          /* the data's own train/test partition (TD_META_PARTITION) */
+  TD_SPLIT_TIME_HOLDOUT,        /* the last part of each timeline, in time order */
 } TdSplitMethod;
 
 typedef struct {
   TdSplitMethod method;
-  double test_size;             /* holdout: fraction to test (default 0.2) */
+  double test_size;             /* holdout, time_holdout: fraction to test (default 0.2) */
   double valid_size;            /* fraction of the non-test part to valid (default 0.1) */
   int folds;                    /* k-fold: k (default 5) */
-  char *group_by;               /* grouped: metadata column name, or NULL = dataset group ids */
+  char *group_by;               /* grouped: metadata column name, or NULL = dataset group ids;
+                                 * time_holdout: what a timeline is (the same default) */
+  gboolean grouped;             /* predefined: cut validation (and a redrawn test) by whole
+                                 * groups; set by grouped: true or by group_by */
+  gboolean resample_test;       /* predefined: repeats after the first redraw train/test with
+                                 * the partition's sizes and class proportions */
+  int gap;                      /* time_holdout: steps between train, valid and test (0) */
+  char *order_by;               /* time_holdout: numeric metadata column with each series'
+                                 * first step on its timeline (default TD_META_WINDOW_START) */
+  char *where;                  /* "FILE:LINE:COL" of split.method (or split:), for the
+                                 * errors only the data reveals (no partition column) */
 } TdSplitSpec;
+
+/* The data: window: block (config_window.c; data/window.c cuts the windows). */
+typedef enum {
+  TD_WINDOW_LABEL_LAST,         /* the window's last step's label (a value for regression) */
+  TD_WINDOW_LABEL_ANY,          /* 1 when any step of the window is positive (binary) */
+  TD_WINDOW_LABEL_MAJORITY,     /* the most frequent class of the window's steps */
+  TD_WINDOW_LABEL_AHEAD,        /* 1 when a step within horizon steps after the window is
+                                 * positive (early warning; binary) */
+  TD_WINDOW_LABEL_SERIES,       /* the recording's own label y (data without per-step labels) */
+} TdWindowLabel;
+
+typedef struct {
+  gboolean enabled;             /* data.window given */
+  int length, stride;           /* steps per window; steps between window ends (default 1) */
+  TdWindowLabel label;          /* default last */
+  int horizon;                  /* ahead: steps looked ahead (required for ahead only) */
+  gboolean drop_short;          /* short: drop — a recording shorter than length gives no
+                                 * window (default pad: one window of its length, padded) */
+  gboolean last_test_only;      /* test_windows: last — of a test-partition recording only
+                                 * its last window is kept (the C-MAPSS protocol) */
+  char *where_label;            /* "FILE:LINE:COL" of data.window.label (or data.window) */
+  char *where_test;             /* "FILE:LINE:COL" of data.window.test_windows */
+} TdWindowSpec;
+
+void td_window_spec_clear (TdWindowSpec *spec);
+/* "last", "any", ... as written in data.window.label. */
+const char *td_window_label_name (TdWindowLabel label);
+
+/* A file or folder the data stage reads (a TD_PARAM_PATH parameter). */
+typedef struct {
+  char *param;                  /* "path", or "paths[1]" for an item of a path list */
+  char *written;                /* as in the experiment (relative to its folder) */
+  char *path;                   /* absolute */
+  char *sha256;                 /* of the content; a folder: of its regular files' names
+                                 * and hashes, in name order */
+} TdDataFile;
+
+void td_data_file_free (TdDataFile *f);
+/* SHA-256 (hex) of a file, or of a folder as TdDataFile.sha256 describes. */
+char *td_data_path_sha256 (const char *path, GError **error);
 
 #define TD_SUMMARY_BOOTSTRAP_DEFAULT 1000
 
@@ -91,8 +147,13 @@ typedef struct {
   char *path;                   /* the experiment file */
   char *name;                   /* experiment: */
   guint64 seed;                 /* seed: (default 42) */
+  TdTask task;                  /* task: 0 = the data's own (default); TD_TASK_ANOMALY reads
+                                 * binary labels as normal (0) / abnormal (1) */
   int repeats;                  /* repeats: (default 1) */
-  TdStage *data;                /* data: generator + params */
+  TdStage *data;                /* data: generator (or source) + params as written */
+  const char *data_key;         /* "generator" or "source": how data: named it */
+  TdParams *data_params;        /* data->params with every path resolved: what the plugin gets */
+  GPtrArray *data_files;        /* of TdDataFile*: the data stage's path parameters, hashed */
   TdSplitSpec split;
   GPtrArray *augment;           /* of TdStage*, may be empty */
   GPtrArray *pipelines;         /* of TdPipeline*, sweeps expanded, in file order */
@@ -107,6 +168,7 @@ typedef struct {
   int summary_bootstrap;        /* summary.bootstrap_samples: resamples behind the bootstrap
                                  * intervals of summary.csv (0: none) */
   GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
+  TdWindowSpec window;          /* data.window: what every pipeline sees is the windows */
   char *resolved_yaml;          /* canonical text of everything above */
   char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */
 } TdExperiment;

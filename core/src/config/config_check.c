@@ -51,13 +51,30 @@ td_config_string (const TdNode *node, const char *path, const char **out, GError
   return TRUE;
 }
 
+/* Experiment and pipeline names become folder names (reports/<experiment>/,
+ * trials/<pipeline>/): one path component that stays where it is put. */
+#define MAX_NAME 100
+
 gboolean
-td_config_is_name (const char *s)
+td_config_check_name (const TdNode *node, const char *path, const char *what, GError **error)
 {
-  if (!s || !*s)
+  const char *s;
+  if (!td_config_string (node, path, &s, error))
     return FALSE;
-  for (; *s; s++)
-    if (!(g_ascii_isalnum (*s) || *s == '_' || *s == '.' || *s == '-'))
-      return FALSE;
+  g_autofree char *shown = td_excerpt (s, -1);
+  for (const char *c = s; *c; c++)
+    if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '.' || *c == '-'))
+      return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
+                             "\"%s\" has characters outside [A-Za-z0-9_.-]; expected %s that "
+                             "can be a folder name", shown, what);
+  if (strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
+    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
+                           "\"%s\" names the current or the parent folder, so the run would "
+                           "be written outside its place; expected %s that is a folder of "
+                           "its own", s, what);
+  if (strlen (s) > MAX_NAME)
+    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
+                           "\"%s\" is %zu characters long; expected %s of at most %d",
+                           shown, strlen (s), what, MAX_NAME);
   return TRUE;
 }

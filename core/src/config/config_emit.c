@@ -34,8 +34,13 @@ put_string (GString *out, const char *s)
         g_string_append_printf (out, "\\%c", *c);
       else if (*c == '\n')
         g_string_append (out, "\\n");
-      else if (*c < 0x20)
+      else if (*c < 0x20 || *c == 0x7f)
         g_string_append_printf (out, "\\x%02x", *c);
+      else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+        {
+          g_string_append_printf (out, "\\u%04x", c[1]);   /* C1: refused raw by YAML */
+          c++;
+        }
       else
         g_string_append_c (out, (char) *c);
     }
@@ -89,12 +94,45 @@ put_stage_list (GString *out, const char *indent, const char *key, GPtrArray *st
     }
 }
 
+/* ", group_by: NAME" (null: the dataset's group ids). */
+static void
+put_group_by (GString *out, const TdSplitSpec *sp)
+{
+  g_string_append (out, ", group_by: ");
+  if (sp->group_by)
+    put_string (out, sp->group_by);
+  else
+    g_string_append (out, "null");
+}
+
 static void
 put_split (GString *out, const TdSplitSpec *sp)
 {
   gboolean kfold = sp->method == TD_SPLIT_STRATIFIED_KFOLD || sp->method == TD_SPLIT_GROUP_KFOLD;
   gboolean grouped = sp->method == TD_SPLIT_GROUP_HOLDOUT || sp->method == TD_SPLIT_GROUP_KFOLD;
   g_string_append_printf (out, "split: {method: %s", td_split_method_name (sp->method));
+  if (sp->method == TD_SPLIT_PREDEFINED)
+    {
+      g_string_append (out, ", valid_size: ");
+      put_double (out, sp->valid_size);
+      g_string_append_printf (out, ", grouped: %s", sp->grouped ? "true" : "false");
+      put_group_by (out, sp);
+      g_string_append_printf (out, ", resample_test: %s}\n",
+                              sp->resample_test ? "true" : "false");
+      return;
+    }
+  if (sp->method == TD_SPLIT_TIME_HOLDOUT)
+    {
+      g_string_append (out, ", test_size: ");
+      put_double (out, sp->test_size);
+      g_string_append (out, ", valid_size: ");
+      put_double (out, sp->valid_size);
+      g_string_append_printf (out, ", gap: %d, order_by: ", sp->gap);
+      put_string (out, sp->order_by);
+      put_group_by (out, sp);
+      g_string_append (out, "}\n");
+      return;
+    }
   if (kfold)
     g_string_append_printf (out, ", folds: %d", sp->folds);
   else
@@ -105,14 +143,19 @@ put_split (GString *out, const TdSplitSpec *sp)
   g_string_append (out, ", valid_size: ");
   put_double (out, sp->valid_size);
   if (grouped)
-    {
-      g_string_append (out, ", group_by: ");
-      if (sp->group_by)
-        put_string (out, sp->group_by);
-      else
-        g_string_append (out, "null");
-    }
+    put_group_by (out, sp);
   g_string_append (out, "}\n");
+}
+
+static void
+put_window (GString *out, const TdWindowSpec *w)
+{
+  g_string_append_printf (out, ", window: {length: %d, stride: %d, label: %s", w->length,
+                          w->stride, td_window_label_name (w->label));
+  if (w->label == TD_WINDOW_LABEL_AHEAD)
+    g_string_append_printf (out, ", horizon: %d", w->horizon);
+  g_string_append_printf (out, ", short: %s, test_windows: %s}", w->drop_short ? "drop" : "pad",
+                          w->last_test_only ? "last" : "all");
 }
 
 static void
@@ -133,9 +176,18 @@ td_config_emit (const TdExperiment *exp)
 {
   GString *out = g_string_new ("experiment: ");
   put_string (out, exp->name);
-  g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\ndata: ",
+  g_string_append_printf (out, "\nseed: %" G_GUINT64_FORMAT "\nrepeats: %d\n",
                           exp->seed, exp->repeats);
-  put_stage (out, exp->data, "generator");
+  if (exp->task)   /* only when set: older experiments keep their hash */
+    g_string_append_printf (out, "task: %s\n", td_task_name (exp->task));
+  g_string_append (out, "data: ");
+  put_stage (out, exp->data, exp->data_key);
+  if (exp->window.enabled)
+    {
+      g_string_truncate (out, out->len - 1);   /* window: goes inside data's mapping */
+      put_window (out, &exp->window);
+      g_string_append_c (out, '}');
+    }
   g_string_append_c (out, '\n');
   put_split (out, &exp->split);
   put_stage_list (out, "", "augment", exp->augment);

@@ -12,13 +12,35 @@
 
 G_DEFINE_QUARK (td-config-error-quark, td_config_error)
 
+/* Values quoted in messages are cut to short excerpts where they are
+ * quoted (td_node_describe, names); this is the backstop for every other
+ * message that quotes a value whole: its head and tail are kept (the tail
+ * says what was expected), its middle is left out. */
+#define MAX_MESSAGE 1024
+
+static char *
+shorten (char *msg)
+{
+  gsize len = strlen (msg);
+  if (len <= MAX_MESSAGE)
+    return msg;
+  const char *head_end = g_utf8_find_prev_char (msg, msg + 600);
+  const char *tail = g_utf8_find_next_char (msg + len - 300, NULL);
+  if (!head_end || !tail)
+    return msg;
+  char *out = g_strdup_printf ("%.*s… [%" G_GSIZE_FORMAT " bytes left out] …%s",
+                               (int) (head_end - msg), msg, (gsize) (tail - head_end), tail);
+  g_free (msg);
+  return out;
+}
+
 gboolean
 td_config_fail (GError **error, TdConfigError code, const TdNode *at,
                 const char *path, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  g_autofree char *msg = shorten (g_strdup_vprintf (fmt, ap));
   va_end (ap);
   if (path && *path)
     g_set_error (error, TD_CONFIG_ERROR, (gint) code, "%s:%d:%d: %s: %s",
@@ -131,7 +153,8 @@ td_node_describe (const TdNode *node)
     case TD_NODE_MAP: return g_strdup ("a mapping");
     case TD_NODE_SCALAR: break;
     }
-  return g_strdup_printf ("\"%s\"", node->value);
+  g_autofree char *shown = td_excerpt (node->value, -1);
+  return g_strdup_printf ("\"%s\"", shown);
 }
 
 TdNode *
@@ -184,6 +207,7 @@ typedef struct {
   const char *file;         /* interned */
   int line_base, col_base;
   gboolean one_line;        /* a --set value: every mark stays on its line */
+  gboolean any_text;        /* tundish's own output read back: control characters are data */
   int end_col;              /* one_line: the column just past the text */
   guint n_nodes;
 } Builder;
@@ -200,6 +224,28 @@ place (const Builder *b, TdNode *n, yaml_mark_t mark)
       n->line = b->line_base;
       n->col = b->end_col;
     }
+}
+
+/* A NUL would cut the string short without a word ("host\0ile" read as
+ * "host"), and a control character (an escape sequence in a title) would
+ * reach terminals and every file that quotes the value, so both are refused
+ * where they were written. Tab and line feed are text. */
+static gboolean
+check_text (const TdNode *at, const char *path, const yaml_node_t *yn, GError **error)
+{
+  const char *text = (const char *) yn->data.scalar.value;
+  gssize bad = td_text_find_control (text, yn->data.scalar.length);
+  if (bad < 0)
+    return TRUE;
+  guint code = (guchar) text[bad];
+  if (code == 0xc2)
+    code = (guchar) text[bad + 1];
+  glong chars = g_utf8_strlen (text, bad) + 1;   /* text before bad is valid UTF-8 */
+  g_autofree char *shown = td_excerpt (text, yn->data.scalar.length);
+  return td_config_fail (error, TD_CONFIG_ERROR_VALUE, at, path,
+                         "character %ld of \"%s\" is %s (U+%04X); expected text without "
+                         "control characters other than tab and line feed", chars, shown,
+                         code == 0 ? "a NUL" : "a control character", code);
 }
 
 static TdNode *
@@ -225,6 +271,8 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
   switch (yn->type)
     {
     case YAML_SCALAR_NODE:
+      if (!b->any_text && !check_text (&tmp, path, yn, error))
+        return NULL;
       n = node_new (TD_NODE_SCALAR, &tmp);
       n->value = g_strndup ((const char *) yn->data.scalar.value, yn->data.scalar.length);
       n->plain = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -255,6 +303,8 @@ build (Builder *b, yaml_node_t *yn, const char *path, int depth, GError **error)
                               "a key is a list or mapping; expected a plain name");
               return NULL;
             }
+          if (!b->any_text && !check_text (&kt, path, kn, error))
+            return NULL;
           g_autofree char *key = g_strndup ((const char *) kn->data.scalar.value,
                                             kn->data.scalar.length);
           g_autofree char *p = td_path_key (path, key);
@@ -303,13 +353,41 @@ syntax_error (GError **error, const yaml_parser_t *parser, const Builder *b)
                          "YAML syntax error: %s", problem);
 }
 
+static TdNode *parse (const char *text, gsize len, const char *file, int line_base,
+                      int col_base, gboolean any_text, GError **error);
+
 TdNode *
 td_node_parse (const char *text, gsize len, const char *file,
                int line_base, int col_base, GError **error)
 {
+  return parse (text, len, file, line_base, col_base, FALSE, error);
+}
+
+TdNode *
+td_node_parse_written (const char *text, gsize len, const char *file, GError **error)
+{
+  return parse (text, len, file, 1, 1, TRUE, error);
+}
+
+static TdNode *
+parse (const char *text, gsize len, const char *file, int line_base, int col_base,
+       gboolean any_text, GError **error)
+{
   Builder b = { .file = g_intern_string (file), .line_base = line_base, .col_base = col_base,
                 .one_line = memchr (text, '\n', len) == NULL,
-                .end_col = col_base + (int) g_utf8_strlen (text, (gssize) len) };
+                .end_col = col_base + (int) g_utf8_strlen (text, (gssize) len),
+                .any_text = any_text };
+  int deep_line, deep_col;
+  if (!td_yaml_check_flow_depth (text, len, MAX_DEPTH, &deep_line, &deep_col))
+    {
+      TdNode at = { 0 };
+      yaml_mark_t mark = { .line = (size_t) deep_line - 1, .column = (size_t) deep_col - 1 };
+      place (&b, &at, mark);
+      td_config_fail (error, TD_CONFIG_ERROR_SYNTAX, &at, NULL,
+                      "nested too deeply: more than %d levels of [ and {; expected at most %d "
+                      "levels", MAX_DEPTH, MAX_DEPTH);
+      return NULL;
+    }
   yaml_parser_t parser;
   yaml_document_t doc;
   if (!yaml_parser_initialize (&parser))

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "config/config.h"
+#include "util/text.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +41,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdNode, td_node_free)
 
 /* A plain empty, "~" or "null" scalar: YAML's null. */
 gboolean td_node_is_null (const TdNode *node);
-/* "a list", "a mapping", "nothing" or the scalar in quotes, for messages. */
+/* "a list", "a mapping", "nothing" or the scalar in quotes (a short excerpt
+ * of a long one: td_excerpt), for messages. */
 char *td_node_describe (const TdNode *node);
 
 /* The value of key in a mapping, or NULL; index gets its position when found. */
@@ -50,12 +52,23 @@ void td_node_map_set (TdNode *map, const char *key, TdNode *value, const TdNode 
 /* Remove key; returns its value (caller owns) or NULL. */
 TdNode *td_node_map_take (TdNode *map, const char *key);
 
-/* Parse one YAML document. file names it in messages; line/col of every
+/* Parse one YAML document of configuration (NUL and control characters in
+ * its strings are refused with their place). file names it in messages; line/col of every
  * node are shifted by line_base - 1 and (on the first line) col_base - 1,
  * which lets an override's value report its place inside the --set
  * argument. An empty document is an error. */
 TdNode *td_node_parse (const char *text, gsize len, const char *file,
                        int line_base, int col_base, GError **error);
+/* The same for YAML tundish wrote itself and reads back (manifest.yaml):
+ * its strings are data (a plugin's message, a folder name), escaped by the
+ * writer, so control characters in them are not refused. */
+TdNode *td_node_parse_written (const char *text, gsize len, const char *file, GError **error);
+
+/* FALSE when flow collections ([ and {) in text nest deeper than
+ * max_depth; line and col get the bracket that went too deep. Linear in
+ * len (config_depth.c: why libyaml needs it). */
+gboolean td_yaml_check_flow_depth (const char *text, gsize len, int max_depth, int *line,
+                                   int *col);
 
 /* Read a file, follow every `include:` key (in any mapping, recursively),
  * and return the merged tree. */

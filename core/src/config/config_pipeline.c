@@ -87,6 +87,34 @@ check_shapes (GPtrArray *features, const TdStageDraft *model, GError **error)
   return TRUE;
 }
 
+guint32
+td_config_data_task (const TdStage *data)
+{
+  const TdGeneratorVTable *gv = data ? data->entry->desc->vtable : NULL;
+  const TdDataTaskExt *ext = gv && gv->extension ? gv->extension (TD_EXT_DATA_TASK) : NULL;
+  return ext && ext->task ? ext->task (data->params) : 0;
+}
+
+/* The model must learn the task the data declares (when it declares one). */
+static gboolean
+check_task (const TdNode *pipeline, const TdStageDraft *model, guint32 data_task,
+            GError **error)
+{
+  const TdModelVTable *mv = model->entry->desc->vtable;
+  if (!data_task || !mv || (mv->tasks & data_task))
+    return TRUE;
+  const TdNode *name = td_node_map_get (pipeline, "name", NULL);
+  g_autofree char *supports = td_task_set_text (mv->tasks);
+  g_autofree char *task = td_task_set_text (data_task);
+  const gboolean detector = (mv->tasks & TD_TASK_ANOMALY) && data_task == TD_TASK_BINARY;
+  return td_config_fail (error, TD_CONFIG_ERROR_PLUGIN, model->where, model->key_path,
+                         "pipeline %s: model %s supports %s, but the data is %s; expected a "
+                         "model for %s data%s", name && name->value ? name->value : "?",
+                         model->entry->desc->name, supports, task, task,
+                         detector ? ", or task: anomaly at the top of the experiment (it "
+                                    "detects anomalies)" : "");
+}
+
 typedef struct {
   TdStageDraft *stage;
   TdSweep *sweep;
@@ -158,10 +186,41 @@ variant_stage (const TdStageDraft *d, GArray *axes, const guint *pick, GError **
   return s;
 }
 
+/* The design so far (out) plus this pipeline's variants, against the cap:
+ * refused at the sweep that took it over, before a variant is built. */
+static gboolean
+check_budget (const TdDesignBudget *budget, guint before, GArray *axes, const TdNode *node,
+              const char *path, GError **error)
+{
+  guint64 variants = 1;
+  for (guint i = 0; i < axes->len; i++)
+    {
+      const TdSweep *sw = g_array_index (axes, Axis, i).sweep;
+      variants *= sw->texts->len;
+      guint64 trials = ((guint64) before + variants) * budget->trials_per_variant;
+      if (trials > budget->max_trials)
+        return td_config_fail (error, TD_CONFIG_ERROR_VALUE, sw->where, sw->path,
+                               "this sweep of %u values brings the design to at least %"
+                               G_GUINT64_FORMAT " trials (%u variants before this pipeline "
+                               "+ %" G_GUINT64_FORMAT ", x %d repeats x %d folds); expected "
+                               "at most %" G_GUINT64_FORMAT " trials (%s)", sw->texts->len, trials,
+                               before, variants, budget->repeats, budget->folds,
+                               budget->max_trials, budget->source);
+    }
+  guint64 trials = ((guint64) before + variants) * budget->trials_per_variant;
+  if (trials > budget->max_trials)
+    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
+                           "this pipeline brings the design to %" G_GUINT64_FORMAT " trials "
+                           "(%u variants before it + %" G_GUINT64_FORMAT ", x %d repeats x %d "
+                           "folds); expected at most %" G_GUINT64_FORMAT " trials (%s)", trials, before, variants,
+                           budget->repeats, budget->folds, budget->max_trials, budget->source);
+  return TRUE;
+}
+
 static gboolean
 expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *features,
         TdStageDraft *model, const TdInterpretSpec *interpret, const TdNode *node,
-        const char *path, GPtrArray *out, GError **error)
+        const char *path, GPtrArray *out, const TdDesignBudget *budget, GError **error)
 {
   g_autoptr (GArray) axes = g_array_new (FALSE, TRUE, sizeof (Axis));
   g_array_set_clear_func (axes, axis_clear);
@@ -178,11 +237,14 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
           g_array_append_val (axes, a);
           n_variants *= a.sweep->texts->len;
           if (n_variants > MAX_VARIANTS)
-            return td_config_fail (error, TD_CONFIG_ERROR_VALUE, node, path,
-                                   "the sweeps make more than %d variants; expected a "
-                                   "smaller grid", MAX_VARIANTS);
+            return td_config_fail (error, TD_CONFIG_ERROR_VALUE, a.sweep->where, a.sweep->path,
+                                   "this sweep of %u values makes the pipeline's grid more "
+                                   "than %d variants; expected a smaller grid",
+                                   a.sweep->texts->len, MAX_VARIANTS);
         }
     }
+  if (budget && !check_budget (budget, out->len, axes, node, path, error))
+    return FALSE;
   name_axes (axes);
 
   g_autofree guint *pick = g_new0 (guint, MAX (axes->len, 1));
@@ -237,7 +299,8 @@ expand (const char *name, GPtrArray *augment, gboolean on_features, GPtrArray *f
 
 gboolean
 td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
-                         const TdInterpretSpec *interpret, GPtrArray *out, GError **error)
+                         const TdInterpretSpec *interpret, guint32 data_task, GPtrArray *out,
+                         const TdDesignBudget *budget, GError **error)
 {
   static const char *const keys[] = { "name", "augment", "augment_space", "features", "model",
                                       "interpret", "targets", NULL };
@@ -253,16 +316,12 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
 
   const TdNode *name_node = td_node_map_get (node, "name", NULL);
   g_autofree char *name_path = td_path_key (path, "name");
-  const char *name;
   if (!name_node)
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, node, path,
                            "no \"name\" key; expected name: NAME");
-  if (!td_config_string (name_node, name_path, &name, error))
+  if (!td_config_check_name (name_node, name_path, "a pipeline name", error))
     return FALSE;
-  if (!td_config_is_name (name))
-    return td_config_fail (error, TD_CONFIG_ERROR_VALUE, name_node, name_path,
-                           "\"%s\" has characters outside [A-Za-z0-9_.-]; expected a plain "
-                           "name", name);
+  const char *name = name_node->value;
 
   g_autoptr (GPtrArray) features =
     g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_draft_free);
@@ -319,7 +378,7 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
     return FALSE;
   model->local_path = g_strdup ("model");
 
-  if (!check_shapes (features, model, error))
+  if (!check_shapes (features, model, error) || !check_task (node, model, data_task, error))
     return FALSE;
   /* augment_space: sequences (default: before the features) | features (after them, on the
    * training feature matrix: SMOTE in feature space). */
@@ -345,5 +404,6 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
   if (!td_config_read_interpret (td_node_map_get (node, "interpret", NULL), ipath, interpret,
                                  &own, error))
     return FALSE;
-  return expand (name, augment, on_features, features, model, &own, node, path, out, error);
+  return expand (name, augment, on_features, features, model, &own, node, path, out, budget,
+                 error);
 }

@@ -26,6 +26,7 @@ sweep_free (TdSweep *s)
 {
   g_ptr_array_unref (s->texts);
   g_ptr_array_unref (s->shown);
+  g_free (s->path);
   g_free (s);
 }
 
@@ -56,7 +57,8 @@ td_stage_from_draft (TdStageDraft *d)
 static gboolean
 is_list_type (TdParamType t)
 {
-  return t == TD_PARAM_INT_LIST || t == TD_PARAM_DOUBLE_LIST || t == TD_PARAM_STRING_LIST;
+  return t == TD_PARAM_INT_LIST || t == TD_PARAM_DOUBLE_LIST || t == TD_PARAM_STRING_LIST
+         || t == TD_PARAM_PATH_LIST;
 }
 
 static const char *
@@ -73,6 +75,8 @@ type_example (TdParamType t)
     case TD_PARAM_DOUBLE_LIST: return "a list of numbers such as [0.1, 0.2]";
     case TD_PARAM_STRING_LIST: return "a list of strings such as [a, b]";
     case TD_PARAM_PARAMS: return "a mapping of parameters such as {stats: [mean, max]}";
+    case TD_PARAM_PATH: return "a path (relative to the experiment file)";
+    case TD_PARAM_PATH_LIST: return "a list of paths such as [a.csv, b.csv]";
     }
   return "a value";
 }
@@ -108,7 +112,8 @@ set_node (TdParams *params, const TdParamSpec *spec, const char *text, const TdN
         {
           const TdNode *it = node->items->pdata[k];
           g_autofree char *p = td_path_index (path, k);
-          g_autofree char *one = g_strdup_printf (spec->type == TD_PARAM_STRING_LIST
+          g_autofree char *one = g_strdup_printf ((spec->type == TD_PARAM_STRING_LIST
+                                                   || spec->type == TD_PARAM_PATH_LIST)
                                                   ? "[\"%s\"]" : "[%s]", it->value);
           if (!set_value (scratch, spec, one, it, p, error))
             return FALSE;
@@ -161,7 +166,7 @@ list_text (const TdParamSpec *spec, const TdNode *seq, const char *path, char **
                                it->value);
       if (k)
         g_string_append (s, ", ");
-      if (spec->type == TD_PARAM_STRING_LIST)
+      if (spec->type == TD_PARAM_STRING_LIST || spec->type == TD_PARAM_PATH_LIST)
         g_string_append_printf (s, "\"%s\"", it->value);
       else
         g_string_append (s, it->value);
@@ -228,10 +233,13 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
                            type_example (spec->type));
   g_autoptr (TdParams) scratch = td_params_copy (d->params);
   g_autoptr (GPtrArray) canon = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   TdSweep *sw = g_new0 (TdSweep, 1);
   sw->name = spec->name;
   sw->texts = g_ptr_array_new_with_free_func (g_free);
   sw->shown = g_ptr_array_new_with_free_func (g_free);
+  sw->where = value;
+  sw->path = g_strdup (path);
   g_ptr_array_add (d->sweeps, sw);
   for (guint k = 0; k < value->items->len; k++)
     {
@@ -251,15 +259,19 @@ read_sweep (TdStageDraft *d, const TdParamSpec *spec, const TdNode *value, const
       if (!set_node (scratch, spec, text, it, p, error))
         return FALSE;
       char *c = td_params_value_text (scratch, spec->name);
-      for (guint j = 0; j < canon->len; j++)
-        if (strcmp (canon->pdata[j], c) == 0)
-          {
-            g_free (c);
-            return td_config_fail (error, TD_CONFIG_ERROR_VALUE, it, p,
-                                   "%s repeats item %u of the sweep; expected distinct values",
-                                   it->type == TD_NODE_SCALAR ? it->value : "this list", j);
-          }
+      gpointer first;
+      if (g_hash_table_lookup_extended (seen, c, NULL, &first))
+        {
+          g_free (c);
+          g_autofree char *shown = td_excerpt (it->type == TD_NODE_SCALAR ? it->value
+                                                                       : "this list", -1);
+          return td_config_fail (error, TD_CONFIG_ERROR_VALUE, it, p,
+                                 "%s repeats item %u of the sweep; expected distinct values",
+                                 shown, GPOINTER_TO_UINT (first));
+        }
       g_ptr_array_add (canon, c);
+      /* a hash, not a scan: a 10,000-value sweep is checked in linear time */
+      g_hash_table_insert (seen, c, GUINT_TO_POINTER (k));
       g_ptr_array_add (sw->shown, shown_text (it));
     }
   /* A single value does not vary: it is a plain setting, not a sweep. */
@@ -469,11 +481,14 @@ td_config_read_stage (TdRegistry *reg, TdKind kind, const TdNode *node, const ch
   g_array_set_clear_func (nested, nested_clear);
   if (node->type == TD_NODE_MAP)
     {
-      const char *const extra[] = { plugin_key, "params", NULL };
+      /* data: also holds window: (config_window.c), which is not a parameter */
+      gboolean data = kind == TD_KIND_GENERATOR;
+      const char *const extra[] = { plugin_key, "params", data ? "window" : NULL, NULL };
       for (guint k = 0; k < node->keys->len; k++)
         {
           const TdNode *key = node->keys->pdata[k];
-          if (strcmp (key->value, plugin_key) == 0 || strcmp (key->value, "params") == 0)
+          if (strcmp (key->value, plugin_key) == 0 || strcmp (key->value, "params") == 0
+              || (data && strcmp (key->value, "window") == 0))
             continue;
           g_autofree char *p = td_path_key (path, key->value);
           if (params)

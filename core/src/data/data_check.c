@@ -62,20 +62,22 @@ check_targets (const TdDataset *ds, GError **error)
         return bad (error, "series %zu (id %" G_GINT64_FORMAT "): the target is %s; a target "
                     "cannot be repaired (fix the generator or drop the series)", s,
                     ds->series_id[s], isnan (y) ? "NaN" : "infinite");
-      if (ds->task == TD_TASK_BINARY)
+      if (ds->task == TD_TASK_BINARY || ds->task == TD_TASK_ANOMALY)
         {
           if (y < 0 || y > 1)
-            return bad (error, "series %zu (id %" G_GINT64_FORMAT "): binary target %g is "
-                        "outside [0, 1]", s, ds->series_id[s], y);
+            return bad (error, "series %zu (id %" G_GINT64_FORMAT "): %s target %g is "
+                        "outside [0, 1]", s, ds->series_id[s], td_task_name (ds->task), y);
           pos += y >= 0.5;
         }
       if (ds->lengths && ds->lengths[s] > ds->n_steps)
         return bad (error, "series %zu (id %" G_GINT64_FORMAT "): length %u is more than the "
                     "dataset's %zu steps", s, ds->series_id[s], ds->lengths[s], ds->n_steps);
     }
-  if (ds->task == TD_TASK_BINARY && ds->n_series > 0 && (pos == 0 || pos == ds->n_series))
-    return bad (error, "every one of the %zu series is class %d: a binary experiment needs "
-                "both classes", ds->n_series, pos ? 1 : 0);
+  if ((ds->task == TD_TASK_BINARY || ds->task == TD_TASK_ANOMALY) && ds->n_series > 0
+      && (pos == 0 || pos == ds->n_series))
+    return bad (error, "every one of the %zu series is class %d: a%s %s experiment needs "
+                "both classes", ds->n_series, pos ? 1 : 0,
+                ds->task == TD_TASK_ANOMALY ? "n" : "", td_task_name (ds->task));
   return TRUE;
 }
 

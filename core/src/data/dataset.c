@@ -2,6 +2,7 @@
 #include <tundish/dataset.h>
 #include <tundish/plugin.h>
 
+#include <math.h>
 #include <string.h>
 
 static void
@@ -97,6 +98,7 @@ td_dataset_unref (TdDataset *ds)
   g_free (ds->x);
   g_free (ds->lengths);
   g_free (ds->y);
+  g_free (ds->y_step);
   g_strfreev (ds->class_names);
   g_free (ds->series_id);
   g_free (ds->group);
@@ -111,6 +113,17 @@ td_dataset_set_channel_name (TdDataset *ds, size_t channel, const char *name)
   g_return_if_fail (channel < ds->n_channels);
   g_free (ds->channel_names[channel]);
   ds->channel_names[channel] = g_strdup (name);
+}
+
+double *
+td_dataset_alloc_y_step (TdDataset *ds)
+{
+  g_free (ds->y_step);
+  size_t n = MAX (ds->n_series * ds->n_steps, (size_t) 1);
+  ds->y_step = g_new (double, n);
+  for (size_t k = 0; k < n; k++)
+    ds->y_step[k] = NAN;
+  return ds->y_step;
 }
 
 TdMetaColumn *
@@ -207,6 +220,13 @@ td_dataset_subset (const TdDataset *ds, const size_t *idx, size_t n)
       for (size_t k = 0; k < n; k++)
         out->lengths[k] = ds->lengths[idx[k]];
     }
+  if (ds->y_step)
+    {
+      td_dataset_alloc_y_step (out);
+      for (size_t k = 0; k < n; k++)
+        memcpy (out->y_step + k * ds->n_steps, ds->y_step + idx[k] * ds->n_steps,
+                ds->n_steps * sizeof (double));
+    }
   for (size_t c = 0; c < ds->n_channels; c++)
     td_dataset_set_channel_name (out, c, ds->channel_names[c]);
   copy_bookkeeping (out, ds, idx, n);
@@ -219,6 +239,8 @@ td_dataset_new_like (const TdDataset *ds, size_t n_steps, size_t n_channels)
   TdDataset *out = td_dataset_new (ds->n_series, n_steps, n_channels, ds->task, ds->n_classes);
   if (ds->lengths && n_steps == ds->n_steps)
     out->lengths = g_memdup2 (ds->lengths, ds->n_series * sizeof (guint32));
+  if (ds->y_step && n_steps == ds->n_steps)
+    out->y_step = g_memdup2 (ds->y_step, ds->n_series * ds->n_steps * sizeof (double));
   copy_bookkeeping (out, ds, NULL, ds->n_series);
   return out;
 }

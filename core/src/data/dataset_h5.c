@@ -91,6 +91,9 @@ td_dataset_save_h5 (const TdDataset *ds, const char *path, GError **error)
     && write_strings (f, "channel_names", ds->channel_names, ds->n_channels);
   if (ok && ds->lengths)
     ok = write_array (f, "lengths", H5T_NATIVE_UINT32, 1, d1, ds->lengths);
+  hsize_t dstep[1] = { ds->n_series * ds->n_steps };
+  if (ok && ds->y_step)   /* flattened [n_series × n_steps]; readers without it ignore it */
+    ok = write_array (f, "y_step", H5T_NATIVE_DOUBLE, 1, dstep, ds->y_step);
   if (ok && ds->class_names)
     ok = write_strings (f, "class_names", ds->class_names, g_strv_length (ds->class_names));
   if (ok)
@@ -163,7 +166,8 @@ read_strings (hid_t loc, const char *name, size_t n)
   hid_t type = H5Tcopy (H5T_C_S1);
   H5Tset_size (type, H5T_VARIABLE);
   H5Tset_cset (type, H5T_CSET_UTF8);
-  if (dims_of (d, 1, dims) && (n == (size_t) -1 || dims[0] == n))
+  /* n unknown (class names): at most as many as n_classes may be */
+  if (dims_of (d, 1, dims) && (n == (size_t) -1 ? dims[0] <= 65536 : dims[0] == n))
     {
       char **raw = g_new0 (char *, dims[0] + 1);
       if (dims[0] == 0 || H5Dread (d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0)
@@ -337,6 +341,10 @@ td_dataset_load_h5 (const char *path, GError **error)
             if (ds->lengths[s] > ds->n_steps)
               what = "accept /lengths: a series longer than the steps of /x";
         }
+      if (!what && H5Lexists (f, "y_step", H5P_DEFAULT) > 0
+          && !read_array (f, "y_step", H5T_NATIVE_DOUBLE, n * ds->n_steps,
+                          td_dataset_alloc_y_step (ds)))
+        what = "read /y_step (expected n_series × n_steps values)";
       if (!what)
         {
           char **names = read_strings (f, "channel_names", ds->n_channels);

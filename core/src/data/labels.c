@@ -9,6 +9,8 @@ struct TdLabels {
    * dataset's own bookkeeping frees them. */
   TdDataset *held;
   GArray *pos;          /* guint: each held column's index in the source's meta */
+  double *y_step;       /* the source's per-step targets, or NULL */
+  size_t y_step_len;
 };
 
 TdLabels *
@@ -20,6 +22,9 @@ td_labels_take (TdDataset *ds)
   memcpy (l->held->y, ds->y, ds->n_series * sizeof (double));
   for (size_t s = 0; s < ds->n_series; s++)
     ds->y[s] = NAN;
+  /* Per-step targets are labels too (a fault flag, the RUL at each step). */
+  l->y_step = g_steal_pointer (&ds->y_step);
+  l->y_step_len = ds->n_series * ds->n_steps;
   for (guint i = 0, orig = 0; i < ds->meta->len; orig++)
     {
       TdMetaColumn *c = ds->meta->pdata[i];
@@ -39,6 +44,11 @@ td_labels_put (TdDataset *ds, const TdLabels *l)
 {
   g_return_if_fail (ds->n_series == l->held->n_series);
   memcpy (ds->y, l->held->y, ds->n_series * sizeof (double));
+  if (l->y_step && ds->n_series * ds->n_steps == l->y_step_len)
+    {
+      g_free (ds->y_step);
+      ds->y_step = g_memdup2 (l->y_step, l->y_step_len * sizeof (double));
+    }
   for (guint k = 0; k < l->held->meta->len; k++)
     {
       const TdMetaColumn *c = l->held->meta->pdata[k];
@@ -77,6 +87,7 @@ td_labels_free (TdLabels *l)
     return;
   td_dataset_unref (l->held);
   g_array_unref (l->pos);
+  g_free (l->y_step);
   g_free (l);
 }
 

@@ -15,12 +15,13 @@ G_BEGIN_DECLS
 
 typedef struct TdLabels TdLabels;
 
-/* Move ds's labels into a new TdLabels: ds keeps y = NaN and only its
- * TD_META_INPUT columns. */
+/* Move ds's labels into a new TdLabels: ds keeps y = NaN, no y_step and only
+ * its TD_META_INPUT columns. */
 TdLabels *td_labels_take (TdDataset *ds);
 /* Copy l's labels into ds, a dataset of the same series in the same order
- * (the split itself, or what a feature made of it): y, and each hidden column
- * at the place it had (replacing a column of the same name). */
+ * (the split itself, or what a feature made of it): y, y_step (when ds has
+ * the steps it was taken with), and each hidden column at the place it had
+ * (replacing a column of the same name). */
 void td_labels_put (TdDataset *ds, const TdLabels *l);
 /* The labels as taken: [n_series] targets. */
 const double *td_labels_y (const TdLabels *l);

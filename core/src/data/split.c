@@ -1,4 +1,9 @@
-/* split.c — stratified and grouped holdout and k-fold splits. */
+/* split.c — stratified and grouped holdout and k-fold splits, the data's
+ * own train/test partition (predefined), and time-ordered holdout.
+ *
+ * Only predefined and time_holdout read the data's metadata by name
+ * (TD_META_PARTITION; the time_holdout order column), so only their
+ * errors need the config position kept in TdSplitSpec.where. */
 #include "data/split.h"
 
 #include <gsl/gsl_randist.h>
@@ -121,10 +126,12 @@ group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **erro
   return TRUE;
 }
 
+static gboolean is_grouped (const TdSplitSpec *spec);
+
 gint64 *
 td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
 {
-  if (spec->method != TD_SPLIT_GROUP_HOLDOUT && spec->method != TD_SPLIT_GROUP_KFOLD)
+  if (!is_grouped (spec))
     return NULL;
   g_autofree gint64 *out = g_new (gint64, MAX (ds->n_series, (size_t) 1));
   if (!group_ids (ds, spec->group_by, out, error))
@@ -182,6 +189,49 @@ group_cut (GPtrArray *groups, size_t n_total, double frac, GArray *part, GArray 
       else
         g_array_append_vals (rest, g->data, g->len);
     }
+}
+
+/* group_cut over the series idx[0..n) only: their groups, shuffled, whole
+ * groups into part up to frac of the n series. */
+static void
+group_cut_indices (const gint64 *gid, const size_t *idx, size_t n, double frac, gsl_rng *rng,
+                   GArray *part, GArray *rest)
+{
+  g_autofree gint64 *sub = g_new (gint64, MAX (n, (size_t) 1));
+  for (size_t k = 0; k < n; k++)
+    sub[k] = gid[idx[k]];
+  g_autoptr (GPtrArray) groups = groups_shuffled (sub, n, rng);
+  /* groups_shuffled indexes into idx: map back */
+  for (guint g = 0; g < groups->len; g++)
+    {
+      GArray *members = groups->pdata[g];
+      for (guint m = 0; m < members->len; m++)
+        g_array_index (members, size_t, m) = idx[g_array_index (members, size_t, m)];
+    }
+  group_cut (groups, n, frac, part, rest);
+}
+
+/* Validation carved from rest (series indices): whole groups when gid,
+ * else stratified; the rest is training. */
+static void
+carve_valid (const TdDataset *ds, const TdSplitSpec *spec, const gint64 *gid, GArray *rest,
+             gsl_rng *rng, GArray *valid, GArray *train)
+{
+  if (gid)
+    group_cut_indices (gid, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid,
+                       train);
+  else
+    stratified_cut (ds, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid, train);
+}
+
+static TdSplit *
+split_of (GArray *train, GArray *valid, GArray *test)
+{
+  TdSplit *sp = g_new0 (TdSplit, 1);
+  sp->test = finish (test, &sp->n_test);
+  sp->valid = finish (valid, &sp->n_valid);
+  sp->train = finish (train, &sp->n_train);
+  return sp;
 }
 
 static TdSplit *
@@ -285,23 +335,7 @@ kfold (const TdDataset *ds, const TdSplitSpec *spec, gsl_rng *rng, const gint64 
       GArray *train = g_array_new (FALSE, FALSE, sizeof (size_t));
       for (size_t s = 0; s < ds->n_series; s++)
         g_array_append_val (fold_of[s] == f ? test : rest, s);
-      if (gid)
-        {
-          g_autofree gint64 *rest_gid = g_new (gint64, MAX (rest->len, 1u));
-          for (guint m = 0; m < rest->len; m++)
-            rest_gid[m] = gid[g_array_index (rest, size_t, m)];
-          g_autoptr (GPtrArray) groups = groups_shuffled (rest_gid, rest->len, rng);
-          /* groups_shuffled indexes into rest: map back */
-          for (guint g = 0; g < groups->len; g++)
-            {
-              GArray *members = groups->pdata[g];
-              for (guint m = 0; m < members->len; m++)
-                g_array_index (members, size_t, m) = g_array_index (rest, size_t, g_array_index (members, size_t, m));
-            }
-          group_cut (groups, rest->len, spec->valid_size, valid, train);
-        }
-      else
-        stratified_cut (ds, (size_t *) rest->data, rest->len, spec->valid_size, rng, valid, train);
+      carve_valid (ds, spec, gid, rest, rng, valid, train);
       g_array_unref (rest);
       sp->test = finish (test, &sp->n_test);
       sp->valid = finish (valid, &sp->n_valid);
@@ -311,10 +345,232 @@ kfold (const TdDataset *ds, const TdSplitSpec *spec, gsl_rng *rng, const gint64 
   return out;
 }
 
-GPtrArray *
-td_split_make (const TdDataset *ds, const TdSplitSpec *spec, guint64 seed, GError **error)
+const double *
+td_split_partition (const TdDataset *ds, const char *where, const char *key, const char *needs,
+                    const char *instead, GError **error)
 {
-  gboolean grouped = spec->method == TD_SPLIT_GROUP_HOLDOUT || spec->method == TD_SPLIT_GROUP_KFOLD;
+  const TdMetaColumn *c = td_dataset_find_meta (ds, TD_META_PARTITION);
+  if (!c || !c->num)
+    {
+      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                   "%s: %s: %s needs the train/test partition the data defines, the numeric "
+                   "metadata column \"%s\" (0 train, 1 test), and this data has %s; expected "
+                   "a source that records it (ucr, cmapss; table with test_path or partition) "
+                   "or %s", where, key, needs, TD_META_PARTITION, c ? "it as text" : "none",
+                   instead);
+      return NULL;
+    }
+  for (size_t s = 0; s < ds->n_series; s++)
+    if (c->num[s] != 0 && c->num[s] != 1)
+      {
+        g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                     "%s: %s: %s: series %zu (series_id %" G_GINT64_FORMAT ") has %s %g; "
+                     "expected 0 (train) or 1 (test)", where, key, needs, s, ds->series_id[s],
+                     TD_META_PARTITION, c->num[s]);
+        return NULL;
+      }
+  return c->num;
+}
+
+/* The data's own partition of every series (0 train, 1 test), both sides
+ * non-empty. */
+static guint8 *
+read_partition (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
+{
+  const double *num = td_split_partition (ds, spec->where, "split.method", "predefined",
+                                          "another split method", error);
+  if (!num)
+    return NULL;
+  g_autofree guint8 *part = g_new (guint8, MAX (ds->n_series, (size_t) 1));
+  size_t n_test = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    n_test += part[s] = (guint8) num[s];
+  if (n_test == 0 || n_test == ds->n_series)
+    {
+      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                   "%s: split.method: predefined: the data's partition has %zu training and "
+                   "%zu test series; expected both parts", spec->where, ds->n_series - n_test,
+                   n_test);
+      return NULL;
+    }
+  return g_steal_pointer (&part);
+}
+
+/* A grouped split of a partitioned dataset is only grouped when the data's
+ * own partition is: a group on both sides would leak through every repeat. */
+static gboolean
+check_groups_partitioned (const TdDataset *ds, const TdSplitSpec *spec, const gint64 *gid,
+                          const guint8 *part, GError **error)
+{
+  g_autoptr (GHashTable) side = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      gpointer prev;
+      if (!g_hash_table_lookup_extended (side, &gid[s], NULL, &prev))
+        g_hash_table_insert (side, (gpointer) &gid[s], GUINT_TO_POINTER (part[s] + 1u));
+      else if (GPOINTER_TO_UINT (prev) != part[s] + 1u)
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                       "%s: split: predefined, grouped: group %" G_GINT64_FORMAT " has series "
+                       "in both the training and the test partition of the data; expected "
+                       "each group on one side (or grouped: false)", spec->where, gid[s]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* predefined: test is the data's partition 1 (repeat 0, or without
+ * resample_test); with resample_test, repeats > 0 draw a new test part of
+ * the same size per class (whole groups, as near that size as they allow,
+ * when grouped). Validation is carved from the rest as in holdout. */
+static TdSplit *
+predefined (const TdDataset *ds, const TdSplitSpec *spec, int repeat, gsl_rng *rng,
+            const gint64 *gid, const guint8 *part)
+{
+  GArray *test = g_array_new (FALSE, FALSE, sizeof (size_t));
+  GArray *rest = g_array_new (FALSE, FALSE, sizeof (size_t));
+  GArray *valid = g_array_new (FALSE, FALSE, sizeof (size_t));
+  GArray *train = g_array_new (FALSE, FALSE, sizeof (size_t));
+  g_autofree size_t *all = g_new (size_t, MAX (ds->n_series, (size_t) 1));
+  size_t n_test = 0;
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      all[s] = s;
+      n_test += part[s];
+    }
+  if (repeat == 0 || !spec->resample_test)
+    for (size_t s = 0; s < ds->n_series; s++)
+      g_array_append_val (part[s] ? test : rest, s);
+  else if (gid)
+    group_cut_indices (gid, all, ds->n_series, (double) n_test / (double) ds->n_series, rng,
+                       test, rest);
+  else
+    {
+      g_autoptr (GPtrArray) strata = strata_shuffled (ds, all, ds->n_series, rng);
+      for (guint k = 0; k < strata->len; k++)
+        {
+          GArray *a = strata->pdata[k];
+          guint want = 0;
+          for (guint m = 0; m < a->len; m++)
+            want += part[g_array_index (a, size_t, m)];
+          g_array_append_vals (test, a->data, want);
+          g_array_append_vals (rest, &g_array_index (a, size_t, want), a->len - want);
+        }
+    }
+  carve_valid (ds, spec, gid, rest, rng, valid, train);
+  g_array_unref (rest);
+  return split_of (train, valid, test);
+}
+
+typedef struct {
+  size_t s;
+  double start, end;            /* the series' steps [start, end) on its timeline */
+} Timed;
+
+static int
+cmp_timed (gconstpointer a, gconstpointer b)
+{
+  const Timed *x = a, *y = b;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Of t[0..n) (in time order) the last round(frac * n) into part; the ones
+ * ending at least gap steps before the first of them into before; the ones
+ * in between are left out. */
+static void
+time_cut (const Timed *t, size_t n, double frac, int gap, GArray *part, GArray *before)
+{
+  size_t take = (size_t) floor (frac * (double) n + 0.5);
+  double from = take ? t[n - take].start : INFINITY;
+  for (size_t k = n - take; k < n; k++)
+    g_array_append_val (part, t[k]);
+  for (size_t k = 0; k < n - take; k++)
+    if (t[k].end <= from - gap)
+      g_array_append_val (before, t[k]);
+}
+
+/* time_holdout: each timeline (group) ordered by spec->order_by; its last
+ * test_size of series are test, the last valid_size of what ends gap steps
+ * before them are validation, what ends gap steps before those is training. */
+static TdSplit *
+time_holdout (const TdDataset *ds, const TdSplitSpec *spec, const gint64 *gid, GError **error)
+{
+  const TdMetaColumn *c = td_dataset_find_meta (ds, spec->order_by);
+  if (!c || !c->num)
+    {
+      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                   "%s: split.order_by: time_holdout orders each timeline's series by the "
+                   "numeric metadata column \"%s\", and this data has %s; expected data.window "
+                   "(which writes %s) or order_by naming a column with each series' first step",
+                   spec->where, spec->order_by, c ? "it as text" : "none", TD_META_WINDOW_START);
+      return NULL;
+    }
+  g_autoptr (GHashTable) by = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                     (GDestroyNotify) g_array_unref);
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      if (!isfinite (c->num[s]))
+        {
+          g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+                       "%s: split.order_by: series %zu (series_id %" G_GINT64_FORMAT ") has "
+                       "%s %g; expected a step number", spec->where, s, ds->series_id[s],
+                       spec->order_by, c->num[s]);
+          return NULL;
+        }
+      GArray *a = g_hash_table_lookup (by, &gid[s]);
+      if (!a)
+        {
+          a = g_array_new (FALSE, FALSE, sizeof (Timed));
+          g_hash_table_insert (by, (gpointer) &gid[s], a);
+          g_array_append_val (keys, gid[s]);
+        }
+      size_t len = ds->lengths ? ds->lengths[s] : ds->n_steps;
+      Timed t = { s, c->num[s], c->num[s] + (double) len };
+      g_array_append_val (a, t);
+    }
+  GArray *test = g_array_new (FALSE, FALSE, sizeof (size_t));
+  GArray *valid = g_array_new (FALSE, FALSE, sizeof (size_t));
+  GArray *train = g_array_new (FALSE, FALSE, sizeof (size_t));
+  g_autoptr (GArray) t_test = g_array_new (FALSE, FALSE, sizeof (Timed));
+  g_autoptr (GArray) t_pool = g_array_new (FALSE, FALSE, sizeof (Timed));
+  g_autoptr (GArray) t_valid = g_array_new (FALSE, FALSE, sizeof (Timed));
+  g_autoptr (GArray) t_train = g_array_new (FALSE, FALSE, sizeof (Timed));
+  for (guint k = 0; k < keys->len; k++)
+    {
+      GArray *a = g_hash_table_lookup (by, &g_array_index (keys, gint64, k));
+      g_array_sort (a, cmp_timed);
+      g_array_set_size (t_test, 0);
+      g_array_set_size (t_pool, 0);
+      g_array_set_size (t_valid, 0);
+      g_array_set_size (t_train, 0);
+      time_cut ((Timed *) a->data, a->len, spec->test_size, spec->gap, t_test, t_pool);
+      time_cut ((Timed *) t_pool->data, t_pool->len, spec->valid_size, spec->gap, t_valid,
+                t_train);
+      GArray *from[3] = { t_test, t_valid, t_train }, *to[3] = { test, valid, train };
+      for (int p = 0; p < 3; p++)
+        for (guint m = 0; m < from[p]->len; m++)
+          g_array_append_val (to[p], g_array_index (from[p], Timed, m).s);
+    }
+  return split_of (train, valid, test);
+}
+
+static gboolean
+is_grouped (const TdSplitSpec *spec)
+{
+  return spec->method == TD_SPLIT_GROUP_HOLDOUT || spec->method == TD_SPLIT_GROUP_KFOLD
+         || spec->method == TD_SPLIT_TIME_HOLDOUT
+         || (spec->method == TD_SPLIT_PREDEFINED && spec->grouped);
+}
+
+GPtrArray *
+td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat, guint64 seed,
+               GError **error)
+{
+  gboolean grouped = is_grouped (spec);
   gboolean is_kfold = spec->method == TD_SPLIT_STRATIFIED_KFOLD || spec->method == TD_SPLIT_GROUP_KFOLD;
   if (is_kfold && (spec->folds < 2 || (size_t) spec->folds > ds->n_series))
     {
@@ -330,17 +586,41 @@ td_split_make (const TdDataset *ds, const TdSplitSpec *spec, guint64 seed, GErro
       if (!group_ids (ds, spec->group_by, gid, error))
         return NULL;
     }
+  g_autofree guint8 *part = NULL;
+  if (spec->method == TD_SPLIT_PREDEFINED
+      && (!(part = read_partition (ds, spec, error))
+          || (gid && !check_groups_partitioned (ds, spec, gid, part, error))))
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) td_split_free);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, (unsigned long) (seed ^ (seed >> 32)));
-  GPtrArray *out;
-  if (is_kfold)
-    out = kfold (ds, spec, rng, gid);
-  else
+  TdSplit *one = NULL;
+  switch (spec->method)
     {
-      out = g_ptr_array_new_with_free_func ((GDestroyNotify) td_split_free);
-      g_ptr_array_add (out, holdout (ds, spec, rng, gid));
+    case TD_SPLIT_STRATIFIED_KFOLD:
+    case TD_SPLIT_GROUP_KFOLD:
+      g_ptr_array_unref (out);
+      out = kfold (ds, spec, rng, gid);
+      break;
+    case TD_SPLIT_PREDEFINED:
+      one = predefined (ds, spec, repeat, rng, gid, part);
+      break;
+    case TD_SPLIT_TIME_HOLDOUT:
+      one = time_holdout (ds, spec, gid, error);
+      break;
+    case TD_SPLIT_STRATIFIED_HOLDOUT:
+    case TD_SPLIT_GROUP_HOLDOUT:
+      one = holdout (ds, spec, rng, gid);
+      break;
     }
   gsl_rng_free (rng);
+  if (one)
+    g_ptr_array_add (out, one);
+  else if (!is_kfold)
+    {
+      g_ptr_array_unref (out);
+      return NULL;
+    }
   for (guint f = 0; f < out->len; f++)
     {
       TdSplit *sp = out->pdata[f];
@@ -348,8 +628,12 @@ td_split_make (const TdDataset *ds, const TdSplitSpec *spec, guint64 seed, GErro
         {
           g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
                        "split: %s left %zu training and %zu test series out of %zu; adjust "
-                       "test_size/valid_size/folds or the data size",
-                       td_split_method_name (spec->method), sp->n_train, sp->n_test, ds->n_series);
+                       "%s or the data size", td_split_method_name (spec->method),
+                       sp->n_train, sp->n_test, ds->n_series,
+                       spec->method == TD_SPLIT_TIME_HOLDOUT
+                       ? "test_size/valid_size/gap (time_holdout cuts series: a long recording "
+                         "needs data.window first)"
+                       : "test_size/valid_size/folds");
           g_ptr_array_unref (out);
           return NULL;
         }

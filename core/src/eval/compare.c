@@ -73,11 +73,13 @@ static gboolean
 ttest_applies (const char *metric)
 {
   static const char *const skip[] = { "n", "n_pos", "tp", "fp", "tn", "fn", "threshold",
-                                      "roc_auc_chance", "pr_auc_chance", NULL };
+                                      "roc_auc_chance", "pr_auc_chance", "valid_normals",
+                                      NULL };
   for (size_t k = 0; skip[k]; k++)
     if (strcmp (metric, skip[k]) == 0)
       return FALSE;
-  return !g_str_has_prefix (metric, "oracle_");
+  /* the anomaly evaluator's thresholds live on each model's own score scale */
+  return !g_str_has_prefix (metric, "oracle_") && !g_str_has_prefix (metric, "threshold_");
 }
 
 typedef struct {
@@ -244,6 +246,13 @@ cmp_init (Cmp *c, const TdExperiment *exp, const TdRunReport *rep, GStringChunk 
 {
   *c = (Cmp) { .exp = exp, .rep = rep, .strings = strings };
   c->task = rep->data ? rep->data->task : TD_TASK_BINARY;
+  /* anomaly scores rank series as binary scores do: DeLong and the rank
+   * metrics' bootstrap apply; they have no threshold of 0.5 (the anomaly
+   * evaluator's are per method), so McNemar and the threshold metrics'
+   * bootstrap are left out */
+  gboolean anomaly = c->task == TD_TASK_ANOMALY;
+  if (anomaly)
+    c->task = TD_TASK_BINARY;
   c->n_classes = rep->data ? rep->data->n_classes : 2;
   gboolean kfold = exp->split.method == TD_SPLIT_STRATIFIED_KFOLD
                    || exp->split.method == TD_SPLIT_GROUP_KFOLD;
@@ -266,6 +275,8 @@ cmp_init (Cmp *c, const TdExperiment *exp, const TdRunReport *rep, GStringChunk 
                            (gpointer) &r->value);
     }
   read_evaluator_settings (c);
+  if (anomaly)
+    c->fixed_threshold = NAN;
   return read_groups (c, error);
 }
 

@@ -36,8 +36,17 @@ td_param_type_name (TdParamType type)
     case TD_PARAM_DOUBLE_LIST: return "list of numbers";
     case TD_PARAM_STRING_LIST: return "list of strings";
     case TD_PARAM_PARAMS: return "parameters of another plugin";
+    case TD_PARAM_PATH: return "path";
+    case TD_PARAM_PATH_LIST: return "list of paths";
     }
   return "?";
+}
+
+/* List types whose items are strings the params own. */
+static gboolean
+holds_strings (TdParamType t)
+{
+  return t == TD_PARAM_STRING_LIST || t == TD_PARAM_PATH_LIST;
 }
 
 static void
@@ -46,7 +55,7 @@ value_clear (const TdParamSpec *spec, TdParamValue *v)
   g_clear_pointer (&v->s, g_free);
   if (v->list)
     {
-      if (spec->type == TD_PARAM_STRING_LIST)
+      if (holds_strings (spec->type))
         for (guint k = 0; k < v->list->len; k++)
           g_free (g_array_index (v->list, char *, k));
       g_array_free (v->list, TRUE);
@@ -292,6 +301,7 @@ parse_value (const TdParamSpec *spec, const char *text, TdParamValue *v, GError 
       if (!parse_bool (spec, scalar, &nv.b, error)) return FALSE;
       break;
     case TD_PARAM_STRING:
+    case TD_PARAM_PATH:
       nv.s = g_strdup (scalar);
       break;
     case TD_PARAM_ENUM:
@@ -317,6 +327,7 @@ parse_value (const TdParamSpec *spec, const char *text, TdParamValue *v, GError 
     case TD_PARAM_INT_LIST:
     case TD_PARAM_DOUBLE_LIST:
     case TD_PARAM_STRING_LIST:
+    case TD_PARAM_PATH_LIST:
       {
         g_auto (GStrv) items = split_flow_list (text, error, spec);
         if (!items) return FALSE;
@@ -444,7 +455,7 @@ td_params_copy (const TdParams *params)
           dst->list = g_array_sized_new (TRUE, TRUE, g_array_get_element_size (src->list),
                                          src->list->len);
           g_array_append_vals (dst->list, src->list->data, src->list->len);
-          if (p->specs[k].type == TD_PARAM_STRING_LIST)
+          if (holds_strings (p->specs[k].type))
             for (guint j = 0; j < dst->list->len; j++)
               g_array_index (dst->list, char *, j) = g_strdup (g_array_index (src->list, char *, j));
         }
@@ -474,6 +485,11 @@ get (const TdParams *p, const char *name, TdParamType want, gboolean want_enum_t
       return NULL;
     }
   TdParamType t = p->specs[k].type;
+  /* Paths are strings to the plugin (the core resolved them). */
+  if (t == TD_PARAM_PATH)
+    t = TD_PARAM_STRING;
+  else if (t == TD_PARAM_PATH_LIST)
+    t = TD_PARAM_STRING_LIST;
   if (t != want && !(want_enum_too && t == TD_PARAM_ENUM))
     {
       g_critical ("tundish: parameter \"%s\" is a %s, read as %s", name, td_param_type_name (t),
@@ -610,11 +626,13 @@ append_value (GString *out, const TdParamSpec *spec, const TdParamValue *v)
     case TD_PARAM_DOUBLE: append_double (out, v->d); break;
     case TD_PARAM_BOOL: g_string_append (out, v->b ? "true" : "false"); break;
     case TD_PARAM_STRING:
+    case TD_PARAM_PATH:
     case TD_PARAM_ENUM: append_yaml_string (out, v->s); break;
     case TD_PARAM_PARAMS: g_string_append (out, v->s); break;
     case TD_PARAM_INT_LIST:
     case TD_PARAM_DOUBLE_LIST:
     case TD_PARAM_STRING_LIST:
+    case TD_PARAM_PATH_LIST:
       g_string_append_c (out, '[');
       for (guint k = 0; k < v->list->len; k++)
         {

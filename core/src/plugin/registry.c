@@ -1,9 +1,12 @@
 /* registry.c — find plugin shared objects, check their descriptors, look them up. */
 #include "plugin/registry.h"
+#include "plugin/plugin_probe.h"
+#include "util/text.h"
 
 #include <gmodule.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct TdRegistry {
@@ -161,6 +164,12 @@ check_vtable (const TdPluginDescriptor *d, const char *origin, GError **error)
   return TRUE;
 }
 
+static gboolean
+has_control (const char *text)
+{
+  return td_text_find_control (text, strlen (text)) >= 0;
+}
+
 gboolean
 td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **error)
 {
@@ -187,6 +196,10 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
     BAD ("%s: plugin \"%s\" has an empty summary", origin, d->name);
   if (!d->vtable)
     BAD ("%s: plugin \"%s\" has no vtable", origin, d->name);
+  /* its texts are printed by `tundish plugins` and inspect: nothing a terminal obeys */
+  if (has_control (d->version) || has_control (d->summary))
+    BAD ("%s: plugin \"%s\": its version or summary holds a control character", origin,
+         d->name);
   if (d->n_params && !d->params)
     BAD ("%s: plugin \"%s\" declares %zu parameters but params is NULL", origin, d->name,
          d->n_params);
@@ -198,6 +211,12 @@ td_descriptor_check (const TdPluginDescriptor *d, const char *origin, GError **e
              origin, d->name, k);
       if (!s->help || !*s->help)
         BAD ("%s: plugin \"%s\": parameter %s has no help text", origin, d->name, s->name);
+      gboolean control = has_control (s->help) || (s->default_value && has_control (s->default_value));
+      for (size_t c = 0; s->choices && s->choices[c]; c++)
+        control = control || has_control (s->choices[c]);
+      if (control)
+        BAD ("%s: plugin \"%s\": parameter %s: its help, default or choices hold a control "
+             "character", origin, d->name, s->name);
       for (size_t j = 0; j < k; j++)
         if (strcmp (d->params[j].name, s->name) == 0)
           BAD ("%s: plugin \"%s\": parameter %s is declared twice", origin, d->name, s->name);
@@ -330,6 +349,8 @@ td_registry_load_file (TdRegistry *reg, const char *path, GError **error)
   g_autofree char *canonical = realpath (path, NULL);
   if (canonical && g_hash_table_contains (reg->loaded, canonical))
     return TRUE;
+  if (!td_plugin_probe (path, error))
+    return FALSE;
   /* LOCAL: two plugins may define the same static-looking helper names. */
   GModule *mod = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (!mod)
@@ -390,9 +411,25 @@ collect_so (const char *dir, GPtrArray *out, int depth)
   g_dir_close (d);
 }
 
+/* Anyone who can write into a plugin folder can run code in every tundish
+ * started with it on the path: said, not refused (shared scratch machines). */
+static void
+warn_world_writable (const char *dir, GPtrArray *errors)
+{
+  struct stat st;
+  if (!errors || stat (dir, &st) != 0 || !(st.st_mode & S_IWOTH))
+    return;
+  g_ptr_array_add (errors, g_error_new (TD_REGISTRY_ERROR, TD_REGISTRY_ERROR_UNSAFE_PATH,
+                                        "plugin folder %s is writable by every user (mode "
+                                        "%04o): anyone on this machine can put code into "
+                                        "tundish there; `chmod o-w %s`", dir,
+                                        (unsigned) (st.st_mode & 07777), dir));
+}
+
 void
 td_registry_scan_dir (TdRegistry *reg, const char *dir, GPtrArray *errors)
 {
+  warn_world_writable (dir, errors);
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   collect_so (dir, files, 0);
   g_ptr_array_sort (files, cmp_str);    /* deterministic order, deterministic duplicates */
@@ -429,8 +466,23 @@ td_registry_scan_default (TdRegistry *reg, GPtrArray *errors)
     {
       g_auto (GStrv) dirs = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
       for (size_t k = 0; dirs[k]; k++)
-        if (*dirs[k])
+        {
+          if (!*dirs[k])
+            continue;
+          /* "." or "plugins" would load whatever lies where tundish happens to be started */
+          if (!g_path_is_absolute (dirs[k]))
+            {
+              if (errors)
+                g_ptr_array_add (errors, g_error_new (TD_REGISTRY_ERROR,
+                                                      TD_REGISTRY_ERROR_UNSAFE_PATH,
+                                                      "TUNDISH_PLUGIN_PATH entry \"%s\" is a "
+                                                      "relative path; ignored (it would load "
+                                                      "plugins from the current folder); give "
+                                                      "an absolute path", dirs[k]));
+              continue;
+            }
           td_registry_scan_dir (reg, dirs[k], errors);
+        }
     }
 #ifdef TD_PLUGIN_BUILD_DIR
   if (running_from_build_tree ())

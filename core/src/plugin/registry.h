@@ -14,6 +14,8 @@ typedef enum {
   TD_REGISTRY_ERROR_DUPLICATE,        /* same kind and name twice */
   TD_REGISTRY_ERROR_BAD_DESCRIPTOR,   /* missing/empty fields, bad param specs */
   TD_REGISTRY_ERROR_NOT_FOUND,
+  TD_REGISTRY_ERROR_UNSAFE_PATH,      /* a warning about the search path itself: a
+                                       * relative entry (ignored), a world-writable folder */
 } TdRegistryError;
 
 typedef struct {
@@ -22,6 +24,10 @@ typedef struct {
 } TdPluginEntry;
 
 typedef struct TdRegistry TdRegistry;
+
+/* "binary, multiclass": the names of the TdTask bits set in tasks, for
+ * messages (the YAML's names); "none" when no bit is set. */
+char *td_task_set_text (guint32 tasks);
 
 TdRegistry *td_registry_new (void);
 void        td_registry_free (TdRegistry *reg);

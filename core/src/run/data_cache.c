@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/window.h"
 #include "run/killpoint.h"
 #include "run/worker.h"
 #include "util/atomic_file.h"
@@ -19,10 +20,18 @@ cache_path (const TdExperiment *exp, const TdRunOptions *opt, guint64 data_seed)
   g_autofree char *def = g_build_filename (g_get_user_cache_dir (), "tundish", NULL);
   g_autofree char *params = td_params_to_text (exp->data->params);
   const TdPluginDescriptor *d = exp->data->entry->desc;
-  g_autofree char *key = g_strdup_printf ("format=1\ngenerator=%s\nversion=%s\nparams=%s\n"
-                                          "seed=%" G_GUINT64_FORMAT "\n",
-                                          d->name, d->version, params, data_seed);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  GString *key = g_string_new (NULL);
+  g_string_printf (key, "format=1\ngenerator=%s\nversion=%s\nparams=%s\nseed=%" G_GUINT64_FORMAT
+                   "\n", d->name, d->version, params, data_seed);
+  /* A source's files by content: an edited file is a new dataset, a moved
+   * clone still finds its cache (params keep the paths as written). */
+  for (guint k = 0; k < exp->data_files->len; k++)
+    {
+      const TdDataFile *f = exp->data_files->pdata[k];
+      g_string_append_printf (key, "file=%s:%s\n", f->param, f->sha256);
+    }
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key->str, -1);
+  g_string_free (key, TRUE);
   hash[16] = '\0';
   g_autofree char *file = g_strdup_printf ("%s-%s.h5", d->name, hash);
   return g_build_filename (dir && *dir ? dir : def, file, NULL);
@@ -105,7 +114,7 @@ data_child (gpointer p)
   td_context_set_threads (ctx, (int) g_get_num_processors ());
   GError *e = NULL;
   /* freed even here: a worker's leak is still a leak under valgrind */
-  g_autoptr (TdDataset) ds = v->generate (exp->data->params, ctx, &e);
+  g_autoptr (TdDataset) ds = v->generate (exp->data_params, ctx, &e);
   if (!ds)
     {
       g_autofree char *msg = g_strdup_printf ("ERR %s", e ? e->message : "failed without a "
@@ -146,6 +155,26 @@ data_child (gpointer p)
   return 0;
 }
 
+/* The experiment's task: (config.h): an anomaly experiment reads binary
+ * labels as 0 normal / 1 abnormal. The cache keeps the generator's own
+ * dataset, so the same cached data serves both readings. */
+static gboolean
+read_as_task (TdDataset *ds, const TdExperiment *exp, GError **error)
+{
+  if (!exp->task || ds->task == exp->task)
+    return TRUE;
+  if (exp->task == TD_TASK_ANOMALY && ds->task == TD_TASK_BINARY)
+    {
+      ds->task = TD_TASK_ANOMALY;
+      return TRUE;
+    }
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+               "%s: task: %s reads binary labels (0 normal, 1 abnormal), and generator %s "
+               "makes %s data; expected a generator of binary labels, or no task:", exp->path,
+               td_task_name (exp->task), exp->data->entry->desc->name, td_task_name (ds->task));
+  return FALSE;
+}
+
 TdDataset *
 td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *scratch_dir,
                   TdDataQuality *quality, GError **error)
@@ -168,7 +197,7 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
     {
       g_autofree char *scratch = g_build_filename (scratch_dir, ".data-scratch.h5", NULL);
       DataJob job = { exp, seed, opt->use_cache ? path : NULL, scratch };
-      TdWorkerLimits none = { 0, 0 };
+      TdWorkerLimits none = { 0 };
       TdWorker *w = td_worker_start (NULL, &none, data_child, &job, error);
       if (!w)
         return NULL;
@@ -178,21 +207,26 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
       g_autofree char *failure = td_worker_failure (w);
       const char *out = w->output->str;
       if (g_str_has_prefix (out, "ERR "))
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "data (generator %s): %s",
-                     gen, out + 4);
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "data (%s %s): %s",
+                     exp->data_key, gen, out + 4);
       else if (failure || !g_str_has_prefix (out, "OK "))
         g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
-                     "data (generator %s): %s", gen, failure ? failure : "no dataset came back");
+                     "data (%s %s): %s", exp->data_key, gen, failure ? failure : "no dataset came back");
       else
         {
           ds = td_dataset_load_h5 (out + 3, error);
           if (!ds)
-            g_prefix_error (error, "data (generator %s): reading back: ", gen);
+            g_prefix_error (error, "data (%s %s): reading back: ", exp->data_key, gen);
         }
       g_unlink (scratch);
       td_worker_free (w);
       if (!ds)
         return NULL;
+    }
+  if (!read_as_task (ds, exp, error))
+    {
+      td_dataset_unref (ds);
+      return NULL;
     }
   /* Every run sees its data as read from HDF5 (first run or cached), so a
    * second run cannot differ from the first by how the data arrived. */
@@ -200,6 +234,14 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
     {
       td_dataset_unref (ds);
       return NULL;
+    }
+  /* Windows are cut after the cache: they are cheap to cut again, and one
+   * cached recording set serves every window setting. */
+  if (exp->window.enabled)
+    {
+      TdDataset *win = td_window_apply (ds, &exp->window, error);
+      td_dataset_unref (ds);
+      ds = win;
     }
   return ds;
 }

@@ -34,7 +34,7 @@ git_commit (const char *dir)
 }
 
 /* A YAML double-quoted scalar that any YAML reader takes back unchanged:
- * control characters escaped, invalid UTF-8 replaced. */
+ * control characters (C0, DEL, C1) escaped, invalid UTF-8 replaced. */
 static void
 yaml_quoted (GString *s, const char *text)
 {
@@ -48,6 +48,12 @@ yaml_quoted (GString *s, const char *text)
         g_string_append (s, "\\n");
       else if (*c < 0x20 || *c == 0x7f)
         g_string_append_printf (s, "\\x%02x", *c);
+      else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+        {
+          /* C1 controls: a YAML reader refuses them raw */
+          g_string_append_printf (s, "\\u%04x", c[1]);
+          c++;
+        }
       else
         g_string_append_c (s, (char) *c);
     }
@@ -225,6 +231,17 @@ td_run_write_manifest (const TdRunMeta *m, GError **error)
   for (int r = 0; r < exp->repeats; r++)
     g_string_append_printf (s, "    - { repeat: %d, seed: %" G_GUINT64_FORMAT " }\n", r,
                             td_seed_derive (exp->seed, r, 0, "split", ""));
+  if (exp->data_files->len)
+    g_string_append (s, "data_files:\n");
+  for (guint k = 0; k < exp->data_files->len; k++)
+    {
+      const TdDataFile *f = exp->data_files->pdata[k];
+      g_string_append (s, "  - { param: ");
+      yaml_quoted (s, f->param);
+      g_string_append (s, ", path: ");
+      yaml_quoted (s, f->written);
+      g_string_append_printf (s, ", sha256: %s }\n", f->sha256);
+    }
   if (m->data)
     g_string_append_printf (s, "data:\n  series: %zu\n  steps: %zu\n  channels: %zu\n"
                             "  positive: %zu\n", m->data->n_series, m->data->n_steps,
@@ -332,6 +349,25 @@ td_manifest_info_clear (TdManifestInfo *info)
   g_clear_pointer (&info->overrides, g_strfreev);
   g_clear_pointer (&info->resumed, g_strfreev);
   g_clear_pointer (&info->added_metrics, g_strfreev);
+  g_clear_pointer (&info->data_files, g_strfreev);
+}
+
+/* data_files: as "param=sha256" strings. */
+static GStrv
+data_files (const TdNode *root)
+{
+  const TdNode *v = td_node_map_get (root, "data_files", NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint k = 0; v && v->type == TD_NODE_SEQ && k < v->items->len; k++)
+    {
+      const TdNode *it = v->items->pdata[k];
+      const TdNode *p = it->type == TD_NODE_MAP ? td_node_map_get (it, "param", NULL) : NULL;
+      const TdNode *h = it->type == TD_NODE_MAP ? td_node_map_get (it, "sha256", NULL) : NULL;
+      if (p && h && p->type == TD_NODE_SCALAR && h->type == TD_NODE_SCALAR)
+        g_ptr_array_add (out, g_strdup_printf ("%s=%s", p->value, h->value));
+    }
+  g_ptr_array_add (out, NULL);
+  return (GStrv) g_ptr_array_free (out, FALSE);
 }
 
 static char *
@@ -370,7 +406,7 @@ td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error)
                    "before it wrote one; start it again)", run_dir);
       return FALSE;
     }
-  g_autoptr (TdNode) root = td_node_parse (text, len, path, 1, 1, error);
+  g_autoptr (TdNode) root = td_node_parse_written (text, len, path, error);
   if (!root)
     return FALSE;
   if (root->type != TD_NODE_MAP)
@@ -388,6 +424,7 @@ td_manifest_read (const char *run_dir, TdManifestInfo *info, GError **error)
   info->data_policy = scalar (root, "data_policy");
   info->overrides = scalar_list (root, "overrides");
   info->resumed = scalar_list (root, "resumed");
+  info->data_files = data_files (root);
   info->added_metrics = scalar_list (root, "added_metrics");
   const char *missing = !info->experiment_file ? "experiment_file"
                         : !info->config_hash ? "config_hash"

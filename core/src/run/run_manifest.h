@@ -21,6 +21,7 @@ typedef struct {
   GStrv overrides;              /* never NULL */
   GStrv resumed;                /* never NULL */
   GStrv added_metrics;          /* `tundish report --metrics` since the run; never NULL */
+  GStrv data_files;             /* "param=sha256" of each data file; never NULL */
 } TdManifestInfo;
 
 /* "added_metrics: [...]\n": the metrics added to the run after it began

@@ -81,7 +81,7 @@ make_splits (const TdExperiment *exp, const TdDataset *data, GError **error)
   for (int r = 0; r < exp->repeats; r++)
     {
       guint64 seed = td_seed_derive (exp->seed, r, 0, "split", "");
-      GPtrArray *s = td_split_make (data, &exp->split, seed, error);
+      GPtrArray *s = td_split_make (data, &exp->split, r, seed, error);
       if (!s)
         {
           g_ptr_array_unref (splits);
@@ -169,7 +169,7 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
                    "process; drop --no-isolate");
       return FALSE;
     }
-  r.limits.timeout = opt->trial_timeout;
+  td_schedule_timeout (opt, &r.limits);
   r.limits.memory_mb = opt->trial_memory_mb;
   g_mutex_init (&r.save_lock);
 
@@ -190,7 +190,7 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
                      .jobs = r.jobs, .threads_per_trial = opt->threads_per_trial > 0
                                                            ? opt->threads_per_trial : 1,
                      .status = "running", .isolation = r.isolate ? "fork" : "none",
-                     .trial_timeout = opt->trial_timeout, .trial_memory_mb = opt->trial_memory_mb,
+                     .trial_timeout = r.limits.timeout, .trial_memory_mb = opt->trial_memory_mb,
                      .data_policy = opt->data_policy,
                      .resumed = (const char *const *) resumed->pdata,
                      .plugin_dirs = opt->plugin_dirs };

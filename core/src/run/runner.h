@@ -27,7 +27,8 @@ typedef struct {
   double progress_interval;     /* seconds between status lines without a terminal; 0: none */
   /* robustness (docs/robustness.md) */
   TdIsolate isolate;
-  double trial_timeout;         /* seconds; 0: none (needs isolation) */
+  double trial_timeout;         /* seconds (needs isolation); 0: the default
+                                 * (TD_TRIAL_TIMEOUT_DEFAULT, also in-process); < 0: none */
   int trial_memory_mb;          /* 0: none (needs isolation) */
   gboolean fail_fast;           /* stop at the first failed trial */
   gboolean verify_determinism;  /* rerun a sample of trials and compare their files */

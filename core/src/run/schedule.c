@@ -2,12 +2,14 @@
  * time, or a thread pool), or each in a forked worker (worker.h) whose
  * failure is recorded in the trial's folder; and the determinism reruns. */
 #include "run/schedule.h"
+#include "util/text.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "run/inproc_guard.h"
 #include "run/trial_io.h"
 #include "util/atomic_file.h"
 
@@ -54,7 +56,9 @@ work (gpointer data, gpointer user)
     return;     /* left not run: a resume runs it */
   fresh_trial_dir (r->run_dir, t);
   td_progress_trial_started (&r->prog, t);
+  td_inproc_guard_enter (t);
   td_trial_run (&r->env, t);
+  td_inproc_guard_leave (t);
   GError *e = NULL;
   if (!td_run_write_trial (r->run_dir, r->exp, t, &e))
     {
@@ -118,7 +122,7 @@ finish_worker (TdRunState *r, Slot *s, const char *run_dir, gboolean count)
     {
       t->ok = FALSE;
       t->done = TRUE;
-      t->error = g_steal_pointer (&failure);
+      t->error = td_text_escape (failure);   /* it quotes the worker's log */
       t->seconds = seconds;
       record_failure_file (r, run_dir, t);
     }
@@ -204,18 +208,46 @@ td_schedule_isolated (TdRunState *r, GPtrArray *todo, const char *run_dir, gbool
 }
 
 void
-td_schedule_in_process (TdRunState *r, GPtrArray *todo)
+td_schedule_timeout (const TdRunOptions *opt, TdWorkerLimits *limits)
 {
-  if (r->jobs == 1 || todo->len <= 1)
+  limits->timeout_is_default = FALSE;
+  if (opt->trial_timeout != 0)
     {
-      for (guint k = 0; k < todo->len; k++)
-        work (todo->pdata[k], r);
+      limits->timeout = MAX (opt->trial_timeout, 0.0);
       return;
     }
-  GThreadPool *pool = g_thread_pool_new (work, r, MIN (r->jobs, (int) todo->len), TRUE, NULL);
-  for (guint k = 0; k < todo->len; k++)
-    g_thread_pool_push (pool, todo->pdata[k], NULL);
-  g_thread_pool_free (pool, FALSE, TRUE);
+  limits->timeout = TD_TRIAL_TIMEOUT_DEFAULT;
+  limits->timeout_is_default = TRUE;
+  const char *env = g_getenv ("TUNDISH_TRIAL_TIMEOUT");
+  if (env && *env)
+    {
+      char *end = NULL;
+      double v = g_ascii_strtod (env, &end);
+      if (end && !*end && v >= 0)
+        limits->timeout = v;
+      else
+        fprintf (stderr, "tundish: warning: TUNDISH_TRIAL_TIMEOUT=%s is not a number of "
+                 "seconds; the default trial timeout of %g s applies\n", env,
+                 TD_TRIAL_TIMEOUT_DEFAULT);
+    }
+}
+
+void
+td_schedule_in_process (TdRunState *r, GPtrArray *todo)
+{
+  td_inproc_guard_begin (r, r->limits.timeout, r->limits.timeout_is_default);
+  if (r->jobs == 1 || todo->len <= 1)
+    for (guint k = 0; k < todo->len; k++)
+      work (todo->pdata[k], r);
+  else
+    {
+      GThreadPool *pool = g_thread_pool_new (work, r, MIN (r->jobs, (int) todo->len), TRUE,
+                                             NULL);
+      for (guint k = 0; k < todo->len; k++)
+        g_thread_pool_push (pool, todo->pdata[k], NULL);
+      g_thread_pool_free (pool, FALSE, TRUE);
+    }
+  td_inproc_guard_end ();
 }
 
 

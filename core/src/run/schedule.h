@@ -24,6 +24,16 @@ typedef struct {
   GError *save_error;           /* first trial whose results could not be written */
 } TdRunState;
 
+/* Seconds a trial may run unless --trial-timeout says otherwise: long
+ * enough for any trial this framework was built for, short enough that a
+ * plugin in an endless loop cannot hold a run forever. The environment
+ * variable TUNDISH_TRIAL_TIMEOUT (seconds) sets a site's own default. */
+#define TD_TRIAL_TIMEOUT_DEFAULT (6 * 3600.0)
+
+/* limits->timeout from opt->trial_timeout (> 0: given; 0: the default;
+ * < 0: none) and the environment. */
+void td_schedule_timeout (const TdRunOptions *opt, TdWorkerLimits *limits);
+
 /* Each trial of todo (TdTrial*) in its own worker process, up to r->jobs at
  * a time; count: progress and journal (FALSE for the determinism reruns).
  * FALSE only when a worker cannot be started. */

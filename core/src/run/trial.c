@@ -2,6 +2,7 @@
  * train only) → model (fit on train, early stopping on valid) → predictions
  * on test → metrics. Never touches another trial's state. */
 #include "run/trial.h"
+#include "util/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -162,14 +163,26 @@ td_pipeline_check (const TdPipeline *p, TdTask task, GError **error)
                    shape == TD_DATA_MATRIX ? "a feature matrix" : "sequences");
       return FALSE;
     }
-  if (!(mv->tasks & task))
+  if (!(mv->tasks & task) && !td_model_is_supervised_reference (mv, task))
     {
+      g_autofree char *supports = td_task_set_text (mv->tasks);
+      g_autofree char *got = td_task_set_text (task);
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_PLUGIN,
-                   "%s: %s: model \"%s\" does not support this dataset's task", p->label,
-                   p->model->key_path, p->model->entry->desc->name);
+                   "pipeline %s: %s: model \"%s\" supports %s, but the data is %s%s",
+                   p->label, p->model->key_path, p->model->entry->desc->name, supports, got,
+                   (mv->tasks & TD_TASK_ANOMALY) && task == TD_TASK_BINARY
+                     ? "; it detects anomalies: set task: anomaly at the top of the experiment"
+                     : "");
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+td_model_is_supervised_reference (const TdModelVTable *mv, TdTask task)
+{
+  return task == TD_TASK_ANOMALY && !(mv->tasks & TD_TASK_ANOMALY)
+         && (mv->tasks & TD_TASK_BINARY) && mv->train_on == TD_TRAIN_ON_ALL;
 }
 
 char *
@@ -397,6 +410,8 @@ run_augment (const TdTrialEnv *env, TdTrial *t, TdDataset **train, gboolean feat
   return TRUE;
 }
 
+/* Labels are in the training split still: the leakage rule lets the
+ * stages that learn see them. */
 static TdDataset *
 normal_only (const TdDataset *train)
 {
@@ -529,6 +544,18 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
   g_autofree char *model_abs = NULL;
   g_autofree char *safe = NULL;
   g_autofree char *model_dir = NULL;
+  if (td_model_is_supervised_reference (mv, d[2]->task))
+    for (int k = 0; k < 3; k++)
+      if (d[k])
+        d[k]->task = TD_TASK_BINARY;
+  /* A model of normal series learns nothing from an abnormal one, not even
+   * through a feature's fitted state: they leave before augment and features. */
+  if (mv->train_on == TD_TRAIN_ON_NORMAL)
+    {
+      TdDataset *normal = normal_only (d[0]);
+      td_dataset_unref (d[0]);
+      d[0] = normal;
+    }
   lap (t, TD_STAGE_SPLIT, &t0);
 
   gboolean aug_ok = run_augment (env, t, &d[0], FALSE, error);
@@ -550,13 +577,6 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
       goto out;
     }
   t0 = td_clock ();
-  if (mv->train_on == TD_TRAIN_ON_NORMAL)
-    {
-      TdDataset *normal = normal_only (d[0]);
-      td_dataset_unref (d[0]);
-      d[0] = normal;
-      lap (t, TD_STAGE_SPLIT, &t0);
-    }
   t->model_seed = td_context_seed (mctx);
   model = mv->create (p->model->params, mctx, error);
   if (d[1])
@@ -666,7 +686,8 @@ td_trial_run (const TdTrialEnv *env, TdTrial *t)
   t->ok = trial_body (env, t, &error);
   if (!t->ok)
     {
-      t->error = g_strdup (error ? error->message : "failed without a message (plugin bug)");
+      /* a plugin's message reaches terminals and every report: no raw controls */
+      t->error = td_text_escape (error ? error->message : "failed without a message (plugin bug)");
       g_clear_pointer (&t->metrics, g_free);
     }
   g_clear_error (&error);

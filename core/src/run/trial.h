@@ -126,5 +126,9 @@ char *td_trial_dir (const char *run_dir, const TdTrial *t);
 /* Check that each pipeline's stages accept the shape the previous one makes
  * and that its model supports the task; messages name the pipeline. */
 gboolean td_pipeline_check (const TdPipeline *p, TdTask task, GError **error);
+/* In an anomaly experiment, a binary classifier trained on every labelled
+ * series is the supervised reference: it sees the splits as binary data and
+ * its P(abnormal) is its score. */
+gboolean td_model_is_supervised_reference (const TdModelVTable *mv, TdTask task);
 
 G_END_DECLS

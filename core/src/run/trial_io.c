@@ -22,6 +22,7 @@
  */
 #include "run/run_output.h"
 #include "run/trial_io.h"
+#include "util/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -406,7 +407,7 @@ trial_load (const char *run_dir, const TdExperiment *exp, TdTrial *t, GError **e
   if (first && strcmp (first[0], "# failed") == 0)
     {
       t->ok = FALSE;
-      t->error = g_strdup (first[1] ? first[1] : "failed");
+      t->error = td_text_escape (first[1] ? first[1] : "failed");
       t->done = TRUE;
       return TRUE;
     }

@@ -16,8 +16,12 @@
  * The child: its own process group (a timeout kills everything it started),
  * PR_SET_PDEATHSIG so it dies with the runner (a killed run leaves no
  * orphan writing into the run folder), no core dumps, stdout and stderr to
- * a log file, RLIMIT_AS = its address space at fork + the memory limit. It
- * reports back only through the files it writes and its exit status.
+ * a log file through the runner (worker_log.h: capped, head and tail kept),
+ * RLIMIT_AS = its address space at fork + the memory limit. It reports back
+ * through the files it writes, its exit status and its lifeline: a plugin
+ * that calls exit() is caught by an exit handler that says so, and under a
+ * memory limit a SIGSEGV/SIGBUS handler reports the address space at the
+ * crash (an unchecked malloc failing looks like any segfault otherwise).
  */
 #pragma once
 
@@ -29,6 +33,7 @@ G_BEGIN_DECLS
 typedef struct {
   double timeout;               /* seconds; <= 0: none */
   int memory_mb;                /* extra address space the child may map; <= 0: none */
+  gboolean timeout_is_default;  /* timeout is the default, not --trial-timeout (messages) */
 } TdWorkerLimits;
 
 typedef struct {
@@ -40,6 +45,9 @@ typedef struct {
   char *log_path;               /* NULL: the child keeps the runner's stdout/stderr */
   TdWorkerLimits limits;
   GString *output;              /* what the child wrote with td_worker_report */
+  struct TdWorkerLog *log;      /* its stdout/stderr on their way to log_path (capped) */
+  long max_rss_kb;              /* peak resident memory, once reaped */
+  gint64 as_at_start;           /* address space at fork, bytes (the memory limit adds to it) */
 } TdWorker;
 
 /* Fork a child that sets itself up (see above), runs fn(data) and _exits
@@ -60,9 +68,10 @@ int td_worker_next_deadline_ms (TdWorker *const *workers, guint n);
 /* Wait up to timeout_ms for any worker's lifeline to close. */
 void td_worker_wait (TdWorker *const *workers, guint n, int timeout_ms);
 
-/* NULL when the child exited 0; otherwise why it did not (timed out,
- * signal name, memory limit, exit status), with the most telling line of
- * its log (a sanitizer's report, an allocation failure, an assertion). */
+/* NULL when fn returned 0; otherwise why it did not (timed out, signal
+ * name, memory limit or "likely out of memory", the plugin calling exit,
+ * exit status), with the most telling line of its log (a sanitizer's
+ * report, an allocation failure, an assertion). */
 char *td_worker_failure (const TdWorker *w);
 
 void td_worker_free (TdWorker *w);

@@ -179,7 +179,7 @@ test_train_only (void)
   for (int r = 0; r < 2; r++)
     {
       g_autoptr (GPtrArray) splits =
-        td_split_make (data, &spec, td_seed_derive (1234, r, 0, "split", ""), NULL);
+        td_split_make (data, &spec, r, td_seed_derive (1234, r, 0, "split", ""), NULL);
       g_assert_nonnull (splits);
       const TdSplit *sp = splits->pdata[0];
       size_t pos = 0;

@@ -378,15 +378,27 @@ glass_generate (const TdParams *params, TdContext *ctx, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* The task `target` gives (TD_EXT_DATA_TASK), for validate: binary, or
+ * multiclass for the defect type and the grade. */
+static TdTask
+glass_task (const TdParams *params)
+{
+  return g_str_equal (td_params_get_string (params, "target"), "binary") ? TD_TASK_BINARY
+                                                                          : TD_TASK_MULTICLASS;
+}
+
 static const void *
 glass_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { 1.0 };
   static const TdCheckParamsExt check = { glass_check_params };
+  static const TdDataTaskExt task = { glass_task };
   if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
     return &period;
   if (g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0)
     return &check;
+  if (g_strcmp0 (id, TD_EXT_DATA_TASK) == 0)
+    return &task;
   return NULL;
 }
 

@@ -254,6 +254,19 @@ test_targets (void)
   g_test_message ("grades %zu %zu %zu %zu", count[0], count[1], count[2], count[3]);
   for (int k = 0; k < 4; k++)
     g_assert_cmpuint (count[k], >, 10);
+
+  /* the task validate reads (TD_EXT_DATA_TASK) is the task generate makes */
+  const TdPluginDescriptor *d = td_plugin_descriptor (0);
+  const TdDataTaskExt *ext = ((const TdGeneratorVTable *) d->vtable)->extension (TD_EXT_DATA_TASK);
+  g_assert_nonnull (ext);
+  const char *targets[] = { "type", "binary", "grade" };
+  const TdTask made[] = { TD_TASK_MULTICLASS, b->task, g->task };
+  for (size_t k = 0; k < G_N_ELEMENTS (targets); k++)
+    {
+      g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
+      g_assert_true (td_params_set_text (p, "target", targets[k], NULL));
+      g_assert_cmpint (ext->task (p), ==, made[k]);
+    }
 }
 
 static void

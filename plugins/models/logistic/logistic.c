@@ -1,5 +1,6 @@
 /* logistic.c — the `logistic` model plugin: L2-regularised logistic regression
- * on a feature matrix, fitted by Newton's method (logistic_newton.c).
+ * on a feature matrix, fitted by Newton's method: binary (logistic_newton.c)
+ * or multinomial, one softmax over every class (logistic_softmax.c).
  *
  * Features are standardised with the training mean and (population) standard
  * deviation, which are saved with the model. The objective, in standardised
@@ -14,6 +15,7 @@
 #include <tundish/tundish.h>
 
 #include "logistic_newton.h"
+#include "logistic_softmax.h"
 
 #define LOGISTIC_FORMAT_VERSION 1
 #define GROUP "logistic"
@@ -27,9 +29,10 @@ struct TdModel {
 
   /* Fitted state; d == 0 until fit or load. */
   size_t d;
+  size_t k;              /* 1 (binary: P(y = 1)), or the classes of a multinomial fit */
   char **names;          /* [d] feature names at fit, NULL-terminated */
   double *mean, *scale;  /* [d] */
-  double *beta;          /* [d + 1], intercept first, standardised space */
+  double *beta;          /* [k][d + 1], intercept first, standardised space */
   LogitResult fit_info;
 };
 
@@ -43,7 +46,7 @@ static const TdParamSpec logistic_params[] = {
   { "tol", TD_PARAM_DOUBLE, "1e-6", 0, 1, NULL,
     "stop when the largest |gradient| of the mean objective is <= tol" },
   { "class_weight", TD_PARAM_ENUM, "none", 0, 0, class_weight_choices,
-    "balanced weighs class k by n / (2 n_k), as scikit-learn" },
+    "balanced weighs class k by n / (K n_k) (K = 2 for binary), as scikit-learn" },
   { "missing", TD_PARAM_ENUM, "error", 0, 0, missing_choices,
     "NaN features: error, or mean (impute the training mean)" },
 };
@@ -151,30 +154,107 @@ standardise_row (const TdModel *m, const TdDataset *ds, size_t i, double *z, GEr
   return TRUE;
 }
 
+/* Class indices 0..K-1 with every class present (a class without series
+ * would get no data term, and balanced weights would divide by zero). */
+static gboolean
+check_class_targets (const TdDataset *ds, double *counts, GError **error)
+{
+  if (ds->n_classes < 2)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "logistic: the training data is multiclass with %zu class(es); need at "
+                   "least 2", ds->n_classes);
+      return FALSE;
+    }
+  memset (counts, 0, ds->n_classes * sizeof *counts);
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      double y = ds->y[i];
+      if (!(y >= 0 && y < (double) ds->n_classes && y == floor (y)))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "logistic: series %" G_GINT64_FORMAT " of the training data has "
+                       "target %g; expected a class index 0..%zu",
+                       ds->series_id ? ds->series_id[i] : (gint64) i, y, ds->n_classes - 1);
+          return FALSE;
+        }
+      counts[(size_t) y]++;
+    }
+  for (size_t c = 0; c < ds->n_classes; c++)
+    if (counts[c] == 0)
+      {
+        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                     "logistic: class %zu (%s) has no training series; every class needs "
+                     "at least one", c,
+                     ds->class_names && ds->class_names[c] ? ds->class_names[c] : "unnamed");
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+fit_binary (TdModel *m, const TdDataset *train, const double *z, double n_pos,
+            TdContext *ctx, GError **error)
+{
+  const size_t n = train->n_series;
+  LogitProblem pb = {
+    .n = n, .d = m->d, .z = z, .y = train->y,
+    .c_pos = 1.0, .c_neg = 1.0,
+    .l2 = 1.0 / (m->C * (double) n),
+    .max_iter = m->max_iter, .tol = m->tol,
+  };
+  if (m->balanced)
+    {
+      pb.c_pos = (double) n / (2.0 * n_pos);
+      pb.c_neg = (double) n / (2.0 * ((double) n - n_pos));
+    }
+  return logit_newton (&pb, m->beta, &m->fit_info, ctx, error);
+}
+
+static gboolean
+fit_multinomial (TdModel *m, const TdDataset *train, const double *z, const double *counts,
+                 TdContext *ctx, GError **error)
+{
+  const size_t n = train->n_series;
+  g_autofree double *cw = g_new (double, m->k);
+  for (size_t c = 0; c < m->k; c++)
+    cw[c] = m->balanced ? (double) n / ((double) m->k * counts[c]) : 1.0;
+  SoftmaxProblem pb = {
+    .n = n, .d = m->d, .k = m->k, .z = z, .y = train->y, .cw = cw,
+    .l2 = 1.0 / (m->C * (double) n),
+    .max_iter = m->max_iter, .tol = m->tol,
+  };
+  return softmax_newton (&pb, m->beta, &m->fit_info, ctx, error);
+}
+
 static gboolean
 logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *ctx,
               GError **error)
 {
   (void) valid;   /* nothing to tune: the fit is a convex problem with fixed C */
-  if (train->task != TD_TASK_BINARY)
+  if (train->task != TD_TASK_BINARY && train->task != TD_TASK_MULTICLASS)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "logistic: task \"%s\" is not supported (binary only)",
+                   "logistic: task \"%s\" is not supported (binary, multiclass)",
                    td_task_name (train->task));
       return FALSE;
     }
   if (!td_dataset_check_matrix (train, "logistic", "training", error))
     return FALSE;
-  double n_pos;
-  if (!td_dataset_check_binary_targets (train, "logistic", "training", &n_pos, error))
+  const gboolean multi = train->task == TD_TASK_MULTICLASS;
+  double n_pos = 0;
+  g_autofree double *counts = multi ? g_new (double, train->n_classes) : NULL;
+  if (multi ? !check_class_targets (train, counts, error)
+            : !td_dataset_check_binary_targets (train, "logistic", "training", &n_pos, error))
     return FALSE;
 
   const size_t n = train->n_series, d = train->n_channels;
   logistic_clear_fit (m);
   m->d = d;
+  m->k = multi ? train->n_classes : 1;
   m->mean = g_new (double, d);
   m->scale = g_new (double, d);
-  m->beta = g_new0 (double, d + 1);
+  m->beta = g_new0 (double, m->k * (d + 1));
   m->names = g_new0 (char *, d + 1);
   for (size_t j = 0; j < d; j++)
     {
@@ -191,18 +271,8 @@ logistic_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdCont
         return FALSE;
       }
 
-  LogitProblem pb = {
-    .n = n, .d = d, .z = z, .y = train->y,
-    .c_pos = 1.0, .c_neg = 1.0,
-    .l2 = 1.0 / (m->C * (double) n),
-    .max_iter = m->max_iter, .tol = m->tol,
-  };
-  if (m->balanced)
-    {
-      pb.c_pos = (double) n / (2.0 * n_pos);
-      pb.c_neg = (double) n / (2.0 * ((double) n - n_pos));
-    }
-  if (!logit_newton (&pb, m->beta, &m->fit_info, ctx, error))
+  if (!(multi ? fit_multinomial (m, train, z, counts, ctx, error)
+              : fit_binary (m, train, z, n_pos, ctx, error)))
     {
       logistic_clear_fit (m);
       return FALSE;
@@ -271,12 +341,16 @@ logistic_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ct
     {
       if (!standardise_row (m, input, i, z, error))
         return FALSE;
-      out[i] = logit_sigmoid (linear_predictor (m, z));
+      if (m->k > 1)
+        softmax_probabilities (m->beta, m->k, m->d, z, out + i * m->k);
+      else
+        out[i] = logit_sigmoid (linear_predictor (m, z));
     }
   return TRUE;
 }
 
-/* Attribution in log-odds: w_j z_j per feature (the intercept is left out). */
+/* Attribution in log-odds: w_j z_j per feature (the intercept is left out);
+ * multinomial: the predicted class's logit, w_kj z_j. */
 static gboolean
 logistic_explain (TdModel *m, const TdDataset *input, size_t series, float *out,
                   TdContext *ctx, GError **error)
@@ -294,8 +368,18 @@ logistic_explain (TdModel *m, const TdDataset *input, size_t series, float *out,
   g_autofree double *z = g_new (double, m->d);
   if (!standardise_row (m, input, series, z, error))
     return FALSE;
+  size_t c = 0;
+  if (m->k > 1)
+    {
+      g_autofree double *p = g_new (double, m->k);
+      softmax_probabilities (m->beta, m->k, m->d, z, p);
+      for (size_t k = 1; k < m->k; k++)
+        if (p[k] > p[c])
+          c = k;
+    }
+  const double *w = m->beta + c * (m->d + 1) + 1;
   for (size_t j = 0; j < m->d; j++)
-    out[j] = (float) (m->beta[j + 1] * z[j]);
+    out[j] = (float) (w[j] * z[j]);
   return TRUE;
 }
 
@@ -314,7 +398,9 @@ logistic_save (TdModel *m, const char *path, GError **error)
     }
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_key_file_set_integer (kf, GROUP, "format_version", LOGISTIC_FORMAT_VERSION);
-  g_key_file_set_string (kf, GROUP, "task", "binary");
+  g_key_file_set_string (kf, GROUP, "task", m->k > 1 ? "multiclass" : "binary");
+  if (m->k > 1)
+    g_key_file_set_integer (kf, GROUP, "n_classes", (int) m->k);
   g_key_file_set_double (kf, GROUP, "C", m->C);
   g_key_file_set_string (kf, GROUP, "class_weight", m->balanced ? "balanced" : "none");
   g_key_file_set_string (kf, GROUP, "missing", m->impute ? "mean" : "error");
@@ -326,11 +412,25 @@ logistic_save (TdModel *m, const char *path, GError **error)
   g_key_file_set_string_list (kf, GROUP, "features", (const char *const *) m->names, m->d);
   g_key_file_set_double_list (kf, GROUP, "mean", m->mean, m->d);
   g_key_file_set_double_list (kf, GROUP, "scale", m->scale, m->d);
-  g_key_file_set_double (kf, GROUP, "intercept", m->beta[0]);
-  g_key_file_set_double_list (kf, GROUP, "coef", m->beta + 1, m->d);
+  /* intercept[k], coef[k][d]: one row per class for a multinomial model */
+  g_autofree double *b = g_new (double, m->k);
+  g_autofree double *w = g_new (double, m->k * m->d);
+  for (size_t c = 0; c < m->k; c++)
+    {
+      b[c] = m->beta[c * (m->d + 1)];
+      memcpy (w + c * m->d, m->beta + c * (m->d + 1) + 1, m->d * sizeof *w);
+    }
+  if (m->k > 1)
+    g_key_file_set_double_list (kf, GROUP, "intercept", b, m->k);
+  else   /* a plain number, as binary files always had */
+    g_key_file_set_double (kf, GROUP, "intercept", b[0]);
+  g_key_file_set_double_list (kf, GROUP, "coef", w, m->k * m->d);
   g_key_file_set_comment (kf, NULL, NULL,
-                          " tundish logistic model: p = 1 / (1 + exp(-(intercept + "
-                          "sum_j coef_j (x_j - mean_j) / scale_j)))", NULL);
+                          m->k > 1 ? " tundish logistic model (multinomial): p_k = softmax_k("
+                                     "intercept_k + sum_j coef_kj (x_j - mean_j) / scale_j), "
+                                     "coef row-major by class"
+                                   : " tundish logistic model: p = 1 / (1 + exp(-(intercept + "
+                                     "sum_j coef_j (x_j - mean_j) / scale_j)))", NULL);
 
   GError *local = NULL;
   gsize len = 0;
@@ -400,15 +500,41 @@ load_state (TdModel *m, GKeyFile *kf, const char *path, GError **error)
                    "logistic: %s: features does not list %d names", path, d);
       return FALSE;
     }
+  g_autofree char *task = g_key_file_get_string (kf, GROUP, "task", NULL);
+  int k = 1;
+  if (g_strcmp0 (task, "multiclass") == 0)
+    {
+      k = g_key_file_get_integer (kf, GROUP, "n_classes", NULL);
+      if (k < 2 || k > 1 << 16)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                       "logistic: %s: a multiclass model needs n_classes >= 2", path);
+          return FALSE;
+        }
+    }
+  else if (task && g_strcmp0 (task, "binary") != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "logistic: %s: task \"%s\" (binary or multiclass expected)", path, task);
+      return FALSE;
+    }
   m->d = (size_t) d;
+  m->k = (size_t) k;
   m->mean = g_new (double, m->d);
   m->scale = g_new (double, m->d);
-  m->beta = g_new (double, m->d + 1);
+  m->beta = g_new (double, m->k * (m->d + 1));
+  g_autofree double *b = g_new (double, m->k);
+  g_autofree double *w = g_new (double, m->k * m->d);
   if (!read_doubles (kf, "mean", m->d, m->mean, path, error)
       || !read_doubles (kf, "scale", m->d, m->scale, path, error)
-      || !read_doubles (kf, "intercept", 1, m->beta, path, error)
-      || !read_doubles (kf, "coef", m->d, m->beta + 1, path, error))
+      || !read_doubles (kf, "intercept", m->k, b, path, error)
+      || !read_doubles (kf, "coef", m->k * m->d, w, path, error))
     return FALSE;
+  for (size_t c = 0; c < m->k; c++)
+    {
+      m->beta[c * (m->d + 1)] = b[c];
+      memcpy (m->beta + c * (m->d + 1) + 1, w + c * m->d, m->d * sizeof *w);
+    }
   for (size_t j = 0; j < m->d; j++)
     if (!(m->scale[j] > 0))
       {
@@ -451,7 +577,7 @@ logistic_load (const TdParams *params, const char *path, TdContext *ctx, GError 
 
 static const TdModelVTable logistic_vtable = {
   .accepts = TD_DATA_MATRIX,
-  .tasks = TD_TASK_BINARY,
+  .tasks = TD_TASK_BINARY | TD_TASK_MULTICLASS,
   .train_on = TD_TRAIN_ON_ALL,
   .create = logistic_create,
   .fit = logistic_fit,
@@ -467,8 +593,9 @@ static const TdPluginDescriptor logistic_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
   .name = "logistic",
-  .version = "1.0.0",
-  .summary = "L2-regularised logistic regression (standardised features, Newton/Cholesky)",
+  .version = "1.1.0",
+  .summary = "L2-regularised logistic regression, binary or multinomial (standardised "
+             "features, Newton/Cholesky)",
   .params = logistic_params,
   .n_params = G_N_ELEMENTS (logistic_params),
   .vtable = &logistic_vtable,

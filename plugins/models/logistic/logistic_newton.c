@@ -181,29 +181,30 @@ newton_direction (const double *h, size_t p, const double *g, double *dir, doubl
 }
 
 gboolean
-logit_newton (const LogitProblem *pb, double *beta, LogitResult *res,
-              TdContext *ctx, GError **error)
+newton_minimise (const NewtonFns *fns, void *data, size_t p, int max_iter, double tol,
+                 double *beta, LogitResult *res, TdContext *ctx, GError **error)
 {
-  const size_t n = pb->n, p = pb->d + 1;
-  g_autofree double *eta = g_new (double, n);
-  g_autofree double *eta_new = g_new (double, n);
-  g_autofree double *r = g_new (double, n);
-  g_autofree double *a = g_new (double, n * p);
-  g_autofree double *g = g_new (double, p);
-  g_autofree double *h = g_new (double, p * p);
-  g_autofree double *work = g_new (double, p * p);
+  g_autofree double *g = g_try_new (double, p);
+  g_autofree double *h = g_try_new (double, p * p);
+  g_autofree double *work = g_try_new (double, p * p);
   g_autofree double *dir = g_new (double, p);
   g_autofree double *trial = g_new (double, p);
+  if (!g || !h || !work)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "logistic: no memory for the %zu × %zu Hessian (fewer features or "
+                   "classes)", p, p);
+      return FALSE;
+    }
 
   memset (beta, 0, p * sizeof *beta);
   memset (res, 0, sizeof *res);
-  linear_predictor (pb, beta, eta);
-  double f = objective (pb, beta, eta);
+  double f = fns->value (data, beta);
   td_context_curve (ctx, "train_loss", 0, f);
 
   int it = 0;
-  double gmax = derivatives (pb, beta, eta, r, g, h, a);
-  while (gmax > pb->tol && it < pb->max_iter)
+  double gmax = fns->derivatives (data, beta, g, h);
+  while (gmax > tol && it < max_iter)
     {
       if (td_context_cancelled (ctx))
         {
@@ -227,25 +228,59 @@ logit_newton (const LogitProblem *pb, double *beta, LogitResult *res,
         {
           for (size_t j = 0; j < p; j++)
             trial[j] = beta[j] + t * dir[j];
-          linear_predictor (pb, trial, eta_new);
-          f_new = objective (pb, trial, eta_new);
+          f_new = fns->value (data, trial);
           accepted = f_new <= f + 1e-4 * t * slope;
         }
       if (!accepted)
         break;
 
       memcpy (beta, trial, p * sizeof *beta);
-      memcpy (eta, eta_new, n * sizeof *eta);
       f = f_new;
       it++;
       td_context_curve (ctx, "train_loss", it, f);
-      td_context_progress (ctx, (double) it / pb->max_iter);
-      gmax = derivatives (pb, beta, eta, r, g, h, a);
+      td_context_progress (ctx, (double) it / max_iter);
+      gmax = fns->derivatives (data, beta, g, h);
     }
 
   res->n_iter = it;
   res->objective = f;
   res->grad_max = gmax;
-  res->converged = gmax <= pb->tol;
+  res->converged = gmax <= tol;
   return TRUE;
+}
+
+/* The binary problem for newton_minimise: eta, residuals and the scaled
+ * design rows are scratch kept between calls. */
+typedef struct {
+  const LogitProblem *pb;
+  double *eta, *r, *a;
+} BinaryState;
+
+static double
+binary_value (void *data, const double *beta)
+{
+  BinaryState *st = data;
+  linear_predictor (st->pb, beta, st->eta);
+  return objective (st->pb, beta, st->eta);
+}
+
+static double
+binary_derivatives (void *data, const double *beta, double *g, double *h)
+{
+  BinaryState *st = data;
+  linear_predictor (st->pb, beta, st->eta);
+  return derivatives (st->pb, beta, st->eta, st->r, g, h, st->a);
+}
+
+gboolean
+logit_newton (const LogitProblem *pb, double *beta, LogitResult *res,
+              TdContext *ctx, GError **error)
+{
+  const size_t n = pb->n, p = pb->d + 1;
+  g_autofree double *eta = g_new (double, n);
+  g_autofree double *r = g_new (double, n);
+  g_autofree double *a = g_new (double, n * p);
+  BinaryState st = { pb, eta, r, a };
+  static const NewtonFns fns = { binary_value, binary_derivatives };
+  return newton_minimise (&fns, &st, p, pb->max_iter, pb->tol, beta, res, ctx, error);
 }

@@ -41,6 +41,21 @@ typedef struct {
 gboolean logit_newton (const LogitProblem *pb, double *beta, LogitResult *res,
                        TdContext *ctx, GError **error);
 
+/* The damped Newton iteration behind logit_newton, for any smooth convex
+ * objective over beta[p] (the multinomial one in logistic_softmax.c): value
+ * returns f(beta); derivatives fills the gradient g[p] and the lower triangle
+ * of the Hessian h[p][p] and returns max |g|. Starts from beta = 0, emits
+ * "train_loss" per iteration, polls cancellation, stops at max |g| <= tol,
+ * max_iter or when no backtracking step decreases f. */
+typedef struct {
+  double (*value) (void *data, const double *beta);
+  double (*derivatives) (void *data, const double *beta, double *g, double *h);
+} NewtonFns;
+
+gboolean newton_minimise (const NewtonFns *fns, void *data, size_t p, int max_iter,
+                          double tol, double *beta, LogitResult *res, TdContext *ctx,
+                          GError **error);
+
 /* P(y = 1) for a linear predictor, without overflow for large |eta|. */
 double logit_sigmoid (double eta);
 

@@ -12,20 +12,24 @@
 
 #define LSTM_MAGIC "tundish-lstm"
 /* 2: /architecture gained num_heads and attention_dropout (self-attention);
- * version 1 files (without them) still load. */
-#define LSTM_FORMAT_VERSION 2
+ * 3: the task (root attr task, /architecture n_outputs, /preprocess
+ * target_mean and target_scale for regression). Older files (binary, without
+ * them) still load. */
+#define LSTM_FORMAT_VERSION 3
 
 struct TdModel {
   const char *plugin;          /* the configured plugin's name, for messages (static) */
   /* configuration (from params at create, from the file at load) */
   NnSeqConfig arch;            /* n_inputs is set by fit */
   NnTrainConfig train;
-  gboolean auto_pos_weight, standardize;
+  gboolean auto_pos_weight, auto_class_weight, standardize;
   int restarts;                /* >= 1 trainings per fit, the best on validation kept */
   char *config_text;           /* td_params_to_text of the training parameters */
 
   /* fitted state; fitted == FALSE until fit or load */
   gboolean fitted;
+  TdTask task;                 /* binary, multiclass (arch.n_outputs classes) or regression */
+  double y_mean, y_scale;      /* regression: the model predicts (y - y_mean) / y_scale */
   NnSeqModel net;
   float *P;                    /* [net.layout.total] */
   size_t C;
@@ -60,7 +64,9 @@ const void *lstm_extension (TdModel *m, const char *id);
 
 /* A plugin's vtable: the shared entries and its own create and load. */
 #define LSTM_FAMILY_VTABLE(create_fn, load_fn) { \
-    .accepts = TD_DATA_SEQUENCE, .tasks = TD_TASK_BINARY, .train_on = TD_TRAIN_ON_ALL, \
+    .accepts = TD_DATA_SEQUENCE, \
+    .tasks = TD_TASK_BINARY | TD_TASK_MULTICLASS | TD_TASK_REGRESSION, \
+    .train_on = TD_TRAIN_ON_ALL, \
     .create = (create_fn), .fit = lstm_fit, .predict = lstm_predict, .save = lstm_save, \
     .load = (load_fn), .destroy = lstm_destroy, .explain = lstm_explain, \
     .extension = lstm_extension, }

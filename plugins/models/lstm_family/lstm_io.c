@@ -1,14 +1,18 @@
 /* lstm_io.c — the lstm model file (HDF5).
  *
- *   /                  attrs magic = "tundish-lstm", format_version = 2
+ *   /                  attrs magic = "tundish-lstm", format_version = 3,
+ *                      task = binary | multiclass | regression (version 3;
+ *                      absent = binary)
  *   /architecture      attrs n_inputs, hidden_size, num_layers, bidirectional,
  *                      pooling, attention_dim, head_hidden, dropout, conv_layers,
  *                      conv_channels, conv_kernel, conv_pool, num_heads,
- *                      attention_dropout (version 2; absent in version 1 = 0)
+ *                      attention_dropout (version 2; absent in version 1 = 0),
+ *                      n_outputs (version 3; absent = 1)
  *   /training          attrs config (the parameters as YAML), epochs_run,
  *                      best_epoch, best_valid_auc, final_train_loss, pos_weight
  *   /preprocess        attr standardize; mean, scale [C] float32 (when on);
- *                      channel_names [C]
+ *                      channel_names [C]; attrs target_mean, target_scale
+ *                      (regression: prediction = output · scale + mean)
  *   /weights/<name>    float32, PyTorch's names and shapes (weight_ih_l0 [4H,C], ...,
  *                      attn.in_proj_weight [3E,E] ...)
  *   /state/<name>      float32 BatchNorm running statistics (conv front-end only)
@@ -215,7 +219,9 @@ static gboolean
 save_groups (const TdModel *m, hid_t f)
 {
   const NnSeqConfig *a = &m->net.cfg;
-  gboolean ok = attr_str (f, "magic", LSTM_MAGIC) && attr_i64 (f, "format_version", LSTM_FORMAT_VERSION);
+  gboolean ok = attr_str (f, "magic", LSTM_MAGIC) && attr_i64 (f, "format_version", LSTM_FORMAT_VERSION)
+    && attr_str (f, "task", m->task == TD_TASK_MULTICLASS ? "multiclass"
+                            : m->task == TD_TASK_REGRESSION ? "regression" : "binary");
 
   hid_t g = H5Gcreate2 (f, "architecture", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   ok = ok && g >= 0
@@ -232,7 +238,8 @@ save_groups (const TdModel *m, hid_t f)
     && attr_i64 (g, "conv_kernel", (gint64) a->conv_kernel)
     && attr_i64 (g, "conv_pool", (gint64) a->conv_pool)
     && attr_i64 (g, "num_heads", (gint64) a->attn_heads)
-    && attr_f64 (g, "attention_dropout", a->attn_dropout);
+    && attr_f64 (g, "attention_dropout", a->attn_dropout)
+    && attr_i64 (g, "n_outputs", (gint64) m->net.head2.out);
   if (g >= 0)
     H5Gclose (g);
 
@@ -250,7 +257,8 @@ save_groups (const TdModel *m, hid_t f)
   g = H5Gcreate2 (f, "preprocess", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   hsize_t dc[1] = { m->C };
   ok = ok && g >= 0 && attr_i64 (g, "standardize", m->mean != NULL)
-    && write_strings (g, "channel_names", m->channel_names, m->C);
+    && write_strings (g, "channel_names", m->channel_names, m->C)
+    && attr_f64 (g, "target_mean", m->y_mean) && attr_f64 (g, "target_scale", m->y_scale);
   if (ok && m->mean)
     ok = write_f32 (g, "mean", 1, dc, m->mean) && write_f32 (g, "scale", 1, dc, m->scale);
   if (g >= 0)
@@ -321,6 +329,7 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
     return io_fail (m, error, path, "no /architecture group");
   gint64 n_inputs = 0, hidden = 0, layers = 0, bidir = 0, att = 0, head = 0;
   gint64 conv_layers = 0, conv_channels = 0, conv_kernel = 0, conv_pool = 0, heads = 0;
+  gint64 n_outputs = 1;
   double dropout = 0, attn_dropout = 0;
   g_autofree char *pool = read_str (g, "pooling");
   gboolean ok = read_i64 (g, "n_inputs", &n_inputs) && read_i64 (g, "hidden_size", &hidden)
@@ -335,13 +344,16 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
   /* absent without self-attention, and in version 1 files: 0 */
   read_i64 (g, "num_heads", &heads);
   read_f64 (g, "attention_dropout", &attn_dropout);
+  /* absent before version 3: one output */
+  read_i64 (g, "n_outputs", &n_outputs);
   H5Gclose (g);
   NnPool p = NN_POOL_MEAN;
   if (!ok || !nn_pool_from_name (pool, &p) || n_inputs <= 0 || hidden <= 0 || layers <= 0
       || layers > NN_MAX_LAYERS || att < 0 || head < 0 || hidden > 1 << 20 || head > 1 << 20
       || att > 1 << 20 || n_inputs > 1 << 24 || conv_layers < 0 || conv_layers > NN_MAX_CONV
       || conv_channels < 0 || conv_channels > 1 << 20 || conv_kernel < 0 || conv_kernel > 1 << 10
-      || conv_pool < 0 || conv_pool > 1 << 20 || heads < 0 || heads > 1 << 20)
+      || conv_pool < 0 || conv_pool > 1 << 20 || heads < 0 || heads > 1 << 20
+      || n_outputs < 1 || n_outputs > 1 << 20)
     return io_fail (m, error, path, "/architecture is incomplete or out of range");
   m->arch = (NnSeqConfig) {
     .n_inputs = (size_t) n_inputs, .hidden = (size_t) hidden, .layers = (size_t) layers,
@@ -350,6 +362,7 @@ load_architecture (TdModel *m, hid_t f, const char *path, GError **error)
     .conv_layers = (size_t) conv_layers, .conv_channels = (size_t) conv_channels,
     .conv_kernel = (size_t) conv_kernel, .conv_pool = (size_t) conv_pool,
     .attn_heads = (size_t) heads, .attn_dropout = attn_dropout,
+    .n_outputs = (size_t) n_outputs,
   };
   GError *local = NULL;
   if (!nn_seq_model_init (&m->net, &m->arch, &local))
@@ -393,6 +406,12 @@ load_rest (TdModel *m, hid_t f, const char *path, GError **error)
   hsize_t dc[1] = { m->C };
   gboolean ok = read_i64 (g, "standardize", &standardize)
     && (m->channel_names = read_strings (g, "channel_names", m->C)) != NULL;
+  /* absent before version 3 (binary): identity */
+  m->y_mean = 0;
+  m->y_scale = 1;
+  read_f64 (g, "target_mean", &m->y_mean);
+  read_f64 (g, "target_scale", &m->y_scale);
+  ok = ok && isfinite (m->y_mean) && m->y_scale > 0 && isfinite (m->y_scale);
   if (ok && standardize)
     {
       m->mean = g_new (float, m->C);
@@ -469,7 +488,14 @@ lstm_load_h5 (TdModel *m, const char *path, GError **error)
                                               version, LSTM_FORMAT_VERSION);
       ok = io_fail (m, error, path, msg);
     }
+  g_autofree char *task = ok ? read_str (f, "task") : NULL;
+  m->task = g_strcmp0 (task, "multiclass") == 0 ? TD_TASK_MULTICLASS
+          : g_strcmp0 (task, "regression") == 0 ? TD_TASK_REGRESSION : TD_TASK_BINARY;
+  if (ok && task && m->task == TD_TASK_BINARY && !g_str_equal (task, "binary"))
+    ok = io_fail (m, error, path, "task is not binary, multiclass or regression");
   ok = ok && load_architecture (m, f, path, error) && load_rest (m, f, path, error);
+  if (ok && (m->task == TD_TASK_MULTICLASS) != (m->net.head2.out > 1))
+    ok = io_fail (m, error, path, "the head's outputs do not fit the task");
   H5Fclose (f);
   if (!ok)
     {

@@ -4,6 +4,11 @@
  * plugins differ only in their parameters and name (../lstm/lstm.c, ../cnn_lstm/cnn_lstm.c,
  * ../attention_lstm/attention_lstm.c).
  *
+ * Tasks: binary (one logit, BCE or focal, P(y = 1) out), multiclass (a head of
+ * K class logits, softmax cross-entropy with optional balanced class weights,
+ * class probabilities out) and regression (one output, MSE or Huber on the
+ * target standardised with the training mean and sd, predictions mapped back).
+ *
  * Inputs are standardised per channel with the training split's mean and
  * standard deviation over valid steps (saved with the model). Variable
  * lengths (TdDataset.lengths) are masked: padded steps change nothing.
@@ -95,6 +100,7 @@ lstm_new (const char *plugin, const TdParams *params)
       m->arch.attn_dropout = td_params_get_double (params, "attention_dropout");
     }
   const char *sched = td_params_get_string (params, "lr_schedule");
+  const char *loss = td_params_get_string (params, "loss");
   m->train = (NnTrainConfig) {
     .epochs = (int) td_params_get_int (params, "epochs"),
     .batch_size = (size_t) td_params_get_int (params, "batch_size"),
@@ -103,10 +109,12 @@ lstm_new (const char *plugin, const TdParams *params)
              .lr = td_params_get_double (params, "learning_rate"),
              .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8,
              .weight_decay = td_params_get_double (params, "weight_decay") },
-    .loss = { .kind = g_str_equal (td_params_get_string (params, "loss"), "focal")
-                        ? NN_LOSS_FOCAL : NN_LOSS_BCE,
+    .loss = { .kind = g_str_equal (loss, "focal") ? NN_LOSS_FOCAL
+                    : g_str_equal (loss, "mse") ? NN_LOSS_MSE
+                    : g_str_equal (loss, "huber") ? NN_LOSS_HUBER : NN_LOSS_BCE,
               .pos_weight = td_params_get_double (params, "pos_weight"),
-              .gamma = td_params_get_double (params, "focal_gamma") },
+              .gamma = td_params_get_double (params, "focal_gamma"),
+              .huber_delta = td_params_get_double (params, "huber_delta") },
     .clip_norm = td_params_get_double (params, "clip_norm"),
     .schedule = g_str_equal (sched, "plateau") ? NN_SCHED_PLATEAU
               : g_str_equal (sched, "cosine") ? NN_SCHED_COSINE : NN_SCHED_NONE,
@@ -115,6 +123,9 @@ lstm_new (const char *plugin, const TdParams *params)
     .patience = (int) td_params_get_int (params, "patience"),
   };
   m->auto_pos_weight = td_params_get_bool (params, "auto_pos_weight");
+  m->auto_class_weight = td_params_get_bool (params, "auto_class_weight");
+  m->task = TD_TASK_BINARY;
+  m->y_scale = 1;
   m->standardize = td_params_get_bool (params, "standardize");
   m->restarts = (int) td_params_get_int (params, "restarts");
   m->config_text = td_params_to_text (params);
@@ -200,14 +211,57 @@ check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError
   return TRUE;
 }
 
+/* The task, its targets, and a loss that fits it: bce/focal for binary, bce
+ * (meaning softmax cross-entropy) for multiclass, mse/huber for regression. */
 static gboolean
-check_task (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
+check_task (const TdModel *m, const TdDataset *ds, const char *what, double *n_pos,
+            GError **error)
 {
-  if (ds->task != TD_TASK_BINARY)
+  const NnLoss loss = m->train.loss.kind;
+  const gboolean regression_loss = loss == NN_LOSS_MSE || loss == NN_LOSS_HUBER;
+  const char *bad = NULL;
+  switch (ds->task)
     {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "%s: the %s data is not a binary task (binary only)", m->plugin, what);
+    case TD_TASK_BINARY:
+      if (regression_loss)
+        bad = "binary data needs loss: bce or focal";
+      else
+        return td_dataset_check_binary_targets (ds, m->plugin, what, n_pos, error);
+      break;
+    case TD_TASK_MULTICLASS:
+      if (loss != NN_LOSS_BCE)
+        bad = "multiclass data needs loss: bce (softmax cross-entropy)";
+      else if (ds->n_classes < 2)
+        bad = "multiclass data needs at least 2 classes";
+      break;
+    case TD_TASK_REGRESSION:
+      if (!regression_loss)
+        bad = "regression data needs loss: mse or huber";
+      break;
+    case TD_TASK_ANOMALY:
+      bad = "anomaly detection is not supported (binary, multiclass, regression)";
+      break;
+    }
+  if (bad)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED, "%s: the %s data is %s; "
+                   "%s", m->plugin, what, td_task_name (ds->task), bad);
       return FALSE;
+    }
+  for (size_t s = 0; s < ds->n_series; s++)
+    {
+      const double y = ds->y[s];
+      const gboolean ok = ds->task == TD_TASK_MULTICLASS
+        ? y >= 0 && y < (double) ds->n_classes && y == floor (y) : isfinite (y);
+      if (!ok)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: series %" G_GINT64_FORMAT " of the %s data has target %g; expected "
+                       "%s", m->plugin, series_id (ds, s), what, y,
+                       ds->task == TD_TASK_MULTICLASS ? "a class index 0..n_classes-1"
+                                                      : "a finite value");
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -259,9 +313,38 @@ seq_data (const TdModel *m, const TdDataset *ds)
                        .len = ds->lengths, .y = ds->y, .mean = m->mean, .scale = m->scale };
 }
 
+/* Regression targets standardised with the training mean and sd, so the
+ * network's output starts near the target's scale whatever its units (RUL in
+ * cycles, a temperature); predict maps back. NULL for the other tasks. */
+static double *
+standardised_targets (const TdModel *m, const TdDataset *ds)
+{
+  if (m->task != TD_TASK_REGRESSION)
+    return NULL;
+  double *y = g_new (double, MAX (ds->n_series, (size_t) 1));
+  for (size_t s = 0; s < ds->n_series; s++)
+    y[s] = (ds->y[s] - m->y_mean) / m->y_scale;
+  return y;
+}
+
+static void
+fit_target_scale (TdModel *m, const TdDataset *train)
+{
+  double sum = 0, ss = 0;
+  const double n = (double) train->n_series;
+  for (size_t s = 0; s < train->n_series; s++)
+    sum += train->y[s];
+  for (size_t s = 0; s < train->n_series; s++)
+    ss += (train->y[s] - sum / n) * (train->y[s] - sum / n);
+  const double sd = sqrt (ss / n);
+  m->y_mean = sum / n;
+  m->y_scale = sd > 1e-12 * fmax (1.0, fabs (m->y_mean)) ? sd : 1.0;
+}
+
 /* Train m->restarts times, each from its own initial weights, shuffling and
  * dropout, and keep in m->P, m->S and m->result the run whose best validation
- * ROC-AUC is highest (the first on ties). Only the first run's curves keep
+ * ROC-AUC is highest (lowest validation loss for multiclass and regression;
+ * the first on ties). Only the first run's curves keep
  * their plain names; run k's are "restart<k>/train_loss" and so on. */
 static gboolean
 train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqData *va,
@@ -304,7 +387,9 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
       if (!ok)
         return FALSE;
       /* a one-class validation split has no ROC-AUC: keep the first run */
-      const double auc = isnan (res.best_valid_auc) ? -INFINITY : res.best_valid_auc;
+      const double score = m->task == TD_TASK_BINARY ? res.best_valid_auc
+                                                     : -res.best_valid_loss;
+      const double auc = isnan (score) ? -INFINITY : score;
       const gboolean keep = k == 1 || auc > best;
       if (keep)
         {
@@ -318,14 +403,18 @@ train_restarts (TdModel *m, NnTrainConfig *tc, const NnSeqData *tr, const NnSeqD
             }
         }
       if (K > 1)
-        td_context_log (ctx, G_LOG_LEVEL_INFO, "restart %d of %d: best validation ROC-AUC %.4f "
-                        "at epoch %d%s", k, K, res.best_valid_auc, res.best_epoch + 1,
-                        keep ? " (the best so far)" : "");
+        td_context_log (ctx, G_LOG_LEVEL_INFO, "restart %d of %d: best validation %s %.4f "
+                        "at epoch %d%s", k, K, m->task == TD_TASK_BINARY ? "ROC-AUC" : "loss",
+                        m->task == TD_TASK_BINARY ? res.best_valid_auc : res.best_valid_loss,
+                        res.best_epoch + 1, keep ? " (the best so far)" : "");
     }
   /* a message, not info: it lands in the trial's log.txt by default */
   if (K > 1)
     td_context_log (ctx, G_LOG_LEVEL_MESSAGE, "restarts: kept run %d of %d (best validation "
-                    "ROC-AUC %.4f at epoch %d)", kept, K, m->result.best_valid_auc,
+                    "%s %.4f at epoch %d)", kept, K,
+                    m->task == TD_TASK_BINARY ? "ROC-AUC" : "loss",
+                    m->task == TD_TASK_BINARY ? m->result.best_valid_auc
+                                              : m->result.best_valid_loss,
                     m->result.best_epoch + 1);
   return TRUE;
 }
@@ -335,15 +424,22 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
           GError **error)
 {
   double n_pos = 0;
-  if (!check_task (m, train, "training", error) || !check_sequences (m, train, "training", error)
-      || !td_dataset_check_binary_targets (train, m->plugin, "training", &n_pos, error))
+  if (!check_task (m, train, "training", &n_pos, error)
+      || !check_sequences (m, train, "training", error))
     return FALSE;
   if (valid && valid->n_series > 0)
     {
-      if (!check_task (m, valid, "validation", error)
-          || !check_sequences (m, valid, "validation", error)
-          || !td_dataset_check_binary_targets (valid, m->plugin, "validation", NULL, error))
+      if (!check_task (m, valid, "validation", NULL, error)
+          || !check_sequences (m, valid, "validation", error))
         return FALSE;
+      if (valid->task != train->task || valid->n_classes != train->n_classes)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "%s: validation data is %s with %zu classes, training data %s with %zu",
+                       m->plugin, td_task_name (valid->task), valid->n_classes,
+                       td_task_name (train->task), train->n_classes);
+          return FALSE;
+        }
       if (valid->n_channels != train->n_channels)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
@@ -353,7 +449,9 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
         }
     }
   lstm_clear_fit (m);
+  m->task = train->task;
   m->arch.n_inputs = train->n_channels;
+  m->arch.n_outputs = m->task == TD_TASK_MULTICLASS ? train->n_classes : 1;
   if (!nn_seq_model_init (&m->net, &m->arch, error))
     return FALSE;
   m->C = train->n_channels;
@@ -368,12 +466,43 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
   m->S = g_new0 (float, ns);
 
   NnTrainConfig tc = m->train;
-  if (m->auto_pos_weight)
+  if (m->auto_pos_weight && m->task == TD_TASK_BINARY)
     tc.loss.pos_weight = ((double) train->n_series - n_pos) / n_pos;
   m->pos_weight_used = tc.loss.pos_weight;
+  g_autofree double *class_weights = NULL;
+  if (m->task == TD_TASK_MULTICLASS)
+    {
+      const size_t K = train->n_classes;
+      tc.loss.kind = NN_LOSS_SOFTMAX;
+      tc.loss.n_classes = K;
+      if (m->auto_class_weight)
+        {
+          /* balanced, as scikit-learn: n / (K n_k); a class absent from training gets 1 */
+          g_autofree double *count = g_new0 (double, K);
+          for (size_t s = 0; s < train->n_series; s++)
+            count[(size_t) train->y[s]]++;
+          class_weights = g_new (double, K);
+          for (size_t k = 0; k < K; k++)
+            class_weights[k] = count[k] > 0 ? (double) train->n_series / ((double) K * count[k])
+                                            : 1.0;
+          tc.loss.class_weights = class_weights;
+        }
+    }
+  m->y_mean = 0;
+  m->y_scale = 1;
+  if (m->task == TD_TASK_REGRESSION)
+    fit_target_scale (m, train);
+  g_autofree double *ytr = standardised_targets (m, train);
+  g_autofree double *yva = valid && valid->n_series ? standardised_targets (m, valid) : NULL;
   NnSeqData tr = seq_data (m, train), va = { 0 };
+  if (ytr)
+    tr.y = ytr;
   if (valid && valid->n_series > 0)
-    va = seq_data (m, valid);
+    {
+      va = seq_data (m, valid);
+      if (yva)
+        va.y = yva;
+    }
   if (!train_restarts (m, &tc, &tr, valid && valid->n_series ? &va : NULL, ctx, error))
     {
       lstm_clear_fit (m);
@@ -422,13 +551,31 @@ lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, G
   NnSeqData d = seq_data (m, input);
   nn_predict_logits (&m->net, m->P, m->S, m->prepared, &d, td_context_threads (ctx),
                      m->score_cache, out);
+  const size_t K = m->net.head2.out;
   for (size_t s = 0; s < input->n_series; s++)
-    out[s] = 1.0 / (1.0 + exp (-out[s]));
+    {
+      double *o = out + s * K;
+      if (m->task == TD_TASK_REGRESSION)
+        o[0] = o[0] * m->y_scale + m->y_mean;
+      else if (K == 1)
+        o[0] = 1.0 / (1.0 + exp (-o[0]));
+      else
+        {
+          double mx = o[0], sum = 0;
+          for (size_t k = 1; k < K; k++)
+            mx = fmax (mx, o[k]);
+          for (size_t k = 0; k < K; k++)
+            sum += (o[k] = exp (o[k] - mx));
+          for (size_t k = 0; k < K; k++)
+            o[k] /= sum;
+        }
+    }
   return TRUE;
 }
 
 /* Input-gradient saliency: ∂logit/∂x × x in standardised units, per step
- * and channel (0 at padded steps). */
+ * and channel (0 at padded steps); the predicted class's logit for
+ * multiclass, the (standardised) prediction for regression. */
 gboolean
 lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdContext *ctx,
               GError **error)

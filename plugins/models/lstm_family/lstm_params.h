@@ -8,7 +8,7 @@
 
 static const char *const pooling_choices[] = { "last", "mean", "max", "attention", NULL };
 static const char *const optimizer_choices[] = { "adam", "adamw", NULL };
-static const char *const loss_choices[] = { "bce", "focal", NULL };
+static const char *const loss_choices[] = { "bce", "focal", "mse", "huber", NULL };
 static const char *const schedule_choices[] = { "none", "plateau", "cosine", NULL };
 
 /* Architecture defaults are bench/peers/torch_lstm.py's LSTM (H64 × 2,
@@ -34,7 +34,13 @@ static const char *const schedule_choices[] = { "none", "plateau", "cosine", NUL
     "adam: L2 added to the gradient (torch Adam); adamw: decoupled decay" }, \
   { "optimizer", TD_PARAM_ENUM, "adam", 0, 0, optimizer_choices, "adam or adamw" }, \
   { "loss", TD_PARAM_ENUM, "bce", 0, 0, loss_choices, \
-    "bce: BCE with logits; focal: focal loss (focal_gamma); both take pos_weight and soft labels" }, \
+    "binary: bce (BCE with logits) or focal (focal_gamma), both with pos_weight and soft " \
+    "labels; multiclass: bce means softmax cross-entropy (class weights: auto_class_weight); " \
+    "regression: mse or huber (huber_delta) on the standardised target" }, \
+  { "auto_class_weight", TD_PARAM_BOOL, "false", 0, 0, NULL, \
+    "multiclass: weigh class k by n / (K n_k) of the training split (balanced)" }, \
+  { "huber_delta", TD_PARAM_DOUBLE, "1.0", 1e-6, 1e6, NULL, \
+    "huber loss: where it turns linear, in training-target standard deviations" }, \
   { "pos_weight", TD_PARAM_DOUBLE, "1.0", 1e-6, 1e6, NULL, \
     "weight of positive series in the loss (focal: its alpha)" }, \
   { "auto_pos_weight", TD_PARAM_BOOL, "false", 0, 0, NULL, \
@@ -44,14 +50,17 @@ static const char *const schedule_choices[] = { "none", "plateau", "cosine", NUL
     "clip the gradient's global norm to this; 0 = off" }, \
   { "lr_schedule", TD_PARAM_ENUM, "none", 0, 0, schedule_choices, \
     "plateau: multiply by plateau_factor after plateau_patience epochs without a better " \
-    "validation ROC-AUC; cosine: anneal to 0 over the epochs" }, \
+    "validation ROC-AUC (validation loss for multiclass and regression); cosine: anneal " \
+    "to 0 over the epochs" }, \
   { "plateau_factor", TD_PARAM_DOUBLE, "0.5", 0.01, 0.99, NULL, "plateau schedule's factor" }, \
   { "plateau_patience", TD_PARAM_INT, "2", 0, 1000, NULL, "plateau schedule's patience (epochs)" }, \
   { "patience", TD_PARAM_INT, "5", 0, 100000, NULL, \
-    "early stopping: stop after this many epochs without a better validation ROC-AUC and " \
-    "restore the best weights; 0 = train every epoch" }, \
+    "early stopping: stop after this many epochs without a better validation ROC-AUC " \
+    "(validation loss for multiclass and regression) and restore the best weights; " \
+    "0 = train every epoch" }, \
   { "restarts", TD_PARAM_INT, "1", 1, 100, NULL, \
     "train this many times from different initial weights, shuffling and dropout, and keep " \
-    "the run with the best validation ROC-AUC (needs a validation split); 1 = once" }, \
+    "the run with the best validation ROC-AUC (loss for multiclass and regression; needs a " \
+    "validation split); 1 = once" }, \
   { "standardize", TD_PARAM_BOOL, "true", 0, 0, NULL, \
     "standardise each channel with the training split's mean and standard deviation" },

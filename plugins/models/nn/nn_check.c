@@ -39,18 +39,19 @@ typedef struct {
   size_t T, B;
   const guint32 *len;
   void *tape;
-  const double *w;           /* [B] */
-  double f_scale;            /* Σ_b |w_b logit_b| at the unperturbed point */
+  const double *w;           /* [B,K] */
+  size_t K;                  /* outputs per sequence */
+  double f_scale;            /* Σ_bk |w_bk logit_bk| at the unperturbed point */
 } Probe;
 
-/* f = Σ_b w_b logit_b at parameters P and input x, eval mode, in double. */
+/* f = Σ_bk w_bk logit_bk at parameters P and input x, eval mode, in double. */
 static double
 probe_f (const Probe *pr, const float *P, const float *x)
 {
   const float *z = pr->net->forward (pr->net->self, P, pr->S, pr->tape, pr->T, pr->B, x,
                                      pr->len, FALSE, 0);
   double f = 0;
-  for (size_t b = 0; b < pr->B; b++)
+  for (size_t b = 0; b < pr->B * pr->K; b++)
     f += pr->w[b] * (double) z[b];
   return f;
 }
@@ -154,20 +155,21 @@ nn_check_gradients (const NnNet *net, const float *P, const float *S, size_t T, 
   const size_t np = net->params->total;
   g_autofree float *Pw = dup_floats (P, np);
   g_autofree float *xw = dup_floats (x, T * B * C);
-  g_autofree double *w = g_new (double, MAX (B, 1));
+  const size_t K = MAX (net->n_outputs, (size_t) 1);
+  g_autofree double *w = g_new (double, MAX (B * K, 1));
   uint64_t rng = nn_seed_mix (o.seed, 0x4743, 0, 0);
-  for (size_t b = 0; b < B; b++)
+  for (size_t b = 0; b < B * K; b++)
     w[b] = 2 * nn_rng_uniform (&rng) - 1;
-  Probe pr = { net, S, T, B, len, net->tape_new (net->self, T, B), w, 0 };
+  Probe pr = { net, S, T, B, len, net->tape_new (net->self, T, B), w, K, 0 };
 
   /* analytic: one forward, backward of dlogits = w */
   g_autofree float *G = g_new0 (float, MAX (np, 1));
   g_autofree float *dx = g_new0 (float, MAX (T * B * C, 1));
-  g_autofree float *wz = g_new (float, MAX (B, 1));
-  for (size_t b = 0; b < B; b++)
+  g_autofree float *wz = g_new (float, MAX (B * K, 1));
+  for (size_t b = 0; b < B * K; b++)
     wz[b] = (float) w[b];
   const float *z = net->forward (net->self, Pw, S, pr.tape, T, B, xw, len, FALSE, 0);
-  for (size_t b = 0; b < B; b++)
+  for (size_t b = 0; b < B * K; b++)
     pr.f_scale += fabs (w[b] * (double) z[b]);
   net->backward (net->self, Pw, G, pr.tape, wz, dx);
 

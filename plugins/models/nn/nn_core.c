@@ -204,15 +204,22 @@ nn_seq_model_init (NnSeqModel *m, const NnSeqConfig *cfg, GError **error)
       m->attn.v = nn_layout_add (&m->layout, "pool.score.weight", 2,
                                  (size_t[]) { 1, cfg->attention_dim });
     }
+  const size_t n_out = MAX (cfg->n_outputs, (size_t) 1);
   if (cfg->head_hidden)
     {
       /* nn.Sequential(Linear, ReLU, Dropout, Linear): indices 0 and 3 */
       add_linear (&m->layout, &m->head1, "head.0", m->D, cfg->head_hidden);
-      add_linear (&m->layout, &m->head2, "head.3", cfg->head_hidden, 1);
+      add_linear (&m->layout, &m->head2, "head.3", cfg->head_hidden, n_out);
     }
   else
-    add_linear (&m->layout, &m->head2, "head", m->D, 1);
+    add_linear (&m->layout, &m->head2, "head", m->D, n_out);
   return TRUE;
+}
+
+size_t
+nn_loss_outputs (const NnLossConfig *cfg)
+{
+  return cfg->kind == NN_LOSS_SOFTMAX ? MAX (cfg->n_classes, (size_t) 1) : 1;
 }
 
 void

@@ -215,6 +215,15 @@ infer_model (JsonObject *params, JsonObject *mobj, JsonObject *meta, NnSeqModel 
         return FALSE;
       cfg.head_hidden = h0.shape[0];
     }
+  /* the head's outputs: head.weight or head.3.weight [K, in] */
+  const char *last = cfg.head_hidden ? "head.3.weight" : "head.weight";
+  if (json_object_has_member (params, last))
+    {
+      g_auto (GTensor) hw = { 0 };
+      if (!read_tensor (params, last, &hw, path, where, error))
+        return FALSE;
+      cfg.n_outputs = hw.ndim == 2 ? hw.shape[0] : 1;
+    }
   if (json_object_has_member (params, "pool.proj.weight"))
     {
       g_auto (GTensor) pw = { 0 };
@@ -282,6 +291,52 @@ read_layout (const NnLayout *lay, JsonObject *obj, double *dst, const char *path
   return TRUE;
 }
 
+/* The loss a model is checked with: "loss_kind" of the model object or of
+ * meta — "bce" (default, with meta's pos_weight), "softmax" (as many classes
+ * as the head has outputs, optional "class_weights" [K]), "mse", "huber"
+ * ("huber_delta", default 1). */
+static gboolean
+golden_loss (JsonObject *mobj, JsonObject *meta, const NnSeqModel *m, const char *path,
+             const char *mname, NnLossConfig *lc, double **class_weights, GError **error)
+{
+  JsonNode *kn = model_or_meta (mobj, meta, "loss_kind");
+  const char *kind = kn && JSON_NODE_HOLDS_VALUE (kn)
+    && json_node_get_value_type (kn) == G_TYPE_STRING ? json_node_get_string (kn) : "bce";
+  *lc = (NnLossConfig) { .kind = NN_LOSS_BCE, .pos_weight = member_double (meta, "pos_weight",
+                                                                            1.0) };
+  const size_t K = m->head2.out;
+  if (g_str_equal (kind, "softmax"))
+    {
+      lc->kind = NN_LOSS_SOFTMAX;
+      lc->n_classes = K;
+      JsonNode *wn = model_or_meta (mobj, meta, "class_weights");
+      if (wn)
+        {
+          JsonArray *wa = JSON_NODE_HOLDS_ARRAY (wn) ? json_node_get_array (wn) : NULL;
+          if (!wa || json_array_get_length (wa) != K)
+            return fail (error, path, "models.%s: class_weights must list %zu numbers", mname,
+                         K);
+          *class_weights = g_new (double, K);
+          for (size_t k = 0; k < K; k++)
+            (*class_weights)[k] = json_array_get_double_element (wa, (guint) k);
+          lc->class_weights = *class_weights;
+        }
+    }
+  else if (g_str_equal (kind, "mse") || g_str_equal (kind, "huber"))
+    {
+      lc->kind = g_str_equal (kind, "mse") ? NN_LOSS_MSE : NN_LOSS_HUBER;
+      JsonNode *dn = model_or_meta (mobj, meta, "huber_delta");
+      lc->huber_delta = is_number (dn) ? json_node_get_double (dn) : 1.0;
+    }
+  else if (!g_str_equal (kind, "bce"))
+    return fail (error, path, "models.%s: loss_kind \"%s\" (bce, softmax, mse or huber "
+                 "expected)", mname, kind);
+  if (nn_loss_outputs (lc) != K)
+    return fail (error, path, "models.%s: the head has %zu outputs, loss %s reads %zu", mname,
+                 K, kind, nn_loss_outputs (lc));
+  return TRUE;
+}
+
 /* Everything one model run needs from the file. */
 typedef struct {
   const char *path;
@@ -289,7 +344,7 @@ typedef struct {
   const double *x;           /* [B,T,C] */
   const double *y;           /* [B] */
   const guint32 *len;        /* [B] or NULL = all T */
-  double pos_weight;
+  NnLossConfig loss;         /* the model's: bce (pos_weight), softmax, mse or huber */
   NnOptConfig adam;
   double tol;
   NnCheckReport *rep;
@@ -398,7 +453,7 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
   GoldenCase gc = {
     .path = path, .B = x.shape[0], .T = x.shape[1], .C = x.shape[2], .x = x.data, .y = y.data,
     .len = len,
-    .pos_weight = member_double (meta, "pos_weight", 1.0), .rep = rep,
+    .rep = rep,
     .adam = { .kind = NN_OPT_ADAM, .lr = member_double (meta, "adam_lr", 1e-3),
               .beta1 = 0.9, .beta2 = 0.999, .eps = member_double (meta, "adam_eps", 1e-8),
               .weight_decay = member_double (meta, "adam_weight_decay", 1e-4) },
@@ -439,6 +494,19 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
       if (ok && m.cfg.n_inputs != gc.C)
         ok = fail (error, path, "%s: the model takes %zu inputs, input has %zu channels", where,
                    m.cfg.n_inputs, gc.C);
+      g_autofree double *class_weights = NULL;
+      g_auto (GTensor) my = { 0 };
+      ok = ok && golden_loss (mobj, meta, &m, path, mname, &gc.loss, &class_weights, error);
+      gc.y = y.data;
+      if (ok && mobj && json_object_has_member (mobj, "target"))
+        {
+          g_autofree char *twhere = g_strdup_printf ("models.%s", mname);
+          ok = read_tensor (mobj, "target", &my, path, twhere, error);
+          if (ok && my.n != gc.B)
+            ok = fail (error, path, "%s.target: %zu values, the batch has %zu", twhere, my.n,
+                       gc.B);
+          gc.y = my.data;
+        }
       int n_prec = 0;
       if (ok && member_object (mobj, "float64"))
         {

@@ -17,6 +17,13 @@ blas_single_thread (void)
     openblas_set_num_threads (1);
 }
 
+/* Outputs per sequence of a network (NnNet.n_outputs, 0 meaning 1). */
+static size_t
+net_outputs (const NnNet *net)
+{
+  return MAX (net->n_outputs, (size_t) 1);
+}
+
 /* One thread's workspace: a tape and one gathered shard. */
 typedef struct {
   void *tp;
@@ -24,7 +31,7 @@ typedef struct {
   float *x;          /* [T,NN_SHARD,C] time-major, standardised, zero-padded */
   float *y;          /* [NN_SHARD] */
   guint32 *len;      /* [NN_SHARD] */
-  float *dz;         /* [NN_SHARD] */
+  float *dz;         /* [NN_SHARD,n_outputs] */
 } Worker;
 
 /* n workers whose tapes hold width (<= NN_SHARD) sequences of T steps: a
@@ -41,7 +48,7 @@ workers_new (const NnNet *net, size_t T, size_t C, int n, size_t width)
       w[k].x = g_new0 (float, T * NN_SHARD * C);
       w[k].y = g_new0 (float, NN_SHARD);
       w[k].len = g_new0 (guint32, NN_SHARD);
-      w[k].dz = g_new0 (float, NN_SHARD);
+      w[k].dz = g_new0 (float, NN_SHARD * net_outputs (net));
     }
   return w;
 }
@@ -175,7 +182,7 @@ typedef struct {
   const NnSeqData *data;
   const size_t *idx;      /* NULL = 0..n-1 */
   size_t n;
-  double *out;            /* [n] logits */
+  double *out;            /* [n,n_outputs] logits */
 } PredictJob;
 
 static void
@@ -189,8 +196,9 @@ predict_shard (Worker *w, size_t s, gpointer data)
   gather (w, job->data, local, Bs);
   const float *logits = job->net->forward (job->net->self, job->P, job->S, w->tp, job->data->T,
                                            Bs, w->x, w->len, FALSE, 0);
-  for (size_t b = 0; b < Bs; b++)
-    job->out[start + b] = logits[b];
+  const size_t K = net_outputs (job->net);
+  for (size_t k = 0; k < Bs * K; k++)
+    job->out[start * K + k] = logits[k];
 }
 
 static void
@@ -344,6 +352,7 @@ nn_seq_net_init (NnNet *net, NnSeqNetSelf *holder, const NnSeqModel *m, const fl
     .n_stats = bn ? m->cfg.conv_layers * (2 * m->cfg.conv_channels + 1) : 0,
     .batch_stats = bn ? seq_batch_stats : NULL,
     .update_state = bn ? seq_update_state : NULL,
+    .n_outputs = m->head2.out,
   };
 }
 
@@ -382,11 +391,18 @@ nn_net_saliency (const NnNet *net, const float *P, const float *S, const NnSeqDa
   const size_t T = data->T, C = data->C;
   Worker *w = workers_acquire (cache, net, T, C, 1, 1);
   gather (w, data, &s, 1);
-  net->forward (net->self, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
+  const float *z = net->forward (net->self, P, S, w->tp, T, 1, w->x, w->len, FALSE, 0);
   g_autofree float *G = g_new0 (float, net->params->total);
   g_autofree float *dx = g_new0 (float, T * C);
-  float one = 1;
-  net->backward (net->self, P, G, w->tp, &one, dx);
+  /* the largest output's gradient: the predicted class's logit */
+  const size_t K = net_outputs (net);
+  g_autofree float *onehot = g_new0 (float, K);
+  size_t top = 0;
+  for (size_t k = 1; k < K; k++)
+    if (z[k] > z[top])
+      top = k;
+  onehot[top] = 1;
+  net->backward (net->self, P, G, w->tp, onehot, dx);
   for (size_t k = 0; k < T * C; k++)
     out[k] = dx[k] * w->x[k];     /* B = 1: time-major is [T,C] */
   workers_release (cache, w, 1);
@@ -442,14 +458,18 @@ sigmoid (double z)
   return 1.0 / (1.0 + exp (-z));
 }
 
-/* Mean loss and ROC-AUC of logits against data->y. */
+/* Mean loss of logits [n,K] against data->y, and ROC-AUC for a binary loss
+ * (NaN otherwise). */
 static void
 score_valid (const NnLossConfig *lc, const NnSeqData *d, const double *logits, double *loss,
              double *auc)
 {
-  g_autofree double *dz = g_new (double, d->n);
-  g_autofree double *p = g_new (double, d->n);
+  g_autofree double *dz = g_new (double, d->n * nn_loss_outputs (lc));
   *loss = nn_loss_f64 (lc, d->n, logits, d->y, dz, 1.0) / (double) d->n;
+  *auc = NAN;
+  if (lc->kind != NN_LOSS_BCE && lc->kind != NN_LOSS_FOCAL)
+    return;
+  g_autofree double *p = g_new (double, d->n);
   for (size_t i = 0; i < d->n; i++)
     p[i] = sigmoid (logits[i]);
   *auc = td_roc_auc (d->y, p, d->n);
@@ -493,6 +513,13 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
           const NnSeqData *train, const NnSeqData *valid, TdContext *ctx, NnTrainResult *res,
           GError **error)
 {
+  if (nn_loss_outputs (&cfg->loss) != net_outputs (net))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "the loss reads %zu outputs per sequence, the network makes %zu",
+                   nn_loss_outputs (&cfg->loss), net_outputs (net));
+      return FALSE;
+    }
   blas_single_thread ();
   const size_t n = train->n, np = net->params->total;
   const size_t bs = MAX (cfg->batch_size, 1);
@@ -517,7 +544,7 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
   g_autofree float *best = use_valid && cfg->patience > 0 ? g_new (float, np) : NULL;
   if (best)
     memcpy (best, P, np * sizeof (float));
-  g_autofree double *vlogits = use_valid ? g_new (double, valid->n) : NULL;
+  g_autofree double *vlogits = use_valid ? g_new (double, valid->n * net_outputs (net)) : NULL;
   g_autofree size_t *perm = g_new (size_t, n);
   for (size_t i = 0; i < n; i++)
     perm[i] = i;
@@ -526,7 +553,7 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
   NnSchedule sched;
   nn_schedule_init (&sched, cfg->schedule, cfg->opt.lr, cfg->epochs, cfg->plateau_factor,
                     cfg->plateau_patience, 0.0);
-  *res = (NnTrainResult) { .best_epoch = -1, .best_valid_auc = NAN };
+  *res = (NnTrainResult) { .best_epoch = -1, .best_valid_auc = NAN, .best_valid_loss = NAN };
   double best_metric = -INFINITY, prev_metric = NAN;
   gboolean ok = TRUE;
 
@@ -588,7 +615,8 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
           curve (ctx, cfg, "valid_loss", epoch + 1, vloss);
           if (!isnan (vauc))
             curve (ctx, cfg, "valid_auc", epoch + 1, vauc);
-          /* ROC-AUC decides; a one-class validation split falls back to its loss */
+          /* ROC-AUC decides a binary loss; other losses and a one-class
+           * validation split are decided by the validation loss */
           const double metric = isnan (vauc) ? -vloss : vauc;
           prev_metric = metric;
           td_context_log (ctx, G_LOG_LEVEL_DEBUG,
@@ -599,6 +627,7 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
               best_metric = metric;
               res->best_epoch = epoch;
               res->best_valid_auc = vauc;
+              res->best_valid_loss = vloss;
               if (best)
                 memcpy (best, P, np * sizeof (float));
               if (best_state)

@@ -18,12 +18,14 @@ typedef struct {
   float *P, *S, *x;
 } Fixture;
 
+/* n_outputs: the head's outputs (0: one logit; 3: a softmax head). */
 static void
-fixture_init (Fixture *f)
+fixture_init_outputs (Fixture *f, size_t n_outputs)
 {
   NnSeqConfig cfg = {
     .n_inputs = C, .hidden = 5, .layers = 2, .pool = NN_POOL_ATTENTION, .attention_dim = 4,
     .head_hidden = 6, .conv_layers = 1, .conv_channels = 4, .conv_kernel = 3, .conv_pool = 2,
+    .n_outputs = n_outputs,
   };
   g_autoptr (GError) e = NULL;
   g_assert_true (nn_seq_model_init (&f->m, &cfg, &e));
@@ -36,6 +38,12 @@ fixture_init (Fixture *f)
   for (size_t i = 0; i < T * B * C; i++)
     f->x[i] = (float) (2 * nn_rng_uniform (&rng) - 1);
   nn_seq_net_init (&f->net, &f->holder, &f->m, NULL);
+}
+
+static void
+fixture_init (Fixture *f)
+{
+  fixture_init_outputs (f, 0);
 }
 
 static void
@@ -181,11 +189,36 @@ test_wrong_input_gradient_fails (void)
   fixture_clear (&f);
 }
 
+/* A head of 3 outputs (multiclass): every output's gradient is checked (f
+ * weighs each of the B × 3 logits), and a wrong gradient of the head's last
+ * layer — which only the extra outputs' rows reach — fails. */
+static void
+test_multi_output (void)
+{
+  Fixture f;
+  fixture_init_outputs (&f, 3);
+  g_assert_cmpuint (f.net.n_outputs, ==, 3);
+  g_autoptr (NnGradcheckReport) rep = nn_gradcheck_report_new ();
+  gboolean ok = nn_check_gradients (&f.net, f.P, f.S, T, B, C, f.x, lens, NULL, rep);
+  print_report (rep);
+  g_assert_true (ok);
+  const NnTensor *t = nn_layout_find (&f.m.layout, "head.3.weight");
+  g_assert_cmpuint (t->numel, ==, 3 * 6);
+  /* the third output's row only: the first 2 × 6 weights are left right */
+  Wrong w = { &f.net, t->offset + 12, 6, 1.0 };
+  NnNet bad = wrong_net (&f, &w);
+  g_autoptr (NnGradcheckReport) brep = nn_gradcheck_report_new ();
+  g_assert_false (nn_check_gradients (&bad, f.P, f.S, T, B, C, f.x, lens, NULL, brep));
+  g_assert_false (row_named (brep, "head.3.weight")->ok);
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn-check/correct-passes", test_correct_passes);
+  g_test_add_func ("/nn-check/multi-output", test_multi_output);
   g_test_add_func ("/nn-check/wrong-tensor-fails", test_wrong_tensor_fails);
   g_test_add_func ("/nn-check/wrong-input-gradient-fails", test_wrong_input_gradient_fails);
   return g_test_run ();

@@ -15,6 +15,7 @@
 #define GOLDEN NN_GOLDEN_DIR "/golden_lstm_small.json"
 #define GOLDEN_CNN NN_GOLDEN_DIR "/../cnn_lstm/golden_cnn_lstm_small.json"
 #define GOLDEN_ATTN NN_GOLDEN_DIR "/../attention_lstm/golden_attention_lstm_small.json"
+#define GOLDEN_HEADS NN_GOLDEN_DIR "/golden_lstm_heads.json"
 
 static const char *tundish_exe;
 
@@ -119,21 +120,21 @@ test_reproduces_pytorch_attention (void)
   g_assert_true (g_str_has_prefix (lines[1], "max_rel_err="));
 }
 
-/* A copy of the golden file with one gradient entry of lstm2 (float32)
- * off by 0.1 %; returns its path. */
+/* A copy of golden file src with the largest entry of one gradient tensor of
+ * one model (float32) off by 0.1 %; returns its path. */
 static char *
-corrupted_copy (const char *dir)
+corrupted_copy_of (const char *dir, const char *src, const char *model, const char *tensor)
 {
   g_autoptr (JsonParser) p = json_parser_new ();
-  g_assert_true (json_parser_load_from_file (p, GOLDEN, NULL));
+  g_assert_true (json_parser_load_from_file (p, src, NULL));
   JsonObject *doc = json_node_get_object (json_parser_get_root (p));
   JsonObject *g = json_object_get_object_member (
     json_object_get_object_member (
       json_object_get_object_member (
-        json_object_get_object_member (json_object_get_object_member (doc, "models"), "lstm2"),
+        json_object_get_object_member (json_object_get_object_member (doc, "models"), model),
         "float32"),
       "grads"),
-    "weight_hh_l1");
+    tensor);
   JsonArray *data = json_object_get_array_member (g, "data");
   /* the largest entry, so the change shows at any tolerance */
   guint imax = 0;
@@ -153,6 +154,59 @@ corrupted_copy (const char *dir)
   char *path = g_build_filename (dir, "corrupted.json", NULL);
   g_assert_true (json_generator_to_file (gen, path, NULL));
   return path;
+}
+
+static char *
+corrupted_copy (const char *dir)
+{
+  return corrupted_copy_of (dir, GOLDEN, "lstm2", "weight_hh_l1");
+}
+
+/* The multiclass and regression heads (torch_lstm_reference.py --heads): a
+ * softmax head of 3 class logits under class-weighted cross-entropy, and one
+ * output under MSE and under Huber — logits, loss, every gradient, the input
+ * gradient and three Adam steps; tundish gradcheck passes the file and fails
+ * a copy with one head gradient off by 0.1 %. */
+static void
+test_reproduces_pytorch_heads (void)
+{
+  g_autoptr (NnCheckReport) rep = check_file_ok (GOLDEN_HEADS);
+  const char *must[] = {
+    "softmax/float64/logits", "softmax/float64/loss", "softmax/float64/grads/head.weight",
+    "softmax/float64/grads/weight_ih_l0", "softmax/float64/grad_input",
+    "softmax/float32/adam_steps[2]/head.bias", "mse/float64/loss", "mse/float64/grads/head.weight",
+    "mse/float32/grad_input", "huber/float64/loss", "huber/float64/grads/head.bias",
+    "huber/float32/adam_steps[2]/loss_before",
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (must); k++)
+    if (!find_row (rep, must[k]))
+      g_error ("no comparison of %s", must[k]);
+  /* 3 class logits per sequence were compared, not one */
+  g_assert_cmpuint (find_row (rep, "softmax/float64/logits")->n, ==, 9);
+
+  g_autofree char *dir = g_dir_make_tmp ("tundish-golden-XXXXXX", NULL);
+  const char *models[] = { "softmax", "huber" };
+  for (size_t k = 0; k < G_N_ELEMENTS (models); k++)
+    {
+      g_autofree char *bad = corrupted_copy_of (dir, GOLDEN_HEADS, models[k], "head.weight");
+      g_autoptr (NnCheckReport) brep = nn_check_report_new ();
+      g_autoptr (GError) e = NULL;
+      g_assert_true (nn_golden_check_file (bad, NULL, brep, &e));
+      g_assert_false (brep->ok);
+      g_autofree char *row = g_strdup_printf ("%s/float32/grads/head.weight", models[k]);
+      g_assert_false (find_row (brep, row)->ok);
+      for (int corrupt = 0; corrupt < 2 && tundish_exe; corrupt++)
+        {
+          const char *argv[] = { tundish_exe, "gradcheck", corrupt ? bad : GOLDEN_HEADS, NULL };
+          int status = 0;
+          g_autofree char *out = NULL;
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                                       NULL, NULL, &out, NULL, &status, NULL));
+          g_assert_cmpint (g_spawn_check_wait_status (status, NULL), ==, !corrupt);
+        }
+      g_unlink (bad);
+    }
+  g_rmdir (dir);
 }
 
 static void
@@ -248,6 +302,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/golden/reproduces-pytorch-cnn", test_reproduces_pytorch_cnn);
   g_test_add_func ("/nn/golden/reproduces-pytorch-attention", test_reproduces_pytorch_attention);
   g_test_add_func ("/nn/golden/corrupted-fails", test_corrupted_fails);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-heads", test_reproduces_pytorch_heads);
   g_test_add_func ("/nn/golden/malformed", test_malformed);
   return g_test_run ();
 }

@@ -9,20 +9,21 @@
 #include <tundish/tundish.h>
 #include <xgboost/c_api.h>
 
+#include "test_xgboost.h"
+
 static const TdPluginDescriptor *
 desc (void)
 {
   return td_plugin_descriptor (0);
 }
 
-static const TdModelVTable *
+const TdModelVTable *
 vt (void)
 {
   return desc ()->vtable;
 }
 
-/* Params with defaults, then "name", "value" pairs, NULL-terminated. */
-static TdParams *
+TdParams *
 make_params (const char *first, ...)
 {
   GError *error = NULL;
@@ -65,7 +66,7 @@ make_easy (size_t n, size_t d, unsigned long seed, double *p_true)
   return ds;
 }
 
-static TdModel *
+TdModel *
 fit_model (TdParams *params, const TdDataset *train, const TdDataset *valid, TdContext *ctx)
 {
   GError *error = NULL;
@@ -158,7 +159,7 @@ test_descriptor (void)
   g_assert_cmpint (d->kind, ==, TD_KIND_MODEL);
   g_assert_cmpstr (d->name, ==, "xgboost");
   g_assert_cmpuint (vt ()->accepts, ==, TD_DATA_MATRIX);
-  g_assert_cmpuint (vt ()->tasks, ==, TD_TASK_BINARY);
+  g_assert_cmpuint (vt ()->tasks, ==, TD_TASK_BINARY | TD_TASK_MULTICLASS | TD_TASK_REGRESSION);
   g_assert_cmpint (vt ()->train_on, ==, TD_TRAIN_ON_ALL);
   g_autoptr (TdParams) p = make_params (NULL);
   g_assert_cmpint (td_params_get_int (p, "n_estimators"), ==, 100);
@@ -299,7 +300,7 @@ test_seeds (void)
     vt ()->destroy (all[k]);
 }
 
-static int
+int
 argmin (GArray *a)
 {
   int best = 0;
@@ -528,8 +529,11 @@ test_bad_input (void)
 
   g_autoptr (TdDataset) seq = td_dataset_new (20, 3, 2, TD_TASK_BINARY, 2);
   expect_fit_error (p, seq, NULL, TD_PLUGIN_ERROR_INVALID_INPUT, "n_steps == 1");
-  g_autoptr (TdDataset) multi = td_dataset_new (20, 1, 2, TD_TASK_MULTICLASS, 3);
-  expect_fit_error (p, multi, NULL, TD_PLUGIN_ERROR_UNSUPPORTED, "multiclass");
+  g_autoptr (TdDataset) multi = td_dataset_new (20, 1, 2, TD_TASK_MULTICLASS, 1);
+  expect_fit_error (p, multi, NULL, TD_PLUGIN_ERROR_INVALID_INPUT, "1 class(es)");
+  g_autoptr (TdDataset) regr = td_dataset_new (20, 1, 2, TD_TASK_REGRESSION, 0);
+  regr->y[3] = NAN;
+  expect_fit_error (p, regr, NULL, TD_PLUGIN_ERROR_INVALID_INPUT, "finite");
   g_autoptr (TdDataset) anomaly = td_dataset_new (20, 1, 2, TD_TASK_ANOMALY, 2);
   expect_fit_error (p, anomaly, NULL, TD_PLUGIN_ERROR_UNSUPPORTED, "anomaly");
   g_autoptr (TdDataset) bad_y = make_easy (50, 3, 1, NULL);
@@ -806,5 +810,6 @@ main (int argc, char **argv)
   g_test_add_func ("/xgboost/cancel", test_cancel);
   g_test_add_func ("/xgboost/importance", test_importance);
   g_test_add_func ("/xgboost/importance-early-stopping", test_importance_early_stopping);
+  xgb_add_task_tests ();
   return g_test_run ();
 }

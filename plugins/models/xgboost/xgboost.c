@@ -1,5 +1,8 @@
 /* xgboost.c — the `xgboost` model plugin: gradient-boosted trees through the
- * XGBoost C API, on a feature matrix.
+ * XGBoost C API, on a feature matrix, for binary (binary:logistic),
+ * multiclass (multi:softprob, one tree per class and round, class
+ * probabilities out) and regression (reg:squarederror, or
+ * reg:pseudohubererror with `objective: pseudohubererror`).
  *
  * Boosting is driven round by round from here (XGBoosterUpdateOneIter) so the
  * plugin can poll cancellation, report curves and stop early on the
@@ -28,15 +31,20 @@ struct TdModel {
   int max_depth;
   double learning_rate, subsample, colsample_bytree, min_child_weight, reg_lambda,
     scale_pos_weight;
-  char *tree_method;
+  char *tree_method, *objective;
+  double huber_slope;
   int early_stopping_rounds;
 
   BoosterHandle booster;   /* NULL until fit or load */
   size_t n_features;
+  TdTask task;             /* of the fitted model */
+  size_t n_classes;        /* multiclass: K; otherwise 1 output per series */
   int best_iteration;      /* -1: predict with every tree */
 };
 
 static const char *const tree_method_choices[] = { "auto", "exact", "approx", "hist", NULL };
+static const char *const objective_choices[] = { "auto", "squarederror", "pseudohubererror",
+                                                 NULL };
 
 static const TdParamSpec xgb_params[] = {
   { "n_estimators", TD_PARAM_INT, "100", 1, 100000, NULL, "boosting rounds (trees)" },
@@ -55,7 +63,13 @@ static const TdParamSpec xgb_params[] = {
   { "tree_method", TD_PARAM_ENUM, "hist", 0, 0, tree_method_choices,
     "XGBoost tree construction algorithm" },
   { "early_stopping_rounds", TD_PARAM_INT, "0", 0, 100000, NULL,
-    "stop after this many rounds without a lower validation log loss; 0 = off" },
+    "stop after this many rounds without a lower validation loss (logloss, mlogloss or "
+    "rmse by task); 0 = off" },
+  { "objective", TD_PARAM_ENUM, "auto", 0, 0, objective_choices,
+    "auto follows the task (binary:logistic, multi:softprob, reg:squarederror); "
+    "regression may choose squarederror or pseudohubererror (Huber-like, see huber_slope)" },
+  { "huber_slope", TD_PARAM_DOUBLE, "1", 0, 1e12, NULL,
+    "delta of reg:pseudohubererror (in target units)", TD_PARAM_MIN_EXCLUSIVE },
 };
 
 /* -------------------------------------------------------- XGBoost plumbing */
@@ -177,6 +191,40 @@ check_matrix (const TdDataset *ds, const char *what, GError **error)
   return TRUE;
 }
 
+/* Targets XGBoost's objective for the task can learn from: 0/1 (soft labels
+ * allowed) for binary, class indices 0..K-1 for multiclass, finite values for
+ * regression. */
+static gboolean
+check_targets (const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->task == TD_TASK_BINARY)
+    return td_dataset_check_binary_targets (ds, "xgboost", what, NULL, error);
+  if (ds->task == TD_TASK_MULTICLASS && ds->n_classes < 2)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: the %s data is multiclass with %zu class(es); need at least 2",
+                   what, ds->n_classes);
+      return FALSE;
+    }
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      double y = ds->y[i];
+      gboolean ok = ds->task == TD_TASK_MULTICLASS
+                      ? y >= 0 && y < (double) ds->n_classes && y == floor (y)
+                      : isfinite (y);
+      if (!ok)
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "xgboost: series %" G_GINT64_FORMAT " of the %s data has target %g; "
+                       "expected %s", series_id (ds, i), what, y,
+                       ds->task == TD_TASK_MULTICLASS ? "a class index 0..n_classes-1"
+                                                      : "a finite value");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static DMatrixHandle
 make_dmatrix (const TdDataset *ds, gboolean with_labels, int nthread, GError **error)
 {
@@ -210,6 +258,7 @@ xgb_destroy (TdModel *m)
   if (m->booster)
     XGBoosterFree (m->booster);
   g_free (m->tree_method);
+  g_free (m->objective);
   g_free (m);
 }
 
@@ -218,8 +267,8 @@ xgb_create (const TdParams *params, TdContext *ctx, GError **error)
 {
   (void) ctx;
   (void) error;
-  /* subsample, colsample_bytree and scale_pos_weight are > 0 by their specs
-   * (exclusive minimum), which the core enforces before create. */
+  /* subsample, colsample_bytree, scale_pos_weight and huber_slope are > 0 by
+   * their specs (exclusive minimum), which the core enforces before create. */
   TdModel *m = g_new0 (TdModel, 1);
   m->n_estimators = (int) td_params_get_int (params, "n_estimators");
   m->max_depth = (int) td_params_get_int (params, "max_depth");
@@ -230,36 +279,72 @@ xgb_create (const TdParams *params, TdContext *ctx, GError **error)
   m->reg_lambda = td_params_get_double (params, "reg_lambda");
   m->scale_pos_weight = td_params_get_double (params, "scale_pos_weight");
   m->tree_method = g_strdup (td_params_get_string (params, "tree_method"));
+  m->objective = g_strdup (td_params_get_string (params, "objective"));
+  m->huber_slope = td_params_get_double (params, "huber_slope");
   m->early_stopping_rounds = (int) td_params_get_int (params, "early_stopping_rounds");
   m->best_iteration = -1;
+  m->n_classes = 1;
   return m;
 }
 
-/* The objective follows the task; multiclass would add "multi:softprob" with
- * num_class here (and predict already sizes its output by the task). */
-static gboolean
-configure_objective (BoosterHandle b, TdTask task, GError **error)
+/* The validation metric boosting reports and stops on, by task. */
+static const char *
+eval_metric (TdTask task)
 {
-  switch (task)
+  return task == TD_TASK_MULTICLASS ? "mlogloss" : task == TD_TASK_REGRESSION ? "rmse"
+                                                                               : "logloss";
+}
+
+/* The objective follows the task. A regression booster starts from the
+ * training mean (base_score): XGBoost 1.7 starts every task at 0.5, far from
+ * most targets, which pseudo-Huber's bounded gradient is slow to cross. */
+static gboolean
+configure_objective (TdModel *m, BoosterHandle b, const TdDataset *train, GError **error)
+{
+  if (train->task != TD_TASK_REGRESSION && !g_str_equal (m->objective, "auto"))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                   "xgboost: objective \"%s\" is for regression; this dataset's task is %s "
+                   "(use objective: auto)", m->objective, td_task_name (train->task));
+      return FALSE;
+    }
+  switch (train->task)
     {
     case TD_TASK_BINARY:
       return set_param (b, "objective", "binary:logistic", error)
-             && set_param (b, "eval_metric", "logloss", error);
+             && set_param (b, "eval_metric", "logloss", error)
+             && set_param_double (b, "scale_pos_weight", m->scale_pos_weight, error);
     case TD_TASK_MULTICLASS:
-    case TD_TASK_ANOMALY:
+      return set_param (b, "objective", "multi:softprob", error)
+             && set_param_int (b, "num_class", (gint64) train->n_classes, error)
+             && set_param (b, "eval_metric", "mlogloss", error);
     case TD_TASK_REGRESSION:
+      {
+        double mean = 0;
+        for (size_t i = 0; i < train->n_series; i++)
+          mean += (train->y[i] - mean) / (double) (i + 1);
+        gboolean huber = g_str_equal (m->objective, "pseudohubererror");
+        return set_param (b, "objective", huber ? "reg:pseudohubererror" : "reg:squarederror",
+                          error)
+               && (!huber || set_param_double (b, "huber_slope", m->huber_slope, error))
+               && set_param_double (b, "base_score", mean, error)
+               && set_param (b, "eval_metric", "rmse", error);
+      }
+    case TD_TASK_ANOMALY:
       break;
     }
   g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-               "xgboost: task \"%s\" is not supported (binary only)", td_task_name (task));
+               "xgboost: task \"%s\" is not supported (binary, multiclass, regression)",
+               td_task_name (train->task));
   return FALSE;
 }
 
 static gboolean
-configure (TdModel *m, BoosterHandle b, TdTask task, TdContext *ctx, GError **error)
+configure (TdModel *m, BoosterHandle b, const TdDataset *train, TdContext *ctx,
+           GError **error)
 {
   return set_param (b, "verbosity", "0", error)
-         && configure_objective (b, task, error)
+         && configure_objective (m, b, train, error)
          && set_param (b, "booster", "gbtree", error)
          && set_param (b, "tree_method", m->tree_method, error)
          && set_param_int (b, "max_depth", m->max_depth, error)
@@ -268,16 +353,16 @@ configure (TdModel *m, BoosterHandle b, TdTask task, TdContext *ctx, GError **er
          && set_param_double (b, "colsample_bytree", m->colsample_bytree, error)
          && set_param_double (b, "min_child_weight", m->min_child_weight, error)
          && set_param_double (b, "lambda", m->reg_lambda, error)
-         && set_param_double (b, "scale_pos_weight", m->scale_pos_weight, error)
          && set_param_int (b, "nthread", td_context_threads (ctx), error)
          && set_param_int (b, "seed", xgb_seed (td_context_seed (ctx)), error);
 }
 
 /* "[3]\ttrain-logloss:0.41\tvalid-logloss:0.47" -> the value for name. */
 static gboolean
-parse_eval (const char *text, const char *name, double *out, GError **error)
+parse_eval (const char *text, const char *name, const char *metric, double *out,
+            GError **error)
 {
-  g_autofree char *key = g_strdup_printf ("\t%s-logloss:", name);
+  g_autofree char *key = g_strdup_printf ("\t%s-%s:", name, metric);
   const char *p = strstr (text, key);
   char *end = NULL;
   if (p)
@@ -285,7 +370,7 @@ parse_eval (const char *text, const char *name, double *out, GError **error)
   if (!p || end == p + strlen (key) || !isfinite (*out))
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
-                   "xgboost: cannot read %s-logloss from \"%s\"", name, text);
+                   "xgboost: cannot read %s-%s from \"%s\"", name, metric, text);
       return FALSE;
     }
   return TRUE;
@@ -333,6 +418,9 @@ boost (TdModel *m, BoosterHandle b, DMatrixHandle dtrain, DMatrixHandle dvalid,
   const gboolean stop_early = m->early_stopping_rounds > 0;
   double best = INFINITY;
   int best_it = -1;
+  const char *metric = eval_metric (m->task);
+  g_autofree char *train_curve = g_strdup_printf ("train_%s", metric);
+  g_autofree char *valid_curve = g_strdup_printf ("valid_%s", metric);
 
   for (int it = 0; it < m->n_estimators; it++)
     {
@@ -348,12 +436,12 @@ boost (TdModel *m, BoosterHandle b, DMatrixHandle dtrain, DMatrixHandle dvalid,
       double train_loss, valid_loss = NAN;
       if (!xgb_ok (XGBoosterEvalOneIter (b, it, mats, names, n_mats, &eval),
                    "XGBoosterEvalOneIter", error)
-          || !parse_eval (eval, "train", &train_loss, error)
-          || (dvalid && !parse_eval (eval, "valid", &valid_loss, error)))
+          || !parse_eval (eval, "train", metric, &train_loss, error)
+          || (dvalid && !parse_eval (eval, "valid", metric, &valid_loss, error)))
         return FALSE;
-      td_context_curve (ctx, "train_logloss", it, train_loss);
+      td_context_curve (ctx, train_curve, it, train_loss);
       if (dvalid)
-        td_context_curve (ctx, "valid_logloss", it, valid_loss);
+        td_context_curve (ctx, valid_curve, it, valid_loss);
       td_context_progress (ctx, (double) (it + 1) / m->n_estimators);
 
       if (stop_early)
@@ -373,7 +461,7 @@ boost (TdModel *m, BoosterHandle b, DMatrixHandle dtrain, DMatrixHandle dvalid,
           || !set_attr (b, "best_score", g_ascii_dtostr (buf, sizeof buf, best), error))
         return FALSE;
       td_context_log (ctx, G_LOG_LEVEL_DEBUG,
-                      "xgboost: best validation log loss %.6g at round %d", best, best_it);
+                      "xgboost: best validation %s %.6g at round %d", metric, best, best_it);
     }
   return TRUE;
 }
@@ -384,27 +472,36 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
 {
   if (!xgb_quiet (error))
     return FALSE;
-  if (train->task != TD_TASK_BINARY)
+  if (train->task != TD_TASK_BINARY && train->task != TD_TASK_MULTICLASS
+      && train->task != TD_TASK_REGRESSION)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "xgboost: task \"%s\" is not supported (binary only)",
+                   "xgboost: task \"%s\" is not supported (binary, multiclass, regression)",
                    td_task_name (train->task));
       return FALSE;
     }
-  if (!check_matrix (train, "training", error) || !td_dataset_check_binary_targets (train, "xgboost", "training", NULL, error))
+  if (!check_matrix (train, "training", error) || !check_targets (train, "training", error))
     return FALSE;
   if (valid && valid->n_series == 0)
     valid = NULL;
   if (valid)
     {
-      if (!check_matrix (valid, "validation", error)
-          || !td_dataset_check_binary_targets (valid, "xgboost", "validation", NULL, error))
+      if (!check_matrix (valid, "validation", error) || !check_targets (valid, "validation", error))
         return FALSE;
       if (valid->n_channels != train->n_channels)
         {
           g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                        "xgboost: the validation data has %zu features, training %zu",
                        valid->n_channels, train->n_channels);
+          return FALSE;
+        }
+      if (valid->task != train->task
+          || (train->task == TD_TASK_MULTICLASS && valid->n_classes != train->n_classes))
+        {
+          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+                       "xgboost: the validation data is %s with %zu classes, training %s "
+                       "with %zu", td_task_name (valid->task), valid->n_classes,
+                       td_task_name (train->task), train->n_classes);
           return FALSE;
         }
     }
@@ -429,10 +526,13 @@ xgb_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
 
   DMatrixHandle cache[2] = { dtrain, dvalid };
   BoosterHandle b = NULL;
+  m->task = train->task;
+  m->n_classes = train->task == TD_TASK_MULTICLASS ? train->n_classes : 1;
   gboolean ok = xgb_ok (XGBoosterCreate (cache, dvalid ? 2 : 1, &b), "XGBoosterCreate", error)
-                && configure (m, b, train->task, ctx, error)
+                && configure (m, b, train, ctx, error)
                 && set_attr (b, "tundish_format", XGB_FORMAT_VERSION, error)
                 && set_attr (b, "tundish_task", td_task_name (train->task), error)
+                && set_attr_int (b, "tundish_n_classes", (gint64) m->n_classes, error)
                 && boost (m, b, dtrain, dvalid, ctx, error);
   dmatrix_free (dtrain);
   dmatrix_free (dvalid);
@@ -513,7 +613,7 @@ xgb_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx,
   DMatrixHandle d = make_dmatrix (input, FALSE, td_context_threads (ctx), error);
   if (!d)
     return FALSE;
-  const size_t n_out = input->n_series * td_task_n_outputs (TD_TASK_BINARY, 2);
+  const size_t n_out = input->n_series * m->n_classes;
   const float *p = NULL;
   gboolean ok = predict_raw (m, d, 0, n_out, &p, error);
   if (ok)
@@ -523,8 +623,10 @@ xgb_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx,
   return ok;
 }
 
-/* SHAP values (XGBoost's TreeSHAP) in log-odds per feature; the bias term is
- * left out, as for the logistic model's intercept. */
+/* SHAP values (XGBoost's TreeSHAP) per feature, in the objective's margin
+ * (log-odds; a class's softmax logit for multiclass, where the predicted
+ * class's values are given; the target's units for regression); the bias
+ * term is left out, as for the logistic model's intercept. */
 static gboolean
 xgb_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdContext *ctx,
              GError **error)
@@ -543,10 +645,20 @@ xgb_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdCo
                                            td_context_threads (ctx)),
                "XGDMatrixCreateFromMat", error))
     return FALSE;
+  size_t k = 0;
   const float *c = NULL;
-  gboolean ok = predict_raw (m, d, 2, m->n_features + 1, &c, error);
+  gboolean ok = TRUE;
+  if (m->n_classes > 1)
+    {
+      const float *p = NULL;
+      ok = predict_raw (m, d, 0, m->n_classes, &p, error);
+      for (size_t j = 1; ok && j < m->n_classes; j++)
+        if (p[j] > p[k])
+          k = j;
+    }
+  ok = ok && predict_raw (m, d, 2, m->n_classes * (m->n_features + 1), &c, error);
   if (ok)
-    memcpy (out, c, m->n_features * sizeof *out);
+    memcpy (out, c + k * (m->n_features + 1), m->n_features * sizeof *out);
   dmatrix_free (d);
   return ok;
 }
@@ -611,13 +723,38 @@ restore_state (TdModel *m, const char *path, GError **error)
     }
   if (!get_attr (m->booster, "tundish_task", &task, error))
     return FALSE;
-  if (g_strcmp0 (task, "binary") != 0)
+  static const TdTask tasks[] = { TD_TASK_BINARY, TD_TASK_MULTICLASS, TD_TASK_REGRESSION };
+  gboolean known = FALSE;
+  for (size_t t = 0; t < G_N_ELEMENTS (tasks) && !known; t++)
+    if (g_strcmp0 (task, td_task_name (tasks[t])) == 0)
+      m->task = tasks[t], known = TRUE;
+  if (!known)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "xgboost: %s: task %s is not supported (binary only)", path,
-                   task ? task : "missing");
+                   "xgboost: %s: task %s is not supported (binary, multiclass, regression)",
+                   path, task ? task : "missing");
       return FALSE;
     }
+  /* Files written before multiclass have no class count: binary, one output. */
+  const char *classes = NULL;
+  gint64 k = 1;
+  if (!get_attr (m->booster, "tundish_n_classes", &classes, error))
+    return FALSE;
+  if (classes && (!g_ascii_string_to_signed (classes, 10, 1, 1 << 20, &k, NULL)
+                  || (m->task == TD_TASK_MULTICLASS) != (k > 1)))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "xgboost: %s: tundish_n_classes \"%s\" does not fit task %s", path,
+                   classes, task);
+      return FALSE;
+    }
+  if (m->task == TD_TASK_MULTICLASS && !classes)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_IO,
+                   "xgboost: %s: a multiclass model without tundish_n_classes", path);
+      return FALSE;
+    }
+  m->n_classes = (size_t) k;
   if (!get_attr (m->booster, "best_iteration", &best, error))
     return FALSE;
   m->best_iteration = -1;
@@ -693,8 +830,8 @@ static const char *const importance_types[] = { "gain", "cover", "weight", "tota
  * their names. The names passed in the request are the column indices
  * ("0", "1", ...), so each score maps back to its column even when channel
  * names repeat or the model was loaded without them. With early stopping only
- * the trees predict uses count: tree_idx 0..best_iteration (one tree per
- * round for a binary objective). */
+ * the trees predict uses count: the first best_iteration + 1 rounds, each
+ * one tree per class for multi:softprob and one tree otherwise. */
 static gboolean
 xgb_importance (TdModel *m, const char *type, double *out, size_t n_features, GError **error)
 {
@@ -729,8 +866,8 @@ xgb_importance (TdModel *m, const char *type, double *out, size_t n_features, GE
   if (m->best_iteration >= 0)
     {
       g_string_append (config, ", \"tree_idx\": [");
-      for (int t = 0; t <= m->best_iteration; t++)
-        g_string_append_printf (config, "%s%d", t ? ", " : "", t);
+      for (size_t t = 0; t < (size_t) (m->best_iteration + 1) * m->n_classes; t++)
+        g_string_append_printf (config, "%s%zu", t ? ", " : "", t);
       g_string_append (config, "]");
     }
   g_string_append (config, "}");
@@ -782,7 +919,7 @@ xgb_extension (TdModel *m, const char *id)
 
 static const TdModelVTable xgb_vtable = {
   .accepts = TD_DATA_MATRIX,
-  .tasks = TD_TASK_BINARY,
+  .tasks = TD_TASK_BINARY | TD_TASK_MULTICLASS | TD_TASK_REGRESSION,
   .train_on = TD_TRAIN_ON_ALL,
   .create = xgb_create,
   .fit = xgb_fit,
@@ -798,7 +935,7 @@ static const TdPluginDescriptor xgb_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
   .name = "xgboost",
-  .version = "1.0.0",
+  .version = "1.1.0",
   .summary = "gradient-boosted trees (XGBoost C API), early stopping on the validation split",
   .params = xgb_params,
   .n_params = G_N_ELEMENTS (xgb_params),

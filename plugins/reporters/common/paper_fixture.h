@@ -59,15 +59,18 @@ fixture_report (const char *dir, gboolean with_comparisons)
   };
 }
 
-/* The report's file name in dir after write(), read back and removed. */
+/* The report's file name in dir after write(), read back and removed;
+ * experiment (NULL: the fixture's) names the experiment. */
 static char *
-fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with_comparisons,
-                const char *file)
+fixture_render_named (const TdReporterVTable *v, const TdParams *params,
+                      gboolean with_comparisons, const char *file, const char *experiment)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("td-paper-XXXXXX", &error);
   g_assert_no_error (error);
   TdRunReport r = fixture_report (dir, with_comparisons);
+  if (experiment)
+    r.experiment = experiment;
   g_assert_true (v->write (params, &r, &error));
   g_assert_no_error (error);
   g_autofree char *path = g_build_filename (dir, file, NULL);
@@ -76,4 +79,23 @@ fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);   /* no temporary file left */
   return text;
+}
+
+static G_GNUC_UNUSED char *
+fixture_render (const TdReporterVTable *v, const TdParams *params, gboolean with_comparisons,
+                const char *file)
+{
+  return fixture_render_named (v, params, with_comparisons, file, NULL);
+}
+
+/* An experiment name with terminal escapes (a window title, clear screen,
+ * a bell, DEL and a C1 CSI): `cat results.md` must not obey them. */
+#define FIXTURE_ESCAPES "line\x1b]0;t\x07\x1b[2J\x7f\xc2\x9bx"
+
+static G_GNUC_UNUSED void
+fixture_assert_no_controls (const char *text)
+{
+  for (const unsigned char *c = (const unsigned char *) text; *c; c++)
+    g_assert_true (!((*c < 0x20 && *c != '\n') || *c == 0x7f
+                     || (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)));
 }

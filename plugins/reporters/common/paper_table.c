@@ -10,7 +10,7 @@
  * fewer positives called at all), so a best count would mislead. */
 static const char *const lower_is_better[] = {
   "brier", "log_loss", "fpr", "fnr", "miss_rate", "false_alarm_rate",
-  "mae", "mse", "rmse", "mape", "smape", "ece", "mce", "detection_delay",
+  "mae", "mse", "rmse", "mape", "smape", "cmapss_score", "ece", "mce", "detection_delay",
   "fit_seconds", "predict_seconds", NULL
 };
 static const char *const unranked[] = { "n", "n_pos", "tp", "fp", "tn", "fn", NULL };

@@ -5,7 +5,8 @@
  * good and defect series per sensor), results (mean ± sd, 95 % CI and n per
  * pipeline and metric, best in bold, a dot plot of the headline metric),
  * significance against the baseline, ROC / precision-recall / calibration,
- * confusion matrices, training curves, feature importance, what drives the
+ * predicted vs true and residual plots (regression), confusion matrices
+ * (binary and multiclass), training curves, feature importance, what drives the
  * score (saliency and attention), the parameters that differ between
  * pipelines, timings per stage, failed trials (only when some failed) and
  * provenance.
@@ -412,8 +413,12 @@ render (const TdRunReport *r, const char *title)
   section_add (sections, "targets", "Targets", b);
   html_section_significance (b = g_string_new (NULL), &doc);
   section_add (sections, "significance", "Significance", b);
+  html_section_thresholds (b = g_string_new (NULL), &doc);
+  section_add (sections, "thresholds", "Alarm thresholds", b);
   html_section_curves (b = g_string_new (NULL), &doc);
   section_add (sections, "curves", "ROC \xc2\xb7 PR \xc2\xb7 calibration", b);
+  html_section_regression (b = g_string_new (NULL), &doc);
+  section_add (sections, "regression", "Predictions \xc2\xb7 residuals", b);
   html_section_confusion (b = g_string_new (NULL), &doc);
   section_add (sections, "confusion", "Confusion", b);
   html_section_training (b = g_string_new (NULL), &doc);

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 void html_section_glance (GString *out, const HtmlDoc *doc);
 /* report->comparisons against the baseline, the correction stated. */
 void html_section_significance (GString *out, const HtmlDoc *doc);
+/* Anomaly detectors: FPR, recall, precision, F1 at each validation-calibrated
+ * threshold method, against the plan's FPR < 0.05 (fpr_<method> metrics). */
+void html_section_thresholds (GString *out, const HtmlDoc *doc);
 /* ROC, precision-recall and reliability diagrams from the predictions. */
 void html_section_curves (GString *out, const HtmlDoc *doc);
 /* One chart per reported training curve. */
@@ -29,6 +32,9 @@ void html_section_targets (GString *out, const HtmlDoc *doc);
 /* Root-cause scores with chance, attribution by channel per defect type and
  * example defects with the cause window shaded (run_dir/root_cause_*.csv). */
 void html_section_root_cause (GString *out, const HtmlDoc *doc);
+/* Regression runs: per pipeline, test predictions against the true values
+ * and the residuals, pooled over its trials. */
+void html_section_regression (GString *out, const HtmlDoc *doc);
 /* Confusion matrices summed over each pipeline's trials. */
 void html_section_confusion (GString *out, const HtmlDoc *doc);
 /* Seeds, versions, plugins, commit (manifest.yaml) and the configuration. */

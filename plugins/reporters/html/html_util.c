@@ -102,7 +102,7 @@ html_count (GString *out, guint64 n)
  * and calibration metrics planned next to them. */
 static const char *const lower_is_better[] = {
   "brier", "log_loss", "fp", "fn", "fpr", "fnr", "miss_rate", "false_alarm_rate",
-  "mae", "mse", "rmse", "mape", "smape", "ece", "mce", "detection_delay",
+  "mae", "mse", "rmse", "mape", "smape", "cmapss_score", "ece", "mce", "detection_delay",
   "fit_seconds", "predict_seconds", NULL
 };
 

@@ -315,6 +315,50 @@ test_minimal_report (void)
 }
 
 
+/* ---------------------------------------------------- alarm thresholds */
+
+/* An anomaly run: one pipeline within FPR 0.05 at pot (mean 0.02, upper
+ * bound too), one that misses at mad; no section without fpr_ metrics. */
+static void
+test_thresholds (void)
+{
+  static const char *const am[] = { "roc_auc", "fpr_pot", "recall_pot", "fpr_mad",
+                                    "recall_mad", NULL };
+  static const char *const ap[] = { "iforest", "gbdt", NULL };
+  static const TdSummaryRow as[] = {
+    { "iforest", "", "roc_auc", 0.75, 0.03, 5 }, { "iforest", "", "fpr_pot", 0.02, 0.005, 5 },
+    { "iforest", "", "recall_pot", 0.16, 0.08, 5 }, { "iforest", "", "fpr_mad", 0.04, 0.03, 5 },
+    { "iforest", "", "recall_mad", 0.13, 0.04, 5 },
+    { "gbdt", "", "roc_auc", 0.85, 0.04, 5 }, { "gbdt", "", "fpr_pot", 0.03, 0.01, 5 },
+    { "gbdt", "", "recall_pot", 0.35, 0.08, 5 }, { "gbdt", "", "fpr_mad", 0.263, 0.02, 5 },
+    { "gbdt", "", "recall_mad", 0.795, 0.05, 5 },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-html-XXXXXX", &error);
+  TdRunReport r = { .run_dir = dir, .experiment = "anomaly", .metrics = am, .pipelines = ap,
+                    .summary = as, .n_summary = G_N_ELEMENTS (as), .n_trials = 10 };
+  g_assert_true (vtable ()->write (NULL, &r, &error));
+  g_autofree char *path = g_build_filename (dir, "report.html", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  assert_contains (text, "<section id=\"thresholds\">");
+  /* four rows: two meet, gbdt's mad misses; iforest's mad (0.04 ± 0.03)
+   * meets only by its mean, its pot by the upper bound too */
+  g_assert_cmpuint (count (text, "<strong>misses</strong>"), ==, 1);
+  g_assert_cmpuint (count (text, "meets (95&nbsp;% upper too)"), ==, 2);
+  g_assert_cmpuint (count (text, "<td>meets</td>"), ==, 1);
+  assert_contains (text, "recall against false positive rate");
+  g_unlink (path);
+
+  TdRunReport plain = make_report (dir, NULL, FALSE);
+  g_assert_true (vtable ()->write (NULL, &plain, &error));
+  g_autofree char *again = NULL;
+  g_assert_true (g_file_get_contents (path, &again, NULL, NULL));
+  g_assert_null (strstr (again, "id=\"thresholds\""));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* ------------------------------------------------------------ rich report */
 
 /* Two pipelines with predictions (gbdt separates the classes perfectly),
@@ -877,5 +921,6 @@ main (int argc, char **argv)
   g_test_add_func ("/html/many-pipelines", test_many_pipelines);
   g_test_add_func ("/html/demo", test_demo);
   g_test_add_func ("/html/tick-parts", test_tick_parts);
+  g_test_add_func ("/html/thresholds", test_thresholds);
   return g_test_run ();
 }

@@ -16,11 +16,28 @@
 #define LATEX_REPORTER_VERSION "1.0.0"
 
 /* Text-mode escaping of everything LaTeX treats specially. */
+/* Bytes of a control character at p (C0 other than line breaks and tab,
+ * DEL, a C1 in UTF-8), or 0: written as visible text, never raw. */
+static int
+control_len (const unsigned char *p)
+{
+  if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f)
+    return 1;
+  return *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
+}
+
 static void
 tex (GString *out, const char *s)
 {
   g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
   for (const char *p = valid; *p; p++)
+    if (control_len ((const unsigned char *) p))
+      {
+        int n = control_len ((const unsigned char *) p);
+        g_string_append_printf (out, "\\textbackslash{}x%02x", (unsigned char) p[n - 1]);
+        p += n - 1;
+      }
+    else
     switch (*p)
       {
       case '\\': g_string_append (out, "\\textbackslash{}"); break;
@@ -158,9 +175,21 @@ render (const TdParams *params, const TdRunReport *r)
   paper_table_build (&t, r, metrics, n_metrics, decimals, test);
   GString *out = g_string_new ("% results.tex, written by tundish's latex reporter "
                                LATEX_REPORTER_VERSION " for the experiment ");
-  g_autofree char *exp_line = g_strdup (experiment);
+  /* a TeX comment: no TeX escapes, but line breaks and control characters
+   * never raw */
+  g_autofree char *exp_line = g_utf8_make_valid (experiment, -1);
   g_strdelimit (exp_line, "\r\n", ' ');
-  g_string_append (out, exp_line);
+  for (const char *p = exp_line; *p; p++)
+    {
+      int n = control_len ((const unsigned char *) p);
+      if (n)
+        {
+          g_string_append_printf (out, "\\x%02x", (unsigned char) p[n - 1]);
+          p += n - 1;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
   g_string_append (out, ".\n% Needs \\usepackage{booktabs}.\n\\begin{table}[htbp]\n  \\centering\n"
                         "  \\caption{");
   if (caption && *caption)

@@ -137,6 +137,18 @@ test_no_run_dir (void)
   g_assert_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
 }
 
+static void
+test_controls (void)
+{
+  g_autoptr (TdParams) p = defaults ();
+  g_autofree char *tex = fixture_render_named (vtable (), p, TRUE, "results.tex",
+                                               FIXTURE_ESCAPES);
+  fixture_assert_no_controls (tex);
+  g_assert_nonnull (strstr (tex, "line\\textbackslash{}x1b]0;t\\textbackslash{}x07"
+                                 "\\textbackslash{}x1b[2J\\textbackslash{}x7f"
+                                 "\\textbackslash{}x9bx"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,5 +159,6 @@ main (int argc, char **argv)
   g_test_add_func ("/latex/params", test_params);
   g_test_add_func ("/latex/named-test", test_named_test);
   g_test_add_func ("/latex/no-run-dir", test_no_run_dir);
+  g_test_add_func ("/latex/control-characters", test_controls);
   return g_test_run ();
 }

@@ -15,13 +15,32 @@
 
 #define MARKDOWN_REPORTER_VERSION "1.0.0"
 
+/* Bytes of a control character at p (C0 other than line breaks and tab,
+ * DEL, a C1 in UTF-8), or 0. A terminal showing the file (cat results.md)
+ * would obey it, so it is written as visible text instead. */
+static int
+control_len (const unsigned char *p)
+{
+  if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f)
+    return 1;
+  return *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
+}
+
 /* Inline text: characters Markdown would read as markup get a backslash,
- * HTML-significant ones become entities, line breaks become spaces. */
+ * HTML-significant ones become entities, line breaks become spaces,
+ * control characters become "\\xNN" (shown as \xNN). */
 static void
 md (GString *out, const char *s)
 {
   g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
   for (const char *p = valid; *p; p++)
+    if (control_len ((const unsigned char *) p))
+      {
+        int n = control_len ((const unsigned char *) p);
+        g_string_append_printf (out, "\\\\x%02x", (unsigned char) p[n - 1]);
+        p += n - 1;
+      }
+    else
     switch (*p)
       {
       case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#':
@@ -42,7 +61,10 @@ md (GString *out, const char *s)
 static void
 code (GString *out, const char *s)
 {
-  if (s == NULL || strpbrk (s, "`\r\n|") != NULL)
+  gboolean plain = s != NULL && strpbrk (s, "`\r\n|") == NULL;
+  for (const char *p = s; plain && *p; p++)
+    plain = !control_len ((const unsigned char *) p);
+  if (!plain)
     {
       md (out, s);
       return;

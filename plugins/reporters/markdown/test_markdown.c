@@ -76,6 +76,16 @@ test_params (void)
   g_assert_nonnull (strstr (md, "| 0.9018 \xc2\xb1 0.0200 | \xe2\x80\x94 |\n"));
 }
 
+static void
+test_controls (void)
+{
+  g_autoptr (TdParams) p = defaults ();
+  g_autofree char *md = fixture_render_named (vtable (), p, TRUE, "results.md", FIXTURE_ESCAPES);
+  fixture_assert_no_controls (md);
+  /* shown as text: \x1b written "\\x1b" so Markdown displays \x1b */
+  g_assert_nonnull (strstr (md, "**line\\\\x1b\\]0;t\\\\x07\\\\x1b\\[2J\\\\x7f\\\\x9bx**"));
+}
+
 /* Confusion counts: shown when asked for, no arrow, never bold. */
 static void
 test_counts_unranked (void)
@@ -97,6 +107,7 @@ main (int argc, char **argv)
   g_test_add_func ("/markdown/exact", test_exact);
   g_test_add_func ("/markdown/no-comparisons", test_no_comparisons);
   g_test_add_func ("/markdown/params", test_params);
+  g_test_add_func ("/markdown/control-characters", test_controls);
   g_test_add_func ("/markdown/counts-unranked", test_counts_unranked);
   return g_test_run ();
 }

@@ -89,3 +89,65 @@ for name, (C, cw) in cases.items():
         f.write("proba_train " + " ".join("%.17g" % v for v in a.predict_proba(Z)[:, 1]) + "\n")
         f.write("proba_test " + " ".join("%.17g" % v for v in a.predict_proba(Zt)[:, 1]) + "\n")
 print("wrote train.csv test.csv", " ".join("expected_%s.txt" % c for c in cases))
+
+
+# ---------------------------------------------------------------- multinomial
+# Three classes, softmax of three linear scores; a separate generator so the
+# binary files above stay as they were. scikit-learn's multinomial fit (lbfgs
+# and newton-cg from zero, cross-checked) keeps sum_k intercept_k = 0, the
+# representative the plugin's objective picks (logistic_softmax.h).
+rng_mc = np.random.default_rng(20261207)
+
+
+def make_multiclass(n):
+    x0 = rng_mc.normal(0.0, 1.0, n)
+    x1 = rng_mc.normal(10.0, 5.0, n)
+    x2 = 0.6 * x0 + 0.8 * rng_mc.normal(0.0, 1.0, n)
+    x3 = rng_mc.uniform(-2.0, 2.0, n)
+    X = np.column_stack([x0, x1, x2, x3]).astype(np.float32)
+    s = np.column_stack([1.5 * X[:, 0], 0.3 + 0.4 * (X[:, 1] - 10.0) / 5.0 - 0.8 * X[:, 2],
+                         -0.5 - 1.0 * X[:, 0] + 0.5 * X[:, 2]])
+    p = np.exp(s - s.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    y = np.array([rng_mc.choice(3, p=pi) for pi in p])
+    return X, y
+
+
+X_train, y_train = make_multiclass(90)
+X_test, y_test = make_multiclass(30)
+write_csv("train_multiclass.csv", X_train, y_train)
+write_csv("test_multiclass.csv", X_test, y_test)
+X, y = read_csv("train_multiclass.csv")
+Xt, _ = read_csv("test_multiclass.csv")
+mean = X.mean(axis=0)
+scale = X.std(axis=0)
+Z = (X - mean) / scale
+Zt = (Xt - mean) / scale
+mc_cases = {"multinomial_c1_none": (1.0, None), "multinomial_c0.1_balanced": (0.1, "balanced")}
+for name, (C, cw) in mc_cases.items():
+    fits = []
+    for solver in ("lbfgs", "newton-cg"):
+        m = LogisticRegression(C=C, class_weight=cw, solver=solver, tol=1e-12,
+                               max_iter=100000, multi_class="multinomial")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m.fit(Z, y)
+        fits.append(m)
+    a, b = fits
+    assert np.max(np.abs(a.coef_ - b.coef_)) < 2e-5, (a.coef_, b.coef_)
+    assert np.max(np.abs(a.intercept_ - b.intercept_)) < 2e-5
+    assert abs(a.intercept_.sum()) < 1e-8, a.intercept_
+    with open("expected_%s.txt" % name, "w") as f:
+        f.write("# sklearn %s LogisticRegression(C=%r, class_weight=%r, solver='lbfgs', "
+                "multi_class='multinomial', tol=1e-12) on standardised train_multiclass.csv; "
+                "newton-cg (which stops earlier) agrees within 2e-5\n" % (__import__("sklearn").__version__, C, cw))
+        f.write("C %.17g\n" % C)
+        f.write("class_weight %s\n" % (cw or "none"))
+        f.write("mean " + " ".join("%.17g" % v for v in mean) + "\n")
+        f.write("scale " + " ".join("%.17g" % v for v in scale) + "\n")
+        f.write("intercept " + " ".join("%.17g" % v for v in a.intercept_) + "\n")
+        f.write("coef " + " ".join("%.17g" % v for v in a.coef_.ravel()) + "\n")
+        f.write("proba_train " + " ".join("%.17g" % v for v in a.predict_proba(Z).ravel()) + "\n")
+        f.write("proba_test " + " ".join("%.17g" % v for v in a.predict_proba(Zt).ravel()) + "\n")
+print("wrote train_multiclass.csv test_multiclass.csv",
+      " ".join("expected_%s.txt" % c for c in mc_cases))

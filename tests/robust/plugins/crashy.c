@@ -7,6 +7,7 @@
  * matrices.
  *
  *   mode: none | segv | abort | loop | memory | error | exit | nondeterministic
+ *         | exit0 | print | flood | malloc_unchecked | error_escape
  *   when: the trial to misbehave in, as the end of its folder ("r0-f1"), or
  *         "all". The folder comes from td_context_work_dir.
  *   tag:  free text, for sweeps with hostile values (unused otherwise)
@@ -16,7 +17,14 @@
  * (g_malloc aborts then) or 8 GB are held (then it fails with a message, so
  * a missing limit cannot take the machine); error fails with a message full
  * of HTML, quotes, commas and a line break; exit calls exit(7) (which a
- * plugin must never do); nondeterministic adds the clock to its scores.
+ * plugin must never do); exit0 calls exit(0); print writes 4,096 bytes to
+ * stdout without a line break and goes on (they must reach log.txt);
+ * flood writes 20 MiB to stdout ending in "FLOOD-END" and goes on;
+ * malloc_unchecked allocates 64 MB blocks with malloc and writes into the
+ * NULL it finally returns (what an unchecked allocation does under a memory
+ * limit); error_escape fails with a message full of terminal escape
+ * sequences (set the window title, clear the screen, red, a bell);
+ * nondeterministic adds the clock to its scores.
  * Everything happens in fit, except nondeterministic (predict).
  */
 #include <math.h>
@@ -37,7 +45,8 @@ struct TdModel {
 };
 
 static const char *const mode_choices[] = { "none", "segv", "abort", "loop", "memory", "error",
-                                            "exit", "nondeterministic", NULL };
+                                            "exit", "nondeterministic", "exit0", "print",
+                                            "flood", "malloc_unchecked", "error_escape", NULL };
 
 static const TdParamSpec crashy_params[] = {
   { "mode", TD_PARAM_ENUM, "none", 0, 0, mode_choices, "how to misbehave" },
@@ -95,6 +104,34 @@ misbehave (TdModel *m, GError **error)
       g_usleep (100 * 1000);
   else if (g_str_equal (m->mode, "exit"))
     exit (7);
+  else if (g_str_equal (m->mode, "exit0"))
+    exit (0);
+  else if (g_str_equal (m->mode, "print"))
+    {
+      for (int k = 0; k < 4095; k++)
+        putchar ('p');
+      putchar ('!');
+    }
+  else if (g_str_equal (m->mode, "flood"))
+    {
+      static char line[1024];
+      memset (line, 'f', sizeof line - 1);
+      line[sizeof line - 1] = '\n';
+      for (int k = 0; k < 20 * 1024; k++)
+        fwrite (line, 1, sizeof line, stdout);
+      printf ("FLOOD-END\n");
+    }
+  else if (g_str_equal (m->mode, "malloc_unchecked"))
+    {
+      for (int k = 0; k < 128; k++)
+        {
+          char *block = malloc (64u << 20);
+          memset (block, k + 1, 64u << 20);   /* NULL at the limit: a SIGSEGV */
+        }
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "crashy: held 8 GB without hitting a memory limit");
+      return FALSE;
+    }
   else if (g_str_equal (m->mode, "memory"))
     {
       GPtrArray *held = g_ptr_array_new ();
@@ -108,6 +145,12 @@ misbehave (TdModel *m, GError **error)
       g_ptr_array_unref (held);
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
                    "crashy: held 8 GB without hitting a memory limit");
+      return FALSE;
+    }
+  else if (g_str_equal (m->mode, "error_escape"))
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED,
+                   "crashy: \x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b" "1m\xc2\x9b" "2m\x7f");
       return FALSE;
     }
   else if (g_str_equal (m->mode, "error"))

@@ -1,0 +1,21 @@
+/* window.h — long recordings cut into labelled windows (core-internal).
+ *
+ * data.window (docs/experiment-yaml.md) runs after the data is loaded and
+ * checked, so the cache holds the recordings and every pipeline, split and
+ * report sees the windows. */
+#pragma once
+
+#include <tundish/dataset.h>
+#include "config/config.h"
+
+G_BEGIN_DECLS
+
+/* The windows of every recording of ds, as spec says (spec->enabled), in
+ * recording order and, within one, by start. Each window keeps its
+ * recording's group and metadata and gets TD_META_RECORDING and
+ * TD_META_WINDOW_START; its label follows spec->label from ds->y_step (or
+ * ds->y for label: series). The result carries no y_step. Fails naming the
+ * config position when the data cannot give what spec asks for. */
+TdDataset *td_window_apply (const TdDataset *ds, const TdWindowSpec *spec, GError **error);
+
+G_END_DECLS
