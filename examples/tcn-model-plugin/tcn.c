@@ -387,6 +387,13 @@ tcn_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext *
          GError **error)
 {
   const gboolean has_valid = valid && valid->n_series > 0;
+  if (train->task != TD_TASK_BINARY)
+    {
+      /* Anomaly labels are 0/1 too: without this they would fit as binary. */
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "tcn: binary tasks only (the training data is not one)");
+      return FALSE;
+    }
   if (!td_dataset_check_binary_targets (train, "tcn", "training", NULL, error)
       || !check_finite (train, "training", error)
       || (has_valid && (!td_dataset_check_binary_targets (valid, "tcn", "validation", NULL,

@@ -220,9 +220,9 @@ static const TdParamSpec table_params[] = {
 
 #define DESC(kind, name, params, vt) \
   { TD_PLUGIN_ABI_VERSION, kind, name, "1.0.0", "fake " name, params, \
-    G_N_ELEMENTS (params), &vt, { 0 } }
+    G_N_ELEMENTS (params), &vt, NULL, { 0 } }
 #define DESC0(kind, name, vt) \
-  { TD_PLUGIN_ABI_VERSION, kind, name, "1.0.0", "fake " name, NULL, 0, &vt, { 0 } }
+  { TD_PLUGIN_ABI_VERSION, kind, name, "1.0.0", "fake " name, NULL, 0, &vt, NULL, { 0 } }
 
 static const TdPluginDescriptor fakes[] = {
   DESC (TD_KIND_GENERATOR, "steel_casting", steel_params, gen_vt),

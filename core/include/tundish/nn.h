@@ -254,6 +254,9 @@ typedef enum {
   /* torch.nn.HuberLoss(delta): (z - y)² / 2 within delta, delta (|z - y| - delta / 2)
    * beyond, one output per sequence (regression) */
   NN_LOSS_HUBER,
+  NN_LOSS_OUTPUT,          /* the network's outputs are its per-sequence losses (reconstruction
+                              networks, tundish/nn_recon.h): loss = output, targets unused;
+                              validation then has no ROC-AUC and early stopping reads its loss */
 } NnLoss;
 
 typedef struct {
@@ -348,8 +351,10 @@ uint64_t nn_seed_mix (uint64_t base, uint64_t a, uint64_t b, uint64_t c);
 /* ------------------------------------------------------------ networks */
 
 /* A network the training loop and the scoring functions can run: a float32
- * forward pass from a time-major batch to one logit per sequence (or
- * n_outputs outputs, series-major [B,n_outputs]), and its backward pass. The sequence classifier is one (nn_seq_net_init); a plugin
+ * forward pass from a time-major batch to one logit per sequence, n_outputs
+ * outputs (series-major [B,n_outputs]) for a multiclass head, or, for a
+ * network trained with NN_LOSS_OUTPUT, one loss per sequence (see
+ * tundish/nn_recon.h); and its backward pass. The sequence classifier is one (nn_seq_net_init); a plugin
  * describes its own architecture with one of these (examples/
  * tcn-model-plugin). The loop calls forward and backward from several
  * threads at once, each thread with its own tape, so neither may write to
@@ -401,7 +406,9 @@ void nn_seq_net_init (NnNet *net, NnSeqNetSelf *holder, const NnSeqModel *m,
  * regression (MSE or Huber on one output): seeded shuffling and dropout,
  * Adam/AdamW, gradient clipping by global norm, a learning-rate schedule, and
  * early stopping on the validation split that restores the best weights —
- * on its ROC-AUC for a binary loss, on its loss otherwise. Per epoch it
+ * on its ROC-AUC for a binary loss, on its loss otherwise. With
+ * loss.kind NN_LOSS_OUTPUT the network's outputs are per-sequence losses
+ * (tundish/nn_recon.h): their batch mean is minimised. Per epoch it
  * reports train_loss, valid_loss, valid_auc (binary) and lr as training curves
  * (td_context_curve) and the progress to the TdContext, and honours
  * cancellation.
@@ -434,6 +441,11 @@ typedef struct {
    * (both 0 = all of it). */
   const char *curve_prefix;
   double progress_from, progress_to;
+  /* Optional: called before epoch e's first batch (0-based), when no
+   * forward runs, with epoch_data: lets a network change a training
+   * setting per epoch (a VAE's KL warm-up, nn_vae_warmup). NULL = none. */
+  void (*epoch_start) (gpointer data, int epoch);
+  gpointer epoch_data;
 } NnTrainConfig;
 
 /* Sequences as TdDataset holds them (batch-first), standardised while a

@@ -282,7 +282,13 @@ typedef struct {
   const TdParamSpec *params;
   size_t n_params;
   const void *vtable;           /* Td<Kind>VTable matching kind */
-  const void *reserved[4];      /* zero */
+  /* Optional (NULL): "key=value" settings, NULL-terminated, that make the
+   * plugin quick to exercise: a value for every required parameter, small
+   * sizes, one or two epochs. tundish-plugin-check and tests use them
+   * (td_testing_params_example); a run never does. Took the place of the
+   * first reserved pointer, so plugins built before it read as NULL. */
+  const char *const *example_params;
+  const void *reserved[3];      /* zero */
 } TdPluginDescriptor;
 
 typedef const TdPluginDescriptor *(*TdPluginEntryFunc) (size_t index);

@@ -11,5 +11,6 @@
 #include <tundish/stats.h>
 #include <tundish/io.h>
 #include <tundish/plugin.h>
+#include <tundish/testing.h>
 
 #define TUNDISH_VERSION "0.1.0"

@@ -78,12 +78,14 @@ median (double *v, size_t n)
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Standard-normal-ish series; a quarter positive, carrying a weak trend. */
+/* Standard-normal-ish series; a quarter positive (abnormal, for a model of
+ * the anomaly task only), carrying a weak trend. */
 static TdDataset *
-random_data (const BenchShape *s, guint64 seed)
+random_data (const BenchShape *s, guint64 seed, guint32 tasks)
 {
+  TdTask task = tasks & TD_TASK_BINARY ? TD_TASK_BINARY : TD_TASK_ANOMALY;
   TdDataset *ds = td_dataset_new ((size_t) s->sequences, (size_t) s->steps, (size_t) s->channels,
-                                  TD_TASK_BINARY, 2);
+                                  task, 2);
   g_autoptr (GRand) r = g_rand_new_with_seed ((guint32) (seed ^ (seed >> 32)));
   for (size_t i = 0; i < ds->n_series; i++)
     {
@@ -172,7 +174,7 @@ td_cmd_bench (int argc, char **argv)
     }
   shape.epochs = has_epochs ? td_params_get_int (params, "epochs") : 1;
 
-  g_autoptr (TdDataset) train = random_data (&shape, shape.seed);
+  g_autoptr (TdDataset) train = random_data (&shape, shape.seed, vt->tasks);
   g_autoptr (TdContext) ctx = td_context_new (shape.seed);
   td_context_set_threads (ctx, (int) shape.threads);
   EpochClock ck = { 0, g_array_new (FALSE, FALSE, sizeof (double)) };

@@ -59,15 +59,8 @@ TdParams *
 aug_test_params (const TdPluginDescriptor *d, const char *const *settings)
 {
   g_autoptr (GError) error = NULL;
-  TdParams *p = td_params_new_defaults (d->params, d->n_params, &error);
+  TdParams *p = td_testing_params_strv (d, settings, &error);
   g_assert_no_error (error);
-  for (size_t k = 0; settings && settings[k]; k++)
-    {
-      g_auto (GStrv) kv = g_strsplit (settings[k], "=", 2);
-      g_assert_nonnull (kv[1]);
-      td_params_set_text (p, kv[0], kv[1], &error);
-      g_assert_no_error (error);
-    }
   return p;
 }
 

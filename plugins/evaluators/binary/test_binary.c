@@ -30,13 +30,9 @@ static TdParams *
 make_params (const char *threshold)
 {
   g_autoptr (GError) error = NULL;
-  TdParams *p = td_params_new_defaults (desc ()->params, desc ()->n_params, &error);
+  /* Without a threshold the list of pairs ends at once: the defaults. */
+  TdParams *p = td_testing_params (desc (), &error, threshold ? "threshold" : NULL, threshold, NULL);
   g_assert_no_error (error);
-  if (threshold != NULL)
-    {
-      td_params_set_text (p, "threshold", threshold, &error);
-      g_assert_no_error (error);
-    }
   return p;
 }
 

@@ -9,15 +9,8 @@ TdParams *
 tu_params (const TdPluginDescriptor *d, const char *const *kv)
 {
   g_autoptr (GError) error = NULL;
-  TdParams *p = td_params_new_defaults (d->params, d->n_params, &error);
+  TdParams *p = td_testing_params_strv (d, kv, &error);
   g_assert_no_error (error);
-  for (size_t i = 0; kv && kv[i]; i++)
-    {
-      g_auto (GStrv) parts = g_strsplit (kv[i], "=", 2);
-      g_assert_nonnull (parts[1]);
-      td_params_set_text (p, parts[0], parts[1], &error);
-      g_assert_no_error (error);
-    }
   return p;
 }
 

@@ -32,11 +32,8 @@ run (const TdDataset *in, const char *length, const char *mode)
 {
   const TdPluginDescriptor *d = td_plugin_descriptor (0);
   g_autoptr (GError) e = NULL;
-  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, &e);
-  g_assert_no_error (e);
-  g_assert_true (td_params_set_text (p, "length", length, &e));
-  if (mode)
-    g_assert_true (td_params_set_text (p, "mode", mode, &e));
+  g_autoptr (TdParams) p = td_testing_params (d, &e, "length", length, mode ? "mode" : NULL, mode,
+                                              NULL);
   g_assert_no_error (e);
   g_autoptr (TdContext) ctx = td_context_new (1);
   TdFeature *f = vt ()->create (p, ctx, &e);

@@ -36,14 +36,10 @@ params_with (const char *stats)
 {
   const TdPluginDescriptor *d = td_plugin_descriptor (0);
   g_autoptr (GError) error = NULL;
-  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, &error);
+  /* Without stats the list of pairs ends at once: the defaults. */
+  TdParams *p = td_testing_params (d, &error, stats ? "stats" : NULL, stats, NULL);
   g_assert_no_error (error);
-  if (stats)
-    {
-      td_params_set_text (p, "stats", stats, &error);
-      g_assert_no_error (error);
-    }
-  return g_steal_pointer (&p);
+  return p;
 }
 
 static TdDataset *

@@ -407,6 +407,9 @@ static const TdGeneratorVTable glass_vtable = {
   .extension = glass_extension,
 };
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const glass_examples[] = { "num_series=40", "duration_minutes=42", NULL };
+
 static const TdPluginDescriptor glass_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
@@ -414,6 +417,7 @@ static const TdPluginDescriptor glass_descriptor = {
   .version = "1.1.0",   /* 1.1: stage.<channel> */
   .summary = "float-glass line: furnace, tin bath, lehr; causal defect types with their "
              "cause channels, stage and window",
+  .example_params = glass_examples,
   .params = glass_params,
   .n_params = G_N_ELEMENTS (glass_params),
   .vtable = &glass_vtable,

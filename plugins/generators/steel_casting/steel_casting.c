@@ -639,6 +639,9 @@ static const TdGeneratorVTable steel_vtable = {
   .extension = steel_extension,
 };
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const steel_examples[] = { "num_casts=40", "cast_duration_minutes=20", NULL };
+
 static const TdPluginDescriptor steel_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
@@ -648,6 +651,7 @@ static const TdPluginDescriptor steel_descriptor = {
   .params = steel_params,
   .n_params = G_N_ELEMENTS (steel_params),
   .vtable = &steel_vtable,
+  .example_params = steel_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

@@ -46,22 +46,12 @@ static TdDataset *
 generate_full (guint64 seed, int threads, GError **error, ...)
 {
   const TdPluginDescriptor *d = descriptor ();
-  g_autoptr (GError) err = NULL;
-  g_autoptr (TdParams) params = td_params_new_defaults (d->params, d->n_params, &err);
-  g_assert_no_error (err);
   va_list ap;
   va_start (ap, error);
-  const char *name;
-  while ((name = va_arg (ap, const char *)))
-    {
-      const char *value = va_arg (ap, const char *);
-      if (!td_params_set_text (params, name, value, error))
-        {
-          va_end (ap);
-          return NULL;
-        }
-    }
+  g_autoptr (TdParams) params = td_testing_params_valist (d, error, ap);
   va_end (ap);
+  if (!params)
+    return NULL;
   g_autoptr (TdContext) ctx = td_context_new (seed);
   td_context_set_threads (ctx, threads);
   const TdGeneratorVTable *vt = d->vtable;

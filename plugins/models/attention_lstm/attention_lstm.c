@@ -9,6 +9,12 @@
 #include "lstm.h"
 #include "lstm_params.h"
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const attention_lstm_examples[] = {
+  "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01",
+  "num_heads=2", NULL
+};
+
 /* Defaults: bench/peers/torch_lstm.py's AttnLSTM (LSTM H 128 × 2 layers,
  * dropout 0.2, 8 heads, attention dropout 0, mean over time, head 32, Adam
  * 1e-3, weight decay 1e-4, batch 32). */
@@ -43,6 +49,7 @@ static const TdPluginDescriptor attention_lstm_descriptor = {
   .version = "1.0.0",
   .summary = "stacked LSTM, multi-head self-attention, pooled over time (mean/last/max/attention), "
              "MLP head; binary; attention maps",
+  .example_params = attention_lstm_examples,
   .params = attention_lstm_params,
   .n_params = G_N_ELEMENTS (attention_lstm_params),
   .vtable = &attention_lstm_vtable,

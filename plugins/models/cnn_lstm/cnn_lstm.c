@@ -6,6 +6,11 @@
 #include "lstm.h"
 #include "lstm_params.h"
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const cnn_lstm_examples[] = {
+  "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", NULL
+};
+
 /* Defaults: bench/peers/torch_lstm.py's CNN-LSTM (2 blocks of 64 channels,
  * kernel 3, max pool 2, LSTM H 128 × 2, head 32), pooling as lstm's. */
 static const TdParamSpec cnn_lstm_params[] = {
@@ -41,6 +46,7 @@ static const TdPluginDescriptor cnn_lstm_descriptor = {
   .name = "cnn_lstm",
   .version = "1.0.0",
   .summary = "Conv1d/ReLU/BatchNorm blocks and max pooling, then a stacked LSTM and MLP head; binary",
+  .example_params = cnn_lstm_examples,
   .params = cnn_lstm_params,
   .n_params = G_N_ELEMENTS (cnn_lstm_params),
   .vtable = &cnn_lstm_vtable,

@@ -95,6 +95,13 @@ iforest_model_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, T
   (void) valid;   /* nothing to stop early; thresholds are the evaluator's */
   g_clear_pointer (&m->forest, iforest_free);
   g_clear_pointer (&m->names, g_strfreev);
+  if (train->task != TD_TASK_ANOMALY)
+    {
+      /* It would fit any series, but its scores answer the anomaly task only. */
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   WHO ": task \"%s\" is not supported (anomaly only)", td_task_name (train->task));
+      return FALSE;
+    }
   if (!check_input (m, train, "training", error))
     return FALSE;
   if (train->n_series < 2)

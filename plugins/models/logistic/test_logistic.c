@@ -20,24 +20,16 @@ vt (void)
   return desc ()->vtable;
 }
 
-/* Params with defaults, then "name", "value" pairs, NULL-terminated. */
+/* Params with defaults, then "name", "value" pairs, NULL-terminated
+ * (tundish/testing.h); the error is read after the call has set it. */
+static GError *params_error;
 static TdParams *
-make_params (const char *first, ...)
+params_applied (TdParams *p)
 {
-  GError *error = NULL;
-  TdParams *p = td_params_new_defaults (desc ()->params, desc ()->n_params, &error);
-  g_assert_no_error (error);
-  va_list ap;
-  va_start (ap, first);
-  for (const char *name = first; name; name = va_arg (ap, const char *))
-    {
-      const char *value = va_arg (ap, const char *);
-      td_params_set_text (p, name, value, &error);
-      g_assert_no_error (error);
-    }
-  va_end (ap);
+  g_assert_no_error (params_error);
   return p;
 }
+#define make_params(...) params_applied (td_testing_params (desc (), &params_error, __VA_ARGS__))
 
 /* n series, d features ~ N(0, 1) (feature 1 shifted and scaled), labels
  * Bernoulli(sigmoid(0.3 + x . w)) with w = (2, -1.5, 1, 0, ...) on the raw

@@ -7,6 +7,11 @@
 #include "lstm.h"
 #include "lstm_params.h"
 
+/* Small and quick, for tundish-plugin-check and tests. */
+static const char *const lstm_examples[] = {
+  "epochs=2", "hidden_size=8", "num_layers=1", "batch_size=8", "learning_rate=0.01", NULL
+};
+
 static const TdParamSpec lstm_params[] = {
   LSTM_COMMON_PARAMS ("64")
 };
@@ -33,6 +38,7 @@ static const TdPluginDescriptor lstm_descriptor = {
   .name = "lstm",
   .version = "1.0.0",
   .summary = "stacked LSTM, pooled over time (last/mean/max/attention), MLP head; binary",
+  .example_params = lstm_examples,
   .params = lstm_params,
   .n_params = G_N_ELEMENTS (lstm_params),
   .vtable = &lstm_vtable,

@@ -211,7 +211,8 @@ test_bad_input (void)
   g_assert_error (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT);
   g_clear_error (&e);
 
-  g_autoptr (TdDataset) reg = td_dataset_new (10, 4, 2, TD_TASK_REGRESSION, 0);
+  /* loss: auto fits binary, multiclass and regression; anomaly data is refused */
+  g_autoptr (TdDataset) reg = td_dataset_new (10, 4, 2, TD_TASK_ANOMALY, 2);
   g_assert_false (vt->fit (m, reg, NULL, ctx, &e));
   g_assert_error (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED);
   g_clear_error (&e);

@@ -23,6 +23,7 @@ struct TdModel {
   NnSeqConfig arch;            /* n_inputs is set by fit */
   NnTrainConfig train;
   gboolean auto_pos_weight, auto_class_weight, standardize;
+  gboolean loss_auto;            /* loss: auto, chosen from the training task at fit */
   int restarts;                /* >= 1 trainings per fit, the best on validation kept */
   char *config_text;           /* td_params_to_text of the training parameters */
 

@@ -122,6 +122,7 @@ lstm_new (const char *plugin, const TdParams *params)
     .plateau_patience = (int) td_params_get_int (params, "plateau_patience"),
     .patience = (int) td_params_get_int (params, "patience"),
   };
+  m->loss_auto = g_str_equal (loss, "auto");
   m->auto_pos_weight = td_params_get_bool (params, "auto_pos_weight");
   m->auto_class_weight = td_params_get_bool (params, "auto_class_weight");
   m->task = TD_TASK_BINARY;
@@ -424,6 +425,8 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
           GError **error)
 {
   double n_pos = 0;
+  if (m->loss_auto)
+    m->train.loss.kind = train->task == TD_TASK_REGRESSION ? NN_LOSS_MSE : NN_LOSS_BCE;
   if (!check_task (m, train, "training", &n_pos, error)
       || !check_sequences (m, train, "training", error))
     return FALSE;

@@ -8,7 +8,7 @@
 
 static const char *const pooling_choices[] = { "last", "mean", "max", "attention", NULL };
 static const char *const optimizer_choices[] = { "adam", "adamw", NULL };
-static const char *const loss_choices[] = { "bce", "focal", "mse", "huber", NULL };
+static const char *const loss_choices[] = { "auto", "bce", "focal", "mse", "huber", NULL };
 static const char *const schedule_choices[] = { "none", "plateau", "cosine", NULL };
 
 /* Architecture defaults are bench/peers/torch_lstm.py's LSTM (H64 × 2,
@@ -33,7 +33,8 @@ static const char *const schedule_choices[] = { "none", "plateau", "cosine", NUL
   { "weight_decay", TD_PARAM_DOUBLE, "1e-4", 0, 1, NULL, \
     "adam: L2 added to the gradient (torch Adam); adamw: decoupled decay" }, \
   { "optimizer", TD_PARAM_ENUM, "adam", 0, 0, optimizer_choices, "adam or adamw" }, \
-  { "loss", TD_PARAM_ENUM, "bce", 0, 0, loss_choices, \
+  { "loss", TD_PARAM_ENUM, "auto", 0, 0, loss_choices, \
+    "auto: bce for binary and multiclass data, mse for regression; " \
     "binary: bce (BCE with logits) or focal (focal_gamma), both with pos_weight and soft " \
     "labels; multiclass: bce means softmax cross-entropy (class weights: auto_class_weight); " \
     "regression: mse or huber (huber_delta) on the standardised target" }, \

@@ -34,13 +34,12 @@ TdParams *
 params_with (const char *const *kv)
 {
   g_autoptr (GError) e = NULL;
-  TdParams *p = td_params_new_defaults (desc->params, desc->n_params, &e);
-  g_assert_no_error (e);
+  g_autoptr (GPtrArray) settings = g_ptr_array_new_with_free_func (g_free);
   for (size_t k = 0; kv && kv[k]; k += 2)
-    {
-      g_assert_true (td_params_set_text (p, kv[k], kv[k + 1], &e));
-      g_assert_no_error (e);
-    }
+    g_ptr_array_add (settings, g_strdup_printf ("%s=%s", kv[k], kv[k + 1]));
+  g_ptr_array_add (settings, NULL);
+  TdParams *p = td_testing_params_strv (desc, (const char *const *) settings->pdata, &e);
+  g_assert_no_error (e);
   return p;
 }
 

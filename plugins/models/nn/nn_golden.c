@@ -6,6 +6,7 @@
 
 #define NN_TEMPLATE_NAMES   /* NN(), NNT(): see tundish/nn_real.h */
 #include <tundish/nn.h>
+#include <tundish/nn_recon.h>
 #include "nn_golden.h"
 
 /* A tensor of the file: shape and row-major data. */
@@ -403,6 +404,8 @@ compare_scalar (const GoldenCase *gc, JsonObject *obj, const char *member, const
 #undef NN_REAL
 #undef NN_SFX
 
+#include "nn_golden_recon.inc"
+
 gboolean
 nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport *rep,
                       GError **error)
@@ -420,6 +423,10 @@ nn_golden_check_file (const char *path, const NnCheckOptions *opt, NnCheckReport
     return fail (error, path, "the top level is not an object");
   JsonObject *doc = json_node_get_object (root);
   JsonObject *meta = member_object (doc, "meta");
+  JsonNode *network = meta ? json_object_get_member (meta, "network") : NULL;
+  if (network && JSON_NODE_HOLDS_VALUE (network)
+      && json_node_get_value_type (network) == G_TYPE_STRING)
+    return recon_check_file (path, doc, meta, json_node_get_string (network), opt, rep, error);
   JsonObject *models = member_object (doc, "models");
   if (!models || json_object_get_size (models) == 0)
     return fail (error, path, "no \"models\"");

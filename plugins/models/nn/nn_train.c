@@ -560,6 +560,8 @@ nn_train (const NnNet *net, float *P, float *S, const NnTrainConfig *cfg,
   for (int epoch = 0; ok && epoch < cfg->epochs; epoch++)
     {
       const double lr = nn_schedule_lr (&sched, epoch, prev_metric);
+      if (cfg->epoch_start)
+        cfg->epoch_start (cfg->epoch_data, epoch);
       shuffle (perm, n, nn_seed_mix (cfg->seed, 0x5348, (uint64_t) epoch, 0));
       double loss_sum = 0;
       for (size_t start = 0, batch = 0; start < n; start += bs, batch++)

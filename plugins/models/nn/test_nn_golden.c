@@ -3,7 +3,8 @@
  * every gradient, the input gradient and three Adam steps, float64 to 1e-10
  * and float32 to 1e-5 (max_rel as nn_golden.h defines it). Then the checker
  * itself: a corrupted copy must fail, in the library, in tundish-gradcheck
- * and through `tundish gradcheck` (argv[1], the tundish executable). */
+ * and through `tundish gradcheck` (argv[1], the tundish executable). The
+ * same for the reconstruction networks (LSTM autoencoder, VAE). */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -16,6 +17,8 @@
 #define GOLDEN_CNN NN_GOLDEN_DIR "/../cnn_lstm/golden_cnn_lstm_small.json"
 #define GOLDEN_ATTN NN_GOLDEN_DIR "/../attention_lstm/golden_attention_lstm_small.json"
 #define GOLDEN_HEADS NN_GOLDEN_DIR "/golden_lstm_heads.json"
+#define GOLDEN_AE NN_GOLDEN_DIR "/../lstm_autoencoder/golden_lstm_autoencoder_small.json"
+#define GOLDEN_VAE NN_GOLDEN_DIR "/../vae/golden_vae_small.json"
 
 static const char *tundish_exe;
 
@@ -262,6 +265,64 @@ test_corrupted_fails (void)
   g_rmdir (dir);
 }
 
+/* The reconstruction networks' files (tests/golden/lstm_autoencoder, vae):
+ * reconstruction, per-sequence losses, μ and log σ² (vae, with the file's
+ * ε), every gradient and the input gradient, float32 to 1e-5; a copy with
+ * one gradient entry 0.1 % off fails on that row only, in the library and
+ * through `tundish gradcheck`. */
+static void
+check_recon_file (const char *path, const char *model, const char *tensor, const char *const *must)
+{
+  g_autoptr (NnCheckReport) rep = check_file_ok (path);
+  for (size_t k = 0; must[k]; k++)
+    if (!find_row (rep, must[k]))
+      g_error ("no comparison of %s", must[k]);
+  g_autofree char *dir = g_dir_make_tmp ("tundish-golden-XXXXXX", NULL);
+  g_autofree char *bad = corrupted_copy_of (dir, path, model, tensor);
+  g_autoptr (NnCheckReport) brep = nn_check_report_new ();
+  g_autoptr (GError) e = NULL;
+  g_assert_true (nn_golden_check_file (bad, NULL, brep, &e));
+  g_assert_false (brep->ok);
+  g_autofree char *row = g_strdup_printf ("%s/float32/grads/%s", model, tensor);
+  for (guint k = 0; k < brep->rows->len; k++)
+    {
+      const NnCheckRow *r = &g_array_index (brep->rows, NnCheckRow, k);
+      g_assert_cmpint (r->ok, ==, !g_str_equal (r->name, row));
+    }
+  for (int corrupt = 0; corrupt < 2 && tundish_exe; corrupt++)
+    {
+      const char *argv[] = { tundish_exe, "gradcheck", corrupt ? bad : path, NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      int status = 0;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                   &err, &status, NULL));
+      if (g_spawn_check_wait_status (status, NULL) == (gboolean) corrupt)
+        g_error ("tundish gradcheck %s: exit %d (%s%s)", argv[2], status, out, err);
+    }
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+static void
+test_reproduces_pytorch_autoencoder (void)
+{
+  const char *must[] = { "ae/float32/recon", "ae/float32/loss_per_seq", "ae/float32/loss",
+                         "ae/float32/grads/encoder.weight_hh_l0", "ae/float32/grads/latent.weight",
+                         "ae/float32/grads/decoder.weight_ih_l0", "ae/float32/grads/output.bias",
+                         "ae/float32/grad_input", NULL };
+  check_recon_file (GOLDEN_AE, "ae", "encoder.weight_ih_l0", must);
+}
+
+static void
+test_reproduces_pytorch_vae (void)
+{
+  const char *must[] = { "vae/float32/recon", "vae/float32/mu", "vae/float32/logvar",
+                         "vae/float32/loss_per_seq", "vae/float32/grads/enc.0.weight",
+                         "vae/float32/grads/logvar.bias", "vae/float32/grads/dec.2.weight",
+                         "vae/float32/grad_input", NULL };
+  check_recon_file (GOLDEN_VAE, "vae", "logvar.weight", must);
+}
+
 static void
 check_rejects (const char *content, const char *expect)
 {
@@ -291,6 +352,11 @@ test_malformed (void)
   check_rejects ("{\"input\": {\"shape\": [1,2,1], \"data\": [1]}, "
                  "\"target\": {\"shape\": [1], \"data\": [1]}, \"models\": {\"a\": {}}}",
                  "shape says 2 values");
+  check_rejects ("{\"meta\": {\"network\": \"gan\"}, \"models\": {\"a\": {}}}",
+                 "unknown network \"gan\"");
+  check_rejects ("{\"meta\": {\"network\": \"vae\"}, \"input\": {\"shape\": [1,2,1], "
+                 "\"data\": [1,2]}, \"models\": {\"a\": {\"params\": {}, \"float32\": {}}}}",
+                 "enc.0.weight");
 }
 
 int

@@ -224,6 +224,13 @@ ridge_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext
            GError **error)
 {
   (void) valid;   /* leave-one-out on train chooses alpha: nothing to stop early */
+  if (train->task == TD_TASK_ANOMALY)
+    {
+      /* Anomaly data would fit as binary here, and the saved model not load. */
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+                   "ridge: task \"anomaly\" is not supported (binary, multiclass, regression)");
+      return FALSE;
+    }
   if (!td_dataset_check_matrix (train, "ridge", "training", error))
     return FALSE;
   clear_fit (m);

@@ -2,6 +2,7 @@
  * save/load, seeding, early stopping on the validation split, curves, quiet
  * output, bad input. */
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gsl/gsl_randist.h>
@@ -23,6 +24,8 @@ vt (void)
   return desc ()->vtable;
 }
 
+/* Params with defaults, then "name", "value" pairs, NULL-terminated
+ * (shared with test_xgboost_tasks.c through test_xgboost.h). */
 TdParams *
 make_params (const char *first, ...)
 {

@@ -285,6 +285,13 @@ static const TdGeneratorVTable cmapss_vtable = {
   .generate = cmapss_generate,
 };
 
+/* What tundish-plugin-check reads (paths relative to TUNDISH_CHECK_DATA_DIR, the
+ * source tree in meson test). */
+static const char *const cmapss_examples[] = {
+  "path=experiments/data/cmapss",
+  NULL,
+};
+
 static const TdPluginDescriptor cmapss_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
@@ -294,6 +301,7 @@ static const TdPluginDescriptor cmapss_descriptor = {
   .params = cmapss_params,
   .n_params = G_N_ELEMENTS (cmapss_params),
   .vtable = &cmapss_vtable,
+  .example_params = cmapss_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

@@ -177,6 +177,18 @@ static const TdGeneratorVTable table_vtable = {
   .generate = table_generate,
 };
 
+/* What tundish-plugin-check reads (paths relative to TUNDISH_CHECK_DATA_DIR, the
+ * source tree in meson test). */
+static const char *const table_examples[] = {
+  "path=docs/examples/plant-historian.csv",
+  "id=unit",
+  "time=timestamp",
+  "label=defect",
+  "group=line",
+  "channels=[temperature_c, pressure_bar, flow_l_min]",
+  NULL,
+};
+
 static const TdPluginDescriptor table_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
@@ -186,6 +198,7 @@ static const TdPluginDescriptor table_descriptor = {
   .params = table_params,
   .n_params = G_N_ELEMENTS (table_params),
   .vtable = &table_vtable,
+  .example_params = table_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *

@@ -163,6 +163,13 @@ static const TdGeneratorVTable ucr_vtable = {
   .generate = ucr_generate,
 };
 
+/* What tundish-plugin-check reads (paths relative to TUNDISH_CHECK_DATA_DIR, the
+ * source tree in meson test). */
+static const char *const ucr_examples[] = {
+  "path=experiments/data/ucr/Trace",
+  NULL,
+};
+
 static const TdPluginDescriptor ucr_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
@@ -172,6 +179,7 @@ static const TdPluginDescriptor ucr_descriptor = {
   .params = ucr_params,
   .n_params = G_N_ELEMENTS (ucr_params),
   .vtable = &ucr_vtable,
+  .example_params = ucr_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *
