@@ -147,7 +147,9 @@ curve (GHashTable *h, const char *name, int step)
 }
 
 #define N_CASTS 600
-#define N_TARGET_META 3     /* steel_casting: mechanism, true_defect_probability, event */
+/* steel_casting: mechanism, true_defect_probability, event, and the root-cause
+ * columns cause_channels, defect_type, cause_start, cause_end */
+#define N_TARGET_META 7
 
 /* Series of the trial's validation split, and of its training split. */
 static void

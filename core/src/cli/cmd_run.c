@@ -6,6 +6,7 @@
 
 #include "run/runner.h"
 #include "util/json_line.h"
+#include "check_targets.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "run_folder.h"
@@ -111,7 +112,7 @@ td_cmd_run (int argc, char **argv)
    * like any write error, instead of killing the run without a word. */
   signal (SIGXFSZ, SIG_IGN);
   g_autofree char *out_dir = NULL, *resume_dir = NULL, *seed_text = NULL, *policy_text = NULL;
-  g_autofree char *log_format = NULL;
+  g_autofree char *log_format = NULL, *check_targets = NULL;
   gint jobs = 0, threads = 1, memory_mb = 0;
   double timeout = NAN, interval = 10;   /* timeout not given: the default */
   g_auto (GStrv) sets = NULL;
@@ -138,6 +139,7 @@ td_cmd_run (int argc, char **argv)
     { "fail-fast", 0, 0, G_OPTION_ARG_NONE, &fail_fast, "Stop at the first failed trial (the rest stay for --resume)", NULL },
     { "verify-determinism", 0, 0, G_OPTION_ARG_NONE, &verify, "Run a sample of trials a second time and compare their files byte for byte", NULL },
     { "allow-plugin-path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs, "Also load plugins from DIR (after the search path; repeatable)", "DIR" },
+    { "check-targets", 0, 0, G_OPTION_ARG_STRING, &check_targets, "Exit 4 when PIPELINE (a name, or a label name[variant]) misses one of its targets: (targets.csv; docs/experiment-yaml.md)", "PIPELINE" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Write the run into an -o folder that holds other files (they stay; same-named ones are overwritten)", NULL },
     { "data-policy", 0, 0, G_OPTION_ARG_STRING, &policy_text, "Bad values in the data: repair (default) or strict (docs/robustness.md)", "POLICY" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -249,6 +251,11 @@ td_cmd_run (int argc, char **argv)
       td_manifest_info_clear (&info);
       return error->domain == G_FILE_ERROR && resume_dir ? TD_EXIT_RUNTIME : TD_EXIT_USAGE;
     }
+  if (check_targets && !td_cli_targets_known (exp, check_targets))
+    {
+      td_manifest_info_clear (&info);
+      return TD_EXIT_USAGE;
+    }
   TdRunOptions opt = {
     .run_dir = resume_dir ? resume_dir : out_dir, .jobs = jobs, .threads_per_trial = threads,
     .use_cache = !no_cache, .command_line = resume_dir && info.command ? info.command : cmdline,
@@ -314,6 +321,8 @@ td_cmd_run (int argc, char **argv)
   if (outcome.n_failed && !json)
     fprintf (stderr, "tundish run: %zu of %zu trials failed (see failed_trials.csv and the report)\n",
              outcome.n_failed, outcome.n_trials);
+  if (check_targets && !td_cli_targets_met (outcome.run_dir, check_targets) && rc == TD_EXIT_OK)
+    rc = TD_EXIT_TARGETS_MISSED;
   td_run_outcome_clear (&outcome);
   return rc;
 }

@@ -1,7 +1,7 @@
 /* commands.h — one function per `tundish` subcommand (core/src/cli/cmd_*.c).
  * argv[0] is the subcommand name. Each returns the process exit code:
  * TD_EXIT_OK, TD_EXIT_USAGE (usage or config error), TD_EXIT_RUNTIME,
- * TD_EXIT_TRIALS_FAILED. Each handles --help itself (with examples). */
+ * TD_EXIT_TRIALS_FAILED, TD_EXIT_TARGETS_MISSED. Each handles --help itself (with examples). */
 #pragma once
 
 enum {
@@ -9,6 +9,7 @@ enum {
   TD_EXIT_USAGE = 1,
   TD_EXIT_RUNTIME = 2,
   TD_EXIT_TRIALS_FAILED = 3,
+  TD_EXIT_TARGETS_MISSED = 4,   /* run --check-targets: the pipeline missed a target */
 };
 
 int td_cmd_run (int argc, char **argv);

@@ -44,6 +44,7 @@ static const char usage_text[] =
   "  1  usage or configuration error\n"
   "  2  runtime error\n"
   "  3  the run finished but some trials failed\n"
+  "  4  run --check-targets: the pipeline missed one of its targets\n"
   "\n"
   "Environment:\n"
   "  TUNDISH_PLUGIN_PATH     ':'-separated folders searched for plugins first\n";

@@ -15,7 +15,7 @@
 
 static const char *const top_keys[] = {
   "experiment", "seed", "repeats", "task", "data", "split", "augment", "pipelines",
-  "evaluate", "compare", "summary", "report", "interpret", "drift", NULL,
+  "evaluate", "compare", "summary", "report", "interpret", "drift", "targets", NULL,
 };
 
 void
@@ -361,6 +361,7 @@ read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError 
          && read_augment (reg, get (root, "augment"), exp, error)
          && read_pipelines (reg, root, exp, error)
          && td_config_read_evaluate (reg, get (root, "evaluate"), root, "evaluate", exp, error)
+         && td_config_read_targets (root, exp, error)
          && read_compare (get (root, "compare"), exp, error)
          && read_summary (get (root, "summary"), exp, error)
          && td_config_read_drift (get (root, "drift"), &exp->drift, error)

@@ -43,6 +43,18 @@ typedef struct {
   int time_bins;                /* time bins of the saliency and attention maps (default 30) */
 } TdInterpretSpec;
 
+/* One acceptance target, `accuracy: ">= 0.85"` (config_targets.c). */
+typedef enum { TD_TARGET_GE, TD_TARGET_GT, TD_TARGET_LE, TD_TARGET_LT } TdTargetOp;
+
+typedef struct {
+  char *metric;                 /* one of the experiment's metrics */
+  TdTargetOp op;
+  double value;
+} TdTarget;
+
+/* ">=", ">", "<=", "<". */
+const char *td_target_op_name (TdTargetOp op);
+
 #define TD_INTERPRET_MAX_SERIES_DEFAULT 200
 #define TD_INTERPRET_TIME_BINS_DEFAULT 30
 #define TD_BOOTSTRAP_SAMPLES_DEFAULT 2000
@@ -58,6 +70,8 @@ typedef struct {
   GPtrArray *features;          /* of TdStage* in order */
   TdStage *model;
   TdInterpretSpec interpret;    /* the experiment's interpret:, then the pipeline's own keys */
+  GPtrArray *targets;           /* of TdTarget*: the experiment's targets:, a metric in the
+                                 * pipeline's own replacing it; NULL when none */
 } TdPipeline;
 
 typedef enum {

@@ -219,6 +219,15 @@ td_config_emit (const TdExperiment *exp)
           || p->interpret.time_bins != TD_INTERPRET_TIME_BINS_DEFAULT)
         g_string_append_printf (out, "    interpret: {max_series: %d, time_bins: %d}\n",
                                 p->interpret.max_series, p->interpret.time_bins);
+      /* Only when set, for the same reason. */
+      for (guint j = 0; p->targets && j < p->targets->len; j++)
+        {
+          const TdTarget *t = p->targets->pdata[j];
+          g_string_append_printf (out, "%s%s: \"%s ", j ? ", " : "    targets: {", t->metric,
+                                  td_target_op_name (t->op));
+          put_double (out, t->value);
+          g_string_append (out, j + 1 == p->targets->len ? "\"}\n" : "\"");
+        }
     }
 
   g_string_append (out, "evaluate:\n  metrics: ");

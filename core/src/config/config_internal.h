@@ -65,6 +65,9 @@ gboolean td_config_read_interpret (const TdNode *node, const char *path,
                                    const TdInterpretSpec *base, TdInterpretSpec *out,
                                    GError **error);
 void td_pipeline_free (TdPipeline *p);
+/* targets: at the top and in each pipeline (config_targets.c), after
+ * evaluate: so every target's metric is checked against the experiment's. */
+gboolean td_config_read_targets (const TdNode *root, TdExperiment *exp, GError **error);
 
 /* "unknown WHAT "x" of OWNER; did you mean "y"?" or "...; expected one of: a, b"
  * (owner may be NULL). */

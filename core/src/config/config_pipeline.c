@@ -28,6 +28,8 @@ td_pipeline_free (TdPipeline *p)
   if (p->features)
     g_ptr_array_unref (p->features);
   td_stage_free (p->model);
+  if (p->targets)
+    g_ptr_array_unref (p->targets);
   g_free (p);
 }
 
@@ -301,7 +303,7 @@ td_config_read_pipeline (TdRegistry *reg, const TdNode *node, const char *path,
                          const TdDesignBudget *budget, GError **error)
 {
   static const char *const keys[] = { "name", "augment", "augment_space", "features", "model",
-                                      "interpret", NULL };
+                                      "interpret", "targets", NULL };
   if (node->type != TD_NODE_MAP)
     {
       g_autofree char *what = td_node_describe (node);

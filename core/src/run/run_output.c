@@ -8,6 +8,8 @@
  * whether the run was resumed, and when `tundish report` rebuilds them. */
 #include "run/run_output.h"
 #include "run/run_drift.h"
+#include "run/run_root_cause.h"
+#include "run/run_targets.h"
 #include "run/run_interpret.h"
 #include "run/run_timings.h"
 #include "run/run_summary.h"
@@ -398,7 +400,9 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
       || !write_importance (m, trials, importance, strings, error)
       || !td_run_write_interpret (m, trials, saliency, attention, strings, error)
       || !td_run_write_confusion (m, trials, confusion, strings, error)
-      || !td_run_write_drift (m, error))
+      || !td_run_write_drift (m, error)
+      || !td_run_write_root_cause (m, trials, error)
+      || !td_run_write_targets (m, summary, summary_ci, error))
     {
       g_string_chunk_free (strings);
       return FALSE;

@@ -10,6 +10,7 @@
 
 #include "data/labels.h"
 #include "run/interpret.h"
+#include "run/root_cause.h"
 #include "run/killpoint.h"
 
 const char *const td_trial_stage_names[TD_N_STAGES] = {
@@ -63,6 +64,7 @@ td_trial_clear (TdTrial *t)
   g_clear_pointer (&t->augmented, g_array_unref);
   g_clear_pointer (&t->saliency, td_interpret_cells_free);
   g_clear_pointer (&t->attention, td_interpret_cells_free);
+  g_clear_pointer (&t->root_cause, td_root_cause_rows_free);
   t->stages_run = 0;
   if (t->importance)
     {
@@ -641,6 +643,16 @@ trial_body (const TdTrialEnv *env, TdTrial *t, GError **error)
       ok = td_interpret_trial (&p->interpret, model, mv, d[2], td_labels_y (test_labels),
                                env->data->n_steps, mctx, &t->saliency, &t->attention, error);
       if (!ok || t->saliency || t->attention)   /* a model with nothing to say: no stage */
+        lap (t, TD_STAGE_INTERPRET, &t0);
+    }
+  if (ok)
+    {
+      /* The raw test series' hidden cause metadata only chooses and scores
+       * the series; explain sees the unlabelled input (root_cause.h). */
+      g_autoptr (TdDataset) raw = td_dataset_subset (env->data, sp->test, sp->n_test);
+      t0 = td_clock ();
+      ok = td_root_cause_trial (model, mv, d[2], raw, mctx, &t->root_cause, error);
+      if (!ok || t->root_cause)
         lap (t, TD_STAGE_INTERPRET, &t0);
     }
 out:

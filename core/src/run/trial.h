@@ -82,6 +82,7 @@ typedef struct {
   double stage_seconds[TD_N_STAGES];
   guint32 stages_run;           /* bit per TdTrialStage that ran */
   GArray *saliency, *attention; /* TdInterpretCell, when the model explains (else NULL) */
+  GArray *root_cause;           /* TdRootCauseRow (root_cause.h), when scored (else NULL) */
 } TdTrial;
 
 /* Add seconds to stage st of t (and mark it run). */

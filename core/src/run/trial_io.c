@@ -10,6 +10,8 @@
  *   saliency.csv           class_index,class,channel,time_bin,t_start,t_end,value,n_series
  *   attention.csv          class_index,class,time_bin,t_start,t_end,value,n_series
  *                          (interpret.h; models that explain / report attention)
+ *   root_cause.csv         series_id,defect_type,...,share.<channel>  (root_cause.h;
+ *                          data with cause metadata, models that explain)
  *   trial.csv              key,value: seconds, seconds.<stage> per timed stage, seeds,
  *                          augmentation counts, model path
  *   metrics.csv            metric,value — or "# failed,<message>"; written LAST
@@ -29,6 +31,7 @@
 #include <tundish/io.h>
 #include "run/interpret.h"
 #include "run/killpoint.h"
+#include "run/root_cause.h"
 
 static gboolean
 write_in (const char *dir, const char *name, GString *s, GError **error)
@@ -167,6 +170,13 @@ td_run_write_trial (const char *run_dir, const TdExperiment *exp, const TdTrial 
         {
           interpret_text (s, t->attention, TRUE);
           if (!write_in (dir, "attention.csv", s, error))
+            return FALSE;
+        }
+      if (t->root_cause)
+        {
+          g_string_truncate (s, 0);
+          td_root_cause_csv (s, t->root_cause);
+          if (!write_in (dir, "root_cause.csv", s, error))
             return FALSE;
         }
       write_seconds = td_clock () - t0;
@@ -470,6 +480,15 @@ trial_load (const char *run_dir, const TdExperiment *exp, TdTrial *t, GError **e
   if (!load_interpret (dir, "saliency.csv", FALSE, &t->saliency, error)
       || !load_interpret (dir, "attention.csv", TRUE, &t->attention, error))
     return FALSE;
+  g_autofree char *rpath = g_build_filename (dir, "root_cause.csv", NULL);
+  g_autofree char *rtext = NULL;
+  gsize rlen = 0;
+  if (g_file_test (rpath, G_FILE_TEST_EXISTS))
+    {
+      if (!g_file_get_contents (rpath, &rtext, &rlen, error)
+          || !(t->root_cause = td_root_cause_parse (rtext, rlen, rpath, error)))
+        return FALSE;
+    }
   t->ok = TRUE;
   t->done = TRUE;
   return TRUE;

@@ -316,6 +316,12 @@ add_metadata (const Config *c, TdDataset *ds, const GlassEvent *events,
       for (size_t s = 0; s < n; s++)
         mode[s] = m;
       td_dataset_add_meta_str (ds, rname, mode)->role = TD_META_INPUT;
+      /* The plant's layout, for root-cause scoring per stage: fixed, so an
+       * input like the sampling (docs/generators/glass_line.md). */
+      g_autofree char *sname = g_strdup_printf ("stage.%s", sn->name);
+      for (size_t s = 0; s < n; s++)
+        mode[s] = glass_stage_names[sn->stage];
+      td_dataset_add_meta_str (ds, sname, mode)->role = TD_META_INPUT;
     }
 }
 
@@ -408,7 +414,7 @@ static const TdPluginDescriptor glass_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = GEN_NAME,
-  .version = "1.0.0",
+  .version = "1.1.0",   /* 1.1: stage.<channel> */
   .summary = "float-glass line: furnace, tin bath, lehr; causal defect types with their "
              "cause channels, stage and window",
   .example_params = glass_examples,

@@ -217,6 +217,10 @@ test_sampling (void)
   g_assert_cmpuint (tin_changes, >, 550);
   g_assert_cmpfloat (meta_num (ds, "sample_period_s.crown_temperature", 0), ==, 10);
   g_assert_cmpstr (meta_str (ds, "resampling.crown_temperature", 0), ==, "hold");
+  g_assert_cmpstr (meta_str (ds, "stage.crown_temperature", 0), ==, "furnace");
+  g_assert_cmpstr (meta_str (ds, "stage.thickness", 0), ==, "forming");
+  g_assert_cmpstr (meta_str (ds, "stage.cooling_rate", 0), ==, "annealing");
+  g_assert_cmpint (td_dataset_find_meta (ds, "stage.thickness")->role, ==, TD_META_INPUT);
   const char *const lin[] = { "num_series", "20", "slow_sensor_resampling", "linear", NULL };
   g_autoptr (TdDataset) li = generate (lin, 1, 1, NULL);
   const float *y = td_dataset_series (li, 0);

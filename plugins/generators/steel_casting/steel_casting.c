@@ -514,6 +514,45 @@ float_at_most (double v)
   return (double) f > v ? nextafterf (f, -INFINITY) : f;
 }
 
+/* For root-cause scoring (docs/generators/steel_casting.md): the sensors
+ * each mechanism's rule reads, hidden like the mechanism. The caster has
+ * one stage and its rules fix no single window, so there is no stage map
+ * and cause_start / cause_end are -1 (no window share). A flipped label
+ * (mechanism label_noise) has no cause. */
+static const char *
+mechanism_cause (const char *mechanism)
+{
+  static const struct { const char *mechanism, *cause; } causes[] = {
+    { "level_excursion", "mold_level" },
+    { "temperature_drop", "mold_temperature" },
+    { "speed_superheat", "casting_speed;superheat" },
+    { "drop_then_level", "mold_temperature;mold_level" },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (causes); k++)
+    if (strcmp (mechanism, causes[k].mechanism) == 0)
+      return causes[k].cause;
+  return "";
+}
+
+static void
+add_cause_metadata (TdDataset *ds, const char *const *mechanism)
+{
+  size_t n = ds->n_series;
+  g_autofree const char **cause = g_new (const char *, MAX (n, (size_t) 1));
+  g_autofree const char **type = g_new (const char *, MAX (n, (size_t) 1));
+  g_autofree double *none = g_new (double, MAX (n, (size_t) 1));
+  for (size_t i = 0; i < n; i++)
+    {
+      cause[i] = mechanism_cause (mechanism[i] ? mechanism[i] : "");
+      type[i] = *cause[i] ? mechanism[i] : "none";
+      none[i] = -1;
+    }
+  td_dataset_add_meta_str (ds, "cause_channels", cause)->role = TD_META_TARGET;
+  td_dataset_add_meta_str (ds, "defect_type", type)->role = TD_META_TARGET;
+  td_dataset_add_meta_num (ds, "cause_start", none)->role = TD_META_TARGET;
+  td_dataset_add_meta_num (ds, "cause_end", none)->role = TD_META_TARGET;
+}
+
 static TdDataset *
 steel_generate (const TdParams *params, TdContext *ctx, GError **error)
 {
@@ -582,6 +621,7 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   for (size_t i = 0; i < cfg.n_casts; i++)
     events[i] = steel_event_name ((SteelEventKind) plan[i]);
   td_dataset_add_meta_str (ds, "event", events)->role = TD_META_TARGET;
+  add_cause_metadata (ds, mechanism);
 
   /* After the labels: a recalibration changes what the sensor reports, not
    * the process. Which casts were shifted is hidden (a model must find the
@@ -641,7 +681,7 @@ static const TdPluginDescriptor steel_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = GEN_NAME,
-  .version = "1.1.0",
+  .version = "1.1.0",   /* 1.1: cause metadata, recalibration */
   .summary = "continuous steel caster, 5 sensors at 1 Hz, defects from timed process events",
   .params = steel_params,
   .n_params = G_N_ELEMENTS (steel_params),

@@ -358,6 +358,34 @@ test_defect_rate (void)
   g_assert_cmpfloat (fabs (rate - 0.3), <=, 0.03);
 }
 
+/* Root-cause metadata: each mechanism names the sensors its rule reads,
+ * hidden from models; a flipped or good cast names none. */
+static void
+test_cause_metadata (void)
+{
+  TdDataset *ds = standard ();
+  int named = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      const char *m = meta_str (ds, "mechanism", i), *c = meta_str (ds, "cause_channels", i);
+      if (strcmp (m, "level_excursion") == 0)
+        g_assert_cmpstr (c, ==, "mold_level");
+      else if (strcmp (m, "temperature_drop") == 0)
+        g_assert_cmpstr (c, ==, "mold_temperature");
+      else if (strcmp (m, "speed_superheat") == 0)
+        g_assert_cmpstr (c, ==, "casting_speed;superheat");
+      else if (strcmp (m, "drop_then_level") == 0)
+        g_assert_cmpstr (c, ==, "mold_temperature;mold_level");
+      else
+        g_assert_cmpstr (c, ==, "");
+      named += *c != '\0';
+      g_assert_cmpstr (meta_str (ds, "defect_type", i), ==, *c ? m : "none");
+      g_assert_cmpfloat (meta_num (ds, "cause_start", i), ==, -1);
+    }
+  g_assert_cmpint (named, >, 0);
+  g_assert_cmpint (td_dataset_find_meta (ds, "cause_channels")->role, ==, TD_META_TARGET);
+}
+
 static void
 test_mechanisms (void)
 {
@@ -933,6 +961,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/steel_casting/descriptor", test_descriptor);
+  g_test_add_func ("/steel_casting/cause-metadata", test_cause_metadata);
   g_test_add_func ("/steel_casting/shape", test_shape);
   g_test_add_func ("/steel_casting/ranges", test_ranges);
   g_test_add_func ("/steel_casting/autocorrelation", test_autocorrelation);

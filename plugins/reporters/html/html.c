@@ -409,6 +409,8 @@ render (const TdRunReport *r, const char *title)
   section_add (sections, "data", "Data", b);
   section_results (b = g_string_new (NULL), r, &doc);
   section_add (sections, "results", "Results", b);
+  html_section_targets (b = g_string_new (NULL), &doc);
+  section_add (sections, "targets", "Targets", b);
   html_section_significance (b = g_string_new (NULL), &doc);
   section_add (sections, "significance", "Significance", b);
   html_section_thresholds (b = g_string_new (NULL), &doc);
@@ -427,6 +429,8 @@ render (const TdRunReport *r, const char *title)
   section_add (sections, "importance", "Feature importance", b);
   html_section_drivers (b = g_string_new (NULL), &doc);
   section_add (sections, "drivers", "What drives the score", b);
+  html_section_root_cause (b = g_string_new (NULL), &doc);
+  section_add (sections, "root-cause", "Root cause", b);
   html_section_pipelines (b = g_string_new (NULL), &doc);
   section_add (sections, "pipelines", "Pipelines", b);
   html_section_timing (b = g_string_new (NULL), &doc);

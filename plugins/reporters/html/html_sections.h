@@ -30,6 +30,11 @@ void html_section_timing (GString *out, const HtmlDoc *doc);
 /* "What drives the score": saliency heatmaps, channel shares, top time
  * windows and attention profiles per pipeline (report->saliency, attention). */
 void html_section_drivers (GString *out, const HtmlDoc *doc);
+/* Pass / miss of each pipeline's acceptance targets (run_dir/targets.csv). */
+void html_section_targets (GString *out, const HtmlDoc *doc);
+/* Root-cause scores with chance, attribution by channel per defect type and
+ * example defects with the cause window shaded (run_dir/root_cause_*.csv). */
+void html_section_root_cause (GString *out, const HtmlDoc *doc);
 /* Regression runs: per pipeline, test predictions against the true values
  * and the residuals, pooled over its trials. */
 void html_section_regression (GString *out, const HtmlDoc *doc);

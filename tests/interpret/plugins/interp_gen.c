@@ -7,6 +7,12 @@
  * signal_channel adds amplitude × class on steps [window_start, window_end).
  * Class names: good, defect (binary); good, minor, major, reject, c4, ...
  *
+ * cause_metadata: true adds root-cause metadata (run/root_cause.h): every
+ * series of class > 0 has cause_channels sensor_<signal_channel>, stage
+ * "stage_a", the window as cause_start / cause_end (last step) and its class
+ * name as defect_type, hidden; every channel's stage (stage.<channel>: the
+ * signal channel "stage_a", the others "stage_b") is an input.
+ *
  * Two descriptors: interp_gen declares a sample period of 30 s per step
  * (TD_EXT_SAMPLE_PERIOD), interp_gen_steps declares none. */
 #include <gsl/gsl_randist.h>
@@ -21,7 +27,41 @@ static const TdParamSpec gen_params[] = {
   { "window_start", TD_PARAM_INT, "10", 0, 100000, NULL, "first step of the signal" },
   { "window_end", TD_PARAM_INT, "20", 1, 100000, NULL, "one past the last step of the signal" },
   { "amplitude", TD_PARAM_DOUBLE, "2", 0, 100, NULL, "signal per class index" },
+  { "cause_metadata", TD_PARAM_BOOL, "false", 0, 0, NULL, "add root-cause metadata" },
 };
+
+static void
+add_cause_metadata (TdDataset *ds, size_t sc, size_t a, size_t b)
+{
+  size_t n = ds->n_series;
+  g_autofree const char **type = g_new (const char *, n);
+  g_autofree const char **cause = g_new (const char *, n);
+  g_autofree const char **stage = g_new (const char *, n);
+  g_autofree double *start = g_new (double, n);
+  g_autofree double *end = g_new (double, n);
+  g_autofree char *signal = g_strdup_printf ("sensor_%zu", sc);
+  for (size_t s = 0; s < n; s++)
+    {
+      gboolean defect = ds->y[s] > 0;
+      type[s] = ds->class_names[(size_t) ds->y[s]];
+      cause[s] = defect ? signal : "";
+      stage[s] = defect ? "stage_a" : "none";
+      start[s] = defect ? (double) a : -1;
+      end[s] = defect ? (double) b - 1 : -1;
+    }
+  td_dataset_add_meta_str (ds, "defect_type", type);
+  td_dataset_add_meta_str (ds, "cause_channels", cause);
+  td_dataset_add_meta_str (ds, "cause_stage", stage);
+  td_dataset_add_meta_num (ds, "cause_start", start);
+  td_dataset_add_meta_num (ds, "cause_end", end);
+  for (size_t c = 0; c < ds->n_channels; c++)
+    {
+      g_autofree char *key = g_strdup_printf ("stage.sensor_%zu", c);
+      for (size_t s = 0; s < n; s++)
+        stage[s] = c == sc ? "stage_a" : "stage_b";
+      td_dataset_add_meta_str (ds, key, stage)->role = TD_META_INPUT;
+    }
+}
 
 static TdDataset *
 gen_generate (const TdParams *params, TdContext *ctx, GError **error)
@@ -70,6 +110,8 @@ gen_generate (const TdParams *params, TdContext *ctx, GError **error)
     ds->class_names[c] = k == 2 ? g_strdup (c ? "defect" : "good")
                        : c < G_N_ELEMENTS (names) ? g_strdup (names[c])
                                                    : g_strdup_printf ("c%zu", c);
+  if (td_params_get_bool (params, "cause_metadata"))
+    add_cause_metadata (ds, sc, a, b);
   return ds;
 }
 
