@@ -239,8 +239,10 @@ ucr_read_ts (UcrTs *u, const char *path, double partition, GError **error)
                "labelled classification set");
   if (ok && !u->labels_ready)
     {
+      /* the label set keeps the NA list: it must outlive this block */
+      static const char *const no_na[] = { NULL };
       labels_init (&u->labels, "auto", (const char *const *) h.classes->pdata, h.classes->len,
-                   '.', (const char *const[]) { NULL });
+                   '.', no_na);
       u->labels_ready = TRUE;
       u->first_path = g_strdup (path);
     }
