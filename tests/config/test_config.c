@@ -1,6 +1,7 @@
 /* test_config.c — experiments that load: defaults, includes, sweeps,
  * overrides, evaluate forms, and the resolved text and its hash. Files are
  * written into a fresh temporary folder per test. */
+#include <tundish/drift.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -589,6 +590,31 @@ test_bootstrap_samples (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (e->hash, !=, plain->hash);
 }
 
+/* drift: enters the resolved text (and the hash) only when present, so
+ * experiments without it keep their hash; tests are written in a fixed
+ * order whatever order the file lists them in. */
+static void
+test_drift (Fixture *fx, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *a = put (fx, "a.yaml", minimal);
+  g_autoptr (TdExperiment) plain = load_ok (fx, a, NULL);
+  g_assert_false (plain->drift.enabled);
+  g_assert_null (strstr (plain->resolved_yaml, "drift"));
+  g_autofree char *text = g_strconcat (minimal, "drift: {tests: [mmd, ks]}\n", NULL);
+  g_autofree char *b = put (fx, "b.yaml", text);
+  g_autoptr (TdExperiment) e = load_ok (fx, b, NULL);
+  g_assert_true (e->drift.enabled);
+  g_assert_cmpuint (e->drift.tests, ==, TD_DRIFT_KS | TD_DRIFT_MMD);
+  g_assert_cmpint (e->drift.permutations, ==, TD_DRIFT_PERMUTATIONS_DEFAULT);
+  g_assert_nonnull (strstr (e->resolved_yaml, "drift: {tests: [ks, mmd], permutations: 200}\n"));
+  g_assert_cmpstr (e->hash, !=, plain->hash);
+  const char *const more[] = { "drift.permutations=999", NULL };
+  g_autoptr (TdExperiment) m = load_ok (fx, b, more);
+  g_assert_cmpint (m->drift.permutations, ==, 999);
+  g_assert_cmpstr (m->hash, !=, e->hash);
+}
+
 /* Another plugin's parameters (TD_PARAM_PARAMS): checked against the plugin
  * its ENUM names, stored as the given keys in canonical form (so they enter
  * the hash), reachable by --set, refused where they do not fit. */
@@ -898,6 +924,7 @@ main (int argc, char **argv)
   ADD ("hash", test_hash);
   ADD ("interpret", test_interpret);
   ADD ("bootstrap-samples", test_bootstrap_samples);
+  ADD ("drift", test_drift);
   ADD ("nested-params", test_nested_params);
   ADD ("summary", test_summary);
   ADD ("resolved-parses", test_resolved_parses);

@@ -9,6 +9,7 @@
 #include <tundish/context.h>
 #include <tundish/metrics.h>
 #include <tundish/stats.h>
+#include <tundish/drift.h>
 #include <tundish/io.h>
 #include <tundish/plugin.h>
 #include <tundish/testing.h>

@@ -22,3 +22,4 @@ int td_cmd_export (int argc, char **argv);
 int td_cmd_gradcheck (int argc, char **argv);
 int td_cmd_bench (int argc, char **argv);
 int td_cmd_compare (int argc, char **argv);
+int td_cmd_drift (int argc, char **argv);

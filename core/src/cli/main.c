@@ -29,6 +29,7 @@ static const char usage_text[] =
   "  gradcheck GOLDEN.json   check the NN layers against a PyTorch golden file\n"
   "  bench MODEL [k=v ...]   time a model's training epoch and inference on random data\n"
   "  compare RUN_DIR...      rank pipelines across runs: Friedman, Wilcoxon + Holm, CD diagram\n"
+  "  drift REFERENCE NEW     does new data still look like the reference? KS, Wasserstein, MMD\n"
   "\n"
   "Run `tundish COMMAND --help` for a command's options and examples.\n"
   "\n"
@@ -80,7 +81,7 @@ main (int argc, char **argv)
     { "eval", td_cmd_eval },       { "report", td_cmd_report },
     { "export", td_cmd_export },
     { "gradcheck", td_cmd_gradcheck }, { "bench", td_cmd_bench },
-    { "compare", td_cmd_compare },
+    { "compare", td_cmd_compare }, { "drift", td_cmd_drift },
   };
   for (size_t k = 0; k < G_N_ELEMENTS (cmds); k++)
     if (strcmp (cmd, cmds[k].name) == 0)

@@ -15,7 +15,7 @@
 
 static const char *const top_keys[] = {
   "experiment", "seed", "repeats", "task", "data", "split", "augment", "pipelines",
-  "evaluate", "compare", "summary", "report", "interpret", NULL,
+  "evaluate", "compare", "summary", "report", "interpret", "drift", NULL,
 };
 
 void
@@ -363,6 +363,7 @@ read_experiment (TdRegistry *reg, const TdNode *root, TdExperiment *exp, GError 
          && td_config_read_evaluate (reg, get (root, "evaluate"), root, "evaluate", exp, error)
          && read_compare (get (root, "compare"), exp, error)
          && read_summary (get (root, "summary"), exp, error)
+         && td_config_read_drift (get (root, "drift"), &exp->drift, error)
          && td_config_read_report (reg, get (root, "report"), root, "report", exp->reporters,
                                    error);
 }

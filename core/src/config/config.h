@@ -129,6 +129,14 @@ char *td_data_path_sha256 (const char *path, GError **error);
 
 #define TD_SUMMARY_BOOTSTRAP_DEFAULT 1000
 
+/* drift: two-sample tests between each split's training and test series
+ * (tundish/drift.h, core/src/run/run_drift.c). */
+typedef struct {
+  gboolean enabled;             /* the experiment has a drift: mapping */
+  guint tests;                  /* TdDriftTest bits (default all) */
+  int permutations;             /* MMD permutations (TD_DRIFT_PERMUTATIONS_DEFAULT) */
+} TdDriftSpec;
+
 typedef struct {
   char *path;                   /* the experiment file */
   char *name;                   /* experiment: */
@@ -155,6 +163,7 @@ typedef struct {
                                  * intervals of summary.csv (0: none) */
   GPtrArray *reporters;         /* of TdStage* (default: csv, html) */
   TdWindowSpec window;          /* data.window: what every pipeline sees is the windows */
+  TdDriftSpec drift;            /* drift: (off unless present) */
   char *resolved_yaml;          /* canonical text of everything above */
   char *hash;                   /* first 8 hex of SHA-256 of resolved_yaml */
 } TdExperiment;

@@ -241,5 +241,6 @@ td_config_emit (const TdExperiment *exp)
   g_string_append (out, "}\n");
   g_string_append_printf (out, "summary: {bootstrap_samples: %d}\n", exp->summary_bootstrap);
   put_stage_list (out, "", "report", exp->reporters);
+  td_config_emit_drift (out, &exp->drift);
   return g_string_free (out, FALSE);
 }

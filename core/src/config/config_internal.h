@@ -104,6 +104,10 @@ gboolean td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNod
 /* Create and destroy every distinct feature and model stage once on a
  * throwaway context; the first refusal, at the stage's position. */
 gboolean td_config_check_create (const TdExperiment *exp, GError **error);
+/* drift: (node may be NULL: off) into out (config_drift.c), and its line of
+ * the resolved text (nothing when off). */
+gboolean td_config_read_drift (const TdNode *node, TdDriftSpec *out, GError **error);
+void td_config_emit_drift (GString *out, const TdDriftSpec *drift);
 
 /* Canonical YAML of the resolved experiment. */
 char *td_config_emit (const TdExperiment *exp);

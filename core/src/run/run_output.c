@@ -7,6 +7,7 @@
  * byte-identical whatever -j is, wherever a pipeline stands in the file,
  * whether the run was resumed, and when `tundish report` rebuilds them. */
 #include "run/run_output.h"
+#include "run/run_drift.h"
 #include "run/run_interpret.h"
 #include "run/run_timings.h"
 #include "run/run_summary.h"
@@ -396,7 +397,8 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
   if (!write_predictions (m, trials, error) || !write_curves (m, trials, error)
       || !write_importance (m, trials, importance, strings, error)
       || !td_run_write_interpret (m, trials, saliency, attention, strings, error)
-      || !td_run_write_confusion (m, trials, confusion, strings, error))
+      || !td_run_write_confusion (m, trials, confusion, strings, error)
+      || !td_run_write_drift (m, error))
     {
       g_string_chunk_free (strings);
       return FALSE;

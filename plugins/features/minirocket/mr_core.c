@@ -278,11 +278,42 @@ combination_output (const MrParams *p, MrScratch *s, int comb, const int triple[
 
 /* ------------------------------------------------------------------- fit */
 
-static int
-cmp_float (const void *a, const void *b)
+/* The k-th smallest of v[0..n) (no NaN), by quickselect: v is permuted so
+ * that v[k] holds it, smaller values before, larger after. A few order
+ * statistics per output are all the biases need: O(n) each, not a sort. */
+static float
+select_k (float *v, size_t n, size_t k)
 {
-  float x = *(const float *) a, y = *(const float *) b;
-  return (x > y) - (x < y);
+  size_t lo = 0, hi = n - 1;
+  while (lo < hi)
+    {
+      float pivot = v[lo + (hi - lo) / 2];
+      size_t i = lo, j = hi;
+      while (i <= j)
+        {
+          while (v[i] < pivot)
+            i++;
+          while (v[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              float t = v[i];
+              v[i] = v[j];
+              v[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        break;
+    }
+  return v[k];
 }
 
 /* np.quantile(C, q), method linear, as numpy 1.24 computes it for float32
@@ -290,14 +321,18 @@ cmp_float (const void *a, const void *b)
  * the lerp in double (an intp index promotes them), the difference b − a in
  * float32, the result stored as float32. */
 static float
-quantile_f32 (const float *sorted, size_t n, float q)
+quantile_f32 (float *c, size_t n, float q)
 {
   float v = (float) (n - 1) * q;
   if (v >= (float) (n - 1))
-    return sorted[n - 1];
+    return select_k (c, n, n - 1);
   long lo = v < 0 ? 0 : (long) floorf (v);
   double gamma = (double) v - (double) lo;
-  float a = sorted[lo], b = sorted[lo + 1];
+  float a = select_k (c, n, (size_t) lo);
+  /* after the selection everything from lo + 1 on is >= a: its minimum */
+  float b = c[lo + 1];
+  for (size_t i = (size_t) lo + 2; i < n; i++)
+    b = MIN (b, c[i]);
   float diff = b - a;
   double r = gamma >= 0.5 ? (double) b - (double) diff * (1 - gamma)
                           : (double) a + (double) diff * gamma;
@@ -339,7 +374,6 @@ mr_fit_biases (MrParams *p, MrSeriesFunc series, gpointer data, const size_t *ex
             }
           combination_output (p, s, comb, triples[k], d, len);
           memcpy (sorted, s->c, len * sizeof *sorted);
-          qsort (sorted, len, sizeof *sorted, cmp_float);
           for (int j = 0; j < p->features_per_dilation[di]; j++, f++)
             p->biases[f] = quantile_f32 (sorted, len, q[f]);
         }

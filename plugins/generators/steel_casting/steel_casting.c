@@ -16,12 +16,13 @@
 
 #include "steel_events.h"
 #include "gen_rng.h"
+#include "steel_recalib.h"
 #include "steel_rules.h"
 
 #define GEN_NAME "steel_casting"
 
-static const char *const channel_names[STEEL_N_CH] = {
-  "casting_speed", "mold_temperature", "mold_level", "cooling_water_flow", "superheat",
+static const char *const channel_names[STEEL_N_CH + 1] = {
+  "casting_speed", "mold_temperature", "mold_level", "cooling_water_flow", "superheat", NULL,
 };
 
 #define SENSOR_PARAMS(name, unit, base, noise, lo, hi, ar)                                   \
@@ -86,6 +87,16 @@ static const TdParamSpec steel_params[] = {
   { "near_miss_weights", TD_PARAM_DOUBLE_LIST, "[1, 1, 1, 1, 1, 3, 3, 2]", 0, 1e6, NULL,
     "relative frequency of the near misses level_short, level_inside, temperature_small, "
     "speed_only, superheat_only, wrong_order, too_late, weak_drop" },
+  { "recalibration_fraction", TD_PARAM_DOUBLE, "0", 0, 1, NULL,
+    "fraction of casts, the last by series id, whose recalibration_channel reads shifted "
+    "(data drift; 0 = none; hidden metadata column `recalibrated` marks them)" },
+  { "recalibration_channel", TD_PARAM_ENUM, "mold_level", 0, 0, channel_names,
+    "the sensor that was recalibrated" },
+  { "recalibration_offset", TD_PARAM_DOUBLE, "0", 0, 0, NULL,
+    "added to the recalibrated sensor's readings (its unit)" },
+  { "recalibration_gain", TD_PARAM_DOUBLE, "1", 0, 100, NULL,
+    "gain about the sensor's nominal level: base + gain (v - base) (1 = none; 2 doubles "
+    "its spread)" },
 };
 
 typedef struct {
@@ -571,6 +582,30 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   for (size_t i = 0; i < cfg.n_casts; i++)
     events[i] = steel_event_name ((SteelEventKind) plan[i]);
   td_dataset_add_meta_str (ds, "event", events)->role = TD_META_TARGET;
+
+  /* After the labels: a recalibration changes what the sensor reports, not
+   * the process. Which casts were shifted is hidden (a model must find the
+   * drift, not read it); drift reports and grouped splits read the column. */
+  double fraction = td_params_get_double (params, "recalibration_fraction");
+  double offset = td_params_get_double (params, "recalibration_offset");
+  double gain = td_params_get_double (params, "recalibration_gain");
+  if (fraction > 0)
+    {
+      /* The column is there whenever a fraction is given, even with no
+       * offset and gain 1: the same casts then form a control without drift. */
+      const char *name = td_params_get_string (params, "recalibration_channel");
+      size_t ch = 0;
+      while (ch < STEEL_N_CH && strcmp (channel_names[ch], name) != 0)
+        ch++;
+      g_autofree double *flags = g_new (double, cfg.n_casts);
+      gboolean moves = offset != 0 || gain != 1;
+      size_t n = steel_recalibrate (ds, ch, cfg.shape.sensor[ch].base, fraction,
+                                    moves ? offset : 0.0, moves ? gain : 1.0, moves, flags);
+      td_dataset_add_meta_num (ds, "recalibrated", flags)->role = TD_META_TARGET;
+      if (moves)
+        td_context_log (ctx, G_LOG_LEVEL_INFO, GEN_NAME ": %zu casts read %s recalibrated", n,
+                        name);
+    }
   return g_steal_pointer (&ds);
 }
 
@@ -606,7 +641,7 @@ static const TdPluginDescriptor steel_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = GEN_NAME,
-  .version = "1.0.0",
+  .version = "1.1.0",
   .summary = "continuous steel caster, 5 sensors at 1 Hz, defects from timed process events",
   .params = steel_params,
   .n_params = G_N_ELEMENTS (steel_params),

@@ -871,6 +871,63 @@ test_cancel (void)
   g_assert_error (err, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_CANCELLED);
 }
 
+/* A recalibration moves only the chosen sensor of the last casts, by
+ * exactly base + gain (v - base) + offset; labels, the other channels and
+ * the earlier casts are the data without it, and `recalibrated` (hidden)
+ * says which casts moved. */
+static void
+test_recalibration (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) plain = generate_full (7, 2, &err, "num_casts", "40",
+                                               "cast_duration_minutes", "20", NULL);
+  g_assert_no_error (err);
+  g_assert_null (td_dataset_find_meta (plain, "recalibrated"));
+  g_autoptr (TdDataset) shifted = generate_full (7, 2, &err, "num_casts", "40",
+                                                 "cast_duration_minutes", "20",
+                                                 "recalibration_fraction", "0.25",
+                                                 "recalibration_channel", "superheat",
+                                                 "recalibration_offset", "2.5",
+                                                 "recalibration_gain", "1.5", NULL);
+  g_assert_no_error (err);
+  const TdMetaColumn *flag = td_dataset_find_meta (shifted, "recalibrated");
+  g_assert_nonnull (flag);
+  g_assert_cmpint (flag->role, ==, TD_META_TARGET);
+  size_t n_flagged = 0, n_moved = 0;
+  const size_t ch = STEEL_CH_SUPERHEAT, stride = plain->n_channels;
+  for (size_t s = 0; s < plain->n_series; s++)
+    {
+      g_assert_cmpfloat (plain->y[s], ==, shifted->y[s]);
+      g_assert_cmpfloat (flag->num[s], ==, s >= 30 ? 1.0 : 0.0);
+      n_flagged += flag->num[s] == 1.0;
+      const float *a = td_dataset_series (plain, s), *b = td_dataset_series (shifted, s);
+      for (size_t t = 0; t < plain->n_steps; t++)
+        for (size_t c = 0; c < stride; c++)
+          {
+            float want = a[t * stride + c];
+            if (c == ch && s >= 30)
+              want = (float) (25.0 + 1.5 * ((double) want - 25.0) + 2.5);
+            g_assert_cmpfloat (b[t * stride + c], ==, want);
+            n_moved += b[t * stride + c] != a[t * stride + c];
+          }
+    }
+  g_assert_cmpuint (n_flagged, ==, 10);
+  /* The check is not vacuous: the shifted casts' values did change. */
+  g_assert_cmpuint (n_moved, >, 10 * plain->n_steps / 2);
+
+  /* A fraction without offset or gain: the same casts marked, nothing moved
+   * (the control of experiments/steel-casting-drift.yaml). */
+  g_autoptr (TdDataset) control = generate_full (7, 2, &err, "num_casts", "40",
+                                                 "cast_duration_minutes", "20",
+                                                 "recalibration_fraction", "0.25", NULL);
+  g_assert_no_error (err);
+  flag = td_dataset_find_meta (control, "recalibrated");
+  g_assert_nonnull (flag);
+  g_assert_cmpfloat (flag->num[30], ==, 1.0);
+  g_assert_cmpmem (control->x, plain->n_series * plain->n_steps * stride * sizeof (float),
+                   plain->x, plain->n_series * plain->n_steps * stride * sizeof (float));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -891,6 +948,7 @@ main (int argc, char **argv)
   g_test_add_func ("/steel_casting/cancel", test_cancel);
   g_test_add_func ("/steel_casting/normal_sampler", test_normal_sampler);
   g_test_add_func ("/steel_casting/event_span", test_event_span);
+  g_test_add_func ("/steel_casting/recalibration", test_recalibration);
   int rc = g_test_run ();
   if (shared_ds)
     td_dataset_unref (shared_ds);

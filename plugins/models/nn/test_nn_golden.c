@@ -369,6 +369,9 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/golden/reproduces-pytorch-attention", test_reproduces_pytorch_attention);
   g_test_add_func ("/nn/golden/corrupted-fails", test_corrupted_fails);
   g_test_add_func ("/nn/golden/reproduces-pytorch-heads", test_reproduces_pytorch_heads);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-autoencoder",
+                   test_reproduces_pytorch_autoencoder);
+  g_test_add_func ("/nn/golden/reproduces-pytorch-vae", test_reproduces_pytorch_vae);
   g_test_add_func ("/nn/golden/malformed", test_malformed);
   return g_test_run ();
 }

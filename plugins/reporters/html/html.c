@@ -413,6 +413,8 @@ render (const TdRunReport *r, const char *title)
   section_add (sections, "significance", "Significance", b);
   html_section_thresholds (b = g_string_new (NULL), &doc);
   section_add (sections, "thresholds", "Alarm thresholds", b);
+  html_section_drift (b = g_string_new (NULL), &doc);
+  section_add (sections, "drift", "Data drift", b);
   html_section_curves (b = g_string_new (NULL), &doc);
   section_add (sections, "curves", "ROC \xc2\xb7 PR \xc2\xb7 calibration", b);
   html_section_regression (b = g_string_new (NULL), &doc);

@@ -14,6 +14,9 @@ void html_section_significance (GString *out, const HtmlDoc *doc);
 /* Anomaly detectors: FPR, recall, precision, F1 at each validation-calibrated
  * threshold method, against the plan's FPR < 0.05 (fpr_<method> metrics). */
 void html_section_thresholds (GString *out, const HtmlDoc *doc);
+/* The run's drift.csv (experiments with drift:): train against test per
+ * split and channel summary, drifting rows marked. */
+void html_section_drift (GString *out, const HtmlDoc *doc);
 /* ROC, precision-recall and reliability diagrams from the predictions. */
 void html_section_curves (GString *out, const HtmlDoc *doc);
 /* One chart per reported training curve. */

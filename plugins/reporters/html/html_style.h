@@ -86,6 +86,7 @@ static const char html_style[] =
   ".up{color:#067d4f;font-weight:600}\n"
   ".down{color:var(--warn);font-weight:600}\n"
   "tr.sig td{background:#f0f8f3}\n"
+  "tr.flag td{background:#fdf1e6}\n"
   "tr.grp td{border-top:2px solid var(--line)}\n"
   "table.significance{font-size:13px}\n"
   "table.mini{margin:4px 0;font-size:12.5px}\n"

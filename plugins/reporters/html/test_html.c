@@ -359,6 +359,43 @@ test_thresholds (void)
   g_rmdir (dir);
 }
 
+/* ------------------------------------------------------------ data drift */
+
+/* drift.csv in the run folder: two rows, one drifting (marked), no section
+ * without the file. */
+static void
+test_drift (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-html-XXXXXX", &error);
+  g_autofree char *csv = g_build_filename (dir, "drift.csv", NULL);
+  const char *rows =
+    "repeat,fold,channel,summary,n_ref,n_new,ks,p_ks,p_ks_holm,wasserstein,mmd2,"
+    "mmd_bandwidth,p_mmd,p_mmd_holm\n"
+    "0,0,mold_temperature,mean,480,120,0.375,1.6e-12,1.6e-11,3.13,0.134,3.9,0.001,0.01\n"
+    "0,0,<superheat>,std,480,120,0.12,0.07,0.69,0.07,0.006,0.42,0.2,1\n";
+  g_assert_true (g_file_set_contents (csv, rows, -1, &error));
+  TdRunReport r = make_report (dir, NULL, FALSE);
+  g_assert_true (vtable ()->write (NULL, &r, &error));
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "report.html", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  assert_contains (text, "<section id=\"drift\">");
+  assert_contains (text, "1 of 2 rows marked.");
+  g_assert_cmpuint (count (text, "<tr class=\"flag\">"), ==, 1);
+  assert_contains (text, "&lt;superheat&gt;");
+  g_unlink (path);
+  g_unlink (csv);
+
+  g_assert_true (vtable ()->write (NULL, &r, &error));
+  g_autofree char *again = NULL;
+  g_assert_true (g_file_get_contents (path, &again, NULL, NULL));
+  g_assert_null (strstr (again, "id=\"drift\""));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* ------------------------------------------------------------ rich report */
 
 /* Two pipelines with predictions (gbdt separates the classes perfectly),
@@ -922,5 +959,6 @@ main (int argc, char **argv)
   g_test_add_func ("/html/demo", test_demo);
   g_test_add_func ("/html/tick-parts", test_tick_parts);
   g_test_add_func ("/html/thresholds", test_thresholds);
+  g_test_add_func ("/html/drift", test_drift);
   return g_test_run ();
 }
