@@ -224,8 +224,14 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
   }
   if (text)
     {
-      fprintf (stderr, "data: %zu series × %zu steps × %zu channels, %zu positive (%.1fs)\n",
-               data->n_series, data->n_steps, data->n_channels, td_dataset_count_positive (data),
+      /* a count of positives means something for binary and anomaly data only */
+      g_autofree char *what = data->task == TD_TASK_BINARY || data->task == TD_TASK_ANOMALY
+                                ? g_strdup_printf ("%zu positive", td_dataset_count_positive (data))
+                                : data->task == TD_TASK_MULTICLASS
+                                    ? g_strdup_printf ("%zu classes", data->n_classes)
+                                    : g_strdup ("regression");
+      fprintf (stderr, "data: %zu series × %zu steps × %zu channels, %s (%.1fs)\n",
+               data->n_series, data->n_steps, data->n_channels, what,
                (double) (g_get_monotonic_time () - t_data) / 1e6);
       if (quality.inf_replaced || quality.missing || quality.dropped_ids->len
           || quality.constant_channels->len)
