@@ -8,7 +8,7 @@
  * flushed so the rename survives a power cut. A reader, a resumed run or a
  * crash therefore sees either the previous complete file or the new complete
  * file, never a torn one; a failed or abandoned write leaves the previous file
- * untouched and no temporary file behind. g_file_set_contents() and
+ * untouched and no temporary file behind. GLib's set-contents helper and
  * g_key_file_save_to_file() do not promise this (they fsync only on some
  * filesystems and not the folder), so plugins must not use them for outputs.
  * Errors are G_FILE_ERROR and name the final path and the reason (permission,
