@@ -1,0 +1,56 @@
+/* nn_cm.h — convolution kernels on channel-major data, for networks whose
+ * channels are few (the VAE, nn_vae.c). Private to the NN library.
+ *
+ * A channel-major tensor of I channels and M rows is I rows of ld floats;
+ * row r of channel i is in[i·ld + r]. With time-major sequences (r = t·B + b)
+ * one step is S = B rows, so tap k of a kernel of K taps ('same' padding,
+ * p = K/2) reads row r + (k − p)·S: a contiguous run of rows per tap, no
+ * im2col. The caller keeps p·S zero rows before row 0 and after row M − 1 of
+ * every input, so the padding needs no tests in the loops.
+ *
+ * The loops are vectorised over rows (16 floats), blocked over outputs and
+ * taps, and built in AVX-512, AVX2+FMA and baseline versions chosen at load
+ * time; this file is compiled with FMA contraction, so results differ in the
+ * last bits between those versions (as OpenBLAS's kernels differ between
+ * CPUs), never between calls, batch sizes or thread counts on one machine:
+ * each output of nn_cm_conv is one fixed sequence of operations, whatever
+ * lane or tail it falls in. Reductions over rows (nn_cm_wgrad) depend on M. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  size_t O, I, K;             /* outputs, inputs, taps */
+  size_t S;                   /* rows per step */
+  size_t M;                   /* rows */
+  const float *W;             /* [O][I][K] (PyTorch's Conv1d layout; K = 1: Linear's [O][I]) */
+  const float *bias;          /* [O], or NULL for 0 */
+  const float *in;            /* [I][ldi] */
+  size_t ldi;
+  float *out;                 /* [O][ldo], rows 0..M-1 written */
+  size_t ldo;
+  const float *gate;          /* NULL, or out = 0 where gate[o·ldg + r] ≤ 0 (ReLU's backward) */
+  size_t ldg;
+  int relu;                   /* out = max(out, 0) (NaN → 0) */
+} NnCmConv;
+
+/* out[o][r] = bias[o] + Σ_i Σ_k W[o][i][k] · in[i][r + (k − K/2)·S], then
+ * relu / gate. */
+void nn_cm_conv (const NnCmConv *a);
+
+/* dW[o][i][k] += Σ_r dz[o][r] · in[i][r + (k − K/2)·S] over r < M, and
+ * db[o] += Σ_r dz[o][r] when db is not NULL. */
+void nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd,
+                  const float *in, size_t ldi, float *dW, float *db);
+
+/* out[c][tp·S + s] = max over t in [tp·pool, min(tp·pool + pool, T)) of
+ * x[c][t·S + s], for tp < ⌈T/pool⌉; arg keeps the first such t. */
+void nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,
+                    float *out, int32_t *arg, size_t ldo);
+
+/* dx[c][t·S + s] = dout[c][tp·S + s] where arg says t won its window, else
+ * 0; then 0 where gate[c][t·S + s] ≤ 0. Every row t·S + s < T·S written. */
+void nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *dout,
+                             const int32_t *arg, size_t ldo, const float *gate, float *dx,
+                             size_t ldx);
