@@ -100,3 +100,82 @@ recon_normal (uint64_t *st)
   const double u1 = 1.0 - nn_rng_uniform (st), u2 = nn_rng_uniform (st);
   return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
 }
+
+/* log x for normal positive x (Cephes' logf: ≤ 2 ulp), branch-free so the
+ * loop calling it vectorises. */
+static inline float
+logf_vec (float x)
+{
+  int32_t bits;
+  memcpy (&bits, &x, sizeof bits);
+  float e = (float) ((bits >> 23) - 126);
+  bits = (bits & 0x007fffff) | 0x3f000000;         /* mantissa in [0.5, 1) */
+  float m;
+  memcpy (&m, &bits, sizeof m);
+  const int lo = m < 0.707106781186547524f;
+  e = lo ? e - 1.0f : e;
+  m = lo ? m + m - 1.0f : m - 1.0f;
+  const float z = m * m;
+  float y = 7.0376836292e-2f;
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  y += -2.12194440e-4f * e;
+  y += -0.5f * z;
+  return m + y + 0.693359375f * e;
+}
+
+/* cos and sin of 2π u for u in [0, 1): a quarter turn j = round(4u) off,
+ * Cephes' polynomials on |x| ≤ π/4, then rotated back by j quarters. */
+static inline void
+sincos_turn (float u, float *c, float *s)
+{
+  const float w = 4.0f * u;
+  const int32_t j = (int32_t) (w + 0.5f);
+  const float x = (w - (float) j) * 1.57079632679489662f, z = x * x;
+  const float sp = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f) * z * x + x;
+  const float cp = ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z
+                    + 4.166664568298827e-2f) * z * z - 0.5f * z + 1.0f;
+  const int32_t q = j & 3;
+  const float c0 = q == 0 ? cp : q == 1 ? -sp : q == 2 ? -cp : sp;
+  const float s0 = q == 0 ? sp : q == 1 ? cp : q == 2 ? -sp : -cp;
+  *c = c0;
+  *s = s0;
+}
+
+void
+recon_normals (uint64_t *st, float *out, size_t n)
+{
+  enum { CHUNK = 256 };
+  float u1[CHUNK], u2[CHUNK], r[CHUNK], c[CHUNK], s[CHUNK];
+  while (n > 0)
+    {
+      const size_t pairs = MIN ((size_t) CHUNK, (n + 1) / 2);
+      for (size_t j = 0; j < pairs; j++)
+        {
+          /* two 24-bit uniforms from one draw: u1 in (0, 1], u2 in [0, 1) */
+          const uint64_t h = nn_rng_next (st);
+          u1[j] = (float) ((h >> 40) + 1) * (1.0f / 16777216.0f);
+          u2[j] = (float) ((h >> 16) & 0xffffff) * (1.0f / 16777216.0f);
+        }
+      for (size_t j = 0; j < pairs; j++)
+        {
+          r[j] = sqrtf (-2.0f * logf_vec (u1[j]));
+          sincos_turn (u2[j], &c[j], &s[j]);
+        }
+      const size_t first = MIN (n, pairs);
+      for (size_t j = 0; j < first; j++)
+        out[j] = r[j] * c[j];
+      for (size_t j = 0; first + j < MIN (n, 2 * pairs); j++)
+        out[first + j] = r[j] * s[j];
+      const size_t done = MIN (n, 2 * pairs);
+      out += done;
+      n -= done;
+    }
+}

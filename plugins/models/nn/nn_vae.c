@@ -396,11 +396,9 @@ vae_forward (const void *self, const float *P, const float *S, void *tape, size_
   const size_t Tp = tp->Tp;
   if (train)
     {
-      /* drawn in [T',B,Z] order, as the time-major layout did */
       uint64_t st = nn_seed_mix (seed, 0x5641, 0, 0);
-      for (size_t r = 0; r < Tp * B; r++)
-        for (size_t z = 0; z < Z; z++)
-          tp->eps[z * ldp + r] = (float) recon_normal (&st);
+      for (size_t z = 0; z < Z; z++)
+        recon_normals (&st, tp->eps + z * ldp, Tp * B);
       tp->beta = v->beta_train;
       decode (v, P, tp);
       return finish_loss (v, tp);
