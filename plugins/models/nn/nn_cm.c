@@ -226,6 +226,25 @@ nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, 
     }
 }
 
+/* One window of VL columns (S a multiple of VL): the max and its first step. */
+CM_INLINE void
+pool_vec (const float *x, size_t S, size_t t0, size_t t1, float *o, int32_t *a)
+{
+  v16 m;
+  v16i am = (v16i) { 0 } + (int32_t) t0;
+  VLD (m, x + t0 * S);
+  for (size_t t = t0 + 1; t < t1; t++)
+    {
+      v16 xr;
+      VLD (xr, x + t * S);
+      const v16i gt = xr > m;
+      m = (v16) (((v16i) xr & gt) | ((v16i) m & ~gt));
+      am = (((v16i) { 0 } + (int32_t) t) & gt) | (am & ~gt);
+    }
+  VST (o, m);
+  VST (a, am);
+}
+
 CM_HOT void
 nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,
                float *out, int32_t *arg, size_t ldo)
@@ -237,21 +256,22 @@ nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t
         const size_t t0 = tp * pool, t1 = t0 + pool < T ? t0 + pool : T;
         float *o = out + c * ldo + tp * S;
         int32_t *a = arg + c * ldo + tp * S;
-        const float *x0 = x + c * ldx + t0 * S;
-        for (size_t s = 0; s < S; s++)
+        size_t s = 0;
+        for (; S % VL == 0 && s < S; s += VL)
+          pool_vec (x + c * ldx + s, S, t0, t1, o + s, a + s);
+        for (; s < S; s++)
           {
-            o[s] = x0[s];
-            a[s] = (int32_t) t0;
-          }
-        for (size_t t = t0 + 1; t < t1; t++)
-          {
-            const float *xr = x + c * ldx + t * S;
-            for (size_t s = 0; s < S; s++)
-              {
-                const int gt = xr[s] > o[s];
-                o[s] = gt ? xr[s] : o[s];
-                a[s] = gt ? (int32_t) t : a[s];
-              }
+            const float *xs = x + c * ldx + s;
+            float m = xs[t0 * S];
+            int32_t am = (int32_t) t0;
+            for (size_t t = t0 + 1; t < t1; t++)
+              if (xs[t * S] > m)
+                {
+                  m = xs[t * S];
+                  am = (int32_t) t;
+                }
+            o[s] = m;
+            a[s] = am;
           }
       }
 }
@@ -267,13 +287,9 @@ nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *
         const size_t tp = t / pool;
         const float *d = dout + c * ldo + tp * S;
         const int32_t *a = arg + c * ldo + tp * S;
-        const float *g = gate ? gate + c * ldx + t * S : NULL;
+        const float *g = gate + c * ldx + t * S;
         float *o = dx + c * ldx + t * S;
-        if (g)
-          for (size_t s = 0; s < S; s++)
-            o[s] = a[s] == (int32_t) t && g[s] > 0 ? d[s] : 0.0f;
-        else
-          for (size_t s = 0; s < S; s++)
-            o[s] = a[s] == (int32_t) t ? d[s] : 0.0f;
+        for (size_t s = 0; s < S; s++)
+          o[s] = a[s] == (int32_t) t && g[s] > 0 ? d[s] : 0.0f;
       }
 }

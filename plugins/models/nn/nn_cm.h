@@ -49,8 +49,9 @@ void nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float 
 void nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,
                     float *out, int32_t *arg, size_t ldo);
 
-/* dx[c][t·S + s] = dout[c][tp·S + s] where arg says t won its window, else
- * 0; then 0 where gate[c][t·S + s] ≤ 0. Every row t·S + s < T·S written. */
+/* dx[c][t·S + s] = dout[c][tp·S + s] where arg says t won its window and
+ * gate[c][t·S + s] > 0 (the ReLU before the pool), else 0. Every row
+ * t·S + s < T·S written. */
 void nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *dout,
                              const int32_t *arg, size_t ldo, const float *gate, float *dx,
                              size_t ldx);
