@@ -206,8 +206,13 @@ nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, 
           }
       o0 += no;
     }
-  if (!db)
-    return;
+  if (db)
+    nn_cm_bias_grad (O, M, dz, ldd, db);
+}
+
+CM_HOT void
+nn_cm_bias_grad (size_t O, size_t M, const float *dz, size_t ldd, float *db)
+{
   for (size_t o = 0; o < O; o++)
     {
       const float *d = dz + o * ldd;
@@ -292,4 +297,86 @@ nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *
         for (size_t s = 0; s < S; s++)
           o[s] = a[s] == (int32_t) t && g[s] > 0 ? d[s] : 0.0f;
       }
+}
+
+/* Taps k of output step t whose source step t + k − p lies in [0, T). */
+CM_INLINE void
+tap_range (size_t t, size_t K, size_t T, size_t *k0, size_t *k1)
+{
+  const size_t p = K / 2;
+  *k0 = t < p ? p - t : 0;
+  *k1 = T + p - t < K ? T + p - t : K;
+}
+
+CM_HOT void
+nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *Y, size_t ldy,
+              const float *bias, float *out, size_t ldo)
+{
+  const size_t p = K / 2;
+  const v16 zero = { 0 };
+  for (size_t f = 0; f < F; f++)
+    for (size_t t = 0; t < T; t++)
+      {
+        size_t k0, k1;
+        tap_range (t, K, T, &k0, &k1);
+        float *o = out + f * ldo + t * S;
+        size_t s = 0;
+        for (; S % VL == 0 && s < S; s += VL)
+          {
+            v16 acc = zero + bias[f];
+            for (size_t k = k0; k < k1; k++)
+              {
+                v16 y;
+                VLD (y, Y + (k * F + f) * ldy + ((t + k - p) / pool) * S + s);
+                acc += y;
+              }
+            acc = (v16) ((v16i) acc & (acc > zero));
+            VST (o + s, acc);
+          }
+        for (; s < S; s++)
+          {
+            float acc = bias[f];
+            for (size_t k = k0; k < k1; k++)
+              acc += Y[(k * F + f) * ldy + ((t + k - p) / pool) * S + s];
+            o[s] = acc > 0 ? acc : 0;
+          }
+      }
+}
+
+CM_HOT void
+nn_cm_upconv_backward (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *dz,
+                       size_t ldd, float *D, size_t ldD)
+{
+  const size_t p = K / 2, Tp = (T + pool - 1) / pool;
+  for (size_t k = 0; k < K; k++)
+    for (size_t f = 0; f < F; f++)
+      for (size_t tp = 0; tp < Tp; tp++)
+        {
+          /* source steps u of latent step tp, read by output steps t = u − k + p in [0, T) */
+          const size_t u0 = tp * pool, u1 = u0 + pool < T ? u0 + pool : T;
+          const size_t t0 = u0 + p >= k ? u0 + p - k : 0;
+          size_t t1 = u1 + p >= k ? u1 + p - k : 0;
+          t1 = t1 < T ? t1 : T;
+          const float *d = dz + f * ldd;
+          float *o = D + (k * F + f) * ldD + tp * S;
+          size_t s = 0;
+          for (; S % VL == 0 && s < S; s += VL)
+            {
+              v16 acc = { 0 };
+              for (size_t t = t0; t < t1; t++)
+                {
+                  v16 x;
+                  VLD (x, d + t * S + s);
+                  acc += x;
+                }
+              VST (o + s, acc);
+            }
+          for (; s < S; s++)
+            {
+              float acc = 0;
+              for (size_t t = t0; t < t1; t++)
+                acc += d[t * S + s];
+              o[s] = acc;
+            }
+        }
 }

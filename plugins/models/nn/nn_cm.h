@@ -44,6 +44,24 @@ void nn_cm_conv (const NnCmConv *a);
 void nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd,
                   const float *in, size_t ldi, float *dW, float *db);
 
+/* db[o] += Σ_r dz[o][r] over r < M. */
+void nn_cm_bias_grad (size_t O, size_t M, const float *dz, size_t ldd, float *db);
+
+/* A convolution of a nearest-upsampled input, by latent step: with
+ * Y[k·F + f][tp·S + s] = Σ_z W[f][z][k] · z[z][tp·S + s] (nn_cm_conv, K = 1,
+ * on the T' = ⌈T/pool⌉ latent steps), the convolution's output at step t is
+ * out[f][t·S + s] = max(0, bias[f] + Σ_k Y[k·F + f][⌊(t + k − p)/pool⌋·S + s])
+ * over the taps whose step t + k − p lies in [0, T): K·F·Z products per
+ * latent step instead of per step. */
+void nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *Y,
+                   size_t ldy, const float *bias, float *out, size_t ldo);
+/* Its backward to the latent steps: D[k·F + f][tp·S + s] = Σ dz[f][t·S + s]
+ * over the steps t in [0, T) whose tap k reads latent step tp. Then
+ * ∂W[f][z][k] = Σ D[k·F + f] · z[z] and ∂z[z] = Σ_k Σ_f W[f][z][k] · D[k·F + f]
+ * (nn_cm_wgrad and nn_cm_conv with K = 1). */
+void nn_cm_upconv_backward (size_t F, size_t K, size_t T, size_t S, size_t pool,
+                            const float *dz, size_t ldd, float *D, size_t ldD);
+
 /* out[c][tp·S + s] = max over t in [tp·pool, min(tp·pool + pool, T)) of
  * x[c][t·S + s], for tp < ⌈T/pool⌉; arg keeps the first such t. */
 void nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,

@@ -103,6 +103,9 @@ typedef struct {
   float *sd, *eps, *zs;       /* [Z][ldp] */
   float *zu, *h2, *rec;       /* [Z][ld], [F][ld], [C][ld] */
   float *wml, *bml;           /* [2Z][F], [2Z]: μ's and log σ²'s Linear stacked */
+  float *up;                  /* [K·F][ldp]: dec.0 by latent step (nn_cm_upconv), then
+                               * its backward's D */
+  float *wup, *wdn;           /* dec.0.weight as [K·F][Z] and [Z][K·F] */
   float *mu_tm, *lv_tm;       /* [T',B,Z] for nn_vae_forward_eps */
   float *recon_buf;           /* [T,B,C] */
   float *loss;                /* [B] */
@@ -111,7 +114,7 @@ typedef struct {
   float *d_rec_tm;            /* [T,B,C] */
   float *d_rec, *d_h2, *d_zu, *d_h1, *d_x;   /* [C|F|Z|F|C][ld] */
   float *d_z, *d_ml, *d_pooled;              /* [Z|2Z|F][ldp] */
-  float *wt, *dwml;           /* flipped weights; [2Z][F] + [2Z] */
+  float *wt, *dwml;           /* flipped weights (or dec.0's [K·F][Z]); [2Z][F] + [2Z] */
 } VaeTape;
 
 /* n channels of ld floats, zeroed; the pointer is to row 0 of channel 0. */
@@ -153,6 +156,9 @@ vae_tape_new (const void *self, size_t T, size_t B)
   tp->rec = cm_new (tp, C);
   tp->wml = g_new0 (float, 2 * Z * F);
   tp->bml = g_new0 (float, 2 * Z);
+  tp->up = g_new0 (float, K * F * P);
+  tp->wup = g_new0 (float, K * F * Z);
+  tp->wdn = g_new0 (float, K * F * Z);
   tp->mu_tm = g_new0 (float, Z * P);
   tp->lv_tm = g_new0 (float, Z * P);
   tp->recon_buf = g_new0 (float, TB * C);
@@ -186,7 +192,7 @@ vae_tape_free (void *tape)
   for (size_t k = 0; k < G_N_ELEMENTS (cms); k++)
     cm_free (tp, cms[k]);
   void *bufs[] = { tp->pooled, tp->arg, tp->len_p, tp->ml, tp->sd, tp->eps, tp->zs, tp->wml,
-                   tp->bml, tp->mu_tm, tp->lv_tm, tp->recon_buf, tp->loss, tp->sse, tp->kl,
+                   tp->bml, tp->up, tp->wup, tp->wdn, tp->mu_tm, tp->lv_tm, tp->recon_buf, tp->loss, tp->sse, tp->kl,
                    tp->acc, tp->d_rec_tm, tp->d_z, tp->d_ml, tp->d_pooled, tp->wt, tp->dwml };
   for (size_t k = 0; k < G_N_ELEMENTS (bufs); k++)
     g_free (bufs[k]);
@@ -304,15 +310,35 @@ decode (const NnVae *v, const float *P, VaeTape *tp)
         const size_t i = z * ldp + r;
         tp->zs[i] = tp->ml[i] + tp->sd[i] * tp->eps[i];
       }
-  for (size_t z = 0; z < Z; z++)
-    for (size_t t = 0; t < T; t++)
-      memcpy (tp->zu + z * ld + t * B, tp->zs + z * ldp + (t / pool) * B, B * sizeof (float));
-  mask_rows (tp->zu, Z, ld, T, B, h->len);
-  zero_tail (tp, tp->zu, Z, M, pad);
-  NnCmConv a = cm_conv_args (&v->dec1, P, tp, B, tp->zu, tp->h2);
-  a.relu = 1;
-  nn_cm_conv (&a);
-  mask_rows (tp->h2, F, ld, T, B, h->len);
+  NnCmConv a;
+  if (!ragged (h->len, T, B))
+    {
+      /* dec.0 by latent step: each latent step's K·F products once, not at
+       * each of its pool decoder steps */
+      const size_t K = v->cfg.K, KF = K * F;
+      const float *W = P + v->dec1.w;
+      for (size_t f = 0; f < F; f++)
+        for (size_t z = 0; z < Z; z++)
+          for (size_t k = 0; k < K; k++)
+            tp->wup[(k * F + f) * Z + z] = W[(f * Z + z) * K + k];
+      nn_cm_conv (&(NnCmConv) { .O = KF, .I = Z, .K = 1, .S = B, .M = P1, .W = tp->wup,
+                                .in = tp->zs, .ldi = ldp, .out = tp->up, .ldo = ldp });
+      nn_cm_upconv (F, K, T, B, pool, tp->up, ldp, P + v->dec1.b, tp->h2, ld);
+    }
+  else
+    {
+      /* a padded step inside a latent step's window must read as 0: upsample */
+      for (size_t z = 0; z < Z; z++)
+        for (size_t t = 0; t < T; t++)
+          memcpy (tp->zu + z * ld + t * B, tp->zs + z * ldp + (t / pool) * B,
+                  B * sizeof (float));
+      mask_rows (tp->zu, Z, ld, T, B, h->len);
+      zero_tail (tp, tp->zu, Z, M, pad);
+      a = cm_conv_args (&v->dec1, P, tp, B, tp->zu, tp->h2);
+      a.relu = 1;
+      nn_cm_conv (&a);
+      mask_rows (tp->h2, F, ld, T, B, h->len);
+    }
   zero_tail (tp, tp->h2, F, M, pad);
   a = cm_conv_args (&v->dec2, P, tp, B, tp->h2, tp->rec);
   nn_cm_conv (&a);
@@ -465,22 +491,45 @@ vae_backward (const void *self, const float *P, float *G, void *tape, const floa
                             .in = tp->d_rec, .ldi = ld, .out = tp->d_h2, .ldo = ld,
                             .gate = tp->h2, .ldg = ld });
   zero_tail (tp, tp->d_h2, F, M, pad);
-  nn_cm_wgrad (F, Z, K, B, M, tp->d_h2, ld, tp->zu, ld, G + v->dec1.w, G + v->dec1.b);
-  flip_weights (P + v->dec1.w, F, Z, K, tp->wt);
-  nn_cm_conv (&(NnCmConv) { .O = Z, .I = F, .K = K, .S = B, .M = M, .W = tp->wt,
-                            .in = tp->d_h2, .ldi = ld, .out = tp->d_zu, .ldo = ld });
-  /* upsampling: a latent step collects its pool decoder steps (valid ones) */
-  mask_rows (tp->d_zu, Z, ld, T, B, len);
-  for (size_t z = 0; z < Z; z++)
-    memset (tp->d_z + z * ldp, 0, P1 * sizeof (float));
-  for (size_t z = 0; z < Z; z++)
-    for (size_t t = 0; t < T; t++)
-      {
-        const float *src = tp->d_zu + z * ld + t * B;
-        float *dst = tp->d_z + z * ldp + (t / pool) * B;
-        for (size_t b = 0; b < B; b++)
-          dst[b] += src[b];
-      }
+  if (!ragged (len, T, B))
+    {
+      /* by latent step, as the forward (nn_cm_upconv_backward) */
+      const size_t KF = K * F;
+      const float *W = P + v->dec1.w;
+      nn_cm_upconv_backward (F, K, T, B, pool, tp->d_h2, ld, tp->up, ldp);
+      float *dwup = tp->wt;
+      memset (dwup, 0, KF * Z * sizeof (float));
+      nn_cm_wgrad (KF, Z, 1, B, P1, tp->up, ldp, tp->zs, ldp, dwup, NULL);
+      nn_cm_bias_grad (F, M, tp->d_h2, ld, G + v->dec1.b);
+      for (size_t f = 0; f < F; f++)
+        for (size_t z = 0; z < Z; z++)
+          for (size_t k = 0; k < K; k++)
+            {
+              G[v->dec1.w + (f * Z + z) * K + k] += dwup[(k * F + f) * Z + z];
+              tp->wdn[z * KF + k * F + f] = W[(f * Z + z) * K + k];
+            }
+      nn_cm_conv (&(NnCmConv) { .O = Z, .I = KF, .K = 1, .S = B, .M = P1, .W = tp->wdn,
+                                .in = tp->up, .ldi = ldp, .out = tp->d_z, .ldo = ldp });
+    }
+  else
+    {
+      nn_cm_wgrad (F, Z, K, B, M, tp->d_h2, ld, tp->zu, ld, G + v->dec1.w, G + v->dec1.b);
+      flip_weights (P + v->dec1.w, F, Z, K, tp->wt);
+      nn_cm_conv (&(NnCmConv) { .O = Z, .I = F, .K = K, .S = B, .M = M, .W = tp->wt,
+                                .in = tp->d_h2, .ldi = ld, .out = tp->d_zu, .ldo = ld });
+      /* upsampling: a latent step collects its pool decoder steps (valid ones) */
+      mask_rows (tp->d_zu, Z, ld, T, B, len);
+      for (size_t z = 0; z < Z; z++)
+        memset (tp->d_z + z * ldp, 0, P1 * sizeof (float));
+      for (size_t z = 0; z < Z; z++)
+        for (size_t t = 0; t < T; t++)
+          {
+            const float *src = tp->d_zu + z * ld + t * B;
+            float *dst = tp->d_z + z * ldp + (t / pool) * B;
+            for (size_t b = 0; b < B; b++)
+              dst[b] += src[b];
+          }
+    }
   /* reparameterisation and KL: ∂KL/∂μ = μ, ∂KL/∂lv = ½(σ² − 1) */
   float *d_mu = tp->d_ml, *d_lv = tp->d_ml + Z * ldp;
   const float *mu = tp->ml;

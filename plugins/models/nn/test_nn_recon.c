@@ -2,7 +2,8 @@
  * backward of the LSTM autoencoder and of the VAE against finite
  * differences (every tensor and the input, with variable lengths), a
  * deliberately wrong gradient failing its row, padding changing nothing,
- * the VAE's ELBO score being noise-common across the batch, and training
+ * the VAE's ELBO score being noise-common across the batch, its two decoder
+ * paths (full lengths, padded batches) agreeing, and training
  * (NN_LOSS_OUTPUT, early stopping on the validation loss) lowering the loss
  * and giving the same bytes for 1 and 2 threads. */
 #include <math.h>
@@ -211,6 +212,74 @@ test_vae_elbo (void)
   nn_vae_clear (&v);
 }
 
+/* With every sequence full length the decoder's first convolution runs by
+ * latent step (nn_cm_upconv); a batch with a padded sequence takes the
+ * upsampled path. Sixteen full sequences (a whole vector of rows) alone and
+ * with a padded seventeenth whose loss is weighted 0 must agree: losses,
+ * every gradient and the input gradient. T = 13 with pool 4 leaves a last
+ * latent step of one decoder step; K = 5 reads two steps past each end. */
+static void
+test_vae_paths (void)
+{
+  const size_t Tn = 13, Bn = 16, Cn = 3, Tp = 4, Zn = 3;
+  NnVae v;
+  NnVaeConfig cfg = { .C = Cn, .F = 6, .K = 5, .Z = Zn, .pool = 4, .beta = 0.5 };
+  g_assert_true (nn_vae_init (&v, &cfg, NULL));
+  const size_t np = v.layout.total;
+  g_autofree float *P = g_new (float, np);
+  nn_vae_init_params (&v, P, 6);
+  NnNet net;
+  nn_vae_net_init (&net, &v);
+  g_autofree float *x1 = random_x (Tn * (Bn + 1) * Cn, 11);    /* [T, B+1, C] */
+  g_autofree float *e1 = random_x (Tp * (Bn + 1) * Zn, 12);    /* [T', B+1, Z] */
+  g_autofree float *xa = g_new (float, Tn * Bn * Cn);
+  g_autofree float *ea = g_new (float, Tp * Bn * Zn);
+  for (size_t t = 0; t < Tn; t++)
+    memcpy (xa + t * Bn * Cn, x1 + t * (Bn + 1) * Cn, Bn * Cn * sizeof (float));
+  for (size_t t = 0; t < Tp; t++)
+    memcpy (ea + t * Bn * Zn, e1 + t * (Bn + 1) * Zn, Bn * Zn * sizeof (float));
+  guint32 la_len[16], lb_len[17];
+  float da[16], db[17];
+  for (size_t b = 0; b <= Bn; b++)
+    {
+      lb_len[b] = b < Bn ? (guint32) Tn : 7;
+      db[b] = b < Bn ? 1.0f / (float) Bn : 0.0f;
+      if (b < Bn)
+        {
+          la_len[b] = (guint32) Tn;
+          da[b] = db[b];
+        }
+    }
+  void *ta = net.tape_new (net.self, Tn, Bn), *tb = net.tape_new (net.self, Tn, Bn + 1);
+  const float *mu, *lv;
+  const float *lossa = nn_vae_forward_eps (&v, P, ta, Tn, Bn, xa, la_len, ea, &mu, &lv);
+  const float *lossb = nn_vae_forward_eps (&v, P, tb, Tn, Bn + 1, x1, lb_len, e1, &mu, &lv);
+  for (size_t b = 0; b < Bn; b++)
+    g_assert_cmpfloat_with_epsilon (lossa[b], lossb[b], 1e-5 * lossa[b]);
+  g_autofree float *Ga = g_new0 (float, np);
+  g_autofree float *Gb = g_new0 (float, np);
+  g_autofree float *dxa = g_new0 (float, Tn * Bn * Cn);
+  g_autofree float *dxb = g_new0 (float, Tn * (Bn + 1) * Cn);
+  net.backward (net.self, P, Ga, ta, da, dxa);
+  net.backward (net.self, P, Gb, tb, db, dxb);
+  for (size_t k = 0; k < v.layout.n; k++)
+    {
+      const NnTensor *t = &v.layout.t[k];
+      double scale = 0;
+      for (size_t i = 0; i < t->numel; i++)
+        scale = MAX (scale, fabs (Ga[t->offset + i]));
+      g_assert_cmpfloat (scale, >, 1e-4);     /* a real gradient was compared */
+      for (size_t i = 0; i < t->numel; i++)
+        g_assert_cmpfloat_with_epsilon (Ga[t->offset + i], Gb[t->offset + i], 1e-5 * scale);
+    }
+  for (size_t t = 0; t < Tn; t++)
+    for (size_t i = 0; i < Bn * Cn; i++)
+      g_assert_cmpfloat_with_epsilon (dxa[t * Bn * Cn + i], dxb[t * (Bn + 1) * Cn + i], 1e-6);
+  net.tape_free (ta);
+  net.tape_free (tb);
+  nn_vae_clear (&v);
+}
+
 /* Training on smooth series lowers the validation loss; 1 and 2 threads
  * give the same weights. */
 static void
@@ -331,6 +400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn-recon/ae/gradients", test_ae_gradients);
   g_test_add_func ("/nn-recon/vae/gradients", test_vae_gradients);
   g_test_add_func ("/nn-recon/vae/elbo", test_vae_elbo);
+  g_test_add_func ("/nn-recon/vae/paths", test_vae_paths);
   g_test_add_func ("/nn-recon/ae/train", test_ae_train);
   g_test_add_func ("/nn-recon/vae/train", test_vae_train);
   return g_test_run ();
