@@ -286,16 +286,20 @@ nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *
                         const int32_t *arg, size_t ldo, const float *gate, float *dx,
                         size_t ldx)
 {
+  const size_t Tp = (T + pool - 1) / pool;
   for (size_t c = 0; c < C; c++)
-    for (size_t t = 0; t < T; t++)
+    for (size_t tp = 0; tp < Tp; tp++)
       {
-        const size_t tp = t / pool;
         const float *d = dout + c * ldo + tp * S;
         const int32_t *a = arg + c * ldo + tp * S;
-        const float *g = gate + c * ldx + t * S;
-        float *o = dx + c * ldx + t * S;
-        for (size_t s = 0; s < S; s++)
-          o[s] = a[s] == (int32_t) t && g[s] > 0 ? d[s] : 0.0f;
+        const size_t t1 = tp * pool + pool < T ? tp * pool + pool : T;
+        for (size_t t = tp * pool; t < t1; t++)
+          {
+            const float *g = gate + c * ldx + t * S;
+            float *o = dx + c * ldx + t * S;
+            for (size_t s = 0; s < S; s++)
+              o[s] = a[s] == (int32_t) t && g[s] > 0 ? d[s] : 0.0f;
+          }
       }
 }
 
@@ -314,33 +318,39 @@ nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *
 {
   const size_t p = K / 2;
   const v16 zero = { 0 };
-  for (size_t f = 0; f < F; f++)
-    for (size_t t = 0; t < T; t++)
-      {
-        size_t k0, k1;
-        tap_range (t, K, T, &k0, &k1);
-        float *o = out + f * ldo + t * S;
-        size_t s = 0;
-        for (; S % VL == 0 && s < S; s += VL)
-          {
-            v16 acc = zero + bias[f];
-            for (size_t k = k0; k < k1; k++)
-              {
-                v16 y;
-                VLD (y, Y + (k * F + f) * ldy + ((t + k - p) / pool) * S + s);
-                acc += y;
-              }
-            acc = (v16) ((v16i) acc & (acc > zero));
-            VST (o + s, acc);
-          }
-        for (; s < S; s++)
-          {
-            float acc = bias[f];
-            for (size_t k = k0; k < k1; k++)
-              acc += Y[(k * F + f) * ldy + ((t + k - p) / pool) * S + s];
-            o[s] = acc > 0 ? acc : 0;
-          }
-      }
+  size_t off[NN_CM_MAX_K];       /* per tap: its row block in Y (no division in the loops) */
+  for (size_t t = 0; t < T; t++)
+    {
+      size_t k0, k1;
+      tap_range (t, K, T, &k0, &k1);
+      for (size_t k = k0; k < k1; k++)
+        off[k] = k * F * ldy + ((t + k - p) / pool) * S;
+      for (size_t f = 0; f < F; f++)
+        {
+          const float *y = Y + f * ldy;
+          float *o = out + f * ldo + t * S;
+          size_t s = 0;
+          for (; S % VL == 0 && s < S; s += VL)
+            {
+              v16 acc = zero + bias[f];
+              for (size_t k = k0; k < k1; k++)
+                {
+                  v16 yk;
+                  VLD (yk, y + off[k] + s);
+                  acc += yk;
+                }
+              acc = (v16) ((v16i) acc & (acc > zero));
+              VST (o + s, acc);
+            }
+          for (; s < S; s++)
+            {
+              float acc = bias[f];
+              for (size_t k = k0; k < k1; k++)
+                acc += y[off[k] + s];
+              o[s] = acc > 0 ? acc : 0;
+            }
+        }
+    }
 }
 
 CM_HOT void

@@ -53,6 +53,7 @@ void nn_cm_bias_grad (size_t O, size_t M, const float *dz, size_t ldd, float *db
  * out[f][t·S + s] = max(0, bias[f] + Σ_k Y[k·F + f][⌊(t + k − p)/pool⌋·S + s])
  * over the taps whose step t + k − p lies in [0, T): K·F·Z products per
  * latent step instead of per step. */
+#define NN_CM_MAX_K 64        /* the largest K nn_cm_upconv takes */
 void nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *Y,
                    size_t ldy, const float *bias, float *out, size_t ldo);
 /* Its backward to the latent steps: D[k·F + f][tp·S + s] = Σ dz[f][t·S + s]

@@ -210,6 +210,14 @@ ragged (const guint32 *len, size_t T, size_t B)
   return FALSE;
 }
 
+/* dec.0 by latent step (nn_cm_upconv) needs every step of a latent step's
+ * window valid: full lengths. */
+static gboolean
+by_latent_step (const NnVae *v, const guint32 *len, size_t T, size_t B)
+{
+  return v->cfg.K <= NN_CM_MAX_K && !ragged (len, T, B);
+}
+
 /* Rows t ≥ len[b] of n channels set to 0. */
 static void
 mask_rows (float *d, size_t n, size_t ld, size_t T, size_t B, const guint32 *len)
@@ -311,7 +319,7 @@ decode (const NnVae *v, const float *P, VaeTape *tp)
         tp->zs[i] = tp->ml[i] + tp->sd[i] * tp->eps[i];
       }
   NnCmConv a;
-  if (!ragged (h->len, T, B))
+  if (by_latent_step (v, h->len, T, B))
     {
       /* dec.0 by latent step: each latent step's K·F products once, not at
        * each of its pool decoder steps */
@@ -491,7 +499,7 @@ vae_backward (const void *self, const float *P, float *G, void *tape, const floa
                             .in = tp->d_rec, .ldi = ld, .out = tp->d_h2, .ldo = ld,
                             .gate = tp->h2, .ldg = ld });
   zero_tail (tp, tp->d_h2, F, M, pad);
-  if (!ragged (len, T, B))
+  if (by_latent_step (v, len, T, B))
     {
       /* by latent step, as the forward (nn_cm_upconv_backward) */
       const size_t KF = K * F;
