@@ -50,7 +50,7 @@ CM_INLINE void
 conv_block (const NnCmConv *a, size_t o0, size_t r, const size_t NO, const size_t NV)
 {
   const size_t I = a->I, K = a->K, S = a->S, back = (K / 2) * S;
-  v16 acc[4][4];
+  v16 acc[5][4];
   for (size_t j = 0; j < NO; j++)
     {
       const float b0 = a->bias ? a->bias[o0 + j] : 0.0f;
@@ -108,7 +108,19 @@ nn_cm_conv (const NnCmConv *a)
   for (size_t o0 = 0; o0 < a->O;)
     {
       size_t r = 0;
-      if (a->O - o0 >= 4)
+      if (a->O - o0 == 5)
+        {
+          /* five outputs (the VAE's reconstruction of five channels) in one pass */
+          for (; r + 2 * VL <= M; r += 2 * VL)
+            conv_block (a, o0, r, 5, 2);
+          for (; r + VL <= M; r += VL)
+            conv_block (a, o0, r, 5, 1);
+          for (; r < M; r++)
+            for (size_t j = 0; j < 5; j++)
+              conv_row (a, o0 + j, r);
+          o0 += 5;
+        }
+      else if (a->O - o0 >= 4)
         {
           for (; r + 2 * VL <= M; r += 2 * VL)
             conv_block (a, o0, r, 4, 2);
@@ -147,7 +159,7 @@ wgrad_block (size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd
              const float *in, size_t ldi, float *dW, size_t o0, size_t i, size_t k0,
              const size_t NO, const size_t NK)
 {
-  v16 acc[4][5];
+  v16 acc[5][5];
   for (size_t j = 0; j < NO; j++)
     for (size_t kk = 0; kk < NK; kk++)
       acc[j][kk] = (v16) { 0 };
@@ -157,7 +169,7 @@ wgrad_block (size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd
   size_t r = 0;
   for (; r + VL <= M; r += VL)
     {
-      v16 d[4];
+      v16 d[5];
       for (size_t j = 0; j < NO; j++)
         VLD (d[j], d0 + j * ldd + r);
       for (size_t kk = 0; kk < NK; kk++)
@@ -184,13 +196,19 @@ nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, 
 {
   for (size_t o0 = 0; o0 < O;)
     {
-      const size_t no = O - o0 >= 4 ? 4 : 1;
+      const size_t no = O - o0 == 5 ? 5 : O - o0 >= 4 ? 4 : 1;
       for (size_t i = 0; i < I; i++)
         for (size_t k0 = 0; k0 < K;)
           {
             /* taps in blocks of 5, 3 and 1: every K, accumulators in registers */
             const size_t nk = K - k0 >= 5 ? 5 : K - k0 >= 3 ? 3 : 1;
-            if (no == 4 && nk == 5)
+            if (no == 5 && nk == 5)
+              wgrad_block (I, K, S, M, dz, ldd, in, ldi, dW, o0, i, k0, 5, 5);
+            else if (no == 5 && nk == 3)
+              wgrad_block (I, K, S, M, dz, ldd, in, ldi, dW, o0, i, k0, 5, 3);
+            else if (no == 5)
+              wgrad_block (I, K, S, M, dz, ldd, in, ldi, dW, o0, i, k0, 5, 1);
+            else if (no == 4 && nk == 5)
               wgrad_block (I, K, S, M, dz, ldd, in, ldi, dW, o0, i, k0, 4, 5);
             else if (no == 4 && nk == 3)
               wgrad_block (I, K, S, M, dz, ldd, in, ldi, dW, o0, i, k0, 4, 3);
