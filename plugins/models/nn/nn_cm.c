@@ -316,7 +316,7 @@ nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *
             const float *g = gate + c * ldx + t * S;
             float *o = dx + c * ldx + t * S;
             for (size_t s = 0; s < S; s++)
-              o[s] = a[s] == (int32_t) t && g[s] > 0 ? d[s] : 0.0f;
+              o[s] = (a[s] == (int32_t) t) & (g[s] > 0) ? d[s] : 0.0f;
           }
       }
 }

@@ -108,7 +108,7 @@ typedef struct {
   float *wup, *wdn;           /* dec.0.weight as [K·F][Z] and [Z][K·F] */
   float *mu_tm, *lv_tm;       /* [T',B,Z] for nn_vae_forward_eps */
   float *recon_buf;           /* [T,B,C] */
-  float *loss;                /* [B] */
+  float *loss, *wk;           /* [B]; the KL's weight per sequence in backward */
   double *sse, *kl, *acc;     /* [B] */
   /* backward scratch */
   float *d_rec_tm;            /* [T,B,C] */
@@ -163,6 +163,7 @@ vae_tape_new (const void *self, size_t T, size_t B)
   tp->lv_tm = g_new0 (float, Z * P);
   tp->recon_buf = g_new0 (float, TB * C);
   tp->loss = g_new0 (float, B);
+  tp->wk = g_new0 (float, B);
   tp->sse = g_new0 (double, B);
   tp->kl = g_new0 (double, B);
   tp->acc = g_new0 (double, B);
@@ -192,7 +193,7 @@ vae_tape_free (void *tape)
   for (size_t k = 0; k < G_N_ELEMENTS (cms); k++)
     cm_free (tp, cms[k]);
   void *bufs[] = { tp->pooled, tp->arg, tp->len_p, tp->ml, tp->sd, tp->eps, tp->zs, tp->wml,
-                   tp->bml, tp->up, tp->wup, tp->wdn, tp->mu_tm, tp->lv_tm, tp->recon_buf, tp->loss, tp->sse, tp->kl,
+                   tp->bml, tp->up, tp->wup, tp->wdn, tp->mu_tm, tp->lv_tm, tp->recon_buf, tp->loss, tp->wk, tp->sse, tp->kl,
                    tp->acc, tp->d_rec_tm, tp->d_z, tp->d_ml, tp->d_pooled, tp->wt, tp->dwml };
   for (size_t k = 0; k < G_N_ELEMENTS (bufs); k++)
     g_free (bufs[k]);
@@ -541,21 +542,22 @@ vae_backward (const void *self, const float *P, float *G, void *tape, const floa
   /* reparameterisation and KL: ∂KL/∂μ = μ, ∂KL/∂lv = ½(σ² − 1) */
   float *d_mu = tp->d_ml, *d_lv = tp->d_ml + Z * ldp;
   const float *mu = tp->ml;
+  float *w = tp->wk;
+  for (size_t b = 0; b < B; b++)
+    w[b] = (float) (dloss[b] * tp->beta / (double) (recon_len (len, b, T) * C));
   for (size_t z = 0; z < Z; z++)
     for (size_t t = 0; t < Tp; t++)
-      for (size_t b = 0; b < B; b++)
-        {
-          const size_t i = z * ldp + t * B + b;
-          if (t >= tp->len_p[b])
-            {
-              d_mu[i] = d_lv[i] = 0;
-              continue;
-            }
-          const double n = (double) (recon_len (len, b, T) * C);
-          const double wk = dloss[b] * tp->beta / n, sd = tp->sd[i];
-          d_mu[i] = (float) (tp->d_z[i] + wk * mu[i]);
-          d_lv[i] = (float) (tp->d_z[i] * tp->eps[i] * 0.5 * sd + wk * 0.5 * (sd * sd - 1.0));
-        }
+      {
+        const size_t i0 = z * ldp + t * B;
+        for (size_t b = 0; b < B; b++)
+          {
+            const size_t i = i0 + b;
+            const float sd = tp->sd[i], dz = tp->d_z[i];
+            const int valid = t < tp->len_p[b];
+            d_mu[i] = valid ? dz + w[b] * mu[i] : 0.0f;
+            d_lv[i] = valid ? 0.5f * (dz * tp->eps[i] * sd + w[b] * (sd * sd - 1.0f)) : 0.0f;
+          }
+      }
   /* μ's and log σ²'s Linear layers, stacked */
   memset (tp->dwml, 0, (2 * Z * F + 2 * Z) * sizeof (float));
   nn_cm_wgrad (2 * Z, F, 1, B, P1, tp->d_ml, ldp, tp->pooled, ldp, tp->dwml,
