@@ -101,8 +101,8 @@ conv_row (const NnCmConv *a, size_t o, size_t r)
   a->out[o * a->ldo + r] = s;
 }
 
-CM_HOT void
-nn_cm_conv (const NnCmConv *a)
+CM_HOT static void
+cm_conv (const NnCmConv *a)
 {
   const size_t M = a->M;
   for (size_t o0 = 0; o0 < a->O;)
@@ -190,8 +190,8 @@ wgrad_block (size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd
       }
 }
 
-CM_HOT void
-nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd,
+CM_HOT static void
+cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd,
              const float *in, size_t ldi, float *dW, float *db)
 {
   for (size_t o0 = 0; o0 < O;)
@@ -228,8 +228,8 @@ nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, 
     nn_cm_bias_grad (O, M, dz, ldd, db);
 }
 
-CM_HOT void
-nn_cm_bias_grad (size_t O, size_t M, const float *dz, size_t ldd, float *db)
+CM_HOT static void
+cm_bias_grad (size_t O, size_t M, const float *dz, size_t ldd, float *db)
 {
   for (size_t o = 0; o < O; o++)
     {
@@ -268,8 +268,8 @@ pool_vec (const float *x, size_t S, size_t t0, size_t t1, float *o, int32_t *a)
   VST (a, am);
 }
 
-CM_HOT void
-nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,
+CM_HOT static void
+cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,
                float *out, int32_t *arg, size_t ldo)
 {
   const size_t Tp = (T + pool - 1) / pool;
@@ -299,8 +299,8 @@ nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t
       }
 }
 
-CM_HOT void
-nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *dout,
+CM_HOT static void
+cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *dout,
                         const int32_t *arg, size_t ldo, const float *gate, float *dx,
                         size_t ldx)
 {
@@ -330,8 +330,8 @@ tap_range (size_t t, size_t K, size_t T, size_t *k0, size_t *k1)
   *k1 = T + p - t < K ? T + p - t : K;
 }
 
-CM_HOT void
-nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *Y, size_t ldy,
+CM_HOT static void
+cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *Y, size_t ldy,
               const float *bias, float *out, size_t ldo)
 {
   const size_t p = K / 2;
@@ -371,8 +371,8 @@ nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *
     }
 }
 
-CM_HOT void
-nn_cm_upconv_backward (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *dz,
+CM_HOT static void
+cm_upconv_backward (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *dz,
                        size_t ldd, float *D, size_t ldD)
 {
   const size_t p = K / 2, Tp = (T + pool - 1) / pool;
@@ -407,4 +407,56 @@ nn_cm_upconv_backward (size_t F, size_t K, size_t T, size_t S, size_t pool, cons
               o[s] = acc;
             }
         }
+}
+
+/* The public names: GCC gives a non-static multiversioned function's
+ * dispatcher default visibility whatever -fvisibility says, so the versions
+ * stay static and the plugins export nothing but their entry point. */
+
+void
+nn_cm_conv (const NnCmConv *a)
+{
+  cm_conv (a);
+}
+
+void
+nn_cm_wgrad (size_t O, size_t I, size_t K, size_t S, size_t M, const float *dz, size_t ldd,
+             const float *in, size_t ldi, float *dW, float *db)
+{
+  cm_wgrad (O, I, K, S, M, dz, ldd, in, ldi, dW, db);
+}
+
+void
+nn_cm_bias_grad (size_t O, size_t M, const float *dz, size_t ldd, float *db)
+{
+  cm_bias_grad (O, M, dz, ldd, db);
+}
+
+void
+nn_cm_maxpool (size_t C, size_t T, size_t S, size_t pool, const float *x, size_t ldx,
+               float *out, int32_t *arg, size_t ldo)
+{
+  cm_maxpool (C, T, S, pool, x, ldx, out, arg, ldo);
+}
+
+void
+nn_cm_maxpool_backward (size_t C, size_t T, size_t S, size_t pool, const float *dout,
+                        const int32_t *arg, size_t ldo, const float *gate, float *dx,
+                        size_t ldx)
+{
+  cm_maxpool_backward (C, T, S, pool, dout, arg, ldo, gate, dx, ldx);
+}
+
+void
+nn_cm_upconv (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *Y, size_t ldy,
+              const float *bias, float *out, size_t ldo)
+{
+  cm_upconv (F, K, T, S, pool, Y, ldy, bias, out, ldo);
+}
+
+void
+nn_cm_upconv_backward (size_t F, size_t K, size_t T, size_t S, size_t pool, const float *dz,
+                       size_t ldd, float *D, size_t ldD)
+{
+  cm_upconv_backward (F, K, T, S, pool, dz, ldd, D, ldD);
 }
