@@ -8,12 +8,14 @@
  * im2col. The caller keeps p·S zero rows before row 0 and after row M − 1 of
  * every input, so the padding needs no tests in the loops.
  *
- * The loops are vectorised over rows (16 floats), blocked over outputs and
- * taps, and built in AVX-512, AVX2+FMA and baseline versions chosen at load
- * time; this file is compiled with FMA contraction, so results differ in the
- * last bits between those versions (as OpenBLAS's kernels differ between
- * CPUs), never between calls, batch sizes or thread counts on one machine:
- * each output of nn_cm_conv is one fixed sequence of operations, whatever
+ * The loops are vectorised over rows, blocked over outputs and taps, and
+ * built three times: AVX-512 (16 floats), AVX2 with FMA (8) and the
+ * compiler's baseline (4), the best the CPU has chosen at the first call
+ * (TUNDISH_NN_KERNELS=base or avx2 lowers it: the tests run each). This file
+ * is compiled with FMA contraction, so results differ in the last bits
+ * between those versions (as OpenBLAS's kernels differ between CPUs), never
+ * between calls, batch sizes or thread counts on one machine: each output
+ * of nn_cm_conv is one fixed sequence of operations, whatever
  * lane or tail it falls in. Reductions over rows (nn_cm_wgrad) depend on M. */
 #pragma once
 
