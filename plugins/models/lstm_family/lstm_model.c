@@ -442,15 +442,7 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
 static gboolean
 check_input (const TdModel *m, const TdDataset *ds, GError **error)
 {
-  if (!m->fitted)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
-                   m->plugin);
-      return FALSE;
-    }
-  if (!seq_check_sequences (m->plugin, ds, "input", error))
-    return FALSE;
-  return seq_check_channels (m->plugin, ds, m->C, m->channel_names, error);
+  return seq_check_input (m->plugin, m->fitted, ds, m->C, m->channel_names, error);
 }
 
 gboolean
@@ -491,14 +483,8 @@ lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdC
               GError **error)
 {
   (void) ctx;
-  if (!check_input (m, input, error))
+  if (!check_input (m, input, error) || !seq_check_series (m->plugin, input, series, error))
     return FALSE;
-  if (series >= input->n_series)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: series %zu out of range (%zu series)", m->plugin, series, input->n_series);
-      return FALSE;
-    }
   NnSeqData d = seq_nn_data (input, m->mean, m->scale);
   nn_saliency (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
   return TRUE;

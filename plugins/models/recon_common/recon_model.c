@@ -124,18 +124,22 @@ recon_create (const char *plugin, ReconKind kind, const TdParams *params, GError
   return m;
 }
 
+static gboolean
+check_task (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
+{
+  if (ds->task == TD_TASK_ANOMALY)
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+               "%s: the %s data is a %s task; this model scores abnormality (task anomaly)",
+               m->plugin, what, td_task_name (ds->task));
+  return FALSE;
+}
+
 /* Task, shape, lengths and finite values over the valid steps. */
 static gboolean
 check_data (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
-  if (ds->task != TD_TASK_ANOMALY)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "%s: the %s data is a %s task; this model scores abnormality (task anomaly)",
-                   m->plugin, what, td_task_name (ds->task));
-      return FALSE;
-    }
-  return seq_check_sequences (m->plugin, ds, what, error);
+  return check_task (m, ds, what, error) && seq_check_sequences (m->plugin, ds, what, error);
 }
 
 /* The validation split's normal series (NULL when there are none). */
@@ -213,15 +217,8 @@ recon_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext
 static gboolean
 check_input (const TdModel *m, const TdDataset *ds, GError **error)
 {
-  if (!m->fitted)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
-                   m->plugin);
-      return FALSE;
-    }
-  if (!check_data (m, ds, "input", error))
-    return FALSE;
-  return seq_check_channels (m->plugin, ds, m->C, m->channel_names, error);
+  return check_task (m, ds, "input", error)
+    && seq_check_input (m->plugin, m->fitted, ds, m->C, m->channel_names, error);
 }
 
 /* The anomaly score of each series (see tundish/nn_recon.h): the mean
@@ -244,14 +241,8 @@ recon_explain (TdModel *m, const TdDataset *input, size_t series, float *out, Td
                GError **error)
 {
   (void) ctx;
-  if (!check_input (m, input, error))
+  if (!check_input (m, input, error) || !seq_check_series (m->plugin, input, series, error))
     return FALSE;
-  if (series >= input->n_series)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: series %zu out of range (%zu series)", m->plugin, series, input->n_series);
-      return FALSE;
-    }
   const size_t T = input->n_steps, C = input->n_channels, L = td_dataset_length (input, series);
   const float *src = td_dataset_series (input, series);
   g_autofree float *x = g_new0 (float, T * C);     /* [T,1,C] time-major = [T,C] */

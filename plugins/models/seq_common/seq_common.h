@@ -48,6 +48,14 @@ gboolean seq_check_sequences (const char *plugin, const TdDataset *ds, const cha
 gboolean seq_check_channels (const char *plugin, const TdDataset *ds, size_t C,
                              char *const *names, GError **error);
 
+/* What predict and explain check first: the model is fitted, then
+ * seq_check_sequences (what "input") and seq_check_channels. */
+gboolean seq_check_input (const char *plugin, gboolean fitted, const TdDataset *ds, size_t C,
+                          char *const *names, GError **error);
+/* series is one of ds's (explain's argument). */
+gboolean seq_check_series (const char *plugin, const TdDataset *ds, size_t series,
+                           GError **error);
+
 /* The training split's channel names, [C] and NULL-terminated, "" for an
  * unnamed channel: what seq_check_channels compares later inputs with. */
 char **seq_channel_names (const TdDataset *ds);

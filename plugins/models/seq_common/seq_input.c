@@ -58,6 +58,30 @@ seq_check_channels (const char *plugin, const TdDataset *ds, size_t C, char *con
   return TRUE;
 }
 
+gboolean
+seq_check_input (const char *plugin, gboolean fitted, const TdDataset *ds, size_t C,
+                 char *const *names, GError **error)
+{
+  if (!fitted)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
+                   plugin);
+      return FALSE;
+    }
+  return seq_check_sequences (plugin, ds, "input", error)
+    && seq_check_channels (plugin, ds, C, names, error);
+}
+
+gboolean
+seq_check_series (const char *plugin, const TdDataset *ds, size_t series, GError **error)
+{
+  if (series < ds->n_series)
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
+               "%s: series %zu out of range (%zu series)", plugin, series, ds->n_series);
+  return FALSE;
+}
+
 char **
 seq_channel_names (const TdDataset *ds)
 {

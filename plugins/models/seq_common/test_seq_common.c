@@ -97,6 +97,17 @@ test_channels (void)
   g_assert_cmpstr (e->message, ==,
                    "lstm: channel 1 is \"level\" in the input but was \"flow\" at fit");
   g_clear_error (&e);
+  td_dataset_set_channel_name (ds, 1, "flow");
+  g_assert_false (seq_check_input ("vae", FALSE, ds, 2, names, &e));
+  g_assert_error (e, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED);
+  g_assert_cmpstr (e->message, ==, "vae: predict before fit or load");
+  g_clear_error (&e);
+  g_assert_true (seq_check_input ("vae", TRUE, ds, 2, names, &e));
+  g_assert_true (seq_check_series ("vae", ds, 1, &e));
+  g_assert_false (seq_check_series ("vae", ds, 2, &e));
+  g_assert_cmpstr (e->message, ==, "vae: series 2 out of range (2 series)");
+  g_clear_error (&e);
+  td_dataset_set_channel_name (ds, 1, "level");
   /* a channel unnamed at fit is not compared */
   g_free (names[1]);
   names[1] = g_strdup ("");
