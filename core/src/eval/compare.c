@@ -19,6 +19,7 @@
  * one metric, i.e. over the pipelines compared with the baseline.
  */
 #include "eval/compare.h"
+#include "data/split.h"
 
 #include <tundish/metrics.h>
 #include <tundish/stats.h>
@@ -186,48 +187,28 @@ read_evaluator_settings (Cmp *c)
     c->fixed_threshold = NAN;
 }
 
+/* The groups a grouped split drew whole (td_split_groups: the same ids the
+ * split and summary.csv's bootstrap use), so the paired bootstrap resamples
+ * them whole too; none when the split is not grouped. */
 static gboolean
 read_groups (Cmp *c, GError **error)
 {
   const TdDataset *d = c->rep->data;
-  TdSplitMethod m = c->exp->split.method;
-  if (!d || (m != TD_SPLIT_GROUP_HOLDOUT && m != TD_SPLIT_GROUP_KFOLD))
+  if (!d)
     return TRUE;
+  GError *e = NULL;
+  c->group_buf = td_split_groups (d, &c->exp->split, &e);
+  if (e)
+    {
+      g_propagate_prefixed_error (error, e, "compare: ");
+      return FALSE;
+    }
+  if (!c->group_buf)
+    return TRUE;
+  c->groups = c->group_buf;
   c->index_of_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
   for (size_t i = 0; i < d->n_series; i++)
     g_hash_table_insert (c->index_of_id, &d->series_id[i], GSIZE_TO_POINTER (i + 1));
-  const char *by = c->exp->split.group_by;
-  if (!by)
-    {
-      c->groups = d->group;
-      return TRUE;
-    }
-  const TdMetaColumn *col = td_dataset_find_meta (d, by);
-  if (!col)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "compare: the dataset has no metadata column \"%s\" (split.group_by)", by);
-      return FALSE;
-    }
-  /* As the split does: numbers are ids, text values are numbered as seen. */
-  c->group_buf = g_new (gint64, MAX (d->n_series, (size_t) 1));
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  for (size_t i = 0; i < d->n_series; i++)
-    {
-      if (col->num)
-        {
-          c->group_buf[i] = (gint64) col->num[i];
-          continue;
-        }
-      gpointer v;
-      if (!g_hash_table_lookup_extended (seen, col->str[i], NULL, &v))
-        {
-          v = GSIZE_TO_POINTER (g_hash_table_size (seen));
-          g_hash_table_insert (seen, col->str[i], v);
-        }
-      c->group_buf[i] = (gint64) GPOINTER_TO_SIZE (v);
-    }
-  c->groups = c->group_buf;
   return TRUE;
 }
 
