@@ -148,26 +148,6 @@ find_evaluator (const TdExperiment *exp, const char *name)
   return NULL;
 }
 
-static gboolean
-has_param (const TdParams *p, const char *name)
-{
-  size_t n;
-  const TdParamSpec *specs = td_params_specs (p, &n);
-  for (size_t k = 0; k < n; k++)
-    if (strcmp (specs[k].name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-has_metric (const TdExperiment *exp, const char *m)
-{
-  for (guint k = 0; k < exp->metrics->len; k++)
-    if (strcmp (exp->metrics->pdata[k], m) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* The binary evaluator's threshold when it is one number for every trial;
  * per-trial thresholds are read from results ("threshold") instead. */
 static void
@@ -178,11 +158,11 @@ read_evaluator_settings (Cmp *c)
   const TdStage *bin = find_evaluator (c->exp, "binary");
   if (!bin)
     return;
-  if (has_param (bin->params, "ece_bins"))
+  if (td_params_has (bin->params, "ece_bins"))
     c->ece_bins = (size_t) td_params_get_int (bin->params, "ece_bins");
-  if (has_param (bin->params, "threshold"))
+  if (td_params_has (bin->params, "threshold"))
     c->fixed_threshold = td_params_get_double (bin->params, "threshold");
-  if (has_param (bin->params, "threshold_method")
+  if (td_params_has (bin->params, "threshold_method")
       && strcmp (td_params_get_string (bin->params, "threshold_method"), "fixed") != 0)
     c->fixed_threshold = NAN;
 }
@@ -300,7 +280,7 @@ test_set_build (const Cmp *c, const char *label, int repeat)
       k = parts[f]->n_outputs;
       n += parts[f]->n;
       thr[f] = c->fixed_threshold;
-      if (has_metric (c->exp, "threshold"))
+      if (td_experiment_has_metric (c->exp, "threshold"))
         thr[f] = result_value (c, label, repeat, f, "threshold");
     }
   if (n == 0 || k == 0)
@@ -856,7 +836,7 @@ td_compare_pipelines (const TdExperiment *exp, const TdRunReport *report, GArray
       else if (strcmp (test, "bootstrap") == 0)
         {
           /* thresholds are known when fixed, or recorded per trial */
-          gboolean known = !isnan (c.fixed_threshold) || has_metric (exp, "threshold");
+          gboolean known = !isnan (c.fixed_threshold) || td_experiment_has_metric (exp, "threshold");
           n_m = boot_metric_list (&c, known, mi, bm);
           for (size_t q = 0; q < n_m; q++)
             names[q] = exp->metrics->pdata[mi[q]];

@@ -59,17 +59,6 @@ lstm_destroy (TdModel *m)
   g_free (m);
 }
 
-static gboolean
-declares (const TdParams *params, const char *name)
-{
-  size_t n = 0;
-  const TdParamSpec *specs = td_params_specs (params, &n);
-  for (size_t k = 0; k < n; k++)
-    if (g_str_equal (specs[k].name, name))
-      return TRUE;
-  return FALSE;
-}
-
 static TdModel *
 lstm_new (const char *plugin, const TdParams *params)
 {
@@ -88,14 +77,14 @@ lstm_new (const char *plugin, const TdParams *params)
     .head_hidden = (size_t) td_params_get_int (params, "head_hidden"),
     .head_dropout = dropout,
   };
-  if (declares (params, "conv_layers"))
+  if (td_params_has (params, "conv_layers"))
     {
       m->arch.conv_layers = (size_t) td_params_get_int (params, "conv_layers");
       m->arch.conv_channels = (size_t) td_params_get_int (params, "conv_channels");
       m->arch.conv_kernel = (size_t) td_params_get_int (params, "conv_kernel");
       m->arch.conv_pool = (size_t) td_params_get_int (params, "conv_pool");
     }
-  if (declares (params, "num_heads"))
+  if (td_params_has (params, "num_heads"))
     {
       m->arch.attn_heads = (size_t) td_params_get_int (params, "num_heads");
       m->arch.attn_dropout = td_params_get_double (params, "attention_dropout");
