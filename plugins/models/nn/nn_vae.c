@@ -193,8 +193,9 @@ vae_tape_free (void *tape)
   for (size_t k = 0; k < G_N_ELEMENTS (cms); k++)
     cm_free (tp, cms[k]);
   void *bufs[] = { tp->pooled, tp->arg, tp->len_p, tp->ml, tp->sd, tp->eps, tp->zs, tp->wml,
-                   tp->bml, tp->up, tp->wup, tp->wdn, tp->mu_tm, tp->lv_tm, tp->recon_buf, tp->loss, tp->wk, tp->sse, tp->kl,
-                   tp->acc, tp->d_rec_tm, tp->d_z, tp->d_ml, tp->d_pooled, tp->wt, tp->dwml };
+                   tp->bml, tp->up, tp->wup, tp->wdn, tp->mu_tm, tp->lv_tm, tp->recon_buf,
+                   tp->loss, tp->wk, tp->sse, tp->kl, tp->acc, tp->d_rec_tm, tp->d_z, tp->d_ml,
+                   tp->d_pooled, tp->wt, tp->dwml };
   for (size_t k = 0; k < G_N_ELEMENTS (bufs); k++)
     g_free (bufs[k]);
   g_free (tp);
