@@ -3,7 +3,7 @@
  * Why not im2col + sgemm: the VAE's convolutions have 5 to 40 inputs per
  * tap-set and 5 to 32 outputs over thousands of rows, shapes where OpenBLAS
  * spends its time packing (and, on a CPU it does not know, runs its generic
- * kernels), and the im2col copy is as large as the work. Here each tap reads
+ * kernels), and the im2col copy is K times the input. Here each tap reads
  * its rows in place and the accumulators stay in registers. */
 #include <string.h>
 
@@ -19,7 +19,8 @@
 
 /* Three builds of the kernels: AVX-512 (16 floats, 32 registers), AVX2 with
  * FMA (8 floats), and the baseline of the compiler's target (4 floats: SSE2
- * on x86-64, NEON on AArch64), chosen per call from the CPU. */
+ * on x86-64, NEON on AArch64; the only one with clang), chosen once from
+ * the CPU (level ()). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define CM_X86 1
 #pragma GCC push_options
