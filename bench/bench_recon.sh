@@ -12,7 +12,11 @@
 # fit_cpu_seconds beside its wall time. OpenBLAS picks its kernels from the CPU unless
 # OPENBLAS_CORETYPE says otherwise (on a CPU it does not know, the slow generic Prescott
 # kernels): both sides run under the same environment, and the core OpenBLAS chose is
-# logged. Needs Debian's python3-torch. Not part of the test suite.
+# logged. Both run with OPENBLAS_NUM_THREADS=1: neither computes with OpenBLAS's threads
+# (tundish's NN training sets it to one thread itself), and otherwise OpenBLAS's idle
+# server thread spins in sched_yield for about 0.12 CPU s after the library loads, which
+# overlaps tundish's first epochs (measured: +0.1 s of fit CPU, epochs 15-25 % slower on 2
+# threads). Needs Debian's python3-torch. Not part of the test suite.
 set -eu
 build=${1:?usage: bench_recon.sh BUILD_DIR MODEL [EPOCHS] [ROUNDS] [SEQUENCES]}
 model=${2:?usage: bench_recon.sh BUILD_DIR MODEL [EPOCHS] [ROUNDS] [SEQUENCES]}
@@ -28,7 +32,8 @@ peers=$(dirname "$0")/peers
 
 run_tundish () {
   echo "== tundish $model $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  OPENBLAS_VERBOSE=2 "$build/core/tundish" bench "$model" sequences="$seqs" steps=300 channels=5 batch_size=32 \
+  OPENBLAS_VERBOSE=2 OPENBLAS_NUM_THREADS=1 "$build/core/tundish" bench "$model" sequences="$seqs" \
+    steps=300 channels=5 batch_size=32 \
     epochs="$epochs" clip_norm=0 threads=2 reps=200 \
     | grep -E '^(Core:|fit_cpu_seconds|epoch_seconds|seconds_per_epoch|infer_ms_per_sequence)'
 }
