@@ -124,6 +124,13 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       if (row < 0 || col < 0 || t->cells[row * n_cols + col].summary)
         continue;
       t->cells[row * n_cols + col].summary = s;
+      const TdSummaryInterval *ci = r->summary_ci ? &r->summary_ci[i] : NULL;
+      if (ci && ci->boot_samples && isfinite (ci->boot_low) && isfinite (ci->boot_high))
+        {
+          t->cells[row * n_cols + col].boot = ci;
+          t->boot_samples = MAX (t->boot_samples, ci->boot_samples);
+          t->boot_level = ci->level;
+        }
       if (isfinite (s->mean))
         {
           t->n_min = MIN (t->n_min, s->n);
@@ -132,6 +139,8 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
     }
   if (t->n_min == G_MAXSIZE)
     t->n_min = 0;
+  /* as the html report says it: group splits resample whole groups */
+  t->boot_grouped = r->split_method && g_str_has_prefix (r->split_method, "group");
 
   /* Best per column, on the values as printed. */
   for (guint col = 0; col < n_cols; col++)

@@ -11,7 +11,9 @@
  * adjusted p-value when there is one. The comparison is the named test when
  * one is asked for; otherwise PAPER_PREFERRED_TEST (the corrected resampled
  * t-test over the trials, the test that matches a mean over trials) when it
- * covers the metric, else the first test the report lists for it. */
+ * covers the metric, else the first test the report lists for it. When the
+ * core computed bootstrap intervals (report->summary_ci), each cell carries
+ * its own, shown after mean ± sd as "[low, high]" like the html report's. */
 #pragma once
 
 #include <tundish/plugin.h>
@@ -23,6 +25,7 @@ typedef struct {
   gboolean best;
   int stars;                        /* 0..3 */
   const TdComparisonRow *comparison; /* the test behind the stars, or NULL */
+  const TdSummaryInterval *boot;    /* its bootstrap interval, or NULL: none computed */
 } PaperCell;
 
 typedef struct {
@@ -35,6 +38,9 @@ typedef struct {
   /* Distinct (test, correction) pairs behind the marks, first-seen order. */
   GPtrArray *tests;                 /* const TdComparisonRow* representatives */
   gboolean any_comparison;          /* report->comparisons had a row vs the baseline */
+  size_t boot_samples;              /* resamples behind the intervals shown; 0: none shown */
+  double boot_level;                /* their level, e.g. 0.95 */
+  gboolean boot_grouped;            /* the resamples were clustered by group */
 } PaperTable;
 
 #define PAPER_PREFERRED_TEST "ttest"

@@ -1,5 +1,6 @@
 /* latex — results.tex: the run's pipeline × metric table as a booktabs
- * LaTeX table for a paper (mean ± sd, best per metric in bold, significance
+ * LaTeX table for a paper (mean ± sd, the bootstrap interval when the run
+ * computed one, best per metric in bold, significance
  * marks against the baseline with the test and the correction for multiple
  * comparisons stated under the table). See ../common/paper_table.h for the rules.
  *
@@ -91,6 +92,14 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "}");
+  if (c->boot)
+    {
+      g_string_append (out, " [");
+      number (out, t, c->boot->boot_low);
+      g_string_append (out, ", ");
+      number (out, t, c->boot->boot_high);
+      g_string_append (out, "]");
+    }
   if (c->stars > 0)
     g_string_append_printf (out, "$^{%.*s}$", c->stars, "***");
 }
@@ -123,6 +132,13 @@ footnote (GString *out, const PaperTable *t, const TdRunReport *r)
   trials_phrase (out, t);
   g_string_append (out, " per pipeline; bold: best mean per metric ($\\uparrow$ higher, "
                         "$\\downarrow$ lower is better).");
+  char level[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (level, sizeof level, "%g", 100 * t->boot_level);
+  if (t->boot_samples)
+    g_string_append_printf (out, " [low, high]: the %s\\%% percentile bootstrap interval of the "
+                            "mean over %zu resamples of each trial's test predictions "
+                            "(stratified by class%s).", level, t->boot_samples,
+                            t->boot_grouped ? ", clustered by group" : "");
   if (r->baseline && *r->baseline)
     {
       if (t->tests->len > 0)

@@ -1,6 +1,7 @@
 /* markdown — results.md: the run's pipeline × metric table as a GitHub
- * Markdown pipe table for a review, an issue or a notebook (mean ± sd, best
- * per metric in bold, significance marks against the baseline with the test
+ * Markdown pipe table for a review, an issue or a notebook (mean ± sd, the
+ * bootstrap interval when the run computed one, best per metric in bold,
+ * significance marks against the baseline with the test
  * and the correction for multiple comparisons stated under the table). The
  * table model is shared with the latex reporter (../common/paper_table.h).
  *
@@ -99,6 +100,14 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "**");
+  if (c->boot)
+    {
+      g_string_append (out, " [");
+      number (out, t, c->boot->boot_low);
+      g_string_append (out, ", ");
+      number (out, t, c->boot->boot_high);
+      g_string_append (out, "]");
+    }
   if (c->stars > 0)
     {
       g_string_append_c (out, ' ');
@@ -123,6 +132,13 @@ footnote (GString *out, const PaperTable *t, const TdRunReport *r)
   trials_phrase (out, t);
   g_string_append (out, " per pipeline; bold: best mean per metric (\xe2\x86\x91 higher, "
                         "\xe2\x86\x93 lower is better).");
+  char level[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (level, sizeof level, "%g", 100 * t->boot_level);
+  if (t->boot_samples)
+    g_string_append_printf (out, " [low, high]: the %s%% percentile bootstrap interval of "
+                            "the mean over %zu resamples of each trial\xe2\x80\x99s test "
+                            "predictions (stratified by class%s).", level, t->boot_samples,
+                            t->boot_grouped ? ", clustered by group" : "");
   if (r->baseline && *r->baseline)
     {
       if (t->tests->len > 0)
