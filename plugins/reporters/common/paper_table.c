@@ -190,6 +190,32 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
     }
 }
 
+void
+paper_interval (GString *out, const PaperTable *t, const PaperCell *c,
+                void (*number) (GString *out, const PaperTable *t, double v))
+{
+  if (!c->boot)
+    return;
+  g_string_append (out, " [");
+  number (out, t, c->boot->boot_low);
+  g_string_append (out, ", ");
+  number (out, t, c->boot->boot_high);
+  g_string_append (out, "]");
+}
+
+char *
+paper_interval_note (const PaperTable *t, const char *percent)
+{
+  if (!t->boot_samples)
+    return NULL;
+  char level[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (level, sizeof level, "%g", 100 * t->boot_level);
+  return g_strdup_printf ("[low, high]: the %s%s percentile bootstrap interval of the mean "
+                          "over %zu resamples of each trial's test predictions (stratified by "
+                          "class%s).", level, percent, t->boot_samples,
+                          t->boot_grouped ? ", clustered by group" : "");
+}
+
 const char *
 paper_correction (const TdComparisonRow *c)
 {

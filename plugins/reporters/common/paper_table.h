@@ -62,6 +62,14 @@ const char *paper_correction (const TdComparisonRow *c);
 /* The distinct corrections of t->tests, first-seen order (borrowed strings). */
 GPtrArray *paper_table_corrections (const PaperTable *t);
 
+/* " [low, high]": the cell's bootstrap interval, each bound written by the
+ * format's number (its own minus sign); nothing when the cell has none. */
+void paper_interval (GString *out, const PaperTable *t, const PaperCell *c,
+                     void (*number) (GString *out, const PaperTable *t, double v));
+/* The footnote's sentence on the intervals, percent written as the format
+ * needs ("%", "\\%"); NULL when no cell has one. Caller frees. */
+char *paper_interval_note (const PaperTable *t, const char *percent);
+
 /* "pipeline" or "pipeline[variant]". Caller frees. */
 char *paper_label (const char *pipeline, const char *variant);
 

@@ -92,14 +92,7 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "}");
-  if (c->boot)
-    {
-      g_string_append (out, " [");
-      number (out, t, c->boot->boot_low);
-      g_string_append (out, ", ");
-      number (out, t, c->boot->boot_high);
-      g_string_append (out, "]");
-    }
+  paper_interval (out, t, c, number);
   if (c->stars > 0)
     g_string_append_printf (out, "$^{%.*s}$", c->stars, "***");
 }
@@ -132,13 +125,12 @@ footnote (GString *out, const PaperTable *t, const TdRunReport *r)
   trials_phrase (out, t);
   g_string_append (out, " per pipeline; bold: best mean per metric ($\\uparrow$ higher, "
                         "$\\downarrow$ lower is better).");
-  char level[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (level, sizeof level, "%g", 100 * t->boot_level);
-  if (t->boot_samples)
-    g_string_append_printf (out, " [low, high]: the %s\\%% percentile bootstrap interval of the "
-                            "mean over %zu resamples of each trial's test predictions "
-                            "(stratified by class%s).", level, t->boot_samples,
-                            t->boot_grouped ? ", clustered by group" : "");
+  g_autofree char *note = paper_interval_note (t, "\\%");
+  if (note)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, note);
+    }
   if (r->baseline && *r->baseline)
     {
       if (t->tests->len > 0)

@@ -118,7 +118,7 @@ test_bootstrap (void)
   g_assert_nonnull (strstr (md, "| logistic (baseline) | 0.881 \xc2\xb1 0.014 [0.863, 0.898] | "
                                 "0.090 \xc2\xb1 0.006 [0.000, 0.100] |\n"));
   g_assert_nonnull (strstr (md, "lower is better). [low, high]: the 95% percentile bootstrap "
-                                "interval of the mean over 2000 resamples of each trial\xe2\x80\x99s "
+                                "interval of the mean over 2000 resamples of each trial's "
                                 "test predictions (stratified by class, clustered by group). "
                                 "Against the baseline"));
   /* without intervals the table is as before */
