@@ -122,6 +122,7 @@ typedef struct {
                                  * its last window is kept (the C-MAPSS protocol) */
   char *where_label;            /* "FILE:LINE:COL" of data.window.label (or data.window) */
   char *where_test;             /* "FILE:LINE:COL" of data.window.test_windows */
+  char *where_length;           /* "FILE:LINE:COL" of data.window.length */
 } TdWindowSpec;
 
 void td_window_spec_clear (TdWindowSpec *spec);

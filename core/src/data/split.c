@@ -345,6 +345,17 @@ kfold (const TdDataset *ds, const TdSplitSpec *spec, gsl_rng *rng, const gint64 
   return out;
 }
 
+void
+td_split_no_partition (const char *where, const char *key, const char *needs, const char *has,
+                       const char *instead, GError **error)
+{
+  g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+               "%s: %s: %s needs the train/test partition the data defines, the numeric "
+               "metadata column \"%s\" (0 train, 1 test), and this data has %s; expected "
+               "a source that records it (ucr, cmapss; table with test_path or partition) "
+               "or %s", where, key, needs, TD_META_PARTITION, has, instead);
+}
+
 const double *
 td_split_partition (const TdDataset *ds, const char *where, const char *key, const char *needs,
                     const char *instead, GError **error)
@@ -352,12 +363,7 @@ td_split_partition (const TdDataset *ds, const char *where, const char *key, con
   const TdMetaColumn *c = td_dataset_find_meta (ds, TD_META_PARTITION);
   if (!c || !c->num)
     {
-      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                   "%s: %s: %s needs the train/test partition the data defines, the numeric "
-                   "metadata column \"%s\" (0 train, 1 test), and this data has %s; expected "
-                   "a source that records it (ucr, cmapss; table with test_path or partition) "
-                   "or %s", where, key, needs, TD_META_PARTITION, c ? "it as text" : "none",
-                   instead);
+      td_split_no_partition (where, key, needs, c ? "it as text" : "none", instead, error);
       return NULL;
     }
   for (size_t s = 0; s < ds->n_series; s++)

@@ -38,6 +38,12 @@ gint64 *td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **
 const double *td_split_partition (const TdDataset *ds, const char *where, const char *key,
                                   const char *needs, const char *instead, GError **error);
 
+/* The error td_split_partition gives when the data has no partition (has:
+ * "none", "it as text"), for the loader's check of a generator's declared
+ * layout too. */
+void td_split_no_partition (const char *where, const char *key, const char *needs,
+                            const char *has, const char *instead, GError **error);
+
 /* Defined with the config parser, which owns the method names. */
 const char *td_split_method_name (TdSplitMethod method);
 

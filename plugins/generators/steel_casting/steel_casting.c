@@ -658,14 +658,28 @@ steel_check_params (const TdParams *params, GError **error)
   return validate_config (&cfg, error);
 }
 
+/* What generate makes, for the loader's data.window and split checks
+ * (TD_EXT_DATA_LAYOUT): casts of cast_duration_minutes at 1 Hz, each its own
+ * group, no partition, one label per cast. */
+static void
+steel_layout (const TdParams *params, TdDataLayout *out)
+{
+  SteelConfig cfg;
+  read_config (params, &cfg);
+  *out = (TdDataLayout) { .max_steps = cfg.n_steps };
+}
+
 /* Every sensor is sampled at 1 Hz: reports give times in minutes. */
 static const void *
 steel_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { .seconds = 1.0 };
   static const TdCheckParamsExt check = { .check = steel_check_params };
+  static const TdDataLayoutExt layout = { .layout = steel_layout };
   if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
     return &period;
+  if (g_strcmp0 (id, TD_EXT_DATA_LAYOUT) == 0)
+    return &layout;
   return g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0 ? &check : NULL;
 }
 

@@ -226,6 +226,27 @@ test_shape (void)
   g_assert_no_error (err);
   g_assert_cmpuint (small->n_steps, ==, 7200);
   g_assert_cmpuint (small->n_series, ==, 3);
+
+  /* what the loader reads before generating (TD_EXT_DATA_LAYOUT) is what
+   * generate made: the steps, no shared group, no partition, no per-step
+   * labels */
+  const TdPluginDescriptor *d = descriptor ();
+  const TdDataLayoutExt *ext = ((const TdGeneratorVTable *) d->vtable)->extension (TD_EXT_DATA_LAYOUT);
+  g_assert_nonnull (ext);
+  const TdDataset *made[] = { ds, small };
+  const char *minutes[] = { "20", "120" };
+  for (size_t k = 0; k < G_N_ELEMENTS (made); k++)
+    {
+      g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
+      g_assert_true (td_params_set_text (p, "cast_duration_minutes", minutes[k], NULL));
+      TdDataLayout layout;
+      ext->layout (p, &layout);
+      g_assert_cmpuint (layout.max_steps, ==, made[k]->n_steps);
+      g_assert_null (made[k]->lengths);
+      g_assert_false (layout.shared_groups);   /* group[i] == i above */
+      g_assert_cmpint (layout.partition, ==, td_dataset_find_meta (made[k], TD_META_PARTITION) != NULL);
+      g_assert_cmpint (layout.step_labels, ==, made[k]->y_step != NULL);
+    }
 }
 
 static void

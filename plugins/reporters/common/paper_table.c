@@ -106,6 +106,13 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       if (row < 0 || col < 0 || t->cells[row * n_cols + col].summary)
         continue;
       t->cells[row * n_cols + col].summary = s;
+      const TdSummaryInterval *ci = r->summary_ci ? &r->summary_ci[i] : NULL;
+      if (ci && ci->boot_samples && isfinite (ci->boot_low) && isfinite (ci->boot_high))
+        {
+          t->cells[row * n_cols + col].boot = ci;
+          t->boot_samples = MAX (t->boot_samples, ci->boot_samples);
+          t->boot_level = ci->level;
+        }
       if (isfinite (s->mean))
         {
           t->n_min = MIN (t->n_min, s->n);
@@ -114,6 +121,8 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
     }
   if (t->n_min == G_MAXSIZE)
     t->n_min = 0;
+  /* as the html report says it: group splits resample whole groups */
+  t->boot_grouped = r->split_method && g_str_has_prefix (r->split_method, "group");
 
   /* Best per column, on the values as printed. */
   for (guint col = 0; col < n_cols; col++)
@@ -179,6 +188,32 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       if (!seen)
         g_ptr_array_add (t->tests, (gpointer) cmp);
     }
+}
+
+void
+paper_interval (GString *out, const PaperTable *t, const PaperCell *c,
+                void (*number) (GString *out, const PaperTable *t, double v))
+{
+  if (!c->boot)
+    return;
+  g_string_append (out, " [");
+  number (out, t, c->boot->boot_low);
+  g_string_append (out, ", ");
+  number (out, t, c->boot->boot_high);
+  g_string_append (out, "]");
+}
+
+char *
+paper_interval_note (const PaperTable *t, const char *percent)
+{
+  if (!t->boot_samples)
+    return NULL;
+  char level[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (level, sizeof level, "%g", 100 * t->boot_level);
+  return g_strdup_printf ("[low, high]: the %s%s percentile bootstrap interval of the mean "
+                          "over %zu resamples of each trial's test predictions (stratified by "
+                          "class%s).", level, percent, t->boot_samples,
+                          t->boot_grouped ? ", clustered by group" : "");
 }
 
 const char *

@@ -1,5 +1,6 @@
 /* latex — results.tex: the run's pipeline × metric table as a booktabs
- * LaTeX table for a paper (mean ± sd, best per metric in bold, significance
+ * LaTeX table for a paper (mean ± sd, the bootstrap interval when the run
+ * computed one, best per metric in bold, significance
  * marks against the baseline with the test and the correction for multiple
  * comparisons stated under the table). See ../common/paper_table.h for the rules.
  *
@@ -91,6 +92,7 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "}");
+  paper_interval (out, t, c, number);
   if (c->stars > 0)
     g_string_append_printf (out, "$^{%.*s}$", c->stars, "***");
 }
@@ -123,6 +125,12 @@ footnote (GString *out, const PaperTable *t, const TdRunReport *r)
   trials_phrase (out, t);
   g_string_append (out, " per pipeline; bold: best mean per metric ($\\uparrow$ higher, "
                         "$\\downarrow$ lower is better).");
+  g_autofree char *note = paper_interval_note (t, "\\%");
+  if (note)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, note);
+    }
   if (r->baseline && *r->baseline)
     {
       if (t->tests->len > 0)

@@ -1,6 +1,7 @@
 /* markdown — results.md: the run's pipeline × metric table as a GitHub
- * Markdown pipe table for a review, an issue or a notebook (mean ± sd, best
- * per metric in bold, significance marks against the baseline with the test
+ * Markdown pipe table for a review, an issue or a notebook (mean ± sd, the
+ * bootstrap interval when the run computed one, best per metric in bold,
+ * significance marks against the baseline with the test
  * and the correction for multiple comparisons stated under the table). The
  * table model is shared with the latex reporter (../common/paper_table.h).
  *
@@ -99,6 +100,7 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "**");
+  paper_interval (out, t, c, number);
   if (c->stars > 0)
     {
       g_string_append_c (out, ' ');
@@ -123,6 +125,12 @@ footnote (GString *out, const PaperTable *t, const TdRunReport *r)
   trials_phrase (out, t);
   g_string_append (out, " per pipeline; bold: best mean per metric (\xe2\x86\x91 higher, "
                         "\xe2\x86\x93 lower is better).");
+  g_autofree char *note = paper_interval_note (t, "%");
+  if (note)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, note);
+    }
   if (r->baseline && *r->baseline)
     {
       if (t->tests->len > 0)
