@@ -956,6 +956,63 @@ test_recalibration (void)
                    plain->x, plain->n_series * plain->n_steps * stride * sizeof (float));
 }
 
+/* SHA-256 of everything a dataset holds: shape, x, y, task, class names,
+ * channel names, ids, groups and every metadata column with its role. */
+static char *
+fingerprint (const TdDataset *ds)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint64 shape[5] = { ds->n_series, ds->n_steps, ds->n_channels, ds->n_classes,
+                      (guint64) ds->task };
+  g_checksum_update (sum, (const guchar *) shape, sizeof shape);
+  g_checksum_update (sum, (const guchar *) ds->x,
+                     ds->n_series * ds->n_steps * ds->n_channels * sizeof (float));
+  g_checksum_update (sum, (const guchar *) ds->y, ds->n_series * sizeof (double));
+  g_checksum_update (sum, (const guchar *) ds->series_id, ds->n_series * sizeof (gint64));
+  g_checksum_update (sum, (const guchar *) ds->group, ds->n_series * sizeof (gint64));
+  for (size_t c = 0; ds->class_names && ds->class_names[c]; c++)
+    g_checksum_update (sum, (const guchar *) ds->class_names[c], -1);
+  for (size_t c = 0; ds->channel_names && ds->channel_names[c]; c++)
+    g_checksum_update (sum, (const guchar *) ds->channel_names[c], -1);
+  for (guint k = 0; k < ds->meta->len; k++)
+    {
+      const TdMetaColumn *m = ds->meta->pdata[k];
+      g_checksum_update (sum, (const guchar *) m->name, -1);
+      guint64 role = (guint64) m->role;
+      g_checksum_update (sum, (const guchar *) &role, sizeof role);
+      for (size_t i = 0; i < ds->n_series; i++)
+        if (m->num)
+          g_checksum_update (sum, (const guchar *) &m->num[i], sizeof (double));
+        else
+          g_checksum_update (sum, (const guchar *) m->str[i], (gssize) strlen (m->str[i]) + 1);
+    }
+  char *hex = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  return hex;
+}
+
+/* The binary target is the default, and adding the grade target changed
+ * none of its bytes: digests recorded from the generator before `target`
+ * existed (steel_casting 1.1.0, commit cf9a648). */
+static void
+test_binary_unchanged (void)
+{
+  g_autofree char *standard_digest = fingerprint (standard ());
+  g_test_message ("standard %s", standard_digest);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) drift = generate_full (3, 3, &err, "num_casts", "90",
+                                               "cast_duration_minutes", "30",
+                                               "defect_probability", "0.3",
+                                               "label_noise", "0.05",
+                                               "recalibration_fraction", "0.2",
+                                               "recalibration_offset", "4", NULL);
+  g_assert_no_error (err);
+  g_autofree char *drift_digest = fingerprint (drift);
+  g_test_message ("drift %s", drift_digest);
+  g_assert_cmpstr (standard_digest, ==, "eb0502dbfc76e907f338fba90c5437f09bead708898fc740bae45d599609d7d5");
+  g_assert_cmpstr (drift_digest, ==, "55a9fc01f02a20026e39681273ed240f83355a7a1623f82fc89ce0016b6dfa32");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -978,6 +1035,7 @@ main (int argc, char **argv)
   g_test_add_func ("/steel_casting/normal_sampler", test_normal_sampler);
   g_test_add_func ("/steel_casting/event_span", test_event_span);
   g_test_add_func ("/steel_casting/recalibration", test_recalibration);
+  g_test_add_func ("/steel_casting/binary-unchanged", test_binary_unchanged);
   int rc = g_test_run ();
   if (shared_ds)
     td_dataset_unref (shared_ds);
