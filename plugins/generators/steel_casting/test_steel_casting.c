@@ -549,7 +549,7 @@ test_timing_rule_unit (void)
         put_drop (x, n, cases[k].drop_t, cases[k].drop);
       put_excursion (x, cases[k].ex_start, cases[k].ex_len);
       g_test_message ("case %zu", k);
-      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq), ==, cases[k].expect);
+      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq, NULL), ==, cases[k].expect);
     }
   /* speed with superheat: 19 s no, 20 s yes, and they must coincide */
   for (int len = 19; len <= 20; len++)
@@ -561,7 +561,7 @@ test_timing_rule_unit (void)
           x[(size_t) (100 + t) * NCH + SUPERHEAT] = 16.f;
           x[(size_t) (600 + t) * NCH + SPEED] = 1.6f;   /* speed alone */
         }
-      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq), ==,
+      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq, NULL), ==,
                         len == 20 ? STEEL_M_SPEED_SUPERHEAT : 0u);
     }
   g_assert_cmpstr (steel_mechanism_name (steel_rules_first (STEEL_M_DROP_THEN_LEVEL
