@@ -49,11 +49,11 @@ static const TdParamSpec steel_params[] = {
   { "target", TD_PARAM_ENUM, "binary", 0, 0, target_choices,
     "binary: good / defect; grade: good, minor, major, reject by the severity of the "
     "mechanisms that fired (ordinal multiclass)" },
-  { "grade_major_factors", TD_PARAM_DOUBLE_LIST, "[2.5, 1.3, 6, 2]", 1, 1000, NULL,
+  { "grade_major_factors", TD_PARAM_DOUBLE_LIST, "[2.5, 1.42, 6, 2]", 1, 1000, NULL,
     "grade: a mechanism's measured quantity this many times its rule threshold makes a major "
     "defect; one factor per mechanism (level_excursion, temperature_drop, speed_superheat, "
     "drop_then_level), each above 1", TD_PARAM_MIN_EXCLUSIVE },
-  { "grade_reject_factors", TD_PARAM_DOUBLE_LIST, "[3.5, 1.45, 9, 2.4]", 1, 1e6, NULL,
+  { "grade_reject_factors", TD_PARAM_DOUBLE_LIST, "[3.3, 1.58, 10, 2.4]", 1, 1e6, NULL,
     "grade: ... and this many times makes a reject; each above its major factor",
     TD_PARAM_MIN_EXCLUSIVE },
   { "near_miss_probability", TD_PARAM_DOUBLE, "0.2", 0, 1, NULL,
