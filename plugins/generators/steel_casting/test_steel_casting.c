@@ -1010,8 +1010,10 @@ test_binary_unchanged (void)
   g_assert_no_error (err);
   g_autofree char *drift_digest = fingerprint (drift);
   g_test_message ("drift %s", drift_digest);
-  g_assert_cmpstr (standard_digest, ==, "eb0502dbfc76e907f338fba90c5437f09bead708898fc740bae45d599609d7d5");
-  g_assert_cmpstr (drift_digest, ==, "55a9fc01f02a20026e39681273ed240f83355a7a1623f82fc89ce0016b6dfa32");
+  g_assert_cmpstr (standard_digest, ==,
+                   "eb0502dbfc76e907f338fba90c5437f09bead708898fc740bae45d599609d7d5");
+  g_assert_cmpstr (drift_digest, ==,
+                   "55a9fc01f02a20026e39681273ed240f83355a7a1623f82fc89ce0016b6dfa32");
 }
 
 /* ------------------------------------------------------------ grades */
