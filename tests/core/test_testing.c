@@ -39,6 +39,9 @@ test_params (void)
   g_assert_no_error (e);
   g_assert_cmpstr (td_params_get_string (c, "path"), ==, "/tmp/x");
   g_assert_cmpint (td_params_get_int (c, "depth"), ==, 9);   /* extra after the examples */
+  /* td_params_has: declared or not, whatever the value */
+  g_assert_true (td_params_has (c, "depth") && td_params_has (c, "colour"));
+  g_assert_false (td_params_has (c, "dpeth"));
 }
 
 static void

@@ -6,6 +6,8 @@
  *
  * argv[1] is the tundish executable. */
 #include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli_run.h"
@@ -203,6 +205,65 @@ test_errors (void)
   g_assert_nonnull (strstr (out, "Examples:"));
 }
 
+/* The mean rank printed on the line of pipeline name (NaN when absent). */
+static double
+mean_rank (const char *out, const char *name)
+{
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      char who[64];
+      double rank;
+      if (sscanf (*l, "%63s %lf", who, &rank) == 2 && strcmp (who, name) == 0)
+        return rank;
+    }
+  return NAN;
+}
+
+/* A lower-is-better count: fewer false positives rank first. Before the
+ * one direction table (tundish/metrics.h), compare ranked fp descending,
+ * so the pipeline with the most false alarms came out best. A metric no
+ * table knows is ranked higher-is-better, with a note on stderr. */
+static void
+test_direction (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tundish-compare-dir-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "results.csv", NULL);
+  /* few_fp has the fewest false positives in every trial, many_fp the most */
+  GString *csv = g_string_new ("experiment,pipeline,variant,repeat,fold,metric,value\n");
+  const char *pipes[] = { "many_fp", "mid_fp", "few_fp" };
+  for (int r = 0; r < 4; r++)
+    for (int j = 0; j < 3; j++)
+      {
+        g_string_append_printf (csv, "e,%s,,%d,0,fp,%d\n", pipes[j], r, 30 - 10 * j + r);
+        g_string_append_printf (csv, "e,%s,,%d,0,wobble,%d\n", pipes[j], r, 30 - 10 * j + r);
+      }
+  g_assert_true (g_file_set_contents (path, csv->str, (gssize) csv->len, NULL));
+  g_string_free (csv, TRUE);
+
+  const char *args[] = { "--metric", "fp", dir, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "fp (lower is better): 3 pipelines over 4 trials"));
+  const char *few = strstr (out, "few_fp"), *mid = strstr (out, "mid_fp"),
+             *many = strstr (out, "many_fp");
+  g_assert_true (few && mid && many && few < mid && mid < many);   /* listed best first */
+  g_assert_cmpfloat (mean_rank (out, "few_fp"), ==, 1.0);
+  g_assert_cmpfloat (mean_rank (out, "many_fp"), ==, 3.0);
+  g_assert_null (strstr (err, "no known direction"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  const char *unknown[] = { "--metric", "wobble", dir, NULL };
+  g_assert_cmpint (run (unknown, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "wobble (higher is better)"));
+  g_assert_nonnull (strstr (err, "wobble: no known direction; ranked higher-is-better"));
+  g_assert_cmpfloat (mean_rank (out, "many_fp"), ==, 1.0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +273,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compare-cli/runs", test_runs);
   g_test_add_func ("/compare-cli/trials", test_trials);
   g_test_add_func ("/compare-cli/errors", test_errors);
+  g_test_add_func ("/compare-cli/direction", test_direction);
   return g_test_run ();
 }

@@ -149,4 +149,33 @@ gboolean td_binary_metrics_counted (const double *y, const double *s, const guin
 double td_ece_counted (const double *y, const double *s, const guint32 *counts, size_t n,
                        gboolean sorted, size_t n_bins, TdEceBinning binning);
 
+/* ------------------------------------------------------------------------
+ * Which way a metric improves: the one table every reporter and command
+ * that ranks pipelines reads (the html report's bold, arrows and colours,
+ * the latex / markdown tables, `tundish compare`), so they cannot disagree.
+ *
+ * Every metric a shipped evaluator declares is in the table, and a test
+ * (tests/core/test_metric_direction.c) fails on one that is not: adding a
+ * metric to an evaluator means deciding its direction here. A name outside
+ * the table follows a convention (ending in _loss, _error or _seconds:
+ * lower is better) or, failing that, is ranked higher-is-better, what a
+ * score usually is (a third-party evaluator's; td_metric_direction_known
+ * tells, so a command can say so or ask).
+ */
+typedef enum {
+  TD_METRIC_HIGHER_BETTER,   /* roc_auc, f1, r2, qwk, tp, tn, ... */
+  TD_METRIC_LOWER_BETTER,    /* brier, log_loss, ece, rmse, mae, mape, mae_class,
+                                cmapss_score, fpr, fp, fn, ... */
+  TD_METRIC_UNRANKED,        /* the same for every pipeline on a split, so there is
+                                no best: n, n_pos, valid_normals, thresholds, the
+                                chance levels, the oracle's metrics */
+} TdMetricDirection;
+
+/* The direction of a metric by name (NULL: higher-is-better, as unknown). */
+TdMetricDirection td_metric_direction (const char *name);
+/* TRUE when the table or the suffix convention decides name's direction. */
+gboolean td_metric_direction_known (const char *name);
+/* td_metric_direction (name) == TD_METRIC_LOWER_BETTER. */
+gboolean td_metric_lower_is_better (const char *name);
+
 G_END_DECLS

@@ -105,6 +105,10 @@ TdParams *td_params_get_params (const TdParams *params, const char *name,
                                 const TdParamSpec *specs, size_t n_specs, GError **error);
 
 const TdParamSpec *td_params_specs (const TdParams *params, size_t *n_specs);
+/* TRUE when params' specs declare name: for code shared by plugins whose
+ * descriptors declare different parameters (a getter asked for a name the
+ * specs lack is a programming error). */
+gboolean td_params_has (const TdParams *params, const char *name);
 /* " in [0, 1]", " in (0, 1]", "" when unbounded: the range as messages and
  * `tundish inspect` show it. Caller frees. */
 char *td_param_range_text (const TdParamSpec *spec);

@@ -144,12 +144,7 @@ td_cmd_bench (int argc, char **argv)
       fprintf (stderr, "tundish bench: %s\n", error->message);
       return TD_EXIT_RUNTIME;
     }
-  size_t n_specs = 0;
-  const TdParamSpec *specs = td_params_specs (params, &n_specs);
-  gboolean has_epochs = FALSE;
-  for (size_t k = 0; k < n_specs; k++)
-    has_epochs = has_epochs || g_str_equal (specs[k].name, "epochs");
-  if (has_epochs && !td_params_set_text (params, "epochs", "3", &error))
+  if (td_params_has (params, "epochs") && !td_params_set_text (params, "epochs", "3", &error))
     g_clear_error (&error);   /* a model whose epochs cannot be 3 keeps its default */
   for (int k = 2; k < argc; k++)
     {
@@ -172,7 +167,7 @@ td_cmd_bench (int argc, char **argv)
       fprintf (stderr, "tundish bench: %s takes feature matrices: use steps=1\n", argv[1]);
       return TD_EXIT_USAGE;
     }
-  shape.epochs = has_epochs ? td_params_get_int (params, "epochs") : 1;
+  shape.epochs = td_params_has (params, "epochs") ? td_params_get_int (params, "epochs") : 1;
 
   g_autoptr (TdDataset) train = random_data (&shape, shape.seed, vt->tasks);
   g_autoptr (TdContext) ctx = td_context_new (shape.seed);

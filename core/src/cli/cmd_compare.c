@@ -4,6 +4,7 @@
  * table and can write the pairwise tests as CSV and a critical-difference
  * diagram as SVG. Conventions: docs/statistics.md. */
 #include <tundish/io.h>
+#include <tundish/metrics.h>
 #include <tundish/stats.h>
 
 #include <math.h>
@@ -40,19 +41,6 @@ static const char compare_description[] =
   "Exit status: 0 ok; 1 usage or input error (unreadable results.csv, unknown\n"
   "metric, fewer than 2 pipelines or blocks); 2 an output file could not be\n"
   "written.\n";
-
-/* Metrics where smaller is better. */
-static gboolean
-lower_is_better (const char *metric)
-{
-  static const char *const names[] = { "brier", "log_loss", "ece", "ece_mass", "oracle_brier",
-                                       "oracle_log_loss", "rmse", "mae", "mse", "mape",
-                                       "cmapss_score", NULL };
-  for (size_t k = 0; names[k]; k++)
-    if (strcmp (metric, names[k]) == 0)
-      return TRUE;
-  return FALSE;
-}
 
 typedef struct {
   char *name;                   /* "run2 r0 f1" */
@@ -247,7 +235,7 @@ td_cmd_compare (int argc, char **argv)
     { "metric", 'm', 0, G_OPTION_ARG_STRING, &metric_opt,
       "Metric to rank on (default roc_auc, else the first in the first results.csv)", "NAME" },
     { "lower-is-better", 0, 0, G_OPTION_ARG_NONE, &lower,
-      "Rank ascending (the default for brier, log_loss, ece, ece_mass)", NULL },
+      "Rank ascending (the default for the metrics tundish/metrics.h says are lower-is-better)", NULL },
     { "higher-is-better", 0, 0, G_OPTION_ARG_NONE, &higher, "Rank descending", NULL },
     { "blocks", 0, 0, G_OPTION_ARG_STRING, &blocks_opt,
       "What a block is: runs or trials (default: runs for several RUN_DIRs, trials for one)",
@@ -321,7 +309,10 @@ td_cmd_compare (int argc, char **argv)
         }
     }
   gboolean by_trial = blocks_opt ? strcmp (blocks_opt, "trials") == 0 : runs->len == 1;
-  gboolean asc = lower || (!higher && lower_is_better (metric));
+  gboolean asc = lower || (!higher && td_metric_lower_is_better (metric));
+  if (!lower && !higher && !td_metric_direction_known (metric))
+    g_printerr ("tundish compare: %s: no known direction; ranked higher-is-better (say "
+                "--lower-is-better otherwise)\n", metric);
 
   Table t = { 0 };
   if (!make_table (runs, run_names, metric, by_trial, &t, &error))

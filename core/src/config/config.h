@@ -196,6 +196,8 @@ void td_experiment_free (TdExperiment *exp);
  * counts them. FALSE (with did-you-mean) for a name no evaluator produces. */
 gboolean td_experiment_add_metrics (TdExperiment *exp, TdRegistry *reg,
                                     const char *const *names, GError **error);
+/* TRUE when exp->metrics lists name. */
+gboolean td_experiment_has_metric (const TdExperiment *exp, const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdExperiment, td_experiment_free)
 
 void td_stage_free (TdStage *stage);

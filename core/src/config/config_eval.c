@@ -32,8 +32,8 @@ find_evaluator (const TdExperiment *exp, const TdPluginEntry *e)
   return -1;
 }
 
-static gboolean
-has_metric (const TdExperiment *exp, const char *m)
+gboolean
+td_experiment_has_metric (const TdExperiment *exp, const char *m)
 {
   for (guint k = 0; k < exp->metrics->len; k++)
     if (strcmp (exp->metrics->pdata[k], m) == 0)
@@ -46,7 +46,7 @@ add_all_metrics (TdExperiment *exp, const TdPluginEntry *e)
 {
   const char *const *ms = evaluator_metrics (e);
   for (size_t k = 0; ms && ms[k]; k++)
-    if (!has_metric (exp, ms[k]))
+    if (!td_experiment_has_metric (exp, ms[k]))
       g_ptr_array_add (exp->metrics, g_strdup (ms[k]));
 }
 
@@ -164,7 +164,7 @@ read_item (TdRegistry *reg, EvalState *st, const TdNode *item, const char *path,
   const TdPluginEntry *e = td_registry_find_metric (reg, name);
   if (e)
     {
-      if (has_metric (exp, name))
+      if (td_experiment_has_metric (exp, name))
         return td_config_fail (error, TD_CONFIG_ERROR_VALUE, item, path,
                                "metric \"%s\" is already listed (or included by its "
                                "evaluator); expected each metric once", name);
@@ -286,7 +286,7 @@ td_experiment_add_metrics (TdExperiment *exp, TdRegistry *reg, const char *const
   for (size_t k = 0; names && names[k]; k++)
     {
       const char *name = names[k];
-      if (has_metric (exp, name))
+      if (td_experiment_has_metric (exp, name))
         continue;
       if (!td_registry_find_metric (reg, name))
         {

@@ -19,6 +19,7 @@
  * one metric, i.e. over the pipelines compared with the baseline.
  */
 #include "eval/compare.h"
+#include "data/split.h"
 
 #include <tundish/metrics.h>
 #include <tundish/stats.h>
@@ -147,26 +148,6 @@ find_evaluator (const TdExperiment *exp, const char *name)
   return NULL;
 }
 
-static gboolean
-has_param (const TdParams *p, const char *name)
-{
-  size_t n;
-  const TdParamSpec *specs = td_params_specs (p, &n);
-  for (size_t k = 0; k < n; k++)
-    if (strcmp (specs[k].name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-has_metric (const TdExperiment *exp, const char *m)
-{
-  for (guint k = 0; k < exp->metrics->len; k++)
-    if (strcmp (exp->metrics->pdata[k], m) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* The binary evaluator's threshold when it is one number for every trial;
  * per-trial thresholds are read from results ("threshold") instead. */
 static void
@@ -177,57 +158,37 @@ read_evaluator_settings (Cmp *c)
   const TdStage *bin = find_evaluator (c->exp, "binary");
   if (!bin)
     return;
-  if (has_param (bin->params, "ece_bins"))
+  if (td_params_has (bin->params, "ece_bins"))
     c->ece_bins = (size_t) td_params_get_int (bin->params, "ece_bins");
-  if (has_param (bin->params, "threshold"))
+  if (td_params_has (bin->params, "threshold"))
     c->fixed_threshold = td_params_get_double (bin->params, "threshold");
-  if (has_param (bin->params, "threshold_method")
+  if (td_params_has (bin->params, "threshold_method")
       && strcmp (td_params_get_string (bin->params, "threshold_method"), "fixed") != 0)
     c->fixed_threshold = NAN;
 }
 
+/* The groups a grouped split drew whole (td_split_groups: the same ids the
+ * split and summary.csv's bootstrap use), so the paired bootstrap resamples
+ * them whole too; none when the split is not grouped. */
 static gboolean
 read_groups (Cmp *c, GError **error)
 {
   const TdDataset *d = c->rep->data;
-  TdSplitMethod m = c->exp->split.method;
-  if (!d || (m != TD_SPLIT_GROUP_HOLDOUT && m != TD_SPLIT_GROUP_KFOLD))
+  if (!d)
     return TRUE;
+  GError *e = NULL;
+  c->group_buf = td_split_groups (d, &c->exp->split, &e);
+  if (e)
+    {
+      g_propagate_prefixed_error (error, e, "compare: ");
+      return FALSE;
+    }
+  if (!c->group_buf)
+    return TRUE;
+  c->groups = c->group_buf;
   c->index_of_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
   for (size_t i = 0; i < d->n_series; i++)
     g_hash_table_insert (c->index_of_id, &d->series_id[i], GSIZE_TO_POINTER (i + 1));
-  const char *by = c->exp->split.group_by;
-  if (!by)
-    {
-      c->groups = d->group;
-      return TRUE;
-    }
-  const TdMetaColumn *col = td_dataset_find_meta (d, by);
-  if (!col)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "compare: the dataset has no metadata column \"%s\" (split.group_by)", by);
-      return FALSE;
-    }
-  /* As the split does: numbers are ids, text values are numbered as seen. */
-  c->group_buf = g_new (gint64, MAX (d->n_series, (size_t) 1));
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  for (size_t i = 0; i < d->n_series; i++)
-    {
-      if (col->num)
-        {
-          c->group_buf[i] = (gint64) col->num[i];
-          continue;
-        }
-      gpointer v;
-      if (!g_hash_table_lookup_extended (seen, col->str[i], NULL, &v))
-        {
-          v = GSIZE_TO_POINTER (g_hash_table_size (seen));
-          g_hash_table_insert (seen, col->str[i], v);
-        }
-      c->group_buf[i] = (gint64) GPOINTER_TO_SIZE (v);
-    }
-  c->groups = c->group_buf;
   return TRUE;
 }
 
@@ -319,7 +280,7 @@ test_set_build (const Cmp *c, const char *label, int repeat)
       k = parts[f]->n_outputs;
       n += parts[f]->n;
       thr[f] = c->fixed_threshold;
-      if (has_metric (c->exp, "threshold"))
+      if (td_experiment_has_metric (c->exp, "threshold"))
         thr[f] = result_value (c, label, repeat, f, "threshold");
     }
   if (n == 0 || k == 0)
@@ -875,7 +836,7 @@ td_compare_pipelines (const TdExperiment *exp, const TdRunReport *report, GArray
       else if (strcmp (test, "bootstrap") == 0)
         {
           /* thresholds are known when fixed, or recorded per trial */
-          gboolean known = !isnan (c.fixed_threshold) || has_metric (exp, "threshold");
+          gboolean known = !isnan (c.fixed_threshold) || td_experiment_has_metric (exp, "threshold");
           n_m = boot_metric_list (&c, known, mi, bm);
           for (size_t q = 0; q < n_m; q++)
             names[q] = exp->metrics->pdata[mi[q]];

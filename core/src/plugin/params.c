@@ -727,3 +727,10 @@ td_params_specs (const TdParams *params, size_t *n_specs)
     *n_specs = params->n;
   return params->specs;
 }
+
+gboolean
+td_params_has (const TdParams *params, const char *name)
+{
+  g_return_val_if_fail (params && name, FALSE);
+  return find_spec (params, name) >= 0;
+}

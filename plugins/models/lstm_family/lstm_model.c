@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "lstm.h"
+#include "seq_common.h"
 
 void
 lstm_clear_fit (TdModel *m)
@@ -58,17 +59,6 @@ lstm_destroy (TdModel *m)
   g_free (m);
 }
 
-static gboolean
-declares (const TdParams *params, const char *name)
-{
-  size_t n = 0;
-  const TdParamSpec *specs = td_params_specs (params, &n);
-  for (size_t k = 0; k < n; k++)
-    if (g_str_equal (specs[k].name, name))
-      return TRUE;
-  return FALSE;
-}
-
 static TdModel *
 lstm_new (const char *plugin, const TdParams *params)
 {
@@ -87,14 +77,14 @@ lstm_new (const char *plugin, const TdParams *params)
     .head_hidden = (size_t) td_params_get_int (params, "head_hidden"),
     .head_dropout = dropout,
   };
-  if (declares (params, "conv_layers"))
+  if (td_params_has (params, "conv_layers"))
     {
       m->arch.conv_layers = (size_t) td_params_get_int (params, "conv_layers");
       m->arch.conv_channels = (size_t) td_params_get_int (params, "conv_channels");
       m->arch.conv_kernel = (size_t) td_params_get_int (params, "conv_kernel");
       m->arch.conv_pool = (size_t) td_params_get_int (params, "conv_pool");
     }
-  if (declares (params, "num_heads"))
+  if (td_params_has (params, "num_heads"))
     {
       m->arch.attn_heads = (size_t) td_params_get_int (params, "num_heads");
       m->arch.attn_dropout = td_params_get_double (params, "attention_dropout");
@@ -184,34 +174,6 @@ series_id (const TdDataset *ds, size_t s)
   return ds->series_id ? ds->series_id[s] : (gint64) s;
 }
 
-/* Shape, lengths and finite values over the valid steps. */
-static gboolean
-check_sequences (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
-{
-  if (!td_dataset_check_sequences (ds, m->plugin, what, error))
-    return FALSE;
-  for (size_t s = 0; s < ds->n_series; s++)
-    {
-      size_t L = td_dataset_length (ds, s);
-      const float *x = td_dataset_series (ds, s);
-      for (size_t k = 0; k < L * ds->n_channels; k++)
-        if (!isfinite (x[k]))
-          {
-            char cb[TD_CHANNEL_NAME_BUF];
-            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                         "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
-                         "%zu, channel \"%s\"; impute or drop missing values before the model "
-                         "(e.g. a resample/zscore feature step)",
-                         m->plugin, series_id (ds, s), what,
-                         isnan (x[k]) ? "NaN" : "an infinite value",
-                         k / ds->n_channels,
-                         td_dataset_channel_name (ds, k % ds->n_channels, cb));
-            return FALSE;
-          }
-    }
-  return TRUE;
-}
-
 /* The task, its targets, and a loss that fits it: bce/focal for binary, bce
  * (meaning softmax cross-entropy) for multiclass, mse/huber for regression. */
 static gboolean
@@ -265,53 +227,6 @@ check_task (const TdModel *m, const TdDataset *ds, const char *what, double *n_p
         }
     }
   return TRUE;
-}
-
-/* Mean and population standard deviation per channel over valid steps. */
-static void
-fit_standardiser (TdModel *m, const TdDataset *ds)
-{
-  const size_t C = ds->n_channels;
-  g_autofree double *sum = g_new0 (double, C);
-  g_autofree double *ss = g_new0 (double, C);
-  double count = 0;
-  for (size_t s = 0; s < ds->n_series; s++)
-    {
-      const float *x = td_dataset_series (ds, s);
-      size_t L = td_dataset_length (ds, s);
-      for (size_t t = 0; t < L; t++)
-        for (size_t c = 0; c < C; c++)
-          sum[c] += x[t * C + c];
-      count += (double) L;
-    }
-  m->mean = g_new (float, C);
-  m->scale = g_new (float, C);
-  for (size_t c = 0; c < C; c++)
-    sum[c] /= count;
-  for (size_t s = 0; s < ds->n_series; s++)
-    {
-      const float *x = td_dataset_series (ds, s);
-      size_t L = td_dataset_length (ds, s);
-      for (size_t t = 0; t < L; t++)
-        for (size_t c = 0; c < C; c++)
-          {
-            double d = x[t * C + c] - sum[c];
-            ss[c] += d * d;
-          }
-    }
-  for (size_t c = 0; c < C; c++)
-    {
-      double sd = sqrt (ss[c] / count);
-      m->mean[c] = (float) sum[c];
-      m->scale[c] = sd > 1e-12 * fmax (1.0, fabs (sum[c])) ? (float) sd : 1.0f;
-    }
-}
-
-static NnSeqData
-seq_data (const TdModel *m, const TdDataset *ds)
-{
-  return (NnSeqData) { .n = ds->n_series, .T = ds->n_steps, .C = ds->n_channels, .x = ds->x,
-                       .len = ds->lengths, .y = ds->y, .mean = m->mean, .scale = m->scale };
 }
 
 /* Regression targets standardised with the training mean and sd, so the
@@ -428,12 +343,12 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
   if (m->loss_auto)
     m->train.loss.kind = train->task == TD_TASK_REGRESSION ? NN_LOSS_MSE : NN_LOSS_BCE;
   if (!check_task (m, train, "training", &n_pos, error)
-      || !check_sequences (m, train, "training", error))
+      || !seq_check_sequences (m->plugin, train, "training", error))
     return FALSE;
   if (valid && valid->n_series > 0)
     {
       if (!check_task (m, valid, "validation", NULL, error)
-          || !check_sequences (m, valid, "validation", error))
+          || !seq_check_sequences (m->plugin, valid, "validation", error))
         return FALSE;
       if (valid->task != train->task || valid->n_classes != train->n_classes)
         {
@@ -458,12 +373,9 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
   if (!nn_seq_model_init (&m->net, &m->arch, error))
     return FALSE;
   m->C = train->n_channels;
-  m->channel_names = g_new0 (char *, m->C + 1);
-  for (size_t c = 0; c < m->C; c++)
-    m->channel_names[c] = g_strdup (train->channel_names && train->channel_names[c]
-                                    ? train->channel_names[c] : "");
+  m->channel_names = seq_channel_names (train);
   if (m->standardize)
-    fit_standardiser (m, train);
+    seq_fit_standardiser (train, &m->mean, &m->scale);
   const size_t np = m->net.layout.total, ns = MAX (m->net.state.total, 1);
   m->P = g_new (float, np);
   m->S = g_new0 (float, ns);
@@ -497,12 +409,12 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
     fit_target_scale (m, train);
   g_autofree double *ytr = standardised_targets (m, train);
   g_autofree double *yva = valid && valid->n_series ? standardised_targets (m, valid) : NULL;
-  NnSeqData tr = seq_data (m, train), va = { 0 };
+  NnSeqData tr = seq_nn_data (train, m->mean, m->scale), va = { 0 };
   if (ytr)
     tr.y = ytr;
   if (valid && valid->n_series > 0)
     {
-      va = seq_data (m, valid);
+      va = seq_nn_data (valid, m->mean, m->scale);
       if (yva)
         va.y = yva;
     }
@@ -519,31 +431,7 @@ lstm_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext 
 static gboolean
 check_input (const TdModel *m, const TdDataset *ds, GError **error)
 {
-  if (!m->fitted)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
-                   m->plugin);
-      return FALSE;
-    }
-  if (!check_sequences (m, ds, "input", error))
-    return FALSE;
-  if (ds->n_channels != m->C)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: the model was fitted on %zu channels, the input has %zu", m->plugin, m->C,
-                   ds->n_channels);
-      return FALSE;
-    }
-  for (size_t c = 0; ds->channel_names && c < m->C; c++)
-    if (ds->channel_names[c] && *m->channel_names[c]
-        && g_strcmp0 (ds->channel_names[c], m->channel_names[c]) != 0)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "%s: channel %zu is \"%s\" in the input but was \"%s\" at fit", m->plugin, c,
-                     ds->channel_names[c], m->channel_names[c]);
-        return FALSE;
-      }
-  return TRUE;
+  return seq_check_input (m->plugin, m->fitted, ds, m->C, m->channel_names, error);
 }
 
 gboolean
@@ -551,7 +439,7 @@ lstm_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, G
 {
   if (!check_input (m, input, error))
     return FALSE;
-  NnSeqData d = seq_data (m, input);
+  NnSeqData d = seq_nn_data (input, m->mean, m->scale);
   nn_predict_logits (&m->net, m->P, m->S, m->prepared, &d, td_context_threads (ctx),
                      m->score_cache, out);
   const size_t K = m->net.head2.out;
@@ -584,15 +472,9 @@ lstm_explain (TdModel *m, const TdDataset *input, size_t series, float *out, TdC
               GError **error)
 {
   (void) ctx;
-  if (!check_input (m, input, error))
+  if (!check_input (m, input, error) || !seq_check_series (m->plugin, input, series, error))
     return FALSE;
-  if (series >= input->n_series)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: series %zu out of range (%zu series)", m->plugin, series, input->n_series);
-      return FALSE;
-    }
-  NnSeqData d = seq_data (m, input);
+  NnSeqData d = seq_nn_data (input, m->mean, m->scale);
   nn_saliency (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
   return TRUE;
 }
@@ -614,7 +496,7 @@ lstm_attention_map (TdModel *m, const TdDataset *input, size_t series, float *ou
                    input->n_series);
       return FALSE;
     }
-  NnSeqData d = seq_data (m, input);
+  NnSeqData d = seq_nn_data (input, m->mean, m->scale);
   nn_attention_map (&m->net, m->P, m->S, m->prepared, &d, series, m->score_cache, out);
   return TRUE;
 }

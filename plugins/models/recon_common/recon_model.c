@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "recon.h"
+#include "seq_common.h"
 
 void
 recon_clear_fit (TdModel *m)
@@ -123,88 +124,22 @@ recon_create (const char *plugin, ReconKind kind, const TdParams *params, GError
   return m;
 }
 
-static gint64
-series_id (const TdDataset *ds, size_t s)
+static gboolean
+check_task (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
-  return ds->series_id ? ds->series_id[s] : (gint64) s;
+  if (ds->task == TD_TASK_ANOMALY)
+    return TRUE;
+  g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
+               "%s: the %s data is a %s task; this model scores abnormality (task anomaly)",
+               m->plugin, what, td_task_name (ds->task));
+  return FALSE;
 }
 
 /* Task, shape, lengths and finite values over the valid steps. */
 static gboolean
 check_data (const TdModel *m, const TdDataset *ds, const char *what, GError **error)
 {
-  if (ds->task != TD_TASK_ANOMALY)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_UNSUPPORTED,
-                   "%s: the %s data is a %s task; this model scores abnormality (task anomaly)",
-                   m->plugin, what, td_task_name (ds->task));
-      return FALSE;
-    }
-  if (!td_dataset_check_sequences (ds, m->plugin, what, error))
-    return FALSE;
-  for (size_t s = 0; s < ds->n_series; s++)
-    {
-      const size_t L = td_dataset_length (ds, s);
-      const float *x = td_dataset_series (ds, s);
-      for (size_t k = 0; k < L * ds->n_channels; k++)
-        if (!isfinite (x[k]))
-          {
-            char cb[TD_CHANNEL_NAME_BUF];
-            g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                         "%s: series %" G_GINT64_FORMAT " of the %s data holds %s at step "
-                         "%zu, channel \"%s\"; impute or drop missing values before the model "
-                         "(e.g. a resample/zscore feature step)", m->plugin, series_id (ds, s),
-                         what, isnan (x[k]) ? "NaN" : "an infinite value", k / ds->n_channels,
-                         td_dataset_channel_name (ds, k % ds->n_channels, cb));
-            return FALSE;
-          }
-    }
-  return TRUE;
-}
-
-/* Mean and population standard deviation per channel over valid steps. */
-static void
-fit_standardiser (TdModel *m, const TdDataset *ds)
-{
-  const size_t C = ds->n_channels;
-  g_autofree double *sum = g_new0 (double, C);
-  g_autofree double *ss = g_new0 (double, C);
-  double count = 0;
-  for (int pass = 0; pass < 2; pass++)
-    {
-      for (size_t s = 0; s < ds->n_series; s++)
-        {
-          const float *x = td_dataset_series (ds, s);
-          const size_t L = td_dataset_length (ds, s);
-          for (size_t t = 0; t < L; t++)
-            for (size_t c = 0; c < C; c++)
-              {
-                if (pass == 0)
-                  sum[c] += x[t * C + c];
-                else
-                  ss[c] += (x[t * C + c] - sum[c]) * (x[t * C + c] - sum[c]);
-              }
-          count += pass == 0 ? (double) L : 0;
-        }
-      if (pass == 0)
-        for (size_t c = 0; c < C; c++)
-          sum[c] /= count;
-    }
-  m->mean = g_new (float, C);
-  m->scale = g_new (float, C);
-  for (size_t c = 0; c < C; c++)
-    {
-      const double sd = sqrt (ss[c] / count);
-      m->mean[c] = (float) sum[c];
-      m->scale[c] = sd > 1e-12 * fmax (1.0, fabs (sum[c])) ? (float) sd : 1.0f;
-    }
-}
-
-static NnSeqData
-seq_data (const TdModel *m, const TdDataset *ds)
-{
-  return (NnSeqData) { .n = ds->n_series, .T = ds->n_steps, .C = ds->n_channels, .x = ds->x,
-                       .len = ds->lengths, .y = ds->y, .mean = m->mean, .scale = m->scale };
+  return check_task (m, ds, what, error) && seq_check_sequences (m->plugin, ds, what, error);
 }
 
 /* The validation split's normal series (NULL when there are none). */
@@ -248,12 +183,9 @@ recon_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext
   m->vae_cfg.score_seed = td_context_derive_seed (ctx, "score");
   if (!recon_build (m, error))
     return FALSE;
-  m->channel_names = g_new0 (char *, m->C + 1);
-  for (size_t c = 0; c < m->C; c++)
-    m->channel_names[c] = g_strdup (train->channel_names && train->channel_names[c]
-                                    ? train->channel_names[c] : "");
+  m->channel_names = seq_channel_names (train);
   if (m->standardize)
-    fit_standardiser (m, train);
+    seq_fit_standardiser (train, &m->mean, &m->scale);
   m->P = g_new (float, m->net.params->total);
   const uint64_t init = td_context_derive_seed (ctx, "init");
   if (m->kind == RECON_AE)
@@ -269,7 +201,7 @@ recon_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext
       tc.epoch_start = nn_vae_warmup;
       tc.epoch_data = &warm;
     }
-  NnSeqData tr = seq_data (m, train), va = vn ? seq_data (m, vn) : (NnSeqData) { 0 };
+  NnSeqData tr = seq_nn_data (train, m->mean, m->scale), va = vn ? seq_nn_data (vn, m->mean, m->scale) : (NnSeqData) { 0 };
   if (!nn_train (&m->net, m->P, NULL, &tc, &tr, vn ? &va : NULL, ctx, &m->result, error))
     {
       g_prefix_error (error, "%s: ", m->plugin);
@@ -285,31 +217,8 @@ recon_fit (TdModel *m, const TdDataset *train, const TdDataset *valid, TdContext
 static gboolean
 check_input (const TdModel *m, const TdDataset *ds, GError **error)
 {
-  if (!m->fitted)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: predict before fit or load",
-                   m->plugin);
-      return FALSE;
-    }
-  if (!check_data (m, ds, "input", error))
-    return FALSE;
-  if (ds->n_channels != m->C)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: the model was fitted on %zu channels, the input has %zu", m->plugin, m->C,
-                   ds->n_channels);
-      return FALSE;
-    }
-  for (size_t c = 0; ds->channel_names && c < m->C; c++)
-    if (ds->channel_names[c] && *m->channel_names[c]
-        && g_strcmp0 (ds->channel_names[c], m->channel_names[c]) != 0)
-      {
-        g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                     "%s: channel %zu is \"%s\" in the input but was \"%s\" at fit", m->plugin, c,
-                     ds->channel_names[c], m->channel_names[c]);
-        return FALSE;
-      }
-  return TRUE;
+  return check_task (m, ds, "input", error)
+    && seq_check_input (m->plugin, m->fitted, ds, m->C, m->channel_names, error);
 }
 
 /* The anomaly score of each series (see tundish/nn_recon.h): the mean
@@ -320,7 +229,7 @@ recon_predict (TdModel *m, const TdDataset *input, double *out, TdContext *ctx, 
 {
   if (!check_input (m, input, error))
     return FALSE;
-  NnSeqData d = seq_data (m, input);
+  NnSeqData d = seq_nn_data (input, m->mean, m->scale);
   nn_net_predict (&m->net, m->P, NULL, &d, td_context_threads (ctx), m->score_cache, out);
   return TRUE;
 }
@@ -332,14 +241,8 @@ recon_explain (TdModel *m, const TdDataset *input, size_t series, float *out, Td
                GError **error)
 {
   (void) ctx;
-  if (!check_input (m, input, error))
+  if (!check_input (m, input, error) || !seq_check_series (m->plugin, input, series, error))
     return FALSE;
-  if (series >= input->n_series)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                   "%s: series %zu out of range (%zu series)", m->plugin, series, input->n_series);
-      return FALSE;
-    }
   const size_t T = input->n_steps, C = input->n_channels, L = td_dataset_length (input, series);
   const float *src = td_dataset_series (input, series);
   g_autofree float *x = g_new0 (float, T * C);     /* [T,1,C] time-major = [T,C] */

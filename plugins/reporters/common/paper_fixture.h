@@ -2,8 +2,8 @@
  * (test_latex.c, test_markdown.c) render; header-only, test-internal.
  *
  * Three pipelines, logistic the baseline; roc_auc, brier, and n, tp and fp
- * (unranked counts, so not a column by default; gbdt's tp and fp would be the
- * best of their columns if counts were ranked). On roc_auc gbdt has two tests: delong
+ * (n unranked; tp and fp, confusion counts, not a column by default; asked
+ * for, gbdt's are the best of their columns). On roc_auc gbdt has two tests: delong
  * (listed first, adjusted p 0.0002) and ttest (preferred by default,
  * adjusted p 0.004: **); lstm has delong only (not significant). On brier
  * gbdt has an unadjusted bootstrap p of 0.0004 (***). The sweep variant's

@@ -4,33 +4,14 @@
 #include <math.h>
 #include <string.h>
 
-/* A metric is ranked lower-is-better by name. Counts are not ranked at all:
- * n and n_pos, and the confusion counts, whose size follows the test split's
- * size and class balance as much as the model (fewer false positives may be
- * fewer positives called at all), so a best count would mislead. */
-static const char *const lower_is_better[] = {
-  "brier", "log_loss", "fpr", "fnr", "miss_rate", "false_alarm_rate",
-  "mae", "mse", "rmse", "mape", "smape", "cmapss_score", "ece", "mce", "detection_delay",
-  "fit_seconds", "predict_seconds", NULL
-};
-static const char *const unranked[] = { "n", "n_pos", "tp", "fp", "tn", "fn", NULL };
-
+/* The default columns leave out the confusion counts (tp, fp, tn, fn): they
+ * have a direction (tundish/metrics.h) but repeat what the rates beside
+ * them say, at the size of the test split; asked for, they are ranked. */
 static gboolean
-ends_with (const char *s, const char *suffix)
+is_confusion_count (const char *metric)
 {
-  size_t n = strlen (s), m = strlen (suffix);
-  return n >= m && strcmp (s + n - m, suffix) == 0;
-}
-
-PaperDirection
-paper_metric_direction (const char *metric)
-{
-  if (metric == NULL || g_strv_contains (unranked, metric))
-    return PAPER_UNRANKED;
-  if (g_strv_contains (lower_is_better, metric) || ends_with (metric, "_loss")
-      || ends_with (metric, "_error") || ends_with (metric, "_seconds"))
-    return PAPER_LOWER_BETTER;
-  return PAPER_HIGHER_BETTER;
+  const int k = td_binary_metric_index (metric);
+  return k >= TD_M_TP && k <= TD_M_FN;
 }
 
 char *
@@ -106,7 +87,8 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       }
   else
     for (size_t i = 0; r->metrics && r->metrics[i]; i++)
-      if (paper_metric_direction (r->metrics[i]) != PAPER_UNRANKED && find (t->metrics, r->metrics[i]) < 0)
+      if (td_metric_direction (r->metrics[i]) != TD_METRIC_UNRANKED
+          && !is_confusion_count (r->metrics[i]) && find (t->metrics, r->metrics[i]) < 0)
         g_ptr_array_add (t->metrics, (gpointer) r->metrics[i]);
 
   guint n_rows = t->labels->len, n_cols = t->metrics->len;
@@ -136,8 +118,8 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
   /* Best per column, on the values as printed. */
   for (guint col = 0; col < n_cols; col++)
     {
-      PaperDirection dir = paper_metric_direction (t->metrics->pdata[col]);
-      if (dir == PAPER_UNRANKED)
+      TdMetricDirection dir = td_metric_direction (t->metrics->pdata[col]);
+      if (dir == TD_METRIC_UNRANKED)
         continue;
       double best = NAN;
       guint n_finite = 0;
@@ -149,7 +131,7 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
           double v = g_ascii_strtod (paper_format (t, s->mean, buf, sizeof buf), NULL);
           n_finite++;
-          if (isnan (best) || (dir == PAPER_LOWER_BETTER ? v < best : v > best))
+          if (isnan (best) || (dir == TD_METRIC_LOWER_BETTER ? v < best : v > best))
             best = v;
         }
       if (n_finite < 2)

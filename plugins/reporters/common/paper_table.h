@@ -3,9 +3,10 @@
  * both link, see meson.build here).
  *
  * Rows are pipelines in the experiment's order, columns the ranked metrics
- * (or those asked for). A cell holds mean ± sd over trials; the best mean
- * per column (after rounding to the shown decimals, so equal-looking values
- * are all bold) is marked; a cell of a pipeline other than the baseline gets
+ * but the confusion counts (or those asked for). A cell holds mean ± sd over
+ * trials; the best mean per column (direction: td_metric_direction, as in
+ * every reporter; after rounding to the shown decimals, so equal-looking
+ * values are all bold) is marked; a cell of a pipeline other than the baseline gets
  * significance marks from one comparison against the baseline on that metric
  * in report->comparisons: * p < 0.05, ** p < 0.01, *** p < 0.001, using the
  * adjusted p-value when there is one. The comparison is the named test when
@@ -14,6 +15,7 @@
  * covers the metric, else the first test the report lists for it. */
 #pragma once
 
+#include <tundish/metrics.h>
 #include <tundish/plugin.h>
 
 G_BEGIN_DECLS
@@ -44,13 +46,6 @@ typedef struct {
 void paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metrics,
                         size_t n_metrics, int decimals, const char *test);
 void paper_table_clear (PaperTable *t);
-
-typedef enum {
-  PAPER_HIGHER_BETTER,
-  PAPER_LOWER_BETTER,
-  PAPER_UNRANKED,
-} PaperDirection;
-PaperDirection paper_metric_direction (const char *metric);
 
 /* value with t->decimals decimals, C locale, into buf. "-0.000" prints as
  * "0.000". */

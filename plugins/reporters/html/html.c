@@ -154,8 +154,8 @@ static double
 column_best (const HtmlDoc *t, guint col)
 {
   const char *metric = t->metrics->pdata[col];
-  MetricDirection dir = html_metric_direction (metric);
-  if (dir == METRIC_UNRANKED)
+  TdMetricDirection dir = td_metric_direction (metric);
+  if (dir == TD_METRIC_UNRANKED)
     return NAN;
   guint n_finite = 0;
   double best = NAN;
@@ -165,7 +165,7 @@ column_best (const HtmlDoc *t, guint col)
       if (c == NULL || !isfinite (c->mean))
         continue;
       n_finite++;
-      if (isnan (best) || (dir == METRIC_LOWER_BETTER ? c->mean < best : c->mean > best))
+      if (isnan (best) || (dir == TD_METRIC_LOWER_BETTER ? c->mean < best : c->mean > best))
         best = c->mean;
     }
   return n_finite >= 2 ? best : NAN;
@@ -235,15 +235,15 @@ results_head (GString *out, const HtmlDoc *t)
       const char *m = t->metrics->pdata[col];
       g_string_append (out, "<th class=\"num\">");
       html_escape (out, m);
-      switch (html_metric_direction (m))
+      switch (td_metric_direction (m))
         {
-        case METRIC_HIGHER_BETTER:
+        case TD_METRIC_HIGHER_BETTER:
           g_string_append (out, " <span class=\"dir\" title=\"higher is better\">\xe2\x86\x91</span>");
           break;
-        case METRIC_LOWER_BETTER:
+        case TD_METRIC_LOWER_BETTER:
           g_string_append (out, " <span class=\"dir\" title=\"lower is better\">\xe2\x86\x93</span>");
           break;
-        case METRIC_UNRANKED:
+        case TD_METRIC_UNRANKED:
           break;
         }
       g_string_append (out, "</th>");
@@ -271,7 +271,7 @@ results_chart (GString *out, const TdRunReport *r, const HtmlDoc *t)
   g_string_append (out, "<figcaption><code>");
   html_escape (out, metric);
   g_string_append (out, "</code> per trial (faint dots), mean (dark dot) and \xc2\xb1 1 sd");
-  if (html_metric_direction (metric) == METRIC_LOWER_BETTER)
+  if (td_metric_direction (metric) == TD_METRIC_LOWER_BETTER)
     g_string_append (out, "; lower is better");
   g_string_append (out, ".</figcaption>\n</figure>\n");
 }

@@ -6,6 +6,8 @@
 #include "html_sections.h"
 #include "html_util.h"
 
+#include <tundish/metrics.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +102,9 @@ find_comparisons (const HtmlDoc *doc, const char *label, const char *metric)
 static void
 estimate (GString *out, double v, const char *metric)
 {
-  MetricDirection dir = html_metric_direction (metric);
-  gboolean better = dir == METRIC_HIGHER_BETTER ? v > 0 : dir == METRIC_LOWER_BETTER ? v < 0 : FALSE;
-  gboolean worse = dir == METRIC_HIGHER_BETTER ? v < 0 : dir == METRIC_LOWER_BETTER ? v > 0 : FALSE;
+  TdMetricDirection dir = td_metric_direction (metric);
+  gboolean better = dir == TD_METRIC_HIGHER_BETTER ? v > 0 : dir == TD_METRIC_LOWER_BETTER ? v < 0 : FALSE;
+  gboolean worse = dir == TD_METRIC_HIGHER_BETTER ? v < 0 : dir == TD_METRIC_LOWER_BETTER ? v > 0 : FALSE;
   g_string_append (out, better ? "<span class=\"up\">" : worse ? "<span class=\"down\">" : "<span>");
   if (v > 0)
     g_string_append (out, "+");
@@ -149,7 +151,7 @@ mean_ci (GString *out, const TdSummaryRow *c)
 static gint
 best_row (const HtmlDoc *doc, guint col)
 {
-  MetricDirection dir = html_metric_direction (doc->metrics->pdata[col]);
+  TdMetricDirection dir = td_metric_direction (doc->metrics->pdata[col]);
   gint best = -1;
   for (guint row = 0; row < doc->labels->len; row++)
     {
@@ -157,7 +159,7 @@ best_row (const HtmlDoc *doc, guint col)
       if (c == NULL || !isfinite (c->mean))
         continue;
       const TdSummaryRow *b = best >= 0 ? html_doc_cell (doc, (guint) best, col) : NULL;
-      if (b == NULL || (dir == METRIC_LOWER_BETTER ? c->mean < b->mean : c->mean > b->mean))
+      if (b == NULL || (dir == TD_METRIC_LOWER_BETTER ? c->mean < b->mean : c->mean > b->mean))
         best = (gint) row;
     }
   return best;

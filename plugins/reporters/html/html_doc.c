@@ -3,6 +3,8 @@
 #include "html_svg.h"
 #include "html_util.h"
 
+#include <tundish/metrics.h>
+
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
@@ -73,7 +75,7 @@ headline_metric (const HtmlDoc *doc)
 {
   for (guint col = 0; col < doc->metrics->len; col++)
     {
-      if (html_metric_direction (doc->metrics->pdata[col]) == METRIC_UNRANKED)
+      if (td_metric_direction (doc->metrics->pdata[col]) == TD_METRIC_UNRANKED)
         continue;
       for (guint row = 0; row < doc->labels->len; row++)
         {
@@ -122,9 +124,9 @@ choose_plotted (HtmlDoc *doc)
           else if (doc->headline >= 0)
             {
               const TdSummaryRow *c = html_doc_cell (doc, i, (guint) doc->headline);
-              MetricDirection dir = html_metric_direction (doc->metrics->pdata[doc->headline]);
+              TdMetricDirection dir = td_metric_direction (doc->metrics->pdata[doc->headline]);
               if (c && isfinite (c->mean))
-                key = dir == METRIC_LOWER_BETTER ? -c->mean : c->mean;
+                key = dir == TD_METRIC_LOWER_BETTER ? -c->mean : c->mean;
             }
           Ranked rk = { i, key };
           g_array_append_val (ranked, rk);

@@ -98,37 +98,6 @@ html_count (GString *out, guint64 n)
     }
 }
 
-/* Metrics where smaller is better. Names follow metrics.h and the regression
- * and calibration metrics planned next to them. */
-static const char *const lower_is_better[] = {
-  "brier", "log_loss", "fp", "fn", "fpr", "fnr", "miss_rate", "false_alarm_rate",
-  "mae", "mse", "rmse", "mape", "smape", "cmapss_score", "ece", "mce", "detection_delay",
-  "fit_seconds", "predict_seconds", NULL
-};
-
-static const char *const unranked[] = { "n", "n_pos", NULL };
-
-static gboolean
-ends_with (const char *s, const char *suffix)
-{
-  size_t n = strlen (s), m = strlen (suffix);
-  return n >= m && strcmp (s + n - m, suffix) == 0;
-}
-
-MetricDirection
-html_metric_direction (const char *metric)
-{
-  if (metric == NULL)
-    return METRIC_UNRANKED;
-  if (g_strv_contains (unranked, metric))
-    return METRIC_UNRANKED;
-  if (g_strv_contains (lower_is_better, metric)
-      || ends_with (metric, "_loss") || ends_with (metric, "_error")
-      || ends_with (metric, "_seconds"))
-    return METRIC_LOWER_BETTER;
-  return METRIC_HIGHER_BETTER;
-}
-
 char *
 html_label (const char *pipeline, const char *variant)
 {

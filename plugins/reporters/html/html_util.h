@@ -1,5 +1,5 @@
-/* html_util.h — escaping, number formatting and metric direction for the
- * html reporter (plugin-internal). */
+/* html_util.h — escaping and number formatting for the html reporter
+ * (plugin-internal); a metric's direction is tundish/metrics.h's td_metric_direction. */
 #pragma once
 
 #include <glib.h>
@@ -30,14 +30,6 @@ void html_fact (GString *out, const char *term, const char *value, gboolean code
 /* "pipeline" or "pipeline[variant]" (variant NULL or empty: no brackets),
  * the label report->pipelines uses. Caller frees. */
 char *html_label (const char *pipeline, const char *variant);
-
-/* Metric direction, for choosing the best value of a column. */
-typedef enum {
-  METRIC_HIGHER_BETTER,
-  METRIC_LOWER_BETTER,
-  METRIC_UNRANKED,       /* n, n_pos: the same for every pipeline */
-} MetricDirection;
-MetricDirection html_metric_direction (const char *metric);
 
 /* Into how many equal parts the time axis of a heatmap of n_bins is ticked
  * (html_interpret.c): 4, 6, 5 or 3 when it divides n_bins, else 4. */

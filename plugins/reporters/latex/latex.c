@@ -99,11 +99,11 @@ static void
 header_cell (GString *out, const char *metric)
 {
   tex (out, metric);
-  switch (paper_metric_direction (metric))
+  switch (td_metric_direction (metric))
     {
-    case PAPER_HIGHER_BETTER: g_string_append (out, " $\\uparrow$"); break;
-    case PAPER_LOWER_BETTER: g_string_append (out, " $\\downarrow$"); break;
-    case PAPER_UNRANKED: break;
+    case TD_METRIC_HIGHER_BETTER: g_string_append (out, " $\\uparrow$"); break;
+    case TD_METRIC_LOWER_BETTER: g_string_append (out, " $\\downarrow$"); break;
+    case TD_METRIC_UNRANKED: break;
     }
 }
 

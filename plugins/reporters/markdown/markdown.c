@@ -182,11 +182,11 @@ render (const TdParams *params, const TdRunReport *r)
       const char *m = t.metrics->pdata[c];
       g_string_append_c (out, ' ');
       code (out, m);
-      switch (paper_metric_direction (m))
+      switch (td_metric_direction (m))
         {
-        case PAPER_HIGHER_BETTER: g_string_append (out, " \xe2\x86\x91"); break;
-        case PAPER_LOWER_BETTER: g_string_append (out, " \xe2\x86\x93"); break;
-        case PAPER_UNRANKED: break;
+        case TD_METRIC_HIGHER_BETTER: g_string_append (out, " \xe2\x86\x91"); break;
+        case TD_METRIC_LOWER_BETTER: g_string_append (out, " \xe2\x86\x93"); break;
+        case TD_METRIC_UNRANKED: break;
         }
       g_string_append (out, " |");
     }

@@ -28,6 +28,11 @@ static const TdGeneratorVTable hdf5_vtable = {
   .generate = hdf5_generate,
 };
 
+static const char *const hdf5_examples[] = {
+  "path=experiments/data/hdf5/trace.h5",
+  NULL,
+};
+
 static const TdPluginDescriptor hdf5_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
@@ -37,6 +42,7 @@ static const TdPluginDescriptor hdf5_descriptor = {
   .params = hdf5_params,
   .n_params = G_N_ELEMENTS (hdf5_params),
   .vtable = &hdf5_vtable,
+  .example_params = hdf5_examples,
 };
 
 G_MODULE_EXPORT const TdPluginDescriptor *
