@@ -147,33 +147,47 @@ rule_speed (const TdDataset *ds, size_t s)
   return n >= BOTH_MIN;
 }
 
-/* Timing rule, written the other way round: for every run of >= SEQ_LEVEL_MIN
- * samples outside the band, look back from its first sample for a sample
- * whose drop reaches SEQ_DROP within SEQ_GAP seconds. */
-static gboolean
-rule_sequence (const TdDataset *ds, size_t s, long *gap_out)
+/* Timing rule, written the other way round: the runs outside the band
+ * that start at most SEQ_GAP s after a sample whose drop reaches SEQ_DROP
+ * (looking back from each run's first sample). The next such run from *t on:
+ * its length, and in *gap the distance back to the latest such sample; 0
+ * when none is left. *t moves past the run. */
+static size_t
+next_run_after_drop (const TdDataset *ds, size_t s, size_t *t, long *gap)
 {
-  size_t t = 0;
-  while (t < ds->n_steps)
+  while (*t < ds->n_steps)
     {
-      if (!outside_band (ds, s, t))
+      if (!outside_band (ds, s, *t))
         {
-          t++;
+          (*t)++;
           continue;
         }
-      size_t start = t;
-      while (t < ds->n_steps && outside_band (ds, s, t))
-        t++;
-      if (t - start < SEQ_LEVEL_MIN)
-        continue;
+      size_t start = *t;
+      while (*t < ds->n_steps && outside_band (ds, s, *t))
+        (*t)++;
       for (size_t k = start + 1; k-- > 0 && start - k <= SEQ_GAP;)
         if (drop_at (ds, s, k) >= SEQ_DROP)
           {
-            if (gap_out)
-              *gap_out = (long) (start - k);
-            return TRUE;
+            *gap = (long) (start - k);
+            return *t - start;
           }
     }
+  return 0;
+}
+
+/* ... fires when one of those runs lasts >= SEQ_LEVEL_MIN samples. */
+static gboolean
+rule_sequence (const TdDataset *ds, size_t s, long *gap_out)
+{
+  size_t t = 0, len;
+  long gap = 0;
+  while ((len = next_run_after_drop (ds, s, &t, &gap)) > 0)
+    if (len >= SEQ_LEVEL_MIN)
+      {
+        if (gap_out)
+          *gap_out = gap;
+        return TRUE;
+      }
   return FALSE;
 }
 
@@ -1157,23 +1171,10 @@ independent_severity (const TdDataset *ds, size_t s)
       drop = MAX (drop, drop_at (ds, s, t));
       both += at (ds, s, t, SPEED) > SPEED_HIGH && at (ds, s, t, SUPERHEAT) < SUPERHEAT_LOW;
     }
-  for (size_t t = 0; t < ds->n_steps;)
-    {
-      if (!outside_band (ds, s, t))
-        {
-          t++;
-          continue;
-        }
-      size_t start = t;
-      while (t < ds->n_steps && outside_band (ds, s, t))
-        t++;
-      for (size_t k = start + 1; k-- > 0 && start - k <= SEQ_GAP;)
-        if (drop_at (ds, s, k) >= SEQ_DROP)
-          {
-            seq = MAX (seq, (int) (t - start));
-            break;
-          }
-    }
+  size_t t = 0, len;
+  long gap;
+  while ((len = next_run_after_drop (ds, s, &t, &gap)) > 0)
+    seq = MAX (seq, (int) len);
   const double ratio[4] = { longest / (double) LEVEL_MIN, drop / DROP, both / (double) BOTH_MIN,
                             seq / (double) SEQ_LEVEL_MIN };
   double severity = 0;
