@@ -44,11 +44,12 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 4   /* 1.1: TdRunReport grew timings, saliency, attention,
+#define TD_PLUGIN_ABI_MINOR 5   /* 1.1: TdRunReport grew timings, saliency, attention,
                                  * confusion and sample_period; 1.2: summary_ci; 1.3:
                                  * TdParamSpec grew flags (exclusive bounds) and
                                  * params_of, and the TD_PARAM_PARAMS type; 1.4: path
-                                 * parameters (TD_PARAM_PATH) and TdDataset.y_step */
+                                 * parameters (TD_PARAM_PATH) and TdDataset.y_step;
+                                 * 1.5: TdRunReport.summary_ci_grouped */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 

@@ -126,12 +126,18 @@ group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **erro
   return TRUE;
 }
 
-static gboolean is_grouped (const TdSplitSpec *spec);
+gboolean
+td_split_is_grouped (const TdSplitSpec *spec)
+{
+  return spec->method == TD_SPLIT_GROUP_HOLDOUT || spec->method == TD_SPLIT_GROUP_KFOLD
+         || spec->method == TD_SPLIT_TIME_HOLDOUT
+         || (spec->method == TD_SPLIT_PREDEFINED && spec->grouped);
+}
 
 gint64 *
 td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
 {
-  if (!is_grouped (spec))
+  if (!td_split_is_grouped (spec))
     return NULL;
   g_autofree gint64 *out = g_new (gint64, MAX (ds->n_series, (size_t) 1));
   if (!group_ids (ds, spec->group_by, out, error))
@@ -564,19 +570,11 @@ time_holdout (const TdDataset *ds, const TdSplitSpec *spec, const gint64 *gid, G
   return split_of (train, valid, test);
 }
 
-static gboolean
-is_grouped (const TdSplitSpec *spec)
-{
-  return spec->method == TD_SPLIT_GROUP_HOLDOUT || spec->method == TD_SPLIT_GROUP_KFOLD
-         || spec->method == TD_SPLIT_TIME_HOLDOUT
-         || (spec->method == TD_SPLIT_PREDEFINED && spec->grouped);
-}
-
 GPtrArray *
 td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat, guint64 seed,
                GError **error)
 {
-  gboolean grouped = is_grouped (spec);
+  gboolean grouped = td_split_is_grouped (spec);
   gboolean is_kfold = spec->method == TD_SPLIT_STRATIFIED_KFOLD || spec->method == TD_SPLIT_GROUP_KFOLD;
   if (is_kfold && (spec->folds < 2 || (size_t) spec->folds > ds->n_series))
     {

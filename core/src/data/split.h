@@ -25,6 +25,10 @@ void td_split_free (TdSplit *split);
 GPtrArray *td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat,
                           guint64 seed, GError **error);
 
+/* Whether spec draws whole groups (group_holdout, group_kfold, time_holdout's
+ * timelines, predefined with grouped): the bootstrap then resamples groups. */
+gboolean td_split_is_grouped (const TdSplitSpec *spec);
+
 /* The group id of every series of ds as a grouped split sees it (the
  * dataset's group ids, or split.group_by's metadata column, text values
  * numbered as first seen); NULL without an error when spec is not grouped

@@ -98,6 +98,7 @@ fixture_render_full (const TdReporterVTable *v, const TdParams *params,
     {
       r.summary_ci = fixture_summary_ci;
       r.split_method = "group_holdout";
+      r.summary_ci_grouped = TRUE;
     }
   g_assert_true (v->write (params, &r, &error));
   g_assert_no_error (error);

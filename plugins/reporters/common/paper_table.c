@@ -122,7 +122,7 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
   if (t->n_min == G_MAXSIZE)
     t->n_min = 0;
   /* as the html report says it: group splits resample whole groups */
-  t->boot_grouped = r->split_method && g_str_has_prefix (r->split_method, "group");
+  t->boot_grouped = r->summary_ci_grouped;
 
   /* Best per column, on the values as printed. */
   for (guint col = 0; col < n_cols; col++)
