@@ -32,6 +32,7 @@ td_experiment_free (TdExperiment *exp)
   g_free (exp->split.group_by);
   g_free (exp->split.order_by);
   g_free (exp->split.where);
+  g_free (exp->split.where_group_by);
   td_window_spec_clear (&exp->window);
   g_clear_pointer (&exp->augment, g_ptr_array_unref);
   g_clear_pointer (&exp->pipelines, g_ptr_array_unref);

@@ -93,8 +93,9 @@ stratified_cut (const TdDataset *ds, const size_t *idx, size_t n, double frac, g
 
 /* Group id of each series: the dataset's group ids or a metadata column. */
 static gboolean
-group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **error)
+group_ids (const TdDataset *ds, const TdSplitSpec *spec, gint64 *out, GError **error)
 {
+  const char *group_by = spec->group_by;
   if (!group_by)
     {
       memcpy (out, ds->group, ds->n_series * sizeof (gint64));
@@ -103,8 +104,18 @@ group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **erro
   const TdMetaColumn *c = td_dataset_find_meta (ds, group_by);
   if (!c)
     {
+      g_autoptr (GString) have = g_string_new (NULL);
+      for (guint m = 0; m < ds->meta->len; m++)
+        {
+          const TdMetaColumn *mc = ds->meta->pdata[m];
+          g_string_append_printf (have, "%s%s", have->len ? ", " : "", mc->name);
+        }
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                   "split.group_by: the dataset has no metadata column \"%s\"", group_by);
+                   "%s%ssplit.group_by: the dataset has no metadata column \"%s\"; expected "
+                   "one of its columns (%s) or no group_by (the dataset's own group ids)",
+                   spec->where_group_by ? spec->where_group_by : "",
+                   spec->where_group_by ? ": " : "", group_by,
+                   have->len ? have->str : "it has none");
       return FALSE;
     }
   g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -140,7 +151,7 @@ td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
   if (!td_split_is_grouped (spec))
     return NULL;
   g_autofree gint64 *out = g_new (gint64, MAX (ds->n_series, (size_t) 1));
-  if (!group_ids (ds, spec->group_by, out, error))
+  if (!group_ids (ds, spec, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -587,7 +598,7 @@ td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat, guint64
   if (grouped)
     {
       gid = g_new (gint64, MAX (ds->n_series, (size_t) 1));
-      if (!group_ids (ds, spec->group_by, gid, error))
+      if (!group_ids (ds, spec, gid, error))
         return NULL;
     }
   g_autofree guint8 *part = NULL;
