@@ -244,3 +244,69 @@ paper_table_clear (PaperTable *t)
   g_clear_pointer (&t->cells, g_free);
   g_clear_pointer (&t->baseline, g_free);
 }
+
+void
+paper_trials_phrase (GString *out, const PaperTable *t, const PaperSyntax *sx)
+{
+  if (t->n_min == t->n_max)
+    g_string_append_printf (out, "%zu trial%s", t->n_max, t->n_max == 1 ? "" : "s");
+  else
+    g_string_append_printf (out, "%zu%s%zu trials", t->n_min, sx->range_dash, t->n_max);
+}
+
+/* "TEST, TEST: p adjusted ... with CORR; ..." */
+static void
+tests_by_correction (GString *out, const PaperTable *t, const PaperSyntax *sx)
+{
+  g_autoptr (GPtrArray) corrections = paper_table_corrections (t);
+  for (guint j = 0; j < corrections->len; j++)
+    {
+      const char *corr = corrections->pdata[j];
+      g_string_append (out, j ? "; " : "");
+      guint n = 0;
+      for (guint k = 0; k < t->tests->len; k++)
+        {
+          const TdComparisonRow *c = t->tests->pdata[k];
+          if (g_strcmp0 (paper_correction (c), corr) != 0)
+            continue;
+          g_string_append (out, n++ ? ", " : "");
+          sx->test (out, c->test);
+        }
+      if (strcmp (corr, "none") == 0)
+        g_string_append_printf (out, ": %s not adjusted for multiple comparisons", sx->p);
+      else
+        {
+          g_string_append_printf (out, ": %s adjusted for multiple comparisons with ", sx->p);
+          sx->name (out, corr);
+        }
+    }
+}
+
+void
+paper_footnote (GString *out, const PaperTable *t, const TdRunReport *r, const PaperSyntax *sx)
+{
+  g_string_append_printf (out, "%sMean %s sd over ", sx->opening, sx->pm);
+  paper_trials_phrase (out, t, sx);
+  g_string_append_printf (out, " per pipeline; bold: best mean per metric (%s higher, "
+                          "%s lower is better).", sx->up, sx->down);
+  g_autofree char *note = paper_interval_note (t, sx->percent);
+  if (note)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, note);
+    }
+  if (r->baseline && *r->baseline)
+    {
+      if (t->tests->len > 0)
+        {
+          g_string_append (out, " Against the baseline ");
+          sx->name (out, r->baseline);
+          g_string_append_printf (out, ": %s (", sx->stars);
+          tests_by_correction (out, t, sx);
+          g_string_append (out, ").");
+        }
+      else
+        g_string_append (out, " No significance tests against the baseline were run.");
+    }
+  g_string_append (out, "\n");
+}

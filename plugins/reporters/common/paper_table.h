@@ -70,6 +70,27 @@ void paper_interval (GString *out, const PaperTable *t, const PaperCell *c,
  * needs ("%", "\\%"); NULL when no cell has one. Caller frees. */
 char *paper_interval_note (const PaperTable *t, const char *percent);
 
+/* How a format writes the words of the footnote: the same sentences in
+ * LaTeX and Markdown, so they are written once (paper_footnote). */
+typedef struct {
+  const char *opening;          /* before "Mean", e.g. "\n" or "\\par..." */
+  const char *pm, *range_dash;  /* "±", "–" */
+  const char *up, *down;        /* the direction arrows */
+  const char *percent;          /* "%" or "\\%" */
+  const char *stars;            /* "* p < 0.05, ** p < 0.01, *** p < 0.001" */
+  const char *p;                /* the p-value symbol: "p" or "$p$" */
+  void (*name) (GString *out, const char *s);   /* a pipeline or correction name */
+  void (*test) (GString *out, const char *s);   /* a test's name */
+} PaperSyntax;
+
+/* "N trials" or "N–M trials" over the table's pipelines. */
+void paper_trials_phrase (GString *out, const PaperTable *t, const PaperSyntax *sx);
+/* The table's footnote: mean ± sd over how many trials, bold and arrows,
+ * the intervals (paper_interval_note), and the tests against the baseline
+ * grouped by their correction; ends with a newline. */
+void paper_footnote (GString *out, const PaperTable *t, const TdRunReport *r,
+                     const PaperSyntax *sx);
+
 /* "pipeline" or "pipeline[variant]". Caller frees. */
 char *paper_label (const char *pipeline, const char *variant);
 
