@@ -66,6 +66,11 @@ static const struct {
     "the sequence's level rule must be 15 s shorter than the level rule" },
   { "steel_casting", "temperature_drop", FALSE, NULL,
     "must exceed sequence_temperature_drop by 1.5 mold_temperature_noise" },
+  { "steel_casting", "grade_major_factors", TRUE, "grade_reject_factors=[3.3, 1.58, 10, 1001]",
+    "each grade_reject_factors value must be above its grade_major_factors value" },
+  { "steel_casting", "grade_reject_factors", FALSE, NULL,
+    "each grade_reject_factors value must be above its grade_major_factors value, itself "
+    "above 1" },
   { "glass_line", "num_series", TRUE, NULL, "ten million lots do not fit a test" },
   { "glass_line", "duration_minutes", TRUE, "num_series=2", "a day per lot" },
   { "glass_line", "near_miss_probability", TRUE, "late_event_probability=0",

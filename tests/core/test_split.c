@@ -158,10 +158,14 @@ test_group_by_metadata (void)
       for (size_t k = 0; k < sp->n_test; k++)
         g_assert_cmpstr (lots[sp->test[k]], ==, lot);
     }
-  TdSplitSpec bad = { .method = TD_SPLIT_GROUP_KFOLD, .folds = 3, .group_by = (char *) "unit" };
+  TdSplitSpec bad = { .method = TD_SPLIT_GROUP_KFOLD, .folds = 3, .group_by = (char *) "unit",
+                      .where_group_by = (char *) "exp.yaml:7:60" };
   g_autoptr (GError) e = NULL;
   g_assert_null (td_split_make (ds, &bad, 0, 1, &e));
-  g_assert_nonnull (strstr (e->message, "unit"));
+  /* where the key is, what is wrong, and what the data offers instead */
+  g_assert_cmpstr (e->message, ==, "exp.yaml:7:60: split.group_by: the dataset has no metadata "
+                   "column \"unit\"; expected one of its columns (lot) or no group_by (the "
+                   "dataset's own group ids)");
 }
 
 /* 3 classes of unequal size; the data's test partition has its own class

@@ -53,7 +53,29 @@ rec_generate (const TdParams *params, TdContext *ctx, GError **error)
   return ds;
 }
 
-static const TdGeneratorVTable rec_vtable = { .generate = rec_generate };
+/* What rec_generate makes (TD_EXT_DATA_LAYOUT), so the loader checks
+ * data.window and split before generating. */
+static void
+rec_layout (const TdParams *params, TdDataLayout *out)
+{
+  size_t n = (size_t) td_params_get_int (params, "n_recordings");
+  *out = (TdDataLayout) {
+    .partition = td_params_get_bool (params, "partition"),
+    .step_labels = td_params_get_bool (params, "per_step"),
+  };
+  for (size_t r = 0; r < n && r < 21; r++)
+    out->max_steps = MAX (out->max_steps, 40 + (7 * r) % 21);
+}
+
+static const void *
+rec_extension (const char *id)
+{
+  static const TdDataLayoutExt layout = { .layout = rec_layout };
+  return g_strcmp0 (id, TD_EXT_DATA_LAYOUT) == 0 ? &layout : NULL;
+}
+
+static const TdGeneratorVTable rec_vtable = { .generate = rec_generate,
+                                              .extension = rec_extension };
 
 static const TdPluginDescriptor rec_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,

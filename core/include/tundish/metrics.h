@@ -102,6 +102,19 @@ gboolean td_multiclass_metrics (const double *y, const double *scores, size_t n,
 /* Confusion counts, cm[true * n_classes + predicted], n_classes^2 entries. */
 gboolean td_multiclass_confusion (const double *y, const double *scores, size_t n,
                                   size_t n_classes, guint64 *cm, GError **error);
+/* Ordinal metrics of the same input, the classes in their order (good <
+ * minor < major < reject): qwk, the quadratic weighted kappa 1 − Σ w·O / Σ w·E
+ * over the confusion O and its chance expectation E (outer product of the
+ * true and predicted class counts / n), w_ij = (i − j)², every class keeping
+ * its position when absent (scikit-learn's cohen_kappa_score(weights=
+ * "quadratic", labels=0..K-1); NaN when Σ w·E is 0); mae_class, the mean
+ * |y − predicted class|. */
+typedef enum { TD_ORD_QWK, TD_ORD_MAE_CLASS, TD_N_ORDINAL_METRICS } TdOrdinalMetric;
+
+extern const char *const td_ordinal_metric_names[TD_N_ORDINAL_METRICS];
+gboolean td_ordinal_metrics (const double *y, const double *scores, size_t n,
+                             size_t n_classes, double out[TD_N_ORDINAL_METRICS],
+                             GError **error);
 /* Regression metrics of predictions p against targets y (n > 0, both
  * finite; an error otherwise), as scikit-learn defines them: rmse, mae,
  * mape = mean |y − p| / max(|y|, DBL_EPSILON) (a fraction, not a percent),

@@ -44,11 +44,12 @@
 G_BEGIN_DECLS
 
 #define TD_PLUGIN_ABI_MAJOR 1
-#define TD_PLUGIN_ABI_MINOR 4   /* 1.1: TdRunReport grew timings, saliency, attention,
+#define TD_PLUGIN_ABI_MINOR 5   /* 1.1: TdRunReport grew timings, saliency, attention,
                                  * confusion and sample_period; 1.2: summary_ci; 1.3:
                                  * TdParamSpec grew flags (exclusive bounds) and
                                  * params_of, and the TD_PARAM_PARAMS type; 1.4: path
-                                 * parameters (TD_PARAM_PATH) and TdDataset.y_step */
+                                 * parameters (TD_PARAM_PATH) and TdDataset.y_step;
+                                 * 1.5: TdRunReport.summary_ci_grouped */
 #define TD_PLUGIN_ABI_VERSION ((uint32_t) ((TD_PLUGIN_ABI_MAJOR << 16) | TD_PLUGIN_ABI_MINOR))
 #define TD_PLUGIN_ENTRY_SYMBOL "td_plugin_descriptor"
 
@@ -128,6 +129,28 @@ typedef struct {
 typedef struct {
   gboolean (*check) (const TdParams *params, GError **error);
 } TdCheckParamsExt;
+
+/* Extension: what a generator's data will hold, known from its parameters
+ * alone (without generating), returned by TdGeneratorVTable.extension for
+ * this id. The experiment loader checks data.window and split against it
+ * with the rules and messages the runner applies to the data itself, so
+ * `tundish validate` and `run` refuse at the YAML position, before any
+ * simulation: a window longer than every series, a window label rule
+ * without per-step labels, split: predefined or test_windows: last without
+ * a partition, a grouped split of series that share no group. Without it
+ * those show only once the data is made. The plugin's test should check
+ * that what it declares is what generate makes. */
+#define TD_EXT_DATA_LAYOUT "tundish.data-layout/1"
+typedef struct {
+  size_t max_steps;             /* valid steps of the longest series */
+  gboolean shared_groups;       /* some group id is shared by several series (else each
+                                 * series is a group of its own, td_dataset_new's default) */
+  gboolean partition;           /* the TD_META_PARTITION column (0 train, 1 test) */
+  gboolean step_labels;         /* per-step targets (TdDataset.y_step) */
+} TdDataLayout;
+typedef struct {
+  void (*layout) (const TdParams *params, TdDataLayout *out);
+} TdDataLayoutExt;
 
 /* ------------------------------------------------------------------ augment */
 typedef struct {

@@ -164,6 +164,9 @@ typedef struct {
   double sample_period;         /* seconds per step of the data (TD_EXT_SAMPLE_PERIOD); 0 unknown */
   /* since ABI 1.2, filled by the runner: */
   const TdSummaryInterval *summary_ci;    /* [n_summary], parallel to summary */
+  /* since ABI 1.5: the bootstrap resampled whole groups (the split drew groups
+   * whole: group_holdout, group_kfold, time_holdout, a grouped predefined) */
+  gboolean summary_ci_grouped;
 } TdRunReport;
 
 G_END_DECLS

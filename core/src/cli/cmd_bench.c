@@ -113,7 +113,11 @@ static const char help_text[] =
   "\n"
   "Examples:\n"
   "  tundish bench lstm sequences=960 steps=300 channels=5 batch_size=32 epochs=3\n"
-  "  tundish bench lstm hidden_size=128 bidirectional=true threads=1\n";
+  "  tundish bench lstm hidden_size=128 bidirectional=true threads=1\n"
+  "  tundish bench xgboost steps=1 channels=40 n_estimators=50   # a matrix model: one step\n"
+  "\n"
+  "Exit status: 0 ok, 1 usage error (an unknown model, key or parameter value; a\n"
+  "matrix model without steps=1), 2 the model could not be created, trained or used.\n";
 
 int
 td_cmd_bench (int argc, char **argv)

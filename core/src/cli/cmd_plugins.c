@@ -40,7 +40,8 @@ td_cmd_plugins (int argc, char **argv)
     "KIND: generator, augment, feature, model, evaluator, reporter.\n"
     "Plugins are searched in TUNDISH_PLUGIN_PATH, then the build tree (when tundish\n"
     "runs from it) or the install prefix.\n\n"
-    "Examples:\n  tundish plugins\n  tundish plugins model\n  tundish plugins -v feature");
+    "Examples:\n  tundish plugins\n  tundish plugins model\n  tundish plugins -v feature\n\n"
+    "Exit status: 0 ok, 1 usage error (an unknown KIND, a missing --allow-plugin-path folder).");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (oc, &argc, &argv, &error) || argc > 2)
     {
@@ -156,7 +157,8 @@ td_cmd_inspect (int argc, char **argv)
     "its type, default, range or choices and help.\n\n"
     "Examples:\n  tundish inspect xgboost\n  tundish inspect steel_casting\n"
     "  tundish inspect --kind evaluator binary\n"
-    "  tundish inspect my_model --allow-plugin-path ~/my-plugins");
+    "  tundish inspect my_model --allow-plugin-path ~/my-plugins\n\n"
+    "Exit status: 0 ok, 1 usage error or no such plugin (with the closest name).");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (oc, &argc, &argv, &error) || argc != 2)
     {

@@ -1,11 +1,14 @@
 /* cmd_score.c — `tundish score RUN_DIR DATA.h5`: score new series with a
  * pipeline trained in a finished run, from what the run saved (each
- * stateful feature stage's fitted state and the model), without refitting. */
+ * stateful feature stage's fitted state and the model), without refitting.
+ * A run with data.window trained on windows: DATA.h5's recordings are cut
+ * the same way first, and each window is scored. */
 #include <tundish/io.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "data/window.h"
 #include "run/trial.h"
 #include "run/untrusted_h5.h"
 #include "cli_common.h"
@@ -113,6 +116,77 @@ apply_features (const char *run_dir, const TdPipeline *p, int repeat, int fold, 
   return cur;
 }
 
+/* Where each scored row came from, for a windowed run: its recording's
+ * series_id and the steps [start, end) of the recording it covers. */
+typedef struct {
+  double *recording, *start, *end;
+} WindowOrigin;
+
+static void
+window_origin_clear (WindowOrigin *o)
+{
+  g_free (o->recording);
+  g_free (o->start);
+  g_free (o->end);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WindowOrigin, window_origin_clear)
+
+static void
+window_origin_read (const TdDataset *w, WindowOrigin *o)
+{
+  size_t n = MAX (w->n_series, (size_t) 1);
+  o->recording = g_memdup2 (td_dataset_find_meta (w, TD_META_RECORDING)->num, n * sizeof (double));
+  o->start = g_memdup2 (td_dataset_find_meta (w, TD_META_WINDOW_START)->num, n * sizeof (double));
+  o->end = g_new (double, n);
+  for (size_t i = 0; i < w->n_series; i++)
+    o->end[i] = o->start[i] + (double) (w->lengths ? w->lengths[i] : w->n_steps);
+}
+
+/* DATA.h5 as the run's pipelines saw their input: for a run with
+ * data.window, the windows of its recordings cut as the run cut them
+ * (length, stride, short; every window, as test_windows: all, since new data
+ * has no test partition), or the data as it is when it already holds such
+ * windows (dataset.h5 of `tundish export` of the run). Labels are hidden
+ * before any cutting; the label rule is not needed. */
+static TdDataset *
+as_trained (const TdExperiment *exp, TdDataset *data, const char *path, WindowOrigin *origin,
+            GError **error)
+{
+  const TdWindowSpec *spec = &exp->window;
+  const TdMetaColumn *rec = td_dataset_find_meta (data, TD_META_RECORDING);
+  const TdMetaColumn *start = td_dataset_find_meta (data, TD_META_WINDOW_START);
+  gboolean cut = rec && rec->num && start && start->num;
+  if (!spec->enabled || cut)
+    {
+      if (spec->enabled && data->n_steps != (size_t) spec->length)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "%s holds windows (metadata \"%s\" and \"%s\") of %zu steps, and the "
+                       "run's windows have %d (data.window.length, %s); expected the recordings "
+                       "(score cuts them as the run did) or the run's own windows", path,
+                       TD_META_RECORDING, TD_META_WINDOW_START, data->n_steps, spec->length,
+                       spec->where_label);
+          return NULL;
+        }
+      if (spec->enabled)
+        window_origin_read (data, origin);
+      td_dataset_hide_labels (data);
+      return td_dataset_ref (data);
+    }
+  td_dataset_hide_labels (data);
+  TdWindowSpec as_run = *spec;
+  as_run.label = TD_WINDOW_LABEL_SERIES;
+  as_run.last_test_only = FALSE;
+  TdDataset *w = td_window_apply (data, &as_run, error);
+  if (!w)
+    {
+      g_prefix_error (error, "%s: cutting the run's windows (data.window): ", path);
+      return NULL;
+    }
+  window_origin_read (w, origin);
+  return w;
+}
+
 int
 td_cmd_score (int argc, char **argv)
 {
@@ -133,10 +207,17 @@ td_cmd_score (int argc, char **argv)
     "of DATA.h5 (a dataset in tundish's HDF5 layout, e.g. dataset.h5 from `tundish export`,\n"
     "with the same channels; labels are not needed, and are hidden from the pipeline when\n"
     "present). Prints series_id,score (one score column per output).\n"
-    "The run's experiment file must be unchanged (checked against the manifest's hash).\n\n"
+    "When the run's experiment cuts windows (data.window), DATA.h5 holds recordings and\n"
+    "they are cut as the run cut them (length, stride, short; every window, whatever\n"
+    "test_windows says); one row per window: series_id,recording,window_start,window_end,\n"
+    "score, the window covering the recording's steps window_start <= t < window_end\n"
+    "(a file of the run's own windows, dataset.h5 of `tundish export`, is scored as is).\n"
+    "The run's experiment file must be unchanged (checked against the manifest's hash):\n"
+    "without it the windows and the pipeline cannot be rebuilt, and score refuses.\n\n"
     "Examples:\n"
     "  tundish score reports/steel-casting-baseline/<run> new-casts.h5 --pipeline xgboost\n"
-    "  tundish score RUN_DIR data.h5 -p gbdt -r 2 -o scores.csv\n\n"
+    "  tundish score RUN_DIR data.h5 -p gbdt -r 2 -o scores.csv\n"
+    "  tundish score reports/cmapss-fd001-rul/<run> engines.h5 -p gbdt   # windowed: a row per window\n\n"
     "Exit status: 0 ok, 1 usage or input error, 2 runtime error.");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (oc, &argc, &argv, &error) || argc != 3)
@@ -151,7 +232,10 @@ td_cmd_score (int argc, char **argv)
   td_manifest_info_clear (&info);
   if (!exp)
     {
-      fprintf (stderr, "tundish score: %s\n", error->message);
+      /* without the run's exact configuration neither its windows nor its
+       * pipeline can be rebuilt */
+      fprintf (stderr, "tundish score: cannot reproduce the run's configuration (its "
+               "data.window and pipelines): %s\n", error->message);
       return TD_EXIT_USAGE;
     }
   const TdPipeline *p = find_pipeline (exp, label, &error);
@@ -168,10 +252,16 @@ td_cmd_score (int argc, char **argv)
       return TD_EXIT_USAGE;
     }
   /* As in a trial: what the features and the model read carries no label. */
-  td_dataset_hide_labels (data);
+  g_auto (WindowOrigin) origin = { 0 };
+  g_autoptr (TdDataset) input = as_trained (exp, data, argv[2], &origin, &error);
+  if (!input)
+    {
+      fprintf (stderr, "tundish score: %s\n", error->message);
+      return TD_EXIT_USAGE;
+    }
   g_autoptr (TdContext) ctx =
     td_context_new (td_seed_derive (exp->seed, repeat, fold, "model", p->label));
-  g_autoptr (TdDataset) x = apply_features (argv[1], p, repeat, fold, data, ctx, &error);
+  g_autoptr (TdDataset) x = apply_features (argv[1], p, repeat, fold, input, ctx, &error);
   if (!x)
     {
       fprintf (stderr, "tundish score: %s: %s\n", p->label, error->message);
@@ -197,12 +287,20 @@ td_cmd_score (int argc, char **argv)
       return TD_EXIT_RUNTIME;
     }
   GString *s = g_string_new ("series_id");
+  if (origin.recording)
+    g_string_append (s, "," TD_META_RECORDING "," TD_META_WINDOW_START ",window_end");
   for (size_t o = 0; o < k; o++)
     g_string_append_printf (s, k == 1 ? ",score" : ",score_%zu", o);
   g_string_append_c (s, '\n');
   for (size_t i = 0; i < x->n_series; i++)
     {
       g_string_append_printf (s, "%" G_GINT64_FORMAT, x->series_id[i]);
+      const double *where[] = { origin.recording, origin.start, origin.end };
+      for (size_t c = 0; origin.recording && c < G_N_ELEMENTS (where); c++)
+        {
+          g_string_append_c (s, ',');
+          td_csv_double (s, where[c][i]);
+        }
       for (size_t o = 0; o < k; o++)
         {
           g_string_append_c (s, ',');

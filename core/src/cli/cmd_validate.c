@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/layout.h"
 #include "data/split.h"
 #include "data/window.h"
 #include "run/trial.h"
@@ -15,6 +16,10 @@
 static gboolean
 check_windows_and_split (const TdExperiment *exp, TdDataset **ds, GError **error)
 {
+  TdDataLayout layout;
+  td_data_layout_of (*ds, &layout);
+  if (!td_data_layout_check (&layout, (*ds)->task, &exp->window, &exp->split, error))
+    return FALSE;
   if (exp->window.enabled)
     {
       TdDataset *win = td_window_apply (*ds, &exp->window, error);
@@ -53,11 +58,14 @@ td_cmd_validate (int argc, char **argv)
     "A data source (data: {source: ...}) is run too, so a malformed data file is\n"
     "reported with its file:line:column, and its windows (data.window) and splits\n"
     "are made, so what only the data can tell (a partition for split: predefined,\n"
-    "per-step labels for a window label rule) shows too; a generator is not run.\n"
+    "per-step labels for a window label rule, groups for a grouped split, series at\n"
+    "least as long as the window) shows too. A generator is not run: the same is\n"
+    "checked against what it declares it will make (the shipped ones do).\n"
     "Prints the data's shape and the pipelines and variants it would run.\n\n"
     "Examples:\n"
     "  tundish validate experiments/steel-casting-baseline.yaml\n"
-    "  tundish validate exp.yaml --set pipelines.gbdt.model.params.max_depth=[4,6]\n\n"
+    "  tundish validate exp.yaml --set pipelines.gbdt.model.params.max_depth=[4,6]\n"
+    "  tundish validate exp.yaml --set data.window.length=90   # longer than the series?\n\n"
     "Exit status: 0 valid, 1 invalid (the message names file:line:column and the key).");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (oc, &argc, &argv, &error))

@@ -32,6 +32,7 @@ td_experiment_free (TdExperiment *exp)
   g_free (exp->split.group_by);
   g_free (exp->split.order_by);
   g_free (exp->split.where);
+  g_free (exp->split.where_group_by);
   td_window_spec_clear (&exp->window);
   g_clear_pointer (&exp->augment, g_ptr_array_unref);
   g_clear_pointer (&exp->pipelines, g_ptr_array_unref);
@@ -389,7 +390,8 @@ td_experiment_load (const char *path, TdRegistry *reg, const char *const *overri
   exp->evaluators = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
   exp->compare_tests = g_ptr_array_new_with_free_func (g_free);
   exp->reporters = g_ptr_array_new_with_free_func ((GDestroyNotify) td_stage_free);
-  if (!read_experiment (reg, root, exp, error) || !td_config_check_create (exp, error))
+  if (!read_experiment (reg, root, exp, error) || !td_config_check_create (exp, error)
+      || !td_config_check_layout (exp, error))
     return NULL;
 
   exp->resolved_yaml = td_config_emit (exp);

@@ -99,6 +99,7 @@ typedef struct {
                                  * first step on its timeline (default TD_META_WINDOW_START) */
   char *where;                  /* "FILE:LINE:COL" of split.method (or split:), for the
                                  * errors only the data reveals (no partition column) */
+  char *where_group_by;         /* "FILE:LINE:COL" of split.group_by's value, or NULL */
 } TdSplitSpec;
 
 /* The data: window: block (config_window.c; data/window.c cuts the windows). */
@@ -122,6 +123,7 @@ typedef struct {
                                  * its last window is kept (the C-MAPSS protocol) */
   char *where_label;            /* "FILE:LINE:COL" of data.window.label (or data.window) */
   char *where_test;             /* "FILE:LINE:COL" of data.window.test_windows */
+  char *where_length;           /* "FILE:LINE:COL" of data.window.length */
 } TdWindowSpec;
 
 void td_window_spec_clear (TdWindowSpec *spec);

@@ -107,6 +107,9 @@ gboolean td_config_read_report (TdRegistry *reg, const TdNode *node, const TdNod
 /* Create and destroy every distinct feature and model stage once on a
  * throwaway context; the first refusal, at the stage's position. */
 gboolean td_config_check_create (const TdExperiment *exp, GError **error);
+/* data.window and split against the data stage's TD_EXT_DATA_LAYOUT, when
+ * it declares one (config_layout.c); the first rule broken, at its key. */
+gboolean td_config_check_layout (const TdExperiment *exp, GError **error);
 /* drift: (node may be NULL: off) into out (config_drift.c), and its line of
  * the resolved text (nothing when off). */
 gboolean td_config_read_drift (const TdNode *node, TdDriftSpec *out, GError **error);

@@ -102,7 +102,8 @@ read_bool (const TdNode *node, const char *path, gboolean *out, GError **error)
 
 /* A metadata column name (a plain string). */
 static gboolean
-read_column (const TdNode *map, const char *key, const char *path, char **out, GError **error)
+read_column (const TdNode *map, const char *key, const char *path, char **out, char **where,
+             GError **error)
 {
   const TdNode *v = td_node_map_get (map, key, NULL);
   if (!v)
@@ -113,6 +114,11 @@ read_column (const TdNode *map, const char *key, const char *path, char **out, G
     return FALSE;
   g_free (*out);
   *out = g_strdup (col);
+  if (where)
+    {
+      g_free (*where);
+      *where = g_strdup_printf ("%s:%d:%d", v->file, v->line, v->col);
+    }
   return TRUE;
 }
 
@@ -250,8 +256,8 @@ td_config_read_split (const TdNode *node, const char *path, const TdNode *root,
                                "false beside group_by, which groups; expected grouped: true "
                                "or no group_by");
     }
-  if (!read_column (node, "group_by", path, &out->group_by, error)
-      || !read_column (node, "order_by", path, &out->order_by, error))
+  if (!read_column (node, "group_by", path, &out->group_by, &out->where_group_by, error)
+      || !read_column (node, "order_by", path, &out->order_by, NULL, error))
     return FALSE;
   if (out->method == TD_SPLIT_PREDEFINED && out->group_by)
     out->grouped = TRUE;

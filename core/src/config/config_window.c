@@ -30,6 +30,7 @@ td_window_spec_clear (TdWindowSpec *spec)
 {
   g_clear_pointer (&spec->where_label, g_free);
   g_clear_pointer (&spec->where_test, g_free);
+  g_clear_pointer (&spec->where_length, g_free);
 }
 
 static char *
@@ -91,6 +92,7 @@ td_config_read_window (const TdNode *node, const char *path, TdWindowSpec *out,
   if (!td_node_map_get (node, "length", NULL))
     return td_config_fail (error, TD_CONFIG_ERROR_MISSING_KEY, node, path,
                            "no length; expected {length: STEPS, ...}");
+  out->where_length = where (td_node_map_get (node, "length", NULL));
   int label = out->label, shrt = 0, last = 0;
   static const char steps[] = "a number of steps, an integer >= 1";
   if (!td_config_uint (node, "length", path, 1, G_MAXINT32, steps, &out->length, error)

@@ -93,8 +93,9 @@ stratified_cut (const TdDataset *ds, const size_t *idx, size_t n, double frac, g
 
 /* Group id of each series: the dataset's group ids or a metadata column. */
 static gboolean
-group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **error)
+group_ids (const TdDataset *ds, const TdSplitSpec *spec, gint64 *out, GError **error)
 {
+  const char *group_by = spec->group_by;
   if (!group_by)
     {
       memcpy (out, ds->group, ds->n_series * sizeof (gint64));
@@ -103,8 +104,18 @@ group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **erro
   const TdMetaColumn *c = td_dataset_find_meta (ds, group_by);
   if (!c)
     {
+      g_autoptr (GString) have = g_string_new (NULL);
+      for (guint m = 0; m < ds->meta->len; m++)
+        {
+          const TdMetaColumn *mc = ds->meta->pdata[m];
+          g_string_append_printf (have, "%s%s", have->len ? ", " : "", mc->name);
+        }
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                   "split.group_by: the dataset has no metadata column \"%s\"", group_by);
+                   "%s%ssplit.group_by: the dataset has no metadata column \"%s\"; expected "
+                   "one of its columns (%s) or no group_by (the dataset's own group ids)",
+                   spec->where_group_by ? spec->where_group_by : "",
+                   spec->where_group_by ? ": " : "", group_by,
+                   have->len ? have->str : "it has none");
       return FALSE;
     }
   g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -126,15 +137,21 @@ group_ids (const TdDataset *ds, const char *group_by, gint64 *out, GError **erro
   return TRUE;
 }
 
-static gboolean is_grouped (const TdSplitSpec *spec);
+gboolean
+td_split_is_grouped (const TdSplitSpec *spec)
+{
+  return spec->method == TD_SPLIT_GROUP_HOLDOUT || spec->method == TD_SPLIT_GROUP_KFOLD
+         || spec->method == TD_SPLIT_TIME_HOLDOUT
+         || (spec->method == TD_SPLIT_PREDEFINED && spec->grouped);
+}
 
 gint64 *
 td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **error)
 {
-  if (!is_grouped (spec))
+  if (!td_split_is_grouped (spec))
     return NULL;
   g_autofree gint64 *out = g_new (gint64, MAX (ds->n_series, (size_t) 1));
-  if (!group_ids (ds, spec->group_by, out, error))
+  if (!group_ids (ds, spec, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -345,6 +362,17 @@ kfold (const TdDataset *ds, const TdSplitSpec *spec, gsl_rng *rng, const gint64 
   return out;
 }
 
+void
+td_split_no_partition (const char *where, const char *key, const char *needs, const char *has,
+                       const char *instead, GError **error)
+{
+  g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+               "%s: %s: %s needs the train/test partition the data defines, the numeric "
+               "metadata column \"%s\" (0 train, 1 test), and this data has %s; expected "
+               "a source that records it (ucr, cmapss; table with test_path or partition) "
+               "or %s", where, key, needs, TD_META_PARTITION, has, instead);
+}
+
 const double *
 td_split_partition (const TdDataset *ds, const char *where, const char *key, const char *needs,
                     const char *instead, GError **error)
@@ -352,12 +380,7 @@ td_split_partition (const TdDataset *ds, const char *where, const char *key, con
   const TdMetaColumn *c = td_dataset_find_meta (ds, TD_META_PARTITION);
   if (!c || !c->num)
     {
-      g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
-                   "%s: %s: %s needs the train/test partition the data defines, the numeric "
-                   "metadata column \"%s\" (0 train, 1 test), and this data has %s; expected "
-                   "a source that records it (ucr, cmapss; table with test_path or partition) "
-                   "or %s", where, key, needs, TD_META_PARTITION, c ? "it as text" : "none",
-                   instead);
+      td_split_no_partition (where, key, needs, c ? "it as text" : "none", instead, error);
       return NULL;
     }
   for (size_t s = 0; s < ds->n_series; s++)
@@ -558,19 +581,11 @@ time_holdout (const TdDataset *ds, const TdSplitSpec *spec, const gint64 *gid, G
   return split_of (train, valid, test);
 }
 
-static gboolean
-is_grouped (const TdSplitSpec *spec)
-{
-  return spec->method == TD_SPLIT_GROUP_HOLDOUT || spec->method == TD_SPLIT_GROUP_KFOLD
-         || spec->method == TD_SPLIT_TIME_HOLDOUT
-         || (spec->method == TD_SPLIT_PREDEFINED && spec->grouped);
-}
-
 GPtrArray *
 td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat, guint64 seed,
                GError **error)
 {
-  gboolean grouped = is_grouped (spec);
+  gboolean grouped = td_split_is_grouped (spec);
   gboolean is_kfold = spec->method == TD_SPLIT_STRATIFIED_KFOLD || spec->method == TD_SPLIT_GROUP_KFOLD;
   if (is_kfold && (spec->folds < 2 || (size_t) spec->folds > ds->n_series))
     {
@@ -583,7 +598,7 @@ td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat, guint64
   if (grouped)
     {
       gid = g_new (gint64, MAX (ds->n_series, (size_t) 1));
-      if (!group_ids (ds, spec->group_by, gid, error))
+      if (!group_ids (ds, spec, gid, error))
         return NULL;
     }
   g_autofree guint8 *part = NULL;

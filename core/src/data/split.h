@@ -25,6 +25,10 @@ void td_split_free (TdSplit *split);
 GPtrArray *td_split_make (const TdDataset *ds, const TdSplitSpec *spec, int repeat,
                           guint64 seed, GError **error);
 
+/* Whether spec draws whole groups (group_holdout, group_kfold, time_holdout's
+ * timelines, predefined with grouped): the bootstrap then resamples groups. */
+gboolean td_split_is_grouped (const TdSplitSpec *spec);
+
 /* The group id of every series of ds as a grouped split sees it (the
  * dataset's group ids, or split.group_by's metadata column, text values
  * numbered as first seen); NULL without an error when spec is not grouped
@@ -37,6 +41,12 @@ gint64 *td_split_groups (const TdDataset *ds, const TdSplitSpec *spec, GError **
  * write instead. */
 const double *td_split_partition (const TdDataset *ds, const char *where, const char *key,
                                   const char *needs, const char *instead, GError **error);
+
+/* The error td_split_partition gives when the data has no partition (has:
+ * "none", "it as text"), for the loader's check of a generator's declared
+ * layout too. */
+void td_split_no_partition (const char *where, const char *key, const char *needs,
+                            const char *has, const char *instead, GError **error);
 
 /* Defined with the config parser, which owns the method names. */
 const char *td_split_method_name (TdSplitMethod method);

@@ -22,14 +22,12 @@ rec_length (const TdDataset *ds, size_t s)
   return ds->lengths ? ds->lengths[s] : ds->n_steps;
 }
 
-/* What the label rule needs from the data, and the partition for
- * test_windows: last; the first thing missing is the error. */
-static gboolean
-check_data (const TdDataset *ds, const TdWindowSpec *spec, const double **part,
-            GError **error)
+gboolean
+td_window_check_rule (const TdWindowSpec *spec, gboolean step_labels, TdTask task,
+                      GError **error)
 {
   const char *rule = td_window_label_name (spec->label);
-  if (spec->label != TD_WINDOW_LABEL_SERIES && !ds->y_step)
+  if (spec->label != TD_WINDOW_LABEL_SERIES && !step_labels)
     {
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
                    "%s: data.window.label: %s labels each window from per-step labels "
@@ -38,18 +36,20 @@ check_data (const TdDataset *ds, const TdWindowSpec *spec, const double **part,
                    "recording's label)", spec->where_label, rule);
       return FALSE;
     }
-  gboolean flags = ds->task == TD_TASK_BINARY || ds->task == TD_TASK_ANOMALY;
+  if (task == 0)
+    return TRUE;
+  gboolean flags = task == TD_TASK_BINARY || task == TD_TASK_ANOMALY;
   if ((spec->label == TD_WINDOW_LABEL_ANY || spec->label == TD_WINDOW_LABEL_AHEAD) && !flags)
     {
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
                    "%s: data.window.label: %s asks whether a step is positive, and this data's "
                    "task is %s; expected binary or anomaly data (or label: last%s)",
                    spec->where_label, rule,
-                   ds->task == TD_TASK_REGRESSION ? "regression" : "multiclass",
-                   ds->task == TD_TASK_REGRESSION ? "" : " or majority");
+                   task == TD_TASK_REGRESSION ? "regression" : "multiclass",
+                   task == TD_TASK_REGRESSION ? "" : " or majority");
       return FALSE;
     }
-  if (spec->label == TD_WINDOW_LABEL_MAJORITY && ds->task == TD_TASK_REGRESSION)
+  if (spec->label == TD_WINDOW_LABEL_MAJORITY && task == TD_TASK_REGRESSION)
     {
       g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
                    "%s: data.window.label: majority counts classes, and this data's targets "
@@ -57,6 +57,32 @@ check_data (const TdDataset *ds, const TdWindowSpec *spec, const double **part,
                    spec->where_label);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+td_window_check_length (const TdWindowSpec *spec, size_t longest, GError **error)
+{
+  if (longest >= (size_t) spec->length)
+    return TRUE;
+  g_set_error (error, TD_CONFIG_ERROR, TD_CONFIG_ERROR_VALUE,
+               "%s: data.window.length: %d steps, and the longest series of this data has "
+               "%zu; expected a length of at most %zu (a window longer than every series "
+               "is the series itself%s)",
+               spec->where_length ? spec->where_length : spec->where_label, spec->length,
+               longest, longest, spec->drop_short ? "; with short: drop there is no window"
+                                                  : ", padded");
+  return FALSE;
+}
+
+/* What the label rule needs from the data, and the partition for
+ * test_windows: last; the first thing missing is the error. */
+static gboolean
+check_data (const TdDataset *ds, const TdWindowSpec *spec, const double **part,
+            GError **error)
+{
+  if (!td_window_check_rule (spec, ds->y_step != NULL, ds->task, error))
+    return FALSE;
   const char *ours[] = { TD_META_RECORDING, TD_META_WINDOW_START };
   for (size_t k = 0; k < G_N_ELEMENTS (ours); k++)
     if (td_dataset_find_meta (ds, ours[k]))

@@ -18,4 +18,14 @@ G_BEGIN_DECLS
  * config position when the data cannot give what spec asks for. */
 TdDataset *td_window_apply (const TdDataset *ds, const TdWindowSpec *spec, GError **error);
 
+/* The rules data.window's label puts on the data (per-step labels unless
+ * label: series; a binary or anomaly task for any and ahead, not regression
+ * for majority; task 0: not known, not checked), and its length (at most
+ * the longest series), each failing at the config position with the
+ * message a run gives: td_window_apply checks the data with them, the
+ * loader a generator's declared TdDataLayout. */
+gboolean td_window_check_rule (const TdWindowSpec *spec, gboolean step_labels, TdTask task,
+                               GError **error);
+gboolean td_window_check_length (const TdWindowSpec *spec, size_t longest, GError **error);
+
 G_END_DECLS

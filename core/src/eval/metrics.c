@@ -854,6 +854,43 @@ td_multiclass_confusion (const double *y, const double *scores, size_t n, size_t
   return TRUE;
 }
 
+const char *const td_ordinal_metric_names[TD_N_ORDINAL_METRICS] = {
+  [TD_ORD_QWK] = "qwk",
+  [TD_ORD_MAE_CLASS] = "mae_class",
+};
+
+gboolean
+td_ordinal_metrics (const double *y, const double *scores, size_t n, size_t n_classes,
+                    double out[TD_N_ORDINAL_METRICS], GError **error)
+{
+  size_t K = n_classes;
+  g_autofree guint64 *cm = g_new (guint64, MAX (K * K, (size_t) 1));
+  if (!td_multiclass_confusion (y, scores, n, K, cm, error))
+    return FALSE;
+  g_autofree double *rows = g_new0 (double, K);
+  g_autofree double *cols = g_new0 (double, K);
+  double abs_err = 0;
+  for (size_t i = 0; i < K; i++)
+    for (size_t j = 0; j < K; j++)
+      {
+        double c = (double) cm[i * K + j];
+        rows[i] += c;
+        cols[j] += c;
+        abs_err += c * fabs ((double) i - (double) j);
+      }
+  double num = 0, den = 0;
+  for (size_t i = 0; i < K; i++)
+    for (size_t j = 0; j < K; j++)
+      {
+        double w = ((double) i - (double) j) * ((double) i - (double) j);
+        num += w * (double) cm[i * K + j];
+        den += w * rows[i] * cols[j] / (double) n;
+      }
+  out[TD_ORD_QWK] = den > 0 ? 1.0 - num / den : NAN;
+  out[TD_ORD_MAE_CLASS] = abs_err / (double) n;
+  return TRUE;
+}
+
 gboolean
 td_multiclass_metrics (const double *y, const double *scores, size_t n, size_t n_classes,
                        double out[TD_N_MULTICLASS_METRICS], GError **error)

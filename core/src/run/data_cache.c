@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/layout.h"
 #include "data/window.h"
 #include "run/killpoint.h"
 #include "run/worker.h"
@@ -231,6 +232,15 @@ td_run_load_data (const TdExperiment *exp, const TdRunOptions *opt, const char *
   /* Every run sees its data as read from HDF5 (first run or cached), so a
    * second run cannot differ from the first by how the data arrived. */
   if (!td_data_check (&ds, opt->data_policy, quality, error))
+    {
+      td_dataset_unref (ds);
+      return NULL;
+    }
+  /* What data.window and split need of the data, at their config keys:
+   * the loader checked what a generator declared; this is what came. */
+  TdDataLayout layout;
+  td_data_layout_of (ds, &layout);
+  if (!td_data_layout_check (&layout, ds->task, &exp->window, &exp->split, error))
     {
       td_dataset_unref (ds);
       return NULL;

@@ -441,6 +441,7 @@ td_run_write_outputs (const TdRunMeta *m, GError **error)
     .confusion = (TdConfusionRow *) confusion->data, .n_confusion = confusion->len,
     .sample_period = sample_period (exp),
     .summary_ci = (TdSummaryInterval *) summary_ci->data,
+    .summary_ci_grouped = td_split_is_grouped (&exp->split),
   };
   td_run_timing_rows (m, trials, TRUE, timings);
   rep.timings = (TdStageTime *) timings->data;

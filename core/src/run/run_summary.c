@@ -80,6 +80,58 @@ boot_trial (const Boot *bt, const TdTrial *t, double *v)
   return TRUE;
 }
 
+/* Each trial's replicates are independent of every other's (own seed, own
+ * buffer), so they are computed on `jobs` threads and summed afterwards in
+ * trial order: the same intervals whatever jobs is. The evaluators are pure
+ * functions of their input. Replays cost B evaluations per trial (an
+ * anomaly evaluator fits its thresholds in each): a minute on one thread for
+ * a run of tens of trials. */
+typedef struct {
+  const Boot *bt;
+  GPtrArray *trials;
+  double **reps;
+} BootJob;
+
+static void
+boot_job (gpointer item, gpointer data)
+{
+  BootJob *job = data;
+  guint i = GPOINTER_TO_UINT (item) - 1;
+  const TdTrial *t = job->trials->pdata[i];
+  double *v = g_new (double, MAX (job->bt->nm * job->bt->B, (size_t) 1));
+  if (boot_trial (job->bt, t, v))
+    job->reps[i] = v;
+  else
+    g_free (v);
+}
+
+/* Per trial: its nm × B replicates, or NULL (failed trial, no bootstrap, or
+ * predictions that do not line up with the split). */
+static double **
+boot_all (const Boot *bt, GPtrArray *trials, int jobs)
+{
+  double **reps = g_new0 (double *, MAX (trials->len, 1u));
+  if (!bt->B)
+    return reps;
+  BootJob job = { bt, trials, reps };
+  int threads = jobs > 0 ? jobs : (int) g_get_num_processors ();
+  GThreadPool *pool = threads > 1 ? g_thread_pool_new (boot_job, &job, threads, TRUE, NULL)
+                                  : NULL;
+  for (guint i = 0; i < trials->len; i++)
+    {
+      const TdTrial *t = trials->pdata[i];
+      if (!t->ok)
+        continue;
+      if (pool)
+        g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
+      else
+        boot_job (GUINT_TO_POINTER (i + 1), &job);
+    }
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
+  return reps;
+}
+
 static int
 cmp_double (const void *a, const void *b)
 {
@@ -125,9 +177,9 @@ td_run_summary (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GArray *int
       bt.groups = groups;
     }
   g_autofree double *vals = g_new (double, MAX (trials->len, 1u));
-  g_autofree double *v = g_new (double, MAX (nm * bt.B, (size_t) 1));
   g_autofree double *sum = g_new (double, MAX (nm * bt.B, (size_t) 1));
   g_autofree guint32 *cnt = g_new (guint32, MAX (nm * bt.B, (size_t) 1));
+  g_autofree double **reps = boot_all (&bt, trials, m->jobs);
   for (guint k = 0; k < trials->len;)
     {
       guint end = td_run_label_end (trials, k);
@@ -137,7 +189,8 @@ td_run_summary (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GArray *int
       for (guint i = k; bt.B && i < end; i++)
         {
           const TdTrial *t = trials->pdata[i];
-          if (!t->ok || !boot_trial (&bt, t, v))
+          const double *v = reps[i];
+          if (!v)
             continue;
           /* a trial counts for a metric where the summary counts it */
           for (size_t j = 0; j < nm; j++)
@@ -191,5 +244,7 @@ td_run_summary (const TdRunMeta *m, GPtrArray *trials, GArray *rows, GArray *int
         }
       k = end;
     }
+  for (guint i = 0; i < trials->len; i++)
+    g_free (reps[i]);
   return TRUE;
 }

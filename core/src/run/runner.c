@@ -371,6 +371,12 @@ td_run_experiment (TdRegistry *reg, const TdExperiment *exp, const TdRunOptions 
   else if (ok)
     {
       meta.status = "finished";
+      /* the bootstrap replays every evaluator B times per trial: seconds to
+       * minutes after the last trial, so say what is happening */
+      if (!quiet && !opt->log_json && exp->summary_bootstrap > 0)
+        fprintf (stderr, "outputs: bootstrap intervals over %u trial%s × %d resamples "
+                 "(%d thread%s)...\n", trials->len, trials->len == 1 ? "" : "s",
+                 exp->summary_bootstrap, MAX (meta.jobs, 1), meta.jobs > 1 ? "s" : "");
       ok = td_run_write_outputs (&meta, error);
     }
   free_trials (trials);

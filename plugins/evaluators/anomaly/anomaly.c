@@ -10,7 +10,11 @@
  * constants. A method the validation normals cannot support (none at all,
  * fewer than 2 for sigma, fewer than 10 excesses for pot) gives NaN for its
  * five metrics. The arithmetic at a threshold is libtundish's
- * td_binary_metrics (score >= threshold raises an alarm).
+ * td_binary_metrics. An alarm is a score strictly above the threshold: each
+ * method calibrates a level that normal scores should not exceed, and a
+ * detector whose scores tie (a GBDT's probabilities, a constant for most
+ * normals) would otherwise raise an alarm on every normal series at the tied
+ * value — median + k·MAD with MAD 0 is the median itself.
  */
 #include <math.h>
 #include <string.h>
@@ -129,7 +133,9 @@ anomaly_evaluate (const TdParams *params, const TdEvalInput *in, double *values,
       double thr = threshold_of (k, params, v, nv);
       if (isnan (thr))
         continue;
-      if (!td_binary_metrics (in->y, in->scores, in->n, thr, m, error))
+      /* td_binary_metrics alarms at score >= its threshold: the next double
+       * up makes that score > thr, exactly */
+      if (!td_binary_metrics (in->y, in->scores, in->n, nextafter (thr, INFINITY), m, error))
         return FALSE;
       double *out = values + OUT_METHODS + k * N_AT;
       out[AT_THRESHOLD] = thr;

@@ -170,11 +170,40 @@ test_metrics (void)
   g_assert_nonnull (strstr (error->message, "series 3"));
 }
 
+/* Tied scores: 60 of 100 validation normals score exactly 0.3 (the rest
+ * 0.0 .. 0.39 spread), so the median is 0.3 and MAD is 0: median + 3·MAD is
+ * 0.3 itself. Test normals tied at 0.3 must not alarm (a score equal to the
+ * threshold is not above it); the abnormal series at 0.3 + 1e-9 must. */
+static void
+test_ties (void)
+{
+  double vy[100], vs[100], ty[100], ts[100];
+  for (int i = 0; i < 100; i++)
+    {
+      vy[i] = 0;
+      vs[i] = i < 60 ? 0.3 : (i - 60) / 100.0;
+      ty[i] = i >= 90;
+      ts[i] = i < 90 ? 0.3 : 0.3 + 1e-9;
+    }
+  TdEvalInput in = { .task = TD_TASK_ANOMALY, .n = 100, .n_outputs = 1, .n_classes = 2,
+                     .y = ty, .scores = ts, .n_valid = 100, .valid_y = vy, .valid_scores = vs };
+  g_autoptr (TdParams) params = defaults ();
+  g_autoptr (GError) error = NULL;
+  double v[64];
+  g_assert_true (vt ()->evaluate (params, &in, v, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (v[metric ("threshold_mad")], ==, 0.3);
+  g_assert_cmpfloat (v[metric ("fpr_mad")], ==, 0.0);
+  g_assert_cmpfloat (v[metric ("recall_mad")], ==, 1.0);
+  g_assert_cmpfloat (v[metric ("precision_mad")], ==, 1.0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/anomaly/golden", test_golden);
   g_test_add_func ("/anomaly/metrics", test_metrics);
+  g_test_add_func ("/anomaly/ties", test_ties);
   return g_test_run ();
 }

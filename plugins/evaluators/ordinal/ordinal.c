@@ -14,60 +14,32 @@
 #include <math.h>
 #include <tundish/tundish.h>
 
+/* Same names and order as td_ordinal_metric_names (the arithmetic is
+ * td_ordinal_metrics in libtundish, which the oracle shares). */
 static const char *const ordinal_metrics[] = { "qwk", "mae_class", NULL };
+G_STATIC_ASSERT (G_N_ELEMENTS (ordinal_metrics) == TD_N_ORDINAL_METRICS + 1);
 
 static gboolean
 ordinal_evaluate (const TdParams *params, const TdEvalInput *in, double *values, GError **error)
 {
   (void) params;
-  size_t K = in->n_classes;
-  if (K < 2 || in->n_outputs != K)
+  if (in->n_classes < 2 || in->n_outputs != in->n_classes)
     {
       g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
                    "ordinal evaluator needs one score per class, got %zu outputs for %zu "
-                   "classes", in->n_outputs, K);
+                   "classes", in->n_outputs, in->n_classes);
       return FALSE;
     }
-  g_autofree double *O = g_new0 (double, K * K);
-  g_autofree double *rows = g_new0 (double, K);
-  g_autofree double *cols = g_new0 (double, K);
-  double abs_err = 0;
-  for (size_t i = 0; i < in->n; i++)
+  if (in->n == 0)
     {
-      double y = in->y[i];
-      if (!(y >= 0 && y < (double) K && y == floor (y)))
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "ordinal evaluator: label %g of item %zu is not a class 0..%zu", y, i,
-                       K - 1);
-          return FALSE;
-        }
-      const double *s = in->scores + i * K;
-      size_t p = 0;
-      for (size_t c = 1; c < K; c++)
-        if (s[c] > s[p])
-          p = c;
-      if (isnan (s[p]))
-        {
-          g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT,
-                       "ordinal evaluator: NaN score in item %zu", i);
-          return FALSE;
-        }
-      O[(size_t) y * K + p] += 1;
-      rows[(size_t) y] += 1;
-      cols[p] += 1;
-      abs_err += fabs (y - (double) p);
+      values[TD_ORD_QWK] = values[TD_ORD_MAE_CLASS] = NAN;
+      return TRUE;
     }
-  double n = (double) in->n, num = 0, den = 0;
-  for (size_t i = 0; i < K; i++)
-    for (size_t j = 0; j < K; j++)
-      {
-        double w = ((double) i - (double) j) * ((double) i - (double) j);
-        num += w * O[i * K + j];
-        den += w * rows[i] * cols[j] / n;
-      }
-  values[0] = in->n && den > 0 ? 1.0 - num / den : NAN;
-  values[1] = in->n ? abs_err / n : NAN;
+  if (!td_ordinal_metrics (in->y, in->scores, in->n, in->n_classes, values, error))
+    {
+      g_prefix_error (error, "ordinal evaluator: ");
+      return FALSE;
+    }
   return TRUE;
 }
 

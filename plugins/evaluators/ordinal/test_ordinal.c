@@ -90,6 +90,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_assert_cmpstr (td_plugin_descriptor (0)->name, ==, "ordinal");
+  for (size_t m = 0; m < TD_N_ORDINAL_METRICS; m++)
+    g_assert_cmpstr (vt ()->metrics[m], ==, td_ordinal_metric_names[m]);
   g_test_add_func ("/ordinal/golden", test_golden);
   g_test_add_func ("/ordinal/known", test_known);
   g_test_add_func ("/ordinal/bad-input", test_bad_input);

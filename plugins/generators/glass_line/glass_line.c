@@ -387,14 +387,26 @@ glass_task (const TdParams *params)
                                                                           : TD_TASK_MULTICLASS;
 }
 
+/* What generate makes (TD_EXT_DATA_LAYOUT): lots of duration_minutes at
+ * 1 Hz, each its own group, no partition, one label per lot. */
+static void
+glass_layout (const TdParams *params, TdDataLayout *out)
+{
+  *out = (TdDataLayout) { .max_steps = (size_t) td_params_get_int (params, "duration_minutes")
+                                       * 60 };
+}
+
 static const void *
 glass_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { 1.0 };
   static const TdCheckParamsExt check = { glass_check_params };
   static const TdDataTaskExt task = { glass_task };
+  static const TdDataLayoutExt layout = { glass_layout };
   if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
     return &period;
+  if (g_strcmp0 (id, TD_EXT_DATA_LAYOUT) == 0)
+    return &layout;
   if (g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0)
     return &check;
   if (g_strcmp0 (id, TD_EXT_DATA_TASK) == 0)

@@ -269,6 +269,35 @@ test_targets (void)
     }
 }
 
+/* What the loader reads before generating (TD_EXT_DATA_LAYOUT) is what
+ * generate makes: the steps of duration_minutes at 1 Hz, every lot its own
+ * group, no partition, no per-step labels. */
+static void
+test_layout (void)
+{
+  const char *const kv[] = { "num_series", "40", "duration_minutes", "75", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdDataset) ds = generate (kv, 3, 1, &error);
+  g_assert_no_error (error);
+  const TdPluginDescriptor *d = td_plugin_descriptor (0);
+  const TdDataLayoutExt *ext = ((const TdGeneratorVTable *) d->vtable)->extension (TD_EXT_DATA_LAYOUT);
+  g_assert_nonnull (ext);
+  g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
+  for (size_t i = 0; kv[i]; i += 2)
+    g_assert_true (td_params_set_text (p, kv[i], kv[i + 1], NULL));
+  TdDataLayout layout;
+  ext->layout (p, &layout);
+  g_assert_cmpuint (ds->n_steps, ==, 75 * 60);
+  g_assert_cmpuint (layout.max_steps, ==, ds->n_steps);
+  g_assert_null (ds->lengths);
+  g_autoptr (GHashTable) groups = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (size_t s = 0; s < ds->n_series; s++)
+    g_assert_true (g_hash_table_add (groups, &ds->group[s]));
+  g_assert_false (layout.shared_groups);
+  g_assert_cmpint (layout.partition, ==, td_dataset_find_meta (ds, TD_META_PARTITION) != NULL);
+  g_assert_cmpint (layout.step_labels, ==, ds->y_step != NULL);
+}
+
 static void
 test_checks (void)
 {
@@ -298,6 +327,7 @@ main (int argc, char **argv)
   g_test_add_func ("/glass_line/causes-visible", test_causes_visible);
   g_test_add_func ("/glass_line/material-flow", test_material_flow);
   g_test_add_func ("/glass_line/sampling", test_sampling);
+  g_test_add_func ("/glass_line/layout", test_layout);
   g_test_add_func ("/glass_line/targets", test_targets);
   g_test_add_func ("/glass_line/checks", test_checks);
   return g_test_run ();

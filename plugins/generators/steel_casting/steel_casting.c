@@ -16,6 +16,7 @@
 
 #include "steel_events.h"
 #include "gen_rng.h"
+#include "steel_grade.h"
 #include "steel_recalib.h"
 #include "steel_rules.h"
 
@@ -24,6 +25,8 @@
 static const char *const channel_names[STEEL_N_CH + 1] = {
   "casting_speed", "mold_temperature", "mold_level", "cooling_water_flow", "superheat", NULL,
 };
+static const char *const target_choices[] = { "binary", "grade", NULL };
+static const char *const grade_names[STEEL_N_GRADES] = { "good", "minor", "major", "reject" };
 
 #define SENSOR_PARAMS(name, unit, base, noise, lo, hi, ar)                                   \
   { name "_base", TD_PARAM_DOUBLE, #base, 0, 0, NULL, name ": nominal level (" unit ")" },   \
@@ -41,7 +44,18 @@ static const TdParamSpec steel_params[] = {
   { "defect_probability", TD_PARAM_DOUBLE, "0.15", 0, 1, NULL,
     "target fraction of casts labelled defective (label noise included)" },
   { "label_noise", TD_PARAM_DOUBLE, "0.02", 0, 0.49, NULL,
-    "probability that a cast's label is flipped" },
+    "probability that a cast's label is flipped (grade: a defective cast labelled good, a "
+    "good one minor)" },
+  { "target", TD_PARAM_ENUM, "binary", 0, 0, target_choices,
+    "binary: good / defect; grade: good, minor, major, reject by the severity of the "
+    "mechanisms that fired (ordinal multiclass)" },
+  { "grade_major_factors", TD_PARAM_DOUBLE_LIST, "[2.5, 1.42, 6, 2]", 1, 1000, NULL,
+    "grade: a mechanism's measured quantity this many times its rule threshold makes a major "
+    "defect; one factor per mechanism (level_excursion, temperature_drop, speed_superheat, "
+    "drop_then_level), each above 1", TD_PARAM_MIN_EXCLUSIVE },
+  { "grade_reject_factors", TD_PARAM_DOUBLE_LIST, "[3.3, 1.58, 10, 2.4]", 1, 1e6, NULL,
+    "grade: ... and this many times makes a reject; each above its major factor",
+    TD_PARAM_MIN_EXCLUSIVE },
   { "near_miss_probability", TD_PARAM_DOUBLE, "0.2", 0, 1, NULL,
     "fraction of casts carrying a near-miss event (a good cast)" },
   { "offset_scale", TD_PARAM_DOUBLE, "0.2", 0, 10, NULL,
@@ -107,6 +121,9 @@ typedef struct {
   /* relative frequencies; n_* is how many the experiment gave (checked) */
   double defect_w[STEEL_N_DEFECT_EVENTS], near_miss_w[STEEL_N_NEAR_MISS_EVENTS];
   size_t n_defect_w, n_near_miss_w;
+  gboolean grade;               /* target: grade */
+  SteelGrading grading;
+  size_t n_major, n_reject;     /* how many factors the experiment gave (checked) */
 } SteelConfig;
 
 static gboolean
@@ -175,6 +192,16 @@ read_config (const TdParams *params, SteelConfig *cfg)
   w = td_params_get_double_list (params, "near_miss_weights", &cfg->n_near_miss_w);
   for (size_t k = 0; k < STEEL_N_NEAR_MISS_EVENTS; k++)
     cfg->near_miss_w[k] = k < cfg->n_near_miss_w ? w[k] : 0;
+
+  cfg->grade = g_str_equal (td_params_get_string (params, "target"), "grade");
+  const double *major = td_params_get_double_list (params, "grade_major_factors", &cfg->n_major);
+  const double *reject = td_params_get_double_list (params, "grade_reject_factors",
+                                                    &cfg->n_reject);
+  for (size_t k = 0; k < STEEL_N_MECHANISMS; k++)
+    {
+      cfg->grading.major[k] = k < cfg->n_major ? major[k] : 2;
+      cfg->grading.reject[k] = k < cfg->n_reject ? reject[k] : 3;
+    }
 }
 
 /* A weight list of exactly n values, at least one positive. */
@@ -262,6 +289,18 @@ validate_config (const SteelConfig *cfg, GError **error)
       || !check_weights (cfg->near_miss_w, cfg->n_near_miss_w, STEEL_N_NEAR_MISS_EVENTS,
                          "near_miss_weights", error))
     return FALSE;
+  if (cfg->n_major != STEEL_N_MECHANISMS)
+    return param_error (error, "grade_major_factors", "has %zu values; expected %d (one per "
+                        "mechanism)", cfg->n_major, STEEL_N_MECHANISMS);
+  if (cfg->n_reject != STEEL_N_MECHANISMS)
+    return param_error (error, "grade_reject_factors", "has %zu values; expected %d (one per "
+                        "mechanism)", cfg->n_reject, STEEL_N_MECHANISMS);
+  for (int k = 0; k < STEEL_N_MECHANISMS; k++)
+    if (!(cfg->grading.reject[k] > cfg->grading.major[k]))
+      return param_error (error, "grade_reject_factors",
+                          "value %d (%s, %g) must be above grade_major_factors' (%g)", k + 1,
+                          steel_mechanism_name (1u << k), cfg->grading.reject[k],
+                          cfg->grading.major[k]);
   double span = steel_event_max_span (&cfg->shape);
   if ((double) cfg->n_steps < span + 2 * STEEL_EVENT_MARGIN)
     return param_error (error, "cast_duration_minutes",
@@ -285,6 +324,8 @@ typedef struct {
   TdDataset *ds;
   const char **mechanism;       /* static strings per cast */
   double *true_p;
+  double *severity;             /* per cast (steel_grade.h) */
+  int *grade;                   /* per cast, before label noise */
   gint next_cast;               /* atomic */
   gint mismatches;              /* atomic: casts whose signal never matched the plan */
   gint cancelled;               /* atomic */
@@ -367,6 +408,7 @@ make_cast (Job *job, Scratch *sc, size_t cast)
   gboolean flip = gen_uniform (&rng) < cfg->label_noise;
 
   guint fired = 0;
+  SteelMeasures measures = { 0 };
   gboolean ok = FALSE;
   for (int b = 0; b < MAX_BASE_DRAWS && !ok; b++)
     {
@@ -382,7 +424,7 @@ make_cast (Job *job, Scratch *sc, size_t cast)
               steel_event_add (&ev, sc->delta, n, &lo, &hi);
             }
           render (job, sc->base, kind == STEEL_EV_NONE ? NULL : sc->delta, out);
-          fired = steel_rules_eval (&cfg->shape.rules, out, n, sc->scratch);
+          fired = steel_rules_eval (&cfg->shape.rules, out, n, sc->scratch, &measures);
           ok = fired == expected;
           if (hi > lo)
             memset (sc->delta + lo * STEEL_N_CH, 0, (hi - lo) * STEEL_N_CH * sizeof (double));
@@ -394,6 +436,14 @@ make_cast (Job *job, Scratch *sc, size_t cast)
   /* the label follows the signal; only the noise flip can contradict it */
   gboolean defect = fired != 0;
   job->ds->y[cast] = (defect != flip) ? 1.0 : 0.0;
+  job->severity[cast] = steel_severity (&cfg->shape.rules, &cfg->grading, fired, &measures);
+  job->grade[cast] = steel_grade_of (job->severity[cast]);
+  /* A flip is the same event as in the binary target (same casts): a
+   * defective cast is called good, a good one the lowest defect grade. So
+   * grade > 0 exactly where the binary label says defect. */
+  if (cfg->grade)
+    job->ds->y[cast] = flip ? (defect ? STEEL_GRADE_GOOD : STEEL_GRADE_MINOR)
+                            : (double) job->grade[cast];
   job->mechanism[cast] = flip ? "label_noise" : steel_mechanism_name (steel_rules_first (fired));
   job->true_p[cast] = defect ? 1.0 - cfg->label_noise : cfg->label_noise;
 }
@@ -553,6 +603,28 @@ add_cause_metadata (TdDataset *ds, const char *const *mechanism)
   td_dataset_add_meta_num (ds, "cause_end", none)->role = TD_META_TARGET;
 }
 
+/* The grade target's hidden columns: P(label = class | signal) per class,
+ * for the oracle (the rules are deterministic, only the flip is not: the
+ * rule's grade keeps 1 - noise, the grade a flip gives takes noise), and the
+ * severity the grade came from. */
+static void
+add_grade_metadata (TdDataset *ds, double noise, const int *grade, const double *severity)
+{
+  size_t n = ds->n_series;
+  g_autofree double *p = g_new (double, MAX (n, (size_t) 1));
+  for (int c = 0; c < STEEL_N_GRADES; c++)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          int flipped = grade[i] > STEEL_GRADE_GOOD ? STEEL_GRADE_GOOD : STEEL_GRADE_MINOR;
+          p[i] = c == grade[i] ? 1.0 - noise : c == flipped ? noise : 0.0;
+        }
+      g_autofree char *name = g_strdup_printf ("true_probability.%s", grade_names[c]);
+      td_dataset_add_meta_num (ds, name, p)->role = TD_META_TARGET;
+    }
+  td_dataset_add_meta_num (ds, "severity", severity)->role = TD_META_TARGET;
+}
+
 static TdDataset *
 steel_generate (const TdParams *params, TdContext *ctx, GError **error)
 {
@@ -565,19 +637,23 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
   GenZiggurat zig;
   gen_ziggurat_init (&zig);
   g_autofree guint8 *plan = make_plan (&cfg, seed);
+  size_t n_classes = cfg.grade ? STEEL_N_GRADES : 2;
   g_autoptr (TdDataset) ds = td_dataset_new (cfg.n_casts, cfg.n_steps, STEEL_N_CH,
-                                             TD_TASK_BINARY, 2);
+                                             cfg.grade ? TD_TASK_MULTICLASS : TD_TASK_BINARY,
+                                             n_classes);
   for (int c = 0; c < STEEL_N_CH; c++)
     td_dataset_set_channel_name (ds, (size_t) c, channel_names[c]);
-  ds->class_names = g_new0 (char *, 3);
-  ds->class_names[0] = g_strdup ("good");
-  ds->class_names[1] = g_strdup ("defect");
+  ds->class_names = g_new0 (char *, n_classes + 1);
+  for (size_t c = 0; c < n_classes; c++)
+    ds->class_names[c] = g_strdup (cfg.grade ? grade_names[c] : c ? "defect" : "good");
 
   g_autofree const char **mechanism = g_new0 (const char *, cfg.n_casts);
   g_autofree double *true_p = g_new0 (double, cfg.n_casts);
+  g_autofree double *severity = g_new0 (double, cfg.n_casts);
+  g_autofree int *grade = g_new0 (int, cfg.n_casts);
   Job job = {
     .cfg = &cfg, .zig = &zig, .seed = seed, .plan = plan, .ds = ds,
-    .mechanism = mechanism, .true_p = true_p,
+    .mechanism = mechanism, .true_p = true_p, .severity = severity, .grade = grade,
   };
   for (int c = 0; c < STEEL_N_CH; c++)
     {
@@ -616,7 +692,10 @@ steel_generate (const TdParams *params, TdContext *ctx, GError **error)
    * them (TD_META_TARGET); the oracle evaluator and the report do. A column
    * a model may read (a steel grade, a strand) would be TD_META_INPUT. */
   td_dataset_add_meta_str (ds, "mechanism", mechanism)->role = TD_META_TARGET;
-  td_dataset_add_meta_num (ds, "true_defect_probability", true_p)->role = TD_META_TARGET;
+  if (cfg.grade)
+    add_grade_metadata (ds, cfg.label_noise, grade, severity);
+  else
+    td_dataset_add_meta_num (ds, "true_defect_probability", true_p)->role = TD_META_TARGET;
   g_autofree const char **events = g_new0 (const char *, cfg.n_casts);
   for (size_t i = 0; i < cfg.n_casts; i++)
     events[i] = steel_event_name ((SteelEventKind) plan[i]);
@@ -658,14 +737,40 @@ steel_check_params (const TdParams *params, GError **error)
   return validate_config (&cfg, error);
 }
 
+/* What generate makes, for the loader's data.window and split checks
+ * (TD_EXT_DATA_LAYOUT): casts of cast_duration_minutes at 1 Hz, each its own
+ * group, no partition, one label per cast. */
+static void
+steel_layout (const TdParams *params, TdDataLayout *out)
+{
+  SteelConfig cfg;
+  read_config (params, &cfg);
+  *out = (TdDataLayout) { .max_steps = cfg.n_steps };
+}
+
+/* The task `target` gives (TD_EXT_DATA_TASK), for validate: binary, or
+ * multiclass for the grade. */
+static TdTask
+steel_task (const TdParams *params)
+{
+  return g_str_equal (td_params_get_string (params, "target"), "grade") ? TD_TASK_MULTICLASS
+                                                                         : TD_TASK_BINARY;
+}
+
 /* Every sensor is sampled at 1 Hz: reports give times in minutes. */
 static const void *
 steel_extension (const char *id)
 {
   static const TdSamplePeriodExt period = { .seconds = 1.0 };
   static const TdCheckParamsExt check = { .check = steel_check_params };
+  static const TdDataLayoutExt layout = { .layout = steel_layout };
+  static const TdDataTaskExt task = { .task = steel_task };
   if (g_strcmp0 (id, TD_EXT_SAMPLE_PERIOD) == 0)
     return &period;
+  if (g_strcmp0 (id, TD_EXT_DATA_LAYOUT) == 0)
+    return &layout;
+  if (g_strcmp0 (id, TD_EXT_DATA_TASK) == 0)
+    return &task;
   return g_strcmp0 (id, TD_EXT_CHECK_PARAMS) == 0 ? &check : NULL;
 }
 
@@ -681,7 +786,7 @@ static const TdPluginDescriptor steel_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = GEN_NAME,
-  .version = "1.1.0",   /* 1.1: cause metadata, recalibration */
+  .version = "1.2.0",   /* 1.1: cause metadata, recalibration; 1.2: target grade */
   .summary = "continuous steel caster, 5 sensors at 1 Hz, defects from timed process events",
   .params = steel_params,
   .n_params = G_N_ELEMENTS (steel_params),

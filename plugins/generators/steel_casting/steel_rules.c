@@ -11,7 +11,7 @@
  * exactly. */
 static size_t
 find_drops (const float *x, size_t n, size_t w, double seq_drop, double big_drop,
-            gboolean *big_seen, int *drops)
+            gboolean *big_seen, double *largest, int *drops)
 {
   const double threshold = MIN (seq_drop, big_drop);
   size_t n_drops = 0;
@@ -39,6 +39,7 @@ find_drops (const float *x, size_t n, size_t w, double seq_drop, double big_drop
               m = v > m ? v : m;
             }
           double drop = (double) m - (double) x[t * STEEL_N_CH + STEEL_CH_TEMPERATURE];
+          *largest = MAX (*largest, drop);
           if (drop >= seq_drop)
             drops[n_drops++] = (int) t;
           if (drop >= big_drop)
@@ -49,12 +50,15 @@ find_drops (const float *x, size_t n, size_t w, double seq_drop, double big_drop
 }
 
 guint
-steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *drops)
+steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *drops,
+                  SteelMeasures *measures)
 {
   guint fired = 0;
   gboolean big = FALSE;
+  double largest_drop = 0;
   size_t n_drops = find_drops (x, n_steps, (size_t) r->temperature_drop_window,
-                               r->sequence_temperature_drop, r->temperature_drop, &big, drops);
+                               r->sequence_temperature_drop, r->temperature_drop, &big,
+                               &largest_drop, drops);
   if (big)
     fired |= STEEL_M_TEMPERATURE_DROP;
 
@@ -63,6 +67,7 @@ steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *drop
   long run = 0;                 /* current run of samples outside the level band */
   gboolean run_follows_drop = FALSE;
   long both = 0;                /* samples with high speed and low superheat */
+  long longest_run = 0, longest_sequence_run = 0;
   for (size_t t = 0; t < n_steps; t++)
     {
       const float *row = x + t * STEEL_N_CH;
@@ -76,6 +81,9 @@ steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *drop
                                  && (long) t - last_drop <= r->sequence_max_gap_seconds;
             }
           run++;
+          longest_run = MAX (longest_run, run);
+          if (run_follows_drop)
+            longest_sequence_run = MAX (longest_sequence_run, run);
           if (run >= r->level_min_seconds)
             fired |= STEEL_M_LEVEL_EXCURSION;
           if (run >= r->sequence_level_min_seconds && run_follows_drop)
@@ -88,6 +96,11 @@ steel_rules_eval (const SteelRules *r, const float *x, size_t n_steps, int *drop
     }
   if (both >= r->speed_superheat_min_seconds)
     fired |= STEEL_M_SPEED_SUPERHEAT;
+  if (measures)
+    *measures = (SteelMeasures) {
+      .level_run = (double) longest_run, .drop = largest_drop, .both = (double) both,
+      .sequence_run = (double) longest_sequence_run,
+    };
   return fired;
 }
 

@@ -41,10 +41,24 @@ typedef struct {
   int    sequence_max_gap_seconds;     /* excursion start - last drop sample */
 } SteelRules;
 
+/* What each rule compares with its threshold, measured on the same pass:
+ * the grade target's severity (steel_grade.h) starts from these. A
+ * mechanism fires exactly when its quantity reaches its threshold. */
+typedef struct {
+  double level_run;      /* longest run outside the level band (s) */
+  double drop;           /* largest fall below the trailing-window maximum (C);
+                          * exact from min(sequence_temperature_drop,
+                          * temperature_drop) up, a lower bound below */
+  double both;           /* seconds with high speed and low superheat */
+  double sequence_run;   /* longest run outside the band that starts at most
+                          * sequence_max_gap_seconds after a sequence-drop
+                          * sample (s); 0 when none does */
+} SteelMeasures;
+
 /* Bit set of the mechanisms that fire on x (n_steps × STEEL_N_CH floats).
- * scratch holds n_steps ints. */
+ * scratch holds n_steps ints. measures may be NULL. */
 guint steel_rules_eval (const SteelRules *rules, const float *x, size_t n_steps,
-                        int *scratch);
+                        int *scratch, SteelMeasures *measures);
 
 /* "level_excursion", ... for one bit; "none" for 0. The first (priority)
  * mechanism of a set with steel_rules_first(). */

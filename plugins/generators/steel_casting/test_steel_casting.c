@@ -12,6 +12,7 @@
 #include "plugin/registry.h"
 #include "steel_events.h"
 #include "gen_rng.h"
+#include "steel_grade.h"
 #include "steel_rules.h"
 
 static const char *const channels[] = {
@@ -146,33 +147,47 @@ rule_speed (const TdDataset *ds, size_t s)
   return n >= BOTH_MIN;
 }
 
-/* Timing rule, written the other way round: for every run of >= SEQ_LEVEL_MIN
- * samples outside the band, look back from its first sample for a sample
- * whose drop reaches SEQ_DROP within SEQ_GAP seconds. */
-static gboolean
-rule_sequence (const TdDataset *ds, size_t s, long *gap_out)
+/* Timing rule, written the other way round: the runs outside the band
+ * that start at most SEQ_GAP s after a sample whose drop reaches SEQ_DROP
+ * (looking back from each run's first sample). The next such run from *t on:
+ * its length, and in *gap the distance back to the latest such sample; 0
+ * when none is left. *t moves past the run. */
+static size_t
+next_run_after_drop (const TdDataset *ds, size_t s, size_t *t, long *gap)
 {
-  size_t t = 0;
-  while (t < ds->n_steps)
+  while (*t < ds->n_steps)
     {
-      if (!outside_band (ds, s, t))
+      if (!outside_band (ds, s, *t))
         {
-          t++;
+          (*t)++;
           continue;
         }
-      size_t start = t;
-      while (t < ds->n_steps && outside_band (ds, s, t))
-        t++;
-      if (t - start < SEQ_LEVEL_MIN)
-        continue;
+      size_t start = *t;
+      while (*t < ds->n_steps && outside_band (ds, s, *t))
+        (*t)++;
       for (size_t k = start + 1; k-- > 0 && start - k <= SEQ_GAP;)
         if (drop_at (ds, s, k) >= SEQ_DROP)
           {
-            if (gap_out)
-              *gap_out = (long) (start - k);
-            return TRUE;
+            *gap = (long) (start - k);
+            return *t - start;
           }
     }
+  return 0;
+}
+
+/* ... fires when one of those runs lasts >= SEQ_LEVEL_MIN samples. */
+static gboolean
+rule_sequence (const TdDataset *ds, size_t s, long *gap_out)
+{
+  size_t t = 0, len;
+  long gap = 0;
+  while ((len = next_run_after_drop (ds, s, &t, &gap)) > 0)
+    if (len >= SEQ_LEVEL_MIN)
+      {
+        if (gap_out)
+          *gap_out = gap;
+        return TRUE;
+      }
   return FALSE;
 }
 
@@ -226,6 +241,27 @@ test_shape (void)
   g_assert_no_error (err);
   g_assert_cmpuint (small->n_steps, ==, 7200);
   g_assert_cmpuint (small->n_series, ==, 3);
+
+  /* what the loader reads before generating (TD_EXT_DATA_LAYOUT) is what
+   * generate made: the steps, no shared group, no partition, no per-step
+   * labels */
+  const TdPluginDescriptor *d = descriptor ();
+  const TdDataLayoutExt *ext = ((const TdGeneratorVTable *) d->vtable)->extension (TD_EXT_DATA_LAYOUT);
+  g_assert_nonnull (ext);
+  const TdDataset *made[] = { ds, small };
+  const char *minutes[] = { "20", "120" };
+  for (size_t k = 0; k < G_N_ELEMENTS (made); k++)
+    {
+      g_autoptr (TdParams) p = td_params_new_defaults (d->params, d->n_params, NULL);
+      g_assert_true (td_params_set_text (p, "cast_duration_minutes", minutes[k], NULL));
+      TdDataLayout layout;
+      ext->layout (p, &layout);
+      g_assert_cmpuint (layout.max_steps, ==, made[k]->n_steps);
+      g_assert_null (made[k]->lengths);
+      g_assert_false (layout.shared_groups);   /* group[i] == i above */
+      g_assert_cmpint (layout.partition, ==, td_dataset_find_meta (made[k], TD_META_PARTITION) != NULL);
+      g_assert_cmpint (layout.step_labels, ==, made[k]->y_step != NULL);
+    }
 }
 
 static void
@@ -549,7 +585,7 @@ test_timing_rule_unit (void)
         put_drop (x, n, cases[k].drop_t, cases[k].drop);
       put_excursion (x, cases[k].ex_start, cases[k].ex_len);
       g_test_message ("case %zu", k);
-      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq), ==, cases[k].expect);
+      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq, NULL), ==, cases[k].expect);
     }
   /* speed with superheat: 19 s no, 20 s yes, and they must coincide */
   for (int len = 19; len <= 20; len++)
@@ -561,7 +597,7 @@ test_timing_rule_unit (void)
           x[(size_t) (100 + t) * NCH + SUPERHEAT] = 16.f;
           x[(size_t) (600 + t) * NCH + SPEED] = 1.6f;   /* speed alone */
         }
-      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq), ==,
+      g_assert_cmpuint (steel_rules_eval (&r, x, n, dq, NULL), ==,
                         len == 20 ? STEEL_M_SPEED_SUPERHEAT : 0u);
     }
   g_assert_cmpstr (steel_mechanism_name (steel_rules_first (STEEL_M_DROP_THEN_LEVEL
@@ -956,6 +992,346 @@ test_recalibration (void)
                    plain->x, plain->n_series * plain->n_steps * stride * sizeof (float));
 }
 
+/* SHA-256 of everything a dataset holds: shape, x, y, task, class names,
+ * channel names, ids, groups and every metadata column with its role. */
+static char *
+fingerprint (const TdDataset *ds)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint64 shape[5] = { ds->n_series, ds->n_steps, ds->n_channels, ds->n_classes,
+                      (guint64) ds->task };
+  g_checksum_update (sum, (const guchar *) shape, sizeof shape);
+  g_checksum_update (sum, (const guchar *) ds->x,
+                     ds->n_series * ds->n_steps * ds->n_channels * sizeof (float));
+  g_checksum_update (sum, (const guchar *) ds->y, ds->n_series * sizeof (double));
+  g_checksum_update (sum, (const guchar *) ds->series_id, ds->n_series * sizeof (gint64));
+  g_checksum_update (sum, (const guchar *) ds->group, ds->n_series * sizeof (gint64));
+  for (size_t c = 0; ds->class_names && ds->class_names[c]; c++)
+    g_checksum_update (sum, (const guchar *) ds->class_names[c], -1);
+  for (size_t c = 0; ds->channel_names && ds->channel_names[c]; c++)
+    g_checksum_update (sum, (const guchar *) ds->channel_names[c], -1);
+  for (guint k = 0; k < ds->meta->len; k++)
+    {
+      const TdMetaColumn *m = ds->meta->pdata[k];
+      g_checksum_update (sum, (const guchar *) m->name, -1);
+      guint64 role = (guint64) m->role;
+      g_checksum_update (sum, (const guchar *) &role, sizeof role);
+      for (size_t i = 0; i < ds->n_series; i++)
+        if (m->num)
+          g_checksum_update (sum, (const guchar *) &m->num[i], sizeof (double));
+        else
+          g_checksum_update (sum, (const guchar *) m->str[i], (gssize) strlen (m->str[i]) + 1);
+    }
+  char *hex = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  return hex;
+}
+
+/* The binary target is the default, and adding the grade target changed
+ * none of its bytes: digests recorded from the generator before `target`
+ * existed (steel_casting 1.1.0, commit cf9a648). */
+static void
+test_binary_unchanged (void)
+{
+  g_autofree char *standard_digest = fingerprint (standard ());
+  g_test_message ("standard %s", standard_digest);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) drift = generate_full (3, 3, &err, "num_casts", "90",
+                                               "cast_duration_minutes", "30",
+                                               "defect_probability", "0.3",
+                                               "label_noise", "0.05",
+                                               "recalibration_fraction", "0.2",
+                                               "recalibration_offset", "4", NULL);
+  g_assert_no_error (err);
+  g_autofree char *drift_digest = fingerprint (drift);
+  g_test_message ("drift %s", drift_digest);
+  g_assert_cmpstr (standard_digest, ==,
+                   "eb0502dbfc76e907f338fba90c5437f09bead708898fc740bae45d599609d7d5");
+  g_assert_cmpstr (drift_digest, ==,
+                   "55a9fc01f02a20026e39681273ed240f83355a7a1623f82fc89ce0016b6dfa32");
+}
+
+/* ------------------------------------------------------------ grades */
+
+/* Default grade factors (see the parameter table). */
+static const SteelGrading default_grading = {
+  .major = { 2.5, 1.42, 6, 2 }, .reject = { 3.3, 1.58, 10, 2.4 },
+};
+
+static SteelRules
+default_rules (void)
+{
+  return (SteelRules) {
+    .level_base = LEVEL_BASE, .level_band = BAND, .level_min_seconds = LEVEL_MIN,
+    .temperature_drop = DROP, .temperature_drop_window = WINDOW,
+    .speed_high = SPEED_HIGH, .superheat_low = SUPERHEAT_LOW,
+    .speed_superheat_min_seconds = BOTH_MIN, .sequence_temperature_drop = SEQ_DROP,
+    .sequence_level_min_seconds = SEQ_LEVEL_MIN, .sequence_max_gap_seconds = SEQ_GAP,
+  };
+}
+
+static int
+grade_of_cast (const float *x, size_t n, double *severity_out)
+{
+  SteelRules r = default_rules ();
+  g_autofree int *dq = g_new (int, n);
+  SteelMeasures m;
+  guint fired = steel_rules_eval (&r, x, n, dq, &m);
+  double severity = steel_severity (&r, &default_grading, fired, &m);
+  if (severity_out)
+    *severity_out = severity;
+  return steel_grade_of (severity);
+}
+
+/* One kind of event made bigger step by step (longer, deeper, longer
+ * together): the severity never falls, so neither does the grade, and every
+ * grade is reached on the way (the check is not vacuous). */
+static void
+test_grade_monotone (void)
+{
+  const size_t n = 1200;
+  for (int kind = 0; kind < 4; kind++)
+    {
+      int last_grade = 0, seen[STEEL_N_GRADES] = { 0 };
+      double last_severity = 0;
+      for (int size = 0; size <= 200; size++)
+        {
+          g_autofree float *x = flat_cast (n);
+          if (kind == 0)          /* a level excursion of `size` seconds */
+            put_excursion (x, 300, (size_t) size);
+          else if (kind == 1)     /* an excursion of 40 s, `size` / 8 mm beyond the band */
+            for (size_t t = 300; t < 340; t++)
+              x[t * NCH + LEVEL] = (float) (LEVEL_BASE + BAND + 0.125 * size);
+          else if (kind == 2)     /* a temperature fall of size / 2 C */
+            put_drop (x, n, 300, (float) size / 2.0f);
+          else                    /* high speed and low superheat for size seconds */
+            for (size_t t = 300; t < 300 + (size_t) size; t++)
+              {
+                x[t * NCH + SPEED] = 1.6f;
+                x[t * NCH + SUPERHEAT] = 16.f;
+              }
+          double severity;
+          int g = grade_of_cast (x, n, &severity);
+          g_assert_cmpfloat (severity, >=, last_severity);
+          g_assert_cmpint (g, >=, last_grade);
+          last_severity = severity;
+          last_grade = g;
+          seen[g]++;
+        }
+      g_test_message ("kind %d: %d good, %d minor, %d major, %d reject", kind, seen[0],
+                      seen[1], seen[2], seen[3]);
+      /* the depth of a 40 s excursion adds one second at most: it stays minor */
+      for (int g = 0; g < STEEL_N_GRADES; g++)
+        if (kind != 1 || g < 2)
+          g_assert_cmpint (seen[g], >, 0);
+    }
+}
+
+/* The grade boundaries sit where the documentation puts them: minor from
+ * the rule's threshold, major from major × threshold, reject from reject ×
+ * threshold; severity is continuous; two mechanisms make a major defect. */
+static void
+test_grade_rule (void)
+{
+  const size_t n = 1200;
+  struct { size_t len; int grade; } level[] = {
+    { 29, 0 }, { 30, 1 }, { 74, 1 }, { 75, 2 }, { 98, 2 }, { 99, 3 }, { 400, 3 },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (level); k++)
+    {
+      g_autofree float *x = flat_cast (n);
+      put_excursion (x, 300, level[k].len);
+      double severity;
+      g_assert_cmpint (grade_of_cast (x, n, &severity), ==, level[k].grade);
+      g_test_message ("level run %zu s: severity %.4f", level[k].len, severity);
+    }
+  /* severity 1 at the threshold, 2 at the major factor, linear between */
+  SteelRules r = default_rules ();
+  SteelMeasures m = { .level_run = 30 };
+  g_assert_cmpfloat_with_epsilon (steel_severity (&r, &default_grading,
+                                                  STEEL_M_LEVEL_EXCURSION, &m), 1.0, 1e-12);
+  m.level_run = 75;
+  g_assert_cmpfloat_with_epsilon (steel_severity (&r, &default_grading,
+                                                  STEEL_M_LEVEL_EXCURSION, &m), 2.0, 1e-12);
+  m.level_run = 52.5;
+  g_assert_cmpfloat_with_epsilon (steel_severity (&r, &default_grading,
+                                                  STEEL_M_LEVEL_EXCURSION, &m), 1.5, 1e-12);
+  m.level_run = 99;
+  g_assert_cmpfloat_with_epsilon (steel_severity (&r, &default_grading,
+                                                  STEEL_M_LEVEL_EXCURSION, &m), 3.0, 1e-12);
+  g_assert_cmpfloat (steel_severity (&r, &default_grading, 0, &m), ==, 0.0);
+
+  /* a 35 s excursion and 25 s of high speed with low superheat: each minor
+   * alone, major together */
+  g_autofree float *x = flat_cast (n);
+  put_excursion (x, 300, 35);
+  g_assert_cmpint (grade_of_cast (x, n, NULL), ==, 1);
+  for (size_t t = 600; t < 625; t++)
+    {
+      x[t * NCH + SPEED] = 1.6f;
+      x[t * NCH + SUPERHEAT] = 16.f;
+    }
+  g_assert_cmpint (grade_of_cast (x, n, NULL), ==, 2);
+  g_assert_cmpint (steel_grade_of (0.999), ==, 0);
+  g_assert_cmpint (steel_grade_of (2.999), ==, 2);
+  g_assert_cmpint (steel_grade_of (7.5), ==, 3);
+}
+
+/* Independent of steel_rules.c: the longest run outside the band, the
+ * largest drop, the seconds with both, the longest run that starts within
+ * the gap after a drop; then the documented severity. */
+static double
+independent_severity (const TdDataset *ds, size_t s)
+{
+  int longest = 0, run = 0, both = 0, seq = 0;
+  double drop = 0;
+  for (size_t t = 0; t < ds->n_steps; t++)
+    {
+      run = outside_band (ds, s, t) ? run + 1 : 0;
+      longest = MAX (longest, run);
+      drop = MAX (drop, drop_at (ds, s, t));
+      both += at (ds, s, t, SPEED) > SPEED_HIGH && at (ds, s, t, SUPERHEAT) < SUPERHEAT_LOW;
+    }
+  size_t t = 0, len;
+  long gap;
+  while ((len = next_run_after_drop (ds, s, &t, &gap)) > 0)
+    seq = MAX (seq, (int) len);
+  const double ratio[4] = { longest / (double) LEVEL_MIN, drop / DROP, both / (double) BOTH_MIN,
+                            seq / (double) SEQ_LEVEL_MIN };
+  double severity = 0;
+  int n_fired = 0;
+  for (int k = 0; k < 4; k++)
+    {
+      if (ratio[k] < 1)
+        continue;
+      n_fired++;
+      double a = default_grading.major[k], b = default_grading.reject[k];
+      double sk = ratio[k] < a ? 1 + (ratio[k] - 1) / (a - 1) : 2 + (ratio[k] - a) / (b - a);
+      severity = MAX (severity, sk);
+    }
+  return n_fired >= 2 ? MAX (severity, 2) : severity;
+}
+
+static TdDataset *
+graded (guint64 seed, int threads, const char *noise)
+{
+  g_autoptr (GError) err = NULL;
+  TdDataset *ds = generate_full (seed, threads, &err, "cast_duration_minutes", "20",
+                                 "target", "grade", "label_noise", noise, NULL);
+  g_assert_no_error (err);
+  g_assert_nonnull (ds);
+  return ds;
+}
+
+/* The grade target: the same signal as the binary one; a multiclass dataset
+ * with the grade names; labels are the rule's grade of the stored signal
+ * (checked against an independent measurement), grade > 0 exactly where the
+ * binary label says defect (with and without noise: a flip is the same
+ * event), hidden severity and class probabilities, the class shares the
+ * documentation gives. */
+static void
+test_grade_target (void)
+{
+  TdDataset *binary = standard ();
+  g_autoptr (TdDataset) ds = graded (42, 2, "0.02");
+  g_assert_cmpint (ds->task, ==, TD_TASK_MULTICLASS);
+  g_assert_cmpuint (ds->n_classes, ==, 4);
+  const char *names[] = { "good", "minor", "major", "reject" };
+  for (size_t c = 0; c < 4; c++)
+    g_assert_cmpstr (ds->class_names[c], ==, names[c]);
+  g_assert_null (ds->class_names[4]);
+  g_assert_cmpmem (ds->x, ds->n_series * ds->n_steps * ds->n_channels * sizeof (float),
+                   binary->x, binary->n_series * binary->n_steps * binary->n_channels
+                              * sizeof (float));
+  g_assert_null (td_dataset_find_meta (ds, "true_defect_probability"));
+  const char *hidden[] = { "severity", "mechanism", "true_probability.good",
+                           "true_probability.minor", "true_probability.major",
+                           "true_probability.reject" };
+  for (size_t k = 0; k < G_N_ELEMENTS (hidden); k++)
+    {
+      const TdMetaColumn *c = td_dataset_find_meta (ds, hidden[k]);
+      g_assert_nonnull (c);
+      g_assert_cmpint (c->role, ==, TD_META_TARGET);
+    }
+
+  size_t counts[4] = { 0 }, flips = 0, checked = 0;
+  for (size_t i = 0; i < ds->n_series; i++)
+    {
+      int y = (int) ds->y[i];
+      g_assert_cmpfloat (ds->y[i], ==, (double) y);
+      g_assert_cmpint (y, >=, 0);
+      g_assert_cmpint (y, <, 4);
+      counts[y]++;
+      g_assert_cmpint (y > 0, ==, binary->y[i] == 1.0);
+      double severity = meta_num (ds, "severity", i);
+      int rule = steel_grade_of (severity);
+      gboolean flipped = strcmp (meta_str (ds, "mechanism", i), "label_noise") == 0;
+      flips += flipped;
+      g_assert_cmpint (y, ==, flipped ? (rule > 0 ? 0 : 1) : rule);
+      /* P(label | signal): 1 - noise on the rule's grade, noise on the flip's */
+      double total = 0;
+      for (size_t c = 0; c < 4; c++)
+        {
+          g_autofree char *col = g_strdup_printf ("true_probability.%s", names[c]);
+          double p = meta_num (ds, col, i);
+          double want = (int) c == rule ? 0.98 : (int) c == (rule > 0 ? 0 : 1) ? 0.02 : 0.0;
+          g_assert_cmpfloat_with_epsilon (p, want, 1e-12);
+          total += p;
+        }
+      g_assert_cmpfloat_with_epsilon (total, 1.0, 1e-12);
+      /* the independent measurement on every tenth cast and every defective one */
+      if (i % 10 == 0 || rule > 0)
+        {
+          g_assert_cmpfloat_with_epsilon (independent_severity (ds, i), severity, 1e-9);
+          checked++;
+        }
+    }
+  double n = (double) ds->n_series;
+  g_test_message ("labels: %zu good, %zu minor, %zu major, %zu reject; %zu flipped, "
+                  "%zu checked", counts[0], counts[1], counts[2], counts[3], flips, checked);
+  g_assert_cmpuint (flips, >, 0);
+  /* documented shares at defect_probability 0.15: 84.8 / 7.4 / 5.3 / 2.7 % */
+  g_assert_cmpfloat (counts[0] / n, >, 0.82);
+  g_assert_cmpfloat (counts[0] / n, <, 0.87);
+  g_assert_cmpfloat (counts[1] / n, >, 0.05);
+  g_assert_cmpfloat (counts[1] / n, <, 0.10);
+  g_assert_cmpfloat (counts[2] / n, >, 0.03);
+  g_assert_cmpfloat (counts[2] / n, <, 0.08);
+  g_assert_cmpfloat (counts[3] / n, >, 0.01);
+  g_assert_cmpfloat (counts[3] / n, <, 0.05);
+
+  /* without noise the label is the rule's grade, and > 0 iff defect */
+  g_autoptr (GError) err = NULL;
+  g_autoptr (TdDataset) clean_bin = generate_full (5, 2, &err, "num_casts", "300",
+                                                   "cast_duration_minutes", "20",
+                                                   "label_noise", "0", NULL);
+  g_assert_no_error (err);
+  g_autoptr (TdDataset) clean = generate_full (5, 2, &err, "num_casts", "300",
+                                               "cast_duration_minutes", "20",
+                                               "label_noise", "0", "target", "grade", NULL);
+  g_assert_no_error (err);
+  size_t defective = 0;
+  for (size_t i = 0; i < clean->n_series; i++)
+    {
+      g_assert_cmpint (clean->y[i] > 0, ==, clean_bin->y[i] == 1.0);
+      g_assert_cmpint ((int) clean->y[i], ==, steel_grade_of (meta_num (clean, "severity", i)));
+      defective += clean->y[i] > 0;
+    }
+  g_assert_cmpuint (defective, >, 20);
+}
+
+/* The grade target is seeded and thread-invariant like the binary one. */
+static void
+test_grade_determinism (void)
+{
+  g_autoptr (TdDataset) one = graded (11, 1, "0.02");
+  g_autoptr (TdDataset) three = graded (11, 3, "0.02");
+  g_autoptr (TdDataset) other = graded (12, 2, "0.02");
+  g_autofree char *a = fingerprint (one), *b = fingerprint (three), *c = fingerprint (other);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -978,6 +1354,11 @@ main (int argc, char **argv)
   g_test_add_func ("/steel_casting/normal_sampler", test_normal_sampler);
   g_test_add_func ("/steel_casting/event_span", test_event_span);
   g_test_add_func ("/steel_casting/recalibration", test_recalibration);
+  g_test_add_func ("/steel_casting/binary-unchanged", test_binary_unchanged);
+  g_test_add_func ("/steel_casting/grade-monotone", test_grade_monotone);
+  g_test_add_func ("/steel_casting/grade-rule", test_grade_rule);
+  g_test_add_func ("/steel_casting/grade-target", test_grade_target);
+  g_test_add_func ("/steel_casting/grade-determinism", test_grade_determinism);
   int rc = g_test_run ();
   if (shared_ds)
     td_dataset_unref (shared_ds);

@@ -7,7 +7,8 @@
  * (listed first, adjusted p 0.0002) and ttest (preferred by default,
  * adjusted p 0.004: **); lstm has delong only (not significant). On brier
  * gbdt has an unadjusted bootstrap p of 0.0004 (***). The sweep variant's
- * name carries characters both formats must escape. */
+ * name carries characters both formats must escape. fixture_summary_ci
+ * gives the bootstrap intervals a run with summary: bootstrap computes. */
 #pragma once
 
 #include <math.h>
@@ -33,6 +34,26 @@ static const TdSummaryRow fixture_summary[] = {
   { "logistic", "", "tp", 28, 2, 3 },
   { "logistic", "", "fp", 5, 2, 3 },
 };
+
+/* Bootstrap intervals parallel to fixture_summary (as summary.csv's
+ * boot_low, boot_high): lstm's roc_auc has none (NaN), the counts none
+ * computed (0 samples). */
+static const TdSummaryInterval fixture_summary_ci[] = {
+  { 0.95, 0.8910, 0.9133, 0.88712, 0.91649, 2000 },
+  { 0.95, 0.0658, 0.1010, 0.07504, 0.09187, 2000 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+  { 0.95, 0.8521, 0.9515, NAN, NAN, 2000 },
+  { 0.95, NAN, NAN, NAN, NAN, 2000 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+  { 0.95, 0.8462, 0.9158, 0.86349, 0.89751, 2000 },
+  { 0.95, 0.0750, 0.1058, -0.00004, 0.10032, 2000 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+  { 0.95, NAN, NAN, NAN, NAN, 0 },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (fixture_summary_ci) == G_N_ELEMENTS (fixture_summary));
 
 static const TdComparisonRow fixture_comparisons[] = {
   { "gbdt", "logistic", "roc_auc", "delong", 0.021, 3.9, 0.0001, "holm", 0.0002 },
@@ -60,10 +81,12 @@ fixture_report (const char *dir, gboolean with_comparisons)
 }
 
 /* The report's file name in dir after write(), read back and removed;
- * experiment (NULL: the fixture's) names the experiment. */
+ * experiment (NULL: the fixture's) names the experiment; with_ci adds the
+ * bootstrap intervals of fixture_summary_ci and a grouped split. */
 static char *
-fixture_render_named (const TdReporterVTable *v, const TdParams *params,
-                      gboolean with_comparisons, const char *file, const char *experiment)
+fixture_render_full (const TdReporterVTable *v, const TdParams *params,
+                     gboolean with_comparisons, const char *file, const char *experiment,
+                     gboolean with_ci)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("td-paper-XXXXXX", &error);
@@ -71,6 +94,12 @@ fixture_render_named (const TdReporterVTable *v, const TdParams *params,
   TdRunReport r = fixture_report (dir, with_comparisons);
   if (experiment)
     r.experiment = experiment;
+  if (with_ci)
+    {
+      r.summary_ci = fixture_summary_ci;
+      r.split_method = "group_holdout";
+      r.summary_ci_grouped = TRUE;
+    }
   g_assert_true (v->write (params, &r, &error));
   g_assert_no_error (error);
   g_autofree char *path = g_build_filename (dir, file, NULL);
@@ -79,6 +108,13 @@ fixture_render_named (const TdReporterVTable *v, const TdParams *params,
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);   /* no temporary file left */
   return text;
+}
+
+static G_GNUC_UNUSED char *
+fixture_render_named (const TdReporterVTable *v, const TdParams *params,
+                      gboolean with_comparisons, const char *file, const char *experiment)
+{
+  return fixture_render_full (v, params, with_comparisons, file, experiment, FALSE);
 }
 
 static G_GNUC_UNUSED char *

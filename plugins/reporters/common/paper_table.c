@@ -106,6 +106,13 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
       if (row < 0 || col < 0 || t->cells[row * n_cols + col].summary)
         continue;
       t->cells[row * n_cols + col].summary = s;
+      const TdSummaryInterval *ci = r->summary_ci ? &r->summary_ci[i] : NULL;
+      if (ci && ci->boot_samples && isfinite (ci->boot_low) && isfinite (ci->boot_high))
+        {
+          t->cells[row * n_cols + col].boot = ci;
+          t->boot_samples = MAX (t->boot_samples, ci->boot_samples);
+          t->boot_level = ci->level;
+        }
       if (isfinite (s->mean))
         {
           t->n_min = MIN (t->n_min, s->n);
@@ -114,6 +121,8 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
     }
   if (t->n_min == G_MAXSIZE)
     t->n_min = 0;
+  /* as the html report says it: group splits resample whole groups */
+  t->boot_grouped = r->summary_ci_grouped;
 
   /* Best per column, on the values as printed. */
   for (guint col = 0; col < n_cols; col++)
@@ -181,6 +190,32 @@ paper_table_build (PaperTable *t, const TdRunReport *r, const char *const *metri
     }
 }
 
+void
+paper_interval (GString *out, const PaperTable *t, const PaperCell *c,
+                void (*number) (GString *out, const PaperTable *t, double v))
+{
+  if (!c->boot)
+    return;
+  g_string_append (out, " [");
+  number (out, t, c->boot->boot_low);
+  g_string_append (out, ", ");
+  number (out, t, c->boot->boot_high);
+  g_string_append (out, "]");
+}
+
+char *
+paper_interval_note (const PaperTable *t, const char *percent)
+{
+  if (!t->boot_samples)
+    return NULL;
+  char level[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (level, sizeof level, "%g", 100 * t->boot_level);
+  return g_strdup_printf ("[low, high]: the %s%s percentile bootstrap interval of the mean "
+                          "over %zu resamples of each trial's test predictions (stratified by "
+                          "class%s).", level, percent, t->boot_samples,
+                          t->boot_grouped ? ", clustered by group" : "");
+}
+
 const char *
 paper_correction (const TdComparisonRow *c)
 {
@@ -208,4 +243,70 @@ paper_table_clear (PaperTable *t)
   g_clear_pointer (&t->tests, g_ptr_array_unref);
   g_clear_pointer (&t->cells, g_free);
   g_clear_pointer (&t->baseline, g_free);
+}
+
+void
+paper_trials_phrase (GString *out, const PaperTable *t, const PaperSyntax *sx)
+{
+  if (t->n_min == t->n_max)
+    g_string_append_printf (out, "%zu trial%s", t->n_max, t->n_max == 1 ? "" : "s");
+  else
+    g_string_append_printf (out, "%zu%s%zu trials", t->n_min, sx->range_dash, t->n_max);
+}
+
+/* "TEST, TEST: p adjusted ... with CORR; ..." */
+static void
+tests_by_correction (GString *out, const PaperTable *t, const PaperSyntax *sx)
+{
+  g_autoptr (GPtrArray) corrections = paper_table_corrections (t);
+  for (guint j = 0; j < corrections->len; j++)
+    {
+      const char *corr = corrections->pdata[j];
+      g_string_append (out, j ? "; " : "");
+      guint n = 0;
+      for (guint k = 0; k < t->tests->len; k++)
+        {
+          const TdComparisonRow *c = t->tests->pdata[k];
+          if (g_strcmp0 (paper_correction (c), corr) != 0)
+            continue;
+          g_string_append (out, n++ ? ", " : "");
+          sx->test (out, c->test);
+        }
+      if (strcmp (corr, "none") == 0)
+        g_string_append_printf (out, ": %s not adjusted for multiple comparisons", sx->p);
+      else
+        {
+          g_string_append_printf (out, ": %s adjusted for multiple comparisons with ", sx->p);
+          sx->name (out, corr);
+        }
+    }
+}
+
+void
+paper_footnote (GString *out, const PaperTable *t, const TdRunReport *r, const PaperSyntax *sx)
+{
+  g_string_append_printf (out, "%sMean %s sd over ", sx->opening, sx->pm);
+  paper_trials_phrase (out, t, sx);
+  g_string_append_printf (out, " per pipeline; bold: best mean per metric (%s higher, "
+                          "%s lower is better).", sx->up, sx->down);
+  g_autofree char *note = paper_interval_note (t, sx->percent);
+  if (note)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, note);
+    }
+  if (r->baseline && *r->baseline)
+    {
+      if (t->tests->len > 0)
+        {
+          g_string_append (out, " Against the baseline ");
+          sx->name (out, r->baseline);
+          g_string_append_printf (out, ": %s (", sx->stars);
+          tests_by_correction (out, t, sx);
+          g_string_append (out, ").");
+        }
+      else
+        g_string_append (out, " No significance tests against the baseline were run.");
+    }
+  g_string_append (out, "\n");
 }

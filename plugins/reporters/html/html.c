@@ -298,7 +298,7 @@ section_results (GString *out, const TdRunReport *r, const HtmlDoc *t)
                             "interval of the mean over %zu resamples of each trial\xe2\x80\x99s "
                             "test predictions (stratified by class%s): the uncertainty from the "
                             "finite test sets, for these fitted models.", B,
-                            r->split_method && g_str_has_prefix (r->split_method, "group")
+                            r->summary_ci_grouped
                               ? ", clustered by group" : "");
   if (r->baseline && *r->baseline)
     {

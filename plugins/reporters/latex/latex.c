@@ -1,5 +1,6 @@
 /* latex — results.tex: the run's pipeline × metric table as a booktabs
- * LaTeX table for a paper (mean ± sd, best per metric in bold, significance
+ * LaTeX table for a paper (mean ± sd, the bootstrap interval when the run
+ * computed one, best per metric in bold, significance
  * marks against the baseline with the test and the correction for multiple
  * comparisons stated under the table). See ../common/paper_table.h for the rules.
  *
@@ -91,6 +92,7 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "}");
+  paper_interval (out, t, c, number);
   if (c->stars > 0)
     g_string_append_printf (out, "$^{%.*s}$", c->stars, "***");
 }
@@ -107,58 +109,13 @@ header_cell (GString *out, const char *metric)
     }
 }
 
-static void
-trials_phrase (GString *out, const PaperTable *t)
-{
-  if (t->n_min == t->n_max)
-    g_string_append_printf (out, "%zu trial%s", t->n_max, t->n_max == 1 ? "" : "s");
-  else
-    g_string_append_printf (out, "%zu--%zu trials", t->n_min, t->n_max);
-}
-
-static void
-footnote (GString *out, const PaperTable *t, const TdRunReport *r)
-{
-  g_string_append (out, "  \\par\\smallskip\\footnotesize Mean $\\pm$ sd over ");
-  trials_phrase (out, t);
-  g_string_append (out, " per pipeline; bold: best mean per metric ($\\uparrow$ higher, "
-                        "$\\downarrow$ lower is better).");
-  if (r->baseline && *r->baseline)
-    {
-      if (t->tests->len > 0)
-        {
-          g_string_append (out, " Against the baseline ");
-          tex (out, r->baseline);
-          g_string_append (out, ": $^{*}$~$p < 0.05$, $^{**}$~$p < 0.01$, $^{***}$~$p < 0.001$ (");
-          g_autoptr (GPtrArray) corrections = paper_table_corrections (t);
-          for (guint j = 0; j < corrections->len; j++)
-            {
-              const char *corr = corrections->pdata[j];
-              g_string_append (out, j ? "; " : "");
-              guint n = 0;
-              for (guint k = 0; k < t->tests->len; k++)
-                {
-                  const TdComparisonRow *c = t->tests->pdata[k];
-                  if (g_strcmp0 (paper_correction (c), corr) != 0)
-                    continue;
-                  g_string_append (out, n++ ? ", " : "");
-                  tex (out, c->test);
-                }
-              if (strcmp (corr, "none") == 0)
-                g_string_append (out, ": $p$ not adjusted for multiple comparisons");
-              else
-                {
-                  g_string_append (out, ": $p$ adjusted for multiple comparisons with ");
-                  tex (out, corr);
-                }
-            }
-          g_string_append (out, ").");
-        }
-      else
-        g_string_append (out, " No significance tests against the baseline were run.");
-    }
-  g_string_append (out, "\n");
-}
+static const PaperSyntax latex_syntax = {
+  .opening = "  \\par\\smallskip\\footnotesize ",
+  .pm = "$\\pm$", .range_dash = "--", .up = "$\\uparrow$", .down = "$\\downarrow$",
+  .percent = "\\%",
+  .stars = "$^{*}$~$p < 0.05$, $^{**}$~$p < 0.01$, $^{***}$~$p < 0.001$",
+  .p = "$p$", .name = tex, .test = tex,
+};
 
 static char *
 render (const TdParams *params, const TdRunReport *r)
@@ -198,7 +155,7 @@ render (const TdParams *params, const TdRunReport *r)
     {
       tex (out, experiment);
       g_string_append (out, ": mean $\\pm$ sd over ");
-      trials_phrase (out, &t);
+      paper_trials_phrase (out, &t, &latex_syntax);
       g_string_append (out, ".");
     }
   g_string_append (out, "}\n  \\label{");
@@ -233,7 +190,7 @@ render (const TdParams *params, const TdRunReport *r)
       g_string_append (out, " \\\\\n");
     }
   g_string_append (out, "    \\bottomrule\n  \\end{tabular}\n");
-  footnote (out, &t, r);
+  paper_footnote (out, &t, r, &latex_syntax);
   g_string_append (out, "\\end{table}\n");
   paper_table_clear (&t);
   return g_string_free (out, FALSE);

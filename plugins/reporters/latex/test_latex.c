@@ -152,6 +152,27 @@ test_controls (void)
                                  "\\textbackslash{}x9bx"));
 }
 
+/* The bootstrap intervals of the summary, as summary.csv's boot_low and
+ * boot_high at the table's decimals, after mean ± sd and before the marks;
+ * none where the summary has none; a rounded -0.00004 is 0.000. */
+static void
+test_bootstrap (void)
+{
+  g_autoptr (TdParams) p = defaults ();
+  g_autofree char *tex = fixture_render_full (vtable (), p, TRUE, "results.tex", NULL, TRUE);
+  g_assert_nonnull (strstr (tex, "    gbdt & \\textbf{0.902 $\\pm$ 0.008} [0.887, 0.916]$^{**}$ & "
+                                 "\\textbf{0.083 $\\pm$ 0.007} [0.075, 0.092]$^{***}$ \\\\\n"));
+  g_assert_nonnull (strstr (tex, "a\\_b\\&c] & \\textbf{0.902 $\\pm$ 0.020} & -- \\\\\n"));
+  g_assert_nonnull (strstr (tex, "    logistic (baseline) & 0.881 $\\pm$ 0.014 [0.863, 0.898] & "
+                                 "0.090 $\\pm$ 0.006 [0.000, 0.100] \\\\\n"));
+  g_assert_nonnull (strstr (tex, "lower is better). [low, high]: the 95\\% percentile bootstrap "
+                                 "interval of the mean over 2000 resamples of each trial's test "
+                                 "predictions (stratified by class, clustered by group). Against"));
+  g_autofree char *plain = fixture_render (vtable (), p, TRUE, "results.tex");
+  g_assert_null (strstr (plain, "[low, high]"));
+  g_assert_cmpstr (plain, ==, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,5 +184,6 @@ main (int argc, char **argv)
   g_test_add_func ("/latex/named-test", test_named_test);
   g_test_add_func ("/latex/no-run-dir", test_no_run_dir);
   g_test_add_func ("/latex/control-characters", test_controls);
+  g_test_add_func ("/latex/bootstrap", test_bootstrap);
   return g_test_run ();
 }

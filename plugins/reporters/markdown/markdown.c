@@ -1,6 +1,7 @@
 /* markdown — results.md: the run's pipeline × metric table as a GitHub
- * Markdown pipe table for a review, an issue or a notebook (mean ± sd, best
- * per metric in bold, significance marks against the baseline with the test
+ * Markdown pipe table for a review, an issue or a notebook (mean ± sd, the
+ * bootstrap interval when the run computed one, best per metric in bold,
+ * significance marks against the baseline with the test
  * and the correction for multiple comparisons stated under the table). The
  * table model is shared with the latex reporter (../common/paper_table.h).
  *
@@ -99,6 +100,7 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
   if (c->best)
     g_string_append (out, "**");
+  paper_interval (out, t, c, number);
   if (c->stars > 0)
     {
       g_string_append_c (out, ' ');
@@ -107,58 +109,12 @@ cell (GString *out, const PaperTable *t, const PaperCell *c)
     }
 }
 
-static void
-trials_phrase (GString *out, const PaperTable *t)
-{
-  if (t->n_min == t->n_max)
-    g_string_append_printf (out, "%zu trial%s", t->n_max, t->n_max == 1 ? "" : "s");
-  else
-    g_string_append_printf (out, "%zu\xe2\x80\x93%zu trials", t->n_min, t->n_max);
-}
-
-static void
-footnote (GString *out, const PaperTable *t, const TdRunReport *r)
-{
-  g_string_append (out, "\nMean \xc2\xb1 sd over ");
-  trials_phrase (out, t);
-  g_string_append (out, " per pipeline; bold: best mean per metric (\xe2\x86\x91 higher, "
-                        "\xe2\x86\x93 lower is better).");
-  if (r->baseline && *r->baseline)
-    {
-      if (t->tests->len > 0)
-        {
-          g_string_append (out, " Against the baseline ");
-          md (out, r->baseline);
-          g_string_append (out, ": \\* p < 0.05, \\*\\* p < 0.01, \\*\\*\\* p < 0.001 (");
-          g_autoptr (GPtrArray) corrections = paper_table_corrections (t);
-          for (guint j = 0; j < corrections->len; j++)
-            {
-              const char *corr = corrections->pdata[j];
-              g_string_append (out, j ? "; " : "");
-              guint n = 0;
-              for (guint k = 0; k < t->tests->len; k++)
-                {
-                  const TdComparisonRow *c = t->tests->pdata[k];
-                  if (g_strcmp0 (paper_correction (c), corr) != 0)
-                    continue;
-                  g_string_append (out, n++ ? ", " : "");
-                  code (out, c->test);
-                }
-              if (strcmp (corr, "none") == 0)
-                g_string_append (out, ": p not adjusted for multiple comparisons");
-              else
-                {
-                  g_string_append (out, ": p adjusted for multiple comparisons with ");
-                  md (out, corr);
-                }
-            }
-          g_string_append (out, ").");
-        }
-      else
-        g_string_append (out, " No significance tests against the baseline were run.");
-    }
-  g_string_append (out, "\n");
-}
+static const PaperSyntax markdown_syntax = {
+  .opening = "\n", .pm = "\xc2\xb1", .range_dash = "\xe2\x80\x93",
+  .up = "\xe2\x86\x91", .down = "\xe2\x86\x93", .percent = "%",
+  .stars = "\\* p < 0.05, \\*\\* p < 0.01, \\*\\*\\* p < 0.001",
+  .p = "p", .name = md, .test = code,
+};
 
 static char *
 render (const TdParams *params, const TdRunReport *r)
@@ -175,7 +131,7 @@ render (const TdParams *params, const TdRunReport *r)
                                MARKDOWN_REPORTER_VERSION " -->\n\n**");
   md (out, experiment);
   g_string_append (out, "**: mean \xc2\xb1 sd over ");
-  trials_phrase (out, &t);
+  paper_trials_phrase (out, &t, &markdown_syntax);
   g_string_append (out, ".\n\n| Pipeline |");
   for (guint c = 0; c < t.metrics->len; c++)
     {
@@ -209,7 +165,7 @@ render (const TdParams *params, const TdRunReport *r)
         }
       g_string_append (out, "\n");
     }
-  footnote (out, &t, r);
+  paper_footnote (out, &t, r, &markdown_syntax);
   paper_table_clear (&t);
   return g_string_free (out, FALSE);
 }

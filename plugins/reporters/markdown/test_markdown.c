@@ -104,6 +104,29 @@ test_counts (void)
   g_assert_null (strstr (all, "`tp`"));
 }
 
+/* The bootstrap intervals of the summary, as summary.csv's boot_low and
+ * boot_high at the table's decimals: after mean ± sd (outside the bold), none
+ * where the summary has none, and the footnote says what they are. */
+static void
+test_bootstrap (void)
+{
+  g_autoptr (TdParams) p = defaults ();
+  g_autofree char *md = fixture_render_full (vtable (), p, TRUE, "results.md", NULL, TRUE);
+  g_assert_nonnull (strstr (md, "| gbdt | **0.902 \xc2\xb1 0.008** [0.887, 0.916] \\*\\* | "
+                                "**0.083 \xc2\xb1 0.007** [0.075, 0.092] \\*\\*\\* |\n"));
+  g_assert_nonnull (strstr (md, "| **0.902 \xc2\xb1 0.020** | \xe2\x80\x94 |\n"));
+  g_assert_nonnull (strstr (md, "| logistic (baseline) | 0.881 \xc2\xb1 0.014 [0.863, 0.898] | "
+                                "0.090 \xc2\xb1 0.006 [0.000, 0.100] |\n"));
+  g_assert_nonnull (strstr (md, "lower is better). [low, high]: the 95% percentile bootstrap "
+                                "interval of the mean over 2000 resamples of each trial's "
+                                "test predictions (stratified by class, clustered by group). "
+                                "Against the baseline"));
+  /* without intervals the table is as before */
+  g_autofree char *plain = fixture_render (vtable (), p, TRUE, "results.md");
+  g_assert_null (strstr (plain, "[low, high]"));
+  g_assert_null (strstr (plain, "0.887"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -113,5 +136,6 @@ main (int argc, char **argv)
   g_test_add_func ("/markdown/params", test_params);
   g_test_add_func ("/markdown/control-characters", test_controls);
   g_test_add_func ("/markdown/counts", test_counts);
+  g_test_add_func ("/markdown/bootstrap", test_bootstrap);
   return g_test_run ();
 }

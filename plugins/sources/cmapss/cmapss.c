@@ -5,7 +5,9 @@
  * Targets, as in the literature: rul — remaining useful life, capped at
  * rul_cap (the piecewise-linear target of Heimes 2008 used since); binary —
  * 1 when the engine fails within horizon cycles (RUL <= horizon, the
- * Azure / umbertogriffo template). Training engines run to failure (RUL at
+ * Azure / umbertogriffo template); anomaly — each training engine's early
+ * cycles healthy and its last cycles before failure abnormal, as two series
+ * (cmapss_health.c). Training engines run to failure (RUL at
  * a cycle = last cycle − cycle); a test engine's RUL after its last cycle is
  * its line in the RUL file, so y of a test engine is what the published
  * protocol scores: the target at the last cycle (the last window). */
@@ -14,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cmapss_health.h"
 #include "series_builder.h"
 #include "text_reader.h"
 
@@ -21,7 +24,7 @@
 #define N_COLS 26          /* unit, cycle, 3 settings, 21 sensors */
 #define N_CHANNELS 24
 
-static const char *const targets[] = { "rul", "binary", NULL };
+static const char *const targets[] = { "rul", "binary", "anomaly", NULL };
 static const char *const parts[] = { "both", "train", "test", NULL };
 
 static const TdParamSpec cmapss_params[] = {
@@ -29,10 +32,17 @@ static const TdParamSpec cmapss_params[] = {
     "the folder holding train_<subset>.txt, test_<subset>.txt and RUL_<subset>.txt" },
   { "subset", TD_PARAM_STRING, "FD001", 0, 0, NULL, "FD001, FD002, FD003 or FD004" },
   { "target", TD_PARAM_ENUM, "rul", 0, 0, targets,
-    "rul: remaining useful life (regression), capped; binary: fails within horizon cycles" },
+    "rul: remaining useful life (regression), capped; binary: fails within horizon cycles; "
+    "anomaly: each training engine's first healthy_cycles (0) and last abnormal_cycles (1) as "
+    "two series, the cycles between left out (needs parts: train)" },
   { "rul_cap", TD_PARAM_DOUBLE, "125", 1, 1e6, NULL,
     "rul: the piecewise-linear cap (RUL above it counts as the cap)" },
   { "horizon", TD_PARAM_INT, "30", 1, 100000, NULL, "binary: 1 when RUL <= horizon" },
+  { "healthy_cycles", TD_PARAM_INT, "50", 1, 100000, NULL,
+    "anomaly: the first cycles of each training engine, a healthy series (label 0)" },
+  { "abnormal_cycles", TD_PARAM_INT, "50", 1, 100000, NULL,
+    "anomaly: the last cycles before each training engine's failure, an abnormal series "
+    "(label 1); every engine needs at least healthy_cycles + abnormal_cycles" },
   { "channels", TD_PARAM_STRING_LIST, "[]", 0, 0, NULL,
     "channels to keep by name (setting1..3, s1..s21); [] keeps all 24" },
   { "parts", TD_PARAM_ENUM, "both", 0, 0, parts,
@@ -212,10 +222,20 @@ cmapss_generate (const TdParams *p, TdContext *ctx, GError **error)
   const char *dir = td_params_get_string (p, "path");
   const char *subset = td_params_get_string (p, "subset");
   const char *which = td_params_get_string (p, "parts");
-  gboolean binary = strcmp (td_params_get_string (p, "target"), "binary") == 0;
+  const char *target = td_params_get_string (p, "target");
+  gboolean binary = strcmp (target, "binary") == 0;
+  gboolean anomaly = strcmp (target, "anomaly") == 0;
   double cap = td_params_get_double (p, "rul_cap");
   double horizon = (double) td_params_get_int (p, "horizon");
   Cmapss c = { 0 };
+  if (anomaly && strcmp (which, "train") != 0)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_INVALID_INPUT, SOURCE_NAME
+                   ": parameter parts: %s with target anomaly, whose abnormal cycles are the "
+                   "last before failure and only the training engines run to failure; expected "
+                   "parts: train", which);
+      return NULL;
+    }
   if (!choose_channels (&c, p, error))
     return NULL;
   builder_init (&c.b, c.n_keep, TRUE);
@@ -266,7 +286,19 @@ cmapss_generate (const TdParams *p, TdContext *ctx, GError **error)
         }
       ds = builder_finish (&c.b, binary ? TD_TASK_BINARY : TD_TASK_REGRESSION, binary ? 2 : 0,
                            classes, names, error);
-      if (ds)
+      if (ds && anomaly)
+        {
+          TdDataset *engines = ds;
+          ds = cmapss_health_series (engines, (const double *) c.unit->data,
+                                     (size_t) td_params_get_int (p, "healthy_cycles"),
+                                     (size_t) td_params_get_int (p, "abnormal_cycles"), train,
+                                     error);
+          td_dataset_unref (engines);
+          if (ds)
+            td_context_log (ctx, G_LOG_LEVEL_INFO, SOURCE_NAME ": %s: %zu training engines, "
+                            "each a healthy and an abnormal series", subset, n_train);
+        }
+      else if (ds)
         {
           /* The engine's number may be read by a model; its true final RUL is a label. */
           td_dataset_add_meta_num (ds, "unit", (const double *) c.unit->data);
@@ -296,8 +328,9 @@ static const TdPluginDescriptor cmapss_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_GENERATOR,
   .name = SOURCE_NAME,
-  .version = "1.0.0",
-  .summary = "data source: NASA C-MAPSS turbofan engines (RUL or fails-within-w targets)",
+  .version = "1.1.0",
+  .summary = "data source: NASA C-MAPSS turbofan engines (RUL, fails-within-w or "
+             "healthy/abnormal targets)",
   .params = cmapss_params,
   .n_params = G_N_ELEMENTS (cmapss_params),
   .vtable = &cmapss_vtable,

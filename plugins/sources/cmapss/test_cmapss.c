@@ -1,6 +1,7 @@
 /* test_cmapss.c — the cmapss source on a two-engine miniature of the NASA
  * files: per-cycle RUL (capped) and the fails-within-w flag, test engines'
- * RUL from the RUL file, partitions, channel selection, malformed rows.
+ * RUL from the RUL file, partitions, channel selection, malformed rows, and
+ * the anomaly target's healthy and abnormal series.
  * The real FD001 is read in tests/sources (experiments/data/cmapss). */
 #include <math.h>
 #include <string.h>
@@ -93,6 +94,69 @@ test_binary_channels (void)
   g_assert_cmpfloat (ds->y[0], ==, 1);
 }
 
+/* Engine 1 (5 cycles) and engine 2 (3 cycles) with 2 healthy and 1 abnormal
+ * cycle: engine 1's cycles 1-2 and 5 (cycles 3-4 left out), engine 2's 1-2
+ * and 3; the values' 0.01 * cycle says which cycle was kept. */
+static void
+test_anomaly (void)
+{
+  g_autofree char *dir = mini ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (TdDataset) ds = test_load (&e, "path", dir, "subset", "FD009", "target", "anomaly",
+                                        "healthy_cycles", "2", "abnormal_cycles", "1",
+                                        "parts", "train", "channels", "[s1]", NULL);
+  g_assert_no_error (e);
+  g_assert_cmpint (ds->task, ==, TD_TASK_BINARY);
+  g_assert_cmpstr (ds->class_names[0], ==, "healthy");
+  g_assert_cmpstr (ds->class_names[1], ==, "abnormal");
+  g_assert_cmpuint (ds->n_series, ==, 4);
+  g_assert_cmpuint (ds->n_steps, ==, 2);
+  g_assert_cmpstr (ds->channel_names[0], ==, "s1");
+  const double y[] = { 0, 1, 0, 1 };
+  const guint32 len[] = { 2, 1, 2, 1 };
+  const float first[] = { 1.01f, 1.05f, 101.01f, 101.03f };
+  const double first_cycle[] = { 1, 5, 1, 3 };
+  const TdMetaColumn *fc = td_dataset_find_meta (ds, "first_cycle");
+  const TdMetaColumn *unit = td_dataset_find_meta (ds, "unit");
+  g_assert_nonnull (fc);
+  g_assert_cmpint (fc->role, ==, TD_META_TARGET);
+  g_assert_cmpint (unit->role, ==, TD_META_INPUT);
+  g_assert_null (td_dataset_find_meta (ds, "partition"));
+  for (size_t s = 0; s < 4; s++)
+    {
+      g_assert_cmpfloat (ds->y[s], ==, y[s]);
+      g_assert_cmpuint (ds->lengths[s], ==, len[s]);
+      g_assert_cmpfloat (td_dataset_series (ds, s)[0], ==, first[s]);
+      g_assert_cmpfloat (ds->y_step[s * 2], ==, y[s]);
+      g_assert_cmpfloat (fc->num[s], ==, first_cycle[s]);
+      g_assert_cmpfloat (unit->num[s], ==, s < 2 ? 1 : 2);
+    }
+  g_assert_cmpfloat (td_dataset_series (ds, 0)[1], ==, 1.02f);
+  g_assert_true (isnan (ds->y_step[1 * 2 + 1]));       /* padding of a 1-cycle series */
+  /* An engine's two series share its group; the two engines do not. */
+  g_assert_cmpint (ds->group[0], ==, ds->group[1]);
+  g_assert_cmpint (ds->group[2], ==, ds->group[3]);
+  g_assert_cmpint (ds->group[0], !=, ds->group[2]);
+
+  /* Engine 2 has 3 cycles: 2 + 2 would make cycle 2 or 3 both. */
+  g_autoptr (TdDataset) overlap = test_load (&e, "path", dir, "subset", "FD009", "target",
+                                             "anomaly", "healthy_cycles", "2",
+                                             "abnormal_cycles", "2", "parts", "train", NULL);
+  g_assert_null (overlap);
+  g_assert_nonnull (strstr (e->message, "parameters healthy_cycles (2) and abnormal_cycles (2): "
+                                        "unit 2 of "));
+  g_assert_nonnull (strstr (e->message, "train_FD009.txt has 3 cycles; expected at least their "
+                                        "sum (4)"));
+  g_clear_error (&e);
+  /* The test engines stop before failure: they have no last cycles before it. */
+  g_autoptr (TdDataset) both = test_load (&e, "path", dir, "subset", "FD009", "target",
+                                          "anomaly", "healthy_cycles", "1",
+                                          "abnormal_cycles", "1", NULL);
+  g_assert_null (both);
+  g_assert_nonnull (strstr (e->message, "parameter parts: both with target anomaly"));
+  g_assert_nonnull (strstr (e->message, "expected parts: train"));
+}
+
 static void
 test_malformed (void)
 {
@@ -123,6 +187,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cmapss/rul", test_rul);
   g_test_add_func ("/cmapss/binary-channels", test_binary_channels);
+  g_test_add_func ("/cmapss/anomaly", test_anomaly);
   g_test_add_func ("/cmapss/malformed", test_malformed);
   int rc = g_test_run ();
   test_dir_remove ();
