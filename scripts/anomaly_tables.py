@@ -131,7 +131,9 @@ def ties(run, trials):
         folder = run / "trials" / p
         if not folder.is_dir():
             continue
-        for i, t in enumerate(sorted(folder.iterdir())):
+        # results.csv lists trials by repeat, then fold: the same order, numerically
+        key = lambda t: tuple(int(x) for x in re.findall(r"\d+", t.name))
+        for i, t in enumerate(sorted(folder.iterdir(), key=key)):
             valid = [s for y, s in scores(t / "valid_predictions.csv") if y == 0]
             test = [s for y, s in scores(t / "predictions.csv") if y == 0]
             lo = min(valid)
