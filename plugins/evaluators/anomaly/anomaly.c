@@ -158,7 +158,7 @@ static const TdPluginDescriptor anomaly_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_EVALUATOR,
   .name = "anomaly",
-  .version = "1.0.0",
+  .version = "1.1.0",   /* 1.1: an alarm is a score strictly above the threshold */
   .summary = "anomaly scores: ROC-AUC, PR-AUC, and FPR / recall / precision / F1 at thresholds "
              "calibrated on validation normals (percentile, MAD, sigma, POT)",
   .params = anomaly_params,

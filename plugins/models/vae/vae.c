@@ -50,7 +50,7 @@ static const TdPluginDescriptor vae_descriptor = {
   .abi_version = TD_PLUGIN_ABI_VERSION,
   .kind = TD_KIND_MODEL,
   .name = "vae",
-  .version = "1.0.0",
+  .version = "1.1.0",   /* 1.1: own kernels, float Box-Muller noise (results move slightly) */
   .summary = "convolutional VAE on normal series; score = error + beta*KL or -ELBO (anomaly)",
   .params = vae_params,
   .n_params = G_N_ELEMENTS (vae_params),
