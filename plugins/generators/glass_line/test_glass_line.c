@@ -46,12 +46,18 @@ meta_num (const TdDataset *ds, const char *name, size_t s)
 }
 
 static int
+name_index (char *const *names, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (g_str_equal (names[i], name))
+      return (int) i;
+  g_assert_not_reached ();
+}
+
+static int
 channel (const TdDataset *ds, const char *name)
 {
-  for (size_t c = 0; c < ds->n_channels; c++)
-    if (g_str_equal (ds->channel_names[c], name))
-      return (int) c;
-  g_assert_not_reached ();
+  return name_index (ds->channel_names, ds->n_channels, name);
 }
 
 static void
@@ -312,10 +318,7 @@ rule_class (const TdDataset *ds, int target, size_t s)
       double sev = meta_num (ds, "severity", s);
       return g_str_equal (type, "good") ? 0 : sev < 1.8 ? 1 : sev < 2.2 ? 2 : 3;
     }
-  for (size_t c = 0; c < ds->n_classes; c++)
-    if (g_str_equal (ds->class_names[c], type))
-      return (int) c;
-  g_assert_not_reached ();
+  return name_index (ds->class_names, ds->n_classes, type);
 }
 
 /* P(label | signal), what the oracle evaluator scores: for type and grade
