@@ -2,7 +2,8 @@
  * thread count; the planned mix of defect types; every defective lot's cause
  * (stage, channels, window) visible in its signal; material flow (a furnace
  * disturbance reaches the thickness gauge after the transport delay);
- * sampling rates; the three targets; the parameter checks. */
+ * sampling rates; the three targets and their true class probabilities
+ * (the oracle's); the parameter checks. */
 #include <math.h>
 #include <string.h>
 
@@ -45,12 +46,18 @@ meta_num (const TdDataset *ds, const char *name, size_t s)
 }
 
 static int
+name_index (char *const *names, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (g_str_equal (names[i], name))
+      return (int) i;
+  g_assert_not_reached ();
+}
+
+static int
 channel (const TdDataset *ds, const char *name)
 {
-  for (size_t c = 0; c < ds->n_channels; c++)
-    if (g_str_equal (ds->channel_names[c], name))
-      return (int) c;
-  g_assert_not_reached ();
+  return name_index (ds->channel_names, ds->n_channels, name);
 }
 
 static void
@@ -298,6 +305,103 @@ test_layout (void)
   g_assert_cmpint (layout.step_labels, ==, ds->y_step != NULL);
 }
 
+/* The rule's class of lot s under the target (0 type, 1 binary, 2 grade),
+ * read back from the hidden metadata: the label before noise. */
+static int
+rule_class (const TdDataset *ds, int target, size_t s)
+{
+  const char *type = meta_str (ds, "defect_type", s);
+  if (target == 1)
+    return !g_str_equal (type, "good");
+  if (target == 2)
+    {
+      double sev = meta_num (ds, "severity", s);
+      return g_str_equal (type, "good") ? 0 : sev < 1.8 ? 1 : sev < 2.2 ? 2 : 3;
+    }
+  return name_index (ds->class_names, ds->n_classes, type);
+}
+
+/* P(label | signal), what the oracle evaluator scores: for type and grade
+ * one hidden column true_probability.<class> per class and no other, 1 −
+ * noise on the rule's class and noise / (K − 1) on each other, summing to 1;
+ * for binary true_defect_probability. The rules are deterministic, so the
+ * arg-max is the noiseless label: every lot's label at label_noise 0, and
+ * at noise it differs from the label on exactly the lots whose label was
+ * replaced (some, so the comparison is not vacuous). */
+static void
+test_true_probability (void)
+{
+  const char *targets[] = { "type", "binary", "grade" };
+  const char *noises[] = { "0", "0.02", "0.3" };
+  for (int t = 0; t < 3; t++)
+    for (int n = 0; n < 3; n++)
+      {
+        const char *const kv[] = { "num_series", "600", "target", targets[t],
+                                   "label_noise", noises[n], NULL };
+        g_autoptr (GError) error = NULL;
+        g_autoptr (TdDataset) ds = generate (kv, 7, 2, &error);
+        g_assert_no_error (error);
+        double noise = g_ascii_strtod (noises[n], NULL);
+        size_t K = ds->n_classes, flipped = 0, disagree = 0;
+        size_t prob_columns = 0;
+        for (guint m = 0; m < ds->meta->len; m++)
+          {
+            const TdMetaColumn *col = g_ptr_array_index (ds->meta, m);
+            prob_columns += g_str_has_prefix (col->name, "true_probability.");
+          }
+        g_assert_cmpuint (prob_columns, ==, t == 1 ? 0 : K);
+        g_assert_cmpint (td_dataset_find_meta (ds, "true_defect_probability") != NULL, ==, t == 1);
+        const TdMetaColumn *cols[8] = { NULL };
+        for (size_t c = 0; c < K && t != 1; c++)
+          {
+            g_autofree char *name = g_strdup_printf ("true_probability.%s", ds->class_names[c]);
+            cols[c] = td_dataset_find_meta (ds, name);
+            g_assert_nonnull (cols[c]);
+            g_assert_nonnull (cols[c]->num);
+            g_assert_cmpint (cols[c]->role, ==, TD_META_TARGET);
+          }
+        if (t == 1)
+          g_assert_cmpint (td_dataset_find_meta (ds, "true_defect_probability")->role, ==,
+                           TD_META_TARGET);
+        for (size_t s = 0; s < ds->n_series; s++)
+          {
+            int rule = rule_class (ds, t, s), label = (int) ds->y[s];
+            flipped += label != rule;
+            if (t == 1)
+              {
+                double p = meta_num (ds, "true_defect_probability", s);
+                g_assert_cmpfloat_with_epsilon (p, rule ? 1 - noise : noise, 1e-12);
+                disagree += (p > 0.5) != label;
+                continue;
+              }
+            double total = 0, best = -1;
+            int argmax = -1;
+            for (size_t c = 0; c < K; c++)
+              {
+                double p = cols[c]->num[s];
+                double want = (int) c == rule ? 1 - noise : noise / (double) (K - 1);
+                g_assert_cmpfloat_with_epsilon (p, want, 1e-12);
+                total += p;
+                if (p > best)
+                  {
+                    best = p;
+                    argmax = (int) c;
+                  }
+              }
+            g_assert_cmpfloat_with_epsilon (total, 1.0, 1e-12);
+            g_assert_cmpint (argmax, ==, rule);
+            disagree += argmax != label;
+          }
+        g_test_message ("target %s, label_noise %s: %zu of %zu labels replaced", targets[t],
+                        noises[n], flipped, ds->n_series);
+        g_assert_cmpuint (disagree, ==, flipped);
+        if (noise == 0)
+          g_assert_cmpuint (flipped, ==, 0);
+        else
+          g_assert_cmpuint (flipped, >, noise * ds->n_series / 3);
+      }
+}
+
 static void
 test_checks (void)
 {
@@ -329,6 +433,7 @@ main (int argc, char **argv)
   g_test_add_func ("/glass_line/sampling", test_sampling);
   g_test_add_func ("/glass_line/layout", test_layout);
   g_test_add_func ("/glass_line/targets", test_targets);
+  g_test_add_func ("/glass_line/true-probability", test_true_probability);
   g_test_add_func ("/glass_line/checks", test_checks);
   return g_test_run ();
 }
