@@ -78,6 +78,6 @@ void lstm_prepare (TdModel *m);
 /* The model file: HDF5 with a magic string, format version, architecture,
  * training configuration, preprocessing and every weight tensor under its
  * PyTorch name. */
-gboolean lstm_save_h5 (const TdModel *m, const char *path, GError **error);
+/* lstm_save (above) writes it, in lstm_io.c. */
 /* Fill m's fitted state (and architecture) from path. */
 gboolean lstm_load_h5 (TdModel *m, const char *path, GError **error);

@@ -81,9 +81,9 @@ save_groups (hid_t f, const void *model)
 }
 
 gboolean
-lstm_save_h5 (const TdModel *m, const char *path, GError **error)
+lstm_save (TdModel *m, const char *path, GError **error)
 {
-  return seq_h5_save (m->plugin, path, save_groups, m, error);
+  return seq_h5_save (m->plugin, m->fitted, path, save_groups, m, error);
 }
 
 /* ------------------------------------------------------------------- load */

@@ -511,18 +511,6 @@ lstm_extension (TdModel *m, const char *id)
   return NULL;
 }
 
-gboolean
-lstm_save (TdModel *m, const char *path, GError **error)
-{
-  if (!m->fitted)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: nothing to save before fit",
-                   m->plugin);
-      return FALSE;
-    }
-  return lstm_save_h5 (m, path, error);
-}
-
 TdModel *
 lstm_family_load (const char *plugin, const TdParams *params, const char *path, GError **error)
 {

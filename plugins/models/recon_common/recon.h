@@ -70,5 +70,5 @@ void recon_clear_fit (TdModel *m);
 /* The model file: HDF5 with a magic string, format version, kind,
  * architecture, training summary, preprocessing and every weight tensor
  * under its PyTorch name. */
-gboolean recon_save_h5 (const TdModel *m, const char *path, GError **error);
+/* recon_save (above) writes it, in recon_io.c. */
 gboolean recon_load_h5 (TdModel *m, const char *path, GError **error);

@@ -257,18 +257,6 @@ recon_explain (TdModel *m, const TdDataset *input, size_t series, float *out, Td
   return TRUE;
 }
 
-gboolean
-recon_save (TdModel *m, const char *path, GError **error)
-{
-  if (!m->fitted)
-    {
-      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: nothing to save before fit",
-                   m->plugin);
-      return FALSE;
-    }
-  return recon_save_h5 (m, path, error);
-}
-
 TdModel *
 recon_load (const char *plugin, ReconKind kind, const TdParams *params, const char *path,
             GError **error)

@@ -100,10 +100,11 @@ gboolean seq_h5_read_f32 (hid_t loc, const char *name, unsigned rank, const size
 hid_t seq_h5_open_group (hid_t loc, const char *name);
 
 /* Creates a file under a temporary name beside path, lets write fill it
- * (FALSE on any failure) and commits it to path. */
+ * (FALSE on any failure) and commits it to path; refuses a model that is not
+ * fitted ("nothing to save before fit"). */
 typedef gboolean (*SeqH5WriteFunc) (hid_t file, const void *model);
-gboolean seq_h5_save (const char *plugin, const char *path, SeqH5WriteFunc write,
-                      const void *model, GError **error);
+gboolean seq_h5_save (const char *plugin, gboolean fitted, const char *path,
+                      SeqH5WriteFunc write, const void *model, GError **error);
 
 /* path opened read-only (H5Fclose it), or -1 with the reason: not an HDF5
  * file, or unreadable. */

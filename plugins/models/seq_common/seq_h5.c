@@ -205,9 +205,15 @@ seq_h5_open_group (hid_t loc, const char *name)
 /* ------------------------------------------------------------ whole files */
 
 gboolean
-seq_h5_save (const char *plugin, const char *path, SeqH5WriteFunc write, const void *model,
-             GError **error)
+seq_h5_save (const char *plugin, gboolean fitted, const char *path, SeqH5WriteFunc write,
+             const void *model, GError **error)
 {
+  if (!fitted)
+    {
+      g_set_error (error, TD_PLUGIN_ERROR, TD_PLUGIN_ERROR_FAILED, "%s: nothing to save before fit",
+                   plugin);
+      return FALSE;
+    }
   g_autofree char *tmp = td_file_temp_name (path);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   hid_t f = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);

@@ -173,7 +173,7 @@ test_model_file_round_trip (void)
   g_autofree char *dir = g_dir_make_tmp ("tundish-seq-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "model.h5", NULL);
   g_autoptr (GError) e = NULL;
-  g_assert_true (seq_h5_save ("lstm", path, write_fixture, &fx, &e));
+  g_assert_true (seq_h5_save ("lstm", TRUE, path, write_fixture, &fx, &e));
   g_assert_no_error (e);
   /* committed: nothing but the file is left in the folder */
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
@@ -252,7 +252,7 @@ test_model_file_round_trip (void)
 
   /* a scale of 0 would divide by zero at predict: refused at load */
   fx.scale[1] = 0;
-  g_assert_true (seq_h5_save ("lstm", path, write_fixture, &fx, &e));
+  g_assert_true (seq_h5_save ("lstm", TRUE, path, write_fixture, &fx, &e));
   f = seq_h5_open ("lstm", path, &e);
   g = seq_h5_open_group (f, "preprocess");
   g_auto (GStrv) n4 = NULL;
