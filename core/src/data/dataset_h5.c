@@ -251,9 +251,10 @@ sane_shape (hid_t f, const hsize_t dx[3])
 /* The dataset `name` holds all of its n elements, inside the file. The
  * storage size must be checked against the file size too: a contiguous
  * layout message states its size without the bytes being there, and a
- * crafted file (2^27 series, /x of zero size, /y declared and unwritten) would
- * have us allocate gigabytes for /y, /series_id and /group before a read
- * fails, or read 2^20 unwritten channel names. */
+ * crafted file (2^27 series, /x of zero size, /y declared and unwritten, or
+ * no /y and no /series_id) would have us allocate gigabytes for /y,
+ * /series_id and /group before a read fails, or read 2^20 unwritten channel
+ * names. */
 static gboolean
 stored_in_file (hid_t f, const char *name, hsize_t n)
 {
@@ -306,9 +307,10 @@ td_dataset_load_h5 (const char *path, GError **error)
            "/y or /channel_names of another length";
   else if (!stored_in_file (f, "x", dx[0] * dx[1] * dx[2])
            || (H5Lexists (f, "y", H5P_DEFAULT) > 0 && !stored_in_file (f, "y", dx[0]))
+           || !stored_in_file (f, "series_id", dx[0]) || !stored_in_file (f, "group", dx[0])
            || !stored_in_file (f, "channel_names", dx[2]))
-    what = "accept /x: the file holds less data than /x, /y or /channel_names declares "
-           "(truncated or not written by tundish)";
+    what = "accept /x: the file holds less data than /x, /y, /series_id, /group or "
+           "/channel_names declares (truncated or not written by tundish)";
   else if (task != TD_TASK_BINARY && task != TD_TASK_MULTICLASS && task != TD_TASK_ANOMALY
            && task != TD_TASK_REGRESSION)
     what = "accept the task attribute";
